@@ -1,0 +1,419 @@
+import type { CommHandle, Operation, Transport } from '../transport/spi.js';
+import { SendMode } from '../transport/spi.js';
+import { parseBuffer, type BufferSpec } from '../core/msgbuffer.js';
+import { encodeObject } from '../core/msgobject.js';
+import { ERR_COMM, ERR_RANK, ERR_TAG } from '../core/errorcodes.js';
+import { fail, raise } from './errors.js';
+import { Status } from './status.js';
+import { Request, Kind } from './request.js';
+import { runtime } from './runtime.js';
+import {
+  ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, UNIVERSE_SIZE, APPNUM, WTIME_IS_GLOBAL, HOST, IO, IDENT, UNEQUAL,
+} from './constants.js';
+
+/** Options-object form of a send's destination. */
+export interface SendOptions { dest: number; tag?: number }
+/** Options-object form of a receive's source. */
+export interface RecvOptions { source?: number; tag?: number; status?: Status | null }
+
+function describe(x: unknown): string {
+  if (typeof x === 'string') return `'${x}'`;
+  if (x === null) return 'null';
+  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
+  return String(x);
+}
+
+function checkInt(routine: string, arg: string, x: unknown): number {
+  if (typeof x !== 'number' || !Number.isInteger(x)) {
+    throw new TypeError(`${routine}: ${arg} must be an integer, got ${describe(x)}`);
+  }
+  return x;
+}
+
+/**
+ * A communicator: `MPI_Comm`. Point-to-point messaging with mpi4py's names:
+ * lower case (`send`, `recv`) moves any structured-clone-able value, upper
+ * case (`Send`, `Recv`) moves typed-array buffers.
+ */
+export class Comm {
+  readonly #h: CommHandle | null;
+  #name: string;
+
+  /** @internal Communicators come from COMM_WORLD, COMM_SELF and the constructors. */
+  constructor(handle: CommHandle | null, name = '') {
+    this.#h = handle;
+    this.#name = name;
+  }
+
+  /** @internal The transport handle; throws ERR_COMM for COMM_NULL. */
+  handle(routine: string): CommHandle {
+    if (this.#h === null) fail(routine, ERR_COMM, 'invalid communicator (COMM_NULL)');
+    return this.#h;
+  }
+
+  /** @internal */
+  get transport(): Transport { return runtime.transport; }
+
+  // ---- identity --------------------------------------------------------
+
+  /** Rank of this process in the communicator: `MPI_Comm_rank`. */
+  Get_rank(): number { return this.handle('Get_rank').rank; }
+  /** Number of processes (local group for intercommunicators): `MPI_Comm_size`. */
+  Get_size(): number { return this.handle('Get_size').size; }
+  get rank(): number { return this.Get_rank(); }
+  get size(): number { return this.Get_size(); }
+  /** True for an intercommunicator: `MPI_Comm_test_inter`. */
+  Is_inter(): boolean { return this.handle('Is_inter').remoteSize > 0; }
+  Is_intra(): boolean { return !this.Is_inter(); }
+  get is_inter(): boolean { return this.Is_inter(); }
+  get is_intra(): boolean { return this.Is_intra(); }
+  /** Name: `MPI_Comm_get_name`. */
+  Get_name(): string { return this.#name; }
+  /** Set the name: `MPI_Comm_set_name`. */
+  Set_name(name: string): void { this.#name = String(name); }
+  get name(): string { return this.#name; }
+
+  /** Compare two communicators: IDENT or UNEQUAL here (`MPI_Comm_compare`; groups come with issue 3). */
+  static Compare(a: Comm, b: Comm): number { return a.#h === b.#h ? IDENT : UNEQUAL; }
+
+  /** Value of a predefined attribute (TAG_UB, UNIVERSE_SIZE, APPNUM, ...): `MPI_Comm_get_attr`. */
+  Get_attr(keyval: number): number | boolean | null {
+    const h = this.handle('Get_attr');
+    const t = runtime.transport;
+    switch (keyval) {
+      case TAG_UB: return t.tagUpperBound;
+      case UNIVERSE_SIZE: return t.job.universeSize;
+      case APPNUM: return t.job.appnum;
+      case WTIME_IS_GLOBAL: return false;
+      case HOST: return PROC_NULL;
+      case IO: return h.rank;
+      default: return null;
+    }
+  }
+
+  /** Terminate every process of the job with `errorcode`: `MPI_Abort`. */
+  Abort(errorcode = 0): never {
+    checkInt('Abort', 'errorcode', errorcode);
+    return runtime.transport.abort(errorcode, `MPI_Abort was invoked on rank ${this.#h?.rank ?? 0} in communicator ${this.#name || 'MPI_COMM'} with errorcode ${errorcode}`);
+  }
+
+  // ---- argument checks (once, at the public boundary) ---------------------
+
+  #peerCount(h: CommHandle): number {
+    return h.remoteSize > 0 ? h.remoteSize : h.size;
+  }
+
+  #dest(routine: string, h: CommHandle, dest: unknown): number {
+    const d = checkInt(routine, 'dest', dest);
+    if ((d < 0 || d >= this.#peerCount(h)) && d !== PROC_NULL) {
+      fail(routine, ERR_RANK, `invalid destination rank ${d} (communicator of size ${this.#peerCount(h)})`);
+    }
+    return d;
+  }
+
+  #source(routine: string, h: CommHandle, source: unknown): number {
+    const s = checkInt(routine, 'source', source);
+    if ((s < 0 || s >= this.#peerCount(h)) && s !== ANY_SOURCE && s !== PROC_NULL) {
+      fail(routine, ERR_RANK, `invalid source rank ${s} (communicator of size ${this.#peerCount(h)})`);
+    }
+    return s;
+  }
+
+  #sendTag(routine: string, tag: unknown): number {
+    const t = checkInt(routine, 'tag', tag);
+    if (t < 0 || t > runtime.transport.tagUpperBound) {
+      fail(routine, ERR_TAG, `invalid tag ${t} (tags are 0 to ${runtime.transport.tagUpperBound})`);
+    }
+    return t;
+  }
+
+  #recvTag(routine: string, tag: unknown): number {
+    const t = checkInt(routine, 'tag', tag);
+    if ((t < 0 || t > runtime.transport.tagUpperBound) && t !== ANY_TAG) {
+      fail(routine, ERR_TAG, `invalid tag ${t} (tags are 0 to ${runtime.transport.tagUpperBound}, or ANY_TAG)`);
+    }
+    return t;
+  }
+
+  // ---- objects -------------------------------------------------------------
+
+  #sendObject(routine: string, mode: SendMode, obj: unknown, dest: number | SendOptions, tag: number): void {
+    const h = this.handle(routine);
+    if (typeof dest === 'object' && dest !== null) ({ dest, tag = 0 } = dest);
+    const d = this.#dest(routine, h, dest);
+    const t = this.#sendTag(routine, tag);
+    let bytes: Uint8Array;
+    try { bytes = encodeObject(obj); } catch (e) { throw typeError(routine, e); }
+    try { runtime.transport.send(h, bytes, d, t, mode); } catch (e) { raise(routine, e); }
+  }
+
+  #isendObject(routine: string, mode: SendMode, obj: unknown, dest: number | SendOptions, tag: number): Request {
+    const h = this.handle(routine);
+    if (typeof dest === 'object' && dest !== null) ({ dest, tag = 0 } = dest);
+    const d = this.#dest(routine, h, dest);
+    const t = this.#sendTag(routine, tag);
+    let bytes: Uint8Array;
+    try { bytes = encodeObject(obj); } catch (e) { throw typeError(routine, e); }
+    let op: Operation;
+    try { op = runtime.transport.isend(h, bytes, d, t, mode, true); } catch (e) { raise(routine, e); }
+    return Request.send(op, routine);
+  }
+
+  /** Send an object (blocking, standard mode): mpi4py `Comm.send`. */
+  send(obj: unknown, dest: number | SendOptions, tag = 0): void {
+    this.#sendObject('send', SendMode.Standard, obj, dest, tag);
+  }
+
+  /** Send an object in synchronous mode (returns once it is being received): `Comm.ssend`. */
+  ssend(obj: unknown, dest: number | SendOptions, tag = 0): void {
+    this.#sendObject('ssend', SendMode.Synchronous, obj, dest, tag);
+  }
+
+  /** Send an object, buffered (same as `send` here: messages are buffered by the runtime): `Comm.bsend`. */
+  bsend(obj: unknown, dest: number | SendOptions, tag = 0): void {
+    this.#sendObject('bsend', SendMode.Standard, obj, dest, tag);
+  }
+
+  /** Start sending an object: mpi4py `Comm.isend`. */
+  isend(obj: unknown, dest: number | SendOptions, tag = 0): Request {
+    return this.#isendObject('isend', SendMode.Standard, obj, dest, tag);
+  }
+
+  /** Start sending an object in synchronous mode: `Comm.issend`. */
+  issend(obj: unknown, dest: number | SendOptions, tag = 0): Request {
+    return this.#isendObject('issend', SendMode.Synchronous, obj, dest, tag);
+  }
+
+  /** Start sending an object, buffered: `Comm.ibsend`. */
+  ibsend(obj: unknown, dest: number | SendOptions, tag = 0): Request {
+    return this.#isendObject('ibsend', SendMode.Standard, obj, dest, tag);
+  }
+
+  /** Receive an object (blocking): mpi4py `Comm.recv`. Any size. */
+  recv<T = unknown>(source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG, status?: Status | null): T {
+    const h = this.handle('recv');
+    if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG, status } = source);
+    const s = this.#source('recv', h, source);
+    const t = this.#recvTag('recv', tag);
+    let op: Operation;
+    try { op = runtime.transport.recv(h, null, s, t); } catch (e) { raise('recv', e); }
+    return Request.complete(op, Kind.RecvObject, 'recv', null, status) as T;
+  }
+
+  /** Start receiving an object: mpi4py `Comm.irecv` (no size limit). */
+  irecv(source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG): Request {
+    const h = this.handle('irecv');
+    if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG } = source);
+    const s = this.#source('irecv', h, source);
+    const t = this.#recvTag('irecv', tag);
+    let op: Operation;
+    try { op = runtime.transport.irecv(h, null, s, t); } catch (e) { raise('irecv', e); }
+    return Request.recvObject(op, 'irecv');
+  }
+
+  /** Send an object and receive one: mpi4py `Comm.sendrecv`. */
+  sendrecv<T = unknown>(sendobj: unknown, dest: number, sendtag = 0, source: number = ANY_SOURCE,
+    recvtag: number = ANY_TAG, status?: Status | null): T {
+    const h = this.handle('sendrecv');
+    const d = this.#dest('sendrecv', h, dest);
+    const st = this.#sendTag('sendrecv', sendtag);
+    const s = this.#source('sendrecv', h, source);
+    const rt = this.#recvTag('sendrecv', recvtag);
+    let bytes: Uint8Array;
+    try { bytes = encodeObject(sendobj); } catch (e) { throw typeError('sendrecv', e); }
+    let rop: Operation;
+    try {
+      rop = runtime.transport.irecv(h, null, s, rt);
+      const sop = runtime.transport.isend(h, bytes, d, st, SendMode.Standard, true);
+      runtime.transport.wait(sop);
+      runtime.transport.wait(rop);
+    } catch (e) { raise('sendrecv', e); }
+    return Request.complete(rop, Kind.RecvObject, 'sendrecv', null, status) as T;
+  }
+
+  /** Block until a matching message is available: `MPI_Probe`. Returns true. */
+  probe(source: number = ANY_SOURCE, tag: number = ANY_TAG, status?: Status | null): true {
+    return this.#probe('probe', source, tag, status);
+  }
+
+  /** Whether a matching message is available: `MPI_Iprobe`. */
+  iprobe(source: number = ANY_SOURCE, tag: number = ANY_TAG, status?: Status | null): boolean {
+    return this.#iprobe('iprobe', source, tag, status);
+  }
+
+  #probe(routine: string, source: number, tag: number, status?: Status | null): true {
+    const h = this.handle(routine);
+    const s = this.#source(routine, h, source);
+    const t = this.#recvTag(routine, tag);
+    try { Status.fill(status, runtime.transport.probe(h, s, t)); } catch (e) { raise(routine, e); }
+    return true;
+  }
+
+  #iprobe(routine: string, source: number, tag: number, status?: Status | null): boolean {
+    const h = this.handle(routine);
+    const s = this.#source(routine, h, source);
+    const t = this.#recvTag(routine, tag);
+    let env;
+    try { env = runtime.transport.iprobe(h, s, t); } catch (e) { raise(routine, e); }
+    if (env === null) return false;
+    Status.fill(status, env);
+    return true;
+  }
+
+  // ---- buffers -----------------------------------------------------------
+
+  #sendBuffer(routine: string, mode: SendMode, buf: BufferSpec, dest: number | SendOptions, tag: number): void {
+    const h = this.handle(routine);
+    if (typeof dest === 'object' && dest !== null) ({ dest, tag = 0 } = dest);
+    const d = this.#dest(routine, h, dest);
+    const t = this.#sendTag(routine, tag);
+    try {
+      const m = parseBuffer(routine, 'buf', buf);
+      runtime.transport.send(h, m.bytes, d, t, mode);
+    } catch (e) { raise(routine, e); }
+  }
+
+  #isendBuffer(routine: string, mode: SendMode, buf: BufferSpec, dest: number | SendOptions, tag: number): Request {
+    const h = this.handle(routine);
+    if (typeof dest === 'object' && dest !== null) ({ dest, tag = 0 } = dest);
+    const d = this.#dest(routine, h, dest);
+    const t = this.#sendTag(routine, tag);
+    let op: Operation;
+    try {
+      const m = parseBuffer(routine, 'buf', buf);
+      op = runtime.transport.isend(h, m.bytes, d, t, mode, false);
+    } catch (e) { raise(routine, e); }
+    return Request.send(op, routine);
+  }
+
+  /** Send a buffer (blocking, standard mode): `MPI_Send`. */
+  Send(buf: BufferSpec, dest: number | SendOptions, tag = 0): void {
+    this.#sendBuffer('Send', SendMode.Standard, buf, dest, tag);
+  }
+
+  /** Send a buffer in synchronous mode: `MPI_Ssend`. */
+  Ssend(buf: BufferSpec, dest: number | SendOptions, tag = 0): void {
+    this.#sendBuffer('Ssend', SendMode.Synchronous, buf, dest, tag);
+  }
+
+  /** Send a buffer, buffered: `MPI_Bsend` (the runtime buffers; no Buffer_attach needed). */
+  Bsend(buf: BufferSpec, dest: number | SendOptions, tag = 0): void {
+    this.#sendBuffer('Bsend', SendMode.Standard, buf, dest, tag);
+  }
+
+  /** Send a buffer in ready mode: `MPI_Rsend` (behaves as a standard send, which MPI allows). */
+  Rsend(buf: BufferSpec, dest: number | SendOptions, tag = 0): void {
+    this.#sendBuffer('Rsend', SendMode.Standard, buf, dest, tag);
+  }
+
+  /** Start sending a buffer: `MPI_Isend`. Do not modify the buffer until the request completes. */
+  Isend(buf: BufferSpec, dest: number | SendOptions, tag = 0): Request {
+    return this.#isendBuffer('Isend', SendMode.Standard, buf, dest, tag);
+  }
+
+  /** Start sending a buffer in synchronous mode: `MPI_Issend`. */
+  Issend(buf: BufferSpec, dest: number | SendOptions, tag = 0): Request {
+    return this.#isendBuffer('Issend', SendMode.Synchronous, buf, dest, tag);
+  }
+
+  /** Start a buffered send: `MPI_Ibsend`. */
+  Ibsend(buf: BufferSpec, dest: number | SendOptions, tag = 0): Request {
+    return this.#isendBuffer('Ibsend', SendMode.Standard, buf, dest, tag);
+  }
+
+  /** Start a ready-mode send: `MPI_Irsend`. */
+  Irsend(buf: BufferSpec, dest: number | SendOptions, tag = 0): Request {
+    return this.#isendBuffer('Irsend', SendMode.Standard, buf, dest, tag);
+  }
+
+  /** Receive into a buffer (blocking): `MPI_Recv`. */
+  Recv(buf: BufferSpec, source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG, status?: Status | null): void {
+    const h = this.handle('Recv');
+    if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG, status } = source);
+    const s = this.#source('Recv', h, source);
+    const t = this.#recvTag('Recv', tag);
+    let m, op: Operation;
+    try {
+      m = parseBuffer('Recv', 'buf', buf);
+      op = runtime.transport.recv(h, m.bytes, s, t);
+    } catch (e) { raise('Recv', e); }
+    Request.complete(op, Kind.RecvBuffer, 'Recv', m.type, status);
+  }
+
+  /** Start receiving into a buffer: `MPI_Irecv`. */
+  Irecv(buf: BufferSpec, source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG): Request {
+    const h = this.handle('Irecv');
+    if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG } = source);
+    const s = this.#source('Irecv', h, source);
+    const t = this.#recvTag('Irecv', tag);
+    let m, op: Operation;
+    try {
+      m = parseBuffer('Irecv', 'buf', buf);
+      op = runtime.transport.irecv(h, m.bytes, s, t);
+    } catch (e) { raise('Irecv', e); }
+    return Request.recvBuffer(op, 'Irecv', m.type);
+  }
+
+  /** Send one buffer and receive another: `MPI_Sendrecv`. */
+  Sendrecv(sendbuf: BufferSpec, dest: number, sendtag = 0, recvbuf: BufferSpec | null = null,
+    source: number = ANY_SOURCE, recvtag: number = ANY_TAG, status?: Status | null): void {
+    const h = this.handle('Sendrecv');
+    const d = this.#dest('Sendrecv', h, dest);
+    const st = this.#sendTag('Sendrecv', sendtag);
+    const s = this.#source('Sendrecv', h, source);
+    const rt = this.#recvTag('Sendrecv', recvtag);
+    let rm, rop: Operation;
+    try {
+      const sm = parseBuffer('Sendrecv', 'sendbuf', sendbuf);
+      rm = parseBuffer('Sendrecv', 'recvbuf', recvbuf);
+      rop = runtime.transport.irecv(h, rm.bytes, s, rt);
+      const sop = runtime.transport.isend(h, sm.bytes, d, st, SendMode.Standard, false);
+      runtime.transport.wait(sop);
+      runtime.transport.wait(rop);
+    } catch (e) { raise('Sendrecv', e); }
+    Request.complete(rop, Kind.RecvBuffer, 'Sendrecv', rm.type, status);
+  }
+
+  /** Send a buffer and receive into the same buffer: `MPI_Sendrecv_replace`. */
+  Sendrecv_replace(buf: BufferSpec, dest: number, sendtag = 0, source: number = ANY_SOURCE,
+    recvtag: number = ANY_TAG, status?: Status | null): void {
+    const h = this.handle('Sendrecv_replace');
+    const d = this.#dest('Sendrecv_replace', h, dest);
+    const st = this.#sendTag('Sendrecv_replace', sendtag);
+    const s = this.#source('Sendrecv_replace', h, source);
+    const rt = this.#recvTag('Sendrecv_replace', recvtag);
+    let m, rop: Operation;
+    try {
+      m = parseBuffer('Sendrecv_replace', 'buf', buf);
+      // The outgoing copy frees the buffer for the incoming message.
+      const outgoing = m.bytes.slice();
+      rop = runtime.transport.irecv(h, m.bytes, s, rt);
+      const sop = runtime.transport.isend(h, outgoing, d, st, SendMode.Standard, false);
+      runtime.transport.wait(sop);
+      runtime.transport.wait(rop);
+    } catch (e) { raise('Sendrecv_replace', e); }
+    Request.complete(rop, Kind.RecvBuffer, 'Sendrecv_replace', m.type, status);
+  }
+
+  /** Block until a matching message is available: `MPI_Probe`. */
+  Probe(source: number = ANY_SOURCE, tag: number = ANY_TAG, status?: Status | null): true {
+    return this.#probe('Probe', source, tag, status);
+  }
+
+  /** Whether a matching message is available: `MPI_Iprobe`. */
+  Iprobe(source: number = ANY_SOURCE, tag: number = ANY_TAG, status?: Status | null): boolean {
+    return this.#iprobe('Iprobe', source, tag, status);
+  }
+
+  toString(): string { return `<MPI.Comm ${this.#name}>`; }
+}
+
+/** A communicator of one group: collectives, splitting and topologies come with issue 3. */
+export class Intracomm extends Comm {}
+
+function typeError(routine: string, e: unknown): Error {
+  if (e instanceof TypeError) return new TypeError(`${routine}: ${e.message}`);
+  if (e instanceof RangeError) return new RangeError(`${routine}: ${e.message}`);
+  return e as Error;
+}
+

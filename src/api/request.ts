@@ -1,0 +1,263 @@
+import type { Operation } from '../transport/spi.js';
+import type { TypeDesc } from '../core/datatype.js';
+import { decodeObject } from '../core/msgobject.js';
+import { ERR_TRUNCATE, SUCCESS } from '../core/errorcodes.js';
+import { Exception, raise } from './errors.js';
+import { Status } from './status.js';
+import { UNDEFINED } from './constants.js';
+import { runtime } from './runtime.js';
+
+/** What completing a request yields: nothing, a buffer receive, or an object receive. */
+export const Kind = { Send: 0, RecvBuffer: 1, RecvObject: 2 } as const;
+type Kind = (typeof Kind)[keyof typeof Kind];
+
+/**
+ * A pending non-blocking operation: `MPI_Request`. `wait()` returns the
+ * received object for object receives; a Request is also awaitable
+ * (`await comm.irecv(0)`) without blocking the event loop.
+ */
+export class Request implements PromiseLike<unknown> {
+  #op: Operation | null;
+  readonly #kind: Kind;
+  readonly #routine: string;
+  /** Datatype of a buffer receive, to report truncation in elements. */
+  readonly #type: TypeDesc | null;
+  #value: unknown = undefined;
+  #finished = false;
+
+  /** @internal Built by the communication calls. */
+  constructor(op: Operation | null, kind: number, routine: string, type: TypeDesc | null = null) {
+    this.#op = op;
+    this.#kind = kind as Kind;
+    this.#routine = routine;
+    this.#type = type;
+    if (op === null) this.#finished = true;
+  }
+
+  /** @internal */
+  static send(op: Operation, routine: string): Request { return new Request(op, Kind.Send, routine); }
+  /** @internal */
+  static recvBuffer(op: Operation, routine: string, type: TypeDesc): Request { return new Request(op, Kind.RecvBuffer, routine, type); }
+  /** @internal */
+  static recvObject(op: Operation, routine: string): Request { return new Request(op, Kind.RecvObject, routine); }
+
+  /**
+   * @internal Finish a completed operation once: fill status, decode objects,
+   * raise truncation. Shared by the blocking calls in Comm.
+   */
+  static complete(op: Operation, kind: number, routine: string, type: TypeDesc | null, status: Status | null | undefined): unknown {
+    Status.fill(status, op.status);
+    if (op.status.error !== SUCCESS) {
+      if (op.status.error === ERR_TRUNCATE && type) {
+        const have = op.status.count / type.size;
+        throw new Exception(ERR_TRUNCATE,
+          `${routine}: message of ${op.messageBytes / type.size} ${type.name} truncated into buffer of ${have} (source ${op.status.source}, tag ${op.status.tag})`);
+      }
+      throw new Exception(op.status.error, `${routine}: ${op.failure ?? 'operation failed'}`);
+    }
+    if (kind === Kind.RecvObject) {
+      if (op.status.cancelled) return undefined;
+      return op.data === null ? undefined : decodeObject(op.data, true);
+    }
+    return undefined;
+  }
+
+  #finish(status: Status | null | undefined): unknown {
+    if (!this.#finished) {
+      const op = this.#op!;
+      this.#finished = true;
+      try {
+        this.#value = Request.complete(op, this.#kind, this.#routine, this.#type, status);
+      } finally {
+        this.#op = null;
+      }
+      return this.#value;
+    }
+    // An inactive request: an empty status, as MPI reports for MPI_REQUEST_NULL.
+    if (status) Status.fill(status, { source: -1, tag: -1, count: 0, error: 0, cancelled: false });
+    return this.#value;
+  }
+
+  /** @internal The transport operation, while pending. */
+  get operation(): Operation | null { return this.#finished ? null : this.#op; }
+
+  /** Wait for completion: `MPI_Wait`. */
+  Wait(status?: Status | null): true {
+    this.wait(status);
+    return true;
+  }
+
+  /** Wait for completion and return the received object (undefined for sends): mpi4py `Request.wait`. */
+  wait<T = unknown>(status?: Status | null): T {
+    const op = this.operation;
+    if (op && !op.done) {
+      try { runtime.transport.wait(op); } catch (e) { raise(`${this.#routine} (wait)`, e); }
+    }
+    return this.#finish(status) as T;
+  }
+
+  /** Test for completion: `MPI_Test`. */
+  Test(status?: Status | null): boolean {
+    return this.test(status)[0];
+  }
+
+  /** Test for completion; returns [done, received object]: mpi4py `Request.test`. */
+  test<T = unknown>(status?: Status | null): [boolean, T | undefined] {
+    const op = this.operation;
+    if (op) {
+      let done: boolean;
+      try { done = runtime.transport.test(op); } catch (e) { raise(`${this.#routine} (test)`, e); }
+      if (!done) return [false, undefined];
+    }
+    return [true, this.#finish(status) as T];
+  }
+
+  /** Whether the operation has completed, without finishing it: `MPI_Request_get_status`. */
+  Get_status(status?: Status | null): boolean {
+    const op = this.operation;
+    if (op === null) return true;
+    if (!runtime.transport.test(op)) return false;
+    Status.fill(status, op.status);
+    return true;
+  }
+
+  /** Cancel a pending receive: `MPI_Cancel`. Complete it with Wait; `status.Is_cancelled()` tells. */
+  Cancel(): void {
+    const op = this.operation;
+    if (op) runtime.transport.cancel(op);
+  }
+
+  /** Release the request: `MPI_Request_free`. A pending operation still completes. */
+  Free(): void {
+    this.#finished = true;
+    this.#op = null;
+  }
+
+  /** True while the request is active (not yet waited or freed). */
+  get active(): boolean { return !this.#finished; }
+
+  /** Awaitable: resolves with what `wait()` returns, without blocking the event loop. */
+  then<R1 = unknown, R2 = never>(
+    onfulfilled?: ((value: unknown) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.#settle().then(onfulfilled, onrejected);
+  }
+
+  async #settle(): Promise<unknown> {
+    const op = this.operation;
+    if (op && !op.done) {
+      try { await runtime.transport.waitAsync(op); } catch (e) { raise(`${this.#routine} (await)`, e); }
+    }
+    return this.#finish(null);
+  }
+
+  // ---- many requests ----------------------------------------------------
+
+  /** Wait for all: `MPI_Waitall`. */
+  static Waitall(requests: readonly Request[], statuses?: Status[] | null): true {
+    Request.waitall(requests, statuses);
+    return true;
+  }
+
+  /** Wait for all and return their objects in request order: mpi4py `Request.waitall`. */
+  static waitall<T = unknown>(requests: readonly Request[], statuses?: Status[] | null): T[] {
+    checkList('Waitall', requests);
+    return requests.map((r, i) => r.wait(statusAt(statuses, i)) as T);
+  }
+
+  /** Wait for any one; returns its index (UNDEFINED if none is active): `MPI_Waitany`. */
+  static Waitany(requests: readonly Request[], status?: Status | null): number {
+    return Request.waitany(requests, status)[0];
+  }
+
+  /** Wait for any one; returns [index, object]: mpi4py `Request.waitany`. */
+  static waitany<T = unknown>(requests: readonly Request[], status?: Status | null): [number, T | undefined] {
+    checkList('Waitany', requests);
+    const ops = requests.map((r) => r.operation);
+    if (ops.every((o) => o === null)) {
+      if (status) Status.fill(status, { source: -1, tag: -1, count: 0, error: 0, cancelled: false });
+      return [UNDEFINED, undefined];
+    }
+    let i: number;
+    try { i = runtime.transport.waitAny(ops); } catch (e) { raise('Waitany', e); }
+    return [i, requests[i]!.wait(status) as T];
+  }
+
+  /** Test whether all completed: `MPI_Testall`. */
+  static Testall(requests: readonly Request[], statuses?: Status[] | null): boolean {
+    return Request.testall(requests, statuses)[0];
+  }
+
+  /** Test whether all completed; returns [flag, objects or undefined]: mpi4py `Request.testall`. */
+  static testall<T = unknown>(requests: readonly Request[], statuses?: Status[] | null): [boolean, T[] | undefined] {
+    checkList('Testall', requests);
+    for (const r of requests) {
+      const op = r.operation;
+      if (op && !runtime.transport.test(op)) return [false, undefined];
+    }
+    return [true, requests.map((r, i) => r.wait(statusAt(statuses, i)) as T)];
+  }
+
+  /** Test for any completed: returns [index, flag]: `MPI_Testany`. */
+  static Testany(requests: readonly Request[], status?: Status | null): [number, boolean] {
+    const [i, flag] = Request.testany(requests, status);
+    return [i, flag];
+  }
+
+  /** Test for any completed: returns [index, flag, object]: mpi4py `Request.testany`. */
+  static testany<T = unknown>(requests: readonly Request[], status?: Status | null): [number, boolean, T | undefined] {
+    checkList('Testany', requests);
+    let anyActive = false;
+    for (let i = 0; i < requests.length; i++) {
+      const op = requests[i]!.operation;
+      if (op === null) continue;
+      anyActive = true;
+      if (runtime.transport.test(op)) return [i, true, requests[i]!.wait(status) as T];
+    }
+    return anyActive ? [UNDEFINED, false, undefined] : [UNDEFINED, true, undefined];
+  }
+
+  /** Wait until at least one completes; returns the indices of all completed: `MPI_Waitsome`. */
+  static Waitsome(requests: readonly Request[], statuses?: Status[] | null): number[] | undefined {
+    checkList('Waitsome', requests);
+    const ops = requests.map((r) => r.operation);
+    if (ops.every((o) => o === null)) return undefined;
+    try { runtime.transport.waitAny(ops); } catch (e) { raise('Waitsome', e); }
+    return Request.Testsome(requests, statuses);
+  }
+
+  /** Indices of the requests that completed now: `MPI_Testsome`. */
+  static Testsome(requests: readonly Request[], statuses?: Status[] | null): number[] | undefined {
+    checkList('Testsome', requests);
+    const done: number[] = [];
+    let anyActive = false;
+    requests.forEach((r, i) => {
+      const op = r.operation;
+      if (op === null) return;
+      anyActive = true;
+      if (runtime.transport.test(op)) {
+        r.wait(statusAt(statuses, done.length));
+        done.push(i);
+      }
+    });
+    return anyActive ? done : undefined;
+  }
+}
+
+function checkList(routine: string, requests: readonly Request[]): void {
+  if (!Array.isArray(requests)) throw new TypeError(`${routine}: requests must be an array of MPI.Request, got ${typeof requests}`);
+  requests.forEach((r, i) => {
+    if (!(r instanceof Request)) {
+      throw new TypeError(`${routine}: requests[${i}] is not an MPI.Request (got ${r === null ? 'null' : typeof r})`);
+    }
+  });
+}
+
+function statusAt(statuses: Status[] | null | undefined, i: number): Status | undefined {
+  if (!statuses) return undefined;
+  return (statuses[i] ??= new Status());
+}
+
+/** `MPI_REQUEST_NULL`: an inactive request. */
+export const REQUEST_NULL = new Request(null, Kind.Send, 'REQUEST_NULL');

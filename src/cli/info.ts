@@ -1,0 +1,31 @@
+/** `mpi4ts info`: versions, transports and the machine, in the spirit of `cms sysinfo`. */
+import * as os from 'node:os';
+import { availableTransports } from '../transport/select.js';
+
+/** Attribute/value rows describing this installation and machine. */
+export function infoRows(): [string, string][] {
+  const cpus = os.cpus();
+  const gib = (n: number): string => `${(n / 2 ** 30).toFixed(1)} GiB`;
+  const rows: [string, string][] = [
+    ['mpi4ts', process.env['npm_package_version'] ?? '0.1.0'],
+    ['node', process.version],
+    ['v8', process.versions.v8],
+    ['platform', `${os.platform()} ${os.release()} ${os.arch()}`],
+    ['host', os.hostname()],
+    ['cpu', cpus[0]?.model.trim() ?? 'unknown'],
+    ['cpu_count', String(os.availableParallelism?.() ?? cpus.length)],
+    ['mem.total', gib(os.totalmem())],
+    ['mem.free', gib(os.freemem())],
+  ];
+  for (const t of availableTransports()) {
+    rows.push([`transport.${t.name}`, `${t.available ? 'available' : 'unavailable'}: ${t.detail}`]);
+  }
+  return rows;
+}
+
+export function printInfo(): void {
+  const rows = infoRows();
+  const w = Math.max(...rows.map(([k]) => k.length));
+  process.stdout.write(`${'Attribute'.padEnd(w)}  Value\n`);
+  for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
+}

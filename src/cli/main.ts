@@ -1,0 +1,68 @@
+/**
+ * The `mpi4ts` command. mpiexec-style spellings (`-np 4`, `-usize 17`) are
+ * accepted and rewritten to their long forms before parsing; everything after
+ * the script name belongs to the script.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { runScript } from './run.js';
+import { printInfo } from './info.js';
+
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got '${v}'`);
+    return n;
+  };
+}
+
+const SUBCOMMANDS = new Set(['run', 'info', 'bench', 'help']);
+/** Options that take a value, so the first positional can be found. */
+const VALUED = new Set(['-n', '--np', '--usize', '-c']);
+
+/** Rewrite mpiexec spellings and put the subcommand first (`mpi4ts -n 4 bench x` = `mpi4ts bench -n 4 x`). */
+export function normaliseArgv(argv: string[]): string[] {
+  const out = argv.map((a) => (a === '-np' ? '--np' : a === '-usize' ? '--usize' : a));
+  let i = 0;
+  while (i < out.length && out[i]!.startsWith('-')) i += VALUED.has(out[i]!) ? 2 : 1;
+  if (i < out.length && SUBCOMMANDS.has(out[i]!) && i > 0) {
+    const [sub] = out.splice(i, 1);
+    out.unshift(sub!);
+  } else if (i >= out.length || !SUBCOMMANDS.has(out[i]!)) {
+    if (!(out.length > 0 && (out[0] === '--help' || out[0] === '-h' || out[0] === '--version' || out[0] === '-V'))) out.unshift('run');
+  }
+  return out;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let status = 0;
+  const program = new Command('mpi4ts')
+    .description('Run SPMD TypeScript/JavaScript programs with MPI (embedded runtime: ranks are worker threads)')
+    .version(process.env['npm_package_version'] ?? '0.1.0')
+    .enablePositionalOptions()
+    .exitOverride();
+
+  program.command('run', { isDefault: true })
+    .description('run a script on N ranks (the default command)')
+    .option('-n, --np <N>', 'number of ranks', positiveInt('-n'), 1)
+    .option('--tag-output', 'prefix each output line with [rank]')
+    .option('--usize <U>', 'universe size (MPI.UNIVERSE_SIZE)', positiveInt('--usize'))
+    .argument('<script>', 'the .ts, .mts, .js or .mjs file every rank runs')
+    .argument('[args...]', 'arguments for the script (process.argv of every rank)')
+    .passThroughOptions()
+    .action(async (script: string, args: string[], o: { np: number; tagOutput?: boolean; usize?: number }) => {
+      status = await runScript(script, args, { np: o.np, tagOutput: o.tagOutput, usize: o.usize });
+    });
+
+  program.command('info')
+    .description('print versions, transports and the machine')
+    .action(() => { printInfo(); });
+
+  try {
+    await program.parseAsync(normaliseArgv(argv), { from: 'user' });
+  } catch (e) {
+    const code = (e as { exitCode?: number }).exitCode;
+    if (typeof code === 'number') return code === 0 ? 0 : 2;
+    throw e;
+  }
+  return status;
+}

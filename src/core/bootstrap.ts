@@ -1,0 +1,35 @@
+/**
+ * The contract between the launcher and a rank: everything a rank needs to
+ * join the job, passed as `workerData.mpi4ts` to the worker thread (embedded
+ * runtime). Plain data and shared memory only, so it survives structured clone.
+ */
+import type { MessagePort } from 'node:worker_threads';
+
+export interface RankBootstrap {
+  /** Always 1 for this layout; bumped if the contract changes. */
+  readonly version: 1;
+  /** Global process id: index in the process table. */
+  readonly gpid: number;
+  /** Rank and size in this process's COMM_WORLD, and the gpid of each world rank. */
+  readonly worldRank: number;
+  readonly worldGpids: readonly number[];
+  /** The process table (doorbells, states): see transport/threads/proctable.ts. */
+  readonly procTable: SharedArrayBuffer;
+  /** Port on which the launcher hands this rank new incoming channels. */
+  readonly controlPort: MessagePort | null;
+  /** Transport tunables (ring size, eager limit, spin time). */
+  readonly config: { ringBytes?: number; eagerLimit?: number; spinMicros?: number };
+  /** MPI_UNIVERSE_SIZE and MPI_APPNUM attributes. */
+  readonly universeSize: number;
+  readonly appnum: number;
+  /** The user's script (absolute path) and its arguments. */
+  readonly script: string;
+  readonly argv: readonly string[];
+  /** True for the rank that owns standard input (rank 0 of the first world). */
+  readonly ownsStdin: boolean;
+  /** Prefix every output line with `[rank] ` (the launcher's --tag-output). */
+  readonly tagOutput: boolean;
+}
+
+/** Key under which the bootstrap record travels in `workerData`. */
+export const BOOTSTRAP_KEY = 'mpi4ts';

@@ -1,0 +1,165 @@
+/**
+ * Buffer specs (mpi4py's msgbuffer): turn what the user passed to `Send`,
+ * `Recv`, ... into bytes, an element count and a datatype. Accepted forms:
+ *
+ *   buf                              a typed array, DataView, Buffer or ArrayBuffer
+ *   [buf, datatype]                  count inferred from the buffer length
+ *   [buf, count, datatype]
+ *   [buf, [count, displ], datatype]  displacement in datatype extents
+ *   [buf, count, displ, datatype]
+ *   null / undefined                 an empty message (mpi4py's None)
+ *
+ * `datatype` is an `MPI.Datatype` or a NumPy type code such as 'i' or 'd'.
+ */
+import { ERR_BUFFER, ERR_COUNT, ERR_TYPE, MpiFailure } from './errorcodes.js';
+import { TypeHandle, inferDesc, typecodes, type TypeDesc, predefined } from './datatype.js';
+
+/** Memory a buffer spec may name. */
+export type BufferLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
+/** A datatype in a buffer spec: an `MPI.Datatype` or a type code. */
+export type DatatypeSpec = TypeHandle | string;
+/** Every accepted form of a buffer argument. */
+export type BufferSpec =
+  | BufferLike
+  | readonly [BufferLike, DatatypeSpec]
+  | readonly [BufferLike, number]
+  | readonly [BufferLike, number, DatatypeSpec]
+  | readonly [BufferLike, readonly [number, number], DatatypeSpec]
+  | readonly [BufferLike, number, number, DatatypeSpec];
+
+/** A normalised buffer message. */
+export interface BufferMessage {
+  /** The bytes of the message: `count` elements of `type` starting at the displacement. */
+  readonly bytes: Uint8Array;
+  readonly count: number;
+  readonly type: TypeDesc;
+}
+
+const EMPTY: BufferMessage = { bytes: new Uint8Array(0), count: 0, type: predefined.BYTE };
+
+function isMemory(x: unknown): x is BufferLike {
+  return ArrayBuffer.isView(x) || x instanceof ArrayBuffer || x instanceof SharedArrayBuffer;
+}
+
+function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return `an array of length ${x.length}`;
+  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
+  return `${typeof x} ${String(x)}`;
+}
+
+function toDesc(routine: string, arg: string, t: unknown): TypeDesc {
+  if (t instanceof TypeHandle) return t.typeDesc(routine);
+  if (typeof t === 'string') {
+    const d = typecodes[t];
+    if (d) return d;
+    throw new MpiFailure(ERR_TYPE, `${arg}: unknown type code '${t}'`);
+  }
+  throw new TypeError(`${routine}: ${arg}: expected an MPI.Datatype or a type code, got ${describe(t)}`);
+}
+
+function checkCount(routine: string, arg: string, name: string, n: unknown): number {
+  if (typeof n !== 'number' || !Number.isInteger(n)) {
+    throw new TypeError(`${routine}: ${arg}: ${name} must be an integer, got ${describe(n)}`);
+  }
+  if (n < 0) throw new MpiFailure(ERR_COUNT, `${arg}: negative ${name} ${n}`);
+  return n;
+}
+
+/**
+ * Normalise a buffer argument. `routine` and `arg` name the call and argument
+ * in error messages ("Send: buf: ...").
+ */
+export function parseBuffer(routine: string, arg: string, spec: unknown): BufferMessage {
+  // Hot path: a bare typed array, as in `comm.Send(buf, 1)`.
+  if (spec instanceof Uint8Array) return { bytes: spec, count: spec.length, type: inferDesc(spec) };
+  if (ArrayBuffer.isView(spec) && !(spec instanceof DataView)) {
+    const type = inferDesc(spec);
+    return { bytes: byteView(spec), count: spec.byteLength / type.size, type };
+  }
+  if (spec === null || spec === undefined) return EMPTY;
+  let mem: unknown;
+  let count: number | undefined;
+  let displ = 0;
+  let type: TypeDesc | undefined;
+  if (isMemory(spec)) {
+    mem = spec;
+  } else if (Array.isArray(spec)) {
+    mem = spec[0];
+    switch (spec.length) {
+      case 2:
+        if (typeof spec[1] === 'number') count = checkCount(routine, arg, 'count', spec[1]);
+        else type = toDesc(routine, arg, spec[1]);
+        break;
+      case 3:
+        if (Array.isArray(spec[1])) {
+          count = checkCount(routine, arg, 'count', spec[1][0]);
+          displ = checkCount(routine, arg, 'displacement', spec[1][1] ?? 0);
+        } else if (spec[1] === null || spec[1] === undefined) {
+          count = undefined;
+        } else {
+          count = checkCount(routine, arg, 'count', spec[1]);
+        }
+        type = toDesc(routine, arg, spec[2]);
+        break;
+      case 4:
+        count = checkCount(routine, arg, 'count', spec[1]);
+        displ = checkCount(routine, arg, 'displacement', spec[2]);
+        type = toDesc(routine, arg, spec[3]);
+        break;
+      default:
+        throw new TypeError(`${routine}: ${arg}: a buffer spec has 2 to 4 items ([buf, count?, displ?, datatype]), got ${spec.length}`);
+    }
+    if (mem === null || mem === undefined) {
+      if (!count) return EMPTY;
+      throw new MpiFailure(ERR_BUFFER, `${arg}: null buffer with count ${count}`);
+    }
+  } else {
+    throw new TypeError(`${routine}: ${arg} must be a typed array or a buffer spec [buf, count?, datatype], got ${describe(spec)}`);
+  }
+  if (!isMemory(mem)) {
+    throw new TypeError(`${routine}: ${arg}: buffer must be a typed array, DataView or ArrayBuffer, got ${describe(mem)}`);
+  }
+  const bytes = ArrayBuffer.isView(mem) ? byteView(mem) : new Uint8Array(mem);
+  if (ArrayBuffer.isView(mem) && (mem.buffer as ArrayBuffer).detached) {
+    throw new MpiFailure(ERR_BUFFER, `${arg}: the buffer's ArrayBuffer is detached (it was transferred)`);
+  }
+  type ??= ArrayBuffer.isView(mem) ? inferDesc(mem) : predefined.BYTE;
+  const extent = type.extent;
+  if (extent <= 0 || type.size === 0) {
+    if (type.size === 0 && (count ?? 0) === 0) return { bytes: bytes.subarray(0, 0), count: 0, type };
+    throw new MpiFailure(ERR_TYPE, `${arg}: datatype ${type.name} has no data`);
+  }
+  const start = displ * extent;
+  if (count === undefined) {
+    const avail = bytes.length - start;
+    if (avail % extent !== 0) {
+      throw new MpiFailure(ERR_COUNT, `${arg}: buffer of ${bytes.length} bytes is not a whole number of ${type.name} (extent ${extent})`);
+    }
+    count = avail / extent;
+  }
+  const span = count === 0 ? 0 : (count - 1) * extent + type.trueLb + type.trueExtent;
+  if (start + span > bytes.length) {
+    throw new MpiFailure(ERR_COUNT, `${arg}: ${count} ${type.name} at displacement ${displ} need ${start + span} bytes, buffer has ${bytes.length}`);
+  }
+  const end = start + count * extent;
+  return { bytes: start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), count, type };
+}
+
+/**
+ * Bytes of a typed array. Views are cached per array: creating a view costs
+ * more than the rest of a small send, and programs send the same arrays again
+ * and again. A cached view is checked against the array's current extent
+ * (a transferred buffer detaches and shrinks to zero).
+ */
+const views = new WeakMap<ArrayBufferView, Uint8Array>();
+
+function byteView(a: ArrayBufferView): Uint8Array {
+  if (a instanceof Uint8Array) return a;
+  let v = views.get(a);
+  if (v === undefined || v.byteLength !== a.byteLength || v.buffer !== a.buffer) {
+    v = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    views.set(a, v);
+  }
+  return v;
+}

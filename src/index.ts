@@ -1,0 +1,5 @@
+/**
+ * mpi4ts: MPI for TypeScript. `import { MPI } from 'mpi4ts'` is the whole
+ * API, named as in mpi4py (`from mpi4py import MPI`).
+ */
+export * as MPI from './mpi.js';

@@ -1,0 +1,42 @@
+/**
+ * The only place that names concrete transports. A rank started by the
+ * embedded launcher finds its bootstrap record in `workerData`; a process
+ * started on its own is a singleton world of one rank (as mpi4py is when a
+ * script runs without mpiexec).
+ */
+import { workerData, parentPort } from 'node:worker_threads';
+import type { Transport } from './spi.js';
+import { BOOTSTRAP_KEY, type RankBootstrap } from '../core/bootstrap.js';
+import { ThreadsTransport, type RankToLauncher } from './threads/engine.js';
+import { ProcTable } from './threads/proctable.js';
+
+/** Transport names `mpi4ts info` reports, with whether they can run here and why not. */
+export function availableTransports(): { name: string; available: boolean; detail: string }[] {
+  return [
+    { name: 'threads', available: true, detail: 'embedded: ranks are worker threads, messages move through shared memory' },
+    { name: 'native', available: false, detail: 'binding to a system MPI library: not built in this version' },
+  ];
+}
+
+/** Create the transport of this process. */
+export function selectTransport(): Transport {
+  const wanted = process.env['MPI4TS_TRANSPORT'];
+  if (wanted && wanted !== 'threads') {
+    throw new Error(`MPI4TS_TRANSPORT=${wanted}: only the 'threads' transport is available in this version`);
+  }
+  const boot = (workerData as Record<string, unknown> | null)?.[BOOTSTRAP_KEY] as RankBootstrap | undefined;
+  if (boot) {
+    return new ThreadsTransport(boot, (m: RankToLauncher) => parentPort!.postMessage(m));
+  }
+  const table = ProcTable.create(1);
+  const singleton: RankBootstrap = {
+    version: 1, gpid: 0, worldRank: 0, worldGpids: [0], procTable: table.sab, controlPort: null,
+    config: {}, universeSize: 1, appnum: 0, script: process.argv[1] ?? '', argv: process.argv.slice(2), ownsStdin: true, tagOutput: false,
+  };
+  return new ThreadsTransport(singleton, (m: RankToLauncher) => {
+    if (m.type === 'abort') {
+      process.stderr.write(`mpi4ts: MPI_Abort with error code ${m.code}${m.reason ? `: ${m.reason}` : ''}\n`);
+      process.exit(m.code);
+    }
+  });
+}

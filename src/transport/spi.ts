@@ -1,0 +1,115 @@
+/**
+ * The one contract every transport fulfils (MPICH CH4's `ch4_api.txt` in
+ * spirit). The API layer (`src/api/`) speaks only to this interface; the
+ * embedded runtime (`threads/`) and the binding to a system MPI library
+ * (`native/`, later) implement it.
+ *
+ * Messages cross this boundary as bytes. Buffer messages are the user's own
+ * memory (typed-array views); object messages are bytes produced by the
+ * object codec. Ranks are ranks in the given communicator; tags are >= 0 or
+ * ANY_TAG; sources may be ANY_SOURCE or PROC_NULL.
+ */
+
+/** A communicator as the transport knows it. Opaque to the API beyond these fields. */
+export interface CommHandle {
+  /** This process's rank in the communicator (for an intercommunicator: in the local group). */
+  readonly rank: number;
+  /** Number of processes in the (local) group. */
+  readonly size: number;
+  /** Number of processes in the remote group; 0 for an intracommunicator. */
+  readonly remoteSize: number;
+}
+
+/**
+ * Where a message landed and what it looked like: the fields of `MPI.Status`.
+ * `count` is in bytes.
+ */
+export interface Envelope {
+  source: number;
+  tag: number;
+  count: number;
+  /** MPI error class of the operation, SUCCESS (0) when it went well. */
+  error: number;
+  cancelled: boolean;
+}
+
+/**
+ * A non-blocking operation in flight. The transport owns it and completes it
+ * during progress; the API layer reads these fields after completion.
+ */
+export interface Operation {
+  readonly done: boolean;
+  /** Envelope of the completed operation (receives fill source/tag/count). */
+  readonly status: Envelope;
+  /**
+   * For object receives: the received bytes, private memory owned by the
+   * caller after completion. Null for buffer operations.
+   */
+  readonly data: Uint8Array | null;
+  /** Error found when completing (e.g. truncation): message for the exception. */
+  readonly failure: string | null;
+  /** Size in bytes of the matched message (receives) or of the message sent. */
+  readonly messageBytes: number;
+}
+
+/** Point-to-point send modes: standard (`MPI_Send`) or synchronous (`MPI_Ssend`). */
+export const SendMode = { Standard: 0, Synchronous: 1 } as const;
+export type SendMode = (typeof SendMode)[keyof typeof SendMode];
+
+/** What the launcher and the process told the transport about the job. */
+export interface JobInfo {
+  readonly transport: string;
+  readonly universeSize: number;
+  readonly appnum: number;
+}
+
+export interface Transport {
+  /** Name for `mpi4ts info` and benchmarks, e.g. `threads`. */
+  readonly name: string;
+  readonly job: JobInfo;
+  readonly commWorld: CommHandle;
+  readonly commSelf: CommHandle;
+
+  /** Shadow of `comm` for collective traffic: same group, a context no user message matches. */
+  collective(comm: CommHandle): CommHandle;
+
+  /**
+   * Blocking send: returns when `data` may be reused. `data` is only borrowed
+   * for the duration of the call.
+   */
+  send(comm: CommHandle, data: Uint8Array, dest: number, tag: number, mode: SendMode): void;
+  /**
+   * Non-blocking send. If `borrowed` the bytes are valid only during this call
+   * (e.g. the codec's scratch buffer) and the transport copies them if it
+   * cannot send at once; otherwise they stay valid until completion.
+   */
+  isend(comm: CommHandle, data: Uint8Array, dest: number, tag: number, mode: SendMode, borrowed: boolean): Operation;
+  /**
+   * Blocking receive. `into` is the user's buffer (bytes) or null to receive a
+   * whole message of any size into new private memory (object receives).
+   */
+  recv(comm: CommHandle, into: Uint8Array | null, source: number, tag: number): Operation;
+  irecv(comm: CommHandle, into: Uint8Array | null, source: number, tag: number): Operation;
+  /** Non-blocking check for a matching message; null if none yet. */
+  iprobe(comm: CommHandle, source: number, tag: number): Envelope | null;
+  /** Blocking check for a matching message. */
+  probe(comm: CommHandle, source: number, tag: number): Envelope;
+
+  /** Drive progress once; true if the operation is complete. */
+  test(op: Operation): boolean;
+  /** Block (spinning briefly, then parking) until the operation completes. */
+  wait(op: Operation): void;
+  /** Block until one of `ops` completes; returns its index. Null entries are skipped. */
+  waitAny(ops: ReadonlyArray<Operation | null>): number;
+  /** Resolve when the operation completes, without blocking the event loop. */
+  waitAsync(op: Operation): Promise<void>;
+  /** Cancel a pending receive (sends complete or are not cancellable here). */
+  cancel(op: Operation): void;
+
+  /** Attribute values of COMM_WORLD (TAG_UB, UNIVERSE_SIZE, APPNUM...). */
+  readonly tagUpperBound: number;
+  /** Host name, as MPI_Get_processor_name. */
+  processorName(): string;
+  /** Terminate the whole job with `code` (MPI_Abort). Never returns. */
+  abort(code: number, reason: string): never;
+}

@@ -1,0 +1,646 @@
+/**
+ * The embedded transport: ranks are worker threads of one process and
+ * messages move through shared-memory rings (one SPSC ring per ordered pair
+ * of processes, created on first use).
+ *
+ * Protocols:
+ * - EAGER: payloads up to `eagerLimit` are copied into the ring with their
+ *   envelope; the send completes as soon as the frame is written.
+ * - Rendezvous (large payloads and every synchronous send): the sender writes
+ *   RTS (envelope + size); when a receive matches it the receiver answers CTS
+ *   on its own ring back; the sender then streams DATA chunks, which the
+ *   receiver copies straight into the user's buffer. The ring never limits the
+ *   message size and a large unexpected message never blocks the channel.
+ *
+ * Progress is driven by the rank itself inside MPI calls (like most MPI
+ * libraries without a progress thread): every blocking call drains all
+ * incoming rings and pushes all queued outgoing frames, so two ranks that
+ * both send before they receive still make progress.
+ */
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import * as os from 'node:os';
+import type { CommHandle, Envelope, JobInfo, Operation, Transport } from '../spi.js';
+import { SendMode } from '../spi.js';
+import { ANY_SOURCE, MatchQueues, PROC_NULL } from '../../core/matching.js';
+import { copyBytes } from '../../core/bytes.js';
+import { ERR_PENDING, ERR_TRUNCATE, MpiFailure, ERR_INTERN } from '../../core/errorcodes.js';
+import type { RankBootstrap } from '../../core/bootstrap.js';
+import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_SIZE_HI, F_D, align8 } from './ring.js';
+import { ProcTable, S_DOORBELL, S_PARKED, S_CHANNEL_EPOCH } from './proctable.js';
+
+/** Frame kinds. */
+const EAGER = 1;
+const RTS = 2;
+const CTS = 3;
+const DATA = 4;
+
+const TWO32 = 4294967296;
+
+/** A communicator of the threads transport. */
+export interface ThreadsComm extends CommHandle {
+  /** Context id of point-to-point traffic; collectives use `ctx + 1`. */
+  readonly ctx: number;
+  /** Global process id of each rank of the (remote, for intercommunicators) group. */
+  readonly peers: Int32Array;
+  /** Global process id of each rank of the local group. */
+  readonly group: Int32Array;
+}
+
+function makeComm(ctx: number, group: Int32Array, rank: number, remote: Int32Array | null): ThreadsComm {
+  return { ctx, rank, size: group.length, remoteSize: remote ? remote.length : 0, peers: remote ?? group, group };
+}
+
+/** Envelope of a message as matching sees it. */
+class Incoming {
+  constructor(
+    readonly source: number,
+    readonly tag: number,
+    readonly size: number,
+    /** Eager payload (private copy) or null for a rendezvous announcement. */
+    readonly payload: Uint8Array | null,
+    /** For RTS: who sent it and its send id. */
+    readonly senderGpid: number,
+    readonly sendId: number,
+    /** A send to self in synchronous mode completes when this message is matched. */
+    readonly selfSync: SendOp | null,
+  ) {}
+}
+
+class RecvOp implements Operation {
+  done = false;
+  readonly status: Envelope;
+  data: Uint8Array | null = null;
+  failure: string | null = null;
+  /** Size of the matched message; for rendezvous also the bytes still expected. */
+  messageBytes = 0;
+  /** Rendezvous state: bytes announced, bytes received so far. */
+  expected = 0;
+  received = 0;
+  constructor(
+    readonly ctx: number,
+    readonly source: number,
+    readonly tag: number,
+    readonly into: Uint8Array | null,
+  ) {
+    this.status = { source, tag, count: 0, error: 0, cancelled: false };
+  }
+}
+
+class SendOp implements Operation {
+  done = false;
+  readonly status: Envelope;
+  readonly data = null;
+  failure: string | null = null;
+  get messageBytes(): number { return this.bytes.length; }
+  constructor(readonly bytes: Uint8Array, dest: number, tag: number) {
+    this.status = { source: dest, tag, count: bytes.length, error: 0, cancelled: false };
+  }
+}
+
+/** A frame (or a stream of DATA frames) waiting for room in a ring. */
+interface Pending {
+  kind: number;
+  a: number;
+  b: number;
+  c: number;
+  size: number;
+  d: number;
+  payload: Uint8Array | null;
+  /** For DATA streams: next offset and end within payload. */
+  offset: number;
+  end: number;
+  /** Completed when the frame (or the last DATA chunk) is written. */
+  op: SendOp | null;
+}
+
+class OutChannel {
+  readonly queue: Pending[] = [];
+  constructor(readonly ring: Ring, readonly gpid: number) {}
+}
+
+class InChannel {
+  constructor(readonly ring: Ring, readonly gpid: number) {}
+}
+
+/** Tunables, from the launcher (environment variables MPI4TS_*). */
+export interface ThreadsConfig {
+  /** Bytes of each ring (power of two). */
+  readonly ringBytes: number;
+  /** Largest payload sent eagerly. */
+  readonly eagerLimit: number;
+  /** How long a blocked rank polls before it parks, in microseconds. */
+  readonly spinMicros: number;
+}
+
+export const defaultConfig: ThreadsConfig = { ringBytes: 1 << 20, eagerLimit: 64 << 10, spinMicros: 50 };
+
+/** Messages the rank posts to the launcher. */
+export type RankToLauncher =
+  | { type: 'channel'; from: number; to: number; sab: SharedArrayBuffer }
+  | { type: 'abort'; gpid: number; code: number; reason: string };
+
+export class ThreadsTransport implements Transport {
+  readonly name = 'threads';
+  readonly job: JobInfo;
+  readonly commWorld: ThreadsComm;
+  readonly commSelf: ThreadsComm;
+  readonly tagUpperBound = 0x7fffffff;
+
+  readonly #gpid: number;
+  readonly #table: ProcTable;
+  readonly #words: Int32Array;
+  readonly #doorbell: number;
+  readonly #parked: number;
+  readonly #epochIndex: number;
+  #epoch = 0;
+  readonly #port: MessagePort | null;
+  readonly #post: (m: RankToLauncher) => void;
+  readonly #config: ThreadsConfig;
+  readonly #eagerLimit: number;
+
+  /** Outgoing channel per destination gpid; incoming channels in creation order. */
+  readonly #out = new Map<number, OutChannel>();
+  readonly #in: InChannel[] = [];
+  /** Outgoing channels with queued frames. */
+  readonly #backlog = new Set<OutChannel>();
+  /** Matching state per context id (small integers, so an array). */
+  readonly #contexts: MatchQueues<RecvOp, Incoming>[] = [];
+  /** Rendezvous sends waiting for CTS, and receives waiting for DATA, by id. */
+  readonly #rdvSends = new Map<number, SendOp>();
+  readonly #rdvRecvs = new Map<number, RecvOp>();
+  #nextId = 1;
+  readonly #host = os.hostname();
+
+  constructor(boot: RankBootstrap, post: (m: RankToLauncher) => void) {
+    this.#gpid = boot.gpid;
+    this.#table = new ProcTable(boot.procTable);
+    this.#words = this.#table.words;
+    this.#doorbell = this.#table.index(boot.gpid, S_DOORBELL);
+    this.#parked = this.#table.index(boot.gpid, S_PARKED);
+    this.#epochIndex = this.#table.index(boot.gpid, S_CHANNEL_EPOCH);
+    this.#port = boot.controlPort;
+    this.#port?.unref?.();
+    this.#post = post;
+    this.#config = { ...defaultConfig, ...boot.config };
+    this.#eagerLimit = Math.min(this.#config.eagerLimit, (this.#config.ringBytes >> 2) - HEADER_BYTES);
+    this.job = { transport: 'threads', universeSize: boot.universeSize, appnum: boot.appnum };
+    this.commWorld = makeComm(0, Int32Array.from(boot.worldGpids), boot.worldRank, null);
+    this.commSelf = makeComm(2, Int32Array.of(boot.gpid), 0, null);
+  }
+
+  collective(comm: CommHandle): CommHandle {
+    const c = comm as ThreadsComm;
+    return { ...c, ctx: c.ctx + 1 } as ThreadsComm;
+  }
+
+  processorName(): string {
+    return this.#host;
+  }
+
+  // ---- sends -----------------------------------------------------------
+
+  send(comm: CommHandle, data: Uint8Array, dest: number, tag: number, mode: SendMode): void {
+    if (dest === PROC_NULL) return;
+    const c = comm as ThreadsComm;
+    const gpid = c.peers[dest]!;
+    // Fast path: an eager frame into a ring with nothing queued ahead of it.
+    if (mode === SendMode.Standard && data.length <= this.#eagerLimit && gpid !== this.#gpid) {
+      const ch = this.#outChannel(gpid);
+      if (ch.queue.length === 0 && this.#writeFrame(ch, EAGER, c.ctx, c.rank, tag, data.length, 0, data, 0, data.length)) {
+        this.#table.ring(gpid);
+        return;
+      }
+    }
+    const op = this.#startSend(c, data, dest, tag, mode, false);
+    this.wait(op);
+  }
+
+  isend(comm: CommHandle, data: Uint8Array, dest: number, tag: number, mode: SendMode, borrowed: boolean): Operation {
+    const c = comm as ThreadsComm;
+    if (dest === PROC_NULL) {
+      const op = new SendOp(data, dest, tag);
+      op.done = true;
+      return op;
+    }
+    return this.#startSend(c, data, dest, tag, mode, borrowed);
+  }
+
+  #startSend(c: ThreadsComm, data: Uint8Array, dest: number, tag: number, mode: SendMode, borrowed: boolean): SendOp {
+    const gpid = c.peers[dest]!;
+    const size = data.length;
+    if (gpid === this.#gpid) return this.#sendToSelf(c, data, dest, tag, mode);
+    const ch = this.#outChannel(gpid);
+    if (mode === SendMode.Standard && size <= this.#eagerLimit) {
+      const op = new SendOp(data, dest, tag);
+      if (ch.queue.length === 0 && this.#writeFrame(ch, EAGER, c.ctx, c.rank, tag, size, 0, data, 0, size)) {
+        this.#table.ring(gpid);
+        op.done = true;
+        return op;
+      }
+      const payload = borrowed ? data.slice() : data;
+      this.#enqueue(ch, { kind: EAGER, a: c.ctx, b: c.rank, c: tag, size, d: 0, payload, offset: 0, end: size, op });
+      return op;
+    }
+    // Rendezvous: the payload stays in the caller's memory until CTS; a
+    // borrowed buffer must be copied because the caller reuses it at once.
+    const op = new SendOp(borrowed ? data.slice() : data, dest, tag);
+    const id = this.#nextId++;
+    this.#rdvSends.set(id, op);
+    this.#enqueue(ch, { kind: RTS, a: c.ctx, b: c.rank, c: tag, size, d: id, payload: null, offset: 0, end: 0, op: null });
+    return op;
+  }
+
+  #sendToSelf(c: ThreadsComm, data: Uint8Array, dest: number, tag: number, mode: SendMode): SendOp {
+    const op = new SendOp(data, dest, tag);
+    const sync = mode === SendMode.Synchronous;
+    this.#deliver(c.ctx, new Incoming(c.rank, tag, data.length, data.slice(), -1, 0, sync ? op : null));
+    if (!sync) op.done = true;
+    return op;
+  }
+
+  #enqueue(ch: OutChannel, p: Pending): void {
+    ch.queue.push(p);
+    this.#backlog.add(ch);
+    this.#flush(ch);
+  }
+
+  /** Write as much of the channel's queue as fits. True when the queue is empty. */
+  #flush(ch: OutChannel): boolean {
+    const q = ch.queue;
+    let wrote = false;
+    while (q.length > 0) {
+      const p = q[0]!;
+      if (p.kind === DATA) {
+        const chunkMax = ch.ring.maxChunk;
+        while (p.offset < p.end) {
+          const n = Math.min(chunkMax, p.end - p.offset);
+          if (this.#writeFrame(ch, DATA, p.a, 0, 0, n, 0, p.payload, p.offset, n)) {
+            p.offset += n;
+            wrote = true;
+          } else if (!ch.ring.announceWaiting(HEADER_BYTES + align8(n))) {
+            break;
+          }
+        }
+        if (p.offset < p.end) break;
+      } else {
+        const n = p.payload ? p.end : 0;
+        if (this.#writeFrame(ch, p.kind, p.a, p.b, p.c, p.size, p.d, p.payload, 0, n)) {
+          wrote = true;
+        } else {
+          // Ask the consumer to ring us when it frees space; retry if it already has.
+          if (ch.ring.announceWaiting(HEADER_BYTES + align8(n))) continue;
+          break;
+        }
+      }
+      q.shift();
+      if (p.op) p.op.done = true;
+    }
+    if (wrote) this.#table.ring(ch.gpid);
+    if (q.length === 0) {
+      this.#backlog.delete(ch);
+      return true;
+    }
+    return false;
+  }
+
+  #writeFrame(ch: OutChannel, kind: number, a: number, b: number, c: number, size: number, d: number,
+    payload: Uint8Array | null, from: number, n: number): boolean {
+    const ring = ch.ring;
+    const frameBytes = HEADER_BYTES + align8(n);
+    const pos = ring.reserve(frameBytes);
+    if (pos < 0) return false;
+    const w = ring.words;
+    const i = pos >> 2;
+    w[i + F_LEN] = frameBytes;
+    w[i + F_KIND] = kind;
+    w[i + F_A] = a;
+    w[i + F_B] = b;
+    w[i + F_C] = c;
+    w[i + F_SIZE_LO] = size % TWO32 | 0;
+    w[i + F_SIZE_HI] = Math.floor(size / TWO32);
+    w[i + F_D] = d;
+    if (n > 0) copyBytes(ring.bytes, pos + HEADER_BYTES, payload!, from, n);
+    ring.commit(frameBytes);
+    return true;
+  }
+
+  #outChannel(gpid: number): OutChannel {
+    let ch = this.#out.get(gpid);
+    if (ch === undefined) {
+      const ring = Ring.create(this.#config.ringBytes, this.#gpid, gpid);
+      ch = new OutChannel(ring, gpid);
+      this.#out.set(gpid, ch);
+      // The launcher hands the ring to the receiver; we may write at once.
+      this.#post({ type: 'channel', from: this.#gpid, to: gpid, sab: ring.sab });
+    }
+    return ch;
+  }
+
+  // ---- receives --------------------------------------------------------
+
+  #queues(ctx: number): MatchQueues<RecvOp, Incoming> {
+    let q = this.#contexts[ctx];
+    if (q === undefined) {
+      q = new MatchQueues<RecvOp, Incoming>();
+      this.#contexts[ctx] = q;
+    }
+    return q;
+  }
+
+  recv(comm: CommHandle, into: Uint8Array | null, source: number, tag: number): Operation {
+    const op = this.irecv(comm, into, source, tag);
+    if (!op.done) this.wait(op);
+    return op;
+  }
+
+  irecv(comm: CommHandle, into: Uint8Array | null, source: number, tag: number): Operation {
+    const c = comm as ThreadsComm;
+    const op = new RecvOp(c.ctx, source, tag, into);
+    if (source === PROC_NULL) {
+      op.status.source = PROC_NULL;
+      op.status.tag = -1; // ANY_TAG, as MPI reports for PROC_NULL
+      op.done = true;
+      if (into === null) op.data = null;
+      return op;
+    }
+    // Messages already in the rings arrived after those in the unexpected
+    // queue from the same sender, so matching the queue first keeps order.
+    this.progress();
+    const q = this.#queues(c.ctx);
+    const i = q.findMessage(source, tag);
+    if (i >= 0) this.#match(op, q.takeMessage(i));
+    else q.postedReceives.push(op);
+    return op;
+  }
+
+  /** A message arrived (or was sent to self): match it or queue it as unexpected. */
+  #deliver(ctx: number, m: Incoming): void {
+    const q = this.#queues(ctx);
+    const op = q.takeReceive(m.source, m.tag);
+    if (op) this.#match(op, m);
+    else q.unexpectedQueue.push(m);
+  }
+
+  /** Receive `op` matched message `m`. */
+  #match(op: RecvOp, m: Incoming): void {
+    op.status.source = m.source;
+    op.status.tag = m.tag;
+    op.messageBytes = m.size;
+    if (m.selfSync) m.selfSync.done = true;
+    if (m.payload !== null) {
+      this.#landEager(op, m.payload, 0, m.size);
+      return;
+    }
+    // Rendezvous: ask the sender for the data.
+    op.expected = m.size;
+    if (op.into === null) op.data = new Uint8Array(m.size);
+    else if (m.size > op.into.length) this.#truncated(op, m.size);
+    let id = 0;
+    if (m.size === 0) {
+      op.status.count = 0;
+      op.done = true;
+    } else {
+      id = this.#nextId++;
+      this.#rdvRecvs.set(id, op);
+    }
+    this.#enqueue(this.#outChannel(m.senderGpid), {
+      kind: CTS, a: m.sendId, b: id, c: 0, size: 0, d: 0, payload: null, offset: 0, end: 0, op: null,
+    });
+  }
+
+  #truncated(op: RecvOp, size: number): void {
+    op.failure = `message of ${size} bytes truncated into buffer of ${op.into!.length} bytes (source ${op.status.source}, tag ${op.status.tag})`;
+    op.status.error = ERR_TRUNCATE;
+  }
+
+  /** Put an eager payload (at bytes[from..from+size]) into the receive. */
+  #landEager(op: RecvOp, bytes: Uint8Array, from: number, size: number): void {
+    if (op.into === null) {
+      const data = new Uint8Array(size);
+      copyBytes(data, 0, bytes, from, size);
+      op.data = data;
+      op.status.count = size;
+    } else {
+      let n = size;
+      if (size > op.into.length) {
+        this.#truncated(op, size);
+        n = op.into.length;
+      }
+      copyBytes(op.into, 0, bytes, from, n);
+      op.status.count = n;
+    }
+    op.done = true;
+  }
+
+  iprobe(comm: CommHandle, source: number, tag: number): Envelope | null {
+    if (source === PROC_NULL) return { source: PROC_NULL, tag: -1, count: 0, error: 0, cancelled: false };
+    this.progress();
+    const q = this.#queues((comm as ThreadsComm).ctx);
+    const i = q.findMessage(source, tag);
+    if (i < 0) return null;
+    const m = q.unexpectedQueue[i]!;
+    return { source: m.source, tag: m.tag, count: m.size, error: 0, cancelled: false };
+  }
+
+  probe(comm: CommHandle, source: number, tag: number): Envelope {
+    let env = this.iprobe(comm, source, tag);
+    if (env) return env;
+    this.#block(() => (env = this.iprobe(comm, source, tag)) !== null);
+    return env!;
+  }
+
+  cancel(op: Operation): void {
+    if (!(op instanceof RecvOp) || op.done) return;
+    const q = this.#queues(op.ctx);
+    if (q.removeReceive(op)) {
+      op.status.cancelled = true;
+      op.done = true;
+    }
+  }
+
+  // ---- progress --------------------------------------------------------
+
+  /** Drain every incoming ring and push every queued outgoing frame. */
+  progress(): void {
+    if (Atomics.load(this.#words, this.#epochIndex) !== this.#epoch) this.#acceptChannels();
+    const inc = this.#in;
+    for (let k = 0; k < inc.length; k++) this.#drain(inc[k]!);
+    if (this.#backlog.size > 0) for (const ch of this.#backlog) this.#flush(ch);
+  }
+
+  #acceptChannels(): void {
+    this.#epoch = Atomics.load(this.#words, this.#epochIndex);
+    const port = this.#port;
+    if (port === null) return;
+    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+      const msg = m.message as { type: string; from: number; sab: SharedArrayBuffer };
+      if (msg.type === 'channel') this.#in.push(new InChannel(Ring.attach(msg.sab), msg.from));
+    }
+  }
+
+  #drain(ch: InChannel): void {
+    const ring = ch.ring;
+    const w = ring.words;
+    for (let pos = ring.peek(); pos >= 0; pos = ring.peek()) {
+      const i = pos >> 2;
+      const frameBytes = w[i + F_LEN]!;
+      const kind = w[i + F_KIND]!;
+      const size = (w[i + F_SIZE_LO]! >>> 0) + w[i + F_SIZE_HI]! * TWO32;
+      const at = pos + HEADER_BYTES;
+      if (kind === EAGER) {
+        const ctx = w[i + F_A]!;
+        const source = w[i + F_B]!;
+        const tag = w[i + F_C]!;
+        const op = this.#queues(ctx).takeReceive(source, tag);
+        if (op) {
+          op.status.source = source;
+          op.status.tag = tag;
+          op.messageBytes = size;
+          this.#landEager(op, ring.bytes, at, size);
+        } else {
+          const payload = new Uint8Array(size);
+          copyBytes(payload, 0, ring.bytes, at, size);
+          this.#queues(ctx).unexpectedQueue.push(new Incoming(source, tag, size, payload, ch.gpid, 0, null));
+        }
+      } else if (kind === DATA) {
+        this.#landData(w[i + F_A]!, ring.bytes, at, size);
+      } else if (kind === RTS) {
+        this.#deliver(w[i + F_A]!, new Incoming(w[i + F_B]!, w[i + F_C]!, size, null, ch.gpid, w[i + F_D]!, null));
+      } else if (kind === CTS) {
+        this.#clearToSend(ch.gpid, w[i + F_A]!, w[i + F_B]!);
+      } else {
+        throw new MpiFailure(ERR_INTERN, `corrupt frame kind ${kind} from process ${ch.gpid}`);
+      }
+      if (ring.release(frameBytes)) this.#table.ring(ch.gpid);
+    }
+  }
+
+  #clearToSend(gpid: number, sendId: number, recvId: number): void {
+    const op = this.#rdvSends.get(sendId);
+    if (op === undefined) throw new MpiFailure(ERR_INTERN, `CTS for unknown send ${sendId}`);
+    this.#rdvSends.delete(sendId);
+    const size = op.bytes.length;
+    if (size === 0 || recvId === 0) {
+      op.done = true;
+      return;
+    }
+    this.#enqueue(this.#outChannel(gpid), {
+      kind: DATA, a: recvId, b: 0, c: 0, size: 0, d: 0, payload: op.bytes, offset: 0, end: size, op,
+    });
+  }
+
+  #landData(recvId: number, bytes: Uint8Array, at: number, n: number): void {
+    const op = this.#rdvRecvs.get(recvId);
+    if (op === undefined) throw new MpiFailure(ERR_INTERN, `DATA for unknown receive ${recvId}`);
+    const target = op.into ?? op.data!;
+    const room = Math.max(0, Math.min(n, target.length - op.received));
+    if (room > 0) copyBytes(target, op.received, bytes, at, room);
+    op.received += n;
+    if (op.received >= op.expected) {
+      this.#rdvRecvs.delete(recvId);
+      op.status.count = Math.min(op.expected, target.length);
+      op.done = true;
+    }
+  }
+
+  // ---- completion --------------------------------------------------------
+
+  test(op: Operation): boolean {
+    if (!op.done) this.progress();
+    return op.done;
+  }
+
+  wait(op: Operation): void {
+    if (op.done) return;
+    this.#block(() => op.done);
+  }
+
+  waitAny(ops: ReadonlyArray<Operation | null>): number {
+    const find = (): number => {
+      for (let i = 0; i < ops.length; i++) if (ops[i]?.done) return i;
+      return -1;
+    };
+    let k = find();
+    if (k >= 0) return k;
+    this.#block(() => (k = find()) >= 0);
+    return k;
+  }
+
+  /**
+   * Block until `ready()` holds: poll with progress for up to spinMicros, then
+   * park on the doorbell.
+   *
+   * The hazard is a lost wake-up: a sender that writes just after our last
+   * poll and rings before we sleep. We therefore announce `parked` first, then
+   * read the doorbell value, then poll once more, and only then wait for the
+   * doorbell to differ from the value read. A sender bumps the doorbell after
+   * publishing its frame and notifies only when it sees `parked`; under
+   * sequential consistency either our final poll sees the frame, or the
+   * doorbell differs and the wait returns at once, or the sender saw `parked`
+   * and notifies. The timeout is a safety net and a hook for deadlock checks,
+   * not part of the protocol.
+   */
+  #block(ready: () => boolean): void {
+    const words = this.#words;
+    if (this.#port === null) {
+      // A singleton (no launcher): nothing but this thread can ever satisfy the call.
+      this.progress();
+      if (ready()) return;
+      throw new MpiFailure(ERR_PENDING, 'the call would block forever: this process runs alone (start it with `mpi4ts -n N`)');
+    }
+    const spinMs = this.#config.spinMicros / 1000;
+    for (;;) {
+      const t0 = performance.now();
+      let n = 0;
+      do {
+        this.progress();
+        if (ready()) return;
+        // Read the clock only now and then: it costs more than a poll.
+      } while ((++n & 15) !== 0 || performance.now() - t0 < spinMs);
+      Atomics.add(words, this.#parked, 1);
+      const seq = Atomics.load(words, this.#doorbell);
+      this.progress();
+      if (ready()) {
+        Atomics.sub(words, this.#parked, 1);
+        return;
+      }
+      Atomics.wait(words, this.#doorbell, seq, 1000);
+      Atomics.sub(words, this.#parked, 1);
+    }
+  }
+
+  async waitAsync(op: Operation): Promise<void> {
+    const words = this.#words;
+    while (!this.test(op)) {
+      Atomics.add(words, this.#parked, 1);
+      const seq = Atomics.load(words, this.#doorbell);
+      this.progress();
+      if (op.done) {
+        Atomics.sub(words, this.#parked, 1);
+        return;
+      }
+      const r = Atomics.waitAsync(words, this.#doorbell, seq, 1000);
+      if (r.async) await r.value;
+      Atomics.sub(words, this.#parked, 1);
+    }
+  }
+
+  abort(code: number, reason: string): never {
+    this.#post({ type: 'abort', gpid: this.#gpid, code, reason });
+    // The launcher terminates every rank, this one included; never return.
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) Atomics.wait(sleeper, 0, 0);
+  }
+
+  /** Pending operations would be lost at exit: report them (MPI_Finalize with requests in flight). */
+  pendingCount(): number {
+    let n = this.#rdvSends.size + this.#rdvRecvs.size;
+    for (const ch of this.#backlog) n += ch.queue.length;
+    return n;
+  }
+
+  static readonly ERR_PENDING = ERR_PENDING;
+}
+
+/** The source rank a receive reports for ANY_SOURCE before completion. */
+export const UNMATCHED_SOURCE = ANY_SOURCE;
