@@ -6,6 +6,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runScript } from './run.js';
 import { printInfo } from './info.js';
+import { runBench, benchHelpText } from './bench.js';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -51,6 +52,18 @@ export async function main(argv: string[]): Promise<number> {
     .passThroughOptions()
     .action(async (script: string, args: string[], o: { np: number; tagOutput?: boolean; usize?: number }) => {
       status = await runScript(script, args, { np: o.np, tagOutput: o.tagOutput, usize: o.usize });
+    });
+
+  program.command('bench')
+    .description('run a benchmark, like python -m mpi4py.bench (helloworld, ringtest, pingpong)')
+    .usage('[-n N] <name> [benchmark options]')
+    .option('-n, --np <N>', 'number of ranks (before the benchmark name)', positiveInt('-n'), 1)
+    .argument('[name]', 'the benchmark: helloworld, ringtest or pingpong')
+    .argument('[args...]', 'options of the benchmark (see mpi4ts bench <name> --help)')
+    .passThroughOptions()
+    .addHelpText('after', benchHelpText())
+    .action(async (name: string | undefined, args: string[], o: { np: number }) => {
+      status = await runBench(name, args, { np: o.np });
     });
 
   program.command('info')

@@ -5,6 +5,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
+import { createRequire, register } from 'node:module';
 import * as fs from 'node:fs';
 import * as tty from 'node:tty';
 import { Readable } from 'node:stream';
@@ -17,11 +18,20 @@ process.argv = [process.execPath, boot.script, ...boot.argv];
 
 // Worker threads share the process's file descriptors: rank 0 reads the real
 // standard input (synchronously with fs.readSync(0) or through process.stdin);
-// the other ranks see an empty stream, as under mpiexec.
-const stdin: NodeJS.ReadStream = boot.ownsStdin
-  ? (tty.isatty(0) ? new tty.ReadStream(0) : fs.createReadStream('', { fd: 0, autoClose: false })) as NodeJS.ReadStream
-  : Readable.from([]) as unknown as NodeJS.ReadStream;
-Object.defineProperty(process, 'stdin', { value: stdin, configurable: true, enumerable: true, writable: true });
+// the other ranks see an empty stream, as under mpiexec. The stream is made
+// on first use only: a tty.ReadStream switches fd 0 to non-blocking mode, and
+// fs.readSync(0) would then fail with EAGAIN.
+let stdin: NodeJS.ReadStream | undefined;
+Object.defineProperty(process, 'stdin', {
+  configurable: true,
+  enumerable: true,
+  get(): NodeJS.ReadStream {
+    stdin ??= (boot.ownsStdin
+      ? (tty.isatty(0) ? new tty.ReadStream(0) : fs.createReadStream('', { fd: 0, autoClose: false }))
+      : Readable.from([])) as NodeJS.ReadStream;
+    return stdin;
+  },
+});
 
 const table = new Int32Array(boot.procTable);
 const prefix = boot.tagOutput ? `[${boot.worldRank}] ` : '';
@@ -38,6 +48,15 @@ if (/\.(c|m)?tsx?$/.test(boot.script)) {
   const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
   esm.register();
   cjs.register();
+}
+
+// A script outside any project with mpi4ts installed still finds this copy.
+try {
+  createRequire(boot.script).resolve('mpi4ts');
+} catch {
+  register(new URL('./alias-hooks.js', import.meta.url), {
+    data: { target: new URL('../../index.js', import.meta.url).href },
+  });
 }
 
 await import(pathToFileURL(boot.script).href);
