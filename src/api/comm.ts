@@ -84,7 +84,7 @@ export class Comm {
       case TAG_UB: return t.tagUpperBound;
       case UNIVERSE_SIZE: return t.job.universeSize;
       case APPNUM: return t.job.appnum;
-      case WTIME_IS_GLOBAL: return false;
+      case WTIME_IS_GLOBAL: return true;
       case HOST: return PROC_NULL;
       case IO: return h.rank;
       default: return null;

@@ -19,6 +19,8 @@ export interface RankBootstrap {
   readonly controlPort: MessagePort | null;
   /** Transport tunables (ring size, eager limit, spin time). */
   readonly config: { ringBytes?: number; eagerLimit?: number; spinMicros?: number };
+  /** The launcher's `performance.timeOrigin`: every rank's Wtime counts from it. */
+  readonly timeOrigin: number;
   /** MPI_UNIVERSE_SIZE and MPI_APPNUM attributes. */
   readonly universeSize: number;
   readonly appnum: number;

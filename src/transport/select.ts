@@ -31,7 +31,7 @@ export function selectTransport(): Transport {
   const table = ProcTable.create(1);
   const singleton: RankBootstrap = {
     version: 1, gpid: 0, worldRank: 0, worldGpids: [0], procTable: table.sab, controlPort: null,
-    config: {}, universeSize: 1, appnum: 0, script: process.argv[1] ?? '', argv: process.argv.slice(2), ownsStdin: true, tagOutput: false,
+    config: {}, timeOrigin: performance.timeOrigin, universeSize: 1, appnum: 0, script: process.argv[1] ?? '', argv: process.argv.slice(2), ownsStdin: true, tagOutput: false,
   };
   return new ThreadsTransport(singleton, (m: RankToLauncher) => {
     if (m.type === 'abort') {

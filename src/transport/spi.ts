@@ -61,6 +61,8 @@ export interface JobInfo {
   readonly transport: string;
   readonly universeSize: number;
   readonly appnum: number;
+  /** Epoch milliseconds (a `performance.timeOrigin`) from which MPI_Wtime counts, the same for every rank. */
+  readonly timeOrigin: number;
 }
 
 export interface Transport {

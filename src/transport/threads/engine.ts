@@ -183,7 +183,7 @@ export class ThreadsTransport implements Transport {
     this.#post = post;
     this.#config = { ...defaultConfig, ...boot.config };
     this.#eagerLimit = Math.min(this.#config.eagerLimit, (this.#config.ringBytes >> 2) - HEADER_BYTES);
-    this.job = { transport: 'threads', universeSize: boot.universeSize, appnum: boot.appnum };
+    this.job = { transport: 'threads', universeSize: boot.universeSize, appnum: boot.appnum, timeOrigin: boot.timeOrigin };
     this.commWorld = makeComm(0, Int32Array.from(boot.worldGpids), boot.worldRank, null);
     this.commSelf = makeComm(2, Int32Array.of(boot.gpid), 0, null);
   }

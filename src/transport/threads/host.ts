@@ -93,7 +93,7 @@ export class ThreadsJob {
     const { port1, port2 } = new MessageChannel();
     const boot: RankBootstrap = {
       version: 1, gpid, worldRank: rank, worldGpids, procTable: this.#table.sab, controlPort: port2,
-      config, universeSize: opts.universeSize ?? opts.np, appnum: 0, script: opts.script, argv: opts.args,
+      config, timeOrigin: performance.timeOrigin, universeSize: opts.universeSize ?? opts.np, appnum: 0, script: opts.script, argv: opts.args,
       ownsStdin: rank === 0, tagOutput: opts.tagOutput ?? false,
     };
     Atomics.store(this.#table.words, this.#table.index(gpid, S_STATE), STATE_RUNNING);
