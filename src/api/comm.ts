@@ -135,23 +135,30 @@ export class Comm {
     return t;
   }
 
+  /** Communicator, destination and tag of a send, checked; accepts the options-object form. */
+  #target(routine: string, dest: number | SendOptions, tag: number): [CommHandle, number, number] {
+    const h = this.handle(routine);
+    if (typeof dest === 'object' && dest !== null) ({ dest, tag = 0 } = dest);
+    return [h, this.#dest(routine, h, dest), this.#sendTag(routine, tag)];
+  }
+
+  /** Communicator, source and tag of a receive or probe, checked. */
+  #origin(routine: string, source: unknown, tag: unknown): [CommHandle, number, number] {
+    const h = this.handle(routine);
+    return [h, this.#source(routine, h, source), this.#recvTag(routine, tag)];
+  }
+
   // ---- objects -------------------------------------------------------------
 
   #sendObject(routine: string, mode: SendMode, obj: unknown, dest: number | SendOptions, tag: number): void {
-    const h = this.handle(routine);
-    if (typeof dest === 'object' && dest !== null) ({ dest, tag = 0 } = dest);
-    const d = this.#dest(routine, h, dest);
-    const t = this.#sendTag(routine, tag);
+    const [h, d, t] = this.#target(routine, dest, tag);
     let bytes: Uint8Array;
     try { bytes = encodeObject(obj); } catch (e) { throw typeError(routine, e); }
     try { runtime.transport.send(h, bytes, d, t, mode); } catch (e) { raise(routine, e); }
   }
 
   #isendObject(routine: string, mode: SendMode, obj: unknown, dest: number | SendOptions, tag: number): Request {
-    const h = this.handle(routine);
-    if (typeof dest === 'object' && dest !== null) ({ dest, tag = 0 } = dest);
-    const d = this.#dest(routine, h, dest);
-    const t = this.#sendTag(routine, tag);
+    const [h, d, t] = this.#target(routine, dest, tag);
     let bytes: Uint8Array;
     try { bytes = encodeObject(obj); } catch (e) { throw typeError(routine, e); }
     let op: Operation;
@@ -191,10 +198,8 @@ export class Comm {
 
   /** Receive an object (blocking): mpi4py `Comm.recv`. Any size. */
   recv<T = unknown>(source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG, status?: Status | null): T {
-    const h = this.handle('recv');
     if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG, status } = source);
-    const s = this.#source('recv', h, source);
-    const t = this.#recvTag('recv', tag);
+    const [h, s, t] = this.#origin('recv', source, tag);
     let op: Operation;
     try { op = runtime.transport.recv(h, null, s, t); } catch (e) { raise('recv', e); }
     return Request.complete(op, Kind.RecvObject, 'recv', null, status) as T;
@@ -202,10 +207,8 @@ export class Comm {
 
   /** Start receiving an object: mpi4py `Comm.irecv` (no size limit). */
   irecv(source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG): Request {
-    const h = this.handle('irecv');
     if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG } = source);
-    const s = this.#source('irecv', h, source);
-    const t = this.#recvTag('irecv', tag);
+    const [h, s, t] = this.#origin('irecv', source, tag);
     let op: Operation;
     try { op = runtime.transport.irecv(h, null, s, t); } catch (e) { raise('irecv', e); }
     return Request.recvObject(op, 'irecv');
@@ -242,17 +245,13 @@ export class Comm {
   }
 
   #probe(routine: string, source: number, tag: number, status?: Status | null): true {
-    const h = this.handle(routine);
-    const s = this.#source(routine, h, source);
-    const t = this.#recvTag(routine, tag);
+    const [h, s, t] = this.#origin(routine, source, tag);
     try { Status.fill(status, runtime.transport.probe(h, s, t)); } catch (e) { raise(routine, e); }
     return true;
   }
 
   #iprobe(routine: string, source: number, tag: number, status?: Status | null): boolean {
-    const h = this.handle(routine);
-    const s = this.#source(routine, h, source);
-    const t = this.#recvTag(routine, tag);
+    const [h, s, t] = this.#origin(routine, source, tag);
     let env;
     try { env = runtime.transport.iprobe(h, s, t); } catch (e) { raise(routine, e); }
     if (env === null) return false;
@@ -263,10 +262,7 @@ export class Comm {
   // ---- buffers -----------------------------------------------------------
 
   #sendBuffer(routine: string, mode: SendMode, buf: BufferSpec, dest: number | SendOptions, tag: number): void {
-    const h = this.handle(routine);
-    if (typeof dest === 'object' && dest !== null) ({ dest, tag = 0 } = dest);
-    const d = this.#dest(routine, h, dest);
-    const t = this.#sendTag(routine, tag);
+    const [h, d, t] = this.#target(routine, dest, tag);
     try {
       const m = parseBuffer(routine, 'buf', buf);
       runtime.transport.send(h, m.bytes, d, t, mode);
@@ -274,10 +270,7 @@ export class Comm {
   }
 
   #isendBuffer(routine: string, mode: SendMode, buf: BufferSpec, dest: number | SendOptions, tag: number): Request {
-    const h = this.handle(routine);
-    if (typeof dest === 'object' && dest !== null) ({ dest, tag = 0 } = dest);
-    const d = this.#dest(routine, h, dest);
-    const t = this.#sendTag(routine, tag);
+    const [h, d, t] = this.#target(routine, dest, tag);
     let op: Operation;
     try {
       const m = parseBuffer(routine, 'buf', buf);
@@ -328,10 +321,8 @@ export class Comm {
 
   /** Receive into a buffer (blocking): `MPI_Recv`. */
   Recv(buf: BufferSpec, source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG, status?: Status | null): void {
-    const h = this.handle('Recv');
     if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG, status } = source);
-    const s = this.#source('Recv', h, source);
-    const t = this.#recvTag('Recv', tag);
+    const [h, s, t] = this.#origin('Recv', source, tag);
     let m, op: Operation;
     try {
       m = parseBuffer('Recv', 'buf', buf);
@@ -342,10 +333,8 @@ export class Comm {
 
   /** Start receiving into a buffer: `MPI_Irecv`. */
   Irecv(buf: BufferSpec, source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG): Request {
-    const h = this.handle('Irecv');
     if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG } = source);
-    const s = this.#source('Irecv', h, source);
-    const t = this.#recvTag('Irecv', tag);
+    const [h, s, t] = this.#origin('Irecv', source, tag);
     let m, op: Operation;
     try {
       m = parseBuffer('Irecv', 'buf', buf);
