@@ -21,12 +21,12 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import * as os from 'node:os';
 import type { CommHandle, Envelope, JobInfo, Operation, Transport } from '../spi.js';
 import { SendMode } from '../spi.js';
-import { ANY_SOURCE, MatchQueues, PROC_NULL } from '../../core/matching.js';
+import { MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { copyBytes } from '../../core/bytes.js';
 import { ERR_PENDING, ERR_TRUNCATE, MpiFailure, ERR_INTERN } from '../../core/errorcodes.js';
 import type { RankBootstrap } from '../../core/bootstrap.js';
 import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_SIZE_HI, F_D, align8 } from './ring.js';
-import { ProcTable, S_DOORBELL, S_PARKED, S_CHANNEL_EPOCH } from './proctable.js';
+import { ProcTable, S_DOORBELL, S_PARKED, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED } from './proctable.js';
 
 /** Frame kinds. */
 const EAGER = 1;
@@ -66,9 +66,12 @@ class Incoming {
   ) {}
 }
 
-class RecvOp implements Operation {
+/** A receive; it is its own envelope, to save an allocation per message. */
+class RecvOp implements Operation, Envelope {
   done = false;
-  readonly status: Envelope;
+  count = 0;
+  error = 0;
+  cancelled = false;
   data: Uint8Array | null = null;
   failure: string | null = null;
   /** Size of the matched message; for rendezvous also the bytes still expected. */
@@ -78,12 +81,13 @@ class RecvOp implements Operation {
   received = 0;
   constructor(
     readonly ctx: number,
-    readonly source: number,
-    readonly tag: number,
+    /** Until matched: what the receive asks for (maybe wildcards). Then: the message's envelope. */
+    public source: number,
+    public tag: number,
     readonly into: Uint8Array | null,
-  ) {
-    this.status = { source, tag, count: 0, error: 0, cancelled: false };
-  }
+  ) {}
+
+  get status(): Envelope { return this; }
 }
 
 class SendOp implements Operation {
@@ -92,6 +96,8 @@ class SendOp implements Operation {
   readonly data = null;
   failure: string | null = null;
   get messageBytes(): number { return this.bytes.length; }
+  /** Global process id of the destination. */
+  destGpid = -1;
   constructor(readonly bytes: Uint8Array, dest: number, tag: number) {
     this.status = { source: dest, tag, count: bytes.length, error: 0, cancelled: false };
   }
@@ -186,6 +192,7 @@ export class ThreadsTransport implements Transport {
     this.job = { transport: 'threads', universeSize: boot.universeSize, appnum: boot.appnum, timeOrigin: boot.timeOrigin };
     this.commWorld = makeComm(0, Int32Array.from(boot.worldGpids), boot.worldRank, null);
     this.commSelf = makeComm(2, Int32Array.of(boot.gpid), 0, null);
+    process.on('exit', () => this.#finalize());
   }
 
   collective(comm: CommHandle): CommHandle {
@@ -244,6 +251,7 @@ export class ThreadsTransport implements Transport {
     // Rendezvous: the payload stays in the caller's memory until CTS; a
     // borrowed buffer must be copied because the caller reuses it at once.
     const op = new SendOp(borrowed ? data.slice() : data, dest, tag);
+    op.destGpid = gpid;
     const id = this.#nextId++;
     this.#rdvSends.set(id, op);
     this.#enqueue(ch, { kind: RTS, a: c.ctx, b: c.rank, c: tag, size, d: id, payload: null, offset: 0, end: 0, op: null });
@@ -357,8 +365,8 @@ export class ThreadsTransport implements Transport {
     const c = comm as ThreadsComm;
     const op = new RecvOp(c.ctx, source, tag, into);
     if (source === PROC_NULL) {
-      op.status.source = PROC_NULL;
-      op.status.tag = -1; // ANY_TAG, as MPI reports for PROC_NULL
+      op.source = PROC_NULL;
+      op.tag = -1; // ANY_TAG, as MPI reports for PROC_NULL
       op.done = true;
       if (into === null) op.data = null;
       return op;
@@ -383,8 +391,8 @@ export class ThreadsTransport implements Transport {
 
   /** Receive `op` matched message `m`. */
   #match(op: RecvOp, m: Incoming): void {
-    op.status.source = m.source;
-    op.status.tag = m.tag;
+    op.source = m.source;
+    op.tag = m.tag;
     op.messageBytes = m.size;
     if (m.selfSync) m.selfSync.done = true;
     if (m.payload !== null) {
@@ -397,7 +405,7 @@ export class ThreadsTransport implements Transport {
     else if (m.size > op.into.length) this.#truncated(op, m.size);
     let id = 0;
     if (m.size === 0) {
-      op.status.count = 0;
+      op.count = 0;
       op.done = true;
     } else {
       id = this.#nextId++;
@@ -409,8 +417,8 @@ export class ThreadsTransport implements Transport {
   }
 
   #truncated(op: RecvOp, size: number): void {
-    op.failure = `message of ${size} bytes truncated into buffer of ${op.into!.length} bytes (source ${op.status.source}, tag ${op.status.tag})`;
-    op.status.error = ERR_TRUNCATE;
+    op.failure = `message of ${size} bytes truncated into buffer of ${op.into!.length} bytes (source ${op.source}, tag ${op.tag})`;
+    op.error = ERR_TRUNCATE;
   }
 
   /** Put an eager payload (at bytes[from..from+size]) into the receive. */
@@ -419,7 +427,7 @@ export class ThreadsTransport implements Transport {
       const data = new Uint8Array(size);
       copyBytes(data, 0, bytes, from, size);
       op.data = data;
-      op.status.count = size;
+      op.count = size;
     } else {
       let n = size;
       if (size > op.into.length) {
@@ -427,7 +435,7 @@ export class ThreadsTransport implements Transport {
         n = op.into.length;
       }
       copyBytes(op.into, 0, bytes, from, n);
-      op.status.count = n;
+      op.count = n;
     }
     op.done = true;
   }
@@ -445,7 +453,7 @@ export class ThreadsTransport implements Transport {
   probe(comm: CommHandle, source: number, tag: number): Envelope {
     let env = this.iprobe(comm, source, tag);
     if (env) return env;
-    this.#block(() => (env = this.iprobe(comm, source, tag)) !== null);
+    this.#block(null, () => (env = this.iprobe(comm, source, tag)) !== null);
     return env!;
   }
 
@@ -453,7 +461,7 @@ export class ThreadsTransport implements Transport {
     if (!(op instanceof RecvOp) || op.done) return;
     const q = this.#queues(op.ctx);
     if (q.removeReceive(op)) {
-      op.status.cancelled = true;
+      op.cancelled = true;
       op.done = true;
     }
   }
@@ -493,8 +501,8 @@ export class ThreadsTransport implements Transport {
         const tag = w[i + F_C]!;
         const op = this.#queues(ctx).takeReceive(source, tag);
         if (op) {
-          op.status.source = source;
-          op.status.tag = tag;
+          op.source = source;
+          op.tag = tag;
           op.messageBytes = size;
           this.#landEager(op, ring.bytes, at, size);
         } else {
@@ -538,7 +546,7 @@ export class ThreadsTransport implements Transport {
     op.received += n;
     if (op.received >= op.expected) {
       this.#rdvRecvs.delete(recvId);
-      op.status.count = Math.min(op.expected, target.length);
+      op.count = Math.min(op.expected, target.length);
       op.done = true;
     }
   }
@@ -552,7 +560,7 @@ export class ThreadsTransport implements Transport {
 
   wait(op: Operation): void {
     if (op.done) return;
-    this.#block(() => op.done);
+    this.#block(op, null);
   }
 
   waitAny(ops: ReadonlyArray<Operation | null>): number {
@@ -562,7 +570,7 @@ export class ThreadsTransport implements Transport {
     };
     let k = find();
     if (k >= 0) return k;
-    this.#block(() => (k = find()) >= 0);
+    this.#block(null, () => (k = find()) >= 0);
     return k;
   }
 
@@ -580,12 +588,13 @@ export class ThreadsTransport implements Transport {
    * and notifies. The timeout is a safety net and a hook for deadlock checks,
    * not part of the protocol.
    */
-  #block(ready: () => boolean): void {
+  #block(op: Operation | null, until: (() => boolean) | null): void {
+    // An operation or a predicate, so that plain waits allocate no closure.
     const words = this.#words;
     if (this.#port === null) {
       // A singleton (no launcher): nothing but this thread can ever satisfy the call.
       this.progress();
-      if (ready()) return;
+      if ((op !== null ? op.done : until!())) return;
       throw new MpiFailure(ERR_PENDING, 'the call would block forever: this process runs alone (start it with `mpi4ts -n N`)');
     }
     const spinMs = this.#config.spinMicros / 1000;
@@ -594,13 +603,13 @@ export class ThreadsTransport implements Transport {
       let n = 0;
       do {
         this.progress();
-        if (ready()) return;
+        if ((op !== null ? op.done : until!())) return;
         // Read the clock only now and then: it costs more than a poll.
       } while ((++n & 15) !== 0 || performance.now() - t0 < spinMs);
       Atomics.add(words, this.#parked, 1);
       const seq = Atomics.load(words, this.#doorbell);
       this.progress();
-      if (ready()) {
+      if ((op !== null ? op.done : until!())) {
         Atomics.sub(words, this.#parked, 1);
         return;
       }
@@ -632,15 +641,30 @@ export class ThreadsTransport implements Transport {
     for (;;) Atomics.wait(sleeper, 0, 0);
   }
 
-  /** Pending operations would be lost at exit: report them (MPI_Finalize with requests in flight). */
-  pendingCount(): number {
-    let n = this.#rdvSends.size + this.#rdvRecvs.size;
-    for (const ch of this.#backlog) n += ch.queue.length;
-    return n;
+  /**
+   * At the rank's exit (MPI_Finalize): push out what is still queued for
+   * peers that are alive, and complete started rendezvous sends, so that a
+   * rank that ends right after `isend` does not leave its peer waiting for a
+   * message that was never written. Peers that have ended are not waited for.
+   */
+  #finalize(): void {
+    if (this.#port === null) return;
+    const table = this.#table;
+    const alive = (gpid: number): boolean =>
+      Atomics.load(table.words, table.index(gpid, S_STATE)) === STATE_RUNNING;
+    const words = this.#words;
+    for (;;) {
+      this.progress();
+      for (const ch of this.#backlog) if (!alive(ch.gpid)) this.#backlog.delete(ch);
+      let waiting = this.#backlog.size > 0;
+      for (const op of this.#rdvSends.values()) if (alive(op.destGpid)) waiting = true;
+      if (!waiting) break;
+      Atomics.add(words, this.#parked, 1);
+      const seq = Atomics.load(words, this.#doorbell);
+      this.progress();
+      Atomics.wait(words, this.#doorbell, seq, 50);
+      Atomics.sub(words, this.#parked, 1);
+    }
+    Atomics.store(table.words, table.index(this.#gpid, S_STATE), STATE_FINISHED);
   }
-
-  static readonly ERR_PENDING = ERR_PENDING;
 }
-
-/** The source rank a receive reports for ANY_SOURCE before completion. */
-export const UNMATCHED_SOURCE = ANY_SOURCE;

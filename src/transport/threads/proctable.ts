@@ -49,17 +49,25 @@ export class ProcTable {
   }
 
   /**
-   * Wake process `gpid`: bump its doorbell, then notify only if it is parked.
-   * The doorbell is bumped before `parked` is read, and the sleeper sets
-   * `parked` before reading the doorbell value it waits on: whichever order
-   * the two threads run in, either the sleeper sees the new doorbell value
-   * (and does not sleep) or we see `parked` (and notify).
+   * Wake process `gpid` after publishing something it may wait for (a frame,
+   * freed ring space, a new channel). Only a parked process needs its
+   * doorbell bumped; a polling one will see the publication by itself, and
+   * leaving the doorbell's cache line alone keeps the poller's loads local.
+   *
+   * Why this cannot lose a wake-up: we published before reading `parked`;
+   * the sleeper sets `parked` before it reads the doorbell and polls one last
+   * time. If we read `parked` as 0, our publication precedes the sleeper's
+   * `parked = 1` in the total order of sequentially consistent operations,
+   * hence precedes its last poll, which therefore sees it. If we read 1, we
+   * bump the doorbell, so the sleeper's wait (on the old value) returns.
    */
   ring(gpid: number): void {
     const w = this.words;
     const base = HEADER_WORDS + gpid * SLOT_WORDS;
-    Atomics.add(w, base + S_DOORBELL, 1);
-    if (Atomics.load(w, base + S_PARKED) !== 0) Atomics.notify(w, base + S_DOORBELL);
+    if (Atomics.load(w, base + S_PARKED) !== 0) {
+      Atomics.add(w, base + S_DOORBELL, 1);
+      Atomics.notify(w, base + S_DOORBELL);
+    }
   }
 
   get aborted(): boolean {
