@@ -21,8 +21,7 @@ export class Datatype extends TypeHandle {
 
   /** @internal The layout, checking the handle is usable. */
   override typeDesc(routine: string): TypeDesc {
-    if (this.#freed) fail(routine, ERR_TYPE, `datatype ${this.#name} was freed`);
-    if (this === DATATYPE_NULL) fail(routine, ERR_TYPE, 'DATATYPE_NULL is not a datatype');
+    this.#live(routine);
     if (!this.#committed) fail(routine, ERR_TYPE, `datatype ${this.#name} is not committed (call Commit() first)`);
     return this.#desc;
   }
@@ -38,7 +37,7 @@ export class Datatype extends TypeHandle {
   /** True lower bound and extent: `MPI_Type_get_true_extent`. */
   Get_true_extent(): [number, number] { const d = this.#live('Get_true_extent'); return [d.trueLb, d.trueExtent]; }
   /** Name: `MPI_Type_get_name`. */
-  Get_name(): string { return this.#name; }
+  Get_name(): string { return this.#desc === DATATYPE_NULL.#desc ? 'DATATYPE_NULL' : this.#name; }
   /** Set the name: `MPI_Type_set_name`. */
   Set_name(name: string): void { this.#name = String(name); }
   get name(): string { return this.#name; }
@@ -93,6 +92,7 @@ export class Datatype extends TypeHandle {
 
   #live(routine: string): TypeDesc {
     if (this.#freed) fail(routine, ERR_TYPE, `datatype ${this.#name} was freed`);
+    if (this.#desc.size === 0 && this.#desc.name === 'DATATYPE_NULL') fail(routine, ERR_TYPE, 'DATATYPE_NULL is not a datatype');
     return this.#desc;
   }
 

@@ -22,9 +22,14 @@ const VALUED = new Set(['-n', '--np', '--usize', '-c']);
 
 /** Rewrite mpiexec spellings and put the subcommand first (`mpi4ts -n 4 bench x` = `mpi4ts bench -n 4 x`). */
 export function normaliseArgv(argv: string[]): string[] {
-  const out = argv.map((a) => (a === '-np' ? '--np' : a === '-usize' ? '--usize' : a));
+  const out = [...argv];
   let i = 0;
-  while (i < out.length && out[i]!.startsWith('-')) i += VALUED.has(out[i]!) ? 2 : 1;
+  // Only the launcher's own options (before the first positional) are rewritten.
+  while (i < out.length && out[i]!.startsWith('-')) {
+    if (out[i] === '-np') out[i] = '--np';
+    else if (out[i] === '-usize') out[i] = '--usize';
+    i += VALUED.has(out[i]!) ? 2 : 1;
+  }
   if (i < out.length && SUBCOMMANDS.has(out[i]!) && i > 0) {
     const [sub] = out.splice(i, 1);
     out.unshift(sub!);

@@ -72,8 +72,8 @@ function checkCount(routine: string, arg: string, name: string, n: unknown): num
  */
 export function parseBuffer(routine: string, arg: string, spec: unknown): BufferMessage {
   // Hot path: a bare typed array, as in `comm.Send(buf, 1)`.
-  if (spec instanceof Uint8Array) return { bytes: spec, count: spec.length, type: inferDesc(spec) };
-  if (ArrayBuffer.isView(spec) && !(spec instanceof DataView)) {
+  if (spec instanceof Uint8Array && spec.length > 0) return { bytes: spec, count: spec.length, type: inferDesc(spec) };
+  if (ArrayBuffer.isView(spec) && !(spec instanceof DataView) && spec.byteLength > 0) {
     const type = inferDesc(spec);
     return { bytes: byteView(spec), count: spec.byteLength / type.size, type };
   }
@@ -120,10 +120,12 @@ export function parseBuffer(routine: string, arg: string, spec: unknown): Buffer
   if (!isMemory(mem)) {
     throw new TypeError(`${routine}: ${arg}: buffer must be a typed array, DataView or ArrayBuffer, got ${describe(mem)}`);
   }
-  const bytes = ArrayBuffer.isView(mem) ? byteView(mem) : new Uint8Array(mem);
-  if (ArrayBuffer.isView(mem) && (mem.buffer as ArrayBuffer).detached) {
+  // A transferred ArrayBuffer is detached: its views read as empty. Say so
+  // instead of sending nothing (only empty views need the check).
+  if ((ArrayBuffer.isView(mem) ? mem.byteLength : mem.byteLength) === 0 && isDetached(mem)) {
     throw new MpiFailure(ERR_BUFFER, `${arg}: the buffer's ArrayBuffer is detached (it was transferred)`);
   }
+  const bytes = ArrayBuffer.isView(mem) ? byteView(mem) : new Uint8Array(mem);
   type ??= ArrayBuffer.isView(mem) ? inferDesc(mem) : predefined.BYTE;
   const extent = type.extent;
   if (extent <= 0 || type.size === 0) {
@@ -144,6 +146,15 @@ export function parseBuffer(routine: string, arg: string, spec: unknown): Buffer
   }
   const end = start + count * extent;
   return { bytes: start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), count, type };
+}
+
+function isDetached(mem: BufferLike): boolean {
+  try {
+    new Uint8Array(ArrayBuffer.isView(mem) ? mem.buffer : mem);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /**

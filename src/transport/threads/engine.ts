@@ -629,7 +629,13 @@ export class ThreadsTransport implements Transport {
         return;
       }
       const r = Atomics.waitAsync(words, this.#doorbell, seq, 1000);
-      if (r.async) await r.value;
+      if (r.async) {
+        // A pending Atomics.waitAsync does not keep the event loop alive: without
+        // this timer a rank whose only work is `await comm.irecv()` would exit.
+        const keepAlive = setTimeout(() => {}, 2000);
+        await r.value;
+        clearTimeout(keepAlive);
+      }
       Atomics.sub(words, this.#parked, 1);
     }
   }

@@ -66,7 +66,7 @@ export class Ring {
 
   /** A new ring from `producer` to `consumer` (global process ids) with a power-of-two capacity. */
   static create(capacity: number, producer: number, consumer: number): Ring {
-    if (capacity < 4096 || (capacity & (capacity - 1)) !== 0) {
+    if (!Number.isInteger(capacity) || capacity < 4096 || capacity > 2 ** 30 || (capacity & (capacity - 1)) !== 0) {
       throw new RangeError(`ring capacity must be a power of two >= 4096, got ${capacity}`);
     }
     const sab = new SharedArrayBuffer(DATA_OFFSET + capacity);
@@ -90,10 +90,17 @@ export class Ring {
    * Reserve room for a frame of `frameBytes` (header + payload, 8-aligned).
    * Returns the byte offset of the frame in `bytes`, or -1 if there is no room
    * now. May publish a WRAP marker to move to the start of the data area.
-   * Frames larger than capacity never fit: callers split bulk data.
+   *
+   * Frames are limited to half the capacity (callers split bulk data). The
+   * limit is what makes the waiting protocol safe: skipping WRAP padding does
+   * not wake the producer, and with frames of at most half the ring the
+   * producer never waits on padding alone (the padding is shorter than the
+   * frame, so once the frames before it are consumed — each of which wakes
+   * the producer — there is room).
    */
   reserve(frameBytes: number): number {
     const cap = this.capacity;
+    if (frameBytes > cap >> 1) throw new RangeError(`frame of ${frameBytes} bytes exceeds half the ring (${cap} bytes)`);
     let head = this.#head;
     let pos = head & this.#mask;
     const toEnd = cap - pos;
