@@ -75,7 +75,7 @@ export class ThreadsJob {
     // With more ranks than cores a spinning rank steals the core the rank it
     // waits for needs: park almost at once instead.
     const config: Partial<ThreadsConfig> = {
-      spinMicros: np <= cores ? 50 : 0,
+      spinMicros: np <= cores ? 1000 : 0,
       ...this.#opts.config,
       ...envConfig(),
     };

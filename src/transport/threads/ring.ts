@@ -145,9 +145,14 @@ export class Ring {
     return this.capacity - ((this.#head - this.#tail) >>> 0) >= need;
   }
 
-  /** Largest payload one frame may carry so that the ring keeps several frames in flight. */
+  /**
+   * Payload of one bulk-data frame: an eighth of the ring, so that about
+   * seven chunks are in flight (the receiver copies one out while the sender
+   * copies the next in) and a power of two, so that power-of-two messages
+   * split into whole chunks.
+   */
   get maxChunk(): number {
-    return (this.capacity >> 2) - HEADER_BYTES;
+    return this.capacity >> 3;
   }
 
   // ---- consumer side -------------------------------------------------
