@@ -23,6 +23,12 @@ export interface TypeDesc {
   readonly trueExtent: number;
   /** Kind of every basic element when the type is homogeneous, else null. */
   readonly element: ElementKind | null;
+  /**
+   * For the value-index pair types of MAXLOC/MINLOC (DOUBLE_INT, FLOAT_INT,
+   * LONG_INT, SHORT_INT, 2INT): the value's kind; the index is an int32 at
+   * byte offset `elementSize[pair]` rounded up to 4. Null for other types.
+   */
+  readonly pair?: ElementKind | null;
   /** True when one element is `size` contiguous bytes at offset 0 and extent == size. */
   readonly contiguous: boolean;
   /** Byte blocks [offset, length] of one element, in type-map order (for pack/unpack). */

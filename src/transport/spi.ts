@@ -75,6 +75,31 @@ export interface Transport {
   /** Shadow of `comm` for collective traffic: same group, a context no user message matches. */
   collective(comm: CommHandle): CommHandle;
 
+  // ---- communicator construction (generic algorithms in src/coll/comm.ts use these) ----
+
+  /** This process's id: stable for the job, unique among all its processes. */
+  readonly processId: number;
+  /** Process ids of the local group of `comm`, in rank order. */
+  group(comm: CommHandle): Int32Array;
+  /** Process ids of the remote group of an intercommunicator, in rank order; null for an intracommunicator. */
+  remoteGroup(comm: CommHandle): Int32Array | null;
+  /**
+   * Lowest context id this process has not used. Context ids of a new
+   * communicator are agreed collectively (the maximum of the members' values),
+   * then claimed with `claimContext`. Each id stands for a pair: point-to-point
+   * and collective traffic.
+   */
+  nextContext(): number;
+  /** Mark context `ctx` (and its pair) used on this process. */
+  claimContext(ctx: number): void;
+  /**
+   * A communicator with context `ctx` over the processes `local` (this process
+   * must be one of them) and, for an intercommunicator, `remote`.
+   */
+  makeComm(ctx: number, local: Int32Array, remote: Int32Array | null): CommHandle;
+  /** Release what the transport keeps for `comm` (MPI_Comm_free). */
+  freeComm(comm: CommHandle): void;
+
   /**
    * Blocking send: returns when `data` may be reused. `data` is only borrowed
    * for the duration of the call.

@@ -44,10 +44,17 @@ export interface ThreadsComm extends CommHandle {
   readonly peers: Int32Array;
   /** Global process id of each rank of the local group. */
   readonly group: Int32Array;
+  /** The same communicator on the collective context (itself for a shadow). */
+  shadow: ThreadsComm;
 }
 
 function makeComm(ctx: number, group: Int32Array, rank: number, remote: Int32Array | null): ThreadsComm {
-  return { ctx, rank, size: group.length, remoteSize: remote ? remote.length : 0, peers: remote ?? group, group };
+  const base = { rank, size: group.length, remoteSize: remote ? remote.length : 0, peers: remote ?? group, group };
+  const comm = { ...base, ctx } as ThreadsComm;
+  const shadow = { ...base, ctx: ctx + 1 } as ThreadsComm;
+  comm.shadow = shadow;
+  shadow.shadow = shadow;
+  return comm;
 }
 
 /** Envelope of a message as matching sees it. */
@@ -175,6 +182,8 @@ export class ThreadsTransport implements Transport {
   readonly #rdvSends = new Map<number, SendOp>();
   readonly #rdvRecvs = new Map<number, RecvOp>();
   #nextId = 1;
+  /** Context ids 0-1 are COMM_WORLD's, 2-3 COMM_SELF's. */
+  #nextContext = 4;
   readonly #host = os.hostname();
 
   constructor(boot: RankBootstrap, post: (m: RankToLauncher) => void) {
@@ -196,8 +205,44 @@ export class ThreadsTransport implements Transport {
   }
 
   collective(comm: CommHandle): CommHandle {
+    return (comm as ThreadsComm).shadow;
+  }
+
+  get processId(): number {
+    return this.#gpid;
+  }
+
+  group(comm: CommHandle): Int32Array {
+    return (comm as ThreadsComm).group;
+  }
+
+  remoteGroup(comm: CommHandle): Int32Array | null {
     const c = comm as ThreadsComm;
-    return { ...c, ctx: c.ctx + 1 } as ThreadsComm;
+    return c.remoteSize > 0 ? c.peers : null;
+  }
+
+  nextContext(): number {
+    return this.#nextContext;
+  }
+
+  claimContext(ctx: number): void {
+    if (ctx < this.#nextContext) throw new MpiFailure(ERR_INTERN, `context ${ctx} is already in use`);
+    this.#nextContext = ctx + 2;
+  }
+
+  makeComm(ctx: number, local: Int32Array, remote: Int32Array | null): CommHandle {
+    const rank = local.indexOf(this.#gpid);
+    if (rank < 0) throw new MpiFailure(ERR_INTERN, `process ${this.#gpid} is not in the new communicator's group`);
+    return makeComm(ctx, local, rank, remote);
+  }
+
+  freeComm(comm: CommHandle): void {
+    // Matching state of the freed contexts is dropped once nothing is pending there.
+    const c = comm as ThreadsComm;
+    for (const ctx of [c.ctx, c.ctx + 1]) {
+      const q = this.#contexts[ctx];
+      if (q && q.postedReceives.length === 0 && q.unexpectedQueue.length === 0) this.#contexts[ctx] = undefined!;
+    }
   }
 
   processorName(): string {
