@@ -12,7 +12,9 @@ export {
   ANY_SOURCE, ANY_TAG, PROC_NULL, ROOT, UNDEFINED, TAG_UB, HOST, IO, WTIME_IS_GLOBAL, UNIVERSE_SIZE,
   LASTUSEDCODE, APPNUM, KEYVAL_INVALID, IDENT, CONGRUENT, SIMILAR, UNEQUAL, THREAD_SINGLE, THREAD_FUNNELED,
   THREAD_SERIALIZED, THREAD_MULTIPLE, VERSION, SUBVERSION, IN_PLACE, BOTTOM,
+  COMM_TYPE_SHARED, COMM_TYPE_HW_GUIDED, COMM_TYPE_HW_UNGUIDED,
 } from './api/constants.js';
+export { Group, GROUP_EMPTY } from './api/group.js';
 export * from './api/datatype.js';
 export { Status } from './api/status.js';
 export { Request, REQUEST_NULL } from './api/request.js';

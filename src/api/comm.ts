@@ -2,13 +2,18 @@ import type { CommHandle, Operation, Transport } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
 import { parseBuffer, type BufferSpec } from '../core/msgbuffer.js';
 import { encodeObject } from '../core/msgobject.js';
-import { ERR_COMM, ERR_RANK, ERR_TAG } from '../core/errorcodes.js';
+import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP } from '../core/errorcodes.js';
+import * as commcoll from '../coll/comm.js';
+import { Group } from './group.js';
+import { collContext, runBlocking, CollectiveOp, type CollContext, type Schedule } from '../coll/schedule.js';
+import * as objcoll from '../coll/object.js';
 import { fail, raise } from './errors.js';
 import { Status } from './status.js';
 import { Request, Kind } from './request.js';
 import { runtime } from './runtime.js';
 import {
   ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, UNIVERSE_SIZE, APPNUM, WTIME_IS_GLOBAL, HOST, IO, IDENT, UNEQUAL,
+  CONGRUENT, SIMILAR, UNDEFINED, COMM_TYPE_SHARED,
 } from './constants.js';
 
 /** Options-object form of a send's destination. */
@@ -36,7 +41,7 @@ function checkInt(routine: string, arg: string, x: unknown): number {
  * case (`Send`, `Recv`) moves typed-array buffers.
  */
 export class Comm {
-  readonly #h: CommHandle | null;
+  #h: CommHandle | null;
   #name: string;
 
   /** @internal Communicators come from COMM_WORLD, COMM_SELF and the constructors. */
@@ -73,8 +78,47 @@ export class Comm {
   Set_name(name: string): void { this.#name = String(name); }
   get name(): string { return this.#name; }
 
-  /** Compare two communicators: IDENT or UNEQUAL here (`MPI_Comm_compare`; groups come with issue 3). */
-  static Compare(a: Comm, b: Comm): number { return a.#h === b.#h ? IDENT : UNEQUAL; }
+  /**
+   * Compare two communicators: IDENT (the same), CONGRUENT (same processes in
+   * the same order), SIMILAR (same processes) or UNEQUAL: `MPI_Comm_compare`.
+   */
+  static Compare(a: Comm, b: Comm): number {
+    const ha = a.handle('Compare');
+    const hb = b.handle('Compare');
+    if (ha === hb) return IDENT;
+    const t = runtime.transport;
+    const ga = new Group(t.group(ha));
+    const gb = new Group(t.group(hb));
+    const r = Group.Compare(ga, gb);
+    if (r === IDENT) {
+      const ra = t.remoteGroup(ha);
+      const rb = t.remoteGroup(hb);
+      if ((ra === null) !== (rb === null)) return UNEQUAL;
+      if (ra && rb && Group.Compare(new Group(ra), new Group(rb)) !== IDENT) return SIMILAR;
+      return CONGRUENT;
+    }
+    return r;
+  }
+  Compare(other: Comm): number { return Comm.Compare(this, other); }
+
+  /** The group of processes (local group for intercommunicators): `MPI_Comm_group`. */
+  Get_group(): Group {
+    return new Group(runtime.transport.group(this.handle('Get_group')));
+  }
+  get group(): Group { return this.Get_group(); }
+
+  /** Release the communicator; the object becomes COMM_NULL: `MPI_Comm_free`. */
+  Free(): void {
+    const h = this.handle('Free');
+    if (h === runtime.transport.commWorld || h === runtime.transport.commSelf) {
+      fail('Free', ERR_COMM, `cannot free ${this.#name || 'a predefined communicator'}`);
+    }
+    runtime.transport.freeComm(h);
+    this.#h = null;
+  }
+
+  /** True unless this is COMM_NULL or was freed. */
+  get isNull(): boolean { return this.#h === null; }
 
   /** Value of a predefined attribute (TAG_UB, UNIVERSE_SIZE, APPNUM, ...): `MPI_Comm_get_attr`. */
   Get_attr(keyval: number): number | boolean | null {
@@ -397,8 +441,140 @@ export class Comm {
   toString(): string { return `<MPI.Comm ${this.#name}>`; }
 }
 
-/** A communicator of one group: collectives, splitting and topologies come with issue 3. */
-export class Intracomm extends Comm {}
+/** A communicator of one group: collectives, constructors, topologies. */
+export class Intracomm extends Comm {
+  // ---- helpers -------------------------------------------------------------
+
+  #root(routine: string, root: unknown): number {
+    const r = checkInt(routine, 'root', root);
+    if (r < 0 || r >= this.Get_size()) fail(routine, ERR_ROOT, `invalid root ${r} (communicator of size ${this.Get_size()})`);
+    return r;
+  }
+
+  /** Run a collective algorithm to completion, turning failures into MPI.Exception. */
+  #run<T>(routine: string, algorithm: (c: CollContext) => Schedule<T>): T {
+    const c = collContext(runtime.transport, this.handle(routine));
+    try { return runBlocking(runtime.transport, algorithm(c)); } catch (e) { raise(routine, e); }
+  }
+
+  /** Start a collective algorithm; the Request completes with its result. */
+  #start<T>(routine: string, algorithm: (c: CollContext) => Schedule<T>): Request {
+    const c = collContext(runtime.transport, this.handle(routine));
+    try {
+      return Request.collective(new CollectiveOp(runtime.transport, algorithm(c)) as CollectiveOp<unknown>, routine);
+    } catch (e) { raise(routine, e); }
+  }
+
+  #sequence(routine: string, arg: string, seq: unknown): unknown[] {
+    if (!Array.isArray(seq) && !(ArrayBuffer.isView(seq) && !(seq instanceof DataView))) {
+      throw new TypeError(`${routine}: ${arg} must be an array of ${this.Get_size()} items, got ${seq === null ? 'null' : typeof seq}`);
+    }
+    const items = Array.from(seq as ArrayLike<unknown>);
+    if (items.length !== this.Get_size()) {
+      fail(routine, ERR_COUNT, `${arg} has ${items.length} items, the communicator has ${this.Get_size()} ranks`);
+    }
+    return items;
+  }
+
+  // ---- collectives on objects -------------------------------------------------
+
+  /** Wait until every rank has called it: `MPI_Barrier` (mpi4py `barrier`). */
+  barrier(): void { this.#run('barrier', (c) => objcoll.barrier(c)); }
+  /** Start a barrier: `MPI_Ibarrier`. */
+  ibarrier(): Request { return this.#start('ibarrier', (c) => objcoll.barrier(c)); }
+
+  /** Broadcast an object from root: mpi4py `bcast`. Returns the object on every rank. */
+  bcast<T = unknown>(obj: T, root = 0): T {
+    const r = this.#root('bcast', root);
+    return this.#run('bcast', (c) => objcoll.bcast(c, obj, r)) as T;
+  }
+  /** Start a broadcast of an object: `ibcast`. */
+  ibcast(obj: unknown, root = 0): Request {
+    const r = this.#root('ibcast', root);
+    return this.#start('ibcast', (c) => objcoll.bcast(c, obj, r));
+  }
+
+  /** Send item i of `sendobj` (at root) to rank i: mpi4py `scatter`. */
+  scatter<T = unknown>(sendobj: readonly T[] | null | undefined, root = 0): T {
+    const r = this.#root('scatter', root);
+    const items = this.Get_rank() === r ? this.#sequence('scatter', 'sendobj', sendobj) : null;
+    return this.#run('scatter', (c) => objcoll.scatter(c, items, r)) as T;
+  }
+
+  /** Collect one object from every rank at root (a list in rank order there, undefined elsewhere): mpi4py `gather`. */
+  gather<T = unknown>(sendobj: T, root = 0): T[] | undefined {
+    const r = this.#root('gather', root);
+    return this.#run('gather', (c) => objcoll.gather(c, sendobj, r)) as T[] | undefined;
+  }
+
+  // ---- constructors -----------------------------------------------------------
+
+  #wrap(h: CommHandle | null): Intracomm {
+    return h === null ? new Intracomm(null, 'MPI_COMM_NULL') : new Intracomm(h, '');
+  }
+
+  /** A communicator with the same group and a new context: `MPI_Comm_dup`. */
+  Dup(): Intracomm {
+    const h = this.handle('Dup');
+    return this.#wrap(this.#run('Dup', (c) => commcoll.dup(c, h)));
+  }
+  /** Same as Dup: `MPI_Comm_dup` (mpi4py `Clone`). */
+  Clone(): Intracomm { return this.Dup(); }
+
+  /**
+   * Partition by color, ordering each part by key then rank; color UNDEFINED
+   * gives COMM_NULL: `MPI_Comm_split`.
+   */
+  Split(color = 0, key = 0): Intracomm {
+    const h = this.handle('Split');
+    const col = checkInt('Split', 'color', color);
+    const k = checkInt('Split', 'key', key);
+    if (col < 0 && col !== UNDEFINED) fail('Split', ERR_ARG, `color must be >= 0 or UNDEFINED, got ${col}`);
+    return this.#wrap(this.#run('Split', (c) => commcoll.split(c, h, col, k, UNDEFINED)));
+  }
+
+  /**
+   * Split by type: with COMM_TYPE_SHARED every rank of the embedded runtime
+   * shares memory with every other, so all end up together: `MPI_Comm_split_type`.
+   */
+  Split_type(splitType: number, key = 0): Intracomm {
+    const t = checkInt('Split_type', 'split_type', splitType);
+    if (t !== UNDEFINED && t !== COMM_TYPE_SHARED) fail('Split_type', ERR_ARG, `unknown split type ${t}`);
+    return this.Split(t === UNDEFINED ? UNDEFINED : 0, key);
+  }
+
+  /** A communicator of the processes in `group` (collective over this one): `MPI_Comm_create`. */
+  Create(group: Group): Intracomm {
+    this.handle('Create');
+    if (!(group instanceof Group)) throw new TypeError(`Create: group must be an MPI.Group, got ${typeof group}`);
+    const mine = new Set(runtime.transport.group(this.handle('Create')));
+    if (!group.ids.every((p) => mine.has(p))) fail('Create', ERR_GROUP, 'the group has processes outside this communicator');
+    return this.#wrap(this.#run('Create', (c) => commcoll.create(c, group.ids)));
+  }
+
+  /** A communicator of `group`, collective over its members only: `MPI_Comm_create_group`. */
+  Create_group(group: Group, tag = 0): Intracomm {
+    const h = this.handle('Create_group');
+    if (!(group instanceof Group)) throw new TypeError(`Create_group: group must be an MPI.Group, got ${typeof group}`);
+    const t = checkInt('Create_group', 'tag', tag);
+    if (t < 0 || t > 0x3fffffff) fail('Create_group', ERR_TAG, `invalid tag ${t}`);
+    if (group.Get_rank() === UNDEFINED) fail('Create_group', ERR_GROUP, 'this process is not in the group');
+    try {
+      return this.#wrap(runBlocking(runtime.transport, commcoll.createGroup(runtime.transport, h, group.ids, t)));
+    } catch (e) { raise('Create_group', e); }
+  }
+
+  /** Collect one object from every rank on every rank: mpi4py `allgather`. */
+  allgather<T = unknown>(sendobj: T): T[] {
+    return this.#run('allgather', (c) => objcoll.allgather(c, sendobj)) as T[];
+  }
+
+  /** Send item i of `sendobj` to rank i and receive one item from each: mpi4py `alltoall`. */
+  alltoall<T = unknown>(sendobj: readonly T[]): T[] {
+    const items = this.#sequence('alltoall', 'sendobj', sendobj);
+    return this.#run('alltoall', (c) => objcoll.alltoall(c, items)) as T[];
+  }
+}
 
 function typeError(routine: string, e: unknown): Error {
   if (e instanceof TypeError) return new TypeError(`${routine}: ${e.message}`);

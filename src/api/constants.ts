@@ -21,6 +21,11 @@ export const CONGRUENT = 1;
 export const SIMILAR = 2;
 export const UNEQUAL = 3;
 
+/** `Comm.Split_type` kinds. */
+export const COMM_TYPE_SHARED = 1;
+export const COMM_TYPE_HW_GUIDED = 2;
+export const COMM_TYPE_HW_UNGUIDED = 3;
+
 /** Thread support levels: every rank is one thread, so THREAD_MULTIPLE is trivially met per rank. */
 export const THREAD_SINGLE = 0;
 export const THREAD_FUNNELED = 1;

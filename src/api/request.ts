@@ -6,9 +6,35 @@ import { Exception, raise } from './errors.js';
 import { Status } from './status.js';
 import { UNDEFINED } from './constants.js';
 import { runtime } from './runtime.js';
+import { CollectiveOp } from '../coll/schedule.js';
+
+// A Request wraps either a transport operation or a non-blocking collective,
+// which completes by stepping its algorithm: these three dispatch on that.
+function waitOp(op: Operation): void {
+  if (op instanceof CollectiveOp) op.wait();
+  else runtime.transport.wait(op);
+}
+
+function testOp(op: Operation): boolean {
+  return op instanceof CollectiveOp ? op.advance() : runtime.transport.test(op);
+}
+
+function waitOpAsync(op: Operation): Promise<void> {
+  return op instanceof CollectiveOp ? op.waitAsync() : runtime.transport.waitAsync(op);
+}
+
+/** Block until one of `ops` completes; returns its index. */
+function waitAnyOp(ops: ReadonlyArray<Operation | null>): number {
+  if (!ops.some((o) => o instanceof CollectiveOp)) return runtime.transport.waitAny(ops);
+  for (;;) {
+    for (let i = 0; i < ops.length; i++) if (ops[i] && testOp(ops[i]!)) return i;
+    const first = ops.findIndex((o) => o !== null && !o.done);
+    waitOp(ops[first]!);
+  }
+}
 
 /** What completing a request yields: nothing, a buffer receive, or an object receive. */
-export const Kind = { Send: 0, RecvBuffer: 1, RecvObject: 2 } as const;
+export const Kind = { Send: 0, RecvBuffer: 1, RecvObject: 2, Collective: 3 } as const;
 type Kind = (typeof Kind)[keyof typeof Kind];
 
 /**
@@ -40,6 +66,8 @@ export class Request implements PromiseLike<unknown> {
   static recvBuffer(op: Operation, routine: string, type: TypeDesc): Request { return new Request(op, Kind.RecvBuffer, routine, type); }
   /** @internal */
   static recvObject(op: Operation, routine: string): Request { return new Request(op, Kind.RecvObject, routine); }
+  /** @internal A non-blocking collective; `wait()` returns the algorithm's result. */
+  static collective(op: CollectiveOp<unknown>, routine: string): Request { return new Request(op, Kind.Collective, routine); }
 
   /**
    * @internal Finish a completed operation once: fill status, decode objects,
@@ -55,6 +83,7 @@ export class Request implements PromiseLike<unknown> {
       }
       throw new Exception(op.status.error, `${routine}: ${op.failure ?? 'operation failed'}`);
     }
+    if (kind === Kind.Collective) return (op as CollectiveOp<unknown>).result;
     if (kind === Kind.RecvObject) {
       if (op.status.cancelled) return undefined;
       return op.data === null ? undefined : decodeObject(op.data, true);
@@ -91,7 +120,7 @@ export class Request implements PromiseLike<unknown> {
   wait<T = unknown>(status?: Status | null): T {
     const op = this.operation;
     if (op && !op.done) {
-      try { runtime.transport.wait(op); } catch (e) { raise(`${this.#routine} (wait)`, e); }
+      try { waitOp(op); } catch (e) { raise(`${this.#routine} (wait)`, e); }
     }
     return this.#finish(status) as T;
   }
@@ -106,7 +135,7 @@ export class Request implements PromiseLike<unknown> {
     const op = this.operation;
     if (op) {
       let done: boolean;
-      try { done = runtime.transport.test(op); } catch (e) { raise(`${this.#routine} (test)`, e); }
+      try { done = testOp(op); } catch (e) { raise(`${this.#routine} (test)`, e); }
       if (!done) return [false, undefined];
     }
     return [true, this.#finish(status) as T];
@@ -116,7 +145,7 @@ export class Request implements PromiseLike<unknown> {
   Get_status(status?: Status | null): boolean {
     const op = this.operation;
     if (op === null) return true;
-    if (!runtime.transport.test(op)) return false;
+    if (!testOp(op)) return false;
     Status.fill(status, op.status);
     return true;
   }
@@ -124,7 +153,7 @@ export class Request implements PromiseLike<unknown> {
   /** Cancel a pending receive: `MPI_Cancel`. Complete it with Wait; `status.Is_cancelled()` tells. */
   Cancel(): void {
     const op = this.operation;
-    if (op) runtime.transport.cancel(op);
+    if (op && !(op instanceof CollectiveOp)) runtime.transport.cancel(op);
   }
 
   /** Release the request: `MPI_Request_free`. A pending operation still completes. */
@@ -147,7 +176,7 @@ export class Request implements PromiseLike<unknown> {
   async #settle(): Promise<unknown> {
     const op = this.operation;
     if (op && !op.done) {
-      try { await runtime.transport.waitAsync(op); } catch (e) { raise(`${this.#routine} (await)`, e); }
+      try { await waitOpAsync(op); } catch (e) { raise(`${this.#routine} (await)`, e); }
     }
     return this.#finish(null);
   }
@@ -180,7 +209,7 @@ export class Request implements PromiseLike<unknown> {
       return [UNDEFINED, undefined];
     }
     let i: number;
-    try { i = runtime.transport.waitAny(ops); } catch (e) { raise('Waitany', e); }
+    try { i = waitAnyOp(ops); } catch (e) { raise('Waitany', e); }
     return [i, requests[i]!.wait(status) as T];
   }
 
@@ -194,7 +223,7 @@ export class Request implements PromiseLike<unknown> {
     checkList('Testall', requests);
     for (const r of requests) {
       const op = r.operation;
-      if (op && !runtime.transport.test(op)) return [false, undefined];
+      if (op && !testOp(op)) return [false, undefined];
     }
     return [true, requests.map((r, i) => r.wait(statusAt(statuses, i)) as T)];
   }
@@ -213,7 +242,7 @@ export class Request implements PromiseLike<unknown> {
       const op = requests[i]!.operation;
       if (op === null) continue;
       anyActive = true;
-      if (runtime.transport.test(op)) return [i, true, requests[i]!.wait(status) as T];
+      if (testOp(op)) return [i, true, requests[i]!.wait(status) as T];
     }
     return anyActive ? [UNDEFINED, false, undefined] : [UNDEFINED, true, undefined];
   }
@@ -223,7 +252,7 @@ export class Request implements PromiseLike<unknown> {
     checkList('Waitsome', requests);
     const ops = requests.map((r) => r.operation);
     if (ops.every((o) => o === null)) return undefined;
-    try { runtime.transport.waitAny(ops); } catch (e) { raise('Waitsome', e); }
+    try { waitAnyOp(ops); } catch (e) { raise('Waitsome', e); }
     return Request.Testsome(requests, statuses);
   }
 
@@ -236,7 +265,7 @@ export class Request implements PromiseLike<unknown> {
       const op = r.operation;
       if (op === null) return;
       anyActive = true;
-      if (runtime.transport.test(op)) {
+      if (testOp(op)) {
         r.wait(statusAt(statuses, done.length));
         done.push(i);
       }

@@ -97,6 +97,12 @@ export interface Transport {
    * must be one of them) and, for an intercommunicator, `remote`.
    */
   makeComm(ctx: number, local: Int32Array, remote: Int32Array | null): CommHandle;
+  /**
+   * A communicator over `group` (some of the parent's processes, including
+   * this one) that shares the parent's collective context: for collectives
+   * among a subset (MPI_Comm_create_group), told apart by their tags.
+   */
+  subgroupComm(parent: CommHandle, group: Int32Array): CommHandle;
   /** Release what the transport keeps for `comm` (MPI_Comm_free). */
   freeComm(comm: CommHandle): void;
 

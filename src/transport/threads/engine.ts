@@ -236,6 +236,10 @@ export class ThreadsTransport implements Transport {
     return makeComm(ctx, local, rank, remote);
   }
 
+  subgroupComm(parent: CommHandle, group: Int32Array): CommHandle {
+    return this.makeComm((parent as ThreadsComm).shadow.ctx, group, null);
+  }
+
   freeComm(comm: CommHandle): void {
     // Matching state of the freed contexts is dropped once nothing is pending there.
     const c = comm as ThreadsComm;

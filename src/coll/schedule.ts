@@ -1,0 +1,118 @@
+/**
+ * Collective algorithms are written once, as generators over point-to-point
+ * operations of the transport: an algorithm yields the operations it must
+ * wait for before its next step and finally returns its result. The same
+ * generator runs to completion for a blocking call (`runBlocking`) or is
+ * stepped by progress for a non-blocking one (`CollectiveOp`), so `Ibcast`
+ * and `Bcast` share one implementation (MPICH's schedules, in spirit).
+ */
+import type { CommHandle, Envelope, Operation, Transport } from '../transport/spi.js';
+
+/** What an algorithm yields: operations to complete before it continues. */
+export type Wait = Operation | readonly Operation[] | null;
+/** A collective algorithm in progress. */
+export type Schedule<T> = Generator<Wait, T, void>;
+
+/** Everything an algorithm needs: the transport, the collective shadow of the communicator, and a tag of its own. */
+export interface CollContext {
+  readonly t: Transport;
+  /** The collective-context shadow of the user's communicator. */
+  readonly comm: CommHandle;
+  readonly rank: number;
+  readonly size: number;
+  /** Tag of this collective call: the same on every rank, distinct from concurrent calls. */
+  readonly tag: number;
+}
+
+const sequence = new WeakMap<CommHandle, { n: number }>();
+
+/**
+ * Context for the next collective call on `comm`. Every rank calls
+ * collectives on a communicator in the same order (an MPI rule), so counting
+ * calls gives all ranks the same tag for the same call, and messages of two
+ * non-blocking collectives in flight on one communicator never match each other.
+ */
+export function collContext(t: Transport, comm: CommHandle): CollContext {
+  const shadow = t.collective(comm);
+  let seq = sequence.get(shadow);
+  if (seq === undefined) {
+    seq = { n: 0 };
+    sequence.set(shadow, seq);
+  }
+  const tag = seq.n;
+  seq.n = (seq.n + 1) & 0x3fffffff;
+  return { t, comm: shadow, rank: comm.rank, size: comm.size, tag };
+}
+
+/** Run an algorithm to completion, blocking. */
+export function runBlocking<T>(t: Transport, s: Schedule<T>): T {
+  for (;;) {
+    const r = s.next();
+    if (r.done) return r.value;
+    const w = r.value;
+    if (w === null) continue;
+    if (Array.isArray(w)) {
+      for (const op of w as readonly Operation[]) t.wait(op);
+    } else {
+      t.wait(w as Operation);
+    }
+  }
+}
+
+const NO_ENVELOPE: Envelope = { source: -1, tag: -1, count: 0, error: 0, cancelled: false };
+
+/**
+ * A non-blocking collective: an Operation whose completion is driven by
+ * stepping its algorithm whenever it is tested or waited.
+ */
+export class CollectiveOp<T> implements Operation {
+  done = false;
+  readonly status: Envelope = NO_ENVELOPE;
+  readonly data = null;
+  readonly failure = null;
+  readonly messageBytes = 0;
+  /** The algorithm's return value, once done. */
+  result: T | undefined;
+  readonly #t: Transport;
+  readonly #schedule: Schedule<T>;
+  #waiting: readonly Operation[] = [];
+
+  constructor(t: Transport, schedule: Schedule<T>) {
+    this.#t = t;
+    this.#schedule = schedule;
+    this.advance();
+  }
+
+  /** Step the algorithm as far as it goes without blocking. True when done. */
+  advance(): boolean {
+    while (!this.done) {
+      for (const op of this.#waiting) if (!this.#t.test(op)) return false;
+      const r = this.#schedule.next();
+      if (r.done) {
+        this.done = true;
+        this.result = r.value;
+        this.#waiting = [];
+        return true;
+      }
+      const w = r.value;
+      this.#waiting = w === null ? [] : Array.isArray(w) ? (w as readonly Operation[]) : [w as Operation];
+    }
+    return true;
+  }
+
+  /** Block until done. */
+  wait(): void {
+    while (!this.advance()) {
+      const pending = this.#waiting.filter((op) => !op.done);
+      if (pending.length > 0) this.#t.waitAny(pending);
+    }
+  }
+
+  /** Resolve when done, without blocking the event loop. */
+  async waitAsync(): Promise<void> {
+    while (!this.advance()) {
+      const next = this.#waiting.find((op) => !op.done);
+      if (next) await this.#t.waitAsync(next);
+    }
+  }
+}
