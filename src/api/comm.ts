@@ -2,18 +2,20 @@ import type { CommHandle, Operation, Transport } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
 import { parseBuffer, type BufferSpec } from '../core/msgbuffer.js';
 import { encodeObject } from '../core/msgobject.js';
-import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP } from '../core/errorcodes.js';
+import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_BUFFER, ERR_TRUNCATE } from '../core/errorcodes.js';
 import * as commcoll from '../coll/comm.js';
 import { Group } from './group.js';
 import { collContext, runBlocking, CollectiveOp, type CollContext, type Schedule } from '../coll/schedule.js';
 import * as objcoll from '../coll/object.js';
+import * as bufcoll from '../coll/buffer.js';
+import { parseEqualBlocks, parseVectorBlocks, type BlockMessage } from '../core/msgcoll.js';
 import { fail, raise } from './errors.js';
 import { Status } from './status.js';
 import { Request, Kind } from './request.js';
 import { runtime } from './runtime.js';
 import {
   ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, UNIVERSE_SIZE, APPNUM, WTIME_IS_GLOBAL, HOST, IO, IDENT, UNEQUAL,
-  CONGRUENT, SIMILAR, UNDEFINED, COMM_TYPE_SHARED,
+  CONGRUENT, SIMILAR, UNDEFINED, COMM_TYPE_SHARED, IN_PLACE,
 } from './constants.js';
 
 /** Options-object form of a send's destination. */
@@ -564,6 +566,140 @@ export class Intracomm extends Comm {
     } catch (e) { raise('Create_group', e); }
   }
 
+  // ---- collectives on buffers ---------------------------------------------------
+
+  /** Wait until every rank has called it: `MPI_Barrier`. */
+  Barrier(): void { this.#run('Barrier', (c) => objcoll.barrier(c)); }
+  /** Start a barrier: `MPI_Ibarrier`. */
+  Ibarrier(): Request { return this.#start('Ibarrier', (c) => objcoll.barrier(c)); }
+
+  #bcastArgs(routine: string, buf: BufferSpec, root: number): [Uint8Array, number] {
+    const r = this.#root(routine, root);
+    try { return [parseBuffer(routine, 'buf', buf).bytes, r]; } catch (e) { raise(routine, e); }
+  }
+  /** Broadcast a buffer from root, in place: `MPI_Bcast`. */
+  Bcast(buf: BufferSpec, root = 0): void {
+    const [bytes, r] = this.#bcastArgs('Bcast', buf, root);
+    this.#run('Bcast', (c) => bufcoll.bcast(c, bytes, r));
+  }
+  /** Start a broadcast: `MPI_Ibcast`. */
+  Ibcast(buf: BufferSpec, root = 0): Request {
+    const [bytes, r] = this.#bcastArgs('Ibcast', buf, root);
+    return this.#start('Ibcast', (c) => bufcoll.bcast(c, bytes, r));
+  }
+
+  #gatherArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg | null | undefined, root: number, vector: boolean) {
+    const r = this.#root(routine, root);
+    const atRoot = this.Get_rank() === r;
+    try {
+      const recv = atRoot ? (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'recvbuf', recvbuf, this.Get_size()) : null;
+      const send = sendbuf === IN_PLACE
+        ? (atRoot ? ownBlock(recv!, this.Get_rank()) : fail(routine, ERR_BUFFER, 'IN_PLACE is only valid at the root'))
+        : parseBuffer(routine, 'sendbuf', sendbuf).bytes;
+      if (recv && !vector && send.length !== recv.blocks[0]![1]) {
+        fail(routine, ERR_TRUNCATE, `sendbuf has ${send.length} bytes, recvbuf blocks have ${recv.blocks[0]![1]}`);
+      }
+      return { r, send, recv };
+    } catch (e) { raise(routine, e); }
+  }
+  /** Gather equal blocks at root: `MPI_Gather`. */
+  Gather(sendbuf: BufferArg, recvbuf: BufferArg | null = null, root = 0): void {
+    const a = this.#gatherArgs('Gather', sendbuf, recvbuf, root, false);
+    this.#run('Gather', (c) => bufcoll.gather(c, a.send, a.recv?.bytes ?? null, a.r));
+  }
+  /** Start a gather: `MPI_Igather`. */
+  Igather(sendbuf: BufferArg, recvbuf: BufferArg | null = null, root = 0): Request {
+    const a = this.#gatherArgs('Igather', sendbuf, recvbuf, root, false);
+    return this.#start('Igather', (c) => bufcoll.gather(c, a.send, a.recv?.bytes ?? null, a.r));
+  }
+  /** Gather blocks of any size at root (recvbuf `[buf, counts, displs, datatype]`): `MPI_Gatherv`. */
+  Gatherv(sendbuf: BufferArg, recvbuf: BufferArg | null = null, root = 0): void {
+    const a = this.#gatherArgs('Gatherv', sendbuf, recvbuf, root, true);
+    this.#run('Gatherv', (c) => bufcoll.gatherv(c, a.send, a.recv?.bytes ?? null, a.recv?.blocks ?? null, a.r));
+  }
+
+  #scatterArgs(routine: string, sendbuf: BufferArg | null | undefined, recvbuf: BufferArg, root: number, vector: boolean) {
+    const r = this.#root(routine, root);
+    const atRoot = this.Get_rank() === r;
+    try {
+      const send = atRoot ? (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'sendbuf', sendbuf, this.Get_size()) : null;
+      const recv = recvbuf === IN_PLACE
+        ? (atRoot ? ownBlock(send!, this.Get_rank()) : fail(routine, ERR_BUFFER, 'IN_PLACE is only valid at the root'))
+        : parseBuffer(routine, 'recvbuf', recvbuf).bytes;
+      if (send && !vector && recv.length !== send.blocks[0]![1]) {
+        fail(routine, ERR_TRUNCATE, `sendbuf blocks have ${send.blocks[0]![1]} bytes, recvbuf has ${recv.length}`);
+      }
+      return { r, send, recv };
+    } catch (e) { raise(routine, e); }
+  }
+  /** Scatter equal blocks from root: `MPI_Scatter`. */
+  Scatter(sendbuf: BufferArg | null, recvbuf: BufferArg, root = 0): void {
+    const a = this.#scatterArgs('Scatter', sendbuf, recvbuf, root, false);
+    this.#run('Scatter', (c) => bufcoll.scatter(c, a.send?.bytes ?? null, a.recv, a.r));
+  }
+  /** Start a scatter: `MPI_Iscatter`. */
+  Iscatter(sendbuf: BufferArg | null, recvbuf: BufferArg, root = 0): Request {
+    const a = this.#scatterArgs('Iscatter', sendbuf, recvbuf, root, false);
+    return this.#start('Iscatter', (c) => bufcoll.scatter(c, a.send?.bytes ?? null, a.recv, a.r));
+  }
+  /** Scatter blocks of any size from root (sendbuf `[buf, counts, displs, datatype]`): `MPI_Scatterv`. */
+  Scatterv(sendbuf: BufferArg | null, recvbuf: BufferArg, root = 0): void {
+    const a = this.#scatterArgs('Scatterv', sendbuf, recvbuf, root, true);
+    this.#run('Scatterv', (c) => bufcoll.scatterv(c, a.send?.bytes ?? null, a.send?.blocks ?? null, a.recv, a.r));
+  }
+
+  #allgatherArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg, vector: boolean) {
+    try {
+      const recv = (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'recvbuf', recvbuf, this.Get_size());
+      const send = sendbuf === IN_PLACE ? ownBlock(recv, this.Get_rank()) : parseBuffer(routine, 'sendbuf', sendbuf).bytes;
+      const want = recv.blocks[this.Get_rank()]![1];
+      if (send.length !== want) fail(routine, ERR_TRUNCATE, `sendbuf has ${send.length} bytes, this rank's recvbuf block has ${want}`);
+      return { send, recv };
+    } catch (e) { raise(routine, e); }
+  }
+  /** Gather equal blocks on every rank: `MPI_Allgather`. */
+  Allgather(sendbuf: BufferArg, recvbuf: BufferArg): void {
+    const a = this.#allgatherArgs('Allgather', sendbuf, recvbuf, false);
+    this.#run('Allgather', (c) => bufcoll.allgather(c, a.send, a.recv.bytes));
+  }
+  /** Start an allgather: `MPI_Iallgather`. */
+  Iallgather(sendbuf: BufferArg, recvbuf: BufferArg): Request {
+    const a = this.#allgatherArgs('Iallgather', sendbuf, recvbuf, false);
+    return this.#start('Iallgather', (c) => bufcoll.allgather(c, a.send, a.recv.bytes));
+  }
+  /** Gather blocks of any size on every rank: `MPI_Allgatherv`. */
+  Allgatherv(sendbuf: BufferArg, recvbuf: BufferArg): void {
+    const a = this.#allgatherArgs('Allgatherv', sendbuf, recvbuf, true);
+    this.#run('Allgatherv', (c) => bufcoll.allgatherv(c, a.send, a.recv.bytes, a.recv.blocks));
+  }
+
+  #alltoallArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg, vector: boolean) {
+    try {
+      const parse = vector ? parseVectorBlocks : parseEqualBlocks;
+      const recv = parse(routine, 'recvbuf', recvbuf, this.Get_size());
+      // IN_PLACE: the data to send is in recvbuf; send from a copy.
+      const send = sendbuf === IN_PLACE
+        ? { ...recv, bytes: recv.bytes.slice() }
+        : parse(routine, 'sendbuf', sendbuf, this.Get_size());
+      return { send, recv };
+    } catch (e) { raise(routine, e); }
+  }
+  /** Send block i to rank i, receive block j from rank j: `MPI_Alltoall`. */
+  Alltoall(sendbuf: BufferArg, recvbuf: BufferArg): void {
+    const a = this.#alltoallArgs('Alltoall', sendbuf, recvbuf, false);
+    this.#run('Alltoall', (c) => bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks));
+  }
+  /** Start an all-to-all: `MPI_Ialltoall`. */
+  Ialltoall(sendbuf: BufferArg, recvbuf: BufferArg): Request {
+    const a = this.#alltoallArgs('Ialltoall', sendbuf, recvbuf, false);
+    return this.#start('Ialltoall', (c) => bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks));
+  }
+  /** All-to-all with blocks of any size: `MPI_Alltoallv`. */
+  Alltoallv(sendbuf: BufferArg, recvbuf: BufferArg): void {
+    const a = this.#alltoallArgs('Alltoallv', sendbuf, recvbuf, true);
+    this.#run('Alltoallv', (c) => bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks));
+  }
+
   /** Collect one object from every rank on every rank: mpi4py `allgather`. */
   allgather<T = unknown>(sendobj: T): T[] {
     return this.#run('allgather', (c) => objcoll.allgather(c, sendobj)) as T[];
@@ -574,6 +710,15 @@ export class Intracomm extends Comm {
     const items = this.#sequence('alltoall', 'sendobj', sendobj);
     return this.#run('alltoall', (c) => objcoll.alltoall(c, items)) as T[];
   }
+}
+
+/** A buffer argument of a collective: a buffer spec, or IN_PLACE where MPI allows it. */
+export type BufferArg = BufferSpec | typeof IN_PLACE;
+
+/** This rank's block of a block message, as bytes. */
+function ownBlock(m: BlockMessage, rank: number): Uint8Array {
+  const [off, len] = m.blocks[rank]!;
+  return m.bytes.subarray(off, off + len);
 }
 
 function typeError(routine: string, e: unknown): Error {

@@ -31,8 +31,25 @@ export interface TypeDesc {
   readonly pair?: ElementKind | null;
   /** True when one element is `size` contiguous bytes at offset 0 and extent == size. */
   readonly contiguous: boolean;
-  /** Byte blocks [offset, length] of one element, in type-map order (for pack/unpack). */
+  /**
+   * Byte blocks [offset, length] of one element, in type-map order (for
+   * pack/unpack): offsets from the element's start (the buffer origin for
+   * element 0), negative where the type reaches below its origin; adjacent
+   * blocks merged. Derived types build this list on first access; core code
+   * that walks it in loops uses `layoutOf` (typed arrays) instead.
+   */
   readonly blocks: ReadonlyArray<readonly [number, number]>;
+  /**
+   * Alignment in bytes of the most aligned basic element, as a C compiler lays
+   * out structs (pads struct extents to it). Absent: the element size (1 when unknown).
+   */
+  readonly align?: number;
+  /**
+   * True when lb and extent were set explicitly (`Create_resized`,
+   * `Create_subarray`): the MPI standard's lb/ub markers, which then decide
+   * the bounds of any type built from this one.
+   */
+  readonly resized?: boolean;
 }
 
 /**
@@ -123,4 +140,237 @@ export function inferDesc(view: ArrayBufferView): TypeDesc {
   if (view instanceof BigInt64Array) return predefined.INT64_T;
   if (view instanceof BigUint64Array) return predefined.UINT64_T;
   return predefined.BYTE;
+}
+
+// ---- value-index pairs (MAXLOC / MINLOC) -------------------------------------
+
+const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
+
+/**
+ * The C struct `{ value; int index; }` as a pair type: the index at the value's
+ * size rounded up to 4, the extent padded to the struct's alignment (LP64):
+ * SHORT_INT 6/8, INT_INT 8/8, LONG_INT 12/16, FLOAT_INT 8/8, DOUBLE_INT 12/16
+ * (size/extent).
+ */
+function pairDesc(name: string, value: ElementKind): TypeDesc {
+  const vs = elementSize[value];
+  const at = roundUp(vs, 4);
+  const align = Math.max(vs, 4);
+  const size = vs + 4;
+  const extent = roundUp(at + 4, align);
+  const blocks: [number, number][] = at === vs ? [[0, size]] : [[0, vs], [at, 4]];
+  return {
+    name, size, lb: 0, extent, trueLb: 0, trueExtent: at + 4,
+    element: value === 'int32' ? 'int32' : null, pair: value,
+    contiguous: blocks.length === 1 && extent === size, blocks, align,
+  };
+}
+
+/** Layouts of the predefined value-index pair types, by mpi4py name (INT_INT is MPI_2INT). */
+export const pairTypes = {
+  SHORT_INT: pairDesc('SHORT_INT', 'int16'),
+  INT_INT: pairDesc('INT_INT', 'int32'),
+  LONG_INT: pairDesc('LONG_INT', 'int64'),
+  FLOAT_INT: pairDesc('FLOAT_INT', 'float32'),
+  DOUBLE_INT: pairDesc('DOUBLE_INT', 'float64'),
+} as const;
+
+export type PairName = keyof typeof pairTypes;
+
+// ---- flattened layouts -------------------------------------------------------
+
+/** The blocks of one element as typed arrays: what pack/unpack loops over. */
+export interface Layout {
+  /** Byte offset of each block from the element's start (may be negative). */
+  readonly offsets: Float64Array;
+  /** Length in bytes of each block (> 0). */
+  readonly lengths: Float64Array;
+}
+
+const layouts = new WeakMap<TypeDesc, Layout>();
+
+/** The typed-array form of `t.blocks` (zero-length blocks dropped), cached per layout. */
+export function layoutOf(t: TypeDesc): Layout {
+  let l = layouts.get(t);
+  if (l === undefined) {
+    const b = t.blocks.filter(([, len]) => len > 0);
+    l = { offsets: Float64Array.from(b, (x) => x[0]), lengths: Float64Array.from(b, (x) => x[1]) };
+    layouts.set(t, l);
+  }
+  return l;
+}
+
+/** Appends blocks, merging one that starts where the previous one ends. */
+class BlockList {
+  offs: number[] = [];
+  lens: number[] = [];
+
+  push(off: number, len: number): void {
+    if (len <= 0) return;
+    const n = this.offs.length;
+    if (n > 0 && this.offs[n - 1]! + this.lens[n - 1]! === off) this.lens[n - 1]! += len;
+    else {
+      this.offs.push(off);
+      this.lens.push(len);
+    }
+  }
+
+  /** `count` copies of `t`, `step` bytes apart, the first at `disp`. */
+  pushCopies(t: TypeDesc, disp: number, count: number, step: number): void {
+    const { offsets, lengths } = layoutOf(t);
+    const n = offsets.length;
+    if (n === 0) return;
+    // One block filling the whole step: the copies are one run of bytes.
+    if (n === 1 && lengths[0] === step) {
+      this.push(disp + offsets[0]!, count * step);
+      return;
+    }
+    for (let j = 0; j < count; j++) {
+      const base = disp + j * step;
+      for (let k = 0; k < n; k++) this.push(base + offsets[k]!, lengths[k]!);
+    }
+  }
+
+  layout(): Layout {
+    return { offsets: Float64Array.from(this.offs), lengths: Float64Array.from(this.lens) };
+  }
+}
+
+/** A layout as TypeDesc.blocks tuples. */
+function tuples(l: Layout): [number, number][] {
+  return Array.from(l.offsets, (o, i) => [o, l.lengths[i]!] as [number, number]);
+}
+
+function alignOf(t: TypeDesc): number {
+  return t.align ?? (t.element !== null ? elementSize[t.element] : 1);
+}
+
+type Fields = Omit<TypeDesc, 'blocks' | 'contiguous'>;
+
+/** A TypeDesc over `layout`, its `blocks` tuples built only if someone reads them. */
+function withLayout(fields: Fields, layout: Layout): TypeDesc {
+  const n = layout.offsets.length;
+  const contiguous = fields.lb === 0 && fields.extent === fields.size
+    && (n === 0 ? fields.size === 0 : n === 1 && layout.offsets[0] === 0 && layout.lengths[0] === fields.size);
+  let blocks: [number, number][] | null = null;
+  const desc: TypeDesc = {
+    ...fields,
+    contiguous,
+    get blocks() { return (blocks ??= tuples(layout)); },
+  };
+  layouts.set(desc, layout);
+  return desc;
+}
+
+/** `count` consecutive copies of `type` starting at byte `disp`: one piece of a type map. */
+export interface Part {
+  readonly type: TypeDesc;
+  readonly disp: number;
+  readonly count: number;
+}
+
+/**
+ * The type whose type map is the concatenation of `parts` (the general
+ * constructor behind all the MPI ones). Bounds follow the MPI standard:
+ * lb/ub are the extremes of the parts' bounds, or only of those set
+ * explicitly (resized) when any part has them; `struct` adds the padding of
+ * MPI_Type_create_struct, rounding the extent up to the strictest alignment
+ * (as MPICH does, and as a C compiler pads the struct).
+ */
+export function derive(name: string, parts: readonly Part[], struct = false): TypeDesc {
+  let size = 0;
+  let element: ElementKind | null | undefined;
+  let align = 1;
+  let lb = Infinity; let ub = -Infinity;
+  let xlb = Infinity; let xub = -Infinity;
+  let tlb = Infinity; let tub = -Infinity;
+  const blocks = new BlockList();
+  for (const { type: t, disp, count } of parts) {
+    if (count <= 0) continue;
+    const last = disp + (count - 1) * t.extent;
+    const lo = Math.min(disp, last);
+    const hi = Math.max(disp, last);
+    if (t.resized) {
+      xlb = Math.min(xlb, lo + t.lb);
+      xub = Math.max(xub, hi + t.lb + t.extent);
+    }
+    if (t.size === 0) continue;
+    lb = Math.min(lb, lo + t.lb);
+    ub = Math.max(ub, hi + t.lb + t.extent);
+    tlb = Math.min(tlb, lo + t.trueLb);
+    tub = Math.max(tub, hi + t.trueLb + t.trueExtent);
+    size += count * t.size;
+    element = element === undefined || element === t.element ? t.element : null;
+    align = Math.max(align, alignOf(t));
+    blocks.pushCopies(t, disp, count, t.extent);
+  }
+  const resized = xlb !== Infinity;
+  if (resized) { lb = xlb; ub = xub; }
+  if (lb === Infinity) { lb = 0; ub = 0; }
+  if (tlb === Infinity) { tlb = 0; tub = 0; }
+  let extent = ub - lb;
+  if (struct && !resized && extent % align !== 0) extent += align - (extent % align);
+  if (element === undefined) element = parts[0]?.type.element ?? null;
+  return withLayout({
+    name, size, lb, extent, trueLb: tlb, trueExtent: tub - tlb, element, pair: null, align,
+    ...(resized ? { resized } : {}),
+  }, blocks.layout());
+}
+
+/** MPI_Type_contiguous. */
+export function contiguousDesc(name: string, count: number, t: TypeDesc): TypeDesc {
+  return derive(name, [{ type: t, disp: 0, count }]);
+}
+
+/** MPI_Type_create_hvector: `count` blocks of `blocklength` copies, `stride` bytes apart. */
+export function hvectorDesc(name: string, count: number, blocklength: number, stride: number, t: TypeDesc): TypeDesc {
+  const parts: Part[] = [];
+  for (let i = 0; i < count; i++) parts.push({ type: t, disp: i * stride, count: blocklength });
+  return derive(name, parts);
+}
+
+/** MPI_Type_create_hindexed: blocks of `blocklengths[i]` copies at byte displacements. */
+export function hindexedDesc(name: string, blocklengths: readonly number[], displacements: readonly number[], t: TypeDesc): TypeDesc {
+  return derive(name, blocklengths.map((count, i) => ({ type: t, disp: displacements[i]!, count })));
+}
+
+/** MPI_Type_create_struct: blocks of possibly different types at byte displacements. */
+export function structDesc(name: string, blocklengths: readonly number[], displacements: readonly number[], types: readonly TypeDesc[]): TypeDesc {
+  return derive(name, blocklengths.map((count, i) => ({ type: types[i]!, disp: displacements[i]!, count })), true);
+}
+
+/** MPI_Type_create_resized: the same data with lower bound `lb` and extent `extent`. */
+export function resizedDesc(name: string, t: TypeDesc, lb: number, extent: number): TypeDesc {
+  return withLayout({
+    name, size: t.size, lb, extent, trueLb: t.trueLb, trueExtent: t.trueExtent,
+    element: t.element, pair: null, align: alignOf(t), resized: true,
+  }, layoutOf(t));
+}
+
+/** `MPI_ORDER_C` and `MPI_ORDER_FORTRAN`, with MPICH's values. */
+export const ORDER_C = 56;
+export const ORDER_FORTRAN = 57;
+
+/**
+ * MPI_Type_create_subarray, as the standard defines it: nested hvectors over
+ * the dimensions (the last one varies fastest in C order, the first in
+ * Fortran order), shifted to the start corner, resized to lb 0 and the
+ * extent of the whole array. Arguments must be checked by the caller.
+ */
+export function subarrayDesc(name: string, sizes: readonly number[], subsizes: readonly number[], starts: readonly number[],
+  order: number, t: TypeDesc): TypeDesc {
+  const nd = sizes.length;
+  const dims = Array.from({ length: nd }, (_, i) => (order === ORDER_C ? nd - 1 - i : i)); // fastest first
+  let stride = t.extent;
+  let shift = 0;
+  let inner: TypeDesc | null = null;
+  for (const d of dims) {
+    inner = inner === null
+      ? contiguousDesc(name, subsizes[d]!, t)
+      : hvectorDesc(name, subsizes[d]!, 1, stride, inner);
+    shift += starts[d]! * stride;
+    stride *= sizes[d]!;
+  }
+  const placed = derive(name, [{ type: inner!, disp: shift, count: 1 }]);
+  return resizedDesc(name, placed, 0, stride);
 }

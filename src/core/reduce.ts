@@ -1,0 +1,672 @@
+/**
+ * Reduction operations (`MPI_Op`), transport-independent: how two operands
+ * combine, as JavaScript values (the lower-case `reduce`/`allreduce` family)
+ * and element-wise on typed memory (`Reduce`, `Allreduce`, `Reduce_local`).
+ *
+ * Order: `combine(a, b)` and `combineBuffers(dst, a, b)` take `a` from the
+ * lower ranks. Collectives reduce in rank order, so non-commutative user
+ * operations give the same result on every run.
+ *
+ * Buffers follow C on the element kind: integers wrap around, FLOAT rounds to
+ * single precision, MAX/MIN are plain comparisons (`a > b ? a : b`, so a NaN
+ * in `b` wins and a NaN in `a` loses, as in MPICH), logical operations give
+ * 0/1. Which operation applies to which kind follows the MPI standard:
+ * SUM/PROD/MAX/MIN on integers and floats, LAND/LOR/LXOR on integers and
+ * booleans, BAND/BOR/BXOR on integers, MAXLOC/MINLOC on value-index pairs,
+ * REPLACE/NO_OP on anything. Anything else raises ERR_OP.
+ *
+ * Objects follow mpi4py, whose operations are Python's operators: SUM is `+`
+ * (numbers, BigInts, strings, arrays concatenate like Python lists, typed
+ * arrays add element-wise like NumPy arrays), MAX/MIN compare like Python
+ * (numbers, strings, arrays lexicographically), LAND/LOR/LXOR give booleans.
+ */
+import { elementSize, predefined, type ElementKind, type TypeDesc } from './datatype.js';
+import { ERR_COUNT, ERR_OP, ERR_TYPE, MpiFailure } from './errorcodes.js';
+
+/** A reduction operation, predefined or user-defined. */
+export interface ReduceOp {
+  /** 'SUM', 'MAX', ... for predefined operations, 'user' for created ones. */
+  readonly name: string;
+  /** Whether the operation may be applied in any order (MPI's `commute`). */
+  readonly commute: boolean;
+  /**
+   * `a op b` on JavaScript values; `a` comes from the lower ranks. Throws a
+   * TypeError naming the operation and the values' types when the operation
+   * does not apply (RangeError for typed arrays of different lengths).
+   */
+  combine(a: unknown, b: unknown): unknown;
+  /**
+   * Element-wise on `count` elements of `type`: `dst[i] = a[i] op b[i]`.
+   * `a`, `b` and `dst` are byte views of `count` elements (element `i` at byte
+   * `i * type.extent`) of any alignment; `dst` may be the same memory as `a`
+   * or `b` (not a partial overlap). Throws `MpiFailure(ERR_OP)` when the
+   * operation is not defined for the type, `MpiFailure(ERR_COUNT)` when a
+   * view is too short.
+   */
+  combineBuffers(dst: Uint8Array, a: Uint8Array, b: Uint8Array, count: number, type: TypeDesc): void;
+}
+
+export type PredefinedOpName =
+  | 'SUM' | 'PROD' | 'MAX' | 'MIN' | 'LAND' | 'LOR' | 'LXOR' | 'BAND' | 'BOR' | 'BXOR'
+  | 'MAXLOC' | 'MINLOC' | 'REPLACE' | 'NO_OP';
+
+/**
+ * A user function as `MPI.Op.Create` takes it. On objects it is called as
+ * `fn(a, b)` and returns the result. On buffers it is called as
+ * `fn(invec, inoutvec, datatype)` with typed views of the element kind
+ * (Float64Array for DOUBLE, BigInt64Array for LONG, Uint8Array for C_BOOL
+ * and for types without one element kind) and must leave
+ * `invec op inoutvec` in `inoutvec`; its return value is ignored. `invec`
+ * holds the lower ranks' operand.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type UserFunction = (a: any, b: any, datatype?: any) => unknown;
+
+// ---------------------------------------------------------------------------
+// Memory helpers
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Index of the low and high 32-bit word of a 64-bit integer in a Uint32Array. */
+const LO = LITTLE_ENDIAN ? 0 : 1;
+const HI = 1 - LO;
+
+/** A kernel: `d[i] = a[i] op b[i]` for `n` elements, on views of the kind's kernel array. */
+type Kernel = (d: ArrayBufferView, a: ArrayBufferView, b: ArrayBufferView, n: number) => void;
+
+type KernelArrayCtor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ArrayBufferView;
+
+/** The typed array a kernel works on, and how many of its items make one element. */
+const kernelArray: Readonly<Record<ElementKind, readonly [KernelArrayCtor, number]>> = {
+  int8: [Int8Array, 1], uint8: [Uint8Array, 1], bool: [Uint8Array, 1],
+  int16: [Int16Array, 1], uint16: [Uint16Array, 1], int32: [Int32Array, 1], uint32: [Uint32Array, 1],
+  // 64-bit integers as pairs of 32-bit words: no BigInt allocation per element.
+  int64: [Uint32Array, 2], uint64: [Uint32Array, 2],
+  float32: [Float32Array, 1], float64: [Float64Array, 1],
+};
+
+/** The typed array user functions see for each kind. */
+const userArray: Readonly<Record<ElementKind, KernelArrayCtor>> = {
+  int8: Int8Array, uint8: Uint8Array, bool: Uint8Array, int16: Int16Array, uint16: Uint16Array,
+  int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array, uint64: BigUint64Array,
+  float32: Float32Array, float64: Float64Array,
+};
+
+function sameMemory(x: Uint8Array, y: Uint8Array): boolean {
+  return x.buffer === y.buffer && x.byteOffset === y.byteOffset;
+}
+
+/** A view of `length` items of `ctor` over `bytes`, or null when `bytes` is misaligned for it. */
+function viewOf(ctor: KernelArrayCtor & { BYTES_PER_ELEMENT?: number }, bytes: Uint8Array, length: number): ArrayBufferView | null {
+  const align = (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  if (bytes.byteOffset % align !== 0) return null;
+  return new ctor(bytes.buffer, bytes.byteOffset, length);
+}
+
+/** A copy of `bytes` in fresh (aligned) memory. */
+function aligned(bytes: Uint8Array): Uint8Array {
+  return bytes.slice();
+}
+
+/** Whether one element of `type` is `size` bytes at offset 0 with nothing between elements. */
+function isDense(type: TypeDesc): boolean {
+  return type.contiguous && type.extent === type.size;
+}
+
+/** Bytes a view of `count` elements of `type` must hold. */
+function spanOf(count: number, type: TypeDesc): number {
+  if (isDense(type)) return count * type.size;
+  let end = 0;
+  for (const [off, len] of type.blocks) {
+    if (off < 0) throw new MpiFailure(ERR_TYPE, `datatype ${type.name} has data before its origin (offset ${off})`);
+    end = Math.max(end, off + len);
+  }
+  return (count - 1) * type.extent + Math.max(end, type.pair ? pairLayout(type).end : 0);
+}
+
+function checkArgs(op: string, dst: Uint8Array, a: Uint8Array, b: Uint8Array, count: number, type: TypeDesc): number {
+  if (!Number.isInteger(count) || count < 0) throw new MpiFailure(ERR_COUNT, `${op}: invalid count ${count}`);
+  if (count === 0) return 0;
+  const span = spanOf(count, type);
+  for (const [name, v] of [['dst', dst], ['a', a], ['b', b]] as const) {
+    if (v.length < span) {
+      throw new MpiFailure(ERR_COUNT, `${op} on ${count} ${type.name} needs ${span} bytes, ${name} has ${v.length}`);
+    }
+  }
+  return span;
+}
+
+/** Copy the data of `count` elements of `type` (not the gaps between blocks) from `src` to `dst`. */
+function copyData(dst: Uint8Array, src: Uint8Array, count: number, type: TypeDesc): void {
+  if (count === 0 || sameMemory(dst, src)) return;
+  if (isDense(type)) {
+    const n = count * type.size;
+    dst.set(n === src.length ? src : src.subarray(0, n));
+    return;
+  }
+  const { extent, blocks } = type;
+  for (let i = 0, base = 0; i < count; i++, base += extent) {
+    for (const [off, len] of blocks) {
+      const p = base + off;
+      if (len >= 64) dst.set(src.subarray(p, p + len), p);
+      else for (let k = p, e = p + len; k < e; k++) dst[k] = src[k];
+    }
+  }
+}
+
+/** The data of `count` elements of a non-dense `type`, packed into fresh memory. */
+function gather(src: Uint8Array, count: number, type: TypeDesc): Uint8Array {
+  const out = new Uint8Array(count * type.size);
+  const { extent, blocks } = type;
+  let q = 0;
+  for (let i = 0, base = 0; i < count; i++, base += extent) {
+    for (const [off, len] of blocks) {
+      const p = base + off;
+      if (len >= 64) out.set(src.subarray(p, p + len), q);
+      else for (let k = 0; k < len; k++) out[q + k] = src[p + k];
+      q += len;
+    }
+  }
+  return out;
+}
+
+/** Inverse of gather: spread packed data back into the blocks of `count` elements. */
+function scatter(dst: Uint8Array, packed: Uint8Array, count: number, type: TypeDesc): void {
+  const { extent, blocks } = type;
+  let q = 0;
+  for (let i = 0, base = 0; i < count; i++, base += extent) {
+    for (const [off, len] of blocks) {
+      const p = base + off;
+      if (len >= 64) dst.set(packed.subarray(q, q + len), p);
+      else for (let k = 0; k < len; k++) dst[p + k] = packed[q + k];
+      q += len;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Kernels. Each (operation, kind) pair is its own compiled function, so every
+// loop sees one typed-array class and V8 keeps it monomorphic: SUM of doubles
+// runs at memory speed.
+
+/** Element-wise expressions on `x` (from a) and `y` (from b), for kinds up to 32 bits and floats. */
+const EXPR = {
+  SUM: 'x + y',
+  PROD: 'x * y',
+  PROD_INT: 'Math.imul(x, y)', // exact low 32 bits; the store wraps to the kind
+  MAX: 'x > y ? x : y',
+  MIN: 'x < y ? x : y',
+  LAND: '(x !== 0 && y !== 0) ? 1 : 0',
+  LOR: '(x !== 0 || y !== 0) ? 1 : 0',
+  LXOR: '((x !== 0) !== (y !== 0)) ? 1 : 0',
+  BAND: 'x & y',
+  BOR: 'x | y',
+  BXOR: 'x ^ y',
+} as const;
+
+function compile(body: string): Kernel {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('d', 'a', 'b', 'n', `'use strict';\n${body}`) as Kernel;
+}
+
+function elementwise(expr: string): Kernel {
+  return compile(`for (let i = 0; i < n; i++) { const x = a[i], y = b[i]; d[i] = ${expr}; }`);
+}
+
+/**
+ * 64-bit integer kernels on pairs of 32-bit words (Uint32Array views, word
+ * LO/HI of element i at 2i+LO, 2i+HI). `body` reads al, ah, bl, bh (unsigned
+ * words) and assigns rl, rh; stores wrap modulo 2^32.
+ */
+function wide(body: string): Kernel {
+  return compile(`for (let i = 0, k = 0; i < n; i++, k += 2) {
+  const al = a[k + ${LO}], ah = a[k + ${HI}], bl = b[k + ${LO}], bh = b[k + ${HI}];
+  let rl, rh;
+  ${body}
+  d[k + ${LO}] = rl; d[k + ${HI}] = rh;
+}`);
+}
+
+const WIDE = {
+  SUM: 'rl = al + bl; rh = ah + bh + (rl > 0xffffffff ? 1 : 0);',
+  // (ah:al) * (bh:bl) mod 2^64: the full 64-bit product al*bl from 16-bit
+  // halves, plus the low words of the cross products in the high word.
+  PROD: `const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
+  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  rl = (mid & 0xffff) * 65536 + (p00 & 0xffff);
+  rh = p11 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(ah, bl) + Math.imul(al, bh);`,
+  MAX_S: 'const t = (ah | 0) > (bh | 0) || (ah === bh && al > bl); rl = t ? al : bl; rh = t ? ah : bh;',
+  MIN_S: 'const t = (ah | 0) < (bh | 0) || (ah === bh && al < bl); rl = t ? al : bl; rh = t ? ah : bh;',
+  MAX_U: 'const t = ah > bh || (ah === bh && al > bl); rl = t ? al : bl; rh = t ? ah : bh;',
+  MIN_U: 'const t = ah < bh || (ah === bh && al < bl); rl = t ? al : bl; rh = t ? ah : bh;',
+  LAND: 'rl = ((al | ah) !== 0 && (bl | bh) !== 0) ? 1 : 0; rh = 0;',
+  LOR: 'rl = ((al | ah) !== 0 || (bl | bh) !== 0) ? 1 : 0; rh = 0;',
+  LXOR: 'rl = (((al | ah) !== 0) !== ((bl | bh) !== 0)) ? 1 : 0; rh = 0;',
+  BAND: 'rl = al & bl; rh = ah & bh;',
+  BOR: 'rl = al | bl; rh = ah | bh;',
+  BXOR: 'rl = al ^ bl; rh = ah ^ bh;',
+} as const;
+
+type ElementwiseOp = 'SUM' | 'PROD' | 'MAX' | 'MIN' | 'LAND' | 'LOR' | 'LXOR' | 'BAND' | 'BOR' | 'BXOR';
+
+const SMALL_INTS = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32'] as const;
+const FLOATS = ['float32', 'float64'] as const;
+
+function buildKernels(): Record<ElementwiseOp, Partial<Record<ElementKind, Kernel>>> {
+  const t = {} as Record<ElementwiseOp, Partial<Record<ElementKind, Kernel>>>;
+  const ops: ElementwiseOp[] = ['SUM', 'PROD', 'MAX', 'MIN', 'LAND', 'LOR', 'LXOR', 'BAND', 'BOR', 'BXOR'];
+  for (const op of ops) {
+    const k: Partial<Record<ElementKind, Kernel>> = {};
+    const arith = op === 'SUM' || op === 'PROD' || op === 'MAX' || op === 'MIN';
+    const logical = op === 'LAND' || op === 'LOR' || op === 'LXOR';
+    for (const kind of SMALL_INTS) k[kind] = elementwise(op === 'PROD' ? EXPR.PROD_INT : EXPR[op]);
+    if (arith) for (const kind of FLOATS) k[kind] = elementwise(EXPR[op]);
+    if (logical) k.bool = elementwise(EXPR[op]);
+    if (op === 'MAX' || op === 'MIN') {
+      k.int64 = wide(WIDE[`${op}_S`]);
+      k.uint64 = wide(WIDE[`${op}_U`]);
+    } else {
+      const w = WIDE[op];
+      k.int64 = wide(w);
+      k.uint64 = wide(w);
+    }
+    t[op] = k;
+  }
+  return t;
+}
+
+const kernels = buildKernels();
+
+/** Run `kernel` on `n` elements of `kind` held densely in d, a, b (any alignment). */
+function runKernel(kernel: Kernel, kind: ElementKind, d: Uint8Array, a: Uint8Array, b: Uint8Array, n: number): void {
+  const [ctor, per] = kernelArray[kind];
+  const len = n * per;
+  const va = viewOf(ctor, a, len) ?? viewOf(ctor, aligned(a.subarray(0, n * elementSize[kind])), len)!;
+  const vb = sameMemory(a, b) ? va : viewOf(ctor, b, len) ?? viewOf(ctor, aligned(b.subarray(0, n * elementSize[kind])), len)!;
+  const vd = viewOf(ctor, d, len);
+  if (vd !== null) {
+    kernel(vd, va, vb, n);
+  } else {
+    const tmp = new Uint8Array(n * elementSize[kind]);
+    kernel(viewOf(ctor, tmp, len)!, va, vb, n);
+    d.set(tmp);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// MAXLOC / MINLOC on value-index pair types
+
+interface PairLayout { readonly kind: ElementKind; readonly valueSize: number; readonly indexOffset: number; readonly end: number }
+
+function pairLayout(type: TypeDesc): PairLayout {
+  const kind = type.pair!;
+  const valueSize = elementSize[kind];
+  const indexOffset = Math.ceil(valueSize / 4) * 4;
+  return { kind, valueSize, indexOffset, end: indexOffset + 4 };
+}
+
+/** Compare the values at byte offsets p (in x) and q (in y): 1, -1, 0, or NaN when unordered. */
+type PairCompare = (x: DataView, p: number, y: DataView, q: number) => number;
+
+function cmp(u: number, v: number): number {
+  return u > v ? 1 : u < v ? -1 : u === v ? 0 : NaN;
+}
+
+const LE = LITTLE_ENDIAN;
+const pairCompare: Readonly<Record<ElementKind, PairCompare>> = {
+  int8: (x, p, y, q) => cmp(x.getInt8(p), y.getInt8(q)),
+  uint8: (x, p, y, q) => cmp(x.getUint8(p), y.getUint8(q)),
+  bool: (x, p, y, q) => cmp(x.getUint8(p) !== 0 ? 1 : 0, y.getUint8(q) !== 0 ? 1 : 0),
+  int16: (x, p, y, q) => cmp(x.getInt16(p, LE), y.getInt16(q, LE)),
+  uint16: (x, p, y, q) => cmp(x.getUint16(p, LE), y.getUint16(q, LE)),
+  int32: (x, p, y, q) => cmp(x.getInt32(p, LE), y.getInt32(q, LE)),
+  uint32: (x, p, y, q) => cmp(x.getUint32(p, LE), y.getUint32(q, LE)),
+  float32: (x, p, y, q) => cmp(x.getFloat32(p, LE), y.getFloat32(q, LE)),
+  float64: (x, p, y, q) => cmp(x.getFloat64(p, LE), y.getFloat64(q, LE)),
+  int64: (x, p, y, q) => {
+    const c = cmp(x.getInt32(p + 4 * HI, LE), y.getInt32(q + 4 * HI, LE));
+    return c !== 0 ? c : cmp(x.getUint32(p + 4 * LO, LE), y.getUint32(q + 4 * LO, LE));
+  },
+  uint64: (x, p, y, q) => {
+    const c = cmp(x.getUint32(p + 4 * HI, LE), y.getUint32(q + 4 * HI, LE));
+    return c !== 0 ? c : cmp(x.getUint32(p + 4 * LO, LE), y.getUint32(q + 4 * LO, LE));
+  },
+};
+
+function dataView(x: Uint8Array): DataView {
+  return new DataView(x.buffer, x.byteOffset, x.byteLength);
+}
+
+/**
+ * MAXLOC (sign 1) or MINLOC (sign -1), as MPICH: when a's value is greater
+ * (smaller) the pair comes from a; when equal, b's value with the lower
+ * index; otherwise (b better, or unordered NaN) the pair comes from b.
+ */
+function locLoop(name: string, sign: 1 | -1, dst: Uint8Array, a: Uint8Array, b: Uint8Array, count: number, type: TypeDesc): void {
+  if (!type.pair) throw new MpiFailure(ERR_OP, `${name} is not defined for datatype ${type.name} (not a value-index pair type)`);
+  const { kind, valueSize, indexOffset } = pairLayout(type);
+  const compare = pairCompare[kind];
+  const va = dataView(a), vb = dataView(b), vd = dataView(dst);
+  const extent = type.extent;
+  for (let i = 0, p = 0; i < count; i++, p += extent) {
+    const c = compare(va, p, vb, p) * sign;
+    const ia = va.getInt32(p + indexOffset, LE), ib = vb.getInt32(p + indexOffset, LE);
+    let src: Uint8Array, index: number;
+    if (c > 0) { src = a; index = ia; } else if (c === 0) { src = b; index = ia < ib ? ia : ib; } else { src = b; index = ib; }
+    if (!sameMemory(src, dst)) for (let k = p, e = p + valueSize; k < e; k++) dst[k] = src[k];
+    vd.setInt32(p + indexOffset, index, LE);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Objects: Python's operators, as mpi4py applies them
+
+function typeName(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'Array';
+  if (typeof x === 'object' || typeof x === 'function') return (x as object).constructor?.name ?? 'object';
+  return typeof x;
+}
+
+function unsupported(op: string, a: unknown, b: unknown, what: string): TypeError {
+  return new TypeError(`MPI.${op}: ${what} (got ${typeName(a)} and ${typeName(b)})`);
+}
+
+type TypedArray =
+  | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
+  | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+
+function isTypedArray(x: unknown): x is TypedArray {
+  return ArrayBuffer.isView(x) && !(x instanceof DataView);
+}
+
+/** Element kind and the basic layout of a typed array's items (null for Uint8ClampedArray). */
+function arrayKind(x: TypedArray): ElementKind | null {
+  if (x instanceof Float64Array) return 'float64';
+  if (x instanceof Float32Array) return 'float32';
+  if (x instanceof Int32Array) return 'int32';
+  if (x instanceof Uint32Array) return 'uint32';
+  if (x instanceof Int16Array) return 'int16';
+  if (x instanceof Uint16Array) return 'uint16';
+  if (x instanceof Int8Array) return 'int8';
+  if (x instanceof Uint8ClampedArray) return null;
+  if (x instanceof Uint8Array) return 'uint8';
+  if (x instanceof BigInt64Array) return 'int64';
+  if (x instanceof BigUint64Array) return 'uint64';
+  return null;
+}
+
+const basicOfKind: Readonly<Record<ElementKind, TypeDesc>> = {
+  int8: predefined.INT8_T, uint8: predefined.UINT8_T, bool: predefined.C_BOOL,
+  int16: predefined.INT16_T, uint16: predefined.UINT16_T, int32: predefined.INT32_T, uint32: predefined.UINT32_T,
+  int64: predefined.INT64_T, uint64: predefined.UINT64_T, float32: predefined.FLOAT, float64: predefined.DOUBLE,
+};
+
+const clampedExpr: Partial<Record<ElementwiseOp, (x: number, y: number) => number>> = {
+  SUM: (x, y) => x + y, PROD: (x, y) => x * y, BAND: (x, y) => x & y, BOR: (x, y) => x | y, BXOR: (x, y) => x ^ y,
+};
+
+/** NumPy-style element-wise `a op b` on two typed arrays of the same class and length, into a new array. */
+function typedElementwise(op: ElementwiseOp, a: TypedArray, b: TypedArray): TypedArray {
+  if (a.constructor !== b.constructor) {
+    throw unsupported(op, a, b, 'typed arrays of different classes');
+  }
+  if (a.length !== b.length) {
+    throw new RangeError(`MPI.${op}: typed arrays of different lengths (${a.length} and ${b.length})`);
+  }
+  const kind = arrayKind(a);
+  if (kind === null) {
+    const f = clampedExpr[op];
+    if (!f) throw unsupported(op, a, b, 'operation not defined on typed arrays');
+    const r = new Uint8ClampedArray(a.length);
+    for (let i = 0; i < r.length; i++) r[i] = f(a[i] as number, b[i] as number);
+    return r;
+  }
+  const kernel = kernels[op][kind];
+  if (!kernel) throw unsupported(op, a, b, `operation not defined on ${kind} elements`);
+  const ctor = userArray[kind] as unknown as new (n: number) => TypedArray;
+  const r = new ctor(a.length);
+  const bytes = (x: TypedArray) => new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  runKernel(kernel, kind, bytes(r), bytes(a), bytes(b), a.length);
+  return r;
+}
+
+/** Python's truth value, on JavaScript values: primitives as JavaScript, empty containers false. */
+export function truthy(x: unknown): boolean {
+  if (x === null || typeof x !== 'object') return Boolean(x);
+  if (Array.isArray(x)) return x.length > 0;
+  if (isTypedArray(x)) return x.length > 0;
+  if (x instanceof Map || x instanceof Set) return x.size > 0;
+  const proto = Object.getPrototypeOf(x);
+  if (proto === Object.prototype || proto === null) {
+    for (const _ in x) return true; // eslint-disable-line no-unreachable-loop
+    return false;
+  }
+  return true;
+}
+
+type Scalar = number | bigint | boolean;
+function isScalar(x: unknown): x is Scalar {
+  const t = typeof x;
+  return t === 'number' || t === 'bigint' || t === 'boolean';
+}
+
+/** Python's `==` on the values `lessThan` orders. */
+function equal(x: unknown, y: unknown): boolean {
+  if (isScalar(x) && isScalar(y)) return x == y; // eslint-disable-line eqeqeq -- 1 == 1n, true == 1
+  if (Array.isArray(x) && Array.isArray(y)) {
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!equal(x[i], y[i])) return false;
+    return true;
+  }
+  if (x instanceof Date && y instanceof Date) return x.getTime() === y.getTime();
+  return x === y;
+}
+
+/**
+ * Python's `x < y`: numbers, BigInts and booleans among themselves, strings
+ * with strings, Dates with Dates, arrays lexicographically. Throws a
+ * TypeError for anything else.
+ */
+function lessThan(op: string, x: unknown, y: unknown): boolean {
+  if (isScalar(x) && isScalar(y)) return x < y;
+  if (typeof x === 'string' && typeof y === 'string') return x < y;
+  if (Array.isArray(x) && Array.isArray(y)) {
+    const n = Math.min(x.length, y.length);
+    for (let i = 0; i < n; i++) {
+      if (!equal(x[i], y[i])) return lessThan(op, x[i], y[i]);
+    }
+    return x.length < y.length;
+  }
+  if (x instanceof Date && y instanceof Date) return x.getTime() < y.getTime();
+  throw unsupported(op, x, y, 'values cannot be ordered');
+}
+
+function numeric(x: unknown): number | null {
+  if (typeof x === 'number') return x;
+  if (typeof x === 'boolean') return x ? 1 : 0;
+  return null;
+}
+
+function sum(a: unknown, b: unknown): unknown {
+  const x = numeric(a), y = numeric(b);
+  if (x !== null && y !== null) return x + y;
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a + b;
+  if (typeof a === 'string' && typeof b === 'string') return a + b;
+  if (Array.isArray(a) && Array.isArray(b)) return a.concat(b);
+  if (isTypedArray(a) && isTypedArray(b)) return typedElementwise('SUM', a, b);
+  throw unsupported('SUM', a, b, 'cannot add');
+}
+
+function prod(a: unknown, b: unknown): unknown {
+  const x = numeric(a), y = numeric(b);
+  if (x !== null && y !== null) return x * y;
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a * b;
+  if (isTypedArray(a) && isTypedArray(b)) return typedElementwise('PROD', a, b);
+  throw unsupported('PROD', a, b, 'cannot multiply');
+}
+
+/** BAND/BOR/BXOR: booleans give a boolean, integers (safe integers or BigInts) an integer. */
+function bitwise(op: 'BAND' | 'BOR' | 'BXOR', a: unknown, b: unknown): unknown {
+  if (typeof a === 'boolean' && typeof b === 'boolean') {
+    return op === 'BAND' ? a && b : op === 'BOR' ? a || b : a !== b;
+  }
+  const x = numeric(a), y = numeric(b);
+  if (x !== null && y !== null && Number.isSafeInteger(x) && Number.isSafeInteger(y)) {
+    if ((x | 0) === x && (y | 0) === y) return op === 'BAND' ? x & y : op === 'BOR' ? x | y : x ^ y;
+    const u = BigInt(x), v = BigInt(y);
+    return Number(op === 'BAND' ? u & v : op === 'BOR' ? u | v : u ^ v);
+  }
+  if (typeof a === 'bigint' && typeof b === 'bigint') return op === 'BAND' ? a & b : op === 'BOR' ? a | b : a ^ b;
+  if (isTypedArray(a) && isTypedArray(b)) return typedElementwise(op, a, b);
+  throw unsupported(op, a, b, 'bit-wise operations need two integers (safe integers or BigInts), two booleans or two integer typed arrays');
+}
+
+function pairOf(op: string, p: unknown, other: unknown): readonly [unknown, unknown] {
+  if ((Array.isArray(p) || isTypedArray(p)) && p.length === 2) return [p[0], p[1]];
+  throw new TypeError(`MPI.${op}: operands must be [value, index] pairs (got ${typeName(p)}${Array.isArray(p) ? ` of length ${p.length}` : ''} and ${typeName(other)})`);
+}
+
+/** mpi4py's MAXLOC/MINLOC: the better value with its index; on ties the lower index. */
+function loc(op: 'MAXLOC' | 'MINLOC', a: unknown, b: unknown): [unknown, unknown] {
+  const [u, i] = pairOf(op, a, b);
+  const [v, j] = pairOf(op, b, a);
+  const better = op === 'MAXLOC' ? (p: unknown, q: unknown) => lessThan(op, q, p) : (p: unknown, q: unknown) => lessThan(op, p, q);
+  if (better(u, v)) return [u, i];
+  if (better(v, u)) return [v, j];
+  if (lessThan(op, j, i)) return [v, j];
+  return [u, i];
+}
+
+const objectCombine: Readonly<Record<PredefinedOpName, (a: unknown, b: unknown) => unknown>> = {
+  SUM: sum,
+  PROD: prod,
+  MAX: (a, b) => (lessThan('MAX', a, b) ? b : a),
+  MIN: (a, b) => (lessThan('MIN', b, a) ? b : a),
+  LAND: (a, b) => truthy(a) && truthy(b),
+  LOR: (a, b) => truthy(a) || truthy(b),
+  LXOR: (a, b) => truthy(a) !== truthy(b),
+  BAND: (a, b) => bitwise('BAND', a, b),
+  BOR: (a, b) => bitwise('BOR', a, b),
+  BXOR: (a, b) => bitwise('BXOR', a, b),
+  MAXLOC: (a, b) => loc('MAXLOC', a, b),
+  MINLOC: (a, b) => loc('MINLOC', a, b),
+  REPLACE: (_a, b) => b,
+  NO_OP: (a) => a,
+};
+
+// ---------------------------------------------------------------------------
+// Predefined operations
+
+function notDefined(op: string, type: TypeDesc): MpiFailure {
+  const kind = type.element ? ` (${type.element} elements)` : '';
+  return new MpiFailure(ERR_OP, `MPI.${op} is not defined for datatype ${type.name}${kind}`);
+}
+
+function elementwiseBuffers(op: ElementwiseOp, dst: Uint8Array, a: Uint8Array, b: Uint8Array, count: number, type: TypeDesc): void {
+  const kind = type.element;
+  const kernel = kind ? kernels[op][kind] : undefined;
+  if (!kind || !kernel) throw notDefined(op, type);
+  if (checkArgs(op, dst, a, b, count, type) === 0) return;
+  const n = (count * type.size) / elementSize[kind];
+  if (isDense(type)) {
+    const bytes = count * type.size;
+    runKernel(kernel, kind, dst.subarray(0, bytes), a.subarray(0, bytes), b.subarray(0, bytes), n);
+  } else {
+    const pa = gather(a, count, type);
+    const pb = sameMemory(a, b) ? pa : gather(b, count, type);
+    runKernel(kernel, kind, pa, pa, pb, n);
+    scatter(dst, pa, count, type);
+  }
+}
+
+function makePredefined(name: PredefinedOpName): ReduceOp {
+  const combine = objectCombine[name];
+  let combineBuffers: ReduceOp['combineBuffers'];
+  switch (name) {
+    case 'REPLACE':
+    case 'NO_OP':
+      combineBuffers = (dst, a, b, count, type) => {
+        if (checkArgs(name, dst, a, b, count, type) === 0) return;
+        copyData(dst, name === 'REPLACE' ? b : a, count, type);
+      };
+      break;
+    case 'MAXLOC':
+    case 'MINLOC':
+      combineBuffers = (dst, a, b, count, type) => {
+        if (!type.pair) throw notDefined(name, type);
+        if (checkArgs(name, dst, a, b, count, type) === 0) return;
+        locLoop(name, name === 'MAXLOC' ? 1 : -1, dst, a, b, count, type);
+      };
+      break;
+    default:
+      combineBuffers = (dst, a, b, count, type) => elementwiseBuffers(name, dst, a, b, count, type);
+  }
+  // REPLACE and NO_OP keep one operand: the order of application matters.
+  const commute = name !== 'REPLACE' && name !== 'NO_OP';
+  return Object.freeze({ name, commute, combine, combineBuffers });
+}
+
+/** The predefined operations, by mpi4py name. */
+export const predefinedOps: Readonly<Record<PredefinedOpName, ReduceOp>> = Object.freeze({
+  SUM: makePredefined('SUM'),
+  PROD: makePredefined('PROD'),
+  MAX: makePredefined('MAX'),
+  MIN: makePredefined('MIN'),
+  LAND: makePredefined('LAND'),
+  LOR: makePredefined('LOR'),
+  LXOR: makePredefined('LXOR'),
+  BAND: makePredefined('BAND'),
+  BOR: makePredefined('BOR'),
+  BXOR: makePredefined('BXOR'),
+  MAXLOC: makePredefined('MAXLOC'),
+  MINLOC: makePredefined('MINLOC'),
+  REPLACE: makePredefined('REPLACE'),
+  NO_OP: makePredefined('NO_OP'),
+});
+
+// ---------------------------------------------------------------------------
+// User-defined operations
+
+/**
+ * The typed array a user function sees for `type` over `bytes`: the element
+ * kind's array (covering `bytes`, gaps of non-contiguous types included, as
+ * MPI passes raw memory), or the bytes themselves for types without a single
+ * element kind (pair types, structs). Null when `bytes` is misaligned.
+ */
+function userView(type: TypeDesc, bytes: Uint8Array): ArrayBufferView | null {
+  const kind = type.pair ? null : type.element;
+  if (kind === null || kind === 'bool' || kind === 'uint8') return bytes;
+  return viewOf(userArray[kind], bytes, Math.floor(bytes.length / elementSize[kind]));
+}
+
+/**
+ * A user-defined operation (`MPI.Op.Create`). `datatypeOf` turns a layout
+ * into the datatype argument user functions receive on buffers (the API
+ * passes its `MPI.Datatype`); by default they receive the TypeDesc.
+ */
+export function userOp(fn: UserFunction, commute = false, datatypeOf?: (type: TypeDesc) => unknown): ReduceOp {
+  if (typeof fn !== 'function') throw new TypeError(`user operation must be a function, got ${typeName(fn)}`);
+  const combine = (a: unknown, b: unknown): unknown => fn(a, b);
+  const combineBuffers = (dst: Uint8Array, a: Uint8Array, b: Uint8Array, count: number, type: TypeDesc): void => {
+    const span = checkArgs('user operation', dst, a, b, count, type);
+    if (span === 0) return;
+    // Raw memory of `count` elements, the trailing gap of the last one included when present.
+    const len = Math.min(count * type.extent, dst.length, a.length, b.length);
+    const d = dst.subarray(0, len);
+    // inoutvec starts as b; when it overwrites a, keep a copy of a first.
+    const inv = sameMemory(d, a) && !sameMemory(d, b) ? a.slice(0, len) : a.subarray(0, len);
+    copyData(d, b, count, type);
+    const dt = datatypeOf ? datatypeOf(type) : type;
+    const vin = userView(type, inv) ?? userView(type, aligned(inv))!;
+    const vout = userView(type, d);
+    if (vout !== null) {
+      fn(vin, vout, dt);
+    } else {
+      const tmp = aligned(d);
+      fn(vin, userView(type, tmp)!, dt);
+      d.set(tmp);
+    }
+  };
+  return Object.freeze({ name: 'user', commute: Boolean(commute), combine, combineBuffers });
+}
