@@ -19,6 +19,8 @@ export * from './api/datatype.js';
 export { Status } from './api/status.js';
 export { Request, REQUEST_NULL } from './api/request.js';
 export { Comm, Intracomm } from './api/comm.js';
+export { Topocomm, Cartcomm, Graphcomm, Distgraphcomm, Compute_dims, CART, GRAPH, DIST_GRAPH, UNWEIGHTED, WEIGHTS_EMPTY } from './api/topo.js';
+export type { Weights } from './api/topo.js';
 export type { SendOptions, RecvOptions } from './api/comm.js';
 export type { BufferSpec, BufferLike, DatatypeSpec } from './core/msgbuffer.js';
 export { MpiFailure } from './core/errorcodes.js';
@@ -84,3 +86,6 @@ export function Get_version(): [number, number] { return [VERSION, SUBVERSION]; 
 export function Get_library_version(): string {
   return `mpi4ts (transport ${runtime.transport.name}, Node.js ${process.version}, ${os.platform()}-${os.arch()})`;
 }
+export {
+  Op, OP_NULL, SUM, PROD, MAX, MIN, LAND, LOR, LXOR, BAND, BOR, BXOR, MAXLOC, MINLOC, REPLACE, NO_OP,
+} from './api/op.js';

@@ -1,10 +1,14 @@
 import type { CommHandle, Operation, Transport } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
 import { parseBuffer, type BufferSpec } from '../core/msgbuffer.js';
+import { outgoing, incoming, unpacker } from '../core/pack.js';
 import { encodeObject } from '../core/msgobject.js';
 import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_BUFFER, ERR_TRUNCATE } from '../core/errorcodes.js';
 import * as commcoll from '../coll/comm.js';
 import { Group } from './group.js';
+import { SUM, toReduceOp, type Op } from './op.js';
+import type { ReduceOp } from '../core/reduce.js';
+import type { TypeDesc } from '../core/datatype.js';
 import { collContext, runBlocking, CollectiveOp, type CollContext, type Schedule } from '../coll/schedule.js';
 import * as objcoll from '../coll/object.js';
 import * as bufcoll from '../coll/buffer.js';
@@ -13,6 +17,7 @@ import { fail, raise } from './errors.js';
 import { Status } from './status.js';
 import { Request, Kind } from './request.js';
 import { runtime } from './runtime.js';
+import type { Cartcomm, Graphcomm, Distgraphcomm, TopologyConstructors, Weights } from './topo.js';
 import {
   ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, UNIVERSE_SIZE, APPNUM, WTIME_IS_GLOBAL, HOST, IO, IDENT, UNEQUAL,
   CONGRUENT, SIMILAR, UNDEFINED, COMM_TYPE_SHARED, IN_PLACE,
@@ -311,7 +316,7 @@ export class Comm {
     const [h, d, t] = this.#target(routine, dest, tag);
     try {
       const m = parseBuffer(routine, 'buf', buf);
-      runtime.transport.send(h, m.bytes, d, t, mode);
+      runtime.transport.send(h, outgoing(m), d, t, mode);
     } catch (e) { raise(routine, e); }
   }
 
@@ -320,7 +325,7 @@ export class Comm {
     let op: Operation;
     try {
       const m = parseBuffer(routine, 'buf', buf);
-      op = runtime.transport.isend(h, m.bytes, d, t, mode, false);
+      op = runtime.transport.isend(h, outgoing(m), d, t, mode, false);
     } catch (e) { raise(routine, e); }
     return Request.send(op, routine);
   }
@@ -369,24 +374,26 @@ export class Comm {
   Recv(buf: BufferSpec, source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG, status?: Status | null): void {
     if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG, status } = source);
     const [h, s, t] = this.#origin('Recv', source, tag);
-    let m, op: Operation;
+    let m, into, op: Operation;
     try {
       m = parseBuffer('Recv', 'buf', buf);
-      op = runtime.transport.recv(h, m.bytes, s, t);
+      into = incoming(m);
+      op = runtime.transport.recv(h, into, s, t);
     } catch (e) { raise('Recv', e); }
-    Request.complete(op, Kind.RecvBuffer, 'Recv', m.type, status);
+    Request.complete(op, Kind.RecvBuffer, 'Recv', m.type, status, unpacker(m, into));
   }
 
   /** Start receiving into a buffer: `MPI_Irecv`. */
   Irecv(buf: BufferSpec, source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG): Request {
     if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG } = source);
     const [h, s, t] = this.#origin('Irecv', source, tag);
-    let m, op: Operation;
+    let m, into, op: Operation;
     try {
       m = parseBuffer('Irecv', 'buf', buf);
-      op = runtime.transport.irecv(h, m.bytes, s, t);
+      into = incoming(m);
+      op = runtime.transport.irecv(h, into, s, t);
     } catch (e) { raise('Irecv', e); }
-    return Request.recvBuffer(op, 'Irecv', m.type);
+    return Request.recvBuffer(op, 'Irecv', m.type, unpacker(m, into));
   }
 
   /** Send one buffer and receive another: `MPI_Sendrecv`. */
@@ -397,16 +404,17 @@ export class Comm {
     const st = this.#sendTag('Sendrecv', sendtag);
     const s = this.#source('Sendrecv', h, source);
     const rt = this.#recvTag('Sendrecv', recvtag);
-    let rm, rop: Operation;
+    let rm, into, rop: Operation;
     try {
       const sm = parseBuffer('Sendrecv', 'sendbuf', sendbuf);
       rm = parseBuffer('Sendrecv', 'recvbuf', recvbuf);
-      rop = runtime.transport.irecv(h, rm.bytes, s, rt);
-      const sop = runtime.transport.isend(h, sm.bytes, d, st, SendMode.Standard, false);
+      into = incoming(rm);
+      rop = runtime.transport.irecv(h, into, s, rt);
+      const sop = runtime.transport.isend(h, outgoing(sm), d, st, SendMode.Standard, false);
       runtime.transport.wait(sop);
       runtime.transport.wait(rop);
     } catch (e) { raise('Sendrecv', e); }
-    Request.complete(rop, Kind.RecvBuffer, 'Sendrecv', rm.type, status);
+    Request.complete(rop, Kind.RecvBuffer, 'Sendrecv', rm.type, status, unpacker(rm, into));
   }
 
   /** Send a buffer and receive into the same buffer: `MPI_Sendrecv_replace`. */
@@ -417,17 +425,18 @@ export class Comm {
     const st = this.#sendTag('Sendrecv_replace', sendtag);
     const s = this.#source('Sendrecv_replace', h, source);
     const rt = this.#recvTag('Sendrecv_replace', recvtag);
-    let m, rop: Operation;
+    let m, into, rop: Operation;
     try {
       m = parseBuffer('Sendrecv_replace', 'buf', buf);
       // The outgoing copy frees the buffer for the incoming message.
-      const outgoing = m.bytes.slice();
-      rop = runtime.transport.irecv(h, m.bytes, s, rt);
-      const sop = runtime.transport.isend(h, outgoing, d, st, SendMode.Standard, false);
+      const out = m.packed ? outgoing(m) : m.bytes.slice();
+      into = incoming(m);
+      rop = runtime.transport.irecv(h, into, s, rt);
+      const sop = runtime.transport.isend(h, out, d, st, SendMode.Standard, false);
       runtime.transport.wait(sop);
       runtime.transport.wait(rop);
     } catch (e) { raise('Sendrecv_replace', e); }
-    Request.complete(rop, Kind.RecvBuffer, 'Sendrecv_replace', m.type, status);
+    Request.complete(rop, Kind.RecvBuffer, 'Sendrecv_replace', m.type, status, unpacker(m, into));
   }
 
   /** Block until a matching message is available: `MPI_Probe`. */
@@ -700,6 +709,129 @@ export class Intracomm extends Comm {
     this.#run('Alltoallv', (c) => bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks));
   }
 
+  // ---- reductions -------------------------------------------------------------
+
+  /** Combine one object per rank with `op` in rank order; the result at root, undefined elsewhere: mpi4py `reduce`. */
+  reduce<T = unknown>(sendobj: T, op: Op = SUM, root = 0): T | undefined {
+    const r = this.#root('reduce', root);
+    const o = toReduceOp('reduce', op);
+    return this.#run('reduce', (c) => objcoll.reduce(c, sendobj, o, r)) as T | undefined;
+  }
+  /** Combine one object per rank with `op`; the result on every rank: mpi4py `allreduce`. */
+  allreduce<T = unknown>(sendobj: T, op: Op = SUM): T {
+    const o = toReduceOp('allreduce', op);
+    return this.#run('allreduce', (c) => objcoll.allreduce(c, sendobj, o)) as T;
+  }
+  /** Inclusive prefix reduction of objects: mpi4py `scan`. */
+  scan<T = unknown>(sendobj: T, op: Op = SUM): T {
+    const o = toReduceOp('scan', op);
+    return this.#run('scan', (c) => objcoll.scan(c, sendobj, o)) as T;
+  }
+  /** Exclusive prefix reduction of objects (undefined on rank 0): mpi4py `exscan`. */
+  exscan<T = unknown>(sendobj: T, op: Op = SUM): T | undefined {
+    const o = toReduceOp('exscan', op);
+    return this.#run('exscan', (c) => objcoll.exscan(c, sendobj, o)) as T | undefined;
+  }
+
+  /**
+   * Buffers of a reduction: `IN_PLACE` as sendbuf means the data is in
+   * recvbuf. The receive buffer may be null where the result is not wanted
+   * (off the root of Reduce).
+   */
+  #reduceArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg | null | undefined, needRecv: boolean) {
+    try {
+      const recv = recvbuf === null || recvbuf === undefined || recvbuf === IN_PLACE ? null : parseBuffer(routine, 'recvbuf', recvbuf);
+      if (needRecv && recv === null) fail(routine, ERR_BUFFER, 'recvbuf is required here');
+      if (sendbuf === IN_PLACE) {
+        if (recv === null) fail(routine, ERR_BUFFER, 'IN_PLACE needs recvbuf to hold the data');
+        return { send: recv.bytes, recv: recv.bytes, count: recv.count, type: recv.type };
+      }
+      const send = parseBuffer(routine, 'sendbuf', sendbuf);
+      if (recv && recv.bytes.length < send.bytes.length) {
+        fail(routine, ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, sendbuf ${send.count} ${send.type.name}`);
+      }
+      return { send: send.bytes, recv: recv ? recv.bytes.subarray(0, send.bytes.length) : null, count: send.count, type: send.type };
+    } catch (e) { raise(routine, e); }
+  }
+
+  /** Combine buffers element-wise with `op`; the result at root: `MPI_Reduce`. */
+  Reduce(sendbuf: BufferArg, recvbuf: BufferArg | null = null, op: Op = SUM, root = 0): void {
+    const r = this.#root('Reduce', root);
+    const o = toReduceOp('Reduce', op);
+    const a = this.#reduceArgs('Reduce', sendbuf, recvbuf, this.Get_rank() === r);
+    this.#run('Reduce', (c) => bufcoll.reduce(c, a.send, a.recv, a.count, a.type, o, r));
+  }
+  /** Start a reduction: `MPI_Ireduce`. */
+  Ireduce(sendbuf: BufferArg, recvbuf: BufferArg | null = null, op: Op = SUM, root = 0): Request {
+    const r = this.#root('Ireduce', root);
+    const o = toReduceOp('Ireduce', op);
+    const a = this.#reduceArgs('Ireduce', sendbuf, recvbuf, this.Get_rank() === r);
+    return this.#start('Ireduce', (c) => bufcoll.reduce(c, a.send, a.recv, a.count, a.type, o, r));
+  }
+  /** Combine buffers element-wise; the result on every rank: `MPI_Allreduce`. */
+  Allreduce(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): void {
+    const o = toReduceOp('Allreduce', op);
+    const a = this.#reduceArgs('Allreduce', sendbuf, recvbuf, true);
+    this.#run('Allreduce', (c) => bufcoll.allreduce(c, a.send, a.recv!, a.count, a.type, o));
+  }
+  /** Start an allreduce: `MPI_Iallreduce`. */
+  Iallreduce(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): Request {
+    const o = toReduceOp('Iallreduce', op);
+    const a = this.#reduceArgs('Iallreduce', sendbuf, recvbuf, true);
+    return this.#start('Iallreduce', (c) => bufcoll.allreduce(c, a.send, a.recv!, a.count, a.type, o));
+  }
+  /** Inclusive prefix reduction of buffers: `MPI_Scan`. */
+  Scan(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): void {
+    const o = toReduceOp('Scan', op);
+    const a = this.#reduceArgs('Scan', sendbuf, recvbuf, true);
+    this.#run('Scan', (c) => bufcoll.scan(c, a.send, a.recv!, a.count, a.type, o));
+  }
+  /** Exclusive prefix reduction of buffers (recvbuf untouched on rank 0): `MPI_Exscan`. */
+  Exscan(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): void {
+    const o = toReduceOp('Exscan', op);
+    const a = this.#reduceArgs('Exscan', sendbuf, recvbuf, true);
+    this.#run('Exscan', (c) => bufcoll.exscan(c, a.send === a.recv ? a.send.slice() : a.send, a.recv!, a.count, a.type, o));
+  }
+
+  /** Reduce, then give rank i block i (equal blocks): `MPI_Reduce_scatter_block`. */
+  Reduce_scatter_block(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): void {
+    const routine = 'Reduce_scatter_block';
+    const o = toReduceOp(routine, op);
+    const n = this.Get_size();
+    try {
+      const recv = parseBuffer(routine, 'recvbuf', recvbuf);
+      const send = sendbuf === IN_PLACE ? { ...recv, bytes: recv.bytes.slice() } : parseBuffer(routine, 'sendbuf', sendbuf);
+      const counts = Array<number>(n).fill(recv.count);
+      this.#reduceScatter(routine, send, recv.bytes, counts, o);
+    } catch (e) { raise(routine, e); }
+  }
+  /** Reduce, then give rank i recvcounts[i] elements: `MPI_Reduce_scatter`. */
+  Reduce_scatter(sendbuf: BufferArg, recvbuf: BufferArg, recvcounts: readonly number[] | null = null, op: Op = SUM): void {
+    const routine = 'Reduce_scatter';
+    const o = toReduceOp(routine, op);
+    const n = this.Get_size();
+    try {
+      const recv = parseBuffer(routine, 'recvbuf', recvbuf);
+      const send = sendbuf === IN_PLACE ? { ...recv, bytes: recv.bytes.slice() } : parseBuffer(routine, 'sendbuf', sendbuf);
+      const counts = recvcounts === null ? (this.allgather(recv.count) as number[]) : [...recvcounts];
+      if (counts.length !== n) fail(routine, ERR_COUNT, `recvcounts has ${counts.length} entries, the communicator has ${n} ranks`);
+      this.#reduceScatter(routine, send, recv.bytes, counts, o);
+    } catch (e) { raise(routine, e); }
+  }
+
+  #reduceScatter(routine: string, send: { bytes: Uint8Array; count: number; type: TypeDesc }, recv: Uint8Array,
+    counts: number[], o: ReduceOp): void {
+    const total = counts.reduce((x, y) => x + y, 0);
+    if (send.count < total) fail(routine, ERR_COUNT, `sendbuf has ${send.count} ${send.type.name}, recvcounts add up to ${total}`);
+    const ext = send.type.extent;
+    const full = this.Get_rank() === 0 ? new Uint8Array(total * ext) : null;
+    const mine = send.bytes.subarray(0, total * ext);
+    this.#run(routine, (c) => bufcoll.reduce(c, mine, full, total, send.type, o, 0));
+    let at = 0;
+    const blocks = counts.map((k) => { const b = [at, k * ext] as const; at += k * ext; return b; });
+    this.#run(routine, (c) => bufcoll.scatterv(c, full, blocks, recv.subarray(0, counts[this.Get_rank()]! * ext), 0));
+  }
+
   /** Collect one object from every rank on every rank: mpi4py `allgather`. */
   allgather<T = unknown>(sendobj: T): T[] {
     return this.#run('allgather', (c) => objcoll.allgather(c, sendobj)) as T[];
@@ -710,6 +842,42 @@ export class Intracomm extends Comm {
     const items = this.#sequence('alltoall', 'sendobj', sendobj);
     return this.#run('alltoall', (c) => objcoll.alltoall(c, items)) as T[];
   }
+
+  // ---- process topologies (src/api/topo.ts) -------------------------------------
+
+  /** @internal Constructors of topology communicators, installed by src/api/topo.ts (it extends this class, so this module cannot import it). */
+  static topologies: TopologyConstructors | null = null;
+
+  /**
+   * A communicator on a Cartesian grid of `dims` (periodic where `periods`
+   * says; all false by default) over the first prod(dims) ranks; COMM_NULL
+   * (isNull) on the others: `MPI_Cart_create`.
+   */
+  Create_cart(dims: readonly number[], periods: boolean | readonly boolean[] | null = null, reorder = false): Cartcomm {
+    return Intracomm.topologies!.cart(this, dims, periods, reorder);
+  }
+
+  /**
+   * A communicator with the graph of `index` (MPI's cumulative counts, or CSR
+   * with a leading 0) and `edges` over the first index.length ranks: `MPI_Graph_create`.
+   */
+  Create_graph(index: readonly number[], edges: readonly number[], reorder = false): Graphcomm {
+    return Intracomm.topologies!.graph(this, index, edges, reorder);
+  }
+
+  /**
+   * A communicator with a distributed graph: this rank receives from
+   * `sources` and sends to `destinations`: `MPI_Dist_graph_create_adjacent`.
+   */
+  Create_dist_graph_adjacent(sources: readonly number[], destinations: readonly number[],
+    sourceweights: Weights = null, destweights: Weights = null, info: unknown = null, reorder = false): Distgraphcomm {
+    return Intracomm.topologies!.distGraphAdjacent(this, sources, destinations, sourceweights, destweights, info, reorder);
+  }
+
+  /** CART, GRAPH, DIST_GRAPH, or UNDEFINED for a communicator without a topology: `MPI_Topo_test`. */
+  Get_topology(): number { this.handle('Get_topology'); return UNDEFINED; }
+  get topology(): number { return this.Get_topology(); }
+  get is_topo(): boolean { return this.Get_topology() !== UNDEFINED; }
 }
 
 /** A buffer argument of a collective: a buffer spec, or IN_PLACE where MPI allows it. */

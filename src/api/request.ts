@@ -48,22 +48,28 @@ export class Request implements PromiseLike<unknown> {
   readonly #routine: string;
   /** Datatype of a buffer receive, to report truncation in elements. */
   readonly #type: TypeDesc | null;
+  /** For a receive of non-contiguous data: unpacks the bytes that arrived into the user's buffer. */
+  readonly #unpack: ((received: number) => void) | null;
   #value: unknown = undefined;
   #finished = false;
 
   /** @internal Built by the communication calls. */
-  constructor(op: Operation | null, kind: number, routine: string, type: TypeDesc | null = null) {
+  constructor(op: Operation | null, kind: number, routine: string, type: TypeDesc | null = null,
+    unpack: ((received: number) => void) | null = null) {
     this.#op = op;
     this.#kind = kind as Kind;
     this.#routine = routine;
     this.#type = type;
+    this.#unpack = unpack;
     if (op === null) this.#finished = true;
   }
 
   /** @internal */
   static send(op: Operation, routine: string): Request { return new Request(op, Kind.Send, routine); }
   /** @internal */
-  static recvBuffer(op: Operation, routine: string, type: TypeDesc): Request { return new Request(op, Kind.RecvBuffer, routine, type); }
+  static recvBuffer(op: Operation, routine: string, type: TypeDesc, unpack: ((received: number) => void) | null = null): Request {
+    return new Request(op, Kind.RecvBuffer, routine, type, unpack);
+  }
   /** @internal */
   static recvObject(op: Operation, routine: string): Request { return new Request(op, Kind.RecvObject, routine); }
   /** @internal A non-blocking collective; `wait()` returns the algorithm's result. */
@@ -71,10 +77,13 @@ export class Request implements PromiseLike<unknown> {
 
   /**
    * @internal Finish a completed operation once: fill status, decode objects,
-   * raise truncation. Shared by the blocking calls in Comm.
+   * raise truncation. Shared by the blocking calls in Comm. `unpack` moves
+   * what arrived of a non-contiguous receive into place (truncated ones too).
    */
-  static complete(op: Operation, kind: number, routine: string, type: TypeDesc | null, status: Status | null | undefined): unknown {
+  static complete(op: Operation, kind: number, routine: string, type: TypeDesc | null, status: Status | null | undefined,
+    unpack: ((received: number) => void) | null = null): unknown {
     Status.fill(status, op.status);
+    if (unpack !== null && !op.status.cancelled && op.status.count > 0) unpack(op.status.count);
     if (op.status.error !== SUCCESS) {
       if (op.status.error === ERR_TRUNCATE && type) {
         const have = op.status.count / type.size;
@@ -96,7 +105,7 @@ export class Request implements PromiseLike<unknown> {
       const op = this.#op!;
       this.#finished = true;
       try {
-        this.#value = Request.complete(op, this.#kind, this.#routine, this.#type, status);
+        this.#value = Request.complete(op, this.#kind, this.#routine, this.#type, status, this.#unpack);
       } finally {
         this.#op = null;
       }

@@ -215,9 +215,9 @@ class BlockList {
     }
   }
 
-  /** `count` copies of `t`, `step` bytes apart, the first at `disp`. */
-  pushCopies(t: TypeDesc, disp: number, count: number, step: number): void {
-    const { offsets, lengths } = layoutOf(t);
+  /** `count` copies of the layout `l`, `step` bytes apart, the first at `disp`. */
+  pushCopies(l: Layout, disp: number, count: number, step: number): void {
+    const { offsets, lengths } = l;
     const n = offsets.length;
     if (n === 0) return;
     // One block filling the whole step: the copies are one run of bytes.
@@ -278,13 +278,21 @@ export interface Part {
  * (as MPICH does, and as a C compiler pads the struct).
  */
 export function derive(name: string, parts: readonly Part[], struct = false): TypeDesc {
+  const blocks = new BlockList();
+  for (const { type: t, disp, count } of parts) {
+    if (count > 0 && t.size > 0) blocks.pushCopies(layoutOf(t), disp, count, t.extent);
+  }
+  return withLayout(summarize(name, parts, struct), blocks.layout());
+}
+
+/** Everything of `derive`'s type but the layout. */
+function summarize(name: string, parts: readonly Part[], struct: boolean): Fields {
   let size = 0;
   let element: ElementKind | null | undefined;
   let align = 1;
   let lb = Infinity; let ub = -Infinity;
   let xlb = Infinity; let xub = -Infinity;
   let tlb = Infinity; let tub = -Infinity;
-  const blocks = new BlockList();
   for (const { type: t, disp, count } of parts) {
     if (count <= 0) continue;
     const last = disp + (count - 1) * t.extent;
@@ -302,7 +310,6 @@ export function derive(name: string, parts: readonly Part[], struct = false): Ty
     size += count * t.size;
     element = element === undefined || element === t.element ? t.element : null;
     align = Math.max(align, alignOf(t));
-    blocks.pushCopies(t, disp, count, t.extent);
   }
   const resized = xlb !== Infinity;
   if (resized) { lb = xlb; ub = xub; }
@@ -311,10 +318,10 @@ export function derive(name: string, parts: readonly Part[], struct = false): Ty
   let extent = ub - lb;
   if (struct && !resized && extent % align !== 0) extent += align - (extent % align);
   if (element === undefined) element = parts[0]?.type.element ?? null;
-  return withLayout({
+  return {
     name, size, lb, extent, trueLb: tlb, trueExtent: tub - tlb, element, pair: null, align,
     ...(resized ? { resized } : {}),
-  }, blocks.layout());
+  };
 }
 
 /** MPI_Type_contiguous. */
@@ -324,9 +331,23 @@ export function contiguousDesc(name: string, count: number, t: TypeDesc): TypeDe
 
 /** MPI_Type_create_hvector: `count` blocks of `blocklength` copies, `stride` bytes apart. */
 export function hvectorDesc(name: string, count: number, blocklength: number, stride: number, t: TypeDesc): TypeDesc {
-  const parts: Part[] = [];
-  for (let i = 0; i < count; i++) parts.push({ type: t, disp: i * stride, count: blocklength });
-  return derive(name, parts);
+  if (count === 0 || blocklength === 0 || t.size === 0) return derive(name, [{ type: t, disp: 0, count: 0 }]);
+  // The bounds are those of the first and last blocks; the layout is built in one loop.
+  const ends: Part[] = [{ type: t, disp: 0, count: blocklength }, { type: t, disp: (count - 1) * stride, count: blocklength }];
+  const fields = { ...summarize(name, ends, false), size: count * blocklength * t.size };
+  const l = layoutOf(t);
+  if (l.offsets.length === 1 && (blocklength === 1 || l.lengths[0] === t.extent)) {
+    // Each block of the vector is one run of bytes (the common case: a vector of a basic type).
+    const len = blocklength === 1 ? l.lengths[0]! : blocklength * t.extent;
+    const off = l.offsets[0]!;
+    if (stride === len) return withLayout(fields, { offsets: Float64Array.of(off), lengths: Float64Array.of(count * len) });
+    const offsets = new Float64Array(count);
+    for (let i = 0; i < count; i++) offsets[i] = off + i * stride;
+    return withLayout(fields, { offsets, lengths: new Float64Array(count).fill(len) });
+  }
+  const blocks = new BlockList();
+  for (let i = 0; i < count; i++) blocks.pushCopies(l, i * stride, blocklength, t.extent);
+  return withLayout(fields, blocks.layout());
 }
 
 /** MPI_Type_create_hindexed: blocks of `blocklengths[i]` copies at byte displacements. */

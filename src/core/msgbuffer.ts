@@ -13,6 +13,7 @@
  */
 import { ERR_BUFFER, ERR_COUNT, ERR_TYPE, MpiFailure } from './errorcodes.js';
 import { TypeHandle, inferDesc, typecodes, type TypeDesc, predefined } from './datatype.js';
+import { stridedMessage } from './pack.js';
 
 /** Memory a buffer spec may name. */
 export type BufferLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
@@ -33,6 +34,14 @@ export interface BufferMessage {
   readonly bytes: Uint8Array;
   readonly count: number;
   readonly type: TypeDesc;
+  /**
+   * True when the data is not contiguous (a derived type with gaps): `bytes`
+   * is then the span of user memory the elements touch, not the message, and
+   * `origin` the index in it where element 0 starts. Send `outgoing(m)` and
+   * receive through `incoming(m)` / `unpacker(m, into)` (core/pack.ts).
+   */
+  readonly packed?: boolean;
+  readonly origin?: number;
 }
 
 const EMPTY: BufferMessage = { bytes: new Uint8Array(0), count: 0, type: predefined.BYTE };
@@ -128,9 +137,9 @@ export function parseBuffer(routine: string, arg: string, spec: unknown): Buffer
   const bytes = ArrayBuffer.isView(mem) ? byteView(mem) : new Uint8Array(mem);
   type ??= ArrayBuffer.isView(mem) ? inferDesc(mem) : predefined.BYTE;
   const extent = type.extent;
-  if (extent <= 0 || type.size === 0) {
+  if ((extent <= 0 && count === undefined) || type.size === 0) {
     if (type.size === 0 && (count ?? 0) === 0) return { bytes: bytes.subarray(0, 0), count: 0, type };
-    throw new MpiFailure(ERR_TYPE, `${arg}: datatype ${type.name} has no data`);
+    throw new MpiFailure(ERR_TYPE, `${arg}: datatype ${type.name} ${type.size === 0 ? 'has no data' : `has extent ${extent}: give a count`}`);
   }
   const start = displ * extent;
   if (count === undefined) {
@@ -140,6 +149,7 @@ export function parseBuffer(routine: string, arg: string, spec: unknown): Buffer
     }
     count = avail / extent;
   }
+  if (!type.contiguous) return stridedMessage(arg, bytes, start, count, displ, type);
   const span = count === 0 ? 0 : (count - 1) * extent + type.trueLb + type.trueExtent;
   if (start + span > bytes.length) {
     throw new MpiFailure(ERR_COUNT, `${arg}: ${count} ${type.name} at displacement ${displ} need ${start + span} bytes, buffer has ${bytes.length}`);
