@@ -12,6 +12,8 @@ import type { TypeDesc } from '../core/datatype.js';
 import { collContext, runBlocking, CollectiveOp, type CollContext, type Schedule } from '../coll/schedule.js';
 import * as objcoll from '../coll/object.js';
 import * as bufcoll from '../coll/buffer.js';
+import * as intercoll from '../coll/inter.js';
+import { predefined as predefinedTypes } from '../core/datatype.js';
 import { parseEqualBlocks, parseVectorBlocks, type BlockMessage } from '../core/msgcoll.js';
 import { fail, raise } from './errors.js';
 import { Status } from './status.js';
@@ -20,7 +22,7 @@ import { runtime } from './runtime.js';
 import type { Cartcomm, Graphcomm, Distgraphcomm, TopologyConstructors, Weights } from './topo.js';
 import {
   ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, UNIVERSE_SIZE, APPNUM, WTIME_IS_GLOBAL, HOST, IO, IDENT, UNEQUAL,
-  CONGRUENT, SIMILAR, UNDEFINED, COMM_TYPE_SHARED, IN_PLACE,
+  CONGRUENT, SIMILAR, UNDEFINED, COMM_TYPE_SHARED, IN_PLACE, ROOT,
 } from './constants.js';
 
 /** Options-object form of a send's destination. */
@@ -575,6 +577,31 @@ export class Intracomm extends Comm {
     } catch (e) { raise('Create_group', e); }
   }
 
+  /**
+   * An intercommunicator between this group and another: the leaders talk
+   * over `peer_comm` with `tag`: `MPI_Intercomm_create`.
+   */
+  Create_intercomm(local_leader: number, peer_comm: Comm, remote_leader: number, tag = 0): Intercomm {
+    const routine = 'Create_intercomm';
+    const h = this.handle(routine);
+    const ll = checkInt(routine, 'local_leader', local_leader);
+    if (ll < 0 || ll >= h.size) fail(routine, ERR_RANK, `invalid local_leader ${ll} (group of size ${h.size})`);
+    const t = checkInt(routine, 'tag', tag);
+    if (t < 0) fail(routine, ERR_TAG, `invalid tag ${t}`);
+    let peer: CommHandle | null = null;
+    let rl = checkInt(routine, 'remote_leader', remote_leader);
+    if (h.rank === ll) {
+      if (!(peer_comm instanceof Comm)) throw new TypeError(`${routine}: peer_comm must be an MPI.Comm`);
+      peer = peer_comm.handle(routine);
+      if (rl < 0 || rl >= peer.size) fail(routine, ERR_RANK, `invalid remote_leader ${rl} (peer_comm of size ${peer.size})`);
+    } else {
+      rl = 0;
+    }
+    try {
+      return new Intercomm(runBlocking(runtime.transport, intercoll.create(runtime.transport, h, ll, peer, rl, t)), '');
+    } catch (e) { raise(routine, e); }
+  }
+
   // ---- collectives on buffers ---------------------------------------------------
 
   /** Wait until every rank has called it: `MPI_Barrier`. */
@@ -878,6 +905,112 @@ export class Intracomm extends Comm {
   Get_topology(): number { this.handle('Get_topology'); return UNDEFINED; }
   get topology(): number { return this.Get_topology(); }
   get is_topo(): boolean { return this.Get_topology() !== UNDEFINED; }
+}
+
+/**
+ * A communicator between two groups: `MPI_Comm` with a remote group. Point
+ * to point addresses ranks of the remote group; collectives use MPI_ROOT /
+ * MPI_PROC_NULL at the root's side, the root's rank on the other.
+ */
+export class Intercomm extends Comm {
+  #local: CommHandle | null;
+
+  /** @internal Made by Create_intercomm and Spawn. */
+  constructor(ic: intercoll.InterComm | null, name = '') {
+    super(ic?.inter ?? null, name);
+    this.#local = ic?.local ?? null;
+  }
+
+  #ic(routine: string): intercoll.InterComm {
+    return { inter: this.handle(routine), local: this.#local! };
+  }
+
+  /** Size of the remote group: `MPI_Comm_remote_size`. */
+  Get_remote_size(): number { return this.handle('Get_remote_size').remoteSize; }
+  get remote_size(): number { return this.Get_remote_size(); }
+  /** The remote group: `MPI_Comm_remote_group`. */
+  Get_remote_group(): Group { return new Group(runtime.transport.remoteGroup(this.handle('Get_remote_group'))!); }
+  get remote_group(): Group { return this.Get_remote_group(); }
+
+  /** One intracommunicator of both groups; the group passing high=false comes first: `MPI_Intercomm_merge`. */
+  Merge(high = false): Intracomm {
+    const ic = this.#ic('Merge');
+    try {
+      return new Intracomm(runBlocking(runtime.transport, intercoll.merge(runtime.transport, ic, Boolean(high))), '');
+    } catch (e) { raise('Merge', e); }
+  }
+
+  #interRoot(routine: string, root: unknown): number {
+    const r = checkInt(routine, 'root', root);
+    if (r !== ROOT && r !== PROC_NULL && (r < 0 || r >= this.Get_remote_size())) {
+      fail(routine, ERR_ROOT, `invalid root ${r}: pass MPI.ROOT at the root, MPI.PROC_NULL at the rest of its group, the root's rank (0 to ${this.Get_remote_size() - 1}) in the other group`);
+    }
+    return r;
+  }
+
+  #run<T>(routine: string, algorithm: (c: intercoll.InterContext) => Schedule<T>): T {
+    const c = intercoll.interContext(runtime.transport, this.#ic(routine));
+    try { return runBlocking(runtime.transport, algorithm(c)); } catch (e) { raise(routine, e); }
+  }
+
+  /** Barrier across both groups: `MPI_Barrier`. */
+  barrier(): void { this.#run('barrier', (c) => intercoll.barrier(c)); }
+  Barrier(): void { this.#run('Barrier', (c) => intercoll.barrier(c)); }
+  /** Broadcast an object to the other group: mpi4py `bcast` on an intercommunicator. */
+  bcast<T = unknown>(obj: T, root = 0): T {
+    const r = this.#interRoot('bcast', root);
+    return this.#run('bcast', (c) => intercoll.bcast(c, obj, r)) as T;
+  }
+  /** Broadcast a buffer to the other group: `MPI_Bcast` on an intercommunicator. */
+  Bcast(buf: BufferSpec, root = 0): void {
+    const r = this.#interRoot('Bcast', root);
+    let bytes: Uint8Array;
+    try { bytes = r === PROC_NULL ? new Uint8Array(0) : parseBuffer('Bcast', 'buf', buf).bytes; } catch (e) { raise('Bcast', e); }
+    this.#run('Bcast', (c) => intercoll.Bcast(c, bytes, r));
+  }
+  /** Gather one object from each rank of the other group at root: `gather`. */
+  gather<T = unknown>(sendobj: T, root = 0): T[] | undefined {
+    const r = this.#interRoot('gather', root);
+    return this.#run('gather', (c) => intercoll.gather(c, sendobj, r)) as T[] | undefined;
+  }
+  /** Scatter objects from root to the ranks of the other group: `scatter`. */
+  scatter<T = unknown>(sendobj: readonly T[] | null, root = 0): T {
+    const r = this.#interRoot('scatter', root);
+    if (r === ROOT && (!Array.isArray(sendobj) || sendobj.length !== this.Get_remote_size())) {
+      fail('scatter', ERR_COUNT, `sendobj must have ${this.Get_remote_size()} items (the remote group's size)`);
+    }
+    return this.#run('scatter', (c) => intercoll.scatter(c, sendobj ?? null, r)) as T;
+  }
+  /** Reduce objects of the other group at root: `reduce`. */
+  reduce<T = unknown>(sendobj: T, op: Op = SUM, root = 0): T | undefined {
+    const r = this.#interRoot('reduce', root);
+    const o = toReduceOp('reduce', op);
+    return this.#run('reduce', (c) => intercoll.reduce(c, sendobj, o, r)) as T | undefined;
+  }
+  /** Reduce buffers of the other group at root: `MPI_Reduce` on an intercommunicator. */
+  Reduce(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, op: Op = SUM, root = 0): void {
+    const routine = 'Reduce';
+    const r = this.#interRoot(routine, root);
+    const o = toReduceOp(routine, op);
+    if (r === PROC_NULL) return void this.#run(routine, (c) => intercoll.Reduce(c, new Uint8Array(0), null, 0, predefinedTypes.BYTE, o, r));
+    let a;
+    try {
+      a = r === ROOT ? parseBuffer(routine, 'recvbuf', recvbuf) : parseBuffer(routine, 'sendbuf', sendbuf);
+    } catch (e) { raise(routine, e); }
+    const m = a;
+    this.#run(routine, (c) => r === ROOT
+      ? intercoll.Reduce(c, new Uint8Array(0), m.bytes, m.count, m.type, o, r)
+      : intercoll.Reduce(c, m.bytes, null, m.count, m.type, o, r));
+  }
+  /** Every rank gets the other group's objects: `allgather`. */
+  allgather<T = unknown>(sendobj: T): T[] {
+    return this.#run('allgather', (c) => intercoll.allgather(c, sendobj)) as T[];
+  }
+  /** Every rank gets the reduction of the other group's objects: `allreduce`. */
+  allreduce<T = unknown>(sendobj: T, op: Op = SUM): T {
+    const o = toReduceOp('allreduce', op);
+    return this.#run('allreduce', (c) => intercoll.allreduce(c, sendobj, o)) as T;
+  }
 }
 
 /** A buffer argument of a collective: a buffer spec, or IN_PLACE where MPI allows it. */

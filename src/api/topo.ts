@@ -22,7 +22,8 @@ import { allgather } from '../coll/object.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
 import { parseBuffer, type BufferSpec, type BufferLike } from '../core/msgbuffer.js';
 import { parseEqualBlocks, parseVectorBlocks } from '../core/msgcoll.js';
-import { ERR_ARG, ERR_COUNT, ERR_DIMS, ERR_RANK, ERR_TOPOLOGY, ERR_TRUNCATE, MpiFailure } from '../core/errorcodes.js';
+import { ERR_ARG, ERR_COUNT, ERR_DIMS, ERR_RANK, ERR_TOPOLOGY, ERR_TRUNCATE, ERR_TYPE, MpiFailure } from '../core/errorcodes.js';
+import type { TypeDesc } from '../core/datatype.js';
 import { fail, raise } from './errors.js';
 import { Request } from './request.js';
 import { runtime } from './runtime.js';
@@ -277,9 +278,17 @@ function* objectExchange(c: CollContext, nb: Neighborhood, payload: (j: number) 
 }
 
 /** Blocks of a buffer argument for `n` neighbours (none for n = 0, where MPI's counts do not matter). */
-function neighborBlocks(routine: string, arg: string, spec: unknown, n: number, vector: boolean) {
-  if (n === 0) return { bytes: parseBuffer(routine, arg, spec).bytes, blocks: [] as (readonly [number, number])[] };
-  return (vector ? parseVectorBlocks : parseEqualBlocks)(routine, arg, spec, n);
+function neighborBlocks(routine: string, arg: string, spec: unknown, n: number, vector: boolean): { bytes: Uint8Array; blocks: readonly (readonly [number, number])[] } {
+  if (n === 0) return { bytes: contiguous(routine, arg, parseBuffer(routine, arg, spec).type, null), blocks: [] };
+  const m = (vector ? parseVectorBlocks : parseEqualBlocks)(routine, arg, spec, n);
+  contiguous(routine, arg, m.type, null);
+  return m;
+}
+
+/** Neighbourhood collectives move blocks of bytes: datatypes with gaps are refused rather than mangled. */
+function contiguous(routine: string, arg: string, type: TypeDesc, bytes: Uint8Array | null): Uint8Array {
+  if (!type.contiguous) fail(routine, ERR_TYPE, `${arg}: datatype ${type.name} is not contiguous, which neighbourhood collectives do not support yet`);
+  return bytes ?? new Uint8Array(0);
 }
 
 const block = (bytes: Uint8Array, [off, len]: readonly [number, number]): Uint8Array => bytes.subarray(off, off + len);
@@ -355,7 +364,8 @@ export abstract class Topocomm extends Intracomm {
   #allgatherArgs(routine: string, sendbuf: BufferSpec, recvbuf: VectorSpec | null, vector: boolean) {
     const nb = this.neighborhood(routine);
     try {
-      const send = parseBuffer(routine, 'sendbuf', sendbuf).bytes;
+      const sm = parseBuffer(routine, 'sendbuf', sendbuf);
+      const send = contiguous(routine, 'sendbuf', sm.type, sm.bytes);
       const recv = neighborBlocks(routine, 'recvbuf', recvbuf, nb.sources.length, vector);
       if (!vector && recv.blocks.length > 0 && send.length !== recv.blocks[0]![1]) {
         fail(routine, ERR_TRUNCATE, `sendbuf has ${send.length} bytes, recvbuf blocks have ${recv.blocks[0]![1]}`);

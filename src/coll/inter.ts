@@ -1,0 +1,201 @@
+/**
+ * Intercommunicators: construction (MPI_Intercomm_create, _merge) and
+ * collectives across the two groups. Each side works inside its own group
+ * over a local intracommunicator and the two leaders (rank 0 of each group)
+ * talk across; the root of a rooted collective passes MPI_ROOT, the other
+ * ranks of its group MPI_PROC_NULL, the remote group the root's rank.
+ */
+import { SendMode } from '../transport/spi.js';
+import type { CommHandle, Operation, Transport } from '../transport/spi.js';
+import { encodeObject, decodeObject } from '../core/msgobject.js';
+import { collContext, type CollContext, type Schedule } from './schedule.js';
+import * as obj from './object.js';
+import * as buf from './buffer.js';
+
+/** MPI_ROOT and MPI_PROC_NULL, as the API passes them. */
+export const ROOT = -3;
+export const PROC_NULL = -2;
+
+/** An intercommunicator as the collectives see it. */
+export interface InterComm {
+  readonly inter: CommHandle;
+  /** Intracommunicator over the local group (its own context). */
+  readonly local: CommHandle;
+}
+
+/** Contexts for one collective call on an intercommunicator. */
+export interface InterContext {
+  readonly x: CollContext;
+  readonly local: CollContext;
+  readonly remoteSize: number;
+}
+
+export function interContext(t: Transport, ic: InterComm): InterContext {
+  return { x: collContext(t, ic.inter), local: collContext(t, ic.local), remoteSize: ic.inter.remoteSize };
+}
+
+const own = (v: unknown): Uint8Array => encodeObject(v).slice();
+
+function* exchange(c: CollContext, bytes: Uint8Array, peer: number): Schedule<Uint8Array> {
+  const r = c.t.irecv(c.comm, null, peer, c.tag);
+  const s = c.t.isend(c.comm, bytes, peer, c.tag, SendMode.Standard, false);
+  yield [s, r];
+  return r.data ?? new Uint8Array(0);
+}
+
+// ---- construction ---------------------------------------------------------------
+
+/**
+ * MPI_Intercomm_create. `local` is this group's intracommunicator; the
+ * leaders talk over `peer` with the user's tag. Two context pairs are agreed
+ * across both groups: one for the intercommunicator, one for its local side.
+ */
+export function* create(t: Transport, local: CommHandle, localLeader: number, peer: CommHandle | null,
+  remoteLeader: number, tag: number): Schedule<InterComm> {
+  const lc = collContext(t, local);
+  const mine = (yield* obj.allgather(lc, t.nextContext())) as number[];
+  let info: [number, number[]] | null = null;
+  if (local.rank === localLeader) {
+    const pc: CollContext = { t, comm: peer!, rank: peer!.rank, size: peer!.size, tag };
+    const sent = own([Math.max(...mine), Array.from(t.group(local))]);
+    const got = decodeObject(yield* exchange(pc, sent, remoteLeader), true) as [number, number[]];
+    info = [Math.max(Math.max(...mine), got[0]), got[1]];
+  }
+  const [ctx, remote] = (yield* obj.bcast(lc, info, localLeader)) as [number, number[]];
+  t.claimContext(ctx);
+  t.claimContext(ctx + 2);
+  const group = t.group(local);
+  return { inter: t.makeComm(ctx, group, Int32Array.from(remote)), local: t.makeComm(ctx + 2, group, null) };
+}
+
+/**
+ * MPI_Intercomm_merge: one intracommunicator of both groups, the group that
+ * passed high=false first (if both passed the same, the group whose leader
+ * has the lower process id).
+ */
+export function* merge(t: Transport, ic: InterComm, high: boolean): Schedule<CommHandle> {
+  const c = interContext(t, ic);
+  const mine = (yield* obj.allgather(c.local, t.nextContext())) as number[];
+  let info: [number, boolean, number] | null = null;
+  if (ic.local.rank === 0) {
+    const got = decodeObject(yield* exchange(c.x, own([Math.max(...mine), high, t.processId]), 0), true) as [number, boolean, number];
+    info = [Math.max(Math.max(...mine), got[0]), got[1], got[2]];
+  }
+  const [ctx, remoteHigh, remoteLeader] = (yield* obj.bcast(c.local, info, 0)) as [number, boolean, number];
+  t.claimContext(ctx);
+  const localIds = t.group(ic.local);
+  const remoteIds = t.remoteGroup(ic.inter)!;
+  const localFirst = high !== remoteHigh ? !high : t.group(ic.local)[0]! < remoteLeader;
+  const all = localFirst ? [...localIds, ...remoteIds] : [...remoteIds, ...localIds];
+  return t.makeComm(ctx, Int32Array.from(all), null);
+}
+
+// ---- collectives -------------------------------------------------------------------
+
+/** Barrier across both groups: local barriers around a leaders' exchange. */
+export function* barrier(c: InterContext): Schedule<void> {
+  yield* obj.barrier(c.local);
+  if (c.local.rank === 0) yield* exchange(c.x, new Uint8Array(0), 0);
+  yield* obj.barrier(c.local);
+}
+
+/** bcast of an object: the root sends to the remote leader, who broadcasts in its group. */
+export function* bcast(c: InterContext, value: unknown, root: number): Schedule<unknown> {
+  if (root === PROC_NULL) return undefined;
+  if (root === ROOT) {
+    yield c.x.t.isend(c.x.comm, own(value), 0, c.x.tag, SendMode.Standard, false);
+    return value;
+  }
+  let bytes: Uint8Array | null = null;
+  if (c.local.rank === 0) {
+    const r = c.x.t.irecv(c.x.comm, null, root, c.x.tag);
+    yield r;
+    bytes = r.data ?? new Uint8Array(0);
+  }
+  return decodeObject(yield* obj.bcastBytes(c.local, bytes, 0), true);
+}
+
+/** Bcast of a buffer (in place in the remote group). */
+export function* Bcast(c: InterContext, data: Uint8Array, root: number): Schedule<void> {
+  if (root === PROC_NULL) return;
+  if (root === ROOT) {
+    yield c.x.t.isend(c.x.comm, data, 0, c.x.tag, SendMode.Standard, false);
+    return;
+  }
+  if (c.local.rank === 0) {
+    const r: Operation = c.x.t.irecv(c.x.comm, data, root, c.x.tag);
+    yield r;
+  }
+  yield* buf.bcast(c.local, data, 0);
+}
+
+/** gather of objects to a root in the other group: a local gather, then the leader sends the list. */
+export function* gather(c: InterContext, value: unknown, root: number): Schedule<unknown[] | undefined> {
+  if (root === PROC_NULL) return undefined;
+  if (root === ROOT) {
+    const r = c.x.t.irecv(c.x.comm, null, 0, c.x.tag);
+    yield r;
+    return decodeObject(r.data!, true) as unknown[];
+  }
+  const all = yield* obj.gather(c.local, value, 0);
+  if (c.local.rank === 0) yield c.x.t.isend(c.x.comm, own(all), root, c.x.tag, SendMode.Standard, false);
+  return undefined;
+}
+
+/** scatter of objects from a root in the other group. */
+export function* scatter(c: InterContext, values: readonly unknown[] | null, root: number): Schedule<unknown> {
+  if (root === PROC_NULL) return undefined;
+  if (root === ROOT) {
+    yield c.x.t.isend(c.x.comm, own(values), 0, c.x.tag, SendMode.Standard, false);
+    return undefined;
+  }
+  let items: unknown[] | null = null;
+  if (c.local.rank === 0) {
+    const r = c.x.t.irecv(c.x.comm, null, root, c.x.tag);
+    yield r;
+    items = decodeObject(r.data!, true) as unknown[];
+  }
+  return yield* obj.scatter(c.local, items, 0);
+}
+
+/** reduce of objects to a root in the other group: a local reduction, then the leader sends it. */
+export function* reduce(c: InterContext, value: unknown, op: obj.Combiner, root: number): Schedule<unknown> {
+  if (root === PROC_NULL) return undefined;
+  if (root === ROOT) {
+    const r = c.x.t.irecv(c.x.comm, null, 0, c.x.tag);
+    yield r;
+    return decodeObject(r.data!, true);
+  }
+  const partial = yield* obj.reduce(c.local, value, op, 0);
+  if (c.local.rank === 0) yield c.x.t.isend(c.x.comm, own(partial), root, c.x.tag, SendMode.Standard, false);
+  return undefined;
+}
+
+/** Reduce of buffers to a root in the other group. */
+export function* Reduce(c: InterContext, send: Uint8Array, recv: Uint8Array | null, count: number,
+  type: Parameters<typeof buf.reduce>[4], op: buf.BufferCombiner, root: number): Schedule<void> {
+  if (root === PROC_NULL) return;
+  if (root === ROOT) {
+    yield c.x.t.irecv(c.x.comm, recv!, 0, c.x.tag);
+    return;
+  }
+  const tmp = c.local.rank === 0 ? new Uint8Array(send.length) : null;
+  yield* buf.reduce(c.local, send, tmp, count, type, op, 0);
+  if (tmp) yield c.x.t.isend(c.x.comm, tmp, root, c.x.tag, SendMode.Standard, false);
+}
+
+/** allgather across: every rank gets the remote group's values, in rank order. */
+export function* allgather(c: InterContext, value: unknown): Schedule<unknown[]> {
+  const mine = yield* obj.gather(c.local, value, 0);
+  let theirs: unknown[] | null = null;
+  if (c.local.rank === 0) theirs = decodeObject(yield* exchange(c.x, own(mine), 0), true) as unknown[];
+  return (yield* obj.bcast(c.local, theirs, 0)) as unknown[];
+}
+
+/** allreduce across: every rank gets the reduction of the remote group's values. */
+export function* allreduce(c: InterContext, value: unknown, op: obj.Combiner): Schedule<unknown> {
+  const mine = yield* obj.reduce(c.local, value, op, 0);
+  let theirs: unknown = null;
+  if (c.local.rank === 0) theirs = decodeObject(yield* exchange(c.x, own(mine), 0), true);
+  return yield* obj.bcast(c.local, theirs, 0);
+}
