@@ -1,7 +1,7 @@
 import type { CommHandle, Operation, Transport } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
-import { parseBuffer, type BufferSpec } from '../core/msgbuffer.js';
-import { outgoing, incoming, unpacker } from '../core/pack.js';
+import { parseBuffer, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
+import { outgoing, incoming, unpacker, unpack } from '../core/pack.js';
 import { encodeObject } from '../core/msgobject.js';
 import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_BUFFER, ERR_TRUNCATE } from '../core/errorcodes.js';
 import * as commcoll from '../coll/comm.js';
@@ -609,19 +609,25 @@ export class Intracomm extends Comm {
   /** Start a barrier: `MPI_Ibarrier`. */
   Ibarrier(): Request { return this.#start('Ibarrier', (c) => objcoll.barrier(c)); }
 
-  #bcastArgs(routine: string, buf: BufferSpec, root: number): [Uint8Array, number] {
+  #bcastArgs(routine: string, buf: BufferSpec, root: number): [Uint8Array, number, () => void] {
     const r = this.#root(routine, root);
-    try { return [parseBuffer(routine, 'buf', buf).bytes, r]; } catch (e) { raise(routine, e); }
+    try {
+      const m = parseBuffer(routine, 'buf', buf);
+      const atRoot = this.Get_rank() === r;
+      const bytes = atRoot ? outgoing(m) : incoming(m);
+      const unpack = atRoot ? null : unpacker(m, bytes);
+      return [bytes, r, () => unpack?.(bytes.length)];
+    } catch (e) { raise(routine, e); }
   }
   /** Broadcast a buffer from root, in place: `MPI_Bcast`. */
   Bcast(buf: BufferSpec, root = 0): void {
-    const [bytes, r] = this.#bcastArgs('Bcast', buf, root);
-    this.#run('Bcast', (c) => bufcoll.bcast(c, bytes, r));
+    const [bytes, r, finish] = this.#bcastArgs('Bcast', buf, root);
+    this.#run('Bcast', (c) => then(bufcoll.bcast(c, bytes, r), finish));
   }
   /** Start a broadcast: `MPI_Ibcast`. */
   Ibcast(buf: BufferSpec, root = 0): Request {
-    const [bytes, r] = this.#bcastArgs('Ibcast', buf, root);
-    return this.#start('Ibcast', (c) => bufcoll.bcast(c, bytes, r));
+    const [bytes, r, finish] = this.#bcastArgs('Ibcast', buf, root);
+    return this.#start('Ibcast', (c) => then(bufcoll.bcast(c, bytes, r), finish));
   }
 
   #gatherArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg | null | undefined, root: number, vector: boolean) {
@@ -631,27 +637,28 @@ export class Intracomm extends Comm {
       const recv = atRoot ? (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'recvbuf', recvbuf, this.Get_size()) : null;
       const send = sendbuf === IN_PLACE
         ? (atRoot ? ownBlock(recv!, this.Get_rank()) : fail(routine, ERR_BUFFER, 'IN_PLACE is only valid at the root'))
-        : parseBuffer(routine, 'sendbuf', sendbuf).bytes;
+        : outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
       if (recv && !vector && send.length !== recv.blocks[0]![1]) {
         fail(routine, ERR_TRUNCATE, `sendbuf has ${send.length} bytes, recvbuf blocks have ${recv.blocks[0]![1]}`);
       }
-      return { r, send, recv };
+      if (sendbuf === IN_PLACE) recv?.pack?.();
+      return { r, send, recv, finish: () => unpackAll(recv) };
     } catch (e) { raise(routine, e); }
   }
   /** Gather equal blocks at root: `MPI_Gather`. */
   Gather(sendbuf: BufferArg, recvbuf: BufferArg | null = null, root = 0): void {
     const a = this.#gatherArgs('Gather', sendbuf, recvbuf, root, false);
-    this.#run('Gather', (c) => bufcoll.gather(c, a.send, a.recv?.bytes ?? null, a.r));
+    this.#run('Gather', (c) => then(bufcoll.gather(c, a.send, a.recv?.bytes ?? null, a.r), a.finish));
   }
   /** Start a gather: `MPI_Igather`. */
   Igather(sendbuf: BufferArg, recvbuf: BufferArg | null = null, root = 0): Request {
     const a = this.#gatherArgs('Igather', sendbuf, recvbuf, root, false);
-    return this.#start('Igather', (c) => bufcoll.gather(c, a.send, a.recv?.bytes ?? null, a.r));
+    return this.#start('Igather', (c) => then(bufcoll.gather(c, a.send, a.recv?.bytes ?? null, a.r), a.finish));
   }
   /** Gather blocks of any size at root (recvbuf `[buf, counts, displs, datatype]`): `MPI_Gatherv`. */
   Gatherv(sendbuf: BufferArg, recvbuf: BufferArg | null = null, root = 0): void {
     const a = this.#gatherArgs('Gatherv', sendbuf, recvbuf, root, true);
-    this.#run('Gatherv', (c) => bufcoll.gatherv(c, a.send, a.recv?.bytes ?? null, a.recv?.blocks ?? null, a.r));
+    this.#run('Gatherv', (c) => then(bufcoll.gatherv(c, a.send, a.recv?.bytes ?? null, a.recv?.blocks ?? null, a.r), a.finish));
   }
 
   #scatterArgs(routine: string, sendbuf: BufferArg | null | undefined, recvbuf: BufferArg, root: number, vector: boolean) {
@@ -661,52 +668,57 @@ export class Intracomm extends Comm {
       const send = atRoot ? (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'sendbuf', sendbuf, this.Get_size()) : null;
       const recv = recvbuf === IN_PLACE
         ? (atRoot ? ownBlock(send!, this.Get_rank()) : fail(routine, ERR_BUFFER, 'IN_PLACE is only valid at the root'))
-        : parseBuffer(routine, 'recvbuf', recvbuf).bytes;
-      if (send && !vector && recv.length !== send.blocks[0]![1]) {
-        fail(routine, ERR_TRUNCATE, `sendbuf blocks have ${send.blocks[0]![1]} bytes, recvbuf has ${recv.length}`);
+        : null;
+      const rm = recvbuf === IN_PLACE ? null : parseBuffer(routine, 'recvbuf', recvbuf);
+      const into = recv ?? incoming(rm!);
+      if (send && !vector && into.length !== send.blocks[0]![1]) {
+        fail(routine, ERR_TRUNCATE, `sendbuf blocks have ${send.blocks[0]![1]} bytes, recvbuf has ${into.length}`);
       }
-      return { r, send, recv };
+      send?.pack?.();
+      const unpack = rm ? unpacker(rm, into) : null;
+      return { r, send, recv: into, finish: () => unpack?.(into.length) };
     } catch (e) { raise(routine, e); }
   }
   /** Scatter equal blocks from root: `MPI_Scatter`. */
   Scatter(sendbuf: BufferArg | null, recvbuf: BufferArg, root = 0): void {
     const a = this.#scatterArgs('Scatter', sendbuf, recvbuf, root, false);
-    this.#run('Scatter', (c) => bufcoll.scatter(c, a.send?.bytes ?? null, a.recv, a.r));
+    this.#run('Scatter', (c) => then(bufcoll.scatter(c, a.send?.bytes ?? null, a.recv, a.r), a.finish));
   }
   /** Start a scatter: `MPI_Iscatter`. */
   Iscatter(sendbuf: BufferArg | null, recvbuf: BufferArg, root = 0): Request {
     const a = this.#scatterArgs('Iscatter', sendbuf, recvbuf, root, false);
-    return this.#start('Iscatter', (c) => bufcoll.scatter(c, a.send?.bytes ?? null, a.recv, a.r));
+    return this.#start('Iscatter', (c) => then(bufcoll.scatter(c, a.send?.bytes ?? null, a.recv, a.r), a.finish));
   }
   /** Scatter blocks of any size from root (sendbuf `[buf, counts, displs, datatype]`): `MPI_Scatterv`. */
   Scatterv(sendbuf: BufferArg | null, recvbuf: BufferArg, root = 0): void {
     const a = this.#scatterArgs('Scatterv', sendbuf, recvbuf, root, true);
-    this.#run('Scatterv', (c) => bufcoll.scatterv(c, a.send?.bytes ?? null, a.send?.blocks ?? null, a.recv, a.r));
+    this.#run('Scatterv', (c) => then(bufcoll.scatterv(c, a.send?.bytes ?? null, a.send?.blocks ?? null, a.recv, a.r), a.finish));
   }
 
   #allgatherArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg, vector: boolean) {
     try {
       const recv = (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'recvbuf', recvbuf, this.Get_size());
-      const send = sendbuf === IN_PLACE ? ownBlock(recv, this.Get_rank()) : parseBuffer(routine, 'sendbuf', sendbuf).bytes;
+      if (sendbuf === IN_PLACE) recv.pack?.();
+      const send = sendbuf === IN_PLACE ? ownBlock(recv, this.Get_rank()) : outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
       const want = recv.blocks[this.Get_rank()]![1];
       if (send.length !== want) fail(routine, ERR_TRUNCATE, `sendbuf has ${send.length} bytes, this rank's recvbuf block has ${want}`);
-      return { send, recv };
+      return { send, recv, finish: () => unpackAll(recv) };
     } catch (e) { raise(routine, e); }
   }
   /** Gather equal blocks on every rank: `MPI_Allgather`. */
   Allgather(sendbuf: BufferArg, recvbuf: BufferArg): void {
     const a = this.#allgatherArgs('Allgather', sendbuf, recvbuf, false);
-    this.#run('Allgather', (c) => bufcoll.allgather(c, a.send, a.recv.bytes));
+    this.#run('Allgather', (c) => then(bufcoll.allgather(c, a.send, a.recv.bytes), a.finish));
   }
   /** Start an allgather: `MPI_Iallgather`. */
   Iallgather(sendbuf: BufferArg, recvbuf: BufferArg): Request {
     const a = this.#allgatherArgs('Iallgather', sendbuf, recvbuf, false);
-    return this.#start('Iallgather', (c) => bufcoll.allgather(c, a.send, a.recv.bytes));
+    return this.#start('Iallgather', (c) => then(bufcoll.allgather(c, a.send, a.recv.bytes), a.finish));
   }
   /** Gather blocks of any size on every rank: `MPI_Allgatherv`. */
   Allgatherv(sendbuf: BufferArg, recvbuf: BufferArg): void {
     const a = this.#allgatherArgs('Allgatherv', sendbuf, recvbuf, true);
-    this.#run('Allgatherv', (c) => bufcoll.allgatherv(c, a.send, a.recv.bytes, a.recv.blocks));
+    this.#run('Allgatherv', (c) => then(bufcoll.allgatherv(c, a.send, a.recv.bytes, a.recv.blocks), a.finish));
   }
 
   #alltoallArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg, vector: boolean) {
@@ -714,26 +726,28 @@ export class Intracomm extends Comm {
       const parse = vector ? parseVectorBlocks : parseEqualBlocks;
       const recv = parse(routine, 'recvbuf', recvbuf, this.Get_size());
       // IN_PLACE: the data to send is in recvbuf; send from a copy.
+      if (sendbuf === IN_PLACE) recv.pack?.();
       const send = sendbuf === IN_PLACE
         ? { ...recv, bytes: recv.bytes.slice() }
         : parse(routine, 'sendbuf', sendbuf, this.Get_size());
-      return { send, recv };
+      if (sendbuf !== IN_PLACE) send.pack?.();
+      return { send, recv, finish: () => unpackAll(recv) };
     } catch (e) { raise(routine, e); }
   }
   /** Send block i to rank i, receive block j from rank j: `MPI_Alltoall`. */
   Alltoall(sendbuf: BufferArg, recvbuf: BufferArg): void {
     const a = this.#alltoallArgs('Alltoall', sendbuf, recvbuf, false);
-    this.#run('Alltoall', (c) => bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks));
+    this.#run('Alltoall', (c) => then(bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
   }
   /** Start an all-to-all: `MPI_Ialltoall`. */
   Ialltoall(sendbuf: BufferArg, recvbuf: BufferArg): Request {
     const a = this.#alltoallArgs('Ialltoall', sendbuf, recvbuf, false);
-    return this.#start('Ialltoall', (c) => bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks));
+    return this.#start('Ialltoall', (c) => then(bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
   }
   /** All-to-all with blocks of any size: `MPI_Alltoallv`. */
   Alltoallv(sendbuf: BufferArg, recvbuf: BufferArg): void {
     const a = this.#alltoallArgs('Alltoallv', sendbuf, recvbuf, true);
-    this.#run('Alltoallv', (c) => bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks));
+    this.#run('Alltoallv', (c) => then(bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
   }
 
   // ---- reductions -------------------------------------------------------------
@@ -769,15 +783,21 @@ export class Intracomm extends Comm {
     try {
       const recv = recvbuf === null || recvbuf === undefined || recvbuf === IN_PLACE ? null : parseBuffer(routine, 'recvbuf', recvbuf);
       if (needRecv && recv === null) fail(routine, ERR_BUFFER, 'recvbuf is required here');
-      if (sendbuf === IN_PLACE) {
-        if (recv === null) fail(routine, ERR_BUFFER, 'IN_PLACE needs recvbuf to hold the data');
-        return { send: recv.bytes, recv: recv.bytes, count: recv.count, type: recv.type };
-      }
-      const send = parseBuffer(routine, 'sendbuf', sendbuf);
-      if (recv && recv.bytes.length < send.bytes.length) {
+      const send = sendbuf === IN_PLACE ? recv : parseBuffer(routine, 'sendbuf', sendbuf);
+      if (send === null) fail(routine, ERR_BUFFER, 'IN_PLACE needs recvbuf to hold the data');
+      if (recv && recv.count < send.count) {
         fail(routine, ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, sendbuf ${send.count} ${send.type.name}`);
       }
-      return { send: send.bytes, recv: recv ? recv.bytes.subarray(0, send.bytes.length) : null, count: send.count, type: send.type };
+      // Reductions combine packed elements (count * size bytes, see core/reduce.ts):
+      // non-contiguous buffers are packed before and unpacked after.
+      const data = outgoing(send);
+      const work = recv === null ? null
+        : recv.packed ? (sendbuf === IN_PLACE ? data : new Uint8Array(send.count * send.type.size))
+        : recv.bytes.subarray(0, data.length);
+      const finish = (): void => {
+        if (recv?.packed) unpack(work!, send.count, recv.type, recv.bytes, recv.origin ?? 0);
+      };
+      return { send: sendbuf === IN_PLACE ? work! : data, recv: work, count: send.count, type: send.type, finish };
     } catch (e) { raise(routine, e); }
   }
 
@@ -786,38 +806,38 @@ export class Intracomm extends Comm {
     const r = this.#root('Reduce', root);
     const o = toReduceOp('Reduce', op);
     const a = this.#reduceArgs('Reduce', sendbuf, recvbuf, this.Get_rank() === r);
-    this.#run('Reduce', (c) => bufcoll.reduce(c, a.send, a.recv, a.count, a.type, o, r));
+    this.#run('Reduce', (c) => then(bufcoll.reduce(c, a.send, a.recv, a.count, a.type, o, r), a.finish));
   }
   /** Start a reduction: `MPI_Ireduce`. */
   Ireduce(sendbuf: BufferArg, recvbuf: BufferArg | null = null, op: Op = SUM, root = 0): Request {
     const r = this.#root('Ireduce', root);
     const o = toReduceOp('Ireduce', op);
     const a = this.#reduceArgs('Ireduce', sendbuf, recvbuf, this.Get_rank() === r);
-    return this.#start('Ireduce', (c) => bufcoll.reduce(c, a.send, a.recv, a.count, a.type, o, r));
+    return this.#start('Ireduce', (c) => then(bufcoll.reduce(c, a.send, a.recv, a.count, a.type, o, r), a.finish));
   }
   /** Combine buffers element-wise; the result on every rank: `MPI_Allreduce`. */
   Allreduce(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): void {
     const o = toReduceOp('Allreduce', op);
     const a = this.#reduceArgs('Allreduce', sendbuf, recvbuf, true);
-    this.#run('Allreduce', (c) => bufcoll.allreduce(c, a.send, a.recv!, a.count, a.type, o));
+    this.#run('Allreduce', (c) => then(bufcoll.allreduce(c, a.send, a.recv!, a.count, a.type, o), a.finish));
   }
   /** Start an allreduce: `MPI_Iallreduce`. */
   Iallreduce(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): Request {
     const o = toReduceOp('Iallreduce', op);
     const a = this.#reduceArgs('Iallreduce', sendbuf, recvbuf, true);
-    return this.#start('Iallreduce', (c) => bufcoll.allreduce(c, a.send, a.recv!, a.count, a.type, o));
+    return this.#start('Iallreduce', (c) => then(bufcoll.allreduce(c, a.send, a.recv!, a.count, a.type, o), a.finish));
   }
   /** Inclusive prefix reduction of buffers: `MPI_Scan`. */
   Scan(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): void {
     const o = toReduceOp('Scan', op);
     const a = this.#reduceArgs('Scan', sendbuf, recvbuf, true);
-    this.#run('Scan', (c) => bufcoll.scan(c, a.send, a.recv!, a.count, a.type, o));
+    this.#run('Scan', (c) => then(bufcoll.scan(c, a.send, a.recv!, a.count, a.type, o), a.finish));
   }
   /** Exclusive prefix reduction of buffers (recvbuf untouched on rank 0): `MPI_Exscan`. */
   Exscan(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): void {
     const o = toReduceOp('Exscan', op);
     const a = this.#reduceArgs('Exscan', sendbuf, recvbuf, true);
-    this.#run('Exscan', (c) => bufcoll.exscan(c, a.send === a.recv ? a.send.slice() : a.send, a.recv!, a.count, a.type, o));
+    this.#run('Exscan', (c) => then(bufcoll.exscan(c, a.send === a.recv ? a.send.slice() : a.send, a.recv!, a.count, a.type, o), a.finish));
   }
 
   /** Reduce, then give rank i block i (equal blocks): `MPI_Reduce_scatter_block`. */
@@ -829,7 +849,7 @@ export class Intracomm extends Comm {
       const recv = parseBuffer(routine, 'recvbuf', recvbuf);
       const send = sendbuf === IN_PLACE ? { ...recv, bytes: recv.bytes.slice() } : parseBuffer(routine, 'sendbuf', sendbuf);
       const counts = Array<number>(n).fill(recv.count);
-      this.#reduceScatter(routine, send, recv.bytes, counts, o);
+      this.#reduceScatter(routine, send, recv, counts, o);
     } catch (e) { raise(routine, e); }
   }
   /** Reduce, then give rank i recvcounts[i] elements: `MPI_Reduce_scatter`. */
@@ -842,21 +862,25 @@ export class Intracomm extends Comm {
       const send = sendbuf === IN_PLACE ? { ...recv, bytes: recv.bytes.slice() } : parseBuffer(routine, 'sendbuf', sendbuf);
       const counts = recvcounts === null ? (this.allgather(recv.count) as number[]) : [...recvcounts];
       if (counts.length !== n) fail(routine, ERR_COUNT, `recvcounts has ${counts.length} entries, the communicator has ${n} ranks`);
-      this.#reduceScatter(routine, send, recv.bytes, counts, o);
+      this.#reduceScatter(routine, send, recv, counts, o);
     } catch (e) { raise(routine, e); }
   }
 
-  #reduceScatter(routine: string, send: { bytes: Uint8Array; count: number; type: TypeDesc }, recv: Uint8Array,
-    counts: number[], o: ReduceOp): void {
+  /** Reduce to rank 0, then scatter the blocks; works on packed elements (count * size bytes). */
+  #reduceScatter(routine: string, send: BufferMessage, recv: BufferMessage, counts: number[], o: ReduceOp): void {
     const total = counts.reduce((x, y) => x + y, 0);
     if (send.count < total) fail(routine, ERR_COUNT, `sendbuf has ${send.count} ${send.type.name}, recvcounts add up to ${total}`);
-    const ext = send.type.extent;
-    const full = this.Get_rank() === 0 ? new Uint8Array(total * ext) : null;
-    const mine = send.bytes.subarray(0, total * ext);
+    const mineCount = counts[this.Get_rank()]!;
+    if (recv.count < mineCount) fail(routine, ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, this rank's block has ${mineCount}`);
+    const size = send.type.size;
+    const full = this.Get_rank() === 0 ? new Uint8Array(total * size) : null;
+    const mine = outgoing(send).subarray(0, total * size);
     this.#run(routine, (c) => bufcoll.reduce(c, mine, full, total, send.type, o, 0));
     let at = 0;
-    const blocks = counts.map((k) => { const b = [at, k * ext] as const; at += k * ext; return b; });
-    this.#run(routine, (c) => bufcoll.scatterv(c, full, blocks, recv.subarray(0, counts[this.Get_rank()]! * ext), 0));
+    const blocks = counts.map((k) => { const b = [at, k * size] as const; at += k * size; return b; });
+    const into = incoming(recv).subarray(0, mineCount * size);
+    this.#run(routine, (c) => bufcoll.scatterv(c, full, blocks, into, 0));
+    unpacker(recv, into)?.(into.length);
   }
 
   /** Collect one object from every rank on every rank: mpi4py `allgather`. */
@@ -1015,6 +1039,18 @@ export class Intercomm extends Comm {
 
 /** A buffer argument of a collective: a buffer spec, or IN_PLACE where MPI allows it. */
 export type BufferArg = BufferSpec | typeof IN_PLACE;
+
+/** Run `after` once the algorithm completes (unpacking results, for instance). */
+function* then<T>(s: Schedule<T>, after: () => void): Schedule<T> {
+  const r = yield* s;
+  after();
+  return r;
+}
+
+/** Write every block of a packed block message back to the user's memory. */
+function unpackAll(m: BlockMessage | null): void {
+  if (m?.unpack) for (let r = 0; r < m.counts.length; r++) m.unpack(r);
+}
 
 /** This rank's block of a block message, as bytes. */
 function ownBlock(m: BlockMessage, rank: number): Uint8Array {

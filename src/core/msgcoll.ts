@@ -14,6 +14,7 @@
 import { ERR_COUNT, ERR_BUFFER, MpiFailure } from './errorcodes.js';
 import { parseBuffer, type BufferMessage } from './msgbuffer.js';
 import type { TypeDesc } from './datatype.js';
+import { pack, unpack } from './pack.js';
 
 /** A buffer cut into per-rank blocks: [byte offset, byte length] each, relative to `bytes`. */
 export interface BlockMessage {
@@ -22,6 +23,14 @@ export interface BlockMessage {
   /** Elements per block. */
   readonly counts: readonly number[];
   readonly blocks: readonly (readonly [number, number])[];
+  /**
+   * For non-contiguous datatypes `bytes` is a packed copy, blocks one after
+   * another: `pack()` fills it from the user's memory before sending,
+   * `unpack(r)` writes block r back after receiving. Absent when `bytes` is
+   * the user's memory itself.
+   */
+  readonly pack?: () => void;
+  readonly unpack?: (block: number) => void;
 }
 
 function explicitCount(spec: unknown): boolean {
@@ -40,25 +49,49 @@ export function parseEqualBlocks(routine: string, arg: string, spec: unknown, si
     if (m.bytes.byteOffset + need > whole) {
       throw new MpiFailure(ERR_COUNT, `${arg}: ${size} blocks of ${per} ${m.type.name} need ${need} bytes, buffer has ${whole - m.bytes.byteOffset}`);
     }
+    if (m.packed) {
+      const sp = spec as unknown[];
+      const whole = sp.length === 4 ? [sp[0], per * size, sp[2], sp[3]] : [sp[0], per * size, sp[2]];
+      return blocksOf(parseBuffer(routine, arg, whole), Array(size).fill(per));
+    }
     const bytes = new Uint8Array(m.bytes.buffer, m.bytes.byteOffset, need);
-    return blocksOf(bytes, m.type, Array(size).fill(per));
+    return blocksOf({ ...m, bytes }, Array(size).fill(per));
   }
   if (m.count % size !== 0) {
     throw new MpiFailure(ERR_COUNT, `${arg}: ${m.count} ${m.type.name} cannot be split into ${size} equal blocks`);
   }
   per = m.count / size;
-  return blocksOf(m.bytes, m.type, Array(size).fill(per));
+  return blocksOf(m, Array(size).fill(per));
 }
 
-function blocksOf(bytes: Uint8Array, type: TypeDesc, counts: number[], displs?: readonly number[]): BlockMessage {
+function blocksOf(m: BufferMessage, counts: number[], displs?: readonly number[]): BlockMessage {
+  const type = m.type;
   const ext = type.extent;
+  // First element of each block, in extents from the origin.
   let at = 0;
-  const blocks = counts.map((n, r) => {
-    const off = displs ? displs[r]! * ext : at;
-    at = off + n * ext;
-    return [off, n * ext] as const;
+  const firsts = counts.map((n, r) => {
+    const first = displs ? displs[r]! : at;
+    at = first + n;
+    return first;
   });
-  return { bytes, type, counts, blocks };
+  if (!m.packed) {
+    const blocks = counts.map((n, r) => [firsts[r]! * ext, n * ext] as const);
+    return { bytes: m.bytes, type, counts, blocks };
+  }
+  const size = type.size;
+  let cum = 0;
+  const blocks = counts.map((n) => {
+    const b = [cum, n * size] as const;
+    cum += n * size;
+    return b;
+  });
+  const tmp = new Uint8Array(cum);
+  const origin = m.origin ?? 0;
+  return {
+    bytes: tmp, type, counts, blocks,
+    pack: () => counts.forEach((n, r) => pack(m.bytes, n, type, tmp, origin + firsts[r]! * ext, blocks[r]![0])),
+    unpack: (r: number) => void unpack(tmp, counts[r]!, type, m.bytes, origin + firsts[r]! * ext, blocks[r]![0]),
+  };
 }
 
 function intList(routine: string, arg: string, name: string, x: unknown, size: number): number[] {
@@ -100,11 +133,14 @@ export function parseVectorBlocks(routine: string, arg: string, spec: unknown, s
   const m: BufferMessage = parseBuffer(routine, arg, type === undefined ? spec[0] : [spec[0], type]);
   const cs = intList(routine, arg, 'counts', counts, size);
   const ds = displs === null || displs === undefined ? undefined : intList(routine, arg, 'displs', displs, size);
-  const msg = blocksOf(m.bytes, m.type, cs, ds);
-  for (const [off, len] of msg.blocks) {
-    if (off + len > m.bytes.length) {
-      throw new MpiFailure(ERR_BUFFER, `${arg}: block at byte ${off} of ${len} bytes runs past the buffer's ${m.bytes.length} bytes`);
-    }
+  if (!m.packed) {
+    const ext = m.type.extent;
+    cs.forEach((n, r) => {
+      const off = (ds ? ds[r]! : cs.slice(0, r).reduce((a, b) => a + b, 0)) * ext;
+      if (off + n * ext > m.bytes.length) {
+        throw new MpiFailure(ERR_BUFFER, `${arg}: block ${r} at byte ${off} of ${n * ext} bytes runs past the buffer's ${m.bytes.length} bytes`);
+      }
+    });
   }
-  return msg;
+  return blocksOf(m, cs, ds);
 }
