@@ -14,7 +14,7 @@ import * as objcoll from '../coll/object.js';
 import * as bufcoll from '../coll/buffer.js';
 import * as intercoll from '../coll/inter.js';
 import { predefined as predefinedTypes } from '../core/datatype.js';
-import { parseEqualBlocks, parseVectorBlocks, type BlockMessage } from '../core/msgcoll.js';
+import { parseEqualBlocks, parseVectorBlocks, type BlockMessage, type VectorBufferSpec } from '../core/msgcoll.js';
 import { fail, raise } from './errors.js';
 import { Status } from './status.js';
 import { Request, Kind } from './request.js';
@@ -630,7 +630,7 @@ export class Intracomm extends Comm {
     return this.#start('Ibcast', (c) => then(bufcoll.bcast(c, bytes, r), finish));
   }
 
-  #gatherArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg | null | undefined, root: number, vector: boolean) {
+  #gatherArgs(routine: string, sendbuf: BufferArg, recvbuf: unknown, root: number, vector: boolean) {
     const r = this.#root(routine, root);
     const atRoot = this.Get_rank() === r;
     try {
@@ -656,12 +656,12 @@ export class Intracomm extends Comm {
     return this.#start('Igather', (c) => then(bufcoll.gather(c, a.send, a.recv?.bytes ?? null, a.r), a.finish));
   }
   /** Gather blocks of any size at root (recvbuf `[buf, counts, displs, datatype]`): `MPI_Gatherv`. */
-  Gatherv(sendbuf: BufferArg, recvbuf: BufferArg | null = null, root = 0): void {
+  Gatherv(sendbuf: BufferArg, recvbuf: VectorBufferSpec | null = null, root = 0): void {
     const a = this.#gatherArgs('Gatherv', sendbuf, recvbuf, root, true);
     this.#run('Gatherv', (c) => then(bufcoll.gatherv(c, a.send, a.recv?.bytes ?? null, a.recv?.blocks ?? null, a.r), a.finish));
   }
 
-  #scatterArgs(routine: string, sendbuf: BufferArg | null | undefined, recvbuf: BufferArg, root: number, vector: boolean) {
+  #scatterArgs(routine: string, sendbuf: unknown, recvbuf: BufferArg, root: number, vector: boolean) {
     const r = this.#root(routine, root);
     const atRoot = this.Get_rank() === r;
     try {
@@ -690,12 +690,12 @@ export class Intracomm extends Comm {
     return this.#start('Iscatter', (c) => then(bufcoll.scatter(c, a.send?.bytes ?? null, a.recv, a.r), a.finish));
   }
   /** Scatter blocks of any size from root (sendbuf `[buf, counts, displs, datatype]`): `MPI_Scatterv`. */
-  Scatterv(sendbuf: BufferArg | null, recvbuf: BufferArg, root = 0): void {
+  Scatterv(sendbuf: VectorBufferSpec | null, recvbuf: BufferArg, root = 0): void {
     const a = this.#scatterArgs('Scatterv', sendbuf, recvbuf, root, true);
     this.#run('Scatterv', (c) => then(bufcoll.scatterv(c, a.send?.bytes ?? null, a.send?.blocks ?? null, a.recv, a.r), a.finish));
   }
 
-  #allgatherArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg, vector: boolean) {
+  #allgatherArgs(routine: string, sendbuf: BufferArg, recvbuf: unknown, vector: boolean) {
     try {
       const recv = (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'recvbuf', recvbuf, this.Get_size());
       if (sendbuf === IN_PLACE) recv.pack?.();
@@ -716,12 +716,12 @@ export class Intracomm extends Comm {
     return this.#start('Iallgather', (c) => then(bufcoll.allgather(c, a.send, a.recv.bytes), a.finish));
   }
   /** Gather blocks of any size on every rank: `MPI_Allgatherv`. */
-  Allgatherv(sendbuf: BufferArg, recvbuf: BufferArg): void {
+  Allgatherv(sendbuf: BufferArg, recvbuf: VectorBufferSpec): void {
     const a = this.#allgatherArgs('Allgatherv', sendbuf, recvbuf, true);
     this.#run('Allgatherv', (c) => then(bufcoll.allgatherv(c, a.send, a.recv.bytes, a.recv.blocks), a.finish));
   }
 
-  #alltoallArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg, vector: boolean) {
+  #alltoallArgs(routine: string, sendbuf: unknown, recvbuf: unknown, vector: boolean) {
     try {
       const parse = vector ? parseVectorBlocks : parseEqualBlocks;
       const recv = parse(routine, 'recvbuf', recvbuf, this.Get_size());
@@ -745,7 +745,7 @@ export class Intracomm extends Comm {
     return this.#start('Ialltoall', (c) => then(bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
   }
   /** All-to-all with blocks of any size: `MPI_Alltoallv`. */
-  Alltoallv(sendbuf: BufferArg, recvbuf: BufferArg): void {
+  Alltoallv(sendbuf: VectorBufferSpec | typeof IN_PLACE, recvbuf: VectorBufferSpec): void {
     const a = this.#alltoallArgs('Alltoallv', sendbuf, recvbuf, true);
     this.#run('Alltoallv', (c) => then(bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
   }

@@ -12,9 +12,24 @@
  *   where displs may be null (packed), in elements (extents) of the datatype.
  */
 import { ERR_COUNT, ERR_BUFFER, MpiFailure } from './errorcodes.js';
-import { parseBuffer, type BufferMessage } from './msgbuffer.js';
+import { parseBuffer, type BufferMessage, type BufferSpec, type BufferLike, type DatatypeSpec } from './msgbuffer.js';
 import type { TypeDesc } from './datatype.js';
 import { pack, unpack } from './pack.js';
+
+/**
+ * Buffer spec of a v-collective: `[buf, counts, displs, datatype]`,
+ * `[buf, [counts, displs], datatype]`, `[buf, counts, datatype]`,
+ * `[buf, counts]`, with displs null for packed blocks; or a plain buffer spec.
+ */
+export type VectorBufferSpec =
+  | BufferSpec
+  | readonly [BufferLike | null, Counts, ArrayLike<number> | null, DatatypeSpec]
+  | readonly [BufferLike | null, readonly [Counts, ArrayLike<number> | null], DatatypeSpec]
+  | readonly [BufferLike | null, Counts, DatatypeSpec]
+  | readonly [BufferLike | null, Counts];
+
+/** Per-rank counts; may be null/undefined off the root, where they are not read (mpi4py's None). */
+type Counts = ArrayLike<number> | null | undefined;
 
 /** A buffer cut into per-rank blocks: [byte offset, byte length] each, relative to `bytes`. */
 export interface BlockMessage {
