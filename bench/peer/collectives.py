@@ -1,0 +1,96 @@
+"""mpi4py side of the collective benchmark (issue #3), twin of bench/collectives.ts.
+
+    mpiexec --allow-run-as-root --oversubscribe -n 4 /usr/bin/python3 bench/peer/collectives.py
+
+Same cases, iteration counts and protocol as the mpi4ts side: warm-up (as
+many iterations as timed), Barrier, REPS timed repetitions; a rank's figure is
+its mean time per call, the reported latency the maximum over ranks averaged
+over repetitions. Rank 0 prints one `BENCH_JSON {...}` line.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+from mpi4py import MPI
+
+comm = MPI.COMM_WORLD
+rank = comm.Get_rank()
+REPS = 5
+MiB = 1 << 20
+
+
+def case_barrier():
+    return comm.Barrier
+
+
+def case_bcast(nbytes):
+    def make():
+        b = np.zeros(nbytes, dtype=np.uint8)
+        return lambda: comm.Bcast(b, 0)
+    return make
+
+
+def case_allreduce(n):
+    def make():
+        s = np.ones(n, dtype=np.float64)
+        r = np.zeros(n, dtype=np.float64)
+        return lambda: comm.Allreduce(s, r, MPI.SUM)
+    return make
+
+
+def case_obj_allreduce():
+    return lambda: comm.allreduce(rank, MPI.SUM)
+
+
+def case_obj_bcast():
+    o = {'a': 1, 'b': [1, 2, 3]}
+    return lambda: comm.bcast(o if rank == 0 else None, 0)
+
+
+CASES = [
+    ('barrier', 'Barrier', 20000, case_barrier),
+    ('bcast-8', 'Bcast 8 B', 20000, case_bcast(8)),
+    ('bcast-1m', 'Bcast 1 MiB', 500, case_bcast(MiB)),
+    ('allreduce-1', 'Allreduce 1 double', 20000, case_allreduce(1)),
+    ('allreduce-1m', 'Allreduce 1 MiB doubles', 200, case_allreduce(MiB // 8)),
+    ('obj-allreduce', 'allreduce(number)', 20000, case_obj_allreduce),
+    ('obj-bcast', 'bcast(small object)', 20000, case_obj_bcast),
+]
+
+
+def run(cid, label, iters, make, scale):
+    n = max(REPS, round(iters * scale / REPS) * REPS)
+    per_rep = n // REPS
+    op = make()
+    for _ in range(n):
+        op()
+    reps = []
+    mine = np.zeros(1)
+    worst = np.zeros(1)
+    for _ in range(REPS):
+        comm.Barrier()
+        t0 = MPI.Wtime()
+        for _ in range(per_rep):
+            op()
+        mine[0] = (MPI.Wtime() - t0) / per_rep
+        comm.Allreduce(mine, worst, MPI.MAX)
+        reps.append(float(worst[0]) * 1e6)
+    return dict(id=cid, label=label, iters=n, latency_us=dict(mean=sum(reps) / REPS, min=min(reps), reps=reps))
+
+
+def main():
+    scale = float(os.environ.get('BENCH_SCALE', '1') or '1')
+    wanted = [c for c in os.environ.get('BENCH_CASES', '').split(',') if c]
+    results = [run(*c, scale) for c in CASES if not wanted or c[0] in wanted]
+    if rank == 0:
+        import mpi4py
+        out = dict(bench='collectives', side='mpi4py', ranks=comm.Get_size(), scale=scale,
+                   versions=dict(python=sys.version.split()[0], mpi4py=mpi4py.__version__, numpy=np.__version__,
+                                 mpi_library=MPI.Get_library_version().splitlines()[0]),
+                   transport='Open MPI', results=results)
+        sys.stdout.write('BENCH_JSON ' + json.dumps(out) + '\n')
+        sys.stdout.flush()
+
+
+main()
