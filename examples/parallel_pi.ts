@@ -175,6 +175,7 @@ const Nruns_total = 64;
 const Nruns_per_worker = Math.floor(Nruns_total / size);
 //
 const estimates: [number, number, number][] = [];
+const sweepStart = performance.now();
 for (let log4N = 5; log4N <= maxLog4; log4N++) {
   const N = 4 ** log4N;
   const result = estimate_pi_statistics(comm, N, Nruns_per_worker);
@@ -183,6 +184,14 @@ for (let log4N = 5; log4N <= maxLog4; log4N++) {
     estimates.push([N, pi_est_mean, pi_est_std]);
     console.log(`${N} ${pyFloat(pi_est_mean)} ${pyFloat(pi_est_std)}`);
   }
+}
+if (rank === 0 && process.env['BENCH_JSON']) {
+  // For bench/compare.ts: the time of the sweep alone (the peer reports the same).
+  const seconds = (performance.now() - sweepStart) / 1000;
+  console.log(`BENCH_JSON ${JSON.stringify({
+    bench: 'pi', side: 'mpi4ts', ranks: size, versions: { node: process.version }, transport: 'threads',
+    results: [{ id: 'sweep', label: `Monte Carlo pi, 4**5..4**${maxLog4} darts x 64 runs (${size} rank${size > 1 ? 's' : ''})`, seconds }],
+  })}`);
 }
 if (rank === 0) {
   const log2N = estimates.map(([N]) => Math.log2(N));
