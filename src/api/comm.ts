@@ -847,8 +847,11 @@ export class Intracomm extends Comm {
     const n = this.Get_size();
     try {
       const recv = parseBuffer(routine, 'recvbuf', recvbuf);
-      const send = sendbuf === IN_PLACE ? { ...recv, bytes: recv.bytes.slice() } : parseBuffer(routine, 'sendbuf', sendbuf);
-      const counts = Array<number>(n).fill(recv.count);
+      // IN_PLACE: recvbuf holds all n blocks of input; the result is its first block.
+      const inPlace = sendbuf === IN_PLACE;
+      if (inPlace && recv.count % n !== 0) fail(routine, ERR_COUNT, `IN_PLACE: recvbuf has ${recv.count} ${recv.type.name}, not ${n} equal blocks`);
+      const send = inPlace ? { bytes: outgoing(recv).slice(), count: recv.count, type: recv.type } : parseBuffer(routine, 'sendbuf', sendbuf);
+      const counts = Array<number>(n).fill(inPlace ? recv.count / n : recv.count);
       this.#reduceScatter(routine, send, recv, counts, o);
     } catch (e) { raise(routine, e); }
   }
@@ -859,7 +862,7 @@ export class Intracomm extends Comm {
     const n = this.Get_size();
     try {
       const recv = parseBuffer(routine, 'recvbuf', recvbuf);
-      const send = sendbuf === IN_PLACE ? { ...recv, bytes: recv.bytes.slice() } : parseBuffer(routine, 'sendbuf', sendbuf);
+      const send = sendbuf === IN_PLACE ? { bytes: outgoing(recv).slice(), count: recv.count, type: recv.type } : parseBuffer(routine, 'sendbuf', sendbuf);
       const counts = recvcounts === null ? (this.allgather(recv.count) as number[]) : [...recvcounts];
       if (counts.length !== n) fail(routine, ERR_COUNT, `recvcounts has ${counts.length} entries, the communicator has ${n} ranks`);
       this.#reduceScatter(routine, send, recv, counts, o);

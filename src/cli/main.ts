@@ -23,13 +23,19 @@ const VALUED = new Set(['-n', '--np', '--usize', '-c']);
 /** Rewrite mpiexec spellings and put the subcommand first (`mpi4ts -n 4 bench x` = `mpi4ts bench -n 4 x`). */
 export function normaliseArgv(argv: string[]): string[] {
   const out = [...argv];
-  let i = 0;
-  // Only the launcher's own options (before the first positional) are rewritten.
-  while (i < out.length && out[i]!.startsWith('-')) {
-    if (out[i] === '-np') out[i] = '--np';
-    else if (out[i] === '-usize') out[i] = '--usize';
-    i += VALUED.has(out[i]!) ? 2 : 1;
-  }
+  // Only the launcher's own options are rewritten: those before the first
+  // positional, and those right after a subcommand (`bench -np 3 helloworld`).
+  const rewrite = (from: number): number => {
+    let j = from;
+    while (j < out.length && out[j]!.startsWith('-')) {
+      if (out[j] === '-np') out[j] = '--np';
+      else if (out[j] === '-usize') out[j] = '--usize';
+      j += VALUED.has(out[j]!) ? 2 : 1;
+    }
+    return j;
+  };
+  const i = rewrite(0);
+  if (i < out.length && SUBCOMMANDS.has(out[i]!)) rewrite(i + 1);
   if (i < out.length && SUBCOMMANDS.has(out[i]!) && i > 0) {
     const [sub] = out.splice(i, 1);
     out.unshift(sub!);
