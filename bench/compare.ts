@@ -1,0 +1,473 @@
+/**
+ * Side-by-side benchmarks: mpi4ts vs mpi4py, both measured in the same run.
+ *
+ *   npx tsx bench/compare.ts [name...] [--json] [--ours-only | --peer-only]
+ *                            [--scale F] [--budget S] [--cases id,id] [--no-write]
+ *
+ * Each benchmark is an entry in BENCHMARKS: the command for our side, the
+ * command for the mpi4py side, and the rows of the table. Both programs print
+ * one `BENCH_JSON {...}` line on rank 0; this runner runs them one after the
+ * other, parses those lines and prints one table with ratios (ours / peer).
+ * A side that fails is reported with its stderr and a non-zero exit: no
+ * figure is ever printed that was not measured in this run.
+ *
+ * Exit codes: 0 ok, 1 a side failed or produced no result, 2 usage error or
+ * missing prerequisite (mpiexec, mpi4py, numpy, bin/mpi4ts.js).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
+
+const PYTHON = process.env.PEER_PYTHON || '/usr/bin/python3';
+const MPIEXEC = process.env.MPIEXEC || 'mpiexec';
+const INSTALL_HINT = 'install it with: apt-get install -y python3-mpi4py python3-numpy (this pulls in Open MPI and mpiexec)';
+
+// ------------------------------------------------------------------ tables
+
+type Side = 'ours' | 'peer';
+const SIDE_NAME: Record<Side, string> = { ours: 'mpi4ts', peer: 'mpi4py' };
+
+interface Command { cmd: string; args: string[]; timeoutMs: number }
+
+/** What a column of a row shows, and which way is better. */
+interface Metric {
+  heading: string;
+  better: 'lower' | 'higher';
+  value(result: CaseResult): number | undefined;
+}
+
+const METRICS = {
+  latency: {
+    heading: 'latency (us)', better: 'lower',
+    value: (r: CaseResult) => r.latency_us?.mean,
+  },
+  bandwidth: {
+    heading: 'bandwidth (MB/s)', better: 'higher',
+    value: (r: CaseResult) => r.bandwidth_MBps?.mean,
+  },
+} satisfies Record<string, Metric>;
+type MetricName = keyof typeof METRICS;
+
+interface Row { id: string; label: string; metrics: MetricName[] }
+
+interface Benchmark {
+  name: string;
+  title: string;
+  ranks: number;
+  ours: Command;
+  peer: Command;
+  rows: Row[];
+}
+
+/** mpiexec for the peer side: transport pinned to shared memory (ob1 + vader), Open MPI's default on one node. */
+function mpiexec(ranks: number, script: string): string[] {
+  return [
+    '--allow-run-as-root', '--oversubscribe', '-n', String(ranks),
+    '--mca', 'pml', 'ob1', '--mca', 'btl', 'self,vader',
+    '-x', 'BENCH_SCALE', '-x', 'BENCH_CASES', '-x', 'BENCH_BUDGET',
+    PYTHON, script,
+  ];
+}
+
+function mpi4ts(ranks: number, script: string): string[] {
+  return [path.join('bin', 'mpi4ts.js'), '-n', String(ranks), script];
+}
+
+// Add further benchmarks (collectives, futures, ...) here.
+const BENCHMARKS: Benchmark[] = [
+  {
+    name: 'pingpong',
+    title: 'ping-pong, 2 ranks, half round-trip',
+    ranks: 2,
+    ours: { cmd: process.execPath, args: mpi4ts(2, 'bench/pingpong.ts'), timeoutMs: 300_000 },
+    peer: { cmd: MPIEXEC, args: mpiexec(2, 'bench/peer/pingpong.py'), timeoutMs: 300_000 },
+    rows: [
+      { id: 'buf-8', label: 'Send/Recv 8 B', metrics: ['latency'] },
+      { id: 'buf-1k', label: 'Send/Recv 1 KiB', metrics: ['latency'] },
+      { id: 'buf-64k', label: 'Send/Recv 64 KiB', metrics: ['latency', 'bandwidth'] },
+      { id: 'buf-1m', label: 'Send/Recv 1 MiB', metrics: ['latency', 'bandwidth'] },
+      { id: 'buf-16m', label: 'Send/Recv 16 MiB', metrics: ['latency', 'bandwidth'] },
+      { id: 'obj-small', label: 'send/recv small object', metrics: ['latency'] },
+      { id: 'obj-1m', label: 'send/recv 1 MiB object', metrics: ['latency', 'bandwidth'] },
+    ],
+  },
+];
+
+// ----------------------------------------------------------------- results
+
+interface CaseResult {
+  id: string;
+  label?: string;
+  bytes?: number | null;
+  iters?: number;
+  planned_iters?: number;
+  capped?: boolean;
+  latency_us?: { mean: number; min: number; stddev: number };
+  bandwidth_MBps?: { mean: number; max: number };
+}
+
+interface SideOutput {
+  bench: string;
+  side: string;
+  versions?: Record<string, string | null>;
+  transport?: string;
+  elapsed_s?: number;
+  results: (CaseResult | null)[];
+  [k: string]: unknown;
+}
+
+interface RunInfo { command: string; wall_s: number; load_before: number; output: SideOutput }
+
+interface TableLine {
+  id: string; label: string; metric: MetricName; heading: string; better: 'lower' | 'higher';
+  ours: number | null; peer: number | null; ratio: number | null;
+  /** Sides that ran fewer iterations than planned (time budget): figures marked with '*'. */
+  capped: string[];
+}
+
+class Failure extends Error {
+  constructor(message: string, readonly exitCode: number) { super(message); }
+}
+
+// ------------------------------------------------------------------ checks
+
+function checkPeerPrerequisites(): void {
+  const v = spawnSync(MPIEXEC, ['--version'], { encoding: 'utf8' });
+  if (v.error || v.status !== 0) {
+    throw new Failure(`mpiexec not found or not working (${MPIEXEC}${v.error ? ': ' + v.error.message : ''});\n${INSTALL_HINT}`, 2);
+  }
+  const p = spawnSync(PYTHON, ['-c', 'import mpi4py, numpy'], { encoding: 'utf8' });
+  if (p.error || p.status !== 0) {
+    const why = p.error ? p.error.message : (p.stderr || '').trim().split('\n').pop();
+    throw new Failure(`mpi4py/numpy not importable by ${PYTHON} (${why});\n${INSTALL_HINT}\n(set PEER_PYTHON to use another interpreter)`, 2);
+  }
+}
+
+function checkOursPrerequisites(): void {
+  if (!existsSync(path.join(ROOT, 'bin', 'mpi4ts.js'))) {
+    throw new Failure('bin/mpi4ts.js not found: the mpi4ts runtime is not built/installed in this checkout', 2);
+  }
+}
+
+// --------------------------------------------------------------------- run
+
+function runSide(bench: Benchmark, side: Side, env: NodeJS.ProcessEnv): RunInfo {
+  const { cmd, args, timeoutMs } = bench[side];
+  const shown = [cmd === process.execPath ? 'node' : cmd, ...args].join(' ');
+  process.stderr.write(`[compare] ${bench.name}: running ${SIDE_NAME[side]}: ${shown}\n`);
+  const load = Math.round(os.loadavg()[0] * 100) / 100;
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, {
+    cwd: ROOT, env, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGTERM', maxBuffer: 64 * 1024 * 1024,
+  });
+  const wall = (performance.now() - t0) / 1e3;
+  const stdout = r.stdout ?? '';
+  const stderr = r.stderr ?? '';
+  const dump = () =>
+    `--- ${SIDE_NAME[side]} stderr ---\n${stderr.trimEnd() || '(empty)'}\n` +
+    `--- ${SIDE_NAME[side]} stdout (last 40 lines) ---\n${stdout.trimEnd().split('\n').slice(-40).join('\n') || '(empty)'}`;
+
+  if (r.error) {
+    const timedOut = (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
+    const why = timedOut ? `timed out after ${timeoutMs / 1e3} s` : r.error.message;
+    throw new Failure(`${SIDE_NAME[side]} side of ${bench.name} failed: ${why}\n  command: ${shown}\n${dump()}`, 1);
+  }
+  if (r.status !== 0) {
+    const why = r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`;
+    throw new Failure(`${SIDE_NAME[side]} side of ${bench.name} failed (${why})\n  command: ${shown}\n${dump()}`, 1);
+  }
+  const lines = stdout.split('\n').filter((l) => l.includes('BENCH_JSON '));
+  if (lines.length !== 1) {
+    throw new Failure(`${SIDE_NAME[side]} side of ${bench.name} printed ${lines.length} BENCH_JSON lines (expected 1)\n  command: ${shown}\n${dump()}`, 1);
+  }
+  let output: SideOutput;
+  try {
+    const line = lines[0];
+    output = JSON.parse(line.slice(line.indexOf('BENCH_JSON ') + 'BENCH_JSON '.length)) as SideOutput;
+  } catch (e) {
+    throw new Failure(`${SIDE_NAME[side]} side of ${bench.name}: unparsable BENCH_JSON line (${(e as Error).message})\n${dump()}`, 1);
+  }
+  if (output.bench !== bench.name || output.side !== SIDE_NAME[side] || !Array.isArray(output.results)) {
+    throw new Failure(`${SIDE_NAME[side]} side of ${bench.name}: BENCH_JSON is not a ${bench.name}/${SIDE_NAME[side]} result`, 1);
+  }
+  return { command: shown, wall_s: wall, load_before: load, output };
+}
+
+function tabulate(bench: Benchmark, ours?: RunInfo, peer?: RunInfo): TableLine[] {
+  const find = (run: RunInfo | undefined, id: string) => run?.output.results.find((x) => x?.id === id) ?? undefined;
+  const lines: TableLine[] = [];
+  for (const row of bench.rows) {
+    const o = find(ours, row.id);
+    const p = find(peer, row.id);
+    if (!o && !p) continue; // filtered out with --cases
+    for (const m of row.metrics) {
+      const metric: Metric = METRICS[m];
+      const ov = o ? metric.value(o) ?? null : null;
+      const pv = p ? metric.value(p) ?? null : null;
+      const ratio = ov !== null && pv !== null && pv > 0 ? ov / pv : null;
+      const capped = [o?.capped ? SIDE_NAME.ours : null, p?.capped ? SIDE_NAME.peer : null].filter((x): x is string => x !== null);
+      lines.push({ id: row.id, label: row.label, metric: m, heading: metric.heading, better: metric.better, ours: ov, peer: pv, ratio, capped });
+    }
+  }
+  return lines;
+}
+
+// ------------------------------------------------------------- environment
+
+interface Environment {
+  date: string;
+  cpu: string;
+  cores: number;
+  memory_GiB: number;
+  os: string;
+  runner_node: string;
+  /** 1-minute load average just before the benchmark started (other work skews the figures). */
+  load_before: number;
+}
+
+function environment(): Environment {
+  let cpu = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpu = m[1].trim();
+  } catch { /* not Linux */ }
+  return {
+    date: new Date().toISOString(),
+    cpu,
+    cores: os.availableParallelism ? os.availableParallelism() : os.cpus().length,
+    memory_GiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    runner_node: process.version,
+    load_before: Math.round(os.loadavg()[0] * 100) / 100,
+  };
+}
+
+function environmentLines(env: Environment, ours?: RunInfo, peer?: RunInfo): [string, string][] {
+  const out: [string, string][] = [['date', env.date]];
+  if (ours) {
+    const v = ours.output.versions ?? {};
+    out.push(['mpi4ts', `${v.mpi4ts ?? '?'} on Node ${v.node ?? '?'} (V8 ${v.v8 ?? '?'}); transport: ${ours.output.transport ?? '?'}`]);
+  } else {
+    out.push(['mpi4ts', `not run (node ${env.runner_node})`]);
+  }
+  if (peer) {
+    const v = peer.output.versions ?? {};
+    out.push(['mpi4py', `${v.mpi4py ?? '?'} on Python ${v.python ?? '?'}, numpy ${v.numpy ?? '?'}`]);
+    out.push(['MPI library', `${v.mpi_library ?? '?'} (MPI ${v.mpi_standard ?? '?'}); transport: ${peer.output.transport ?? '?'}`]);
+  } else {
+    out.push(['mpi4py', 'not run']);
+  }
+  out.push(['CPU', `${env.cpu}, ${env.cores} cores`]);
+  out.push(['memory', `${env.memory_GiB} GiB`]);
+  out.push(['OS', env.os]);
+  out.push(['load', `1-min load average ${env.load_before.toFixed(2)} before the run` +
+    (env.load_before > 0.5 ? ' (machine not idle: figures may be skewed)' : '')]);
+  for (const [side, run] of [['mpi4ts', ours], ['mpi4py', peer]] as const) {
+    if (run) out.push([`${side} command`, `${run.command} (${run.wall_s.toFixed(1)} s, load ${run.load_before.toFixed(2)} before)`]);
+  }
+  return out;
+}
+
+// -------------------------------------------------------------- formatting
+
+/** A value as shown, with '*' when its side ran fewer iterations than planned. */
+function cell(l: TableLine, side: Side | 'ratio'): string {
+  const v = fmt(l[side]);
+  if (v === 'n/a') return v;
+  const mark = side === 'ratio' ? l.capped.length > 0 : l.capped.includes(SIDE_NAME[side]);
+  return mark ? v + '*' : v;
+}
+
+function cappedNote(lines: TableLine[]): string | null {
+  const sides = [...new Set(lines.flatMap((l) => l.capped))];
+  if (sides.length === 0) return null;
+  return `* ${sides.join(' and ')} ran fewer iterations than planned for this case (per-case time budget hit; ` +
+    'see iters/planned_iters in the JSON)';
+}
+
+function fmt(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return 'n/a';
+  if (v >= 1000) return v.toFixed(0);
+  if (v >= 100) return v.toFixed(1);
+  return v.toFixed(2);
+}
+
+function directionNote(sides: Side[]): string {
+  if (sides.length < 2) return `only ${SIDE_NAME[sides[0]]} was run: no ratios`;
+  return 'ratio = mpi4ts / mpi4py; latency: lower is better (ratio < 1.00: mpi4ts faster); ' +
+    'bandwidth: higher is better (ratio > 1.00: mpi4ts faster)';
+}
+
+function textTable(bench: Benchmark, lines: TableLine[], sides: Side[]): string {
+  const W0 = 23, W1 = 24, W = 16;
+  const cols = [...sides.map((s) => SIDE_NAME[s]), ...(sides.length === 2 ? ['ratio'] : [])];
+  const out: string[] = [];
+  out.push(bench.title.padEnd(W0 + W1) + cols.map((c) => c.padEnd(W)).join('').trimEnd());
+  out.push(directionNote(sides));
+  for (const l of lines) {
+    const vals = [...sides.map((s) => cell(l, s)), ...(sides.length === 2 ? [cell(l, 'ratio')] : [])];
+    out.push(l.label.padEnd(W0) + l.heading.padEnd(W1) + vals.map((v) => v.padEnd(W)).join('').trimEnd());
+  }
+  const note = cappedNote(lines);
+  if (note) out.push(note);
+  return out.join('\n');
+}
+
+function markdown(
+  bench: Benchmark, lines: TableLine[], sides: Side[], env: Environment, envLines: [string, string][], argv: string[],
+): string {
+  const cols = [...sides.map((s) => SIDE_NAME[s]), ...(sides.length === 2 ? ['ratio'] : [])];
+  const out: string[] = [];
+  out.push(`# ${bench.title}`, '');
+  out.push('Generated by `' + ['npx tsx bench/compare.ts', ...argv].join(' ') + '`.');
+  out.push(sides.length === 2
+    ? 'Both columns were measured in the same run, on the same machine, one side after the other.'
+    : `Only ${SIDE_NAME[sides[0]]} was run (partial result).`);
+  out.push('Latency is the mean half round-trip time; bandwidth is bytes / half round-trip (MB = 10^6 bytes).', '');
+  if (env.load_before > 0.5) {
+    out.push(`**The machine was not idle** (1-min load average ${env.load_before.toFixed(2)} on ${env.cores} cores): ` +
+      'other work skews these figures; do not quote them as representative.', '');
+  }
+  out.push(`| case | metric | ${cols.join(' | ')} |`);
+  out.push(`|---|---|${cols.map(() => '--:').join('|')}|`);
+  for (const l of lines) {
+    const vals = [...sides.map((s) => cell(l, s)), ...(sides.length === 2 ? [cell(l, 'ratio')] : [])];
+    out.push(`| ${l.label} | ${l.heading} | ${vals.join(' | ')} |`);
+  }
+  out.push('', directionNote(sides) + '.');
+  const note = cappedNote(lines);
+  if (note) out.push('', note.replace(/^\*/, '\\*') + '.');
+  out.push('', '## Environment', '');
+  for (const [k, v] of envLines) out.push(`- ${k}: ${v.replace(/\|/g, '\\|')}`);
+  out.push('');
+  return out.join('\n');
+}
+
+// -------------------------------------------------------------------- main
+
+interface Options {
+  names: string[]; json: boolean; sides: Side[]; scale: string | null; budget: string | null; cases: string | null; write: boolean;
+}
+
+const USAGE = `usage: npx tsx bench/compare.ts [name...] [options]
+
+Runs the mpi4ts and mpi4py sides of each named benchmark (default: all) in
+this run and prints one table with ratios (mpi4ts / mpi4py).
+
+benchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')}
+
+options:
+  --json          print the merged results as JSON instead of the table
+  --ours-only     run only the mpi4ts side
+  --peer-only     run only the mpi4py side
+  --scale F       multiply iteration counts by F (e.g. 0.1 for a smoke run)
+  --budget S      seconds of timed iterations allowed per case and side (default 10);
+                  a slower case runs fewer iterations and is marked '*'
+  --cases a,b     run only these case ids (e.g. buf-8,buf-1m)
+  --no-write      do not write bench/results/<name>-latest.md/.json
+  -h, --help      this text
+
+environment: PEER_PYTHON (default /usr/bin/python3), MPIEXEC (default mpiexec)`;
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { names: [], json: false, sides: ['ours', 'peer'], scale: null, budget: null, cases: null, write: true };
+  let oursOnly = false, peerOnly = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Failure(`${a} needs a value\n${USAGE}`, 2);
+      return v;
+    };
+    if (a === '--json') o.json = true;
+    else if (a === '--ours-only') oursOnly = true;
+    else if (a === '--peer-only') peerOnly = true;
+    else if (a === '--no-write') o.write = false;
+    else if (a === '--scale') o.scale = value();
+    else if (a.startsWith('--scale=')) o.scale = a.slice(8);
+    else if (a === '--budget') o.budget = value();
+    else if (a.startsWith('--budget=')) o.budget = a.slice(9);
+    else if (a === '--cases') o.cases = value();
+    else if (a.startsWith('--cases=')) o.cases = a.slice(8);
+    else if (a === '-h' || a === '--help') { process.stdout.write(USAGE + '\n'); process.exit(0); }
+    else if (a.startsWith('-')) throw new Failure(`unknown option ${a}\n${USAGE}`, 2);
+    else o.names.push(a);
+  }
+  if (oursOnly && peerOnly) throw new Failure('--ours-only and --peer-only exclude each other', 2);
+  if (oursOnly) o.sides = ['ours'];
+  if (peerOnly) o.sides = ['peer'];
+  if (o.scale !== null && !(Number(o.scale) > 0)) throw new Failure(`--scale must be a positive number (got ${o.scale})`, 2);
+  if (o.budget !== null && !(Number(o.budget) > 0)) throw new Failure(`--budget must be a positive number (got ${o.budget})`, 2);
+  for (const n of o.names) {
+    if (!BENCHMARKS.some((b) => b.name === n)) {
+      throw new Failure(`unknown benchmark "${n}"; available: ${BENCHMARKS.map((b) => b.name).join(', ')}`, 2);
+    }
+  }
+  return o;
+}
+
+function main(): void {
+  const argv = process.argv.slice(2);
+  const opts = parseArgs(argv);
+  const benches = opts.names.length ? BENCHMARKS.filter((b) => opts.names.includes(b.name)) : BENCHMARKS;
+
+  if (opts.sides.includes('peer')) checkPeerPrerequisites();
+  if (opts.sides.includes('ours')) checkOursPrerequisites();
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, BENCH_SCALE: opts.scale ?? '1', BENCH_CASES: opts.cases ?? '', BENCH_BUDGET: opts.budget ?? '10',
+  };
+  const machine = environment();
+  const merged: unknown[] = [];
+  const texts: string[] = [];
+
+  for (const bench of benches) {
+    const ours = opts.sides.includes('ours') ? runSide(bench, 'ours', env) : undefined;
+    const peer = opts.sides.includes('peer') ? runSide(bench, 'peer', env) : undefined;
+    const lines = tabulate(bench, ours, peer);
+    if (lines.length === 0) throw new Failure(`${bench.name}: no results to show (check --cases)`, 1);
+    const envLines = environmentLines(machine, ours, peer);
+
+    const record = {
+      benchmark: bench.name, title: bench.title, ranks: bench.ranks,
+      sides: opts.sides.map((s) => SIDE_NAME[s]),
+      environment: machine,
+      rows: lines,
+      mpi4ts: ours ? { command: ours.command, wall_s: ours.wall_s, load_before: ours.load_before, ...ours.output } : null,
+      mpi4py: peer ? { command: peer.command, wall_s: peer.wall_s, load_before: peer.load_before, ...peer.output } : null,
+    };
+    merged.push(record);
+
+    const width = Math.max(...envLines.map(([k]) => k.length)) + 2;
+    texts.push(textTable(bench, lines, opts.sides) + '\n\n' + envLines.map(([k, v]) => k.padEnd(width) + v).join('\n'));
+
+    if (opts.write) {
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      const base = path.join(RESULTS_DIR, `${bench.name}-latest`);
+      writeFileSync(base + '.md', markdown(bench, lines, opts.sides, machine, envLines, argv));
+      writeFileSync(base + '.json', JSON.stringify(record, null, 2) + '\n');
+      process.stderr.write(`[compare] wrote ${path.relative(ROOT, base)}.md and .json\n`);
+    }
+  }
+
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(merged.length === 1 ? merged[0] : merged, null, 2) + '\n');
+  } else {
+    process.stdout.write(texts.join('\n\n') + '\n');
+  }
+}
+
+try {
+  main();
+} catch (e) {
+  if (e instanceof Failure) {
+    process.stderr.write(`compare: ${e.message}\n`);
+    process.exit(e.exitCode);
+  }
+  throw e;
+}
