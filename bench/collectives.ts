@@ -14,6 +14,7 @@
  */
 import { writeSync } from 'node:fs';
 import { MPI } from 'mpi4ts';
+import { benchVersions } from './lib/versions.ts';
 
 const comm = MPI.COMM_WORLD;
 const rank = comm.rank;
@@ -72,7 +73,7 @@ const results = CASES.filter((c) => wanted.length === 0 || wanted.includes(c.id)
 if (rank === 0) {
   const out = {
     bench: 'collectives', side: 'mpi4ts', ranks: comm.size, scale,
-    versions: { node: process.version, v8: process.versions.v8, mpi_library: MPI.Get_library_version() },
+    versions: benchVersions(),
     transport: 'threads', results,
   };
   writeSync(1, `BENCH_JSON ${JSON.stringify(out)}\n`);

@@ -50,6 +50,10 @@ const METRICS = {
     heading: 'bandwidth (MB/s)', better: 'higher',
     value: (r: CaseResult) => r.bandwidth_MBps?.mean,
   },
+  time: {
+    heading: 'time (s)', better: 'lower',
+    value: (r: CaseResult) => r.seconds,
+  },
 } satisfies Record<string, Metric>;
 type MetricName = keyof typeof METRICS;
 
@@ -69,7 +73,7 @@ function mpiexec(ranks: number, script: string): string[] {
   return [
     '--allow-run-as-root', '--oversubscribe', '-n', String(ranks),
     '--mca', 'pml', 'ob1', '--mca', 'btl', 'self,vader',
-    '-x', 'BENCH_SCALE', '-x', 'BENCH_CASES', '-x', 'BENCH_BUDGET',
+    '-x', 'BENCH_SCALE', '-x', 'BENCH_CASES', '-x', 'BENCH_BUDGET', '-x', 'BENCH_JSON',
     PYTHON, script,
   ];
 }
@@ -96,6 +100,41 @@ const BENCHMARKS: Benchmark[] = [
       { id: 'obj-1m', label: 'send/recv 1 MiB object', metrics: ['latency', 'bandwidth'] },
     ],
   },
+  ...[2, 4, 8].map((n): Benchmark => ({
+    name: `collectives-${n}`,
+    title: `collectives, ${n} ranks, time per call (slowest rank)`,
+    ranks: n,
+    ours: { cmd: process.execPath, args: mpi4ts(n, 'bench/collectives.ts'), timeoutMs: 600_000 },
+    peer: { cmd: MPIEXEC, args: mpiexec(n, 'bench/peer/collectives.py'), timeoutMs: 600_000 },
+    rows: [
+      { id: 'barrier', label: 'Barrier', metrics: ['latency'] },
+      { id: 'bcast-8', label: 'Bcast 8 B', metrics: ['latency'] },
+      { id: 'bcast-1m', label: 'Bcast 1 MiB', metrics: ['latency'] },
+      { id: 'allreduce-1', label: 'Allreduce 1 double', metrics: ['latency'] },
+      { id: 'allreduce-1m', label: 'Allreduce 1 MiB', metrics: ['latency'] },
+      { id: 'obj-allreduce', label: 'allreduce(number)', metrics: ['latency'] },
+      { id: 'obj-bcast', label: 'bcast(small object)', metrics: ['latency'] },
+    ],
+  })),
+  ...[1, 2].map((n): Benchmark => ({
+    name: `mandelbrot-${n}`,
+    title: `Mandelbrot 1200x800 maxit 127, ${n} rank${n > 1 ? 's' : ''} (peer: the seed's numba version)`,
+    ranks: n,
+    ours: { cmd: process.execPath, args: mpi4ts(n, 'bench/mandelbrot.ts'), timeoutMs: 300_000 },
+    peer: { cmd: MPIEXEC, args: mpiexec(n, 'bench/peer/mandelbrot.py'), timeoutMs: 300_000 },
+    rows: [
+      { id: 'cold', label: 'first run (incl. JIT)', metrics: ['time'] },
+      { id: 'warm', label: 'best of 5 runs', metrics: ['time'] },
+    ],
+  })),
+  ...[1, 2].map((n): Benchmark => ({
+    name: `pi-${n}`,
+    title: `Monte Carlo pi sweep 4**5..4**11 darts x 64 runs, ${n} rank${n > 1 ? 's' : ''} (peer: the seed's numba version)`,
+    ranks: n,
+    ours: { cmd: process.execPath, args: [...mpi4ts(n, 'examples/parallel_pi.ts'), '--max-log4', '11'], timeoutMs: 600_000 },
+    peer: { cmd: MPIEXEC, args: [...mpiexec(n, 'bench/peer/parallel_pi_numba.py'), '11'], timeoutMs: 900_000 },
+    rows: [{ id: 'sweep', label: 'sweep', metrics: ['time'] }],
+  })),
 ];
 
 // ----------------------------------------------------------------- results
@@ -109,6 +148,8 @@ interface CaseResult {
   capped?: boolean;
   latency_us?: { mean: number; min: number; stddev: number };
   bandwidth_MBps?: { mean: number; max: number };
+  /** Workloads: wall time of the computation. */
+  seconds?: number;
 }
 
 interface SideOutput {
@@ -192,7 +233,8 @@ function runSide(bench: Benchmark, side: Side, env: NodeJS.ProcessEnv): RunInfo 
   } catch (e) {
     throw new Failure(`${SIDE_NAME[side]} side of ${bench.name}: unparsable BENCH_JSON line (${(e as Error).message})\n${dump()}`, 1);
   }
-  if (output.bench !== bench.name || output.side !== SIDE_NAME[side] || !Array.isArray(output.results)) {
+  // A family of benchmarks (collectives-2, -4, -8) shares one program: its name is the prefix.
+  if (!(output.bench === bench.name || bench.name.startsWith(`${output.bench}-`)) || output.side !== SIDE_NAME[side] || !Array.isArray(output.results)) {
     throw new Failure(`${SIDE_NAME[side]} side of ${bench.name}: BENCH_JSON is not a ${bench.name}/${SIDE_NAME[side]} result`, 1);
   }
   return { command: shown, wall_s: wall, load_before: load, output };
@@ -420,7 +462,7 @@ function main(): void {
   if (opts.sides.includes('ours')) checkOursPrerequisites();
 
   const env: NodeJS.ProcessEnv = {
-    ...process.env, BENCH_SCALE: opts.scale ?? '1', BENCH_CASES: opts.cases ?? '', BENCH_BUDGET: opts.budget ?? '10',
+    ...process.env, BENCH_SCALE: opts.scale ?? '1', BENCH_CASES: opts.cases ?? '', BENCH_BUDGET: opts.budget ?? '10', BENCH_JSON: '1',
   };
   const machine = environment();
   const merged: unknown[] = [];

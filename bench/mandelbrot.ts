@@ -10,6 +10,7 @@
  */
 import { writeSync } from 'node:fs';
 import { MPI } from 'mpi4ts';
+import { benchVersions } from './lib/versions.ts';
 
 const [x1, x2, y1, y2, w, h, maxit] = [-2.0, 1.0, -1.0, 1.0, 1200, 800, 127];
 const REPS = 5;
@@ -55,7 +56,7 @@ for (let r = 0; r < REPS; r++) best = Math.min(best, once()[0]);
 if (rank === 0) {
   writeSync(1, `BENCH_JSON ${JSON.stringify({
     bench: 'mandelbrot', side: 'mpi4ts', ranks: size, checksum,
-    versions: { node: process.version }, transport: 'threads',
+    versions: benchVersions(), transport: 'threads',
     results: [
       { id: 'cold', label: `Mandelbrot 1200x800, first run (${size} rank${size > 1 ? 's' : ''})`, seconds: cold },
       { id: 'warm', label: `Mandelbrot 1200x800, best of ${REPS} (${size} rank${size > 1 ? 's' : ''})`, seconds: best },

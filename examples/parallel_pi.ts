@@ -189,7 +189,7 @@ if (rank === 0 && process.env['BENCH_JSON']) {
   // For bench/compare.ts: the time of the sweep alone (the peer reports the same).
   const seconds = (performance.now() - sweepStart) / 1000;
   console.log(`BENCH_JSON ${JSON.stringify({
-    bench: 'pi', side: 'mpi4ts', ranks: size, versions: { node: process.version }, transport: 'threads',
+    bench: 'pi', side: 'mpi4ts', ranks: size, versions: { node: process.version, v8: process.versions.v8, mpi_library: MPI.Get_library_version() }, transport: 'threads',
     results: [{ id: 'sweep', label: `Monte Carlo pi, 4**5..4**${maxLog4} darts x 64 runs (${size} rank${size > 1 ? 's' : ''})`, seconds }],
   })}`);
 }

@@ -86,8 +86,9 @@ def main():
     if rank == 0:
         import mpi4py
         out = dict(bench='collectives', side='mpi4py', ranks=comm.Get_size(), scale=scale,
-                   versions=dict(python=sys.version.split()[0], mpi4py=mpi4py.__version__, numpy=np.__version__,
-                                 mpi_library=MPI.Get_library_version().splitlines()[0]),
+                   versions=dict(python=sys.version.split()[0], mpi4py=mpi4py.__version__, numpy=__import__('numpy').__version__,
+                             mpi_library=MPI.Get_library_version().replace('\x00', '').strip().split('\n')[0],
+                             mpi_standard='%d.%d' % MPI.Get_version()),
                    transport='Open MPI', results=results)
         sys.stdout.write('BENCH_JSON ' + json.dumps(out) + '\n')
         sys.stdout.flush()

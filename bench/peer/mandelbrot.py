@@ -64,7 +64,9 @@ best = min(once()[0] for _ in range(REPS))
 if rank == 0:
     plural = 's' if size > 1 else ''
     out = dict(bench='mandelbrot', side='mpi4py', ranks=size, checksum=checksum,
-               versions=dict(python=sys.version.split()[0]), transport='Open MPI + numba',
+               versions=dict(python=sys.version.split()[0], mpi4py=__import__('mpi4py').__version__, numpy=__import__('numpy').__version__,
+                             mpi_library=MPI.Get_library_version().replace('\x00', '').strip().split('\n')[0],
+                             mpi_standard='%d.%d' % MPI.Get_version()), transport='Open MPI + numba',
                results=[dict(id='cold', label=f'Mandelbrot 1200x800, first run ({size} rank{plural})', seconds=cold),
                         dict(id='warm', label=f'Mandelbrot 1200x800, best of {REPS} ({size} rank{plural})', seconds=best)])
     sys.stdout.write('BENCH_JSON ' + json.dumps(out) + '\n')

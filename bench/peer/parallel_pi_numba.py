@@ -72,7 +72,9 @@ for log4N in range(5, max_log4 + 1):
 seconds = MPI.Wtime() - t0
 if rank == 0:
     plural = 's' if size > 1 else ''
-    out = dict(bench='pi', side='mpi4py', ranks=size, versions=dict(python=sys.version.split()[0]),
+    out = dict(bench='pi', side='mpi4py', ranks=size, versions=dict(python=sys.version.split()[0], mpi4py=__import__('mpi4py').__version__, numpy=__import__('numpy').__version__,
+                             mpi_library=MPI.Get_library_version().replace('\x00', '').strip().split('\n')[0],
+                             mpi_standard='%d.%d' % MPI.Get_version()),
                transport='Open MPI + numba',
                results=[dict(id='sweep', label=f'Monte Carlo pi, 4**5..4**{max_log4} darts x 64 runs ({size} rank{plural})',
                              seconds=seconds)])
