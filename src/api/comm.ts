@@ -1029,6 +1029,62 @@ export class Intercomm extends Comm {
       ? intercoll.Reduce(c, new Uint8Array(0), m.bytes, m.count, m.type, o, r)
       : intercoll.Reduce(c, m.bytes, null, m.count, m.type, o, r));
   }
+  #buf(routine: string, arg: string, spec: unknown): BufferMessage {
+    try { return parseBuffer(routine, arg, spec); } catch (e) { raise(routine, e); }
+  }
+
+  /** Gather equal blocks of the other group at root: `MPI_Gather` on an intercommunicator. */
+  Gather(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): void {
+    const r = this.#interRoot('Gather', root);
+    const send = r >= 0 ? outgoing(this.#buf('Gather', 'sendbuf', sendbuf)) : new Uint8Array(0);
+    const rm = r === ROOT ? this.#buf('Gather', 'recvbuf', recvbuf) : null;
+    const into = rm ? incoming(rm) : null;
+    this.#run('Gather', (c) => then(intercoll.Gather(c, send, into, r), () => { if (rm) unpacker(rm, into!)?.(into!.length); }));
+  }
+  /** Scatter equal blocks from root to the other group: `MPI_Scatter` on an intercommunicator. */
+  Scatter(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): void {
+    const r = this.#interRoot('Scatter', root);
+    const send = r === ROOT ? outgoing(this.#buf('Scatter', 'sendbuf', sendbuf)) : null;
+    const rm = r >= 0 ? this.#buf('Scatter', 'recvbuf', recvbuf) : null;
+    const into = rm ? incoming(rm) : new Uint8Array(0);
+    this.#run('Scatter', (c) => then(intercoll.Scatter(c, send, into, r), () => { if (rm) unpacker(rm, into)?.(into.length); }));
+  }
+  /** Every rank gets the blocks of the other group: `MPI_Allgather` on an intercommunicator. */
+  Allgather(sendbuf: BufferSpec, recvbuf: BufferSpec): void {
+    const send = outgoing(this.#buf('Allgather', 'sendbuf', sendbuf));
+    const rm = this.#buf('Allgather', 'recvbuf', recvbuf);
+    const into = incoming(rm);
+    if (into.length !== send.length * this.Get_remote_size()) {
+      fail('Allgather', ERR_TRUNCATE, `recvbuf has ${into.length} bytes, the other group sends ${this.Get_remote_size()} blocks of ${send.length}`);
+    }
+    this.#run('Allgather', (c) => then(intercoll.Allgather(c, send, into), () => unpacker(rm, into)?.(into.length)));
+  }
+  /** Every rank gets the reduction of the other group's buffers: `MPI_Allreduce` on an intercommunicator. */
+  Allreduce(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM): void {
+    const o = toReduceOp('Allreduce', op);
+    const sm = this.#buf('Allreduce', 'sendbuf', sendbuf);
+    const rm = this.#buf('Allreduce', 'recvbuf', recvbuf);
+    const send = outgoing(sm);
+    const into = incoming(rm);
+    this.#run('Allreduce', (c) => then(intercoll.Allreduce(c, send, into, sm.count, sm.type, o), () => unpacker(rm, into)?.(into.length)));
+  }
+  /** Block j to remote rank j, block j from remote rank j: `MPI_Alltoall` on an intercommunicator. */
+  Alltoall(sendbuf: BufferSpec, recvbuf: BufferSpec): void {
+    const sm = this.#buf('Alltoall', 'sendbuf', sendbuf);
+    const rm = this.#buf('Alltoall', 'recvbuf', recvbuf);
+    const n = this.Get_remote_size();
+    if (sm.count % n !== 0 || rm.count % n !== 0) fail('Alltoall', ERR_COUNT, `buffers must hold ${n} equal blocks (remote group size)`);
+    const send = outgoing(sm);
+    const into = incoming(rm);
+    this.#run('Alltoall', (c) => then(intercoll.Alltoall(c, send, into), () => unpacker(rm, into)?.(into.length)));
+  }
+  /** Send item j to remote rank j, receive one from each: `alltoall` on an intercommunicator. */
+  alltoall<T = unknown>(sendobj: readonly T[]): T[] {
+    const n = this.Get_remote_size();
+    if (!Array.isArray(sendobj) || sendobj.length !== n) fail('alltoall', ERR_COUNT, `sendobj must have ${n} items (the remote group's size)`);
+    return this.#run('alltoall', (c) => intercoll.alltoall(c, sendobj)) as T[];
+  }
+
   /** Every rank gets the other group's objects: `allgather`. */
   allgather<T = unknown>(sendobj: T): T[] {
     return this.#run('allgather', (c) => intercoll.allgather(c, sendobj)) as T[];

@@ -199,3 +199,83 @@ export function* allreduce(c: InterContext, value: unknown, op: obj.Combiner): S
   if (c.local.rank === 0) theirs = decodeObject(yield* exchange(c.x, own(mine), 0), true);
   return yield* obj.bcast(c.local, theirs, 0);
 }
+
+// ---- buffer collectives across the groups ---------------------------------------------
+
+/** Gather of equal blocks from the other group at root (recv: remoteSize blocks). */
+export function* Gather(c: InterContext, send: Uint8Array, recv: Uint8Array | null, root: number): Schedule<void> {
+  if (root === PROC_NULL) return;
+  if (root === ROOT) {
+    yield c.x.t.irecv(c.x.comm, recv!, 0, c.x.tag);
+    return;
+  }
+  const all = c.local.rank === 0 ? new Uint8Array(send.length * c.local.size) : null;
+  yield* buf.gather(c.local, send, all, 0);
+  if (all) yield c.x.t.isend(c.x.comm, all, root, c.x.tag, SendMode.Standard, false);
+}
+
+/** Scatter of equal blocks from root to the other group (send: remoteSize blocks). */
+export function* Scatter(c: InterContext, send: Uint8Array | null, recv: Uint8Array, root: number): Schedule<void> {
+  if (root === PROC_NULL) return;
+  if (root === ROOT) {
+    yield c.x.t.isend(c.x.comm, send!, 0, c.x.tag, SendMode.Standard, false);
+    return;
+  }
+  let all: Uint8Array | null = null;
+  if (c.local.rank === 0) {
+    all = new Uint8Array(recv.length * c.local.size);
+    yield c.x.t.irecv(c.x.comm, all, root, c.x.tag);
+  }
+  yield* buf.scatter(c.local, all, recv, 0);
+}
+
+/** Every rank gets the blocks of every rank of the other group (recv: remoteSize blocks). */
+export function* Allgather(c: InterContext, send: Uint8Array, recv: Uint8Array): Schedule<void> {
+  const mine = c.local.rank === 0 ? new Uint8Array(send.length * c.local.size) : null;
+  yield* buf.gather(c.local, send, mine, 0);
+  if (mine) {
+    const r = c.x.t.irecv(c.x.comm, recv, 0, c.x.tag);
+    const s = c.x.t.isend(c.x.comm, mine, 0, c.x.tag, SendMode.Standard, false);
+    yield [s, r];
+  }
+  yield* buf.bcast(c.local, recv, 0);
+}
+
+/** Every rank gets the reduction of the other group's buffers. */
+export function* Allreduce(c: InterContext, send: Uint8Array, recv: Uint8Array, count: number,
+  type: Parameters<typeof buf.reduce>[4], op: buf.BufferCombiner): Schedule<void> {
+  const mine = c.local.rank === 0 ? new Uint8Array(send.length) : null;
+  yield* buf.reduce(c.local, send, mine, count, type, op, 0);
+  if (mine) {
+    const r = c.x.t.irecv(c.x.comm, recv, 0, c.x.tag);
+    const s = c.x.t.isend(c.x.comm, mine, 0, c.x.tag, SendMode.Standard, false);
+    yield [s, r];
+  }
+  yield* buf.bcast(c.local, recv, 0);
+}
+
+/** Block j of send goes to remote rank j; block j of recv comes from remote rank j. */
+export function* Alltoall(c: InterContext, send: Uint8Array, recv: Uint8Array): Schedule<void> {
+  const n = c.remoteSize;
+  const sb = send.length / n;
+  const rb = recv.length / n;
+  const ops: Operation[] = [];
+  for (let j = 0; j < n; j++) {
+    ops.push(c.x.t.irecv(c.x.comm, recv.subarray(j * rb, (j + 1) * rb), j, c.x.tag));
+    ops.push(c.x.t.isend(c.x.comm, send.subarray(j * sb, (j + 1) * sb), j, c.x.tag, SendMode.Standard, false));
+  }
+  yield ops;
+}
+
+/** Objects: item j to remote rank j, one item from each remote rank. */
+export function* alltoall(c: InterContext, values: readonly unknown[]): Schedule<unknown[]> {
+  const n = c.remoteSize;
+  const recvs: Operation[] = [];
+  const sends: Operation[] = [];
+  for (let j = 0; j < n; j++) {
+    recvs.push(c.x.t.irecv(c.x.comm, null, j, c.x.tag));
+    sends.push(c.x.t.isend(c.x.comm, own(values[j]), j, c.x.tag, SendMode.Standard, false));
+  }
+  yield [...sends, ...recvs];
+  return recvs.map((r) => decodeObject(r.data ?? new Uint8Array(0), true));
+}
