@@ -779,7 +779,7 @@ export class Intracomm extends Comm {
    * recvbuf. The receive buffer may be null where the result is not wanted
    * (off the root of Reduce).
    */
-  #reduceArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg | null | undefined, needRecv: boolean) {
+  #reduceArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg | null | undefined, needRecv: boolean, op: ReduceOp) {
     try {
       const recv = recvbuf === null || recvbuf === undefined || recvbuf === IN_PLACE ? null : parseBuffer(routine, 'recvbuf', recvbuf);
       if (needRecv && recv === null) fail(routine, ERR_BUFFER, 'recvbuf is required here');
@@ -788,6 +788,7 @@ export class Intracomm extends Comm {
       if (recv && recv.count < send.count) {
         fail(routine, ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, sendbuf ${send.count} ${send.type.name}`);
       }
+      checkOpType(op, send.type);
       // Reductions combine packed elements (count * size bytes, see core/reduce.ts):
       // non-contiguous buffers are packed before and unpacked after.
       const data = outgoing(send);
@@ -805,38 +806,38 @@ export class Intracomm extends Comm {
   Reduce(sendbuf: BufferArg, recvbuf: BufferArg | null = null, op: Op = SUM, root = 0): void {
     const r = this.#root('Reduce', root);
     const o = toReduceOp('Reduce', op);
-    const a = this.#reduceArgs('Reduce', sendbuf, recvbuf, this.Get_rank() === r);
+    const a = this.#reduceArgs('Reduce', sendbuf, recvbuf, this.Get_rank() === r, o);
     this.#run('Reduce', (c) => then(bufcoll.reduce(c, a.send, a.recv, a.count, a.type, o, r), a.finish));
   }
   /** Start a reduction: `MPI_Ireduce`. */
   Ireduce(sendbuf: BufferArg, recvbuf: BufferArg | null = null, op: Op = SUM, root = 0): Request {
     const r = this.#root('Ireduce', root);
     const o = toReduceOp('Ireduce', op);
-    const a = this.#reduceArgs('Ireduce', sendbuf, recvbuf, this.Get_rank() === r);
+    const a = this.#reduceArgs('Ireduce', sendbuf, recvbuf, this.Get_rank() === r, o);
     return this.#start('Ireduce', (c) => then(bufcoll.reduce(c, a.send, a.recv, a.count, a.type, o, r), a.finish));
   }
   /** Combine buffers element-wise; the result on every rank: `MPI_Allreduce`. */
   Allreduce(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): void {
     const o = toReduceOp('Allreduce', op);
-    const a = this.#reduceArgs('Allreduce', sendbuf, recvbuf, true);
+    const a = this.#reduceArgs('Allreduce', sendbuf, recvbuf, true, o);
     this.#run('Allreduce', (c) => then(bufcoll.allreduce(c, a.send, a.recv!, a.count, a.type, o), a.finish));
   }
   /** Start an allreduce: `MPI_Iallreduce`. */
   Iallreduce(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): Request {
     const o = toReduceOp('Iallreduce', op);
-    const a = this.#reduceArgs('Iallreduce', sendbuf, recvbuf, true);
+    const a = this.#reduceArgs('Iallreduce', sendbuf, recvbuf, true, o);
     return this.#start('Iallreduce', (c) => then(bufcoll.allreduce(c, a.send, a.recv!, a.count, a.type, o), a.finish));
   }
   /** Inclusive prefix reduction of buffers: `MPI_Scan`. */
   Scan(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): void {
     const o = toReduceOp('Scan', op);
-    const a = this.#reduceArgs('Scan', sendbuf, recvbuf, true);
+    const a = this.#reduceArgs('Scan', sendbuf, recvbuf, true, o);
     this.#run('Scan', (c) => then(bufcoll.scan(c, a.send, a.recv!, a.count, a.type, o), a.finish));
   }
   /** Exclusive prefix reduction of buffers (recvbuf untouched on rank 0): `MPI_Exscan`. */
   Exscan(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): void {
     const o = toReduceOp('Exscan', op);
-    const a = this.#reduceArgs('Exscan', sendbuf, recvbuf, true);
+    const a = this.#reduceArgs('Exscan', sendbuf, recvbuf, true, o);
     this.#run('Exscan', (c) => then(bufcoll.exscan(c, a.send === a.recv ? a.send.slice() : a.send, a.recv!, a.count, a.type, o), a.finish));
   }
 
@@ -871,6 +872,7 @@ export class Intracomm extends Comm {
 
   /** Reduce to rank 0, then scatter the blocks; works on packed elements (count * size bytes). */
   #reduceScatter(routine: string, send: BufferMessage, recv: BufferMessage, counts: number[], o: ReduceOp): void {
+    checkOpType(o, send.type);
     const total = counts.reduce((x, y) => x + y, 0);
     if (send.count < total) fail(routine, ERR_COUNT, `sendbuf has ${send.count} ${send.type.name}, recvcounts add up to ${total}`);
     const mineCount = counts[this.Get_rank()]!;
@@ -991,9 +993,9 @@ export class Intercomm extends Comm {
   /** Broadcast a buffer to the other group: `MPI_Bcast` on an intercommunicator. */
   Bcast(buf: BufferSpec, root = 0): void {
     const r = this.#interRoot('Bcast', root);
-    let bytes: Uint8Array;
-    try { bytes = r === PROC_NULL ? new Uint8Array(0) : parseBuffer('Bcast', 'buf', buf).bytes; } catch (e) { raise('Bcast', e); }
-    this.#run('Bcast', (c) => intercoll.Bcast(c, bytes, r));
+    const m = r === PROC_NULL ? null : this.#buf('Bcast', 'buf', buf);
+    const bytes = m === null ? new Uint8Array(0) : r === ROOT ? outgoing(m) : incoming(m);
+    this.#run('Bcast', (c) => then(intercoll.Bcast(c, bytes, r), () => { if (m && r !== ROOT) unpacker(m, bytes)?.(bytes.length); }));
   }
   /** Gather one object from each rank of the other group at root: `gather`. */
   gather<T = unknown>(sendobj: T, root = 0): T[] | undefined {
@@ -1020,14 +1022,14 @@ export class Intercomm extends Comm {
     const r = this.#interRoot(routine, root);
     const o = toReduceOp(routine, op);
     if (r === PROC_NULL) return void this.#run(routine, (c) => intercoll.Reduce(c, new Uint8Array(0), null, 0, predefinedTypes.BYTE, o, r));
-    let a;
-    try {
-      a = r === ROOT ? parseBuffer(routine, 'recvbuf', recvbuf) : parseBuffer(routine, 'sendbuf', sendbuf);
-    } catch (e) { raise(routine, e); }
-    const m = a;
-    this.#run(routine, (c) => r === ROOT
-      ? intercoll.Reduce(c, new Uint8Array(0), m.bytes, m.count, m.type, o, r)
-      : intercoll.Reduce(c, m.bytes, null, m.count, m.type, o, r));
+    const m = r === ROOT ? this.#buf(routine, 'recvbuf', recvbuf) : this.#buf(routine, 'sendbuf', sendbuf);
+    try { checkOpType(o, m.type); } catch (e) { raise(routine, e); }
+    if (r === ROOT) {
+      const into = incoming(m);
+      this.#run(routine, (c) => then(intercoll.Reduce(c, new Uint8Array(0), into, m.count, m.type, o, r), () => unpacker(m, into)?.(into.length)));
+    } else {
+      this.#run(routine, (c) => intercoll.Reduce(c, outgoing(m), null, m.count, m.type, o, r));
+    }
   }
   #buf(routine: string, arg: string, spec: unknown): BufferMessage {
     try { return parseBuffer(routine, arg, spec); } catch (e) { raise(routine, e); }
@@ -1064,6 +1066,7 @@ export class Intercomm extends Comm {
     const o = toReduceOp('Allreduce', op);
     const sm = this.#buf('Allreduce', 'sendbuf', sendbuf);
     const rm = this.#buf('Allreduce', 'recvbuf', recvbuf);
+    try { checkOpType(o, sm.type); } catch (e) { raise('Allreduce', e); }
     const send = outgoing(sm);
     const into = incoming(rm);
     this.#run('Allreduce', (c) => then(intercoll.Allreduce(c, send, into, sm.count, sm.type, o), () => unpacker(rm, into)?.(into.length)));
@@ -1105,6 +1108,16 @@ function* then<T>(s: Schedule<T>, after: () => void): Schedule<T> {
   after();
   return r;
 }
+
+/**
+ * Refuse an op that is not defined for the datatype (BAND on DOUBLE) on every
+ * rank, before any communication: otherwise only the ranks that happen to
+ * combine data would notice, and the others would wait for them.
+ */
+function checkOpType(op: ReduceOp, type: TypeDesc): void {
+  if (op.name !== 'user') op.combineBuffers(NO_BYTES, NO_BYTES, NO_BYTES, 0, type);
+}
+const NO_BYTES = new Uint8Array(0);
 
 /** Write every block of a packed block message back to the user's memory. */
 function unpackAll(m: BlockMessage | null): void {

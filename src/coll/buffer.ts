@@ -35,8 +35,8 @@ function subtreeMask(v: number, size: number): number {
 }
 
 /** Raise if a receive was truncated (a block larger than the buffer prepared for it). */
-function check(op: Operation, what: string): void {
-  if (op.status.error !== 0) throw new MpiFailure(op.status.error, `${what}: ${op.failure ?? 'receive failed'}`);
+export function check(op: Operation, _what?: string): void {
+  if (op.status.error !== 0) throw new MpiFailure(op.status.error, op.failure ?? 'receive failed');
 }
 
 // ---- broadcast -----------------------------------------------------------------

@@ -125,6 +125,7 @@ export function* Bcast(c: InterContext, data: Uint8Array, root: number): Schedul
   if (c.local.rank === 0) {
     const r: Operation = c.x.t.irecv(c.x.comm, data, root, c.x.tag);
     yield r;
+    buf.check(r);
   }
   yield* buf.bcast(c.local, data, 0);
 }
@@ -176,7 +177,9 @@ export function* Reduce(c: InterContext, send: Uint8Array, recv: Uint8Array | nu
   type: Parameters<typeof buf.reduce>[4], op: buf.BufferCombiner, root: number): Schedule<void> {
   if (root === PROC_NULL) return;
   if (root === ROOT) {
-    yield c.x.t.irecv(c.x.comm, recv!, 0, c.x.tag);
+    const r = c.x.t.irecv(c.x.comm, recv!, 0, c.x.tag);
+    yield r;
+    buf.check(r);
     return;
   }
   const tmp = c.local.rank === 0 ? new Uint8Array(send.length) : null;
@@ -206,7 +209,9 @@ export function* allreduce(c: InterContext, value: unknown, op: obj.Combiner): S
 export function* Gather(c: InterContext, send: Uint8Array, recv: Uint8Array | null, root: number): Schedule<void> {
   if (root === PROC_NULL) return;
   if (root === ROOT) {
-    yield c.x.t.irecv(c.x.comm, recv!, 0, c.x.tag);
+    const r = c.x.t.irecv(c.x.comm, recv!, 0, c.x.tag);
+    yield r;
+    buf.check(r);
     return;
   }
   const all = c.local.rank === 0 ? new Uint8Array(send.length * c.local.size) : null;
@@ -224,7 +229,9 @@ export function* Scatter(c: InterContext, send: Uint8Array | null, recv: Uint8Ar
   let all: Uint8Array | null = null;
   if (c.local.rank === 0) {
     all = new Uint8Array(recv.length * c.local.size);
-    yield c.x.t.irecv(c.x.comm, all, root, c.x.tag);
+    const r = c.x.t.irecv(c.x.comm, all, root, c.x.tag);
+    yield r;
+    buf.check(r);
   }
   yield* buf.scatter(c.local, all, recv, 0);
 }
@@ -237,6 +244,7 @@ export function* Allgather(c: InterContext, send: Uint8Array, recv: Uint8Array):
     const r = c.x.t.irecv(c.x.comm, recv, 0, c.x.tag);
     const s = c.x.t.isend(c.x.comm, mine, 0, c.x.tag, SendMode.Standard, false);
     yield [s, r];
+    buf.check(r);
   }
   yield* buf.bcast(c.local, recv, 0);
 }
@@ -250,6 +258,7 @@ export function* Allreduce(c: InterContext, send: Uint8Array, recv: Uint8Array, 
     const r = c.x.t.irecv(c.x.comm, recv, 0, c.x.tag);
     const s = c.x.t.isend(c.x.comm, mine, 0, c.x.tag, SendMode.Standard, false);
     yield [s, r];
+    buf.check(r);
   }
   yield* buf.bcast(c.local, recv, 0);
 }

@@ -62,6 +62,19 @@ export function runBlocking<T>(t: Transport, s: Schedule<T>): T {
 const NO_ENVELOPE: Envelope = { source: -1, tag: -1, count: 0, error: 0, cancelled: false };
 
 /**
+ * Pending non-blocking collectives, stepped at every progress step of the
+ * transport (so an Ibarrier completes its rounds while its rank waits in a
+ * recv). The hook is installed only while some are pending; `pumping` stops
+ * the re-entry that stepping causes (it tests operations, which progresses).
+ */
+const pending = new Set<CollectiveOp<unknown>>();
+let pumping = false;
+function pump(): void {
+  if (pumping) return;
+  for (const op of pending) op.advance(false);
+}
+
+/**
  * A non-blocking collective: an Operation whose completion is driven by
  * stepping its algorithm whenever it is tested or waited.
  */
@@ -77,27 +90,55 @@ export class CollectiveOp<T> implements Operation {
   readonly #schedule: Schedule<T>;
   #waiting: readonly Operation[] = [];
 
+  /** What the algorithm threw while progress stepped it; raised to whoever waits. */
+  #error: unknown = null;
+
   constructor(t: Transport, schedule: Schedule<T>) {
     this.#t = t;
     this.#schedule = schedule;
     this.advance();
+    if (!this.done) {
+      if (pending.size === 0) t.addProgressHook(pump);
+      pending.add(this as CollectiveOp<unknown>);
+    }
   }
 
-  /** Step the algorithm as far as it goes without blocking. True when done. */
-  advance(): boolean {
-    while (!this.done) {
-      for (const op of this.#waiting) if (!this.#t.test(op)) return false;
-      const r = this.#schedule.next();
-      if (r.done) {
-        this.done = true;
-        this.result = r.value;
-        this.#waiting = [];
-        return true;
+  /**
+   * Step the algorithm as far as it goes without blocking. True when done.
+   * A failure is raised here (`raise` false: kept for the waiter, when
+   * stepped from another call's progress).
+   */
+  advance(raise = true): boolean {
+    // Testing operations progresses the transport, which pumps pending
+    // collectives: hold the pump off, so no generator is stepped re-entrantly.
+    const outer = pumping;
+    pumping = true;
+    try {
+      while (!this.done) {
+        for (const op of this.#waiting) if (!op.done && !this.#t.test(op)) return false;
+        const r = this.#schedule.next();
+        if (r.done) {
+          this.#finish();
+          this.result = r.value;
+          return true;
+        }
+        const w = r.value;
+        this.#waiting = w === null ? [] : Array.isArray(w) ? (w as readonly Operation[]) : [w as Operation];
       }
-      const w = r.value;
-      this.#waiting = w === null ? [] : Array.isArray(w) ? (w as readonly Operation[]) : [w as Operation];
+    } catch (e) {
+      this.#error = e;
+      this.#finish();
+    } finally {
+      pumping = outer;
     }
+    if (raise && this.#error !== null) throw this.#error;
     return true;
+  }
+
+  #finish(): void {
+    this.done = true;
+    this.#waiting = [];
+    if (pending.delete(this as CollectiveOp<unknown>) && pending.size === 0) this.#t.removeProgressHook(pump);
   }
 
   /** Block until done. */

@@ -136,6 +136,13 @@ export interface Transport {
   waitAny(ops: ReadonlyArray<Operation | null>): number;
   /** Resolve when the operation completes, without blocking the event loop. */
   waitAsync(op: Operation): Promise<void>;
+  /**
+   * Run `hook` at every progress step (until removed): non-blocking
+   * collectives post their next round from here, so they advance while their
+   * rank waits in some other call, as MPI's progress rule requires.
+   */
+  addProgressHook(hook: () => void): void;
+  removeProgressHook(hook: () => void): void;
   /** Cancel a pending receive (sends complete or are not cancellable here). */
   cancel(op: Operation): void;
 

@@ -182,6 +182,8 @@ export class ThreadsTransport implements Transport {
   readonly #rdvSends = new Map<number, SendOp>();
   readonly #rdvRecvs = new Map<number, RecvOp>();
   #nextId = 1;
+  /** Called at every progress step (pending non-blocking collectives). */
+  readonly #hooks: (() => void)[] = [];
   /** Context ids 0-1 are COMM_WORLD's, 2-3 COMM_SELF's. */
   #nextContext = 4;
   readonly #host = os.hostname();
@@ -523,6 +525,16 @@ export class ThreadsTransport implements Transport {
     const inc = this.#in;
     for (let k = 0; k < inc.length; k++) this.#drain(inc[k]!);
     if (this.#backlog.size > 0) for (const ch of this.#backlog) this.#flush(ch);
+    if (this.#hooks.length > 0) for (const hook of this.#hooks) hook();
+  }
+
+  addProgressHook(hook: () => void): void {
+    if (!this.#hooks.includes(hook)) this.#hooks.push(hook);
+  }
+
+  removeProgressHook(hook: () => void): void {
+    const i = this.#hooks.indexOf(hook);
+    if (i >= 0) this.#hooks.splice(i, 1);
   }
 
   #acceptChannels(): void {
