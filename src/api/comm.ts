@@ -16,6 +16,7 @@ import * as intercoll from '../coll/inter.js';
 import { predefined as predefinedTypes } from '../core/datatype.js';
 import { parseEqualBlocks, parseVectorBlocks, type BlockMessage, type VectorBufferSpec } from '../core/msgcoll.js';
 import { fail, raise } from './errors.js';
+import { checkInt } from './args.js';
 import { Status } from './status.js';
 import { Request, Kind } from './request.js';
 import { runtime } from './runtime.js';
@@ -29,20 +30,6 @@ import {
 export interface SendOptions { dest: number; tag?: number }
 /** Options-object form of a receive's source. */
 export interface RecvOptions { source?: number; tag?: number; status?: Status | null }
-
-function describe(x: unknown): string {
-  if (typeof x === 'string') return `'${x}'`;
-  if (x === null) return 'null';
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return String(x);
-}
-
-function checkInt(routine: string, arg: string, x: unknown): number {
-  if (typeof x !== 'number' || !Number.isInteger(x)) {
-    throw new TypeError(`${routine}: ${arg} must be an integer, got ${describe(x)}`);
-  }
-  return x;
-}
 
 /**
  * A communicator: `MPI_Comm`. Point-to-point messaging with mpi4py's names:

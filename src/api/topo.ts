@@ -15,6 +15,7 @@
  */
 import type { CommHandle, Operation } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
+import { checkInt, describe } from './args.js';
 import { Intracomm } from './comm.js';
 import { collContext, runBlocking, CollectiveOp, type CollContext, type Schedule } from '../coll/schedule.js';
 import * as commcoll from '../coll/comm.js';
@@ -53,21 +54,6 @@ export type VectorSpec = BufferSpec | readonly [BufferLike, ...unknown[]];
 export type Weights = readonly number[] | ArrayLike<number> | null | typeof UNWEIGHTED | typeof WEIGHTS_EMPTY;
 
 // ---- argument checks ------------------------------------------------------------
-
-function describe(x: unknown): string {
-  if (typeof x === 'string') return `'${x}'`;
-  if (x === null) return 'null';
-  if (x === undefined) return 'undefined';
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return String(x);
-}
-
-function checkInt(routine: string, arg: string, x: unknown): number {
-  if (typeof x !== 'number' || !Number.isInteger(x)) {
-    throw new TypeError(`${routine}: ${arg} must be an integer, got ${describe(x)}`);
-  }
-  return x;
-}
 
 function isList(x: unknown): x is ArrayLike<unknown> {
   return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
