@@ -10,7 +10,7 @@ import { fixtureSuite, value, type CheckSpec } from '../fixtures/p2p/_harness.ts
 
 const UNDEFINED = -32766; // MPI.UNDEFINED (MPICH's value)
 /** The harness runs fixtures of test/fixtures/p2p/; this one lives beside it. */
-const FIXTURE = '../datatype/p2p.ts';
+const FIXTURE = 'datatype/p2p.ts';
 
 const checks: CheckSpec[] = [
   {
