@@ -236,10 +236,11 @@ export function* Scatter(c: InterContext, send: Uint8Array | null, recv: Uint8Ar
   yield* buf.scatter(c.local, all, recv, 0);
 }
 
-/** Every rank gets the blocks of every rank of the other group (recv: remoteSize blocks). */
-export function* Allgather(c: InterContext, send: Uint8Array, recv: Uint8Array): Schedule<void> {
-  const mine = c.local.rank === 0 ? new Uint8Array(send.length * c.local.size) : null;
-  yield* buf.gather(c.local, send, mine, 0);
+/**
+ * The leaders swap their group's data (`mine`, null off the leader) for the
+ * other group's, received into `recv`, which then reaches every rank of the group.
+ */
+function* swapAndSpread(c: InterContext, mine: Uint8Array | null, recv: Uint8Array): Schedule<void> {
   if (mine) {
     const r = c.x.t.irecv(c.x.comm, recv, 0, c.x.tag);
     const s = c.x.t.isend(c.x.comm, mine, 0, c.x.tag, SendMode.Standard, false);
@@ -249,18 +250,19 @@ export function* Allgather(c: InterContext, send: Uint8Array, recv: Uint8Array):
   yield* buf.bcast(c.local, recv, 0);
 }
 
+/** Every rank gets the blocks of every rank of the other group (recv: remoteSize blocks). */
+export function* Allgather(c: InterContext, send: Uint8Array, recv: Uint8Array): Schedule<void> {
+  const mine = c.local.rank === 0 ? new Uint8Array(send.length * c.local.size) : null;
+  yield* buf.gather(c.local, send, mine, 0);
+  yield* swapAndSpread(c, mine, recv);
+}
+
 /** Every rank gets the reduction of the other group's buffers. */
 export function* Allreduce(c: InterContext, send: Uint8Array, recv: Uint8Array, count: number,
   type: Parameters<typeof buf.reduce>[4], op: buf.BufferCombiner): Schedule<void> {
   const mine = c.local.rank === 0 ? new Uint8Array(send.length) : null;
   yield* buf.reduce(c.local, send, mine, count, type, op, 0);
-  if (mine) {
-    const r = c.x.t.irecv(c.x.comm, recv, 0, c.x.tag);
-    const s = c.x.t.isend(c.x.comm, mine, 0, c.x.tag, SendMode.Standard, false);
-    yield [s, r];
-    buf.check(r);
-  }
-  yield* buf.bcast(c.local, recv, 0);
+  yield* swapAndSpread(c, mine, recv);
 }
 
 /** Block j of send goes to remote rank j; block j of recv comes from remote rank j. */
