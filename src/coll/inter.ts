@@ -172,9 +172,13 @@ export function* reduce(c: InterContext, value: unknown, op: obj.Combiner, root:
   return undefined;
 }
 
-/** Reduce of buffers to a root in the other group. */
-export function* Reduce(c: InterContext, send: Uint8Array, recv: Uint8Array | null, count: number,
-  type: Parameters<typeof buf.reduce>[4], op: buf.BufferCombiner, root: number): Schedule<void> {
+/**
+ * A rooted buffer collective towards the other group: the root receives into
+ * `recv` what the remote leader sends; in the other group `collect` combines
+ * the ranks' data into a buffer of `bytes` at the leader, who sends it on.
+ */
+function* towardsRoot(c: InterContext, recv: Uint8Array | null, root: number, bytes: number,
+  collect: (leaderBuffer: Uint8Array | null) => Schedule<void>): Schedule<void> {
   if (root === PROC_NULL) return;
   if (root === ROOT) {
     const r = c.x.t.irecv(c.x.comm, recv!, 0, c.x.tag);
@@ -182,9 +186,15 @@ export function* Reduce(c: InterContext, send: Uint8Array, recv: Uint8Array | nu
     buf.check(r);
     return;
   }
-  const tmp = c.local.rank === 0 ? new Uint8Array(send.length) : null;
-  yield* buf.reduce(c.local, send, tmp, count, type, op, 0);
+  const tmp = c.local.rank === 0 ? new Uint8Array(bytes) : null;
+  yield* collect(tmp);
   if (tmp) yield c.x.t.isend(c.x.comm, tmp, root, c.x.tag, SendMode.Standard, false);
+}
+
+/** Reduce of buffers to a root in the other group. */
+export function* Reduce(c: InterContext, send: Uint8Array, recv: Uint8Array | null, count: number,
+  type: Parameters<typeof buf.reduce>[4], op: buf.BufferCombiner, root: number): Schedule<void> {
+  yield* towardsRoot(c, recv, root, send.length, (tmp) => buf.reduce(c.local, send, tmp, count, type, op, 0));
 }
 
 /** allgather across: every rank gets the remote group's values, in rank order. */
@@ -207,16 +217,7 @@ export function* allreduce(c: InterContext, value: unknown, op: obj.Combiner): S
 
 /** Gather of equal blocks from the other group at root (recv: remoteSize blocks). */
 export function* Gather(c: InterContext, send: Uint8Array, recv: Uint8Array | null, root: number): Schedule<void> {
-  if (root === PROC_NULL) return;
-  if (root === ROOT) {
-    const r = c.x.t.irecv(c.x.comm, recv!, 0, c.x.tag);
-    yield r;
-    buf.check(r);
-    return;
-  }
-  const all = c.local.rank === 0 ? new Uint8Array(send.length * c.local.size) : null;
-  yield* buf.gather(c.local, send, all, 0);
-  if (all) yield c.x.t.isend(c.x.comm, all, root, c.x.tag, SendMode.Standard, false);
+  yield* towardsRoot(c, recv, root, send.length * c.local.size, (all) => buf.gather(c.local, send, all, 0));
 }
 
 /** Scatter of equal blocks from root to the other group (send: remoteSize blocks). */
