@@ -17,8 +17,8 @@ export interface RankBootstrap {
   readonly procTable: SharedArrayBuffer;
   /** Port on which the launcher hands this rank new incoming channels. */
   readonly controlPort: MessagePort | null;
-  /** Transport tunables (ring size, eager limit, spin time). */
-  readonly config: { ringBytes?: number; eagerLimit?: number; spinMicros?: number };
+  /** Transport tunables (ring size, eager limit, spin and yield times). */
+  readonly config: { ringBytes?: number; eagerLimit?: number; spinMicros?: number; yieldMicros?: number };
   /** The launcher's `performance.timeOrigin`: every rank's Wtime counts from it. */
   readonly timeOrigin: number;
   /** MPI_UNIVERSE_SIZE and MPI_APPNUM attributes. */

@@ -26,6 +26,7 @@ import { copyBytes } from '../../core/bytes.js';
 import { ERR_PENDING, ERR_TRUNCATE, MpiFailure, ERR_INTERN } from '../../core/errorcodes.js';
 import type { RankBootstrap } from '../../core/bootstrap.js';
 import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_SIZE_HI, F_D, align8 } from './ring.js';
+import { yieldCpu } from './yield.js';
 import { ProcTable, S_DOORBELL, S_PARKED, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED } from './proctable.js';
 
 /** Frame kinds. */
@@ -143,9 +144,15 @@ export interface ThreadsConfig {
   readonly eagerLimit: number;
   /** How long a blocked rank polls before it parks, in microseconds. */
   readonly spinMicros: number;
+  /**
+   * Then how long it polls and yields its core between polls (sched_yield,
+   * when native/sched is built) before it parks: with more ranks than cores
+   * the rank it waits for gets the core at once, without a futex wake-up.
+   */
+  readonly yieldMicros: number;
 }
 
-export const defaultConfig: ThreadsConfig = { ringBytes: 1 << 20, eagerLimit: 64 << 10, spinMicros: 50 };
+export const defaultConfig: ThreadsConfig = { ringBytes: 1 << 20, eagerLimit: 64 << 10, spinMicros: 50, yieldMicros: 0 };
 
 /** Messages the rank posts to the launcher. */
 export type RankToLauncher =
@@ -659,6 +666,7 @@ export class ThreadsTransport implements Transport {
       throw new MpiFailure(ERR_PENDING, 'the call would block forever: this process runs alone (start it with `mpi4ts -n N`)');
     }
     const spinMs = this.#config.spinMicros / 1000;
+    const yieldMs = yieldCpu !== null ? this.#config.yieldMicros / 1000 : 0;
     for (;;) {
       const t0 = performance.now();
       let n = 0;
@@ -668,7 +676,19 @@ export class ThreadsTransport implements Transport {
         // Read the clock only now and then: it costs more than a poll. While a
         // bulk transfer is under way the next chunk is microseconds away:
         // parking there would add a wake-up (tens of microseconds on a VM) per chunk.
+        // Now and then let another thread have the core (the machine may be
+        // busy with other work): an idle core returns from the yield at once.
+        if ((n & 63) === 63 && yieldCpu !== null) yieldCpu();
       } while ((++n & 15) !== 0 || performance.now() - t0 < (this.#streaming() ? spinMs * 20 : spinMs));
+      if (yieldMs > 0) {
+        // Oversubscribed: the rank we wait for may be runnable on our core.
+        const t1 = performance.now();
+        do {
+          yieldCpu!();
+          this.progress();
+          if ((op !== null ? op.done : until!())) return;
+        } while ((++n & 3) !== 0 || performance.now() - t1 < yieldMs);
+      }
       Atomics.add(words, this.#parked, 1);
       const seq = Atomics.load(words, this.#doorbell);
       this.progress();

@@ -49,6 +49,8 @@ function envConfig(): Partial<ThreadsConfig> {
   if (eager !== undefined) c.eagerLimit = eager;
   const spin = num('MPI4TS_SPIN_US');
   if (spin !== undefined) c.spinMicros = spin;
+  const yieldUs = num('MPI4TS_YIELD_US');
+  if (yieldUs !== undefined) c.yieldMicros = yieldUs;
   return c;
 }
 
@@ -73,9 +75,11 @@ export class ThreadsJob {
     const { np } = this.#opts;
     const cores = os.availableParallelism?.() ?? os.cpus().length;
     // With more ranks than cores a spinning rank steals the core the rank it
-    // waits for needs: park almost at once instead.
+    // waits for needs: poll and yield the core between polls (or park at once
+    // where sched_yield is not available), as Open MPI's shared memory does.
     const config: Partial<ThreadsConfig> = {
       spinMicros: np <= cores ? 1000 : 0,
+      yieldMicros: np <= cores ? 0 : 2000,
       ...this.#opts.config,
       ...envConfig(),
     };
