@@ -13,6 +13,8 @@ import { collContext, runBlocking, CollectiveOp, type CollContext, type Schedule
 import * as objcoll from '../coll/object.js';
 import * as bufcoll from '../coll/buffer.js';
 import * as intercoll from '../coll/inter.js';
+import * as spawncoll from '../coll/spawn.js';
+import { resolveCommand, resolveCommands, spawnOptions, fillErrcodes, type SpawnOptions, type SpawnMultipleOptions } from './spawn.js';
 import { predefined as predefinedTypes } from '../core/datatype.js';
 import { parseEqualBlocks, parseVectorBlocks, type BlockMessage, type VectorBufferSpec } from '../core/msgcoll.js';
 import { fail, raise } from './errors.js';
@@ -129,6 +131,19 @@ export class Comm {
       case IO: return h.rank;
       default: return null;
     }
+  }
+
+  /**
+   * In a process started by Spawn: the intercommunicator to its parents (the
+   * same object at every call); otherwise, or once it is disconnected, a
+   * null communicator (`isNull`): `MPI_Comm_get_parent`.
+   */
+  static Get_parent(): Intercomm {
+    if (parentComm === undefined) {
+      const ic = spawncoll.parent(runtime.transport);
+      parentComm = ic === null ? new Intercomm(null, 'MPI_COMM_NULL') : new Intercomm(ic, 'MPI_COMM_PARENT');
+    }
+    return parentComm;
   }
 
   /** Terminate every process of the job with `errorcode`: `MPI_Abort`. */
@@ -589,6 +604,52 @@ export class Intracomm extends Comm {
     } catch (e) { raise(routine, e); }
   }
 
+  // ---- dynamic processes ------------------------------------------------------
+
+  /**
+   * Start `maxprocs` new processes running `command` (a .ts/.js script, or
+   * `process.execPath` with the script first in `args`), collective over
+   * this communicator; only root's arguments count. Returns the
+   * intercommunicator whose remote group is the children: `MPI_Comm_spawn`.
+   * The optional arguments may also be given as one object
+   * (`{ args, maxprocs, root }`, mpi4py's keywords).
+   */
+  Spawn(command: string, args: readonly string[] | SpawnOptions | null = null, maxprocs = 1, info: unknown = null,
+    root = 0, errcodes: number[] | null = null): Intercomm {
+    const routine = 'Spawn';
+    const o = spawnOptions(args, maxprocs, info, root, errcodes);
+    const r = this.#root(routine, o.root);
+    const ic = this.#run(routine, (c) => spawncoll.spawn(c, r, () => [resolveCommand(routine, command, o.args, o.maxprocs)]));
+    const inter = new Intercomm(ic, '');
+    fillErrcodes(o.errcodes, inter.Get_remote_size());
+    return inter;
+  }
+
+  /**
+   * Start the processes of several commands as one new COMM_WORLD (command
+   * i's processes have MPI.APPNUM = i): `MPI_Comm_spawn_multiple`.
+   */
+  Spawn_multiple(command: readonly string[], args: readonly (readonly string[] | null)[] | SpawnMultipleOptions | null = null,
+    maxprocs: readonly number[] | null = null, info: unknown = null, root = 0, errcodes: number[] | null = null): Intercomm {
+    const routine = 'Spawn_multiple';
+    const kw = args !== null && typeof args === 'object' && !Array.isArray(args) ? args as SpawnMultipleOptions : null;
+    const o = kw
+      ? { args: kw.args ?? null, maxprocs: kw.maxprocs ?? null, root: kw.root ?? 0, errcodes: kw.errcodes ?? null }
+      : { args, maxprocs, root, errcodes };
+    void info;
+    const r = this.#root(routine, o.root);
+    const ic = this.#run(routine, (c) => spawncoll.spawn(c, r, () => resolveCommands(routine, command, o.args, o.maxprocs)));
+    const inter = new Intercomm(ic, '');
+    fillErrcodes(o.errcodes, inter.Get_remote_size());
+    return inter;
+  }
+
+  /** Wait for every rank, then free the communicator: `MPI_Comm_disconnect`. */
+  Disconnect(): void {
+    this.#run('Disconnect', (c) => objcoll.barrier(c));
+    this.Free();
+  }
+
   // ---- collectives on buffers ---------------------------------------------------
 
   /** Wait until every rank has called it: `MPI_Barrier`. */
@@ -948,6 +1009,18 @@ export class Intercomm extends Comm {
   Get_remote_group(): Group { return new Group(runtime.transport.remoteGroup(this.handle('Get_remote_group'))!); }
   get remote_group(): Group { return this.Get_remote_group(); }
 
+  /**
+   * Wait for both groups, then free the communicator: `MPI_Comm_disconnect`.
+   * Parents and children disconnected from each other end independently.
+   */
+  Disconnect(): void {
+    const ic = this.#ic('Disconnect');
+    this.#run('Disconnect', (c) => intercoll.barrier(c));
+    runtime.transport.freeComm(ic.local);
+    this.#local = null;
+    this.Free();
+  }
+
   /** One intracommunicator of both groups; the group passing high=false comes first: `MPI_Intercomm_merge`. */
   Merge(high = false): Intracomm {
     const ic = this.#ic('Merge');
@@ -1085,6 +1158,9 @@ export class Intercomm extends Comm {
     return this.#run('allreduce', (c) => intercoll.allreduce(c, sendobj, o)) as T;
   }
 }
+
+/** The parent intercommunicator, made on the first Get_parent. */
+let parentComm: Intercomm | undefined;
 
 /** A buffer argument of a collective: a buffer spec, or IN_PLACE where MPI allows it. */
 export type BufferArg = BufferSpec | typeof IN_PLACE;

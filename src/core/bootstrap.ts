@@ -31,6 +31,12 @@ export interface RankBootstrap {
   readonly ownsStdin: boolean;
   /** Prefix every output line with `[rank] ` (the launcher's --tag-output). */
   readonly tagOutput: boolean;
+  /**
+   * For a process started by MPI_Comm_spawn: the context id of the
+   * parent/child intercommunicator (its local side uses `ctx + 2`) and the
+   * parents' process ids in rank order. Absent or null otherwise.
+   */
+  readonly parent?: { readonly ctx: number; readonly parents: readonly number[] } | null;
 }
 
 /** Key under which the bootstrap record travels in `workerData`. */

@@ -65,6 +65,23 @@ export interface JobInfo {
   readonly timeOrigin: number;
 }
 
+/** One command of MPI_Comm_spawn(_multiple): a script started on `maxprocs` new processes. */
+export interface SpawnCommand {
+  /** Absolute path of the script (.ts, .mts, .js, .mjs). */
+  readonly script: string;
+  /** Its arguments (`process.argv.slice(2)` in the children). */
+  readonly args: readonly string[];
+  readonly maxprocs: number;
+}
+
+/** Where a spawned process came from: the parent/child intercommunicator's contexts and the parents. */
+export interface SpawnOrigin {
+  /** Context of the intercommunicator; its local side uses `ctx + 2`. Both are claimed already. */
+  readonly ctx: number;
+  /** Process ids of the parent group, in rank order. */
+  readonly parents: Int32Array;
+}
+
 export interface Transport {
   /** Name for `mpi4ts info` and benchmarks, e.g. `threads`. */
   readonly name: string;
@@ -150,6 +167,19 @@ export interface Transport {
   readonly tagUpperBound: number;
   /** Host name, as MPI_Get_processor_name. */
   processorName(): string;
+  // ---- dynamic processes ----
+
+  /** For a process started by `spawn`: its parents and the intercommunicator's contexts; null otherwise. */
+  readonly spawnedBy: SpawnOrigin | null;
+  /**
+   * Start new processes (the root's part of MPI_Comm_spawn(_multiple)):
+   * together they form a new COMM_WORLD, the commands' processes in order,
+   * whose `spawnedBy` is `{ ctx, parents }`. Returns their process ids in
+   * rank order. Throws MpiFailure(ERR_SPAWN) when they cannot be started
+   * (e.g. no room left in the universe).
+   */
+  spawn(commands: readonly SpawnCommand[], parents: Int32Array, ctx: number): Int32Array;
+
   /** Terminate the whole job with `code` (MPI_Abort). Never returns. */
   abort(code: number, reason: string): never;
 }

@@ -19,11 +19,11 @@
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import * as os from 'node:os';
-import type { CommHandle, Envelope, JobInfo, Operation, Transport } from '../spi.js';
+import type { CommHandle, Envelope, JobInfo, Operation, SpawnCommand, SpawnOrigin, Transport } from '../spi.js';
 import { SendMode } from '../spi.js';
 import { MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { copyBytes } from '../../core/bytes.js';
-import { ERR_PENDING, ERR_TRUNCATE, MpiFailure, ERR_INTERN } from '../../core/errorcodes.js';
+import { ERR_PENDING, ERR_TRUNCATE, MpiFailure, ERR_INTERN, ERR_SPAWN } from '../../core/errorcodes.js';
 import type { RankBootstrap } from '../../core/bootstrap.js';
 import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_SIZE_HI, F_D, align8 } from './ring.js';
 import { yieldCpu } from './yield.js';
@@ -157,7 +157,11 @@ export const defaultConfig: ThreadsConfig = { ringBytes: 1 << 20, eagerLimit: 64
 /** Messages the rank posts to the launcher. */
 export type RankToLauncher =
   | { type: 'channel'; from: number; to: number; sab: SharedArrayBuffer }
-  | { type: 'abort'; gpid: number; code: number; reason: string };
+  | { type: 'abort'; gpid: number; code: number; reason: string }
+  | { type: 'spawn'; gpid: number; commands: SpawnCommand[]; parents: number[]; ctx: number };
+
+/** The launcher's answer to a 'spawn' request, on the rank's control port. */
+export type SpawnReply = { type: 'spawned'; gpids: number[] } | { type: 'spawned'; error: string };
 
 export class ThreadsTransport implements Transport {
   readonly name = 'threads';
@@ -194,6 +198,9 @@ export class ThreadsTransport implements Transport {
   /** Context ids 0-1 are COMM_WORLD's, 2-3 COMM_SELF's. */
   #nextContext = 4;
   readonly #host = os.hostname();
+  readonly spawnedBy: SpawnOrigin | null;
+  /** The launcher's answer to this rank's pending spawn request. */
+  #spawnReply: SpawnReply | null = null;
 
   constructor(boot: RankBootstrap, post: (m: RankToLauncher) => void) {
     this.#gpid = boot.gpid;
@@ -210,6 +217,10 @@ export class ThreadsTransport implements Transport {
     this.job = { transport: 'threads', universeSize: boot.universeSize, appnum: boot.appnum, timeOrigin: boot.timeOrigin };
     this.commWorld = makeComm(0, Int32Array.from(boot.worldGpids), boot.worldRank, null);
     this.commSelf = makeComm(2, Int32Array.of(boot.gpid), 0, null);
+    const parent = boot.parent ?? null;
+    this.spawnedBy = parent && { ctx: parent.ctx, parents: Int32Array.from(parent.parents) };
+    // The parents agreed on the intercommunicator's contexts (ctx, ctx + 2) before we existed.
+    if (parent) this.#nextContext = Math.max(this.#nextContext, parent.ctx + 4);
     process.on('exit', () => this.#finalize());
   }
 
@@ -551,6 +562,7 @@ export class ThreadsTransport implements Transport {
     for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
       const msg = m.message as { type: string; from: number; sab: SharedArrayBuffer };
       if (msg.type === 'channel') this.#in.push(new InChannel(Ring.attach(msg.sab), msg.from));
+      else if (msg.type === 'spawned') this.#spawnReply = m.message as SpawnReply;
     }
   }
 
@@ -726,6 +738,21 @@ export class ThreadsTransport implements Transport {
       }
       Atomics.sub(words, this.#parked, 1);
     }
+  }
+
+  spawn(commands: readonly SpawnCommand[], parents: Int32Array, ctx: number): Int32Array {
+    if (this.#port === null) {
+      throw new MpiFailure(ERR_SPAWN, 'cannot start processes: this process runs alone, without the launcher (start it with `mpi4ts -n 1 --usize N script`)');
+    }
+    // The launcher starts the children and answers on the control port (like
+    // a new channel: epoch bump, then doorbell); we keep progressing meanwhile.
+    this.#spawnReply = null;
+    this.#post({ type: 'spawn', gpid: this.#gpid, commands: commands.map((c) => ({ ...c, args: [...c.args] })), parents: Array.from(parents), ctx });
+    this.#block(null, () => this.#spawnReply !== null);
+    const reply = this.#spawnReply!;
+    this.#spawnReply = null;
+    if ('error' in reply) throw new MpiFailure(ERR_SPAWN, reply.error);
+    return Int32Array.from(reply.gpids);
   }
 
   abort(code: number, reason: string): never {

@@ -5,9 +5,11 @@
  */
 import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../../core/bootstrap.js';
 import { ProcTable, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED, STATE_FAILED } from './proctable.js';
-import type { RankToLauncher, ThreadsConfig } from './engine.js';
+import type { RankToLauncher, SpawnReply, ThreadsConfig } from './engine.js';
+import type { SpawnCommand } from '../spi.js';
 
 /** How to run a job. */
 export interface JobOptions {
@@ -18,7 +20,11 @@ export interface JobOptions {
   readonly args: readonly string[];
   /** Prefix every output line with `[rank]`. */
   readonly tagOutput?: boolean;
-  /** MPI_UNIVERSE_SIZE (defaults to np). */
+  /**
+   * MPI_UNIVERSE_SIZE: how many processes may be alive at once, the started
+   * ranks and those spawned later (defaults to the larger of np and the
+   * number of cores, as Open MPI counts slots).
+   */
   readonly universeSize?: number;
   /** Transport tunables; unset ones come from MPI4TS_* variables or defaults. */
   readonly config?: Partial<ThreadsConfig>;
@@ -55,6 +61,8 @@ function envConfig(): Partial<ThreadsConfig> {
 }
 
 const RANK_MAIN = new URL('./rank-main.js', import.meta.url);
+/** How long a spawn request that does not fit waits for exiting processes to make room. */
+const SPAWN_ROOM_WAIT_MS = 500;
 
 export class ThreadsJob {
   readonly #opts: JobOptions;
@@ -63,11 +71,28 @@ export class ThreadsJob {
   readonly #ports: MessagePort[] = [];
   #failure: JobResult | null = null;
   #stopping = false;
+  readonly #universeSize: number;
+  #config: Partial<ThreadsConfig> = {};
+  /** Processes started and not yet exited; the job ends when none is left. */
+  #live = 0;
+  #nextGpid = 0;
+  #spawns = 0;
+  #allExited: () => void = () => {};
+  /** Spawn requests waiting for exiting processes to make room, retried at each exit. */
+  #waitingForRoom: { retry: () => boolean }[] = [];
 
   constructor(opts: JobOptions) {
     if (!Number.isInteger(opts.np) || opts.np < 1) throw new RangeError(`number of ranks must be a positive integer, got ${opts.np}`);
+    const cores = os.availableParallelism?.() ?? os.cpus().length;
+    const universe = opts.universeSize ?? Math.max(opts.np, cores);
+    if (!Number.isInteger(universe) || universe < opts.np) {
+      throw new RangeError(`universe size must be an integer of at least the number of ranks (${opts.np}), got ${opts.universeSize}`);
+    }
     this.#opts = opts;
-    this.#table = ProcTable.create(Math.max(4096, opts.np + (opts.universeSize ?? 0)));
+    this.#universeSize = universe;
+    // Process ids are never reused (peers key their channels by them), so the
+    // table has room for the universe and for many spawn/exit cycles beyond it.
+    this.#table = ProcTable.create(Math.max(4096, 2 * universe));
   }
 
   /** Run the job to its end. */
@@ -83,45 +108,64 @@ export class ThreadsJob {
       ...this.#opts.config,
       ...envConfig(),
     };
-    const gpids = Array.from({ length: np }, (_, r) => r);
-    const exits: Promise<void>[] = [];
-    for (let rank = 0; rank < np; rank++) {
-      exits.push(this.#start(rank, gpids, config));
-    }
-    return Promise.all(exits).then(() => this.#failure ?? { code: 0, failure: null });
+    this.#config = config;
+    const done = new Promise<void>((resolve) => { this.#allExited = resolve; });
+    this.#startWorld([{ script: this.#opts.script, args: this.#opts.args, maxprocs: np }], null, '');
+    return done.then(() => this.#failure ?? { code: 0, failure: null });
   }
 
-  #start(rank: number, worldGpids: number[], config: Partial<ThreadsConfig>): Promise<void> {
+  /**
+   * Start one COMM_WORLD: the processes of each command in turn (MPI_APPNUM =
+   * the command's index). `who` names spawned worlds in failure messages.
+   */
+  #startWorld(commands: readonly SpawnCommand[], parent: RankBootstrap['parent'], who: string): number[] {
+    const size = commands.reduce((n, c) => n + c.maxprocs, 0);
+    const gpids = Array.from({ length: size }, () => this.#nextGpid++);
+    let rank = 0;
+    commands.forEach((c, appnum) => {
+      for (let k = 0; k < c.maxprocs; k++, rank++) this.#start(rank, gpids, c, appnum, parent ?? null, who);
+    });
+    return gpids;
+  }
+
+  #start(rank: number, worldGpids: number[], command: SpawnCommand, appnum: number,
+    parent: RankBootstrap['parent'], who: string): void {
     const opts = this.#opts;
     const gpid = worldGpids[rank]!;
     const { port1, port2 } = new MessageChannel();
     const boot: RankBootstrap = {
       version: 1, gpid, worldRank: rank, worldGpids, procTable: this.#table.sab, controlPort: port2,
-      config, timeOrigin: performance.timeOrigin, universeSize: opts.universeSize ?? opts.np, appnum: 0, script: opts.script, argv: opts.args,
-      ownsStdin: rank === 0, tagOutput: opts.tagOutput ?? false,
+      config: this.#config, timeOrigin: performance.timeOrigin, universeSize: this.#universeSize, appnum,
+      script: command.script, argv: command.args,
+      ownsStdin: rank === 0 && !parent, tagOutput: opts.tagOutput ?? false, parent,
     };
     Atomics.store(this.#table.words, this.#table.index(gpid, S_STATE), STATE_RUNNING);
     const worker = new Worker(RANK_MAIN, {
       workerData: { [BOOTSTRAP_KEY]: boot },
       transferList: [port2],
-      env: { ...process.env, MPI4TS_RANK: String(rank), MPI4TS_SIZE: String(opts.np) },
+      env: { ...process.env, MPI4TS_RANK: String(rank), MPI4TS_SIZE: String(worldGpids.length) },
     });
+    this.#live++;
     this.#workers[gpid] = worker;
     this.#ports[gpid] = port1;
     worker.on('message', (m: RankToLauncher) => this.#onMessage(m));
     let errored: unknown = null;
     worker.on('error', (e) => { errored = e; });
-    return new Promise<void>((resolve) => {
-      worker.on('exit', (code) => {
-        setImmediate(() => {
-          const failed = errored !== null || code !== 0;
-          Atomics.store(this.#table.words, this.#table.index(gpid, S_STATE), failed ? STATE_FAILED : STATE_FINISHED);
-          if (failed && !this.#stopping) {
-            const why = errored !== null ? describeError(errored) : `exited with code ${code}`;
-            this.#fail(errored !== null ? 1 : code, `rank ${rank} failed: ${why}`);
-          }
-          resolve();
-        });
+    worker.on('exit', (code) => {
+      setImmediate(() => {
+        const failed = errored !== null || code !== 0;
+        Atomics.store(this.#table.words, this.#table.index(gpid, S_STATE), failed ? STATE_FAILED : STATE_FINISHED);
+        if (failed && !this.#stopping) {
+          const why = errored !== null ? describeError(errored) : `exited with code ${code}`;
+          this.#fail(errored !== null ? 1 : code, `${who}rank ${rank} failed: ${why}`);
+        }
+        // Peers may still name this process id: only our handles go.
+        port1.close();
+        delete this.#ports[gpid];
+        delete this.#workers[gpid];
+        this.#live--;
+        this.#waitingForRoom = this.#waitingForRoom.filter((w) => !w.retry());
+        if (this.#live === 0) this.#allExited();
       });
     });
   }
@@ -137,7 +181,50 @@ export class ThreadsJob {
       this.#table.ring(m.to);
     } else if (m.type === 'abort') {
       if (!this.#stopping) this.#fail(m.code, m.reason || `MPI_Abort invoked with errorcode ${m.code}`);
+    } else if (m.type === 'spawn') {
+      this.#spawn(m);
     }
+  }
+
+  /** Answer a rank's request to start processes (the root of MPI_Comm_spawn). */
+  #spawn(m: Extract<RankToLauncher, { type: 'spawn' }>): void {
+    const reply = (r: SpawnReply): void => {
+      const port = this.#ports[m.gpid];
+      if (port === undefined) return;
+      port.postMessage(r);
+      Atomics.add(this.#table.words, this.#table.index(m.gpid, S_CHANNEL_EPOCH), 1);
+      this.#table.ring(m.gpid);
+    };
+    const wanted = m.commands.reduce((n, c) => n + c.maxprocs, 0);
+    const tryStart = (): boolean => {
+      if (this.#stopping) return true;
+      if (this.#live + wanted > this.#universeSize) return false;
+      if (this.#nextGpid + wanted > this.#table.maxProcs) {
+        reply({ type: 'spawned', error: `cannot start ${wanted} processes: the process table is full (${this.#nextGpid} processes were started in this job)` });
+        return true;
+      }
+      const n = ++this.#spawns;
+      const names = [...new Set(m.commands.map((c) => path.basename(c.script)))].join(', ');
+      const gpids = this.#startWorld(m.commands, { ctx: m.ctx, parents: m.parents }, `spawned process (Spawn #${n}, ${names}) `);
+      reply({ type: 'spawned', gpids });
+      return true;
+    };
+    if (tryStart()) return;
+    // Processes that have finished their work may still be exiting (children
+    // that have just disconnected): give them a moment before refusing.
+    const entry = { retry: tryStart };
+    this.#waitingForRoom.push(entry);
+    const timer = setTimeout(() => {
+      const i = this.#waitingForRoom.indexOf(entry);
+      if (i < 0) return;
+      this.#waitingForRoom.splice(i, 1);
+      const free = Math.max(0, this.#universeSize - this.#live);
+      reply({
+        type: 'spawned',
+        error: `cannot start ${wanted} processes: the universe has room for ${free} more (universe size ${this.#universeSize}, ${this.#live} processes alive); start the job with a larger --usize`,
+      });
+    }, SPAWN_ROOM_WAIT_MS);
+    timer.unref();
   }
 
   /** First failure wins: record it and stop every rank. */

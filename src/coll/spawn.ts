@@ -1,0 +1,67 @@
+/**
+ * Dynamic processes (MPI_Comm_spawn, _spawn_multiple, _get_parent,
+ * _disconnect), written on the transport's `spawn` and point-to-point.
+ *
+ * The parents agree on two context pairs (as MPI_Intercomm_create does: one
+ * for the intercommunicator, one for its local side), the root asks the
+ * transport to start the children with those contexts, and broadcasts the
+ * outcome, so that a refusal (ERR_SPAWN) reaches every parent rather than
+ * leaving the others waiting. Children are new processes: their next free
+ * context is beyond the agreed ones from the start, so they can use them
+ * without agreeing anything.
+ */
+import type { SpawnCommand, Transport } from '../transport/spi.js';
+import { MpiFailure } from '../core/errorcodes.js';
+import type { CollContext, Schedule } from './schedule.js';
+import * as obj from './object.js';
+import type { InterComm } from './inter.js';
+
+/** What the root found: the children's process ids, or why there are none. */
+type Outcome =
+  | { ok: true; gpids: number[] }
+  | { ok: false; kind: 'TypeError' | 'RangeError' | 'MpiFailure'; errorClass: number; message: string };
+
+/**
+ * MPI_Comm_spawn_multiple over the parent intracommunicator of `c`. Only
+ * the root's `prepare` runs (only the root's arguments count): it checks and
+ * resolves the commands, and its errors become the same error on every rank.
+ */
+export function* spawn(c: CollContext, root: number, prepare: () => SpawnCommand[]): Schedule<InterComm> {
+  const t = c.t;
+  const all = (yield* obj.allgather(c, t.nextContext())) as number[];
+  const ctx = Math.max(...all);
+  t.claimContext(ctx);
+  t.claimContext(ctx + 2);
+  const parents = t.group(c.comm);
+  let outcome: Outcome | null = null;
+  if (c.rank === root) {
+    try {
+      outcome = { ok: true, gpids: Array.from(t.spawn(prepare(), parents, ctx)) };
+    } catch (e) {
+      outcome = describe(e);
+    }
+  }
+  if (c.size > 1) outcome = (yield* obj.bcast(c, outcome, root)) as Outcome;
+  const o = outcome!;
+  if (!o.ok) {
+    if (o.kind === 'TypeError') throw new TypeError(o.message);
+    if (o.kind === 'RangeError') throw new RangeError(o.message);
+    throw new MpiFailure(o.errorClass, o.message);
+  }
+  return { inter: t.makeComm(ctx, parents, Int32Array.from(o.gpids)), local: t.makeComm(ctx + 2, parents, null) };
+}
+
+function describe(e: unknown): Outcome {
+  if (e instanceof MpiFailure) return { ok: false, kind: 'MpiFailure', errorClass: e.errorClass, message: e.message };
+  if (e instanceof TypeError) return { ok: false, kind: 'TypeError', errorClass: 0, message: e.message };
+  if (e instanceof RangeError) return { ok: false, kind: 'RangeError', errorClass: 0, message: e.message };
+  throw e;
+}
+
+/** The parent/child intercommunicator of a spawned process (MPI_Comm_get_parent), or null. */
+export function parent(t: Transport): InterComm | null {
+  const origin = t.spawnedBy;
+  if (origin === null) return null;
+  const world = t.group(t.commWorld);
+  return { inter: t.makeComm(origin.ctx, world, origin.parents), local: t.makeComm(origin.ctx + 2, world, null) };
+}
