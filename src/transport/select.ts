@@ -9,22 +9,30 @@ import type { Transport } from './spi.js';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../core/bootstrap.js';
 import { ThreadsTransport, type RankToLauncher } from './threads/engine.js';
 import { ProcTable } from './threads/proctable.js';
+import { NativeTransport } from './native/engine.js';
+import { launcherLibrary, loadAddon, nativeAvailability } from './native/addon.js';
 
 /** Transport names `mpi4ts info` reports, with whether they can run here and why not. */
 export function availableTransports(): { name: string; available: boolean; detail: string }[] {
   return [
     { name: 'threads', available: true, detail: 'embedded: ranks are worker threads, messages move through shared memory' },
-    { name: 'native', available: false, detail: 'binding to a system MPI library: not built in this version' },
+    { name: 'native', available: nativeAvailability()[0], detail: nativeAvailability()[1] },
   ];
 }
 
 /** Create the transport of this process. */
 export function selectTransport(): Transport {
   const wanted = process.env['MPI4TS_TRANSPORT'];
-  if (wanted && wanted !== 'threads') {
-    throw new Error(`MPI4TS_TRANSPORT=${wanted}: only the 'threads' transport is available in this version`);
+  if (wanted && wanted !== 'threads' && wanted !== 'native') {
+    throw new Error(`MPI4TS_TRANSPORT=${wanted}: the transports are 'threads' and 'native'`);
   }
   const boot = (workerData as Record<string, unknown> | null)?.[BOOTSTRAP_KEY] as RankBootstrap | undefined;
+  // A process started by an MPI launcher (and not a rank thread of the
+  // embedded one) binds the MPI library, unless told otherwise.
+  if (!boot && (wanted === 'native' || (wanted === undefined && launcherLibrary() !== null))) {
+    const { addon, library } = loadAddon();
+    return new NativeTransport(addon, library);
+  }
   if (boot) {
     return new ThreadsTransport(boot, (m: RankToLauncher) => parentPort!.postMessage(m));
   }

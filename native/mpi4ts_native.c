@@ -1,0 +1,621 @@
+/*
+ * mpi4ts native addon: a thin Node-API binding of the MPI C library, the
+ * engine of src/transport/native/. Built against MPICH or Open MPI (see
+ * native/build.mjs).
+ *
+ * Handles never cross into JavaScript: MPICH's handles are ints, Open MPI's
+ * are pointers, so communicators, requests and matched messages live in
+ * tables here and JavaScript holds their indices (small integers).
+ *
+ * Statuses are written into one Int32Array that JavaScript hands over at
+ * init ([source, tag, count, error class, cancelled]), so that a receive
+ * allocates no JavaScript object. Ranks and tags arrive with mpi4ts's
+ * values for the wildcards (ANY_SOURCE = ANY_TAG = -1, PROC_NULL = -2) and
+ * are mapped to the library's here.
+ *
+ * Buffers are the caller's typed-array memory: no copy on either side. For
+ * non-blocking calls JavaScript keeps the typed array referenced until the
+ * request completes; V8 never moves an ArrayBuffer's backing store.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <mpi.h>
+#include <node_api.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TS_ANY_SOURCE (-1)
+#define TS_ANY_TAG (-1)
+#define TS_PROC_NULL (-2)
+
+/* Status slots. */
+enum { ST_SOURCE, ST_TAG, ST_COUNT, ST_ERROR, ST_CANCELLED, ST_SLOTS };
+
+static int32_t *status_out = NULL;
+static napi_ref status_ref = NULL;
+static int initialized = 0;
+
+/* ---- handle tables ------------------------------------------------------- */
+
+#define TABLE(T, name)                                                   \
+  static T *name##_tab = NULL;                                           \
+  static int name##_cap = 0;                                             \
+  static int *name##_free = NULL;                                        \
+  static int name##_nfree = 0;                                           \
+  static int name##_top = 0;                                             \
+  static int name##_put(T h) {                                           \
+    int i;                                                               \
+    if (name##_nfree > 0) i = name##_free[--name##_nfree];               \
+    else {                                                               \
+      if (name##_top == name##_cap) {                                    \
+        name##_cap = name##_cap ? 2 * name##_cap : 64;                   \
+        name##_tab = realloc(name##_tab, sizeof(T) * name##_cap);        \
+        name##_free = realloc(name##_free, sizeof(int) * name##_cap);    \
+      }                                                                  \
+      i = name##_top++;                                                  \
+    }                                                                    \
+    name##_tab[i] = h;                                                   \
+    return i;                                                            \
+  }                                                                      \
+  static void name##_drop(int i) { name##_free[name##_nfree++] = i; }
+
+TABLE(MPI_Comm, comm)
+TABLE(MPI_Request, req)
+TABLE(MPI_Message, msg)
+
+/* ---- error translation --------------------------------------------------- */
+
+/* mpi4ts numbers error classes as MPICH's mpi.h (src/core/errorcodes.ts). */
+static int ts_error_class(int code) {
+  int cls = code;
+  MPI_Error_class(code, &cls);
+  switch (cls) {
+    case MPI_SUCCESS: return 0;
+    case MPI_ERR_BUFFER: return 1;
+    case MPI_ERR_COUNT: return 2;
+    case MPI_ERR_TYPE: return 3;
+    case MPI_ERR_TAG: return 4;
+    case MPI_ERR_COMM: return 5;
+    case MPI_ERR_RANK: return 6;
+    case MPI_ERR_ROOT: return 7;
+    case MPI_ERR_GROUP: return 8;
+    case MPI_ERR_OP: return 9;
+    case MPI_ERR_TOPOLOGY: return 10;
+    case MPI_ERR_DIMS: return 11;
+    case MPI_ERR_ARG: return 12;
+    case MPI_ERR_UNKNOWN: return 13;
+    case MPI_ERR_TRUNCATE: return 14;
+    case MPI_ERR_OTHER: return 15;
+    case MPI_ERR_INTERN: return 16;
+    case MPI_ERR_IN_STATUS: return 17;
+    case MPI_ERR_PENDING: return 18;
+    case MPI_ERR_REQUEST: return 19;
+    case MPI_ERR_NO_MEM: return 34;
+    case MPI_ERR_SPAWN: return 42;
+    case MPI_ERR_UNSUPPORTED_OPERATION: return 52;
+    default: return 15;
+  }
+}
+
+/* Throw an Error carrying `errorClass` (mpi4ts numbering) and the library's string. */
+static void throw_mpi(napi_env env, const char *routine, int code) {
+  char text[MPI_MAX_ERROR_STRING + 1];
+  int len = 0;
+  if (MPI_Error_string(code, text, &len) != MPI_SUCCESS) len = 0;
+  text[len] = 0;
+  char message[MPI_MAX_ERROR_STRING + 128];
+  snprintf(message, sizeof message, "%s: %s", routine, len ? text : "MPI error");
+  napi_value msg, err, cls;
+  napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &msg);
+  napi_create_error(env, NULL, msg, &err);
+  napi_create_int32(env, ts_error_class(code), &cls);
+  napi_set_named_property(env, err, "errorClass", cls);
+  napi_throw(env, err);
+}
+
+#define CHECK(routine, call)                 \
+  do {                                       \
+    int rc_ = (call);                        \
+    if (rc_ != MPI_SUCCESS) {                \
+      throw_mpi(env, routine, rc_);          \
+      return NULL;                           \
+    }                                        \
+  } while (0)
+
+/* ---- argument helpers ---------------------------------------------------- */
+
+#define ARGS(n)                                                   \
+  size_t argc = n;                                                \
+  napi_value argv[n > 0 ? n : 1];                                 \
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL)
+
+static int32_t i32(napi_env env, napi_value v) {
+  int32_t x = 0;
+  napi_get_value_int32(env, v, &x);
+  return x;
+}
+
+static napi_value ret_i32(napi_env env, int32_t x) {
+  napi_value v;
+  napi_create_int32(env, x, &v);
+  return v;
+}
+
+static napi_value ret_bool(napi_env env, int b) {
+  napi_value v;
+  napi_get_boolean(env, b, &v);
+  return v;
+}
+
+static napi_value ret_undefined(napi_env env) {
+  napi_value v;
+  napi_get_undefined(env, &v);
+  return v;
+}
+
+/* Pointer and byte length of a typed array or DataView (null: nothing). */
+static int bytes_of(napi_env env, napi_value v, void **data, size_t *nbytes) {
+  bool is;
+  napi_is_typedarray(env, v, &is);
+  if (is) {
+    napi_typedarray_type type;
+    size_t length;
+    napi_get_typedarray_info(env, v, &type, &length, data, NULL, NULL);
+    size_t width = 1;
+    switch (type) {
+      case napi_int16_array: case napi_uint16_array: width = 2; break;
+      case napi_int32_array: case napi_uint32_array: case napi_float32_array: width = 4; break;
+      case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: width = 8; break;
+      default: width = 1;
+    }
+    *nbytes = length * width;
+    return 1;
+  }
+  napi_is_dataview(env, v, &is);
+  if (is) {
+    napi_get_dataview_info(env, v, nbytes, data, NULL, NULL);
+    return 1;
+  }
+  *data = NULL;
+  *nbytes = 0;
+  napi_throw_type_error(env, NULL, "expected a typed array");
+  return 0;
+}
+
+static int to_source(int s) { return s == TS_ANY_SOURCE ? MPI_ANY_SOURCE : s == TS_PROC_NULL ? MPI_PROC_NULL : s; }
+static int to_tag(int t) { return t == TS_ANY_TAG ? MPI_ANY_TAG : t; }
+
+static MPI_Comm comm_at(int i) { return comm_tab[i]; }
+
+/* Count ints are enough: mpi4ts messages beyond 2 GiB are not supported here. */
+static void put_status(MPI_Status *st, int err) {
+  int count = 0;
+  if (st->MPI_SOURCE == MPI_PROC_NULL) {
+    status_out[ST_SOURCE] = TS_PROC_NULL;
+    status_out[ST_TAG] = TS_ANY_TAG;
+    status_out[ST_COUNT] = 0;
+  } else {
+    MPI_Get_count(st, MPI_BYTE, &count);
+    status_out[ST_SOURCE] = st->MPI_SOURCE == MPI_ANY_SOURCE ? TS_ANY_SOURCE : st->MPI_SOURCE;
+    status_out[ST_TAG] = st->MPI_TAG == MPI_ANY_TAG ? TS_ANY_TAG : st->MPI_TAG;
+    status_out[ST_COUNT] = count == MPI_UNDEFINED ? 0 : count;
+  }
+  status_out[ST_ERROR] = err ? ts_error_class(err) : 0;
+  int cancelled = 0;
+  MPI_Test_cancelled(st, &cancelled);
+  status_out[ST_CANCELLED] = cancelled;
+}
+
+/* ---- lifetime ------------------------------------------------------------ */
+
+/*
+ * Open MPI loads its components with dlopen and expects libmpi's symbols to
+ * be global; Node loads this addon (and so libmpi) with RTLD_LOCAL. Re-open
+ * the library that defines MPI_Init with RTLD_GLOBAL before initialising.
+ */
+static void promote_libmpi(void) {
+  Dl_info dl;
+  if (dladdr((void *)&MPI_Init, &dl) && dl.dli_fname) dlopen(dl.dli_fname, RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD);
+}
+
+static int attr_int(MPI_Comm comm, int key, int fallback) {
+  void *v = NULL;
+  int flag = 0;
+  MPI_Comm_get_attr(comm, key, &v, &flag);
+  return flag && v ? *(int *)v : fallback;
+}
+
+/* init(status: Int32Array) -> [worldRank, worldSize, tagUb, universeSize, appnum, provided] */
+static napi_value js_init(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  void *data;
+  size_t nbytes;
+  if (!bytes_of(env, argv[0], &data, &nbytes)) return NULL;
+  if (nbytes < ST_SLOTS * 4) {
+    napi_throw_range_error(env, NULL, "status array too small");
+    return NULL;
+  }
+  status_out = data;
+  napi_create_reference(env, argv[0], 1, &status_ref);
+  int provided = 0;
+  if (!initialized) {
+    int already = 0;
+    MPI_Initialized(&already);
+    if (!already) {
+      promote_libmpi();
+      CHECK("MPI_Init_thread", MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided));
+    } else {
+      MPI_Query_thread(&provided);
+    }
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN);
+    comm_put(MPI_COMM_WORLD); /* 0 */
+    comm_put(MPI_COMM_SELF);  /* 1 */
+    initialized = 1;
+  }
+  int rank, size;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  int vals[6] = {rank, size, attr_int(MPI_COMM_WORLD, MPI_TAG_UB, 32767),
+                 attr_int(MPI_COMM_WORLD, MPI_UNIVERSE_SIZE, size), attr_int(MPI_COMM_WORLD, MPI_APPNUM, 0), provided};
+  napi_value arr;
+  napi_create_array_with_length(env, 6, &arr);
+  for (int i = 0; i < 6; i++) napi_set_element(env, arr, i, ret_i32(env, vals[i]));
+  return arr;
+}
+
+static napi_value js_finalize(napi_env env, napi_callback_info info) {
+  int done = 0;
+  MPI_Finalized(&done);
+  if (initialized && !done) MPI_Finalize();
+  return ret_undefined(env);
+}
+
+/* abort(comm, code): MPI_Abort; never returns. */
+static napi_value js_abort(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  fflush(stdout);
+  fflush(stderr);
+  MPI_Abort(comm_at(i32(env, argv[0])), i32(env, argv[1]));
+  exit(i32(env, argv[1]));
+}
+
+static napi_value js_library_version(napi_env env, napi_callback_info info) {
+  char text[MPI_MAX_LIBRARY_VERSION_STRING + 1];
+  int len = 0;
+  MPI_Get_library_version(text, &len);
+  text[len] = 0;
+  /* First line only: Open MPI's is a paragraph. */
+  char *nl = strchr(text, '\n');
+  if (nl) *nl = 0;
+  napi_value v;
+  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+static napi_value js_processor_name(napi_env env, napi_callback_info info) {
+  char name[MPI_MAX_PROCESSOR_NAME + 1];
+  int len = 0;
+  CHECK("MPI_Get_processor_name", MPI_Get_processor_name(name, &len));
+  name[len] = 0;
+  napi_value v;
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+/* ---- communicators ------------------------------------------------------- */
+
+static int adopt(MPI_Comm c) {
+  MPI_Comm_set_errhandler(c, MPI_ERRORS_RETURN);
+  return comm_put(c);
+}
+
+/* commDup(comm) -> comm */
+static napi_value js_comm_dup(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  MPI_Comm out;
+  CHECK("MPI_Comm_dup", MPI_Comm_dup(comm_at(i32(env, argv[0])), &out));
+  return ret_i32(env, adopt(out));
+}
+
+/* commCreateGroup(comm, ranks: Int32Array (ranks in comm), tag) -> comm: collective over the members only. */
+static napi_value js_comm_create_group(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  MPI_Comm parent = comm_at(i32(env, argv[0]));
+  void *data;
+  size_t nbytes;
+  if (!bytes_of(env, argv[1], &data, &nbytes)) return NULL;
+  MPI_Group all, sub;
+  CHECK("MPI_Comm_group", MPI_Comm_group(parent, &all));
+  CHECK("MPI_Group_incl", MPI_Group_incl(all, (int)(nbytes / 4), (int *)data, &sub));
+  MPI_Comm out;
+  int rc = MPI_Comm_create_group(parent, sub, i32(env, argv[2]), &out);
+  MPI_Group_free(&sub);
+  MPI_Group_free(&all);
+  CHECK("MPI_Comm_create_group", rc);
+  return ret_i32(env, adopt(out));
+}
+
+/* intercommCreate(local, localLeader, peer, remoteLeader, tag) -> comm */
+static napi_value js_intercomm_create(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  MPI_Comm out;
+  CHECK("MPI_Intercomm_create", MPI_Intercomm_create(comm_at(i32(env, argv[0])), i32(env, argv[1]),
+                                                     comm_at(i32(env, argv[2])), i32(env, argv[3]),
+                                                     i32(env, argv[4]), &out));
+  return ret_i32(env, adopt(out));
+}
+
+/* commInfo(comm) -> [rank, size, remoteSize] */
+static napi_value js_comm_info(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  MPI_Comm c = comm_at(i32(env, argv[0]));
+  int rank, size, inter = 0, rsize = 0;
+  MPI_Comm_rank(c, &rank);
+  MPI_Comm_size(c, &size);
+  MPI_Comm_test_inter(c, &inter);
+  if (inter) MPI_Comm_remote_size(c, &rsize);
+  napi_value arr;
+  napi_create_array_with_length(env, 3, &arr);
+  napi_set_element(env, arr, 0, ret_i32(env, rank));
+  napi_set_element(env, arr, 1, ret_i32(env, size));
+  napi_set_element(env, arr, 2, ret_i32(env, rsize));
+  return arr;
+}
+
+static napi_value js_comm_free(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int i = i32(env, argv[0]);
+  if (i > 1) {
+    MPI_Comm c = comm_at(i);
+    CHECK("MPI_Comm_free", MPI_Comm_free(&c));
+    comm_drop(i);
+  }
+  return ret_undefined(env);
+}
+
+/* ---- point-to-point ------------------------------------------------------ */
+
+/* send(comm, buf, dest, tag, sync) */
+static napi_value js_send(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  void *data;
+  size_t n;
+  if (!bytes_of(env, argv[1], &data, &n)) return NULL;
+  MPI_Comm c = comm_at(i32(env, argv[0]));
+  int dest = i32(env, argv[2]), tag = i32(env, argv[3]);
+  if (i32(env, argv[4])) CHECK("MPI_Ssend", MPI_Ssend(data, (int)n, MPI_BYTE, dest, tag, c));
+  else CHECK("MPI_Send", MPI_Send(data, (int)n, MPI_BYTE, dest, tag, c));
+  return ret_undefined(env);
+}
+
+/* isend(comm, buf, dest, tag, sync) -> request */
+static napi_value js_isend(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  void *data;
+  size_t n;
+  if (!bytes_of(env, argv[1], &data, &n)) return NULL;
+  MPI_Comm c = comm_at(i32(env, argv[0]));
+  int dest = i32(env, argv[2]), tag = i32(env, argv[3]);
+  MPI_Request r;
+  if (i32(env, argv[4])) CHECK("MPI_Issend", MPI_Issend(data, (int)n, MPI_BYTE, dest, tag, c, &r));
+  else CHECK("MPI_Isend", MPI_Isend(data, (int)n, MPI_BYTE, dest, tag, c, &r));
+  return ret_i32(env, req_put(r));
+}
+
+/* recv(comm, buf, source, tag): status written; truncation reported there, not thrown. */
+static napi_value js_recv(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  void *data;
+  size_t n;
+  if (!bytes_of(env, argv[1], &data, &n)) return NULL;
+  MPI_Status st;
+  int rc = MPI_Recv(data, (int)n, MPI_BYTE, to_source(i32(env, argv[2])), to_tag(i32(env, argv[3])),
+                    comm_at(i32(env, argv[0])), &st);
+  if (rc != MPI_SUCCESS && ts_error_class(rc) != 14) {
+    throw_mpi(env, "MPI_Recv", rc);
+    return NULL;
+  }
+  put_status(&st, rc);
+  return ret_undefined(env);
+}
+
+/* irecv(comm, buf, source, tag) -> request */
+static napi_value js_irecv(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  void *data;
+  size_t n;
+  if (!bytes_of(env, argv[1], &data, &n)) return NULL;
+  MPI_Request r;
+  CHECK("MPI_Irecv", MPI_Irecv(data, (int)n, MPI_BYTE, to_source(i32(env, argv[2])), to_tag(i32(env, argv[3])),
+                               comm_at(i32(env, argv[0])), &r));
+  return ret_i32(env, req_put(r));
+}
+
+/* iprobe(comm, source, tag) -> bool (status written when true) */
+static napi_value js_iprobe(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  int flag = 0;
+  MPI_Status st;
+  CHECK("MPI_Iprobe", MPI_Iprobe(to_source(i32(env, argv[1])), to_tag(i32(env, argv[2])), comm_at(i32(env, argv[0])),
+                                 &flag, &st));
+  if (flag) put_status(&st, 0);
+  return ret_bool(env, flag);
+}
+
+static napi_value js_probe(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  MPI_Status st;
+  CHECK("MPI_Probe",
+        MPI_Probe(to_source(i32(env, argv[1])), to_tag(i32(env, argv[2])), comm_at(i32(env, argv[0])), &st));
+  put_status(&st, 0);
+  return ret_undefined(env);
+}
+
+/* mprobe(comm, source, tag) -> message (status written: its size) */
+static napi_value js_mprobe(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  MPI_Status st;
+  MPI_Message m;
+  CHECK("MPI_Mprobe", MPI_Mprobe(to_source(i32(env, argv[1])), to_tag(i32(env, argv[2])), comm_at(i32(env, argv[0])),
+                                 &m, &st));
+  put_status(&st, 0);
+  return ret_i32(env, msg_put(m));
+}
+
+/* improbe(comm, source, tag) -> message or -1 */
+static napi_value js_improbe(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  MPI_Status st;
+  MPI_Message m;
+  int flag = 0;
+  CHECK("MPI_Improbe", MPI_Improbe(to_source(i32(env, argv[1])), to_tag(i32(env, argv[2])),
+                                   comm_at(i32(env, argv[0])), &flag, &m, &st));
+  if (!flag) return ret_i32(env, -1);
+  put_status(&st, 0);
+  return ret_i32(env, msg_put(m));
+}
+
+/* mrecv(message, buf): status written */
+static napi_value js_mrecv(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  void *data;
+  size_t n;
+  if (!bytes_of(env, argv[1], &data, &n)) return NULL;
+  int i = i32(env, argv[0]);
+  MPI_Message m = msg_tab[i];
+  msg_drop(i);
+  MPI_Status st;
+  int rc = MPI_Mrecv(data, (int)n, MPI_BYTE, &m, &st);
+  if (rc != MPI_SUCCESS && ts_error_class(rc) != 14) {
+    throw_mpi(env, "MPI_Mrecv", rc);
+    return NULL;
+  }
+  put_status(&st, rc);
+  return ret_undefined(env);
+}
+
+/* imrecv(message, buf) -> request */
+static napi_value js_imrecv(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  void *data;
+  size_t n;
+  if (!bytes_of(env, argv[1], &data, &n)) return NULL;
+  int i = i32(env, argv[0]);
+  MPI_Message m = msg_tab[i];
+  msg_drop(i);
+  MPI_Request r;
+  CHECK("MPI_Imrecv", MPI_Imrecv(data, (int)n, MPI_BYTE, &m, &r));
+  return ret_i32(env, req_put(r));
+}
+
+/* ---- completion ---------------------------------------------------------- */
+
+/* test(request) -> bool; when true the request is released and the status written. */
+static napi_value js_test(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int i = i32(env, argv[0]);
+  int flag = 0;
+  MPI_Status st;
+  int rc = MPI_Test(&req_tab[i], &flag, &st);
+  if (rc != MPI_SUCCESS) {
+    if (req_tab[i] != MPI_REQUEST_NULL && ts_error_class(rc) != 14) {
+      throw_mpi(env, "MPI_Test", rc);
+      return NULL;
+    }
+    flag = 1;
+  }
+  if (flag) {
+    put_status(&st, rc);
+    req_drop(i);
+  }
+  return ret_bool(env, flag);
+}
+
+/* wait(request): released, status written. */
+static napi_value js_wait(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int i = i32(env, argv[0]);
+  MPI_Status st;
+  int rc = MPI_Wait(&req_tab[i], &st);
+  if (rc != MPI_SUCCESS && ts_error_class(rc) != 14) {
+    throw_mpi(env, "MPI_Wait", rc);
+    return NULL;
+  }
+  put_status(&st, rc);
+  req_drop(i);
+  return ret_undefined(env);
+}
+
+/* waitany(requests: Int32Array, -1 for none) -> index (that request released, status written), or -1. */
+static napi_value js_waitany(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  void *data;
+  size_t n;
+  if (!bytes_of(env, argv[0], &data, &n)) return NULL;
+  int32_t *ids = data;
+  int count = (int)(n / 4);
+  MPI_Request small[64];
+  MPI_Request *rs = count <= 64 ? small : malloc(sizeof(MPI_Request) * count);
+  for (int k = 0; k < count; k++) rs[k] = ids[k] >= 0 ? req_tab[ids[k]] : MPI_REQUEST_NULL;
+  int index = MPI_UNDEFINED;
+  MPI_Status st;
+  int rc = MPI_Waitany(count, rs, &index, &st);
+  if (rs != small) free(rs);
+  if (rc != MPI_SUCCESS && ts_error_class(rc) != 14) {
+    throw_mpi(env, "MPI_Waitany", rc);
+    return NULL;
+  }
+  if (index == MPI_UNDEFINED) return ret_i32(env, -1);
+  put_status(&st, rc);
+  req_tab[ids[index]] = MPI_REQUEST_NULL;
+  req_drop(ids[index]);
+  return ret_i32(env, index);
+}
+
+/* cancel(request): MPI_Cancel; completion is still observed through test/wait. */
+static napi_value js_cancel(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  CHECK("MPI_Cancel", MPI_Cancel(&req_tab[i32(env, argv[0])]));
+  return ret_undefined(env);
+}
+
+static napi_value js_wtime(napi_env env, napi_callback_info info) {
+  napi_value v;
+  napi_create_double(env, MPI_Wtime(), &v);
+  return v;
+}
+
+/* ---- module -------------------------------------------------------------- */
+
+static napi_value Init(napi_env env, napi_value exports) {
+  struct {
+    const char *name;
+    napi_callback cb;
+  } fns[] = {
+      {"init", js_init},           {"finalize", js_finalize},
+      {"abort", js_abort},         {"libraryVersion", js_library_version},
+      {"processorName", js_processor_name},
+      {"commDup", js_comm_dup},    {"commCreateGroup", js_comm_create_group},
+      {"intercommCreate", js_intercomm_create},
+      {"commInfo", js_comm_info},  {"commFree", js_comm_free},
+      {"send", js_send},           {"isend", js_isend},
+      {"recv", js_recv},           {"irecv", js_irecv},
+      {"iprobe", js_iprobe},       {"probe", js_probe},
+      {"mprobe", js_mprobe},       {"improbe", js_improbe},
+      {"mrecv", js_mrecv},         {"imrecv", js_imrecv},
+      {"test", js_test},           {"wait", js_wait},
+      {"waitany", js_waitany},     {"cancel", js_cancel},
+      {"wtime", js_wtime},
+  };
+  for (size_t k = 0; k < sizeof fns / sizeof fns[0]; k++) {
+    napi_value f;
+    napi_create_function(env, fns[k].name, NAPI_AUTO_LENGTH, fns[k].cb, NULL, &f);
+    napi_set_named_property(env, exports, fns[k].name, f);
+  }
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,104 @@
+/**
+ * Finding and loading the native addon (native/mpi4ts_native.c), built by
+ * native/build.mjs at `npm install` into one folder per MPI library:
+ * native/build-openmpi/, native/build-mpich/.
+ *
+ * Which library a process binds: MPI4TS_MPI=openmpi|mpich if set; otherwise
+ * the one whose launcher started the process (Open MPI's mpiexec sets
+ * OMPI_COMM_WORLD_SIZE, MPICH's Hydra sets PMI_RANK/PMI_SIZE); otherwise the
+ * first one built.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** The functions of the addon (see native/mpi4ts_native.c for each). */
+export interface NativeAddon {
+  init(status: Int32Array): [rank: number, size: number, tagUb: number, universeSize: number, appnum: number, provided: number];
+  finalize(): void;
+  abort(comm: number, code: number): never;
+  libraryVersion(): string;
+  processorName(): string;
+  commDup(comm: number): number;
+  commCreateGroup(comm: number, ranks: Int32Array, tag: number): number;
+  intercommCreate(local: number, localLeader: number, peer: number, remoteLeader: number, tag: number): number;
+  commInfo(comm: number): [rank: number, size: number, remoteSize: number];
+  commFree(comm: number): void;
+  send(comm: number, buf: Uint8Array, dest: number, tag: number, sync: number): void;
+  isend(comm: number, buf: Uint8Array, dest: number, tag: number, sync: number): number;
+  recv(comm: number, buf: Uint8Array, source: number, tag: number): void;
+  irecv(comm: number, buf: Uint8Array, source: number, tag: number): number;
+  iprobe(comm: number, source: number, tag: number): boolean;
+  probe(comm: number, source: number, tag: number): void;
+  mprobe(comm: number, source: number, tag: number): number;
+  improbe(comm: number, source: number, tag: number): number;
+  mrecv(message: number, buf: Uint8Array): void;
+  imrecv(message: number, buf: Uint8Array): number;
+  test(request: number): boolean;
+  wait(request: number): void;
+  waitany(requests: Int32Array): number;
+  cancel(request: number): void;
+  wtime(): number;
+}
+
+/** Slots of the status array the addon writes. */
+export const ST_SOURCE = 0;
+export const ST_TAG = 1;
+export const ST_COUNT = 2;
+export const ST_ERROR = 3;
+export const ST_CANCELLED = 4;
+export const ST_SLOTS = 5;
+
+/** The repository's (or installed package's) native/ folder. */
+export const nativeDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native');
+
+interface BuildRecord { ok: boolean; path?: string; reason?: string; compiler?: string }
+interface BuildStatus { built: Record<string, BuildRecord>; skipped: string | null }
+
+function readStatus(): BuildStatus | null {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(nativeDir, 'build-status.json'), 'utf8')) as BuildStatus;
+  } catch {
+    return null;
+  }
+}
+
+/** Libraries with a built addon, e.g. ['openmpi', 'mpich']. */
+export function builtLibraries(): string[] {
+  return ['openmpi', 'mpich', 'mpi'].filter((k) => fs.existsSync(path.join(nativeDir, `build-${k}`, 'mpi4ts_native.node')));
+}
+
+/** Which library's mpiexec started this process, from its environment; null if none did. */
+export function launcherLibrary(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env['OMPI_COMM_WORLD_SIZE'] !== undefined) return 'openmpi';
+  if (env['PMI_RANK'] !== undefined || env['PMI_SIZE'] !== undefined || env['HYDRA_CONTROL_FD'] !== undefined) return 'mpich';
+  if (env['PMIX_RANK'] !== undefined) return 'openmpi';
+  return null;
+}
+
+/** Availability of the native transport, for `mpi4ts info`: [available, detail]. */
+export function nativeAvailability(): [boolean, string] {
+  const built = builtLibraries();
+  if (built.length > 0) {
+    return [true, `binding to a system MPI library: addon built for ${built.join(', ')} (choose with MPI4TS_MPI; started by mpiexec or MPI4TS_TRANSPORT=native)`];
+  }
+  const st = readStatus();
+  if (st === null) return [false, 'the addon was not built (no native/build-status.json: run `node native/build.mjs`)'];
+  if (st.skipped) return [false, `the addon was not built: ${st.skipped}`];
+  const reasons = Object.entries(st.built).map(([k, r]) => `${k}: ${r.reason ?? 'failed'}`);
+  return [false, `the addon failed to build (${reasons.join('; ') || 'no MPI library found'})`];
+}
+
+/** Load the addon for `library` (or the one chosen as above). Throws with the reason when it cannot. */
+export function loadAddon(library?: string): { addon: NativeAddon; library: string } {
+  const built = builtLibraries();
+  const wanted = library ?? process.env['MPI4TS_MPI'] ?? launcherLibrary() ?? built[0];
+  if (wanted === undefined) throw new Error(`the native transport is unavailable: ${nativeAvailability()[1]}`);
+  const file = path.join(nativeDir, `build-${wanted}`, 'mpi4ts_native.node');
+  if (!fs.existsSync(file)) {
+    throw new Error(`the native transport has no addon for '${wanted}' (built: ${built.join(', ') || 'none'}; ${nativeAvailability()[1]})`);
+  }
+  const require = createRequire(import.meta.url);
+  return { addon: require(file) as NativeAddon, library: wanted };
+}

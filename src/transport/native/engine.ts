@@ -1,0 +1,535 @@
+/**
+ * The native transport: the spi over a system MPI library (MPICH or Open
+ * MPI) through the addon of native/. Processes are MPI processes; a
+ * process id is the rank in MPI_COMM_WORLD.
+ *
+ * Communicators: each CommHandle owns two MPI communicators, one for
+ * point-to-point traffic and a duplicate for the collective algorithms of
+ * src/coll (the `collective` shadow), so the two never match each other.
+ * `makeComm` is called by every member with the same agreed context id and
+ * becomes MPI_Comm_create_group on MPI_COMM_WORLD (tagged with the context),
+ * or MPI_Intercomm_create between the two groups; `subgroupComm` is the
+ * parent's collective communicator seen through a rank map.
+ *
+ * Receives are matched by probe (MPI_Improbe/MPI_Mprobe) and completed with
+ * MPI_Mrecv/MPI_Imrecv, in the order they were posted. This gives every
+ * receive the size of its message before any byte lands (object receives
+ * allocate exactly; a truncated buffer receive can say how long the message
+ * was), at the price that a posted receive is matched only while this
+ * process is inside a transport call. The hazard that follows is deadlock:
+ * a receive waiting in `#unmatched` is invisible to MPI, so while any is
+ * pending no call may block inside the library; every blocking call then
+ * polls instead (`#block`), driving the probes. With nothing pending, the
+ * blocking calls go straight to MPI_Send / MPI_Mprobe+MPI_Mrecv / MPI_Wait.
+ */
+import type { CommHandle, Envelope, JobInfo, Operation, Transport } from '../spi.js';
+import { SendMode } from '../spi.js';
+import { ANY_SOURCE, PROC_NULL } from '../../core/matching.js';
+import { ERR_INTERN, ERR_SPAWN, ERR_TRUNCATE, MpiFailure } from '../../core/errorcodes.js';
+import { type NativeAddon, ST_CANCELLED, ST_COUNT, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
+
+/** A communicator of the native transport. */
+export interface NativeComm extends CommHandle {
+  /** The addon's index of the MPI communicator. */
+  readonly id: number;
+  /** Process ids (MPI_COMM_WORLD ranks) of the local group, in rank order. */
+  readonly group: Int32Array;
+  readonly remote: Int32Array | null;
+  /** For a subgroup view: rank in the underlying communicator of each rank here, and back. */
+  readonly toParent: Int32Array | null;
+  readonly fromParent: Map<number, number> | null;
+  /** Tags here are collective sequence numbers: folded into the library's tag range. */
+  readonly foldTags: boolean;
+  /** The same group on the collective communicator (itself for a shadow). */
+  shadow: NativeComm;
+  /** Owned MPI communicators to free with this handle. */
+  readonly owned: number[];
+}
+
+const enum State { Unmatched, Receiving, Sending, Done }
+
+/** A point-to-point operation; it is its own envelope. */
+class NativeOp implements Operation, Envelope {
+  done = false;
+  state: State;
+  /** Addon request index while in the library. */
+  req = -1;
+  source: number;
+  tag: number;
+  count = 0;
+  error = 0;
+  cancelled = false;
+  data: Uint8Array | null = null;
+  failure: string | null = null;
+  messageBytes = 0;
+  constructor(
+    state: State,
+    readonly comm: NativeComm,
+    /** Receives: what is asked for (library ranks/tags) until matched. Sends: destination and tag. */
+    source: number,
+    tag: number,
+    /** The user's buffer (kept referenced while the library may write it), or null for an object receive. */
+    readonly buffer: Uint8Array | null,
+  ) {
+    this.state = state;
+    this.source = source;
+    this.tag = tag;
+  }
+
+  get status(): Envelope { return this; }
+}
+
+export class NativeTransport implements Transport {
+  readonly name = 'native';
+  readonly job: JobInfo;
+  readonly commWorld: NativeComm;
+  readonly commSelf: NativeComm;
+  readonly tagUpperBound: number;
+  readonly processId: number;
+  /** 'openmpi' or 'mpich', and the library's version line. */
+  readonly library: string;
+  readonly libraryVersion: string;
+
+  readonly #mpi: NativeAddon;
+  readonly #st = new Int32Array(ST_SLOTS);
+  /** Receives posted but not matched yet, in posting order. */
+  readonly #unmatched: NativeOp[] = [];
+  readonly #hooks: (() => void)[] = [];
+  #nextContext = 4;
+  readonly #host: string;
+  #finalized = false;
+
+  constructor(mpi: NativeAddon, library: string) {
+    this.#mpi = mpi;
+    this.library = library;
+    const [rank, size, tagUb, universeSize, appnum] = wrap('MPI_Init_thread', () => mpi.init(this.#st));
+    this.processId = rank;
+    this.tagUpperBound = tagUb;
+    this.libraryVersion = mpi.libraryVersion();
+    this.#host = mpi.processorName();
+    this.job = { transport: 'native', universeSize, appnum, timeOrigin: performance.timeOrigin };
+    this.commWorld = this.#wrap(0, Int32Array.from({ length: size }, (_, i) => i), null, false);
+    this.commSelf = this.#wrap(1, Int32Array.of(rank), null, false);
+    // MPI_Finalize at a normal end; a rank ending in failure takes the job
+    // down (MPI_Abort), so that its peers never wait for it forever.
+    process.on('exit', (code) => {
+      if (this.#finalized) return;
+      this.#finalized = true;
+      if (code !== 0) mpi.abort(0, code);
+      mpi.finalize();
+    });
+  }
+
+  /** Handle for communicator `id` with its collective duplicate. */
+  #wrap(id: number, group: Int32Array, remote: Int32Array | null, ownsId: boolean): NativeComm {
+    const shadowId = wrap('MPI_Comm_dup', () => this.#mpi.commDup(id));
+    const [rank, size, remoteSize] = this.#mpi.commInfo(id);
+    const base = { rank, size, remoteSize, group, remote, toParent: null, fromParent: null };
+    const comm: NativeComm = { ...base, id, foldTags: false, shadow: null!, owned: ownsId ? [id, shadowId] : [shadowId] };
+    const shadow: NativeComm = { ...base, id: shadowId, foldTags: true, shadow: null!, owned: [] };
+    comm.shadow = shadow;
+    shadow.shadow = shadow;
+    return comm;
+  }
+
+  collective(comm: CommHandle): CommHandle {
+    return (comm as NativeComm).shadow;
+  }
+
+  // ---- communicator construction ----------------------------------------
+
+  group(comm: CommHandle): Int32Array {
+    return (comm as NativeComm).group;
+  }
+
+  remoteGroup(comm: CommHandle): Int32Array | null {
+    return (comm as NativeComm).remote;
+  }
+
+  nextContext(): number {
+    return this.#nextContext;
+  }
+
+  claimContext(ctx: number): void {
+    if (ctx < this.#nextContext) throw new MpiFailure(ERR_INTERN, `context ${ctx} is already in use`);
+    this.#nextContext = ctx + 2;
+  }
+
+  makeComm(ctx: number, local: Int32Array, remote: Int32Array | null): CommHandle {
+    if (local.indexOf(this.processId) < 0) throw new MpiFailure(ERR_INTERN, `process ${this.processId} is not in the new communicator's group`);
+    // The context id is agreed by all members and never reused by any of
+    // them, so it tells concurrent constructions apart as the library's tag.
+    const tag = ctx % this.tagUpperBound;
+    this.#drainBeforeBlocking();
+    const mpi = this.#mpi;
+    const intra = wrap('MPI_Comm_create_group', () => mpi.commCreateGroup(0, local, tag));
+    if (remote === null) return this.#wrap(intra, local, null, true);
+    // Leaders are rank 0 of each group; they meet on MPI_COMM_WORLD.
+    const inter = wrap('MPI_Intercomm_create', () => mpi.intercommCreate(intra, 0, 0, remote[0]!, tag));
+    mpi.commFree(intra);
+    return this.#wrap(inter, local, remote, true);
+  }
+
+  subgroupComm(parent: CommHandle, group: Int32Array): CommHandle {
+    const p = (parent as NativeComm).shadow;
+    const toParent = Int32Array.from(group, (pid) => p.group.indexOf(pid));
+    const fromParent = new Map<number, number>();
+    toParent.forEach((r, i) => fromParent.set(r, i));
+    const view: NativeComm = {
+      rank: group.indexOf(this.processId), size: group.length, remoteSize: 0, id: p.id, group, remote: null,
+      toParent, fromParent, foldTags: true, shadow: null!, owned: [],
+    };
+    view.shadow = view;
+    return view;
+  }
+
+  freeComm(comm: CommHandle): void {
+    for (const id of (comm as NativeComm).owned) this.#mpi.commFree(id);
+  }
+
+  processorName(): string {
+    return this.#host;
+  }
+
+  // ---- dynamic processes ---------------------------------------------------
+
+  /** MPI_Comm_get_parent: not supported on this transport yet (MPI_Comm_spawn is future work). */
+  readonly spawnedBy = null;
+
+  spawn(): Int32Array {
+    throw new MpiFailure(ERR_SPAWN, 'MPI_Comm_spawn is not supported on the native transport yet');
+  }
+
+  // ---- ranks and tags ----------------------------------------------------
+
+  /** A rank of `c` as the library knows it (subgroup views map to the parent). */
+  #rank(c: NativeComm, r: number): number {
+    return c.toParent === null || r < 0 ? r : c.toParent[r]!;
+  }
+
+  /**
+   * Tags of the collective communicators: sequence numbers up to 2^30 and
+   * Create_group's 2^30 + tag. Libraries whose tag range is smaller (MPICH:
+   * 2^28 - 1) get the low bits plus one flag bit; a clash needs 2^27
+   * collectives in flight on one communicator.
+   */
+  #tag(c: NativeComm, tag: number): number {
+    if (!c.foldTags || tag <= this.tagUpperBound || tag < 0) return tag;
+    const half = (this.tagUpperBound + 1) / 2;
+    return (tag & (half - 1)) | (tag & 0x40000000 ? half : 0);
+  }
+
+  // ---- sends -------------------------------------------------------------
+
+  send(comm: CommHandle, data: Uint8Array, dest: number, tag: number, mode: SendMode): void {
+    if (dest === PROC_NULL) return;
+    const c = comm as NativeComm;
+    if (this.#unmatched.length === 0 && this.#hooks.length === 0) {
+      wrap('MPI_Send', () => this.#mpi.send(c.id, data, this.#rank(c, dest), this.#tag(c, tag), mode));
+      return;
+    }
+    this.wait(this.isend(comm, data, dest, tag, mode, false));
+  }
+
+  isend(comm: CommHandle, data: Uint8Array, dest: number, tag: number, mode: SendMode, borrowed: boolean): Operation {
+    const c = comm as NativeComm;
+    const op = new NativeOp(State.Sending, c, dest, tag, null);
+    op.count = data.length;
+    op.messageBytes = data.length;
+    if (dest === PROC_NULL) {
+      op.state = State.Done;
+      op.done = true;
+      return op;
+    }
+    // A borrowed buffer is reused by the caller at once; the library may still be reading it.
+    const bytes = borrowed ? data.slice() : data;
+    op.req = wrap('MPI_Isend', () => this.#mpi.isend(c.id, bytes, this.#rank(c, dest), this.#tag(c, tag), mode));
+    keepAlive.set(op, bytes);
+    return op;
+  }
+
+  // ---- receives ----------------------------------------------------------
+
+  recv(comm: CommHandle, into: Uint8Array | null, source: number, tag: number): Operation {
+    const c = comm as NativeComm;
+    if (source === PROC_NULL || this.#unmatched.length > 0 || this.#hooks.length > 0) {
+      const op = this.irecv(comm, into, source, tag);
+      this.wait(op);
+      return op;
+    }
+    // Fast path: nothing else pending, so block in the library.
+    const op = new NativeOp(State.Receiving, c, this.#rank(c, source), this.#tag(c, tag), into);
+    const mpi = this.#mpi;
+    const msg = wrap('MPI_Mprobe', () => mpi.mprobe(c.id, op.source, op.tag));
+    this.#receiveMatched(op, msg, true);
+    return op;
+  }
+
+  irecv(comm: CommHandle, into: Uint8Array | null, source: number, tag: number): Operation {
+    const c = comm as NativeComm;
+    const op = new NativeOp(State.Unmatched, c, this.#rank(c, source), this.#tag(c, tag), into);
+    if (source === PROC_NULL) {
+      op.source = PROC_NULL;
+      op.tag = -1;
+      op.state = State.Done;
+      op.done = true;
+      return op;
+    }
+    // Matched at the next progress step, in posting order (matching here
+    // would cost a pass over every pending receive per post).
+    this.#unmatched.push(op);
+    return op;
+  }
+
+  /**
+   * Try to match the unmatched receives, oldest first, so a message goes to
+   * the earliest posted receive it matches (MPI's non-overtaking rule).
+   */
+  #matchPending(): void {
+    const list = this.#unmatched;
+    const mpi = this.#mpi;
+    for (let i = 0; i < list.length;) {
+      const op = list[i]!;
+      const msg = wrap('MPI_Improbe', () => mpi.improbe(op.comm.id, op.source, op.tag));
+      if (msg < 0) {
+        i++;
+        continue;
+      }
+      list.splice(i, 1);
+      this.#receiveMatched(op, msg, false);
+    }
+  }
+
+  /** `op` matched message `msg` (the status holds its envelope): receive it, blocking or not. */
+  #receiveMatched(op: NativeOp, msg: number, blocking: boolean): void {
+    const st = this.#st;
+    const size = st[ST_COUNT]!;
+    const c = op.comm;
+    op.source = c.fromParent === null ? st[ST_SOURCE]! : (c.fromParent.get(st[ST_SOURCE]!) ?? ANY_SOURCE);
+    op.tag = st[ST_TAG]!;
+    op.messageBytes = size;
+    let target = op.buffer;
+    if (target === null) target = op.data = new Uint8Array(size);
+    else if (size > target.length) {
+      op.error = ERR_TRUNCATE;
+      op.failure = `message of ${size} bytes truncated into buffer of ${target.length} bytes (source ${op.source}, tag ${op.tag})`;
+    }
+    const mpi = this.#mpi;
+    if (blocking) {
+      wrap('MPI_Mrecv', () => mpi.mrecv(msg, target));
+      this.#finishReceive(op);
+    } else {
+      op.state = State.Receiving;
+      op.req = wrap('MPI_Imrecv', () => mpi.imrecv(msg, target));
+      keepAlive.set(op, target);
+    }
+  }
+
+  /** Read the status of a completed receive into `op`. */
+  #finishReceive(op: NativeOp): void {
+    const st = this.#st;
+    op.count = Math.min(st[ST_COUNT]!, op.buffer?.length ?? op.messageBytes);
+    if (st[ST_ERROR] !== 0 && op.error === 0) {
+      op.error = st[ST_ERROR]!;
+      op.failure = `receive failed with error class ${op.error}`;
+    }
+    if (st[ST_CANCELLED]) op.cancelled = true;
+    op.state = State.Done;
+    op.done = true;
+    keepAlive.delete(op);
+  }
+
+  iprobe(comm: CommHandle, source: number, tag: number): Envelope | null {
+    if (source === PROC_NULL) return { source: PROC_NULL, tag: -1, count: 0, error: 0, cancelled: false };
+    const c = comm as NativeComm;
+    this.progress();
+    if (!wrap('MPI_Iprobe', () => this.#mpi.iprobe(c.id, this.#rank(c, source), this.#tag(c, tag)))) return null;
+    return this.#envelope(c);
+  }
+
+  probe(comm: CommHandle, source: number, tag: number): Envelope {
+    if (source === PROC_NULL) return { source: PROC_NULL, tag: -1, count: 0, error: 0, cancelled: false };
+    const c = comm as NativeComm;
+    if (this.#unmatched.length === 0 && this.#hooks.length === 0) {
+      wrap('MPI_Probe', () => this.#mpi.probe(c.id, this.#rank(c, source), this.#tag(c, tag)));
+      return this.#envelope(c);
+    }
+    let env: Envelope | null = null;
+    this.#block(() => (env = this.iprobe(comm, source, tag)) !== null);
+    return env!;
+  }
+
+  #envelope(c: NativeComm): Envelope {
+    const st = this.#st;
+    const source = c.fromParent === null ? st[ST_SOURCE]! : (c.fromParent.get(st[ST_SOURCE]!) ?? ANY_SOURCE);
+    return { source, tag: st[ST_TAG]!, count: st[ST_COUNT]!, error: 0, cancelled: false };
+  }
+
+  cancel(op: Operation): void {
+    if (!(op instanceof NativeOp) || op.done) return;
+    if (op.state === State.Unmatched) {
+      const i = this.#unmatched.indexOf(op);
+      if (i >= 0) this.#unmatched.splice(i, 1);
+      op.cancelled = true;
+      op.state = State.Done;
+      op.done = true;
+      keepAlive.delete(op);
+    }
+    // A matched receive is receiving its message and completes; sends are not cancelled here.
+  }
+
+  // ---- completion ----------------------------------------------------------
+
+  /** One progress step: match what can be matched, then run the hooks. */
+  progress(): void {
+    if (this.#unmatched.length > 0) this.#matchPending();
+    if (this.#hooks.length > 0) for (const hook of this.#hooks) hook();
+  }
+
+  addProgressHook(hook: () => void): void {
+    if (!this.#hooks.includes(hook)) this.#hooks.push(hook);
+  }
+
+  removeProgressHook(hook: () => void): void {
+    const i = this.#hooks.indexOf(hook);
+    if (i >= 0) this.#hooks.splice(i, 1);
+  }
+
+  /** Complete `op` if the library has; no other progress. */
+  #poll(op: NativeOp): boolean {
+    if (op.done) return true;
+    if (op.req < 0) return false;
+    if (!wrap('MPI_Test', () => this.#mpi.test(op.req))) return false;
+    op.req = -1;
+    this.#complete(op);
+    return true;
+  }
+
+  #complete(op: NativeOp): void {
+    if (op.state === State.Sending) {
+      const err = this.#st[ST_ERROR]!;
+      if (err !== 0) {
+        op.error = err;
+        op.failure = `send failed with error class ${err}`;
+      }
+      op.state = State.Done;
+      op.done = true;
+      keepAlive.delete(op);
+    } else {
+      this.#finishReceive(op);
+    }
+  }
+
+  test(op: Operation): boolean {
+    if (op.done) return true;
+    this.progress();
+    if (op instanceof NativeOp) return this.#poll(op);
+    return op.done;
+  }
+
+  wait(op: Operation): void {
+    if (op.done) return;
+    if (op instanceof NativeOp && this.#hooks.length === 0) {
+      if (op.state === State.Unmatched && this.#unmatched[0] === op && this.#unmatched.length === 1) {
+        // The only receive pending: block in the library until its message comes.
+        this.#unmatched.length = 0;
+        const msg = wrap('MPI_Mprobe', () => this.#mpi.mprobe(op.comm.id, op.source, op.tag));
+        this.#receiveMatched(op, msg, true);
+        return;
+      }
+      if (op.req >= 0 && this.#unmatched.length === 0) {
+        wrap('MPI_Wait', () => this.#mpi.wait(op.req));
+        op.req = -1;
+        this.#complete(op);
+        return;
+      }
+    }
+    this.#block(() => this.test(op));
+  }
+
+  waitAny(ops: ReadonlyArray<Operation | null>): number {
+    const find = (): number => {
+      for (let i = 0; i < ops.length; i++) {
+        const op = ops[i];
+        if (op && (op.done || (op instanceof NativeOp && this.#poll(op)))) return i;
+      }
+      return -1;
+    };
+    let k = find();
+    if (k >= 0) return k;
+    const inLibrary = ops.every((op) => op === null || (op instanceof NativeOp && op.req >= 0));
+    if (inLibrary && this.#unmatched.length === 0 && this.#hooks.length === 0) {
+      const ids = Int32Array.from(ops, (op) => (op === null ? -1 : (op as NativeOp).req));
+      k = wrap('MPI_Waitany', () => this.#mpi.waitany(ids));
+      if (k >= 0) {
+        const op = ops[k] as NativeOp;
+        op.req = -1;
+        this.#complete(op);
+        return k;
+      }
+    }
+    this.#block(() => {
+      this.progress();
+      return (k = find()) >= 0;
+    });
+    return k;
+  }
+
+  /**
+   * Poll until `ready()` holds, with a backoff: the first polls back to
+   * back (a reply is often microseconds away), then short sleeps growing to
+   * 1 ms, so that a rank waiting long for a peer leaves the core to others.
+   */
+  #block(ready: () => boolean): void {
+    let idle = 0;
+    while (!ready()) {
+      if (++idle > 2000) sleepMicros(Math.min(1000, (idle - 2000) * 5));
+    }
+  }
+
+  async waitAsync(op: Operation): Promise<void> {
+    // Neither MPI_Test nor MPI_Improbe blocks, so the event loop stays free;
+    // the first polls are on setImmediate (a turn of the loop), later ones
+    // on timers backing off to 8 ms.
+    let polls = 0;
+    while (!this.test(op)) {
+      polls++;
+      if (polls < 200) await new Promise<void>((resolve) => setImmediate(resolve));
+      else await new Promise<void>((resolve) => setTimeout(resolve, Math.min(8, (polls - 200) >> 4)));
+    }
+  }
+
+  /** Blocking calls into the library while receives wait unmatched could deadlock: match what can be matched first. */
+  #drainBeforeBlocking(): void {
+    if (this.#unmatched.length > 0) this.#matchPending();
+  }
+
+  abort(code: number, reason: string): never {
+    if (reason) process.stderr.write(`mpi4ts: MPI_Abort with error code ${code}: ${reason}\n`);
+    this.#finalized = true;
+    return this.#mpi.abort(0, code);
+  }
+}
+
+/**
+ * Buffers the library may still read or write, held until their operation
+ * completes: a strong map, because the caller may drop an operation (an
+ * isend never waited for) while the library still reads its bytes.
+ */
+const keepAlive = new Map<NativeOp, Uint8Array>();
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function sleepMicros(us: number): void {
+  Atomics.wait(sleeper, 0, 0, us / 1000);
+}
+
+/** Run an addon call, turning the library's errors into MpiFailure with its error class. */
+function wrap<T>(routine: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    const cls = (e as { errorClass?: number }).errorClass;
+    if (typeof cls === 'number') throw new MpiFailure(cls, (e as Error).message);
+    throw new MpiFailure(ERR_INTERN, `${routine}: ${(e as Error).message ?? String(e)}`);
+  }
+}
