@@ -4,7 +4,7 @@
  * the script name belongs to the script.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { runScript } from './run.js';
+import { runScript, type RunCommandOptions } from './run.js';
 import { printInfo } from './info.js';
 import { runBench, benchHelpText } from './bench.js';
 
@@ -18,7 +18,7 @@ function positiveInt(name: string) {
 
 const SUBCOMMANDS = new Set(['run', 'info', 'bench', 'help']);
 /** Options that take a value, so the first positional can be found. */
-const VALUED = new Set(['-n', '--np', '--usize', '-c']);
+const VALUED = new Set(['-n', '--np', '--usize', '-c', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn']);
 
 /** Rewrite mpiexec spellings and put the subcommand first (`mpi4ts -n 4 bench x` = `mpi4ts bench -n 4 x`). */
 export function normaliseArgv(argv: string[]): string[] {
@@ -30,6 +30,10 @@ export function normaliseArgv(argv: string[]): string[] {
     while (j < out.length && out[j]!.startsWith('-')) {
       if (out[j] === '-np') out[j] = '--np';
       else if (out[j] === '-usize') out[j] = '--usize';
+      else if (out[j] === '-host' || out[j] === '-hosts') out[j] = '--host';
+      else if (out[j] === '-hostfile' || out[j] === '-machinefile' || out[j] === '--machinefile') out[j] = '--hostfile';
+      else if (out[j] === '-rankfile') out[j] = '--rankfile';
+      else if (out[j] === '-ppn') out[j] = '--ppn';
       j += VALUED.has(out[j]!) ? 2 : 1;
     }
     return j;
@@ -58,11 +62,19 @@ export async function main(argv: string[]): Promise<number> {
     .option('-n, --np <N>', 'number of ranks', positiveInt('-n'), 1)
     .option('--tag-output', 'prefix each output line with [rank]')
     .option('--usize <U>', 'universe size (MPI.UNIVERSE_SIZE)', positiveInt('--usize'))
+    .option('--transport <name>', "'threads' (embedded, the default) or 'native' (the system's mpiexec and MPI library)")
+    .option('--mpi <library>', "with --transport native: 'openmpi' or 'mpich' (default: MPI4TS_MPI, else the first built)")
+    .option('--host <hosts>', 'native: comma-separated hosts (h1,h2 or h1:4,h2:4)')
+    .option('--hostfile <file>', "native: host file ('host slots=K' or 'host:K' lines)")
+    .option('--rankfile <file>', "native: rank file ('rank N=host slot=...' lines)")
+    .option('--ppn <K>', 'native: processes per node', positiveInt('--ppn'))
+    .option('--oversubscribe', 'native: allow more processes than slots (Open MPI)')
+    .option('--verbose', 'native: print the mpiexec command that runs')
     .argument('<script>', 'the .ts, .mts, .js or .mjs file every rank runs')
     .argument('[args...]', 'arguments for the script (process.argv of every rank)')
     .passThroughOptions()
-    .action(async (script: string, args: string[], o: { np: number; tagOutput?: boolean; usize?: number }) => {
-      status = await runScript(script, args, { np: o.np, tagOutput: o.tagOutput, usize: o.usize });
+    .action(async (script: string, args: string[], o: RunCommandOptions) => {
+      status = await runScript(script, args, o);
     });
 
   program.command('bench')

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { ThreadsJob } from '../transport/threads/host.js';
+import { runNative } from '../transport/native/launch.js';
 
 export interface RunOptions {
   np: number;
@@ -9,11 +10,40 @@ export interface RunOptions {
   usize?: number;
 }
 
+/** Options of `mpi4ts run` as parsed: the embedded runtime's and, for `--transport native`, mpiexec's. */
+export interface RunCommandOptions extends RunOptions {
+  transport?: string;
+  mpi?: string;
+  host?: string;
+  hostfile?: string;
+  rankfile?: string;
+  ppn?: number;
+  oversubscribe?: boolean;
+  verbose?: boolean;
+}
+
 /** Run `script` with `args` on `np` ranks; resolves with the exit status. */
-export async function runScript(script: string, args: readonly string[], opts: RunOptions): Promise<number> {
+export async function runScript(script: string, args: readonly string[], opts: RunCommandOptions): Promise<number> {
   const abs = path.resolve(script);
   if (!fs.existsSync(abs)) {
     process.stderr.write(`mpi4ts: script not found: ${script}\n`);
+    return 2;
+  }
+  const transport = opts.transport ?? process.env['MPI4TS_TRANSPORT'] ?? 'threads';
+  if (transport === 'native') {
+    return runNative(abs, args, {
+      np: opts.np, tagOutput: opts.tagOutput, usize: opts.usize, mpi: opts.mpi,
+      hosts: opts.host?.split(',').filter(Boolean), hostfile: opts.hostfile, rankfile: opts.rankfile,
+      ppn: opts.ppn, oversubscribe: opts.oversubscribe, verbose: opts.verbose,
+    });
+  }
+  if (transport !== 'threads') {
+    process.stderr.write(`mpi4ts: --transport ${transport}: expected 'threads' or 'native'\n`);
+    return 2;
+  }
+  const native = (['host', 'hostfile', 'rankfile', 'ppn', 'oversubscribe', 'mpi'] as const).filter((k) => opts[k] !== undefined);
+  if (native.length > 0) {
+    process.stderr.write(`mpi4ts: --${native[0]} applies to --transport native (the embedded runtime runs on this host)\n`);
     return 2;
   }
   const job = new ThreadsJob({

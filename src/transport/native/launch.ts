@@ -1,0 +1,258 @@
+/**
+ * `mpi4ts --transport native`: run a script through the system's mpiexec,
+ * translating the launcher's options for Open MPI's mpiexec (ORTE/PRRTE) or
+ * MPICH's Hydra. `planLaunch` is pure (the translation, unit-tested);
+ * `runNative` writes converted host files, runs the command and returns its
+ * exit status.
+ *
+ * | mpi4ts               | Open MPI                        | MPICH (Hydra)                  |
+ * | -------------------- | ------------------------------- | ------------------------------ |
+ * | -n N                 | -n N                            | -n N                           |
+ * | --host a,b           | --host a,b                      | -hosts a,b                     |
+ * | --hostfile F         | --hostfile F' (host slots=K)    | -f F' (host:K)                 |
+ * | --rankfile F         | --rankfile F                    | one `-n 1 -host h` per rank    |
+ * | --ppn K              | --map-by ppr:K:node             | -ppn K                         |
+ * | --usize U            | --host <this host>:U (no hosts) | -usize U                       |
+ * | --oversubscribe      | --oversubscribe (implied when   | (Hydra never refuses)          |
+ *                        no host is named)
+ * | --tag-output         | --tag-output                    | -prepend-rank                  |
+ * | environment          | -x NAME=value                   | -genv NAME value               |
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { builtLibraries } from './addon.js';
+
+export type MpiFlavour = 'openmpi' | 'mpich';
+
+export interface NativeLaunchOptions {
+  np: number;
+  hosts?: string[];
+  hostfile?: string;
+  rankfile?: string;
+  ppn?: number;
+  usize?: number;
+  oversubscribe?: boolean;
+  tagOutput?: boolean;
+}
+
+export interface LaunchPlan {
+  /** The mpiexec program and its arguments, exactly as run. */
+  command: string;
+  args: string[];
+  /** Host files converted to the library's syntax: written before the command runs. */
+  files: { path: string; content: string }[];
+  /** Things the translation could not carry over, for --verbose. */
+  notes: string[];
+}
+
+export interface PlanInput {
+  flavour: MpiFlavour;
+  /** The mpiexec to run (e.g. mpiexec.openmpi). */
+  mpiexec: string;
+  opts: NativeLaunchOptions;
+  /** What every rank runs: [program, ...args]. */
+  program: string[];
+  /** Environment every rank must see (also on other hosts). */
+  env: Record<string, string>;
+  /** Host files named by the options, by path (the caller reads them). */
+  readFile: (file: string) => string;
+  /** Folder for converted host files. */
+  tmpdir: string;
+  /** This host's name (for --usize under Open MPI). */
+  hostname: string;
+  /** Running as root: Open MPI refuses unless told. */
+  root: boolean;
+}
+
+/** One host of a host file: name and slot count (null: not given). */
+export interface HostEntry { host: string; slots: number | null }
+
+/**
+ * Parse a host file in either syntax: Open MPI's `host slots=K [max_slots=M]`
+ * or MPICH's `host:K`, `#` comments and blank lines ignored.
+ */
+export function parseHostfile(text: string): HostEntry[] {
+  const out: HostEntry[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/#.*/, '').trim();
+    if (line === '') continue;
+    const [first, ...rest] = line.split(/\s+/);
+    let host = first!;
+    let slots: number | null = null;
+    const colon = /^(.*):(\d+)$/.exec(host);
+    if (colon) {
+      host = colon[1]!;
+      slots = Number(colon[2]);
+    }
+    for (const kv of rest) {
+      const m = /^(slots|cpu|cpus)=(\d+)$/.exec(kv);
+      if (m) slots = Number(m[2]);
+    }
+    out.push({ host, slots });
+  }
+  return out;
+}
+
+/** The hosts of a rankfile (`rank N=host slot=...`), indexed by rank. */
+export function parseRankfile(text: string): string[] {
+  const hosts: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/#.*/, '').trim();
+    if (line === '') continue;
+    const m = /^rank\s+(\d+)\s*=\s*(\S+)/.exec(line);
+    if (!m) throw new RangeError(`rankfile: cannot read line '${line}' (expected 'rank N=host slot=...')`);
+    hosts[Number(m[1])] = m[2]!;
+  }
+  for (let i = 0; i < hosts.length; i++) {
+    if (hosts[i] === undefined) throw new RangeError(`rankfile: no line for rank ${i}`);
+  }
+  return hosts;
+}
+
+/** Translate the launcher's options into one mpiexec command for `flavour`. */
+export function planLaunch(p: PlanInput): LaunchPlan {
+  const { opts } = p;
+  const args: string[] = [];
+  const files: LaunchPlan['files'] = [];
+  const notes: string[] = [];
+  const ompi = p.flavour === 'openmpi';
+  if (ompi && p.root) args.push('--allow-run-as-root');
+  if (opts.hosts && opts.hostfile) throw new RangeError('--host and --hostfile: give one of them');
+  if (opts.rankfile && (opts.hosts || opts.hostfile)) throw new RangeError('--rankfile names the hosts itself: leave out --host and --hostfile');
+
+  if (opts.hosts) {
+    const hosts = opts.ppn && ompi ? opts.hosts.map((h) => (h.includes(':') ? h : `${h}:${opts.ppn}`)) : opts.hosts;
+    args.push(ompi ? '--host' : '-hosts', hosts.join(','));
+  }
+  if (opts.hostfile) {
+    const entries = parseHostfile(p.readFile(opts.hostfile));
+    if (entries.length === 0) throw new RangeError(`--hostfile ${opts.hostfile}: no hosts in the file`);
+    const content = entries
+      .map((e) => (e.slots === null ? e.host : ompi ? `${e.host} slots=${e.slots}` : `${e.host}:${e.slots}`))
+      .join('\n') + '\n';
+    const file = path.join(p.tmpdir, `hostfile.${p.flavour}`);
+    files.push({ path: file, content });
+    args.push(ompi ? '--hostfile' : '-f', file);
+  }
+  if (opts.ppn) {
+    if (ompi) args.push('--map-by', `ppr:${opts.ppn}:node`);
+    else args.push('-ppn', String(opts.ppn));
+  }
+  if (opts.usize) {
+    if (!ompi) args.push('-usize', String(opts.usize));
+    else if (!opts.hosts && !opts.hostfile && !opts.rankfile) {
+      // Open MPI's universe is the slots it was given.
+      args.push('--host', `${p.hostname}:${opts.usize}`);
+    } else {
+      notes.push(`--usize ${opts.usize}: Open MPI takes the universe size from the slots of the hosts given`);
+    }
+  }
+  const oneHost = !opts.hosts && !opts.hostfile && !opts.rankfile;
+  if (opts.oversubscribe || (ompi && oneHost)) {
+    // On this host alone, -n N runs N ranks whatever the core count, as the embedded runtime does.
+    if (ompi) args.push('--oversubscribe');
+    else notes.push('--oversubscribe: Hydra places any number of processes per host; nothing to pass');
+  }
+  if (opts.tagOutput) args.push(ompi ? '--tag-output' : '-prepend-rank');
+  for (const [k, v] of Object.entries(p.env)) {
+    if (ompi) args.push('-x', `${k}=${v}`);
+    else args.push('-genv', k, v);
+  }
+
+  if (opts.rankfile) {
+    if (ompi) {
+      args.push('--rankfile', opts.rankfile, '-n', String(opts.np), ...p.program);
+    } else {
+      // Hydra has no rankfile: one MPMD section per rank pins its host (not its cores).
+      const hosts = parseRankfile(p.readFile(opts.rankfile));
+      if (hosts.length < opts.np) throw new RangeError(`--rankfile ${opts.rankfile} places ${hosts.length} ranks, -n asks for ${opts.np}`);
+      notes.push('--rankfile under MPICH: each rank runs on its host; core bindings (slot=) are not carried over');
+      for (let r = 0; r < opts.np; r++) {
+        if (r > 0) args.push(':');
+        args.push('-n', '1', '-host', hosts[r]!, ...p.program);
+      }
+    }
+  } else {
+    args.push('-n', String(opts.np), ...p.program);
+  }
+  return { command: p.mpiexec, args, files, notes };
+}
+
+function onPath(name: string): string | null {
+  for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
+    const f = path.join(dir, name);
+    try {
+      fs.accessSync(f, fs.constants.X_OK);
+      return f;
+    } catch { /* not here */ }
+  }
+  return null;
+}
+
+/** The library to launch with: `wanted`, else MPI4TS_MPI, else the first with a built addon. */
+export function chooseFlavour(wanted?: string): MpiFlavour {
+  const w = wanted ?? process.env['MPI4TS_MPI'];
+  const built = builtLibraries();
+  if (w !== undefined) {
+    if (w !== 'openmpi' && w !== 'mpich') throw new RangeError(`MPI library '${w}': expected 'openmpi' or 'mpich'`);
+    if (!built.includes(w)) throw new Error(`the native addon is not built for ${w} (built: ${built.join(', ') || 'none'}; see mpi4ts info)`);
+    return w;
+  }
+  const f = built.find((b) => b === 'openmpi' || b === 'mpich');
+  if (f === undefined) throw new Error('the native transport is unavailable: no addon built (see mpi4ts info)');
+  return f as MpiFlavour;
+}
+
+/** The mpiexec of `flavour`: MPI4TS_MPIEXEC, else mpiexec.openmpi / mpiexec.mpich, else mpiexec. */
+export function findMpiexec(flavour: MpiFlavour): string {
+  const forced = process.env['MPI4TS_MPIEXEC'];
+  if (forced) return forced;
+  const names = flavour === 'openmpi' ? ['mpiexec.openmpi', 'mpirun.openmpi'] : ['mpiexec.mpich', 'mpiexec.hydra'];
+  for (const n of names) {
+    const f = onPath(n);
+    if (f) return f;
+  }
+  const f = onPath('mpiexec');
+  if (f) return f;
+  throw new Error(`no mpiexec for ${flavour} on the PATH (set MPI4TS_MPIEXEC)`);
+}
+
+/** Quote for a shell, for printing the command. */
+export function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface RunNativeOptions extends NativeLaunchOptions {
+  mpi?: string;
+  verbose?: boolean;
+}
+
+/** Run `script args` on the native transport through mpiexec; resolves with its exit status. */
+export async function runNative(script: string, scriptArgs: readonly string[], o: RunNativeOptions): Promise<number> {
+  const flavour = chooseFlavour(o.mpi);
+  const mpiexec = findMpiexec(flavour);
+  const entry = fileURLToPath(new URL('./rank-entry.js', import.meta.url));
+  const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-'));
+  try {
+    const plan = planLaunch({
+      flavour, mpiexec, opts: o, program: [process.execPath, entry, script, ...scriptArgs],
+      env: { MPI4TS_TRANSPORT: 'native', MPI4TS_MPI: flavour }, readFile: (f) => fs.readFileSync(f, 'utf8'),
+      tmpdir, hostname: os.hostname(), root: process.getuid?.() === 0,
+    });
+    for (const f of plan.files) fs.writeFileSync(f.path, f.content);
+    if (o.verbose) {
+      for (const n of plan.notes) process.stderr.write(`mpi4ts: note: ${n}\n`);
+      process.stderr.write(`mpi4ts: ${[plan.command, ...plan.args].map(shellQuote).join(' ')}\n`);
+    }
+    return await new Promise<number>((resolve, reject) => {
+      const child = spawn(plan.command, plan.args, { stdio: 'inherit', env: { ...process.env, MPI4TS_TRANSPORT: 'native', MPI4TS_MPI: flavour } });
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
+    });
+  } finally {
+    fs.rmSync(tmpdir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Entry of each process that `mpi4ts --transport native` starts through the
+ * system's mpiexec: `node rank-entry.js script args...`. It makes the
+ * process look as if `node script args...` had been run (process.argv),
+ * lets TypeScript scripts run without a compile step (tsx), and lets a
+ * script outside any project that installs mpi4ts import this copy, as the
+ * embedded runtime's rank-main does. The transport is chosen by select.ts
+ * (the launcher's environment variables, MPI4TS_TRANSPORT=native).
+ */
+import { createRequire, register } from 'node:module';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const script = path.resolve(process.argv[2] ?? '');
+process.argv.splice(1, 2, script);
+
+if (/\.(c|m)?tsx?$/.test(script)) {
+  const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+  esm.register();
+  cjs.register();
+}
+
+try {
+  createRequire(script).resolve('mpi4ts');
+} catch {
+  register(new URL('../threads/alias-hooks.js', import.meta.url), {
+    data: { target: new URL('../../index.js', import.meta.url).href },
+  });
+}
+
+await import(pathToFileURL(script).href);
