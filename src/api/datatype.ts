@@ -1,12 +1,14 @@
 import {
   TypeHandle, predefined, pairTypes, contiguousDesc, hvectorDesc, hindexedDesc, structDesc, resizedDesc, subarrayDesc,
-  ORDER_C, ORDER_FORTRAN, type TypeDesc, type PredefinedName, type PairName,
+  darrayDesc, elementSize, ORDER_C, ORDER_FORTRAN, DISTRIBUTE_BLOCK, DISTRIBUTE_CYCLIC, DISTRIBUTE_NONE, DISTRIBUTE_DFLT_DARG,
+  type TypeDesc, type PredefinedName, type PairName,
 } from '../core/datatype.js';
 import { pack, unpack, packSpan } from '../core/pack.js';
 import { ERR_TYPE, ERR_COUNT, ERR_ARG, ERR_BUFFER } from '../core/errorcodes.js';
 import { fail } from './errors.js';
+import { UNDEFINED } from './constants.js';
 
-export { ORDER_C, ORDER_FORTRAN };
+export { ORDER_C, ORDER_FORTRAN, DISTRIBUTE_BLOCK, DISTRIBUTE_CYCLIC, DISTRIBUTE_NONE, DISTRIBUTE_DFLT_DARG };
 /** Convenience alias of ORDER_FORTRAN (mpi4py). */
 export const ORDER_F = ORDER_FORTRAN;
 
@@ -293,6 +295,46 @@ export class Datatype extends TypeHandle {
     return t;
   }
 
+  /**
+   * The part of a global array that process `rank` of `size` owns when the
+   * array of `gsizes` elements is distributed over a process grid `psizes`
+   * (row-major ranks), dimension i by `distribs[i]` (DISTRIBUTE_BLOCK,
+   * DISTRIBUTE_CYCLIC or DISTRIBUTE_NONE) with argument `dargs[i]` (a block
+   * size, or DISTRIBUTE_DFLT_DARG): `MPI_Type_create_darray`. The extent is
+   * that of the whole array, the elements in its storage `order`.
+   */
+  Create_darray(size: number, rank: number, gsizes: ArrayLike<number>, distribs: ArrayLike<number>,
+    dargs: ArrayLike<number>, psizes: ArrayLike<number>, order: number = ORDER_C): Datatype {
+    const r = 'Create_darray';
+    const d = this.#live(r);
+    const n = int(r, 'size', size, 1);
+    const me = int(r, 'rank', rank, 0);
+    if (me >= n) fail(r, ERR_ARG, `rank ${me} is not below size ${n}`);
+    const gs = ints(r, 'gsizes', gsizes, 1);
+    if (gs.length === 0) fail(r, ERR_ARG, 'gsizes is empty (at least one dimension)');
+    const dist = ints(r, 'distribs', distribs, undefined, gs.length);
+    const da = ints(r, 'dargs', dargs, undefined, gs.length);
+    const ps = ints(r, 'psizes', psizes, 1, gs.length);
+    int(r, 'order', order);
+    if (order !== ORDER_C && order !== ORDER_FORTRAN) fail(r, ERR_ARG, `order must be ORDER_C or ORDER_FORTRAN, got ${order}`);
+    const grid = ps.reduce((a, b) => a * b, 1);
+    if (grid !== n) fail(r, ERR_ARG, `psizes [${ps}] make a grid of ${grid} processes, size is ${n}`);
+    gs.forEach((g, i) => {
+      const [kind, arg, p] = [dist[i]!, da[i]!, ps[i]!];
+      if (kind !== DISTRIBUTE_BLOCK && kind !== DISTRIBUTE_CYCLIC && kind !== DISTRIBUTE_NONE) {
+        fail(r, ERR_ARG, `distribs[${i}] = ${kind} is not DISTRIBUTE_BLOCK, DISTRIBUTE_CYCLIC or DISTRIBUTE_NONE`);
+      }
+      if (arg !== DISTRIBUTE_DFLT_DARG && arg < 1) fail(r, ERR_ARG, `dargs[${i}] = ${arg} must be positive or DISTRIBUTE_DFLT_DARG`);
+      if (kind === DISTRIBUTE_NONE && p !== 1) fail(r, ERR_ARG, `distribs[${i}] is DISTRIBUTE_NONE but psizes[${i}] = ${p} (must be 1)`);
+      if (kind === DISTRIBUTE_BLOCK && arg !== DISTRIBUTE_DFLT_DARG && arg * p < g) {
+        fail(r, ERR_ARG, `dargs[${i}] * psizes[${i}] = ${arg * p} does not cover gsizes[${i}] = ${g} with DISTRIBUTE_BLOCK`);
+      }
+    });
+    const name = `${this.#name}.darray(${n},${me},[${gs}]${order === ORDER_C ? '' : ',F'})`;
+    return this.#derived(darrayDesc(name, me, gs, dist, da, ps, order, d),
+      COMBINER_DARRAY, [n, me, gs.length, ...gs, ...dist, ...da, ...ps, order], []);
+  }
+
   /** The same data with a new lower bound and extent (bytes): `MPI_Type_create_resized`. */
   Create_resized(lb: number, extent: number): Datatype {
     const r = 'Create_resized';
@@ -359,6 +401,76 @@ export class Datatype extends TypeHandle {
     return unpack(src, count, d, dst, 0, pos);
   }
 
+  /**
+   * @internal Number of basic elements in the first `bytes` bytes of packed
+   * data of this type (`MPI_Get_elements`): whole elements of the type count
+   * all their basic elements, a partial one those it holds completely;
+   * UNDEFINED when `bytes` ends inside a basic element.
+   */
+  basicElements(bytes: number): number {
+    const d = this.#live('Get_elements');
+    if (bytes === 0) return 0;
+    if (d.size === 0) return UNDEFINED;
+    if (d.element !== null && d.pair == null) {
+      const s = elementSize[d.element];
+      return bytes % s === 0 ? bytes / s : UNDEFINED;
+    }
+    const runs = this.#basics();
+    let perElement = 0;
+    for (const [, n] of runs) perElement += n;
+    let rest = bytes % d.size;
+    let count = Math.floor(bytes / d.size) * perElement;
+    for (const [s, n] of runs) {
+      if (rest === 0) break;
+      const k = Math.min(n, Math.floor(rest / s));
+      count += k;
+      rest -= k * s;
+      if (k < n) break;
+    }
+    return rest === 0 ? count : UNDEFINED;
+  }
+
+  /** Sizes of the basic elements of one element in type-map order, as runs [size, count]. */
+  #basics(): readonly (readonly [number, number])[] {
+    if (this.#basicRuns !== null) return this.#basicRuns;
+    const c = this.#contents;
+    const ints = c.integers;
+    const child = (): readonly (readonly [number, number])[] => c.datatypes[0]!.#basics();
+    const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+    let runs: [number, number][];
+    switch (c.combiner) {
+      case COMBINER_NAMED: {
+        const d = this.#desc;
+        runs = d.pair ? [[elementSize[d.pair], 1], [4, 1]] : [[d.element ? elementSize[d.element] : d.size, d.element ? d.size / elementSize[d.element] : 1]];
+        break;
+      }
+      case COMBINER_DUP: case COMBINER_RESIZED: runs = repeat(child(), 1); break;
+      case COMBINER_CONTIGUOUS: runs = repeat(child(), ints[0]!); break;
+      case COMBINER_VECTOR: case COMBINER_HVECTOR: runs = repeat(child(), ints[0]! * ints[1]!); break;
+      case COMBINER_INDEXED: case COMBINER_HINDEXED: runs = repeat(child(), sum(ints.slice(1, 1 + ints[0]!))); break;
+      case COMBINER_INDEXED_BLOCK: case COMBINER_HINDEXED_BLOCK: runs = repeat(child(), ints[0]! * ints[1]!); break;
+      case COMBINER_SUBARRAY: {
+        const nd = ints[0]!;
+        runs = repeat(child(), ints.slice(1 + nd, 1 + 2 * nd).reduce((a, b) => a * b, 1));
+        break;
+      }
+      case COMBINER_DARRAY: {
+        const base = c.datatypes[0]!.#desc.size;
+        runs = repeat(child(), base === 0 ? 0 : this.#desc.size / base);
+        break;
+      }
+      case COMBINER_STRUCT: {
+        runs = [];
+        c.datatypes.forEach((t, i) => { for (const r of repeat(t.#basics(), ints[1 + i]!)) pushRun(runs, r[0], r[1]); });
+        break;
+      }
+      default: runs = [[this.#desc.size, 1]];
+    }
+    this.#basicRuns = runs;
+    return runs;
+  }
+  #basicRuns: readonly (readonly [number, number])[] | null = null;
+
   // ---- internals -----------------------------------------------------------
 
   /** A new derived datatype built from this one. */
@@ -389,6 +501,22 @@ export class Datatype extends TypeHandle {
   }
 
   override toString(): string { return `MPI.${this.#name}`; }
+}
+
+/** Append `n` basic elements of `size` bytes, merging with the last run. */
+function pushRun(runs: [number, number][], size: number, n: number): void {
+  if (n <= 0) return;
+  const last = runs[runs.length - 1];
+  if (last && last[0] === size) last[1] += n;
+  else runs.push([size, n]);
+}
+
+/** `runs` repeated `times` times. */
+function repeat(runs: readonly (readonly [number, number])[], times: number): [number, number][] {
+  if (runs.length === 1) return times > 0 ? [[runs[0]![0], runs[0]![1] * times]] : [];
+  const out: [number, number][] = [];
+  for (let i = 0; i < times; i++) for (const [s, n] of runs) pushRun(out, s, n);
+  return out;
 }
 
 function make(name: PredefinedName): Datatype {

@@ -33,6 +33,32 @@ function waitAnyOp(ops: ReadonlyArray<Operation | null>): number {
   }
 }
 
+/**
+ * Freed receives of non-contiguous data that have not completed: the message
+ * lands in a packed staging buffer, and nobody will wait for it, so a
+ * progress hook unpacks each into the user's memory once it is done (MPI
+ * fills the buffer of a freed receive all the same). The hook runs at the end
+ * of every progress step, after the step's deliveries, and removes itself
+ * when no orphan is left.
+ */
+const orphans = new Map<Operation, (received: number) => void>();
+function unpackOrphans(): void {
+  for (const [op, unpack] of orphans) {
+    if (!op.done) continue;
+    orphans.delete(op);
+    if (!op.status.cancelled && op.status.count > 0) unpack(op.status.count);
+  }
+  if (orphans.size === 0) runtime.transport.removeProgressHook(unpackOrphans);
+}
+function adopt(op: Operation, unpack: (received: number) => void): void {
+  if (op.done) {
+    if (!op.status.cancelled && op.status.count > 0) unpack(op.status.count);
+    return;
+  }
+  if (orphans.size === 0) runtime.transport.addProgressHook(unpackOrphans);
+  orphans.set(op, unpack);
+}
+
 /** What completing a request yields: nothing, a buffer receive, or an object receive. */
 export const Kind = { Send: 0, RecvBuffer: 1, RecvObject: 2, Collective: 3 } as const;
 type Kind = (typeof Kind)[keyof typeof Kind];
@@ -165,8 +191,14 @@ export class Request implements PromiseLike<unknown> {
     if (op && !(op instanceof CollectiveOp)) runtime.transport.cancel(op);
   }
 
-  /** Release the request: `MPI_Request_free`. A pending operation still completes. */
+  /**
+   * Release the request: `MPI_Request_free`. A pending operation still
+   * completes; a receive of non-contiguous data is still unpacked into the
+   * user's buffer when its message arrives (by progress, see `orphans`).
+   */
   Free(): void {
+    const op = this.operation;
+    if (op && this.#unpack !== null) adopt(op, this.#unpack);
     this.#finished = true;
     this.#op = null;
   }

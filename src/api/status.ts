@@ -1,7 +1,7 @@
 import type { Envelope } from '../transport/spi.js';
 import { ANY_SOURCE, ANY_TAG, UNDEFINED } from './constants.js';
 import { SUCCESS } from '../core/errorcodes.js';
-import { BYTE, type Datatype } from './datatype.js';
+import { BYTE, Datatype } from './datatype.js';
 
 /** Information about a received message: `MPI_Status`. */
 export class Status {
@@ -52,9 +52,15 @@ export class Status {
     if (size === 0) return this.#bytes === 0 ? 0 : UNDEFINED;
     return this.#bytes % size === 0 ? this.#bytes / size : UNDEFINED;
   }
-  /** Number of basic elements received: `MPI_Get_elements`. */
-  Get_elements(datatype: Datatype = BYTE): number {
-    return this.Get_count(datatype);
+  /**
+   * Number of basic elements received: `MPI_Get_elements`. For a derived
+   * datatype, the primitive elements (a vector of 3 blocks of 2 INT counts 6
+   * per element), partial elements included; UNDEFINED when the message ends
+   * inside a basic element.
+   */
+  Get_elements(datatype: Datatype): number {
+    if (!(datatype instanceof Datatype)) throw new TypeError(`Get_elements: datatype must be an MPI.Datatype, got ${datatype === null ? 'null' : typeof datatype}`);
+    return datatype.basicElements(this.#bytes);
   }
   /** Set the byte count: `MPI_Status_set_elements` with BYTE. */
   Set_elements(datatype: Datatype, count: number): void { this.#bytes = count * datatype.Get_size(); }

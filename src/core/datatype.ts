@@ -395,3 +395,61 @@ export function subarrayDesc(name: string, sizes: readonly number[], subsizes: r
   const placed = derive(name, [{ type: inner!, disp: shift, count: 1 }]);
   return resizedDesc(name, placed, 0, stride);
 }
+
+/** `MPI_DISTRIBUTE_*` and `MPI_DISTRIBUTE_DFLT_DARG`, with MPICH's values. */
+export const DISTRIBUTE_BLOCK = 121;
+export const DISTRIBUTE_CYCLIC = 122;
+export const DISTRIBUTE_NONE = 123;
+export const DISTRIBUTE_DFLT_DARG = -49767;
+
+/**
+ * Indices of one dimension of `gsize` elements that process coordinate `coord`
+ * of `psize` owns, as runs [start, length] in increasing order: all of them
+ * (NONE), one block of `darg` (default ceil(gsize / psize)) at coord * darg
+ * (BLOCK), or blocks of `darg` (default 1) dealt round robin (CYCLIC).
+ * Arguments must be checked by the caller.
+ */
+export function darrayRuns(gsize: number, distrib: number, darg: number, psize: number, coord: number): [number, number][] {
+  if (distrib === DISTRIBUTE_NONE) return [[0, gsize]];
+  if (distrib === DISTRIBUTE_BLOCK) {
+    const b = darg === DISTRIBUTE_DFLT_DARG ? Math.ceil(gsize / psize) : darg;
+    const start = coord * b;
+    const n = Math.max(0, Math.min(b, gsize - start));
+    return n > 0 ? [[start, n]] : [];
+  }
+  const b = darg === DISTRIBUTE_DFLT_DARG ? 1 : darg;
+  const runs: [number, number][] = [];
+  for (let start = coord * b; start < gsize; start += psize * b) runs.push([start, Math.min(b, gsize - start)]);
+  return runs;
+}
+
+/**
+ * MPI_Type_create_darray: the part of a global array of `gsizes` elements
+ * that process `rank` of a row-major process grid `psizes` owns. The type map
+ * lists the owned elements in the array's storage order (C: the last index
+ * varies fastest; Fortran: the first), at their offsets in the whole array;
+ * lb 0 and the extent of the whole array, as the standard's construction from
+ * cyclic(darg) pieces gives. Arguments must be checked by the caller.
+ */
+export function darrayDesc(name: string, rank: number, gsizes: readonly number[], distribs: readonly number[],
+  dargs: readonly number[], psizes: readonly number[], order: number, t: TypeDesc): TypeDesc {
+  const nd = gsizes.length;
+  // Process coordinates: row-major in the grid, whatever the array order.
+  const coords = new Array<number>(nd);
+  let rest = rank;
+  for (let i = nd - 1; i >= 0; i--) {
+    coords[i] = rest % psizes[i]!;
+    rest = Math.floor(rest / psizes[i]!);
+  }
+  const dims = Array.from({ length: nd }, (_, i) => (order === ORDER_C ? nd - 1 - i : i)); // fastest first
+  let stride = t.extent;
+  let inner = t;
+  for (const d of dims) {
+    const runs = darrayRuns(gsizes[d]!, distribs[d]!, dargs[d]!, psizes[d]!, coords[d]!);
+    // Each level steps over whole rows of the inner dimensions: resize the inner type to one row.
+    const step = inner === t ? t : resizedDesc(name, inner, 0, stride);
+    inner = derive(name, runs.map(([start, n]) => ({ type: step, disp: start * stride, count: n })));
+    stride *= gsizes[d]!;
+  }
+  return resizedDesc(name, inner, 0, stride);
+}

@@ -137,9 +137,11 @@ export function parseBuffer(routine: string, arg: string, spec: unknown): Buffer
   const bytes = ArrayBuffer.isView(mem) ? byteView(mem) : new Uint8Array(mem);
   type ??= ArrayBuffer.isView(mem) ? inferDesc(mem) : predefined.BYTE;
   const extent = type.extent;
-  if ((extent <= 0 && count === undefined) || type.size === 0) {
-    if (type.size === 0 && (count ?? 0) === 0) return { bytes: bytes.subarray(0, 0), count: 0, type };
-    throw new MpiFailure(ERR_TYPE, `${arg}: datatype ${type.name} ${type.size === 0 ? 'has no data' : `has extent ${extent}: give a count`}`);
+  // A datatype without data (an empty darray piece, a zero-count contiguous)
+  // makes an empty message whatever the count, as MPI allows.
+  if (type.size === 0) return { bytes: bytes.subarray(0, 0), count: count ?? 0, type };
+  if (extent <= 0 && count === undefined) {
+    throw new MpiFailure(ERR_TYPE, `${arg}: datatype ${type.name} has extent ${extent}: give a count`);
   }
   const start = displ * extent;
   if (count === undefined) {
