@@ -1,0 +1,167 @@
+/**
+ * Dynamic processes on the embedded runtime: Spawn, Spawn_multiple,
+ * Comm.Get_parent, Disconnect and the universe, through real jobs of the
+ * fixtures in test/fixtures/spawn/ (each says how to run it by hand).
+ * Run after `npm run build`:
+ *   node --import tsx --test --test-concurrency=1 test/spmd/spawn.test.ts
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mpirun, lines, repoRoot, type RunResult } from '../helpers/spmd.ts';
+
+function ok(r: RunResult): void {
+  assert.equal(r.signal, null, `killed (hang?)\n${r.stdout}\n${r.stderr}`);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+}
+
+/** `<role> <rank> <key> <json>` lines as a map from `<role> <rank> <key>` to the value. */
+function said(stdout: string): Map<string, unknown> {
+  const m = new Map<string, unknown>();
+  for (const l of lines(stdout)) {
+    const x = /^(parent|child) (\d+) (\S+) (.*)$/.exec(l);
+    assert.ok(x, `unexpected line ${JSON.stringify(l)}`);
+    const key = `${x[1]} ${x[2]} ${x[3]}`;
+    assert.ok(!m.has(key), `printed twice: ${key}`);
+    m.set(key, JSON.parse(x[4]!));
+  }
+  return m;
+}
+
+/** The seed worker's sum for N intervals over `size` workers, each summing its share, then added in rank order. */
+function seedPi(N: number, size: number): number {
+  const h = 1.0 / N;
+  let total = 0;
+  for (let rank = 0; rank < size; rank++) {
+    let s = 0.0;
+    for (let i = rank; i < N; i += size) {
+      const x = h * (i + 0.5);
+      s += 4.0 / (1.0 + x ** 2);
+    }
+    total += s * h;
+  }
+  return total;
+}
+
+/** What family.ts must print, for `parents` parents (root `root`) and `children` children. */
+function checkFamily(out: Map<string, unknown>, parents: number, children: number, root: number): void {
+  const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+  for (const p of range(parents)) {
+    const at = (k: string): unknown => out.get(`parent ${p} ${k}`);
+    assert.equal(at('parent-of-parent-is-null'), true, 'Get_parent in a process that was not spawned is COMM_NULL');
+    assert.deepEqual(at('sizes'), { inter: true, size: parents, rank: p, remote: children }, `parent ${p}: local and remote sizes`);
+    assert.equal(at('remote-group-size'), children);
+    assert.deepEqual(at('Bcast-from-child-0'), [1.5, 2.5]);
+    assert.deepEqual(at('bcast-returns-at-root'), p === root ? { n: 7, words: ['a', 'b'], nested: [1, [2, 3]] } : null);
+    assert.deepEqual(at('allgather'), range(children).map((c) => `child${c}`));
+    assert.equal(at('p2p-reply'), `hello parent ${p} from child 0 (source ${p})`);
+    const n = parents + children;
+    assert.deepEqual(at('merge'), { size: n, rank: p, sum: (n * (n - 1)) / 2 }, 'Merge(high=false) puts the parents first');
+    assert.equal(at('disconnected'), true);
+  }
+  const pi = out.get(`parent ${root} pi`) as number;
+  assert.ok(Math.abs(pi - seedPi(100, children)) < 1e-12, `Reduce to ROOT: ${pi} vs ${seedPi(100, children)}`);
+  assert.ok(Math.abs(pi - 3.1416) < 1e-4);
+  assert.deepEqual(out.get(`parent ${root} gather`), range(children).map((c) => ({ child: c, square: c * c })), 'gather across at ROOT');
+  assert.equal(out.get(`parent ${root} reduce`), (children * (children + 1)) / 2, 'reduce of objects at ROOT');
+  for (const c of range(children)) {
+    const at = (k: string): unknown => out.get(`child ${c} ${k}`);
+    assert.equal(at('parent-is-null'), false);
+    assert.deepEqual(at('world'), { size: children, rank: c, appnum: 0 }, "children's COMM_WORLD has size maxprocs");
+    assert.deepEqual(at('sizes'), { inter: true, size: children, rank: c, remote: parents }, `child ${c}: local and remote sizes`);
+    assert.equal(at('same-object'), true);
+    assert.equal(at('N'), 100, 'Bcast with ROOT reaches every child');
+    assert.deepEqual(at('bcast'), { n: 7, words: ['a', 'b'], nested: [1, [2, 3]] }, 'object bcast with ROOT');
+    assert.deepEqual(at('allgather'), range(parents).map((p) => `parent${p}`));
+    assert.deepEqual(at('merge'), { size: parents + children, rank: parents + c, sum: ((parents + children) * (parents + children - 1)) / 2 });
+    assert.deepEqual(at('disconnected'), { same: true, again: true }, 'after Disconnect, Get_parent gives COMM_NULL');
+  }
+  assert.deepEqual(out.get('child 0 p2p-from'), range(parents));
+  assert.equal(out.size, parents * 9 + 3 + children * 9 + 1, 'no other lines');
+}
+
+test('COMM_SELF.Spawn of 3 children: sizes, Bcast/Reduce with ROOT, objects across, point-to-point, Merge, Disconnect', async () => {
+  const r = await mpirun(1, 'test/fixtures/spawn/family.ts', { launcherArgs: ['--usize', '4'], args: ['3'], timeoutMs: 60_000 });
+  ok(r);
+  checkFamily(said(r.stdout), 1, 3, 0);
+});
+
+test('COMM_WORLD.Spawn from 2 parents with root 1 (only the root\'s arguments count)', async () => {
+  const r = await mpirun(2, 'test/fixtures/spawn/family.ts', { launcherArgs: ['--usize', '5'], args: ['3', '1'], timeoutMs: 60_000 });
+  ok(r);
+  checkFamily(said(r.stdout), 2, 3, 1);
+});
+
+test('universe: ERR_SPAWN beyond it on every rank, spawns that fit, bad arguments', async () => {
+  const r = await mpirun(2, 'test/fixtures/spawn/universe.ts', { launcherArgs: ['-usize', '3'], timeoutMs: 60_000 });
+  ok(r);
+  const out = said(r.stdout);
+  for (const p of [0, 1]) {
+    const at = (k: string): unknown => out.get(`parent ${p} ${k}`);
+    assert.equal(at('universe'), 3, '-usize sets MPI.UNIVERSE_SIZE');
+    assert.deepEqual(at('too-many'), {
+      class: 'ERR_SPAWN',
+      message: 'Spawn: cannot start 2 processes: the universe has room for 1 more (universe size 3, 2 processes alive); start the job with a larger --usize',
+    });
+    for (const round of [1, 2]) {
+      assert.equal(at(`fits-${round}-remote-size`), 1);
+      assert.equal(at(`fits-${round}`), 'no error', `spawn ${round} that fits`);
+    }
+    const missing = at('missing-script') as { class: string; message: string };
+    assert.equal(missing.class, 'ERR_SPAWN');
+    assert.match(missing.message, /^Spawn: cannot start 'no\/such\/script\.ts': no such file/);
+    const node = at('node-without-script') as { class: string; message: string };
+    assert.equal(node.class, 'ERR_SPAWN');
+    assert.match(node.message, /Node\.js executable: the first of its args must be the script/);
+    assert.deepEqual(at('maxprocs-not-integer'), { type: 'TypeError', message: "Spawn: maxprocs must be an integer, got 'two'" });
+    assert.deepEqual(at('maxprocs-zero'), { class: 'ERR_ARG', message: 'Spawn: maxprocs must be at least 1, got 0' });
+  }
+});
+
+test('universe: default is the larger of -n and the number of cores', async () => {
+  const cores = os.availableParallelism();
+  for (const np of [1, cores + 1]) {
+    const r = await mpirun(np, 'test/fixtures/spawn/universe.ts', { args: ['attr'] });
+    ok(r);
+    const out = said(r.stdout);
+    for (let p = 0; p < np; p++) assert.equal(out.get(`parent ${p} universe`), Math.max(np, cores), `-n ${np}`);
+  }
+  const bad = await mpirun(3, 'test/fixtures/spawn/universe.ts', { launcherArgs: ['--usize', '2'], args: ['attr'] });
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /universe size must be .* at least the number of ranks \(3\), got 2/);
+});
+
+test('a process without the launcher cannot spawn: ERR_SPAWN saying why', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/fixtures/spawn/universe.ts', 'singleton'], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const out = said(r.stdout);
+  assert.equal(out.get('parent 0 universe'), 1);
+  assert.deepEqual(out.get('parent 0 singleton'), {
+    class: 'ERR_SPAWN',
+    message: 'Spawn: cannot start processes: this process runs alone, without the launcher (start it with `mpi4ts -n 1 --usize N script`)',
+  });
+});
+
+test('a child that throws ends the job with a non-zero exit naming it', async () => {
+  const r = await mpirun(1, 'test/fixtures/spawn/throws.ts', { launcherArgs: ['--usize', '3'], timeoutMs: 60_000 });
+  assert.equal(r.signal, null, `killed (hang?)\n${r.stderr}`);
+  assert.equal(r.code, 1);
+  assert.deepEqual(lines(r.stdout), ['parent spawned 2']);
+  assert.match(r.stderr, /^mpi4ts: spawned process \(Spawn #1, throws\.ts\) rank 1 failed: Error: boom in child 1\n/);
+});
+
+test('Spawn_multiple with two commands: one COMM_WORLD, APPNUM per command, each command its own arguments', async () => {
+  const r = await mpirun(1, 'test/fixtures/spawn/multiple.ts', { launcherArgs: ['--usize', '4'], timeoutMs: 60_000 });
+  ok(r);
+  const out = lines(r.stdout);
+  assert.equal(out[0], 'remote 3 errcodes [0,0,0]');
+  assert.ok(out[1]!.startsWith('multiple '));
+  assert.deepEqual(JSON.parse(out[1]!.slice('multiple '.length)), [
+    { script: 'multiple.ts', args: ['child', 'a b', '--flag'], rank: 0, size: 3, appnum: 0 },
+    { script: 'multiple.ts', args: ['child', 'a b', '--flag'], rank: 1, size: 3, appnum: 0 },
+    { script: 'echo.mjs', args: ['second'], rank: 2, size: 3, appnum: 1 },
+  ]);
+  assert.equal(out.length, 2);
+});
