@@ -135,6 +135,22 @@ const BENCHMARKS: Benchmark[] = [
     peer: { cmd: MPIEXEC, args: [...mpiexec(n, 'bench/peer/parallel_pi_numba.py'), '11'], timeoutMs: 900_000 },
     rows: [{ id: 'sweep', label: 'sweep', metrics: ['time'] }],
   })),
+  {
+    name: 'spawn',
+    title: 'Spawn of 2 children + Disconnect, manager alone (-n 1)',
+    ranks: 1,
+    ours: { cmd: process.execPath, args: [path.join('bin', 'mpi4ts.js'), '-n', '1', '--usize', '8', 'bench/spawn.ts'], timeoutMs: 300_000 },
+    // Spawned processes are another Open MPI job: vader (shared memory) does not connect jobs, tcp does.
+    peer: {
+      cmd: MPIEXEC,
+      args: mpiexec(1, 'bench/peer/spawn.py').map((a) => (a === 'self,vader' ? 'self,vader,tcp' : a)),
+      timeoutMs: 300_000,
+    },
+    rows: [
+      { id: 'cold', label: 'first spawn', metrics: ['latency'] },
+      { id: 'warm', label: 'further spawns (mean)', metrics: ['latency'] },
+    ],
+  },
 ];
 
 // ----------------------------------------------------------------- results
