@@ -61,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('run a script on N ranks (the default command)')
     .option('-n, --np <N>', 'number of ranks', positiveInt('-n'), 1)
     .option('--tag-output', 'prefix each output line with [rank]')
+    .option('--futures', 'rank 0 runs the script, the other ranks serve its MPIPoolExecutors (python -m mpi4py.futures)')
     .option('--usize <U>', 'universe size (MPI.UNIVERSE_SIZE): most processes alive at once, started and spawned (default: the larger of -n and the number of cores, as Open MPI counts slots)', positiveInt('--usize'))
     .option('--transport <name>', "'threads' (embedded, the default) or 'native' (the system's mpiexec and MPI library)")
     .option('--mpi <library>', "with --transport native: 'openmpi' or 'mpich' (default: MPI4TS_MPI, else the first built)")

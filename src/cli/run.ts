@@ -1,6 +1,7 @@
 /** `mpi4ts run`: start a job on the embedded runtime and report how it ended. */
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ThreadsJob } from '../transport/threads/host.js';
 import { runNative } from '../transport/native/launch.js';
 
@@ -8,6 +9,8 @@ export interface RunOptions {
   np: number;
   tagOutput?: boolean;
   usize?: number;
+  /** mpi4py's `-m mpi4py.futures`: rank 0 runs the script, the other ranks are the pool of its executors. */
+  futures?: boolean;
 }
 
 /** Options of `mpi4ts run` as parsed: the embedded runtime's and, for `--transport native`, mpiexec's. */
@@ -24,10 +27,15 @@ export interface RunCommandOptions extends RunOptions {
 
 /** Run `script` with `args` on `np` ranks; resolves with the exit status. */
 export async function runScript(script: string, args: readonly string[], opts: RunCommandOptions): Promise<number> {
-  const abs = path.resolve(script);
+  let abs = path.resolve(script);
   if (!fs.existsSync(abs)) {
     process.stderr.write(`mpi4ts: script not found: ${script}\n`);
     return 2;
+  }
+  if (opts.futures) {
+    // Every rank starts on the futures entry point, which runs the script on rank 0 and serves on the others.
+    args = [abs, ...args];
+    abs = fileURLToPath(new URL('../futures/main.js', import.meta.url));
   }
   const transport = opts.transport ?? process.env['MPI4TS_TRANSPORT'] ?? 'threads';
   if (transport === 'native') {
