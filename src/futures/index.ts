@@ -1,0 +1,10 @@
+/**
+ * `import { MPIPoolExecutor, MPICommExecutor } from 'mpi4ts/futures'`: run
+ * calls on a pool of MPI worker ranks, as mpi4py.futures does.
+ */
+export { MPIPoolExecutor, MPICommExecutor, defaultMaxWorkers } from './pool.js';
+export type { ExecutorOptions, CommExecutorOptions, ShutdownOptions } from './pool.js';
+export { MapResult } from './map.js';
+export type { MapOptions } from './map.js';
+export { Future, BrokenExecutor, CancelledError, TimeoutError } from './future.js';
+export { isMain } from './script.js';
