@@ -10,6 +10,7 @@ import type { Operation } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { MpiFailure } from '../core/errorcodes.js';
 import type { CollContext, Schedule } from './schedule.js';
+import * as shm from './shm.js';
 
 /** Element-wise reduction: dst = a op b over `count` elements; a holds lower ranks. */
 export interface BufferCombiner {
@@ -43,6 +44,8 @@ export function check(op: Operation, _what?: string): void {
 
 /** Binomial-tree broadcast, in place in `buf` on every rank. */
 export function* bcast(c: CollContext, buf: Uint8Array, root: number): Schedule<void> {
+  const sh = shm.shmOf(c);
+  if (sh !== null) return yield* shm.bcast(sh, buf, root);
   const v = rel(c, c.rank, root);
   if (v !== 0) {
     const op = irecv(c, buf, abs(c, v - (v & -v), root));
@@ -224,6 +227,8 @@ export function* alltoallv(c: CollContext, send: Uint8Array, sendBlocks: readonl
 export function* reduce(c: CollContext, send: Uint8Array, result: Uint8Array | null, count: number, type: TypeDesc,
   op: BufferCombiner, root: number): Schedule<void> {
   const n = send.length;
+  const sh = shm.shmOf(c);
+  if (sh !== null && shm.smallReduce(sh, n)) return yield* shm.reduce(sh, send, result, count, type, op, root);
   const acc = send.slice();
   const tmp = new Uint8Array(n);
   let sent = false;
@@ -261,6 +266,8 @@ export function* reduce(c: CollContext, send: Uint8Array, result: Uint8Array | n
  */
 export function* allreduce(c: CollContext, send: Uint8Array, recv: Uint8Array, count: number, type: TypeDesc,
   op: BufferCombiner): Schedule<void> {
+  const sh = shm.shmOf(c);
+  if (sh !== null) return yield* shm.allreduce(sh, send, recv, count, type, op);
   if ((c.size & (c.size - 1)) !== 0) {
     yield* reduce(c, send, recv, count, type, op, 0);
     yield* bcast(c, recv, 0);

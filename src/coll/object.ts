@@ -8,6 +8,7 @@ import { encodeObject, decodeObject } from '../core/msgobject.js';
 import { SendMode } from '../transport/spi.js';
 import type { Operation } from '../transport/spi.js';
 import type { CollContext, Schedule } from './schedule.js';
+import * as shm from './shm.js';
 
 /** The part of a reduction op that object collectives use: op(lower ranks, higher ranks). */
 export interface Combiner {
@@ -88,6 +89,8 @@ function subtreeMask(v: number, size: number): number {
 
 /** Dissemination barrier: ceil(log2 n) rounds of empty messages. */
 export function* barrier(c: CollContext): Schedule<void> {
+  const sh = shm.shmOf(c);
+  if (sh !== null) return yield* shm.barrier(sh);
   const empty = new Uint8Array(0);
   for (let d = 1; d < c.size; d <<= 1) {
     const to = (c.rank + d) % c.size;
@@ -117,6 +120,11 @@ export function* bcastBytes(c: CollContext, bytes: Uint8Array | null, root: numb
 }
 
 export function* bcast(c: CollContext, obj: unknown, root: number): Schedule<unknown> {
+  const sh = shm.shmOf(c);
+  if (sh !== null) {
+    const r = yield* shm.bcastObject(sh, obj, root);
+    if (r !== null) return r.value;
+  }
   const bytes = yield* bcastBytes(c, c.rank === root ? own(obj) : null, root);
   return c.rank === root ? obj : decodeObject(bytes, true);
 }
@@ -234,6 +242,11 @@ export function* reduce(c: CollContext, obj: unknown, op: Combiner, root: number
 }
 
 export function* allreduce(c: CollContext, obj: unknown, op: Combiner): Schedule<unknown> {
+  const sh = shm.shmOf(c);
+  if (sh !== null) {
+    const r = yield* shm.allreduceObject(sh, obj, op);
+    if (r !== null) return r.value;
+  }
   const result = yield* reduce(c, obj, op, 0);
   return yield* bcast(c, result, 0);
 }

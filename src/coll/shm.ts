@@ -1,0 +1,359 @@
+/**
+ * Collectives through shared memory, for transports that offer a segment per
+ * communicator (`Transport.collSegment`: the embedded runtime). A barrier is
+ * one atomic increment per rank instead of log2(n) rounds of messages; a
+ * broadcast is one copy in and one copy out per rank; a reduction has every
+ * rank read the others' contributions in place.
+ *
+ * Layout: two sets (calls alternate between them, so one can be filled while
+ * the other is still being read), each with three counters on their own
+ * cache lines and `size + 1` data slots (one per rank and one shared).
+ *
+ * Counters only grow. The k-th use of a set (`u`) is complete for a counter
+ * when it reaches `size * (u + 1)`: every rank adds 1 per use (a root may add
+ * for everyone). Before a rank writes into a set it waits until every rank has
+ * left the set's previous use (`LEAVE >= size * u`): a broadcast root, which
+ * waits for nobody, can run ahead by at most one call.
+ *
+ * Every rank must take the same path for the same call (shared memory or the
+ * point-to-point algorithms): the choice depends only on the communicator and
+ * on sizes that MPI requires to match.
+ */
+import type { CollSegment, CommHandle, Operation } from '../transport/spi.js';
+import type { TypeDesc } from '../core/datatype.js';
+import { encodeObject, decodeObject } from '../core/msgobject.js';
+import type { CollContext, Schedule } from './schedule.js';
+import type { BufferCombiner } from './buffer.js';
+import type { Combiner } from './object.js';
+
+/** Largest communicator given a segment: beyond it the trees win and memory grows. */
+const MAX_RANKS = 64;
+/** Int32 words per counter: one cache line each. */
+const LINE = 16;
+const ARRIVE = 0;
+const MID = 1;
+const LEAVE = 2;
+/** Words of counters (2 sets × 3 counters), then per-set per-rank words. */
+const COUNTER_WORDS = 2 * 3 * LINE;
+
+function slotBytesFor(size: number): number {
+  return size <= 8 ? 64 << 10 : size <= 32 ? 16 << 10 : 8 << 10;
+}
+
+/** A communicator's segment and its call counter. */
+export class Shm {
+  words: Int32Array;
+  bytes: Uint8Array;
+  readonly slotBytes: number;
+  readonly dataStart: number;
+  /** Shm calls made so far (the same on every rank). */
+  #calls = 0;
+  /** Uses of each set's MID counter so far: only some algorithms count there. */
+  readonly #midUses = [0, 0];
+
+  constructor(readonly seg: CollSegment, readonly rank: number, readonly size: number) {
+    this.words = seg.words;
+    this.bytes = seg.bytes;
+    this.slotBytes = slotBytesFor(size);
+    this.dataStart = Shm.dataStart(size);
+  }
+
+  static dataStart(size: number): number {
+    return Math.ceil(((COUNTER_WORDS + 2 * size) * 4) / 64) * 64;
+  }
+
+  static bytesFor(size: number): number {
+    return Shm.dataStart(size) + 2 * (size + 1) * slotBytesFor(size);
+  }
+
+  /** Index of counter `which` of set `s`. */
+  counter(s: number, which: number): number {
+    return (s * 3 + which) * LINE;
+  }
+
+  /** Index of the per-rank word of set `s` for rank `r` (object lengths). */
+  meta(s: number, r: number): number {
+    return COUNTER_WORDS + s * this.size + r;
+  }
+
+  /** Byte offset of slot `i` of set `s` (`i === size`: the shared slot). */
+  slot(s: number, i: number): number {
+    return this.dataStart + (s * (this.size + 1) + i) * this.slotBytes;
+  }
+
+  /** Bytes of set `s` from slot `i` on, `n` long. */
+  view(s: number, i: number, n: number): Uint8Array {
+    const at = this.slot(s, i);
+    return this.bytes.subarray(at, at + n);
+  }
+
+  /**
+   * Reserve `k` consecutive calls for one collective, at its start (so that
+   * concurrent non-blocking collectives number their calls in the order they
+   * were started, the same on every rank). Returns the first.
+   */
+  reserve(k: number): number {
+    const q = this.#calls;
+    this.#calls += k;
+    return q;
+  }
+
+  /** The value of set `s`'s MID counter that completes its next use (call in call order). */
+  midTarget(s: number): number {
+    return this.size * ++this.#midUses[s]!;
+  }
+
+  /** Call `q`: its set and the counter values that end its previous use and this one. */
+  step(q: number): Step {
+    const s = q & 1;
+    const u = q >>> 1;
+    return { s, base: this.size * u, full: this.size * (u + 1) };
+  }
+
+  /** Add `n` to a counter; wake the waiters if that completed it. */
+  add(s: number, which: number, n: number, full: number): void {
+    if (Atomics.add(this.words, this.counter(s, which), n) + n >= full) this.seg.wake();
+  }
+
+  /** Null if counter `which` of set `s` has reached `value`, else an operation that completes when it has. */
+  reached(s: number, which: number, value: number): Operation | null {
+    const w = this.words;
+    const i = this.counter(s, which);
+    if (Atomics.load(w, i) >= value) return null;
+    return this.seg.until(() => Atomics.load(w, i) >= value);
+  }
+
+  /** Wait until every rank has left the previous use of the set (before writing into it). */
+  *enter(step: Step): Schedule<void> {
+    const w = this.reached(step.s, LEAVE, step.base);
+    if (w) yield w;
+  }
+
+  /** Wait until counter `which` completes this use. */
+  *all(step: Step, which: number): Schedule<void> {
+    const w = this.reached(step.s, which, step.full);
+    if (w) yield w;
+  }
+}
+
+interface Step {
+  readonly s: number;
+  /** Counter value when the set's previous use is complete. */
+  readonly base: number;
+  /** Counter value when this use is complete. */
+  readonly full: number;
+}
+
+const shms = new WeakMap<CommHandle, Shm | null>();
+
+/**
+ * The shared memory of `c`'s communicator, or null if the transport has none
+ * for it. On a rank other than 0 it may not have arrived yet the first time:
+ * every algorithm starts with `yield* attached(shm)`.
+ */
+export function shmOf(c: CollContext): Shm | null {
+  let shm = shms.get(c.comm);
+  if (shm === undefined) {
+    shm = null;
+    if (c.size >= 2 && c.size <= MAX_RANKS) {
+      const seg = c.t.collSegment?.(c.comm, Shm.bytesFor(c.size)) ?? null;
+      if (seg !== null) shm = new Shm(seg, c.rank, c.size);
+    }
+    shms.set(c.comm, shm);
+  }
+  return shm;
+}
+
+function* attached(shm: Shm): Schedule<void> {
+  if (shm.words.length > 0) return;
+  const seg = shm.seg;
+  if (!seg.attached) yield seg.until(() => seg.attached);
+  shm.words = seg.words;
+  shm.bytes = seg.bytes;
+}
+
+// ---- barrier and broadcast ----------------------------------------------------------
+
+/** Everyone adds one; the last one wakes the others. */
+export function* barrier(shm: Shm): Schedule<void> {
+  const step = shm.step(shm.reserve(1));
+  yield* attached(shm);
+  // Counting into a set before everyone has left its previous use would
+  // complete that use's count early for a rank still waiting on it.
+  yield* shm.enter(step);
+  shm.add(step.s, ARRIVE, 1, step.full);
+  yield* shm.all(step, ARRIVE);
+  shm.add(step.s, LEAVE, 1, step.full);
+}
+
+/** Bytes of one broadcast step: the whole data area of a set. */
+function bcastChunk(shm: Shm): number {
+  return (shm.size + 1) * shm.slotBytes;
+}
+
+/**
+ * Broadcast in place, in chunks of a set's data area: the root copies a chunk
+ * in and counts for everyone, the others copy it out. Consecutive chunks use
+ * alternate sets, so the root fills one while the others read the other.
+ */
+export function* bcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
+  const chunk = bcastChunk(shm);
+  const n = buf.length;
+  const steps = Math.max(1, Math.ceil(n / chunk));
+  const q0 = shm.reserve(steps);
+  yield* attached(shm);
+  for (let k = 0; k < steps; k++) {
+    const off = k * chunk;
+    const len = Math.min(chunk, n - off);
+    const step = shm.step(q0 + k);
+    const { s, full } = step;
+    if (shm.rank === root) {
+      yield* shm.enter(step);
+      shm.view(s, 0, len).set(buf.subarray(off, off + len));
+      shm.add(s, ARRIVE, shm.size, full);
+    } else {
+      yield* shm.all(step, ARRIVE);
+      buf.set(shm.view(s, 0, len), off);
+    }
+    shm.add(s, LEAVE, 1, full);
+  }
+}
+
+/**
+ * Broadcast of a value: the root encodes it straight into the segment, its
+ * length in the set's first per-rank word. Null on every rank when it is
+ * longer than the data area (-1 there): the caller then broadcasts it by
+ * point-to-point messages.
+ */
+export function* bcastObject(shm: Shm, obj: unknown, root: number): Schedule<{ value: unknown } | null> {
+  const step = shm.step(shm.reserve(1));
+  const { s, full } = step;
+  yield* attached(shm);
+  let result: { value: unknown } | null;
+  if (shm.rank === root) {
+    yield* shm.enter(step);
+    // Encode only now: the codec's scratch is reused by whatever runs while we wait.
+    const bytes = encodeObject(obj);
+    const fits = bytes.length <= bcastChunk(shm);
+    if (fits) shm.view(s, 0, bytes.length).set(bytes);
+    shm.words[shm.meta(s, 0)] = fits ? bytes.length : -1;
+    shm.add(s, ARRIVE, shm.size, full);
+    result = fits ? { value: obj } : null;
+  } else {
+    yield* shm.all(step, ARRIVE);
+    const len = shm.words[shm.meta(s, 0)]!;
+    // Decoding copies out of the segment (owned = false).
+    result = len < 0 ? null : { value: decodeObject(shm.view(s, 0, len)) };
+  }
+  shm.add(s, LEAVE, 1, full);
+  return result;
+}
+
+// ---- reductions ----------------------------------------------------------------------
+
+/**
+ * Allreduce. Small: every rank puts its contribution in its slot and, once
+ * all are there, reduces all of them in rank order (the same result on every
+ * rank, bit for bit). Large: in chunks of a slot, each rank reduces its share
+ * of the chunk into the shared slot, then everyone copies the result out.
+ */
+export function* allreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: number, type: TypeDesc,
+  op: BufferCombiner): Schedule<void> {
+  const n = send.length;
+  if (n * shm.size <= shm.slotBytes || count === 0) {
+    const step = shm.step(shm.reserve(1));
+    const { s, full } = step;
+    yield* attached(shm);
+    yield* shm.enter(step);
+    shm.view(s, shm.rank, n).set(send);
+    shm.add(s, ARRIVE, 1, full);
+    yield* shm.all(step, ARRIVE);
+    reduceSlots(shm, s, 0, n, recv, 0, count, type, op);
+    shm.add(s, LEAVE, 1, full);
+    return;
+  }
+  // Chunks of whole elements, each split in `size` shares of whole elements.
+  const elem = n / count;
+  const per = Math.max(1, Math.floor(shm.slotBytes / elem));
+  const steps = Math.ceil(count / per);
+  const q0 = shm.reserve(steps);
+  const mid = Array.from({ length: steps }, (_, k) => shm.midTarget((q0 + k) & 1));
+  yield* attached(shm);
+  for (let k = 0; k < steps; k++) {
+    const first = k * per;
+    const m = Math.min(per, count - first);
+    const at = first * elem;
+    const len = m * elem;
+    const step = shm.step(q0 + k);
+    const { s, full } = step;
+    yield* shm.enter(step);
+    shm.view(s, shm.rank, len).set(send.subarray(at, at + len));
+    shm.add(s, ARRIVE, 1, full);
+    yield* shm.all(step, ARRIVE);
+    const lo = Math.floor((m * shm.rank) / shm.size);
+    const hi = Math.floor((m * (shm.rank + 1)) / shm.size);
+    if (hi > lo) reduceSlots(shm, s, lo * elem, (hi - lo) * elem, shm.view(s, shm.size, len), lo * elem, hi - lo, type, op);
+    shm.add(s, MID, 1, mid[k]!);
+    const w = shm.reached(s, MID, mid[k]!);
+    if (w) yield w;
+    recv.set(shm.view(s, shm.size, len), at);
+    shm.add(s, LEAVE, 1, full);
+  }
+}
+
+/** dst[dstAt..] = slot0 op slot1 op ... (rank order), over `len` bytes from byte `from` of each slot. */
+function reduceSlots(shm: Shm, s: number, from: number, len: number, dst: Uint8Array, dstAt: number,
+  count: number, type: TypeDesc, op: BufferCombiner): void {
+  const out = dst.subarray(dstAt, dstAt + len);
+  const part = (r: number): Uint8Array => shm.view(s, r, from + len).subarray(from);
+  op.combineBuffers(out, part(0), part(1), count, type);
+  for (let r = 2; r < shm.size; r++) op.combineBuffers(out, out, part(r), count, type);
+}
+
+/** Whether a Reduce of `n` bytes goes through `reduce` below. */
+export function smallReduce(shm: Shm, n: number): boolean {
+  return n <= shm.slotBytes;
+}
+
+/** Small Reduce: contributions in the slots; the root reduces them and releases the set for everyone. */
+export function* reduce(shm: Shm, send: Uint8Array, result: Uint8Array | null, count: number, type: TypeDesc,
+  op: BufferCombiner, root: number): Schedule<void> {
+  const n = send.length;
+  const step = shm.step(shm.reserve(1));
+  const { s, full } = step;
+  yield* attached(shm);
+  yield* shm.enter(step);
+  shm.view(s, shm.rank, n).set(send);
+  shm.add(s, ARRIVE, 1, full);
+  if (shm.rank !== root) return;
+  yield* shm.all(step, ARRIVE);
+  reduceSlots(shm, s, 0, n, result!, 0, count, type, op);
+  shm.add(s, LEAVE, shm.size, full);
+}
+
+/**
+ * Allreduce of values: each rank encodes its value into its slot (or marks
+ * it too long: -1); then every rank decodes all of them and combines them in
+ * rank order. Null when some value did not fit: every rank sees the same
+ * marks, and all take the point-to-point algorithm.
+ */
+export function* allreduceObject(shm: Shm, obj: unknown, op: Combiner): Schedule<{ value: unknown } | null> {
+  const step = shm.step(shm.reserve(1));
+  const { s, full } = step;
+  yield* attached(shm);
+  yield* shm.enter(step);
+  const bytes = encodeObject(obj);
+  const fits = bytes.length <= shm.slotBytes;
+  if (fits) shm.view(s, shm.rank, bytes.length).set(bytes);
+  shm.words[shm.meta(s, shm.rank)] = fits ? bytes.length : -1;
+  shm.add(s, ARRIVE, 1, full);
+  yield* shm.all(step, ARRIVE);
+  let result: { value: unknown } | null = null;
+  if (shm.words.subarray(shm.meta(s, 0), shm.meta(s, shm.size)).every((len) => len >= 0)) {
+    let acc = decodeObject(shm.view(s, 0, shm.words[shm.meta(s, 0)]!));
+    for (let r = 1; r < shm.size; r++) acc = op.combine(acc, decodeObject(shm.view(s, r, shm.words[shm.meta(s, r)]!)));
+    result = { value: acc };
+  }
+  shm.add(s, LEAVE, 1, full);
+  return result;
+}
