@@ -460,21 +460,30 @@ export class Comm {
 export class Intracomm extends Comm {
   // ---- helpers -------------------------------------------------------------
 
+  /** Root of the collective about to run, for deadlock reports (-1: none). */
+  #pendingRoot = -1;
+
   #root(routine: string, root: unknown): number {
     const r = checkInt(routine, 'root', root);
     if (r < 0 || r >= this.Get_size()) fail(routine, ERR_ROOT, `invalid root ${r} (communicator of size ${this.Get_size()})`);
+    this.#pendingRoot = r;
     return r;
   }
 
   /** Run a collective algorithm to completion, turning failures into MPI.Exception. */
   #run<T>(routine: string, algorithm: (c: CollContext) => Schedule<T>): T {
-    const c = collContext(runtime.transport, this.handle(routine));
-    try { return runBlocking(runtime.transport, algorithm(c)); } catch (e) { raise(routine, e); }
+    const t = runtime.transport;
+    const c = collContext(t, this.handle(routine));
+    // Name the call for the launcher's deadlock report (cheap: two field stores).
+    t.noteCall?.(routine, this.#pendingRoot, c.comm, c.tag);
+    this.#pendingRoot = -1;
+    try { return runBlocking(t, algorithm(c)); } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
   }
 
   /** Start a collective algorithm; the Request completes with its result. */
   #start<T>(routine: string, algorithm: (c: CollContext) => Schedule<T>): Request {
     const c = collContext(runtime.transport, this.handle(routine));
+    this.#pendingRoot = -1;
     try {
       return Request.collective(new CollectiveOp(runtime.transport, algorithm(c)) as CollectiveOp<unknown>, routine);
     } catch (e) { raise(routine, e); }
@@ -1038,8 +1047,10 @@ export class Intercomm extends Comm {
   }
 
   #run<T>(routine: string, algorithm: (c: intercoll.InterContext) => Schedule<T>): T {
-    const c = intercoll.interContext(runtime.transport, this.#ic(routine));
-    try { return runBlocking(runtime.transport, algorithm(c)); } catch (e) { raise(routine, e); }
+    const t = runtime.transport;
+    const c = intercoll.interContext(t, this.#ic(routine));
+    t.noteCall?.(routine, -1);
+    try { return runBlocking(t, algorithm(c)); } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
   }
 
   /** Barrier across both groups: `MPI_Barrier`. */

@@ -19,7 +19,7 @@
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import * as os from 'node:os';
-import type { CollSegment, CommHandle, Envelope, JobInfo, Operation, SpawnCommand, SpawnOrigin, Transport } from '../spi.js';
+import type { CommHandle, Envelope, JobInfo, Operation, SpawnCommand, SpawnOrigin, Transport } from '../spi.js';
 import { SendMode } from '../spi.js';
 import { MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { copyBytes } from '../../core/bytes.js';
@@ -27,7 +27,7 @@ import { ERR_PENDING, ERR_TRUNCATE, MpiFailure, ERR_INTERN, ERR_SPAWN } from '..
 import type { RankBootstrap } from '../../core/bootstrap.js';
 import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_SIZE_HI, F_D, align8 } from './ring.js';
 import { yieldCpu } from './yield.js';
-import { Segments } from './segment.js';
+import { RankWatch, unmatchedIn, BLOCK_PROBE, BLOCK_WAITANY, BLOCK_FINALIZE, type BlockedReport } from './watch.js';
 import { ProcTable, S_DOORBELL, S_PARKED, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED } from './proctable.js';
 
 /** Frame kinds. */
@@ -159,8 +159,8 @@ export const defaultConfig: ThreadsConfig = { ringBytes: 1 << 20, eagerLimit: 64
 export type RankToLauncher =
   | { type: 'channel'; from: number; to: number; sab: SharedArrayBuffer }
   | { type: 'abort'; gpid: number; code: number; reason: string }
-  | { type: 'segment'; key: string; sab: SharedArrayBuffer; to: number[] }
-  | { type: 'spawn'; gpid: number; commands: SpawnCommand[]; parents: number[]; ctx: number };
+  | { type: 'spawn'; gpid: number; commands: SpawnCommand[]; parents: number[]; ctx: number }
+  | BlockedReport;
 
 /** The launcher's answer to a 'spawn' request, on the rank's control port. */
 export type SpawnReply = { type: 'spawned'; gpids: number[] } | { type: 'spawned'; error: string };
@@ -200,17 +200,16 @@ export class ThreadsTransport implements Transport {
   /** Context ids 0-1 are COMM_WORLD's, 2-3 COMM_SELF's. */
   #nextContext = 4;
   readonly #host = os.hostname();
-  /** Shared memory of collectives, per communicator. */
-  readonly #segments: Segments;
   readonly spawnedBy: SpawnOrigin | null;
   /** The launcher's answer to this rank's pending spawn request. */
   #spawnReply: SpawnReply | null = null;
+  /** What this rank is blocked in, published for the launcher's deadlock detection. */
+  readonly #watch: RankWatch;
 
   constructor(boot: RankBootstrap, post: (m: RankToLauncher) => void) {
     this.#gpid = boot.gpid;
     this.#table = new ProcTable(boot.procTable);
     this.#words = this.#table.words;
-    this.#segments = new Segments(this.#table, boot.gpid);
     this.#doorbell = this.#table.index(boot.gpid, S_DOORBELL);
     this.#parked = this.#table.index(boot.gpid, S_PARKED);
     this.#epochIndex = this.#table.index(boot.gpid, S_CHANNEL_EPOCH);
@@ -226,18 +225,16 @@ export class ThreadsTransport implements Transport {
     this.spawnedBy = parent && { ctx: parent.ctx, parents: Int32Array.from(parent.parents) };
     // The parents agreed on the intercommunicator's contexts (ctx, ctx + 2) before we existed.
     if (parent) this.#nextContext = Math.max(this.#nextContext, parent.ctx + 4);
+    this.#watch = new RankWatch(this.#table, boot.gpid, (m) => post({ ...m, gpid: boot.gpid }), () => unmatchedIn(this.#contexts));
     process.on('exit', () => this.#finalize());
+  }
+
+  noteCall(routine: string | null, root: number, comm?: CommHandle | null, seq?: number): void {
+    this.#watch.noteCall(routine, root, comm ? (comm as ThreadsComm).ctx : -1, seq ?? -1);
   }
 
   collective(comm: CommHandle): CommHandle {
     return (comm as ThreadsComm).shadow;
-  }
-
-  collSegment(comm: CommHandle, bytes: number): CollSegment | null {
-    const c = comm as ThreadsComm;
-    if (c.remoteSize > 0 || c.size < 2 || this.#port === null || this.#segments.none.has(c)) return null;
-    return this.#segments.get(c.ctx, c.group, c.rank, bytes,
-      (key, sab, to) => this.#post({ type: 'segment', key, sab, to }));
   }
 
   get processId(): number {
@@ -269,17 +266,12 @@ export class ThreadsTransport implements Transport {
   }
 
   subgroupComm(parent: CommHandle, group: Int32Array): CommHandle {
-    const c = this.makeComm((parent as ThreadsComm).shadow.ctx, group, null) as ThreadsComm;
-    // It shares its parent's context: a segment keyed by that context is the parent's.
-    this.#segments.none.add(c);
-    this.#segments.none.add(c.shadow);
-    return c;
+    return this.makeComm((parent as ThreadsComm).shadow.ctx, group, null);
   }
 
   freeComm(comm: CommHandle): void {
     // Matching state of the freed contexts is dropped once nothing is pending there.
     const c = comm as ThreadsComm;
-    if (!this.#segments.none.has(c)) this.#segments.drop(c.ctx + 1, c.group);
     for (const ctx of [c.ctx, c.ctx + 1]) {
       const q = this.#contexts[ctx];
       if (q && q.postedReceives.length === 0 && q.unexpectedQueue.length === 0) this.#contexts[ctx] = undefined!;
@@ -539,7 +531,9 @@ export class ThreadsTransport implements Transport {
   probe(comm: CommHandle, source: number, tag: number): Envelope {
     let env = this.iprobe(comm, source, tag);
     if (env) return env;
+    this.#watch.hint(BLOCK_PROBE, (comm as ThreadsComm).ctx, source, tag);
     this.#block(null, () => (env = this.iprobe(comm, source, tag)) !== null);
+    this.#watch.unblocked();
     return env!;
   }
 
@@ -579,7 +573,6 @@ export class ThreadsTransport implements Transport {
     for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
       const msg = m.message as { type: string; from: number; sab: SharedArrayBuffer };
       if (msg.type === 'channel') this.#in.push(new InChannel(Ring.attach(msg.sab), msg.from));
-      else if (msg.type === 'segment') this.#segments.arrived((m.message as { key: string }).key, msg.sab);
       else if (msg.type === 'spawned') this.#spawnReply = m.message as SpawnReply;
     }
   }
@@ -659,6 +652,7 @@ export class ThreadsTransport implements Transport {
   wait(op: Operation): void {
     if (op.done) return;
     this.#block(op, null);
+    this.#watch.unblocked();
   }
 
   waitAny(ops: ReadonlyArray<Operation | null>): number {
@@ -668,7 +662,9 @@ export class ThreadsTransport implements Transport {
     };
     let k = find();
     if (k >= 0) return k;
+    this.#watch.hint(BLOCK_WAITANY, -1, -1, -1);
     this.#block(null, () => (k = find()) >= 0);
+    this.#watch.unblocked();
     return k;
   }
 
@@ -719,6 +715,7 @@ export class ThreadsTransport implements Transport {
           if ((op !== null ? op.done : until!())) return;
         } while ((++n & 3) !== 0 || performance.now() - t1 < yieldMs);
       }
+      this.#watch.park(op);
       Atomics.add(words, this.#parked, 1);
       const seq = Atomics.load(words, this.#doorbell);
       this.progress();
@@ -792,12 +789,14 @@ export class ThreadsTransport implements Transport {
     const alive = (gpid: number): boolean =>
       Atomics.load(table.words, table.index(gpid, S_STATE)) === STATE_RUNNING;
     const words = this.#words;
+    this.#watch.hint(BLOCK_FINALIZE, -1, -1, -1);
     for (;;) {
       this.progress();
       for (const ch of this.#backlog) if (!alive(ch.gpid)) this.#backlog.delete(ch);
       let waiting = this.#backlog.size > 0;
       for (const op of this.#rdvSends.values()) if (alive(op.destGpid)) waiting = true;
       if (!waiting) break;
+      this.#watch.park(null);
       Atomics.add(words, this.#parked, 1);
       const seq = Atomics.load(words, this.#doorbell);
       this.progress();

@@ -10,6 +10,7 @@ import { BOOTSTRAP_KEY, type RankBootstrap } from '../../core/bootstrap.js';
 import { ProcTable, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED, STATE_FAILED } from './proctable.js';
 import type { RankToLauncher, SpawnReply, ThreadsConfig } from './engine.js';
 import type { SpawnCommand } from '../spi.js';
+import { JobWatch, EXIT_DEADLOCK } from './watch.js';
 
 /** How to run a job. */
 export interface JobOptions {
@@ -80,6 +81,8 @@ export class ThreadsJob {
   #allExited: () => void = () => {};
   /** Spawn requests waiting for exiting processes to make room, retried at each exit. */
   #waitingForRoom: { retry: () => boolean }[] = [];
+  /** Deadlock detection: watches the blocked states in the process table (watch.ts). */
+  readonly #watch: JobWatch;
 
   constructor(opts: JobOptions) {
     if (!Number.isInteger(opts.np) || opts.np < 1) throw new RangeError(`number of ranks must be a positive integer, got ${opts.np}`);
@@ -93,6 +96,10 @@ export class ThreadsJob {
     // Process ids are never reused (peers key their channels by them), so the
     // table has room for the universe and for many spawn/exit cycles beyond it.
     this.#table = ProcTable.create(Math.max(4096, 2 * universe));
+    this.#watch = new JobWatch(
+      { table: this.#table, worldSize: opts.np, gpids: () => Array.from({ length: this.#nextGpid }, (_, g) => g) },
+      (report) => { if (!this.#stopping) this.#fail(EXIT_DEADLOCK, report); },
+    );
   }
 
   /** Run the job to its end. */
@@ -109,7 +116,8 @@ export class ThreadsJob {
       ...envConfig(),
     };
     this.#config = config;
-    const done = new Promise<void>((resolve) => { this.#allExited = resolve; });
+    const done = new Promise<void>((resolve) => { this.#allExited = resolve; }).then(() => this.#watch.stop());
+    this.#watch.start();
     this.#startWorld([{ script: this.#opts.script, args: this.#opts.args, maxprocs: np }], null, '');
     return done.then(() => this.#failure ?? { code: 0, failure: null });
   }
@@ -172,6 +180,7 @@ export class ThreadsJob {
 
   #onMessage(m: RankToLauncher): void {
     if (m.type === 'channel') {
+      this.#watch.addRing(m.sab, m.from, m.to);
       const port = this.#ports[m.to];
       if (port === undefined) return;
       // Hand the ring to the receiver, then bump its channel epoch and wake it:
@@ -179,15 +188,8 @@ export class ThreadsJob {
       port.postMessage({ type: 'channel', from: m.from, sab: m.sab });
       Atomics.add(this.#table.words, this.#table.index(m.to, S_CHANNEL_EPOCH), 1);
       this.#table.ring(m.to);
-    } else if (m.type === 'segment') {
-      // Shared memory of a communicator's collectives, from its rank 0 to the others: as for a channel.
-      for (const to of m.to) {
-        const port = this.#ports[to];
-        if (port === undefined) continue;
-        port.postMessage({ type: 'segment', key: m.key, sab: m.sab });
-        Atomics.add(this.#table.words, this.#table.index(to, S_CHANNEL_EPOCH), 1);
-        this.#table.ring(to);
-      }
+    } else if (m.type === 'blocked') {
+      this.#watch.onReport(m.gpid, m);
     } else if (m.type === 'abort') {
       if (!this.#stopping) this.#fail(m.code, m.reason || `MPI_Abort invoked with errorcode ${m.code}`);
     } else if (m.type === 'spawn') {
@@ -240,6 +242,7 @@ export class ThreadsJob {
   #fail(code: number, why: string): void {
     this.#failure = { code, failure: why };
     this.#stopping = true;
+    this.#watch.stop();
     const grace = this.#opts.stopGraceMs ?? 2000;
     const stops = this.#workers.map((w) => w.terminate());
     const timer = setTimeout(() => {

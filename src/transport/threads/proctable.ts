@@ -2,7 +2,8 @@
  * The process table: one SharedArrayBuffer, created by the launcher, with a
  * 64-byte slot per process (global process id, "gpid"). It holds what other
  * threads must see without a message: the doorbell each rank parks on, whether
- * it is parked, the epoch of new channels for it, and its state.
+ * it is parked, the epoch of new channels for it, its state, and what it is
+ * blocked in (for deadlock detection).
  */
 
 /** Int32 words per slot (64 bytes: one cache line, so ranks never false-share). */
@@ -15,12 +16,24 @@ export const H_ABORT = 0;
 export const H_NEXT_GPID = 1;
 /** Lock held while a rank writes to the shared stdout/stderr file descriptors. */
 export const H_OUTPUT_LOCK = 2;
+/** Bumped by the launcher to ask blocked ranks for a report of what they wait for (watch.ts). */
+export const H_REPORT = 3;
 
 /** Slot fields (offsets within a slot). */
 export const S_DOORBELL = 0;
 export const S_PARKED = 1;
 export const S_CHANNEL_EPOCH = 2;
 export const S_STATE = 3;
+/**
+ * Blocked state, published by a rank when it parks (watch.ts): a generation
+ * number, nonzero while the rank is blocked in one call, then what the call
+ * waits for. The fields are written before the generation is stored.
+ */
+export const S_BLOCKED = 4;
+export const S_BLOCK_KIND = 5;
+export const S_BLOCK_CTX = 6;
+export const S_BLOCK_PEER = 7;
+export const S_BLOCK_TAG = 8;
 
 /** Process states in S_STATE. */
 export const STATE_UNUSED = 0;

@@ -193,3 +193,42 @@ export class Ring {
     return false;
   }
 }
+
+// ---- read-only views for the launcher (deadlock detection) ----------------
+
+/** True if the ring holds frames its consumer has not released (read-only: any thread). */
+export function ringOccupied(sab: SharedArrayBuffer): boolean {
+  const ctl = new Int32Array(sab, 0, DATA_OFFSET / 4);
+  return Atomics.load(ctl, HEAD) !== Atomics.load(ctl, TAIL);
+}
+
+/**
+ * Envelopes of up to `max` message frames (EAGER, RTS) still in a ring, for
+ * reporting messages whose receiver has ended. Only meaningful when the
+ * consumer no longer runs: nothing moves the tail under us then.
+ */
+export function ringFrames(sab: SharedArrayBuffer, max: number): { ctx: number; source: number; tag: number; size: number }[] {
+  const ctl = new Int32Array(sab, 0, DATA_OFFSET / 4);
+  const capacity = sab.byteLength - DATA_OFFSET;
+  const words = new Int32Array(sab, DATA_OFFSET, capacity / 4);
+  const head = Atomics.load(ctl, HEAD);
+  let tail = Atomics.load(ctl, TAIL);
+  const out: { ctx: number; source: number; tag: number; size: number }[] = [];
+  while (tail !== head && out.length < max) {
+    const pos = tail & (capacity - 1);
+    const i = pos >> 2;
+    if (words[i] === WRAP) {
+      tail = (tail + (capacity - pos)) | 0;
+      continue;
+    }
+    const len = words[i + F_LEN]!;
+    if (len <= 0) break;
+    const kind = words[i + F_KIND]!;
+    // Frame kinds 1 (EAGER) and 2 (RTS) carry an envelope: context, source, tag.
+    if (kind === 1 || kind === 2) {
+      out.push({ ctx: words[i + F_A]!, source: words[i + F_B]!, tag: words[i + F_C]!, size: (words[i + F_SIZE_LO]! >>> 0) + words[i + F_SIZE_HI]! * 4294967296 });
+    }
+    tail = (tail + len) | 0;
+  }
+  return out;
+}
