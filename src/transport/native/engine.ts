@@ -22,9 +22,11 @@
  * polls instead (`#block`), driving the probes. With nothing pending, the
  * blocking calls go straight to MPI_Send / MPI_Mprobe+MPI_Mrecv / MPI_Wait.
  */
+import * as fs from 'node:fs';
+import { inspect } from 'node:util';
 import type { CommHandle, Envelope, JobInfo, Operation, Transport } from '../spi.js';
 import { SendMode } from '../spi.js';
-import { ANY_SOURCE, PROC_NULL } from '../../core/matching.js';
+import { ANY_SOURCE, ANY_TAG, PROC_NULL } from '../../core/matching.js';
 import { ERR_INTERN, ERR_SPAWN, ERR_TRUNCATE, MpiFailure } from '../../core/errorcodes.js';
 import { type NativeAddon, ST_CANCELLED, ST_COUNT, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
 
@@ -62,6 +64,8 @@ class NativeOp implements Operation, Envelope {
   data: Uint8Array | null = null;
   failure: string | null = null;
   messageBytes = 0;
+  /** A truncated receive lands here first, whole; its head is then copied to `buffer`. */
+  staging: Uint8Array | null = null;
   constructor(
     state: State,
     readonly comm: NativeComm,
@@ -112,6 +116,13 @@ export class NativeTransport implements Transport {
     this.commSelf = this.#wrap(1, Int32Array.of(rank), null, false);
     // MPI_Finalize at a normal end; a rank ending in failure takes the job
     // down (MPI_Abort), so that its peers never wait for it forever.
+    // Node prints an uncaught error only after the 'exit' handlers, which
+    // abort the job first: print it here, synchronously, naming the rank.
+    process.on('uncaughtExceptionMonitor', (err) => {
+      try {
+        fs.writeSync(2, `mpi4ts: rank ${rank} failed: ${inspect(err)}\n`);
+      } catch { /* stderr closed */ }
+    });
     process.on('exit', (code) => {
       if (this.#finalized) return;
       this.#finalized = true;
@@ -288,6 +299,7 @@ export class NativeTransport implements Transport {
   #matchPending(): void {
     const list = this.#unmatched;
     const mpi = this.#mpi;
+    const st = this.#st;
     for (let i = 0; i < list.length;) {
       const op = list[i]!;
       const msg = wrap('MPI_Improbe', () => mpi.improbe(op.comm.id, op.source, op.tag));
@@ -295,8 +307,19 @@ export class NativeTransport implements Transport {
         i++;
         continue;
       }
-      list.splice(i, 1);
-      this.#receiveMatched(op, msg, false);
+      // The message may have arrived after an earlier receive that matches it
+      // too was probed in this pass: it belongs to the earliest such receive.
+      const source = st[ST_SOURCE]!;
+      const tag = st[ST_TAG]!;
+      let j = 0;
+      for (; j < i; j++) {
+        const e = list[j]!;
+        if (e.comm.id === op.comm.id && (e.source === ANY_SOURCE || e.source === source) && (e.tag === ANY_TAG || e.tag === tag)) break;
+      }
+      const owner = list[j]!;
+      list.splice(j, 1);
+      this.#receiveMatched(owner, msg, false);
+      i = j;
     }
   }
 
@@ -313,6 +336,10 @@ export class NativeTransport implements Transport {
     else if (size > target.length) {
       op.error = ERR_TRUNCATE;
       op.failure = `message of ${size} bytes truncated into buffer of ${target.length} bytes (source ${op.source}, tag ${op.tag})`;
+      // The size is known: take the whole message aside and keep its head,
+      // rather than ask the library to truncate (Open MPI's single-copy
+      // path has been seen to write past the buffer then).
+      target = op.staging = new Uint8Array(size);
     }
     const mpi = this.#mpi;
     if (blocking) {
@@ -329,6 +356,10 @@ export class NativeTransport implements Transport {
   #finishReceive(op: NativeOp): void {
     const st = this.#st;
     op.count = Math.min(st[ST_COUNT]!, op.buffer?.length ?? op.messageBytes);
+    if (op.staging !== null) {
+      op.buffer!.set(op.staging.subarray(0, op.count));
+      op.staging = null;
+    }
     if (st[ST_ERROR] !== 0 && op.error === 0) {
       op.error = st[ST_ERROR]!;
       op.failure = `receive failed with error class ${op.error}`;

@@ -12,9 +12,9 @@
  * | --hostfile F         | --hostfile F' (host slots=K)    | -f F' (host:K)                 |
  * | --rankfile F         | --rankfile F                    | one `-n 1 -host h` per rank    |
  * | --ppn K              | --map-by ppr:K:node             | -ppn K                         |
- * | --usize U            | --host <this host>:U (no hosts) | -usize U                       |
- * | --oversubscribe      | --oversubscribe (implied when   | (Hydra never refuses)          |
- *                        no host is named)
+ * | --usize U            | --host <this host>:max(N,U)     | -usize U                       |
+ * |   (no host named)    |   (also without --usize)        |                                |
+ * | --oversubscribe      | --oversubscribe                 | (Hydra never refuses)          |
  * | --tag-output         | --tag-output                    | -prepend-rank                  |
  * | environment          | -x NAME=value                   | -genv NAME value               |
  */
@@ -141,18 +141,17 @@ export function planLaunch(p: PlanInput): LaunchPlan {
     if (ompi) args.push('--map-by', `ppr:${opts.ppn}:node`);
     else args.push('-ppn', String(opts.ppn));
   }
-  if (opts.usize) {
-    if (!ompi) args.push('-usize', String(opts.usize));
-    else if (!opts.hosts && !opts.hostfile && !opts.rankfile) {
-      // Open MPI's universe is the slots it was given.
-      args.push('--host', `${p.hostname}:${opts.usize}`);
-    } else {
-      notes.push(`--usize ${opts.usize}: Open MPI takes the universe size from the slots of the hosts given`);
-    }
-  }
   const oneHost = !opts.hosts && !opts.hostfile && !opts.rankfile;
-  if (opts.oversubscribe || (ompi && oneHost)) {
-    // On this host alone, -n N runs N ranks whatever the core count, as the embedded runtime does.
+  if (opts.usize && !ompi) args.push('-usize', String(opts.usize));
+  if (ompi && oneHost) {
+    // Open MPI's universe is the slots it was given: on this host alone,
+    // give max(N, U) of them, so -n N runs whatever the core count and
+    // UNIVERSE_SIZE is U (or N), as on the embedded runtime.
+    args.push('--host', `${p.hostname}:${Math.max(opts.np, opts.usize ?? 0)}`);
+  } else if (ompi && opts.usize) {
+    notes.push(`--usize ${opts.usize}: Open MPI takes the universe size from the slots of the hosts given`);
+  }
+  if (opts.oversubscribe) {
     if (ompi) args.push('--oversubscribe');
     else notes.push('--oversubscribe: Hydra places any number of processes per host; nothing to pass');
   }
