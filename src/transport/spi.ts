@@ -82,6 +82,24 @@ export interface SpawnOrigin {
   readonly parents: Int32Array;
 }
 
+/**
+ * Shared memory for the collectives of one communicator: the same memory on
+ * every one of its ranks (MPICH CH4's shared-memory collectives in spirit).
+ * The algorithms (src/coll/shm.ts) lay it out; the transport provides it and
+ * the means to wait on it.
+ */
+export interface CollSegment {
+  /** False until the memory has reached this rank (rank 0 makes it and hands it over). */
+  readonly attached: boolean;
+  /** Views of the same memory: words for Atomics, bytes for data. */
+  readonly words: Int32Array;
+  readonly bytes: Uint8Array;
+  /** An operation that completes once `ready()` holds (checked as progress runs). */
+  until(ready: () => boolean): Operation;
+  /** Wake the communicator's ranks waiting in `until`; call after publishing what they wait for. */
+  wake(): void;
+}
+
 export interface Transport {
   /** Name for `mpi4ts info` and benchmarks, e.g. `threads`. */
   readonly name: string;
@@ -91,6 +109,12 @@ export interface Transport {
 
   /** Shadow of `comm` for collective traffic: same group, a context no user message matches. */
   collective(comm: CommHandle): CommHandle;
+  /**
+   * Optional: shared memory for the collectives of the intracommunicator
+   * `comm` (its collective shadow), `bytes` long (rank 0's value counts);
+   * null where there is none (intercommunicators, ranks on several hosts).
+   */
+  collSegment?(comm: CommHandle, bytes: number): CollSegment | null;
 
   // ---- communicator construction (generic algorithms in src/coll/comm.ts use these) ----
 

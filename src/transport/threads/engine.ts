@@ -19,7 +19,7 @@
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import * as os from 'node:os';
-import type { CommHandle, Envelope, JobInfo, Operation, SpawnCommand, SpawnOrigin, Transport } from '../spi.js';
+import type { CollSegment, CommHandle, Envelope, JobInfo, Operation, SpawnCommand, SpawnOrigin, Transport } from '../spi.js';
 import { SendMode } from '../spi.js';
 import { MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { copyBytes } from '../../core/bytes.js';
@@ -28,6 +28,7 @@ import type { RankBootstrap } from '../../core/bootstrap.js';
 import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_SIZE_HI, F_D, align8 } from './ring.js';
 import { yieldCpu } from './yield.js';
 import { RankWatch, unmatchedIn, BLOCK_PROBE, BLOCK_WAITANY, BLOCK_FINALIZE, type BlockedReport } from './watch.js';
+import { Segments } from './segment.js';
 import { ProcTable, S_DOORBELL, S_PARKED, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED } from './proctable.js';
 
 /** Frame kinds. */
@@ -159,6 +160,7 @@ export const defaultConfig: ThreadsConfig = { ringBytes: 1 << 20, eagerLimit: 64
 export type RankToLauncher =
   | { type: 'channel'; from: number; to: number; sab: SharedArrayBuffer }
   | { type: 'abort'; gpid: number; code: number; reason: string }
+  | { type: 'segment'; key: string; sab: SharedArrayBuffer; to: number[] }
   | { type: 'spawn'; gpid: number; commands: SpawnCommand[]; parents: number[]; ctx: number }
   | BlockedReport;
 
@@ -200,6 +202,8 @@ export class ThreadsTransport implements Transport {
   /** Context ids 0-1 are COMM_WORLD's, 2-3 COMM_SELF's. */
   #nextContext = 4;
   readonly #host = os.hostname();
+  /** Shared memory of collectives, per communicator. */
+  readonly #segments: Segments;
   readonly spawnedBy: SpawnOrigin | null;
   /** The launcher's answer to this rank's pending spawn request. */
   #spawnReply: SpawnReply | null = null;
@@ -210,6 +214,7 @@ export class ThreadsTransport implements Transport {
     this.#gpid = boot.gpid;
     this.#table = new ProcTable(boot.procTable);
     this.#words = this.#table.words;
+    this.#segments = new Segments(this.#table, boot.gpid);
     this.#doorbell = this.#table.index(boot.gpid, S_DOORBELL);
     this.#parked = this.#table.index(boot.gpid, S_PARKED);
     this.#epochIndex = this.#table.index(boot.gpid, S_CHANNEL_EPOCH);
@@ -235,6 +240,13 @@ export class ThreadsTransport implements Transport {
 
   collective(comm: CommHandle): CommHandle {
     return (comm as ThreadsComm).shadow;
+  }
+
+  collSegment(comm: CommHandle, bytes: number): CollSegment | null {
+    const c = comm as ThreadsComm;
+    if (c.remoteSize > 0 || c.size < 2 || this.#port === null || this.#segments.none.has(c)) return null;
+    return this.#segments.get(c.ctx, c.group, c.rank, bytes,
+      (key, sab, to) => this.#post({ type: 'segment', key, sab, to }));
   }
 
   get processId(): number {
@@ -266,12 +278,17 @@ export class ThreadsTransport implements Transport {
   }
 
   subgroupComm(parent: CommHandle, group: Int32Array): CommHandle {
-    return this.makeComm((parent as ThreadsComm).shadow.ctx, group, null);
+    const c = this.makeComm((parent as ThreadsComm).shadow.ctx, group, null) as ThreadsComm;
+    // It shares its parent's context: a segment keyed by that context is the parent's.
+    this.#segments.none.add(c);
+    this.#segments.none.add(c.shadow);
+    return c;
   }
 
   freeComm(comm: CommHandle): void {
     // Matching state of the freed contexts is dropped once nothing is pending there.
     const c = comm as ThreadsComm;
+    if (!this.#segments.none.has(c)) this.#segments.drop(c.ctx + 1, c.group);
     for (const ctx of [c.ctx, c.ctx + 1]) {
       const q = this.#contexts[ctx];
       if (q && q.postedReceives.length === 0 && q.unexpectedQueue.length === 0) this.#contexts[ctx] = undefined!;
@@ -573,6 +590,7 @@ export class ThreadsTransport implements Transport {
     for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
       const msg = m.message as { type: string; from: number; sab: SharedArrayBuffer };
       if (msg.type === 'channel') this.#in.push(new InChannel(Ring.attach(msg.sab), msg.from));
+      else if (msg.type === 'segment') this.#segments.arrived((m.message as { key: string }).key, msg.sab);
       else if (msg.type === 'spawned') this.#spawnReply = m.message as SpawnReply;
     }
   }

@@ -188,6 +188,15 @@ export class ThreadsJob {
       port.postMessage({ type: 'channel', from: m.from, sab: m.sab });
       Atomics.add(this.#table.words, this.#table.index(m.to, S_CHANNEL_EPOCH), 1);
       this.#table.ring(m.to);
+    } else if (m.type === 'segment') {
+      // Shared memory of a communicator's collectives, from its rank 0 to the others: as for a channel.
+      for (const to of m.to) {
+        const port = this.#ports[to];
+        if (port === undefined) continue;
+        port.postMessage({ type: 'segment', key: m.key, sab: m.sab });
+        Atomics.add(this.#table.words, this.#table.index(to, S_CHANNEL_EPOCH), 1);
+        this.#table.ring(to);
+      }
     } else if (m.type === 'blocked') {
       this.#watch.onReport(m.gpid, m);
     } else if (m.type === 'abort') {
