@@ -165,3 +165,15 @@ test('Spawn_multiple with two commands: one COMM_WORLD, APPNUM per command, each
   ]);
   assert.equal(out.length, 2);
 });
+
+test('generations: children spawn grandchildren (root 1 of their world); values go down and come back up', async () => {
+  const r = await mpirun(1, 'test/fixtures/spawn/nested.ts', { launcherArgs: ['--usize', '4'], timeoutMs: 60_000 });
+  ok(r);
+  const got = lines(r.stdout).sort();
+  assert.deepEqual(got, [
+    '0 0 {"value":10,"below":46,"universe":4,"size":1}',
+    '1 0 {"value":11,"below":12,"universe":4,"size":2}',
+    '1 1 {"value":11,"below":12,"universe":4,"size":2}',
+    '2 0 {"value":12,"below":0,"universe":4,"size":1}',
+  ]);
+});
