@@ -92,6 +92,16 @@ export class MapResult<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     return this.#all.then(onfulfilled, onrejected);
   }
 
+  /** Like Promise.prototype.catch on the array of results. */
+  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T[] | R> {
+    return this.then(undefined, onrejected);
+  }
+
+  /** Like Promise.prototype.finally on the array of results. */
+  finally(onfinally?: (() => void) | null): Promise<T[]> {
+    return this.then().finally(onfinally);
+  }
+
   async #collect(): Promise<T[]> {
     const out: T[] = [];
     for await (const v of this) out.push(v);
