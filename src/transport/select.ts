@@ -9,13 +9,19 @@ import type { Transport } from './spi.js';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../core/bootstrap.js';
 import { ThreadsTransport, type RankToLauncher } from './threads/engine.js';
 import { ProcTable } from './threads/proctable.js';
+import { yieldCpu, yieldStatus } from './threads/yield.js';
 import { NativeTransport } from './native/engine.js';
 import { launcherLibrary, loadAddon, nativeAvailability } from './native/addon.js';
 
 /** Transport names `mpi4ts info` reports, with whether they can run here and why not. */
 export function availableTransports(): { name: string; available: boolean; detail: string }[] {
   return [
-    { name: 'threads', available: true, detail: 'embedded: ranks are worker threads, messages move through shared memory' },
+    {
+      name: 'threads',
+      available: true,
+      detail: 'embedded: ranks are worker threads, messages move through shared memory; sched_yield for '
+        + `oversubscribed ranks: ${yieldCpu !== null ? 'yes (native/sched)' : `no (${yieldStatus})`}`,
+    },
     { name: 'native', available: nativeAvailability()[0], detail: nativeAvailability()[1] },
   ];
 }
