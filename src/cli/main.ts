@@ -8,6 +8,14 @@ import { runScript, type RunCommandOptions } from './run.js';
 import { printInfo } from './info.js';
 import { runBench, benchHelpText } from './bench.js';
 
+function positiveNumber(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got '${v}'`);
+    return n;
+  };
+}
+
 function positiveInt(name: string) {
   return (v: string): number => {
     const n = Number(v);
@@ -18,7 +26,7 @@ function positiveInt(name: string) {
 
 const SUBCOMMANDS = new Set(['run', 'info', 'bench', 'help']);
 /** Options that take a value, so the first positional can be found. */
-const VALUED = new Set(['-n', '--np', '--usize', '-c', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn']);
+const VALUED = new Set(['-n', '--np', '--usize', '-c', '--timeout', '--max-memory', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn']);
 
 /** Rewrite mpiexec spellings and put the subcommand first (`mpi4ts -n 4 bench x` = `mpi4ts bench -n 4 x`). */
 export function normaliseArgv(argv: string[]): string[] {
@@ -63,6 +71,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--tag-output', 'prefix each output line with [rank]')
     .option('--futures', 'rank 0 runs the script, the other ranks serve its MPIPoolExecutors (python -m mpi4py.futures)')
     .option('--usize <U>', 'universe size (MPI.UNIVERSE_SIZE): most processes alive at once, started and spawned (default: the larger of -n and the number of cores, as Open MPI counts slots)', positiveInt('--usize'))
+    .option('--timeout <seconds>', 'end the job after this many seconds, saying where each rank was (exit status 124)', positiveNumber('--timeout'))
+    .option('--max-memory <MB>', 'JavaScript heap limit of each rank, in MB (a rank above it fails: out of memory)', positiveInt('--max-memory'))
     .option('--transport <name>', "'threads' (embedded, the default) or 'native' (the system's mpiexec and MPI library)")
     .option('--mpi <library>', "with --transport native: 'openmpi' or 'mpich' (default: MPI4TS_MPI, else the first built)")
     .option('--host <hosts>', 'native: comma-separated hosts (h1,h2 or h1:4,h2:4)')

@@ -11,6 +11,10 @@ export interface RunOptions {
   usize?: number;
   /** mpi4py's `-m mpi4py.futures`: rank 0 runs the script, the other ranks are the pool of its executors. */
   futures?: boolean;
+  /** End the job after this many seconds (embedded runtime). */
+  timeout?: number;
+  /** JS heap limit per rank in MB (embedded runtime). */
+  maxMemory?: number;
 }
 
 /** Options of `mpi4ts run` as parsed: the embedded runtime's and, for `--transport native`, mpiexec's. */
@@ -56,8 +60,16 @@ export async function runScript(script: string, args: readonly string[], opts: R
   }
   const job = new ThreadsJob({
     np: opts.np, script: abs, args, tagOutput: opts.tagOutput, universeSize: opts.usize,
+    timeoutSeconds: opts.timeout, maxMemoryMb: opts.maxMemory,
   });
+  // Ctrl-C or a kill: every rank stops and the launcher says where each was (exit 128 + signal number).
+  const onSignal = (sig: NodeJS.Signals): void => {
+    void job.interrupt(`interrupted by ${sig}`, sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.on(s, onSignal);
   const result = await job.run();
+  for (const s of signals) process.off(s, onSignal);
   if (result.failure) process.stderr.write(`mpi4ts: ${result.failure}\n`);
   return result.code;
 }

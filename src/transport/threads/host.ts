@@ -10,7 +10,7 @@ import { BOOTSTRAP_KEY, type RankBootstrap } from '../../core/bootstrap.js';
 import { ProcTable, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED, STATE_FAILED } from './proctable.js';
 import type { RankToLauncher, SpawnReply, ThreadsConfig } from './engine.js';
 import type { SpawnCommand } from '../spi.js';
-import { JobWatch, EXIT_DEADLOCK } from './watch.js';
+import { JobWatch, EXIT_DEADLOCK, EXIT_TIMEOUT } from './watch.js';
 
 /** How to run a job. */
 export interface JobOptions {
@@ -31,6 +31,10 @@ export interface JobOptions {
   readonly config?: Partial<ThreadsConfig>;
   /** Milliseconds to wait for ranks to stop after a failure before giving up on them. */
   readonly stopGraceMs?: number;
+  /** End the job after this many seconds, reporting where each rank was (`--timeout`). */
+  readonly timeoutSeconds?: number;
+  /** JS heap limit of each rank in MB (`--max-memory`); a rank above it fails with "out of memory". */
+  readonly maxMemoryMb?: number;
 }
 
 /** How a job ended. */
@@ -118,6 +122,11 @@ export class ThreadsJob {
     this.#config = config;
     const done = new Promise<void>((resolve) => { this.#allExited = resolve; }).then(() => this.#watch.stop());
     this.#watch.start();
+    const limit = this.#opts.timeoutSeconds;
+    if (limit !== undefined) {
+      const timer = setTimeout(() => void this.interrupt(`timeout: the job did not end within ${limit} s (--timeout)`, EXIT_TIMEOUT), limit * 1000);
+      void done.then(() => clearTimeout(timer));
+    }
     this.#startWorld([{ script: this.#opts.script, args: this.#opts.args, maxprocs: np }], null, '');
     return done.then(() => this.#failure ?? { code: 0, failure: null });
   }
@@ -152,6 +161,7 @@ export class ThreadsJob {
       workerData: { [BOOTSTRAP_KEY]: boot },
       transferList: [port2],
       env: { ...process.env, MPI4TS_RANK: String(rank), MPI4TS_SIZE: String(worldGpids.length) },
+      ...(opts.maxMemoryMb ? { resourceLimits: { maxOldGenerationSizeMb: opts.maxMemoryMb } } : {}),
     });
     this.#live++;
     this.#workers[gpid] = worker;
@@ -247,6 +257,23 @@ export class ThreadsJob {
     timer.unref();
   }
 
+  #interrupted = false;
+
+  /**
+   * End the job from outside (a signal, `--timeout`): say where each rank is
+   * (blocked ranks answer; a rank that computes is "running"), then stop
+   * them all. A second interruption while the report is gathered exits at once.
+   */
+  async interrupt(why: string, code: number): Promise<void> {
+    if (this.#interrupted || this.#stopping) {
+      if (this.#interrupted && !this.#stopping) process.exit(code);
+      return;
+    }
+    this.#interrupted = true;
+    const where = await this.#watch.whereRanksAre();
+    if (!this.#stopping) this.#fail(code, `${why}; where each rank was:\n${where}`);
+  }
+
   /** First failure wins: record it and stop every rank. */
   #fail(code: number, why: string): void {
     this.#failure = { code, failure: why };
@@ -264,6 +291,9 @@ export class ThreadsJob {
 }
 
 function describeError(e: unknown): string {
+  if ((e as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return 'ran out of memory (JavaScript heap limit of the rank reached; --max-memory MB sets it)';
+  }
   if (e instanceof Error) return e.stack ?? `${e.name}: ${e.message}`;
   return String(e);
 }
