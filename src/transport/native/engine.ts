@@ -11,22 +11,24 @@
  * or MPI_Intercomm_create between the two groups; `subgroupComm` is the
  * parent's collective communicator seen through a rank map.
  *
- * Receives are matched by probe (MPI_Improbe/MPI_Mprobe) and completed with
- * MPI_Mrecv/MPI_Imrecv, in the order they were posted. This gives every
- * receive the size of its message before any byte lands (object receives
- * allocate exactly; a truncated buffer receive can say how long the message
- * was), at the price that a posted receive is matched only while this
- * process is inside a transport call. The hazard that follows is deadlock:
- * a receive waiting in `#unmatched` is invisible to MPI, so while any is
- * pending no call may block inside the library; every blocking call then
- * polls instead (`#block`), driving the probes. With nothing pending, the
- * blocking calls go straight to MPI_Send / MPI_Mprobe+MPI_Mrecv / MPI_Wait.
+ * Receives are matched here, not in the library: progress pulls the
+ * messages that have arrived (MPI_Improbe with wildcards, so each arrives
+ * matched, with its size, before any byte moves) and matches them against
+ * the posted receives in posting order (core/matching, as the embedded
+ * runtime does); the match is received with MPI_Imrecv/MPI_Mrecv. Object
+ * receives allocate exactly; a truncated buffer receive knows how long the
+ * message was. The hazard that follows is deadlock: a posted receive is
+ * invisible to the library, and matched only while this process is inside
+ * a transport call. So while any receive is posted, no call may block
+ * inside the library; every blocking call then polls (`#block`), pulling.
+ * With none posted, the blocking calls go straight to MPI_Send,
+ * MPI_Mprobe+MPI_Mrecv and MPI_Wait.
  */
 import * as fs from 'node:fs';
 import { inspect } from 'node:util';
 import type { CommHandle, Envelope, JobInfo, Operation, Transport } from '../spi.js';
 import { SendMode } from '../spi.js';
-import { ANY_SOURCE, ANY_TAG, PROC_NULL } from '../../core/matching.js';
+import { ANY_SOURCE, ANY_TAG, MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { ERR_INTERN, ERR_SPAWN, ERR_TRUNCATE, MpiFailure } from '../../core/errorcodes.js';
 import { type NativeAddon, ST_CANCELLED, ST_COUNT, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
 
@@ -42,13 +44,25 @@ export interface NativeComm extends CommHandle {
   readonly fromParent: Map<number, number> | null;
   /** Tags here are collective sequence numbers: folded into the library's tag range. */
   readonly foldTags: boolean;
-  /** The same group on the collective communicator (itself for a shadow). */
+  /** The same group on the collective communicator (itself for a shadow); null until made. */
   shadow: NativeComm;
   /** Owned MPI communicators to free with this handle. */
   readonly owned: number[];
 }
 
 const enum State { Unmatched, Receiving, Sending, Done }
+
+/** A message matched out of the library (MPI_Improbe) and not yet received. */
+class Pulled {
+  constructor(
+    /** Envelope in the library's ranks and tags. */
+    readonly source: number,
+    readonly tag: number,
+    readonly size: number,
+    /** Addon index of the MPI_Message. */
+    readonly msg: number,
+  ) {}
+}
 
 /** A point-to-point operation; it is its own envelope. */
 class NativeOp implements Operation, Envelope {
@@ -96,8 +110,10 @@ export class NativeTransport implements Transport {
 
   readonly #mpi: NativeAddon;
   readonly #st = new Int32Array(ST_SLOTS);
-  /** Receives posted but not matched yet, in posting order. */
-  readonly #unmatched: NativeOp[] = [];
+  /** Matching state per MPI communicator (addon index): posted receives, pulled messages. */
+  readonly #matching = new Map<number, MatchQueues<NativeOp, Pulled>>();
+  /** Receives posted and not matched yet, on all communicators. */
+  #posted = 0;
   readonly #hooks: (() => void)[] = [];
   #nextContext = 4;
   readonly #host: string;
@@ -112,7 +128,7 @@ export class NativeTransport implements Transport {
     this.libraryVersion = mpi.libraryVersion();
     this.#host = mpi.processorName();
     this.job = { transport: 'native', universeSize, appnum, timeOrigin: performance.timeOrigin };
-    this.commWorld = this.#wrap(0, Int32Array.from({ length: size }, (_, i) => i), null, false);
+    this.commWorld = this.#wrap(0, Int32Array.from({ length: size }, (_, i) => i), null, false, true);
     this.commSelf = this.#wrap(1, Int32Array.of(rank), null, false);
     // MPI_Finalize at a normal end; a rank ending in failure takes the job
     // down (MPI_Abort), so that its peers never wait for it forever.
@@ -131,20 +147,36 @@ export class NativeTransport implements Transport {
     });
   }
 
-  /** Handle for communicator `id` with its collective duplicate. */
-  #wrap(id: number, group: Int32Array, remote: Int32Array | null, ownsId: boolean): NativeComm {
-    const shadowId = wrap('MPI_Comm_dup', () => this.#mpi.commDup(id));
+  /**
+   * Handle for communicator `id`. Its collective duplicate is made now when
+   * every member is in this call anyway (a new communicator), or at the
+   * first collective (`lazy`: COMM_WORLD), because MPI_Comm_dup is
+   * collective: made at start-up it would hang an MPMD job whose other
+   * programs (C, Fortran) never call it.
+   */
+  #wrap(id: number, group: Int32Array, remote: Int32Array | null, ownsId: boolean, lazy = false): NativeComm {
     const [rank, size, remoteSize] = this.#mpi.commInfo(id);
-    const base = { rank, size, remoteSize, group, remote, toParent: null, fromParent: null };
-    const comm: NativeComm = { ...base, id, foldTags: false, shadow: null!, owned: ownsId ? [id, shadowId] : [shadowId] };
-    const shadow: NativeComm = { ...base, id: shadowId, foldTags: true, shadow: null!, owned: [] };
-    comm.shadow = shadow;
-    shadow.shadow = shadow;
+    const comm: NativeComm = {
+      rank, size, remoteSize, group, remote, toParent: null, fromParent: null,
+      id, foldTags: false, shadow: null!, owned: ownsId ? [id] : [],
+    };
+    if (!lazy) this.#shadowOf(comm);
     return comm;
   }
 
+  #shadowOf(comm: NativeComm): NativeComm {
+    if (comm.shadow !== null) return comm.shadow;
+    this.#drainBeforeBlocking();
+    const id = wrap('MPI_Comm_dup', () => this.#mpi.commDup(comm.id));
+    comm.owned.push(id);
+    const shadow: NativeComm = { ...comm, id, foldTags: true, shadow: null!, owned: [] };
+    shadow.shadow = shadow;
+    comm.shadow = shadow;
+    return shadow;
+  }
+
   collective(comm: CommHandle): CommHandle {
-    return (comm as NativeComm).shadow;
+    return this.#shadowOf(comm as NativeComm);
   }
 
   // ---- communicator construction ----------------------------------------
@@ -182,7 +214,7 @@ export class NativeTransport implements Transport {
   }
 
   subgroupComm(parent: CommHandle, group: Int32Array): CommHandle {
-    const p = (parent as NativeComm).shadow;
+    const p = this.#shadowOf(parent as NativeComm);
     const toParent = Int32Array.from(group, (pid) => p.group.indexOf(pid));
     const fromParent = new Map<number, number>();
     toParent.forEach((r, i) => fromParent.set(r, i));
@@ -235,7 +267,7 @@ export class NativeTransport implements Transport {
   send(comm: CommHandle, data: Uint8Array, dest: number, tag: number, mode: SendMode): void {
     if (dest === PROC_NULL) return;
     const c = comm as NativeComm;
-    if (this.#unmatched.length === 0 && this.#hooks.length === 0) {
+    if (this.#posted === 0 && this.#hooks.length === 0) {
       wrap('MPI_Send', () => this.#mpi.send(c.id, data, this.#rank(c, dest), this.#tag(c, tag), mode));
       return;
     }
@@ -261,18 +293,33 @@ export class NativeTransport implements Transport {
 
   // ---- receives ----------------------------------------------------------
 
+  #queues(id: number): MatchQueues<NativeOp, Pulled> {
+    let q = this.#matching.get(id);
+    if (q === undefined) {
+      q = new MatchQueues<NativeOp, Pulled>();
+      this.#matching.set(id, q);
+    }
+    return q;
+  }
+
   recv(comm: CommHandle, into: Uint8Array | null, source: number, tag: number): Operation {
     const c = comm as NativeComm;
-    if (source === PROC_NULL || this.#unmatched.length > 0 || this.#hooks.length > 0) {
+    if (source === PROC_NULL || this.#posted > 0 || this.#hooks.length > 0) {
       const op = this.irecv(comm, into, source, tag);
       this.wait(op);
       return op;
     }
-    // Fast path: nothing else pending, so block in the library.
     const op = new NativeOp(State.Receiving, c, this.#rank(c, source), this.#tag(c, tag), into);
+    const q = this.#matching.get(c.id);
+    const i = q === undefined || q.unexpectedQueue.length === 0 ? -1 : q.findMessage(op.source, op.tag);
+    if (i >= 0) {
+      this.#receiveMatched(op, q!.takeMessage(i), true);
+      return op;
+    }
+    // Fast path: no receive pending anywhere, so block in the library.
     const mpi = this.#mpi;
     const msg = wrap('MPI_Mprobe', () => mpi.mprobe(c.id, op.source, op.tag));
-    this.#receiveMatched(op, msg, true);
+    this.#receiveMatched(op, this.#pulled(msg), true);
     return op;
   }
 
@@ -286,50 +333,57 @@ export class NativeTransport implements Transport {
       op.done = true;
       return op;
     }
-    // Matched at the next progress step, in posting order (matching here
-    // would cost a pass over every pending receive per post).
-    this.#unmatched.push(op);
+    const q = this.#queues(c.id);
+    const i = q.unexpectedQueue.length === 0 ? -1 : q.findMessage(op.source, op.tag);
+    if (i >= 0) {
+      this.#receiveMatched(op, q.takeMessage(i), false);
+    } else {
+      // Matched when progress pulls its message out of the library.
+      q.postedReceives.push(op);
+      this.#posted++;
+    }
     return op;
   }
 
-  /**
-   * Try to match the unmatched receives, oldest first, so a message goes to
-   * the earliest posted receive it matches (MPI's non-overtaking rule).
-   */
-  #matchPending(): void {
-    const list = this.#unmatched;
-    const mpi = this.#mpi;
+  /** The message the status describes, matched as `msg`. */
+  #pulled(msg: number): Pulled {
     const st = this.#st;
-    for (let i = 0; i < list.length;) {
-      const op = list[i]!;
-      const msg = wrap('MPI_Improbe', () => mpi.improbe(op.comm.id, op.source, op.tag));
-      if (msg < 0) {
-        i++;
-        continue;
+    return new Pulled(st[ST_SOURCE]!, st[ST_TAG]!, st[ST_COUNT]!, msg);
+  }
+
+  /**
+   * Pull every message that has arrived on the communicators with posted
+   * receives (MPI_Improbe with wildcards: the library's arrival order, each
+   * sender's in send order) and match them against the posted receives,
+   * oldest first, as the embedded runtime matches its rings: MPI's
+   * matching rules, with the size of each message known before its receive
+   * starts. Unclaimed messages stay, matched, in the unexpected queue.
+   */
+  #pull(): void {
+    const mpi = this.#mpi;
+    for (const [id, q] of this.#matching) {
+      while (q.postedReceives.length > 0) {
+        const msg = wrap('MPI_Improbe', () => mpi.improbe(id, ANY_SOURCE, ANY_TAG));
+        if (msg < 0) break;
+        const m = this.#pulled(msg);
+        const op = q.takeReceive(m.source, m.tag);
+        if (op === undefined) {
+          q.unexpectedQueue.push(m);
+        } else {
+          this.#posted--;
+          this.#receiveMatched(op, m, false);
+        }
       }
-      // The message may have arrived after an earlier receive that matches it
-      // too was probed in this pass: it belongs to the earliest such receive.
-      const source = st[ST_SOURCE]!;
-      const tag = st[ST_TAG]!;
-      let j = 0;
-      for (; j < i; j++) {
-        const e = list[j]!;
-        if (e.comm.id === op.comm.id && (e.source === ANY_SOURCE || e.source === source) && (e.tag === ANY_TAG || e.tag === tag)) break;
-      }
-      const owner = list[j]!;
-      list.splice(j, 1);
-      this.#receiveMatched(owner, msg, false);
-      i = j;
     }
   }
 
-  /** `op` matched message `msg` (the status holds its envelope): receive it, blocking or not. */
-  #receiveMatched(op: NativeOp, msg: number, blocking: boolean): void {
-    const st = this.#st;
-    const size = st[ST_COUNT]!;
+  /** `op` matched message `m`: receive it, blocking or not. */
+  #receiveMatched(op: NativeOp, m: Pulled, blocking: boolean): void {
+    const size = m.size;
+    const msg = m.msg;
     const c = op.comm;
-    op.source = c.fromParent === null ? st[ST_SOURCE]! : (c.fromParent.get(st[ST_SOURCE]!) ?? ANY_SOURCE);
-    op.tag = st[ST_TAG]!;
+    op.source = c.fromParent === null ? m.source : (c.fromParent.get(m.source) ?? ANY_SOURCE);
+    op.tag = m.tag;
     op.messageBytes = size;
     let target = op.buffer;
     if (target === null) target = op.data = new Uint8Array(size);
@@ -374,14 +428,24 @@ export class NativeTransport implements Transport {
     if (source === PROC_NULL) return { source: PROC_NULL, tag: -1, count: 0, error: 0, cancelled: false };
     const c = comm as NativeComm;
     this.progress();
-    if (!wrap('MPI_Iprobe', () => this.#mpi.iprobe(c.id, this.#rank(c, source), this.#tag(c, tag)))) return null;
+    const src = this.#rank(c, source);
+    const t = this.#tag(c, tag);
+    // Pulled messages come before any the library still holds.
+    const q = this.#matching.get(c.id);
+    const i = q === undefined || q.unexpectedQueue.length === 0 ? -1 : q.findMessage(src, t);
+    if (i >= 0) {
+      const m = q!.unexpectedQueue[i]!;
+      return { source: this.#fromLibrary(c, m.source), tag: m.tag, count: m.size, error: 0, cancelled: false };
+    }
+    if (!wrap('MPI_Iprobe', () => this.#mpi.iprobe(c.id, src, t))) return null;
     return this.#envelope(c);
   }
 
   probe(comm: CommHandle, source: number, tag: number): Envelope {
     if (source === PROC_NULL) return { source: PROC_NULL, tag: -1, count: 0, error: 0, cancelled: false };
     const c = comm as NativeComm;
-    if (this.#unmatched.length === 0 && this.#hooks.length === 0) {
+    const q = this.#matching.get(c.id);
+    if (this.#posted === 0 && this.#hooks.length === 0 && (q === undefined || q.unexpectedQueue.length === 0)) {
       wrap('MPI_Probe', () => this.#mpi.probe(c.id, this.#rank(c, source), this.#tag(c, tag)));
       return this.#envelope(c);
     }
@@ -390,17 +454,20 @@ export class NativeTransport implements Transport {
     return env!;
   }
 
+  #fromLibrary(c: NativeComm, source: number): number {
+    return c.fromParent === null ? source : (c.fromParent.get(source) ?? ANY_SOURCE);
+  }
+
   #envelope(c: NativeComm): Envelope {
     const st = this.#st;
-    const source = c.fromParent === null ? st[ST_SOURCE]! : (c.fromParent.get(st[ST_SOURCE]!) ?? ANY_SOURCE);
+    const source = this.#fromLibrary(c, st[ST_SOURCE]!);
     return { source, tag: st[ST_TAG]!, count: st[ST_COUNT]!, error: 0, cancelled: false };
   }
 
   cancel(op: Operation): void {
     if (!(op instanceof NativeOp) || op.done) return;
     if (op.state === State.Unmatched) {
-      const i = this.#unmatched.indexOf(op);
-      if (i >= 0) this.#unmatched.splice(i, 1);
+      if (this.#queues(op.comm.id).removeReceive(op)) this.#posted--;
       op.cancelled = true;
       op.state = State.Done;
       op.done = true;
@@ -413,7 +480,7 @@ export class NativeTransport implements Transport {
 
   /** One progress step: match what can be matched, then run the hooks. */
   progress(): void {
-    if (this.#unmatched.length > 0) this.#matchPending();
+    if (this.#posted > 0) this.#pull();
     if (this.#hooks.length > 0) for (const hook of this.#hooks) hook();
   }
 
@@ -461,14 +528,16 @@ export class NativeTransport implements Transport {
   wait(op: Operation): void {
     if (op.done) return;
     if (op instanceof NativeOp && this.#hooks.length === 0) {
-      if (op.state === State.Unmatched && this.#unmatched[0] === op && this.#unmatched.length === 1) {
-        // The only receive pending: block in the library until its message comes.
-        this.#unmatched.length = 0;
+      if (op.state === State.Unmatched && this.#posted === 1) {
+        // The only receive pending: no pulled message matches it (it would
+        // have been given one), so block in the library until its message comes.
+        this.#queues(op.comm.id).removeReceive(op);
+        this.#posted = 0;
         const msg = wrap('MPI_Mprobe', () => this.#mpi.mprobe(op.comm.id, op.source, op.tag));
-        this.#receiveMatched(op, msg, true);
+        this.#receiveMatched(op, this.#pulled(msg), true);
         return;
       }
-      if (op.req >= 0 && this.#unmatched.length === 0) {
+      if (op.req >= 0 && this.#posted === 0) {
         wrap('MPI_Wait', () => this.#mpi.wait(op.req));
         op.req = -1;
         this.#complete(op);
@@ -489,7 +558,7 @@ export class NativeTransport implements Transport {
     let k = find();
     if (k >= 0) return k;
     const inLibrary = ops.every((op) => op === null || (op instanceof NativeOp && op.req >= 0));
-    if (inLibrary && this.#unmatched.length === 0 && this.#hooks.length === 0) {
+    if (inLibrary && this.#posted === 0 && this.#hooks.length === 0) {
       const ids = Int32Array.from(ops, (op) => (op === null ? -1 : (op as NativeOp).req));
       k = wrap('MPI_Waitany', () => this.#mpi.waitany(ids));
       if (k >= 0) {
@@ -532,7 +601,7 @@ export class NativeTransport implements Transport {
 
   /** Blocking calls into the library while receives wait unmatched could deadlock: match what can be matched first. */
   #drainBeforeBlocking(): void {
-    if (this.#unmatched.length > 0) this.#matchPending();
+    if (this.#posted > 0) this.#pull();
   }
 
   abort(code: number, reason: string): never {

@@ -10,6 +10,8 @@
 import { createRequire, register } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
+import { loadAddon, ST_SLOTS } from './addon.js';
 
 const script = path.resolve(process.argv[2] ?? '');
 process.argv.splice(1, 2, script);
@@ -28,4 +30,17 @@ try {
   });
 }
 
-await import(pathToFileURL(script).href);
+try {
+  await import(pathToFileURL(script).href);
+} catch (e) {
+  // A script that fails before (or while) it starts MPI: the other ranks
+  // may already wait for this one inside the library, and some launchers
+  // (Hydra) do not stop them when a process merely exits. Take the job down.
+  process.stderr.write(`mpi4ts: rank ${process.env['OMPI_COMM_WORLD_RANK'] ?? process.env['PMI_RANK'] ?? '?'} failed: ${inspect(e)}\n`);
+  try {
+    const { addon } = loadAddon();
+    addon.init(new Int32Array(ST_SLOTS));
+    addon.abort(0, 1);
+  } catch { /* no library: exiting is all we can do */ }
+  process.exit(1);
+}
