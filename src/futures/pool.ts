@@ -84,14 +84,19 @@ function positiveInt(routine: string, name: string, x: unknown): number {
   return x;
 }
 
+/** MPI4TS_MAX_WORKERS if set (a RangeError if it is not a positive integer), else null. */
+function envMaxWorkers(): number | null {
+  const env = process.env['MPI4TS_MAX_WORKERS'];
+  if (env === undefined || env === '') return null;
+  const n = Number(env);
+  if (!Number.isInteger(n) || n <= 0) throw new RangeError(`MPI4TS_MAX_WORKERS must be a positive integer, got '${env}'`);
+  return n;
+}
+
 /** Worker count when none is given: MPI4TS_MAX_WORKERS, else universe size minus world size, at least 1 (mpi4py `get_max_workers`). */
 export function defaultMaxWorkers(): number {
-  const env = process.env['MPI4TS_MAX_WORKERS'];
-  if (env !== undefined && env !== '') {
-    const n = Number(env);
-    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`MPI4TS_MAX_WORKERS must be a positive integer, got '${env}'`);
-    return n;
-  }
+  const n = envMaxWorkers();
+  if (n !== null) return n;
   const universe = MPI.COMM_WORLD.Get_attr(MPI.UNIVERSE_SIZE);
   const world = MPI.COMM_WORLD.Get_size();
   return typeof universe === 'number' ? Math.max(universe - world, 1) : 1;
@@ -148,6 +153,7 @@ export class MPIPoolExecutor implements AsyncDisposable {
         "if (isMain(import.meta)) { ... } (import { isMain } from 'mpi4ts/futures'), the form of Python's if __name__ == '__main__'.");
     }
     this.#maxWorkers = options.maxWorkers === undefined || options.maxWorkers === null ? null : positiveInt('MPIPoolExecutor', 'maxWorkers', options.maxWorkers);
+    if (this.#maxWorkers === null) envMaxWorkers(); // a bad MPI4TS_MAX_WORKERS is reported here, not at the first submit
     if (options.initializer !== undefined && options.initializer !== null && typeof options.initializer !== 'function') {
       throw new TypeError(`MPIPoolExecutor: initializer must be a function, got ${describe(options.initializer)}`);
     }
