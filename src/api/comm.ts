@@ -1038,6 +1038,33 @@ export class Intercomm extends Comm {
     } catch (e) { raise('Merge', e); }
   }
 
+  /** An intercommunicator of the same groups with new contexts: `MPI_Comm_dup`. */
+  Dup(): Intercomm {
+    const ic = this.#ic('Dup');
+    try {
+      return new Intercomm(runBlocking(runtime.transport, intercoll.dup(runtime.transport, ic)), '');
+    } catch (e) { raise('Dup', e); }
+  }
+  /** Same as Dup (mpi4py `Clone`). */
+  Clone(): Intercomm { return this.Dup(); }
+
+  /**
+   * Split both groups by color (ordered by key, then rank) and join the parts
+   * of equal color across; COMM_NULL for color UNDEFINED or where the other
+   * group has no process of this color: `MPI_Comm_split` on an intercommunicator.
+   */
+  Split(color = 0, key = 0): Intercomm {
+    const ic = this.#ic('Split');
+    const col = checkInt('Split', 'color', color);
+    const k = checkInt('Split', 'key', key);
+    if (col < 0 && col !== UNDEFINED) fail('Split', ERR_ARG, `color must be >= 0 or UNDEFINED, got ${col}`);
+    let r: intercoll.InterComm | null;
+    try {
+      r = runBlocking(runtime.transport, intercoll.split(runtime.transport, ic, col, k, UNDEFINED));
+    } catch (e) { raise('Split', e); }
+    return r === null ? new Intercomm(null, 'MPI_COMM_NULL') : new Intercomm(r, '');
+  }
+
   #interRoot(routine: string, root: unknown): number {
     const r = checkInt(routine, 'root', root);
     if (r !== ROOT && r !== PROC_NULL && (r < 0 || r >= this.Get_remote_size())) {
@@ -1053,21 +1080,35 @@ export class Intercomm extends Comm {
     try { return runBlocking(t, algorithm(c)); } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
   }
 
+  /** Start a collective algorithm across the groups; the Request completes with its result. */
+  #start(routine: string, algorithm: (c: intercoll.InterContext) => Schedule<unknown>): Request {
+    const c = intercoll.interContext(runtime.transport, this.#ic(routine), true);
+    try {
+      return Request.collective(new CollectiveOp(runtime.transport, algorithm(c)), routine);
+    } catch (e) { raise(routine, e); }
+  }
+
   /** Barrier across both groups: `MPI_Barrier`. */
   barrier(): void { this.#run('barrier', (c) => intercoll.barrier(c)); }
   Barrier(): void { this.#run('Barrier', (c) => intercoll.barrier(c)); }
+  /** Start a barrier across both groups: `MPI_Ibarrier`. */
+  Ibarrier(): Request { return this.#start('Ibarrier', (c) => intercoll.barrier(c)); }
+  ibarrier(): Request { return this.#start('ibarrier', (c) => intercoll.barrier(c)); }
   /** Broadcast an object to the other group: mpi4py `bcast` on an intercommunicator. */
   bcast<T = unknown>(obj: T, root = 0): T {
     const r = this.#interRoot('bcast', root);
     return this.#run('bcast', (c) => intercoll.bcast(c, obj, r)) as T;
   }
-  /** Broadcast a buffer to the other group: `MPI_Bcast` on an intercommunicator. */
-  Bcast(buf: BufferSpec, root = 0): void {
-    const r = this.#interRoot('Bcast', root);
-    const m = r === PROC_NULL ? null : this.#buf('Bcast', 'buf', buf);
+  #bcastArgs(routine: string, buf: BufferSpec, root: number): InterAlgorithm {
+    const r = this.#interRoot(routine, root);
+    const m = r === PROC_NULL ? null : this.#buf(routine, 'buf', buf);
     const bytes = m === null ? new Uint8Array(0) : r === ROOT ? outgoing(m) : incoming(m);
-    this.#run('Bcast', (c) => then(intercoll.Bcast(c, bytes, r), () => { if (m && r !== ROOT) unpacker(m, bytes)?.(bytes.length); }));
+    return (c) => then(intercoll.Bcast(c, bytes, r), () => { if (m && r !== ROOT) unpacker(m, bytes)?.(bytes.length); });
   }
+  /** Broadcast a buffer to the other group: `MPI_Bcast` on an intercommunicator. */
+  Bcast(buf: BufferSpec, root = 0): void { this.#run('Bcast', this.#bcastArgs('Bcast', buf, root)); }
+  /** Start a broadcast to the other group: `MPI_Ibcast` on an intercommunicator. */
+  Ibcast(buf: BufferSpec, root = 0): Request { return this.#start('Ibcast', this.#bcastArgs('Ibcast', buf, root)); }
   /** Gather one object from each rank of the other group at root: `gather`. */
   gather<T = unknown>(sendobj: T, root = 0): T[] | undefined {
     const r = this.#interRoot('gather', root);
@@ -1087,70 +1128,117 @@ export class Intercomm extends Comm {
     const o = toReduceOp('reduce', op);
     return this.#run('reduce', (c) => intercoll.reduce(c, sendobj, o, r)) as T | undefined;
   }
-  /** Reduce buffers of the other group at root: `MPI_Reduce` on an intercommunicator. */
-  Reduce(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, op: Op = SUM, root = 0): void {
-    const routine = 'Reduce';
+  #reduceArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, op: Op, root: number): InterAlgorithm {
     const r = this.#interRoot(routine, root);
     const o = toReduceOp(routine, op);
-    if (r === PROC_NULL) return void this.#run(routine, (c) => intercoll.Reduce(c, new Uint8Array(0), null, 0, predefinedTypes.BYTE, o, r));
+    if (r === PROC_NULL) return (c) => intercoll.Reduce(c, new Uint8Array(0), null, 0, predefinedTypes.BYTE, o, r);
     const m = r === ROOT ? this.#buf(routine, 'recvbuf', recvbuf) : this.#buf(routine, 'sendbuf', sendbuf);
     try { checkOpType(o, m.type); } catch (e) { raise(routine, e); }
     if (r === ROOT) {
       const into = incoming(m);
-      this.#run(routine, (c) => then(intercoll.Reduce(c, new Uint8Array(0), into, m.count, m.type, o, r), () => unpacker(m, into)?.(into.length)));
-    } else {
-      this.#run(routine, (c) => intercoll.Reduce(c, outgoing(m), null, m.count, m.type, o, r));
+      return (c) => then(intercoll.Reduce(c, new Uint8Array(0), into, m.count, m.type, o, r), () => unpacker(m, into)?.(into.length));
     }
+    const send = outgoing(m);
+    return (c) => intercoll.Reduce(c, send, null, m.count, m.type, o, r);
+  }
+  /** Reduce buffers of the other group at root: `MPI_Reduce` on an intercommunicator. */
+  Reduce(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, op: Op = SUM, root = 0): void {
+    this.#run('Reduce', this.#reduceArgs('Reduce', sendbuf, recvbuf, op, root));
+  }
+  /** Start a reduction at a root in the other group: `MPI_Ireduce` on an intercommunicator. */
+  Ireduce(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, op: Op = SUM, root = 0): Request {
+    return this.#start('Ireduce', this.#reduceArgs('Ireduce', sendbuf, recvbuf, op, root));
   }
   #buf(routine: string, arg: string, spec: unknown): BufferMessage {
     try { return parseBuffer(routine, arg, spec); } catch (e) { raise(routine, e); }
   }
 
+  #gatherArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root: number): InterAlgorithm {
+    const r = this.#interRoot(routine, root);
+    const send = r >= 0 ? outgoing(this.#buf(routine, 'sendbuf', sendbuf)) : new Uint8Array(0);
+    const rm = r === ROOT ? this.#buf(routine, 'recvbuf', recvbuf) : null;
+    const into = rm ? incoming(rm) : null;
+    return (c) => then(intercoll.Gather(c, send, into, r), () => { if (rm) unpacker(rm, into!)?.(into!.length); });
+  }
   /** Gather equal blocks of the other group at root: `MPI_Gather` on an intercommunicator. */
   Gather(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): void {
-    const r = this.#interRoot('Gather', root);
-    const send = r >= 0 ? outgoing(this.#buf('Gather', 'sendbuf', sendbuf)) : new Uint8Array(0);
-    const rm = r === ROOT ? this.#buf('Gather', 'recvbuf', recvbuf) : null;
-    const into = rm ? incoming(rm) : null;
-    this.#run('Gather', (c) => then(intercoll.Gather(c, send, into, r), () => { if (rm) unpacker(rm, into!)?.(into!.length); }));
+    this.#run('Gather', this.#gatherArgs('Gather', sendbuf, recvbuf, root));
+  }
+  /** Start a gather at a root in the other group: `MPI_Igather` on an intercommunicator. */
+  Igather(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): Request {
+    return this.#start('Igather', this.#gatherArgs('Igather', sendbuf, recvbuf, root));
+  }
+
+  #scatterArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root: number): InterAlgorithm {
+    const r = this.#interRoot(routine, root);
+    const send = r === ROOT ? outgoing(this.#buf(routine, 'sendbuf', sendbuf)) : null;
+    const rm = r >= 0 ? this.#buf(routine, 'recvbuf', recvbuf) : null;
+    const into = rm ? incoming(rm) : new Uint8Array(0);
+    return (c) => then(intercoll.Scatter(c, send, into, r), () => { if (rm) unpacker(rm, into)?.(into.length); });
   }
   /** Scatter equal blocks from root to the other group: `MPI_Scatter` on an intercommunicator. */
   Scatter(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): void {
-    const r = this.#interRoot('Scatter', root);
-    const send = r === ROOT ? outgoing(this.#buf('Scatter', 'sendbuf', sendbuf)) : null;
-    const rm = r >= 0 ? this.#buf('Scatter', 'recvbuf', recvbuf) : null;
-    const into = rm ? incoming(rm) : new Uint8Array(0);
-    this.#run('Scatter', (c) => then(intercoll.Scatter(c, send, into, r), () => { if (rm) unpacker(rm, into)?.(into.length); }));
+    this.#run('Scatter', this.#scatterArgs('Scatter', sendbuf, recvbuf, root));
+  }
+  /** Start a scatter from a root in the other group: `MPI_Iscatter` on an intercommunicator. */
+  Iscatter(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): Request {
+    return this.#start('Iscatter', this.#scatterArgs('Iscatter', sendbuf, recvbuf, root));
+  }
+
+  #allgatherArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec): InterAlgorithm {
+    const send = outgoing(this.#buf(routine, 'sendbuf', sendbuf));
+    const rm = this.#buf(routine, 'recvbuf', recvbuf);
+    const into = incoming(rm);
+    if (into.length !== send.length * this.Get_remote_size()) {
+      fail(routine, ERR_TRUNCATE, `recvbuf has ${into.length} bytes, the other group sends ${this.Get_remote_size()} blocks of ${send.length}`);
+    }
+    return (c) => then(intercoll.Allgather(c, send, into), () => unpacker(rm, into)?.(into.length));
   }
   /** Every rank gets the blocks of the other group: `MPI_Allgather` on an intercommunicator. */
   Allgather(sendbuf: BufferSpec, recvbuf: BufferSpec): void {
-    const send = outgoing(this.#buf('Allgather', 'sendbuf', sendbuf));
-    const rm = this.#buf('Allgather', 'recvbuf', recvbuf);
+    this.#run('Allgather', this.#allgatherArgs('Allgather', sendbuf, recvbuf));
+  }
+  /** Start an allgather across the groups: `MPI_Iallgather` on an intercommunicator. */
+  Iallgather(sendbuf: BufferSpec, recvbuf: BufferSpec): Request {
+    return this.#start('Iallgather', this.#allgatherArgs('Iallgather', sendbuf, recvbuf));
+  }
+
+  #allreduceArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op): InterAlgorithm {
+    const o = toReduceOp(routine, op);
+    const sm = this.#buf(routine, 'sendbuf', sendbuf);
+    const rm = this.#buf(routine, 'recvbuf', recvbuf);
+    try { checkOpType(o, sm.type); } catch (e) { raise(routine, e); }
+    const send = outgoing(sm);
     const into = incoming(rm);
-    if (into.length !== send.length * this.Get_remote_size()) {
-      fail('Allgather', ERR_TRUNCATE, `recvbuf has ${into.length} bytes, the other group sends ${this.Get_remote_size()} blocks of ${send.length}`);
-    }
-    this.#run('Allgather', (c) => then(intercoll.Allgather(c, send, into), () => unpacker(rm, into)?.(into.length)));
+    return (c) => then(intercoll.Allreduce(c, send, into, sm.count, sm.type, o), () => unpacker(rm, into)?.(into.length));
   }
   /** Every rank gets the reduction of the other group's buffers: `MPI_Allreduce` on an intercommunicator. */
   Allreduce(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM): void {
-    const o = toReduceOp('Allreduce', op);
-    const sm = this.#buf('Allreduce', 'sendbuf', sendbuf);
-    const rm = this.#buf('Allreduce', 'recvbuf', recvbuf);
-    try { checkOpType(o, sm.type); } catch (e) { raise('Allreduce', e); }
+    this.#run('Allreduce', this.#allreduceArgs('Allreduce', sendbuf, recvbuf, op));
+  }
+  /** Start an allreduce across the groups: `MPI_Iallreduce` on an intercommunicator. */
+  Iallreduce(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM): Request {
+    return this.#start('Iallreduce', this.#allreduceArgs('Iallreduce', sendbuf, recvbuf, op));
+  }
+
+  #alltoallArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec): InterAlgorithm {
+    const sm = this.#buf(routine, 'sendbuf', sendbuf);
+    const rm = this.#buf(routine, 'recvbuf', recvbuf);
+    const n = this.Get_remote_size();
+    if (sm.count % n !== 0 || rm.count % n !== 0) {
+      fail(routine, ERR_COUNT, `buffers must hold ${n} equal blocks (remote group size), got sendbuf ${sm.count} and recvbuf ${rm.count} ${rm.type.name}`);
+    }
     const send = outgoing(sm);
     const into = incoming(rm);
-    this.#run('Allreduce', (c) => then(intercoll.Allreduce(c, send, into, sm.count, sm.type, o), () => unpacker(rm, into)?.(into.length)));
+    return (c) => then(intercoll.Alltoall(c, send, into), () => unpacker(rm, into)?.(into.length));
   }
   /** Block j to remote rank j, block j from remote rank j: `MPI_Alltoall` on an intercommunicator. */
   Alltoall(sendbuf: BufferSpec, recvbuf: BufferSpec): void {
-    const sm = this.#buf('Alltoall', 'sendbuf', sendbuf);
-    const rm = this.#buf('Alltoall', 'recvbuf', recvbuf);
-    const n = this.Get_remote_size();
-    if (sm.count % n !== 0 || rm.count % n !== 0) fail('Alltoall', ERR_COUNT, `buffers must hold ${n} equal blocks (remote group size)`);
-    const send = outgoing(sm);
-    const into = incoming(rm);
-    this.#run('Alltoall', (c) => then(intercoll.Alltoall(c, send, into), () => unpacker(rm, into)?.(into.length)));
+    this.#run('Alltoall', this.#alltoallArgs('Alltoall', sendbuf, recvbuf));
+  }
+  /** Start an all-to-all across the groups: `MPI_Ialltoall` on an intercommunicator. */
+  Ialltoall(sendbuf: BufferSpec, recvbuf: BufferSpec): Request {
+    return this.#start('Ialltoall', this.#alltoallArgs('Ialltoall', sendbuf, recvbuf));
   }
   /** Send item j to remote rank j, receive one from each: `alltoall` on an intercommunicator. */
   alltoall<T = unknown>(sendobj: readonly T[]): T[] {
@@ -1172,6 +1260,9 @@ export class Intercomm extends Comm {
 
 /** The parent intercommunicator, made on the first Get_parent. */
 let parentComm: Intercomm | undefined;
+
+/** A collective algorithm across the groups of an intercommunicator, its arguments bound. */
+type InterAlgorithm = (c: intercoll.InterContext) => Schedule<unknown>;
 
 /** A buffer argument of a collective: a buffer spec, or IN_PLACE where MPI allows it. */
 export type BufferArg = BufferSpec | typeof IN_PLACE;

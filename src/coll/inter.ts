@@ -30,8 +30,55 @@ export interface InterContext {
   readonly remoteSize: number;
 }
 
-export function interContext(t: Transport, ic: InterComm): InterContext {
-  return { x: collContext(t, ic.inter), local: collContext(t, ic.local), remoteSize: ic.inter.remoteSize };
+/**
+ * Contexts for one call. `nonBlocking`: the call runs as a CollectiveOp, side
+ * by side with other calls on the same intercommunicator. Its local phases
+ * then stay on the point-to-point algorithms: the leader reaches them later
+ * than the other ranks (after its exchange across), so two calls in flight
+ * reach the local collectives in different orders on different ranks, which
+ * the per-call tags of the point-to-point algorithms tolerate and the
+ * shared-memory path (src/coll/shm.ts, which numbers calls by arrival) does not.
+ */
+export function interContext(t: Transport, ic: InterComm, nonBlocking = false): InterContext {
+  const local = collContext(t, ic.local);
+  return {
+    x: collContext(t, ic.inter),
+    local: nonBlocking ? { ...local, t: withoutSegments(t), comm: apart(local.comm) } : local,
+    remoteSize: ic.inter.remoteSize,
+  };
+}
+
+/**
+ * The same communicator handle under another identity: shm.ts caches its
+ * choice per handle, so the non-blocking calls need a handle of their own
+ * for it to find no segment (the transport reads the same fields through it).
+ */
+const apartHandles = new WeakMap<CommHandle, CommHandle>();
+function apart(comm: CommHandle): CommHandle {
+  let h = apartHandles.get(comm);
+  if (h === undefined) apartHandles.set(comm, (h = Object.create(comm) as CommHandle));
+  return h;
+}
+
+const plain = new WeakMap<Transport, Transport>();
+/** `t` without its shared-memory collective segments (methods bound to `t`, whose fields are private). */
+function withoutSegments(t: Transport): Transport {
+  let v = plain.get(t);
+  if (v === undefined) {
+    const bound = new Map<PropertyKey, unknown>();
+    v = new Proxy(t, {
+      get(target, key) {
+        if (key === 'collSegment') return undefined;
+        const x = Reflect.get(target, key, target) as unknown;
+        if (typeof x !== 'function') return x;
+        let f = bound.get(key);
+        if (f === undefined) bound.set(key, (f = (x as (...a: unknown[]) => unknown).bind(target)));
+        return f;
+      },
+    });
+    plain.set(t, v);
+  }
+  return v;
 }
 
 const own = (v: unknown): Uint8Array => encodeObject(v).slice();
@@ -290,4 +337,55 @@ export function* alltoall(c: InterContext, values: readonly unknown[]): Schedule
   }
   yield [...sends, ...recvs];
   return recvs.map((r) => decodeObject(r.data ?? new Uint8Array(0), true));
+}
+
+// ---- duplication and splitting --------------------------------------------------------
+
+/**
+ * A context id free on every process of both groups: the maximum of the
+ * members' next free ids, agreed in each group and swapped by the leaders,
+ * then claimed with the pair after it (the new local intracommunicator's).
+ */
+function* agreeAcross(c: InterContext, extra: unknown = null): Schedule<[number, unknown]> {
+  const t = c.x.t;
+  const mine = (yield* obj.allgather(c.local, [t.nextContext(), extra])) as [number, unknown][];
+  const localMax = Math.max(...mine.map((m) => m[0]));
+  const localExtra = mine.map((m) => m[1]);
+  let info: [number, unknown[]] | null = null;
+  if (c.local.rank === 0) {
+    const got = decodeObject(yield* exchange(c.x, own([localMax, localExtra]), 0), true) as [number, unknown[]];
+    info = [Math.max(localMax, got[0]), got[1]];
+  }
+  const [ctx, remoteExtra] = (yield* obj.bcast(c.local, info, 0)) as [number, unknown[]];
+  t.claimContext(ctx);
+  t.claimContext(ctx + 2);
+  return [ctx, [localExtra, remoteExtra]];
+}
+
+/** MPI_Comm_dup on an intercommunicator: the same groups, new contexts. */
+export function* dup(t: Transport, ic: InterComm): Schedule<InterComm> {
+  const [ctx] = yield* agreeAcross(interContext(t, ic));
+  const group = t.group(ic.local);
+  return { inter: t.makeComm(ctx, group, t.remoteGroup(ic.inter)), local: t.makeComm(ctx + 2, group, null) };
+}
+
+/**
+ * MPI_Comm_split on an intercommunicator: each group is split by color
+ * (ordered by key, then rank), and the part of one group of a color is joined
+ * with the part of the other group of the same color. Null (COMM_NULL) for
+ * color `undefinedColor`, or when the other group has no process of the color.
+ */
+export function* split(t: Transport, ic: InterComm, color: number, key: number, undefinedColor: number): Schedule<InterComm | null> {
+  const [ctx, lists] = yield* agreeAcross(interContext(t, ic), [color, key]);
+  const [local, remote] = lists as [[number, number][], [number, number][]];
+  if (color === undefinedColor) return null;
+  const members = (all: [number, number][], ids: Int32Array): Int32Array => Int32Array.from(
+    all.map(([col, k], rank) => ({ col, k, rank }))
+      .filter((m) => m.col === color)
+      .sort((a, b) => a.k - b.k || a.rank - b.rank),
+    (m) => ids[m.rank]!);
+  const localIds = members(local, t.group(ic.local));
+  const remoteIds = members(remote, t.remoteGroup(ic.inter)!);
+  if (remoteIds.length === 0) return null;
+  return { inter: t.makeComm(ctx, localIds, remoteIds), local: t.makeComm(ctx + 2, localIds, null) };
 }
