@@ -22,6 +22,7 @@
 import type { CollSegment, CommHandle, Operation } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
+import { copyBytes } from '../core/bytes.js';
 import type { CollContext, Schedule } from './schedule.js';
 import type { BufferCombiner } from './buffer.js';
 import type { Combiner } from './object.js';
@@ -51,11 +52,22 @@ export class Shm {
   /** Uses of each set's MID counter so far: only some algorithms count there. */
   readonly #midUses = [0, 0];
 
+  /** Whole-slot views [set][slot], made once: creating views costs ~100 ns each. */
+  slots: Uint8Array[][] = [];
+
   constructor(readonly seg: CollSegment, readonly rank: number, readonly size: number) {
     this.words = seg.words;
     this.bytes = seg.bytes;
     this.slotBytes = slotBytesFor(size);
     this.dataStart = Shm.dataStart(size);
+    if (seg.attached) this.attach();
+  }
+
+  attach(): void {
+    this.words = this.seg.words;
+    this.bytes = this.seg.bytes;
+    this.slots = [0, 1].map((s) => Array.from({ length: this.size + 1 },
+      (_, i) => new Uint8Array(this.bytes.buffer, this.bytes.byteOffset + this.slot(s, i), this.slotBytes)));
   }
 
   static dataStart(size: number): number {
@@ -122,18 +134,6 @@ export class Shm {
     if (Atomics.load(w, i) >= value) return null;
     return this.seg.until(() => Atomics.load(w, i) >= value);
   }
-
-  /** Wait until every rank has left the previous use of the set (before writing into it). */
-  *enter(step: Step): Schedule<void> {
-    const w = this.reached(step.s, LEAVE, step.base);
-    if (w) yield w;
-  }
-
-  /** Wait until counter `which` completes this use. */
-  *all(step: Step, which: number): Schedule<void> {
-    const w = this.reached(step.s, which, step.full);
-    if (w) yield w;
-  }
 }
 
 interface Step {
@@ -149,7 +149,7 @@ const shms = new WeakMap<CommHandle, Shm | null>();
 /**
  * The shared memory of `c`'s communicator, or null if the transport has none
  * for it. On a rank other than 0 it may not have arrived yet the first time:
- * every algorithm starts with `yield* attached(shm)`.
+ * every algorithm starts by attaching it if `slots` is empty.
  */
 export function shmOf(c: CollContext): Shm | null {
   let shm = shms.get(c.comm);
@@ -164,26 +164,31 @@ export function shmOf(c: CollContext): Shm | null {
   return shm;
 }
 
-function* attached(shm: Shm): Schedule<void> {
-  if (shm.words.length > 0) return;
+/** Wait for the segment to reach this rank (the first call on a communicator, off rank 0). */
+function* attach(shm: Shm): Schedule<void> {
   const seg = shm.seg;
   if (!seg.attached) yield seg.until(() => seg.attached);
-  shm.words = seg.words;
-  shm.bytes = seg.bytes;
+  shm.attach();
 }
 
 // ---- barrier and broadcast ----------------------------------------------------------
+//
+// The algorithms check counters inline (`reached` returns null when there is
+// nothing to wait for) rather than through helper generators: a generator
+// costs ~100 ns to make and these calls take well under a microsecond.
 
 /** Everyone adds one; the last one wakes the others. */
 export function* barrier(shm: Shm): Schedule<void> {
-  const step = shm.step(shm.reserve(1));
-  yield* attached(shm);
+  const { s, base, full } = shm.step(shm.reserve(1));
+  if (shm.slots.length === 0) yield* attach(shm);
   // Counting into a set before everyone has left its previous use would
   // complete that use's count early for a rank still waiting on it.
-  yield* shm.enter(step);
-  shm.add(step.s, ARRIVE, 1, step.full);
-  yield* shm.all(step, ARRIVE);
-  shm.add(step.s, LEAVE, 1, step.full);
+  const e = shm.reached(s, LEAVE, base);
+  if (e) yield e;
+  shm.add(s, ARRIVE, 1, full);
+  const a = shm.reached(s, ARRIVE, full);
+  if (a) yield a;
+  shm.add(s, LEAVE, 1, full);
 }
 
 /** Bytes of one broadcast step: the whole data area of a set. */
@@ -201,19 +206,21 @@ export function* bcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> 
   const n = buf.length;
   const steps = Math.max(1, Math.ceil(n / chunk));
   const q0 = shm.reserve(steps);
-  yield* attached(shm);
+  if (shm.slots.length === 0) yield* attach(shm);
   for (let k = 0; k < steps; k++) {
     const off = k * chunk;
     const len = Math.min(chunk, n - off);
-    const step = shm.step(q0 + k);
-    const { s, full } = step;
+    const { s, base, full } = shm.step(q0 + k);
+    const at = shm.slot(s, 0);
     if (shm.rank === root) {
-      yield* shm.enter(step);
-      shm.view(s, 0, len).set(buf.subarray(off, off + len));
+      const e = shm.reached(s, LEAVE, base);
+      if (e) yield e;
+      copyBytes(shm.bytes, at, buf, off, len);
       shm.add(s, ARRIVE, shm.size, full);
     } else {
-      yield* shm.all(step, ARRIVE);
-      buf.set(shm.view(s, 0, len), off);
+      const a = shm.reached(s, ARRIVE, full);
+      if (a) yield a;
+      copyBytes(buf, off, shm.bytes, at, len);
     }
     shm.add(s, LEAVE, 1, full);
   }
@@ -226,21 +233,22 @@ export function* bcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> 
  * point-to-point messages.
  */
 export function* bcastObject(shm: Shm, obj: unknown, root: number): Schedule<{ value: unknown } | null> {
-  const step = shm.step(shm.reserve(1));
-  const { s, full } = step;
-  yield* attached(shm);
+  const { s, base, full } = shm.step(shm.reserve(1));
+  if (shm.slots.length === 0) yield* attach(shm);
   let result: { value: unknown } | null;
   if (shm.rank === root) {
-    yield* shm.enter(step);
+    const e = shm.reached(s, LEAVE, base);
+    if (e) yield e;
     // Encode only now: the codec's scratch is reused by whatever runs while we wait.
     const bytes = encodeObject(obj);
     const fits = bytes.length <= bcastChunk(shm);
-    if (fits) shm.view(s, 0, bytes.length).set(bytes);
+    if (fits) copyBytes(shm.bytes, shm.slot(s, 0), bytes, 0, bytes.length);
     shm.words[shm.meta(s, 0)] = fits ? bytes.length : -1;
     shm.add(s, ARRIVE, shm.size, full);
     result = fits ? { value: obj } : null;
   } else {
-    yield* shm.all(step, ARRIVE);
+    const a = shm.reached(s, ARRIVE, full);
+    if (a) yield a;
     const len = shm.words[shm.meta(s, 0)]!;
     // Decoding copies out of the segment (owned = false).
     result = len < 0 ? null : { value: decodeObject(shm.view(s, 0, len)) };
@@ -261,14 +269,18 @@ export function* allreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: 
   op: BufferCombiner): Schedule<void> {
   const n = send.length;
   if (n * shm.size <= shm.slotBytes || count === 0) {
-    const step = shm.step(shm.reserve(1));
-    const { s, full } = step;
-    yield* attached(shm);
-    yield* shm.enter(step);
-    shm.view(s, shm.rank, n).set(send);
+    const { s, base, full } = shm.step(shm.reserve(1));
+    if (shm.slots.length === 0) yield* attach(shm);
+    const e = shm.reached(s, LEAVE, base);
+    if (e) yield e;
+    copyBytes(shm.bytes, shm.slot(s, shm.rank), send, 0, n);
     shm.add(s, ARRIVE, 1, full);
-    yield* shm.all(step, ARRIVE);
-    reduceSlots(shm, s, 0, n, recv, 0, count, type, op);
+    const a = shm.reached(s, ARRIVE, full);
+    if (a) yield a;
+    const slots = shm.slots[s]!;
+    const out = recv.length === n ? recv : recv.subarray(0, n);
+    op.combineBuffers(out, slots[0]!, slots[1]!, count, type);
+    for (let r = 2; r < shm.size; r++) op.combineBuffers(out, out, slots[r]!, count, type);
     shm.add(s, LEAVE, 1, full);
     return;
   }
@@ -278,36 +290,34 @@ export function* allreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: 
   const steps = Math.ceil(count / per);
   const q0 = shm.reserve(steps);
   const mid = Array.from({ length: steps }, (_, k) => shm.midTarget((q0 + k) & 1));
-  yield* attached(shm);
+  if (shm.slots.length === 0) yield* attach(shm);
   for (let k = 0; k < steps; k++) {
     const first = k * per;
     const m = Math.min(per, count - first);
     const at = first * elem;
     const len = m * elem;
-    const step = shm.step(q0 + k);
-    const { s, full } = step;
-    yield* shm.enter(step);
-    shm.view(s, shm.rank, len).set(send.subarray(at, at + len));
+    const { s, base, full } = shm.step(q0 + k);
+    const e = shm.reached(s, LEAVE, base);
+    if (e) yield e;
+    copyBytes(shm.bytes, shm.slot(s, shm.rank), send, at, len);
     shm.add(s, ARRIVE, 1, full);
-    yield* shm.all(step, ARRIVE);
+    const a = shm.reached(s, ARRIVE, full);
+    if (a) yield a;
     const lo = Math.floor((m * shm.rank) / shm.size);
     const hi = Math.floor((m * (shm.rank + 1)) / shm.size);
-    if (hi > lo) reduceSlots(shm, s, lo * elem, (hi - lo) * elem, shm.view(s, shm.size, len), lo * elem, hi - lo, type, op);
+    if (hi > lo) {
+      const slots = shm.slots[s]!;
+      const part = (r: number): Uint8Array => slots[r]!.subarray(lo * elem, hi * elem);
+      const out = part(shm.size);
+      op.combineBuffers(out, part(0), part(1), hi - lo, type);
+      for (let r = 2; r < shm.size; r++) op.combineBuffers(out, out, part(r), hi - lo, type);
+    }
     shm.add(s, MID, 1, mid[k]!);
-    const w = shm.reached(s, MID, mid[k]!);
-    if (w) yield w;
-    recv.set(shm.view(s, shm.size, len), at);
+    const b = shm.reached(s, MID, mid[k]!);
+    if (b) yield b;
+    copyBytes(recv, at, shm.bytes, shm.slot(s, shm.size), len);
     shm.add(s, LEAVE, 1, full);
   }
-}
-
-/** dst[dstAt..] = slot0 op slot1 op ... (rank order), over `len` bytes from byte `from` of each slot. */
-function reduceSlots(shm: Shm, s: number, from: number, len: number, dst: Uint8Array, dstAt: number,
-  count: number, type: TypeDesc, op: BufferCombiner): void {
-  const out = dst.subarray(dstAt, dstAt + len);
-  const part = (r: number): Uint8Array => shm.view(s, r, from + len).subarray(from);
-  op.combineBuffers(out, part(0), part(1), count, type);
-  for (let r = 2; r < shm.size; r++) op.combineBuffers(out, out, part(r), count, type);
 }
 
 /** Whether a Reduce of `n` bytes goes through `reduce` below. */
@@ -319,15 +329,19 @@ export function smallReduce(shm: Shm, n: number): boolean {
 export function* reduce(shm: Shm, send: Uint8Array, result: Uint8Array | null, count: number, type: TypeDesc,
   op: BufferCombiner, root: number): Schedule<void> {
   const n = send.length;
-  const step = shm.step(shm.reserve(1));
-  const { s, full } = step;
-  yield* attached(shm);
-  yield* shm.enter(step);
-  shm.view(s, shm.rank, n).set(send);
+  const { s, base, full } = shm.step(shm.reserve(1));
+  if (shm.slots.length === 0) yield* attach(shm);
+  const e = shm.reached(s, LEAVE, base);
+  if (e) yield e;
+  copyBytes(shm.bytes, shm.slot(s, shm.rank), send, 0, n);
   shm.add(s, ARRIVE, 1, full);
   if (shm.rank !== root) return;
-  yield* shm.all(step, ARRIVE);
-  reduceSlots(shm, s, 0, n, result!, 0, count, type, op);
+  const a = shm.reached(s, ARRIVE, full);
+  if (a) yield a;
+  const slots = shm.slots[s]!;
+  const out = result!.length === n ? result! : result!.subarray(0, n);
+  op.combineBuffers(out, slots[0]!, slots[1]!, count, type);
+  for (let r = 2; r < shm.size; r++) op.combineBuffers(out, out, slots[r]!, count, type);
   shm.add(s, LEAVE, shm.size, full);
 }
 
@@ -338,20 +352,24 @@ export function* reduce(shm: Shm, send: Uint8Array, result: Uint8Array | null, c
  * marks, and all take the point-to-point algorithm.
  */
 export function* allreduceObject(shm: Shm, obj: unknown, op: Combiner): Schedule<{ value: unknown } | null> {
-  const step = shm.step(shm.reserve(1));
-  const { s, full } = step;
-  yield* attached(shm);
-  yield* shm.enter(step);
+  const { s, base, full } = shm.step(shm.reserve(1));
+  if (shm.slots.length === 0) yield* attach(shm);
+  const e = shm.reached(s, LEAVE, base);
+  if (e) yield e;
   const bytes = encodeObject(obj);
   const fits = bytes.length <= shm.slotBytes;
-  if (fits) shm.view(s, shm.rank, bytes.length).set(bytes);
+  if (fits) copyBytes(shm.bytes, shm.slot(s, shm.rank), bytes, 0, bytes.length);
   shm.words[shm.meta(s, shm.rank)] = fits ? bytes.length : -1;
   shm.add(s, ARRIVE, 1, full);
-  yield* shm.all(step, ARRIVE);
+  const a = shm.reached(s, ARRIVE, full);
+  if (a) yield a;
+  const w = shm.words;
   let result: { value: unknown } | null = null;
-  if (shm.words.subarray(shm.meta(s, 0), shm.meta(s, shm.size)).every((len) => len >= 0)) {
-    let acc = decodeObject(shm.view(s, 0, shm.words[shm.meta(s, 0)]!));
-    for (let r = 1; r < shm.size; r++) acc = op.combine(acc, decodeObject(shm.view(s, r, shm.words[shm.meta(s, r)]!)));
+  let ok = true;
+  for (let r = 0; r < shm.size; r++) if (w[shm.meta(s, r)]! < 0) ok = false;
+  if (ok) {
+    let acc = decodeObject(shm.view(s, 0, w[shm.meta(s, 0)]!));
+    for (let r = 1; r < shm.size; r++) acc = op.combine(acc, decodeObject(shm.view(s, r, w[shm.meta(s, r)]!)));
     result = { value: acc };
   }
   shm.add(s, LEAVE, 1, full);
