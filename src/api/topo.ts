@@ -19,7 +19,7 @@ import { checkInt, describe } from './args.js';
 import { Intracomm } from './comm.js';
 import { collContext, runBlocking, CollectiveOp, type CollContext, type Schedule } from '../coll/schedule.js';
 import * as commcoll from '../coll/comm.js';
-import { allgather } from '../coll/object.js';
+import { allgather, alltoall } from '../coll/object.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
 import { parseBuffer, type BufferSpec, type BufferLike } from '../core/msgbuffer.js';
 import { parseEqualBlocks, parseVectorBlocks } from '../core/msgcoll.js';
@@ -153,24 +153,40 @@ export function Compute_dims(nnodes: number, dims: number | ArrayLike<number>): 
   return out;
 }
 
-function createCart(parent: Intracomm, dims: unknown, periods: unknown, reorder: unknown): Cartcomm {
-  const routine = 'Create_cart';
+/** Dims and periods of a Cartesian grid over `parent`, checked: [dims, periods, processes]. */
+function cartArgs(routine: string, parent: Intracomm, dims: unknown, periods: unknown): [number[], boolean[], number] {
   const size = parent.handle(routine).size;
   const d = intList(routine, 'dims', dims);
   d.forEach((v, i) => { if (v <= 0) fail(routine, ERR_DIMS, `dims[${i}] = ${v} must be positive`); });
   const p = boolList(routine, 'periods', periods, d.length, false);
-  truth(routine, 'reorder', reorder);
   const n = topo.product(d);
   if (n > size) fail(routine, ERR_DIMS, `dims ${show(d)} make a grid of ${n} processes, the communicator has ${size}`);
+  return [d, p, n];
+}
+
+function createCart(parent: Intracomm, dims: unknown, periods: unknown, reorder: unknown): Cartcomm {
+  const routine = 'Create_cart';
+  const [d, p, n] = cartArgs(routine, parent, dims, periods);
+  truth(routine, 'reorder', reorder);
   return new Cartcomm(firstRanks(routine, parent, n), d, p);
 }
 
-function createGraph(parent: Intracomm, index: unknown, edges: unknown, reorder: unknown): Graphcomm {
-  const routine = 'Create_graph';
+/**
+ * `MPI_Cart_map`: this process's rank in a grid of `dims` over `parent`
+ * (UNDEFINED if it is not in the grid). The grid keeps the parent's order,
+ * as Create_cart does.
+ */
+function cartMap(parent: Intracomm, dims: unknown, periods: unknown): number {
+  const [, , n] = cartArgs('Cart_map', parent, dims, periods);
+  const r = parent.handle('Cart_map').rank;
+  return r < n ? r : UNDEFINED;
+}
+
+/** Index (MPI's form) and edges of a graph over `parent`, checked. */
+function graphArgs(routine: string, parent: Intracomm, index: unknown, edges: unknown): [number[], number[]] {
   const size = parent.handle(routine).size;
   const e = intList(routine, 'edges', edges);
   const ix = topo.graphIndex(intList(routine, 'index', index), e.length);
-  truth(routine, 'reorder', reorder);
   const nnodes = ix.length;
   if (nnodes > size) fail(routine, ERR_ARG, `index describes ${nnodes} nodes, the communicator has ${size} processes`);
   ix.forEach((v, i) => {
@@ -182,7 +198,21 @@ function createGraph(parent: Intracomm, index: unknown, edges: unknown, reorder:
   e.forEach((v, i) => {
     if (v < 0 || v >= nnodes) fail(routine, ERR_RANK, `edges[${i}] = ${v} is not a node of the graph (0 to ${nnodes - 1})`);
   });
-  return new Graphcomm(firstRanks(routine, parent, nnodes), ix, e);
+  return [ix, e];
+}
+
+function createGraph(parent: Intracomm, index: unknown, edges: unknown, reorder: unknown): Graphcomm {
+  const routine = 'Create_graph';
+  const [ix, e] = graphArgs(routine, parent, index, edges);
+  truth(routine, 'reorder', reorder);
+  return new Graphcomm(firstRanks(routine, parent, ix.length), ix, e);
+}
+
+/** `MPI_Graph_map`: this process's node in the graph over `parent` (UNDEFINED if none), in the parent's order. */
+function graphMap(parent: Intracomm, index: unknown, edges: unknown): number {
+  const [ix] = graphArgs('Graph_map', parent, index, edges);
+  const r = parent.handle('Graph_map').rank;
+  return r < ix.length ? r : UNDEFINED;
 }
 
 function createDistGraphAdjacent(parent: Intracomm, sources: unknown, destinations: unknown,
@@ -218,12 +248,74 @@ function createDistGraphAdjacent(parent: Intracomm, sources: unknown, destinatio
   return new Distgraphcomm(h, src, dst, sw, dw);
 }
 
+/**
+ * `MPI_Dist_graph_create`: this process names edges of any processes:
+ * `degrees[i]` edges from `sources[i]` to the next entries of `destinations`
+ * (with `weights`). One all-to-all takes each edge to its two ends; every
+ * process lists its in- and out-edges in one order (by the rank that named
+ * the edge, then the order it named them), so repeated edges between two
+ * processes pair up in neighbourhood collectives.
+ */
+function createDistGraph(parent: Intracomm, sources: unknown, degrees: unknown, destinations: unknown,
+  weights: unknown, _info: unknown, reorder: unknown): Distgraphcomm {
+  const routine = 'Create_dist_graph';
+  const size = parent.handle(routine).size;
+  const src = rankList(routine, 'sources', sources, size);
+  const deg = intList(routine, 'degrees', degrees);
+  if (deg.length !== src.length) fail(routine, ERR_ARG, `degrees has ${deg.length} entries, sources has ${src.length}`);
+  deg.forEach((d, i) => { if (d < 0) fail(routine, ERR_ARG, `degrees[${i}] = ${d} is negative`); });
+  const total = deg.reduce((a, b) => a + b, 0);
+  const dst = rankList(routine, 'destinations', destinations, size);
+  if (dst.length !== total) fail(routine, ERR_ARG, `destinations has ${dst.length} entries, degrees add up to ${total}`);
+  const w = weightList(routine, 'weights', weights, total);
+  truth(routine, 'reorder', reorder);
+  // Weighted (true), unweighted (false), or no edges and no weights (null): fits either.
+  const weighted: boolean | null = w !== null ? true : total === 0 ? null : false;
+  let result: [number[], number[], number[] | null, number[] | null] = [[], [], null, null];
+  const h = construct(routine, parent, function* (c, parentHandle): Schedule<CommHandle> {
+    // Item j: [weighted, flat (source, destination, weight) triples of the edges that touch j].
+    const items: [boolean | null, number[]][] = Array.from({ length: c.size }, () => [weighted, []]);
+    let k = 0;
+    src.forEach((s, i) => {
+      for (let e = 0; e < deg[i]!; e++, k++) {
+        const d = dst[k]!;
+        const triple = [s, d, w === null ? 1 : w[k]!];
+        items[s]![1].push(...triple);
+        if (d !== s) items[d]![1].push(...triple);
+      }
+    });
+    const got = (yield* alltoall(c, items)) as [boolean | null, number[]][];
+    const ctx = yield* commcoll.agreeContext(c);
+    const yes = got.findIndex((g) => g[0] === true);
+    const no = got.findIndex((g) => g[0] === false);
+    if (yes >= 0 && no >= 0) {
+      throw new MpiFailure(ERR_TOPOLOGY, `rank ${no} gave edges without weights, rank ${yes} gave weights: weights must be given on all ranks or none`);
+    }
+    const me = c.rank;
+    const [ins, outs, inW, outW] = [[], [], [], []] as number[][];
+    for (const [, flat] of got) {
+      for (let t = 0; t < flat.length; t += 3) {
+        const [s, d, wt] = [flat[t]!, flat[t + 1]!, flat[t + 2]!];
+        if (d === me) { ins!.push(s); inW!.push(wt); }
+        if (s === me) { outs!.push(d); outW!.push(wt); }
+      }
+    }
+    result = [ins!, outs!, yes >= 0 ? inW! : null, yes >= 0 ? outW! : null];
+    return c.t.makeComm(ctx, c.t.group(parentHandle), null);
+  });
+  return new Distgraphcomm(h, ...result);
+}
+
 /** What src/api/comm.ts calls for `Intracomm.Create_cart` and the graph constructors. */
 export interface TopologyConstructors {
   cart(parent: Intracomm, dims: unknown, periods: unknown, reorder: unknown): Cartcomm;
   graph(parent: Intracomm, index: unknown, edges: unknown, reorder: unknown): Graphcomm;
   distGraphAdjacent(parent: Intracomm, sources: unknown, destinations: unknown, sourceweights: unknown,
     destweights: unknown, info: unknown, reorder: unknown): Distgraphcomm;
+  distGraph(parent: Intracomm, sources: unknown, degrees: unknown, destinations: unknown, weights: unknown,
+    info: unknown, reorder: unknown): Distgraphcomm;
+  cartMap(parent: Intracomm, dims: unknown, periods: unknown): number;
+  graphMap(parent: Intracomm, index: unknown, edges: unknown): number;
 }
 
 // ---- neighbourhood exchange ------------------------------------------------------------
@@ -590,7 +682,7 @@ export class Distgraphcomm extends Topocomm {
   readonly #sw: readonly number[] | null;
   readonly #dw: readonly number[] | null;
 
-  /** @internal Distributed graph communicators come from `Create_dist_graph_adjacent` and `Dup`. */
+  /** @internal Distributed graph communicators come from `Create_dist_graph(_adjacent)` and `Dup`. */
   constructor(handle: CommHandle | null, sources: readonly number[], destinations: readonly number[],
     sourceweights: readonly number[] | null, destweights: readonly number[] | null) {
     super(handle, handle === null ? 'MPI_COMM_NULL' : '');
@@ -637,4 +729,7 @@ Intracomm.topologies = {
   cart: createCart,
   graph: createGraph,
   distGraphAdjacent: createDistGraphAdjacent,
+  distGraph: createDistGraph,
+  cartMap,
+  graphMap,
 };
