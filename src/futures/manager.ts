@@ -31,18 +31,33 @@ export interface Item {
 
 interface Out {
   readonly item: Item;
+  /** Index of the worker in the connection's list. */
   readonly worker: number;
 }
 
+/**
+ * How much work to keep queued at each worker, in milliseconds of its
+ * measured call time: enough that a worker finishing a call finds the next
+ * one already there while the driver's reply is on its way, little enough
+ * that long calls still spread evenly (and stay cancellable) at the end.
+ */
+const QUEUED_WORK_MS = 2;
+const MIN_SLOTS = 2;
+const MAX_SLOTS = 16;
+
 export class Manager {
   readonly #setup: Setup;
-  readonly #backlog: number;
+  /** Fixed calls in flight per worker, or null: adapt to the measured call time. */
+  readonly #backlog: number | null;
   #conn: Connection | null = null;
   #queue: (Item | undefined)[] = [];
   #head = 0;
-  /** Free slots, one entry per call a worker can take now (FIFO: spreads calls round-robin). */
-  #free: number[] = [];
-  #freeHead = 0;
+  /** Per worker (index in conn.workers): calls in flight, calls allowed in flight, mean call time (ms). */
+  #load: number[] = [];
+  #slots: number[] = [];
+  #callMs: number[] = [];
+  /** Where the next search for a free worker starts (round-robin among equals). */
+  #nextWorker = 0;
   readonly #out = new Map<number, Out>();
   #nextId = 1;
   #awaitingReady = 0;
@@ -54,7 +69,7 @@ export class Manager {
   #readyWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   readonly #onBroken: (why: string) => void;
 
-  constructor(setup: Setup, backlog: number, onBroken: (why: string) => void) {
+  constructor(setup: Setup, backlog: number | null, onBroken: (why: string) => void) {
     this.#setup = setup;
     this.#backlog = backlog;
     this.#onBroken = onBroken;
@@ -146,25 +161,31 @@ export class Manager {
   /** Send queued calls while workers have free slots. */
   #dispatch(): void {
     const conn = this.#conn!;
-    while (this.#freeHead < this.#free.length && this.#head < this.#queue.length) {
+    const n = this.#load.length;
+    while (this.#head < this.#queue.length) {
+      // The least loaded worker with a free slot.
+      let worker = -1;
+      for (let k = 0, i = this.#nextWorker; k < n; k++, i = i + 1 === n ? 0 : i + 1) {
+        if (this.#load[i]! < this.#slots[i]! && (worker < 0 || this.#load[i]! < this.#load[worker]!)) {
+          worker = i;
+          if (this.#load[i] === 0) break;
+        }
+      }
+      if (worker < 0) break;
       const item = this.#queue[this.#head]!;
       this.#queue[this.#head++] = undefined;
       if (!item.future.setRunning()) continue; // cancelled while queued
-      const worker = this.#free[this.#freeHead++]!;
+      this.#nextWorker = worker + 1 === n ? 0 : worker + 1;
       const id = this.#nextId++;
       try {
-        const req = conn.comm.isend(item.chunk ? [CHUNK, id, item.ref, item.args] : [TASK, id, item.ref, item.args], worker, conn.tag);
+        const req = conn.comm.isend(item.chunk ? [CHUNK, id, item.ref, item.args] : [TASK, id, item.ref, item.args], conn.workers[worker]!, conn.tag);
         if (!req.Test()) this.#sends.push(req);
         this.#out.set(id, { item, worker });
+        this.#load[worker]!++;
       } catch (e) {
         // The arguments could not be serialised: this call fails, the worker stays free.
-        this.#free.push(worker);
         item.future.setException(e);
       }
-    }
-    if (this.#freeHead > 1024 && this.#freeHead * 2 > this.#free.length) {
-      this.#free = this.#free.slice(this.#freeHead);
-      this.#freeHead = 0;
     }
     if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
       this.#queue = this.#queue.slice(this.#head);
@@ -202,12 +223,17 @@ export class Manager {
   #handle(msg: unknown[]): void {
     const kind = msg[0];
     if (kind === RESULT) {
-      const [, id, ok, value] = msg as [number, number, boolean, unknown];
+      const [, id, ok, value, ms] = msg as [number, number, boolean, unknown, number];
       const out = this.#out.get(id)!;
       this.#out.delete(id);
-      this.#free.push(out.worker);
+      const w = out.worker;
+      this.#load[w]!--;
+      if (this.#backlog === null) {
+        const mean = this.#callMs[w] = Number.isNaN(this.#callMs[w]!) ? ms : 0.8 * this.#callMs[w]! + 0.2 * ms;
+        this.#slots[w] = Math.min(MAX_SLOTS, Math.max(MIN_SLOTS, Math.ceil(QUEUED_WORK_MS / Math.max(mean, 1e-3))));
+      }
       if (ok) out.item.future.setResult(value);
-      else out.item.future.setException(reviveFailure(value as FailureInfo, `worker ${out.worker}`));
+      else out.item.future.setException(reviveFailure(value as FailureInfo, `worker ${this.#conn?.workers[w] ?? w}`));
       this.#dispatch();
       if (this.#out.size === 0) this.#settleDrain();
     } else if (kind === READY) {
@@ -220,7 +246,10 @@ export class Manager {
       }
       if (this.#awaitingReady === 0 && this.#broken === null) {
         this.#ready = true;
-        for (let layer = 0; layer < this.#backlog; layer++) this.#free.push(...this.#conn!.workers);
+        const n = this.#conn!.workers.length;
+        this.#load = new Array<number>(n).fill(0);
+        this.#slots = new Array<number>(n).fill(this.#backlog ?? MIN_SLOTS);
+        this.#callMs = new Array<number>(n).fill(Number.NaN);
         for (const w of this.#readyWaiters) w.resolve();
         this.#readyWaiters = [];
         this.#dispatch();

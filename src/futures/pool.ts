@@ -38,7 +38,12 @@ export interface ExecutorOptions {
   modules?: readonly string[];
   /** Import the main script in the workers (default true); false: tasks come from `modules` only. mpi4py's `main`. */
   main?: boolean;
-  /** Calls in flight per worker (default 2): more hides the round trip of short calls, 1 balances long ones best. */
+  /**
+   * Calls in flight per worker. Default: adapted to the measured call time
+   * (2 for calls of a millisecond or more, up to 16 for very short ones), so
+   * short calls do not wait for the round trip and long ones spread evenly;
+   * 1 is mpi4py's policy.
+   */
   backlog?: number;
 }
 
@@ -199,7 +204,7 @@ export class MPIPoolExecutor implements AsyncDisposable {
       initializer: o.initializer ? this.#ref('initializer', o.initializer) : null,
       initargs: o.initargs ?? [],
     };
-    const manager = new Manager(setup, o.backlog ?? 2, (why) => { this.#brokenWhy = why; });
+    const manager = new Manager(setup, o.backlog ?? null, (why) => { this.#brokenWhy = why; });
     this.#manager = manager;
     live.add(this);
     installExitHook();

@@ -11,7 +11,7 @@
  *                      [STOP]                    this executor is done
  *                      [EXIT]                    the shared pool is done
  *   worker -> driver   [READY, failure|null]     answer to SETUP
- *                      [RESULT, id, ok, value]   value, or a FailureInfo
+ *                      [RESULT, id, ok, value, ms]   value or a FailureInfo; ms the call's time
  */
 
 export const SETUP = 1;

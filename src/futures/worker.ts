@@ -148,7 +148,7 @@ export async function serve(comm: MPI.Intercomm, opts: ServeOptions): Promise<vo
       // The result could not be serialised: send why instead.
       const [kind, id] = msg as [number, number];
       const f = describeFailure(e);
-      req = comm.isend(kind === READY ? [READY, f] : [RESULT, id, false, f], 0, tag);
+      req = comm.isend(kind === READY ? [READY, f] : [RESULT, id, false, f, (msg as unknown[])[4]], 0, tag);
     }
     sends.push(req);
     if (sends.length >= 64) sends = sends.filter((r) => !r.Test());
@@ -161,18 +161,20 @@ export async function serve(comm: MPI.Intercomm, opts: ServeOptions): Promise<vo
     if (kind === TASK) {
       const [, id, ref, args] = msg as [number, number, FunctionRef, unknown[]];
       let out: unknown[];
+      const t0 = performance.now();
       try {
         const fn = await table.find(tag, ref);
         let value = fn(...args);
         if (isThenable(value)) value = await value;
-        out = [RESULT, id, true, value];
+        out = [RESULT, id, true, value, performance.now() - t0];
       } catch (e) {
-        out = [RESULT, id, false, describeFailure(e)];
+        out = [RESULT, id, false, describeFailure(e), performance.now() - t0];
       }
       reply(out, tag);
     } else if (kind === CHUNK) {
       const [, id, ref, argss] = msg as [number, number, FunctionRef, unknown[][]];
       let out: unknown[];
+      const t0 = performance.now();
       try {
         const fn = await table.find(tag, ref);
         const values = new Array<unknown>(argss.length);
@@ -181,9 +183,9 @@ export async function serve(comm: MPI.Intercomm, opts: ServeOptions): Promise<vo
           if (isThenable(v)) v = await v;
           values[i] = v;
         }
-        out = [RESULT, id, true, values];
+        out = [RESULT, id, true, values, performance.now() - t0];
       } catch (e) {
-        out = [RESULT, id, false, describeFailure(e)];
+        out = [RESULT, id, false, describeFailure(e), performance.now() - t0];
       }
       reply(out, tag);
     } else if (kind === SETUP) {
