@@ -82,6 +82,16 @@ function mpi4ts(ranks: number, script: string): string[] {
   return [path.join('bin', 'mpi4ts.js'), '-n', String(ranks), script];
 }
 
+/**
+ * Our side on the native transport: the same mpiexec, MCA settings and
+ * environment as the peer's, so both bind the same Open MPI the same way
+ * (the process picks the native transport from the launcher's environment).
+ */
+function nativeMpiexec(ranks: number, script: string): string[] {
+  return mpiexec(ranks, script).map((a) => (a === PYTHON ? process.execPath : a === script ? path.join('dist', 'transport', 'native', 'rank-entry.js') : a))
+    .concat(script);
+}
+
 // Add further benchmarks (collectives, futures, ...) here.
 const BENCHMARKS: Benchmark[] = [
   {
@@ -105,6 +115,38 @@ const BENCHMARKS: Benchmark[] = [
     title: `collectives, ${n} ranks, time per call (slowest rank)`,
     ranks: n,
     ours: { cmd: process.execPath, args: mpi4ts(n, 'bench/collectives.ts'), timeoutMs: 600_000 },
+    peer: { cmd: MPIEXEC, args: mpiexec(n, 'bench/peer/collectives.py'), timeoutMs: 600_000 },
+    rows: [
+      { id: 'barrier', label: 'Barrier', metrics: ['latency'] },
+      { id: 'bcast-8', label: 'Bcast 8 B', metrics: ['latency'] },
+      { id: 'bcast-1m', label: 'Bcast 1 MiB', metrics: ['latency'] },
+      { id: 'allreduce-1', label: 'Allreduce 1 double', metrics: ['latency'] },
+      { id: 'allreduce-1m', label: 'Allreduce 1 MiB', metrics: ['latency'] },
+      { id: 'obj-allreduce', label: 'allreduce(number)', metrics: ['latency'] },
+      { id: 'obj-bcast', label: 'bcast(small object)', metrics: ['latency'] },
+    ],
+  })),
+  {
+    name: 'pingpong-native',
+    title: 'ping-pong, 2 ranks, half round-trip; mpi4ts on the native transport (Open MPI, ob1 + vader)',
+    ranks: 2,
+    ours: { cmd: MPIEXEC, args: nativeMpiexec(2, 'bench/pingpong.ts'), timeoutMs: 300_000 },
+    peer: { cmd: MPIEXEC, args: mpiexec(2, 'bench/peer/pingpong.py'), timeoutMs: 300_000 },
+    rows: [
+      { id: 'buf-8', label: 'Send/Recv 8 B', metrics: ['latency'] },
+      { id: 'buf-1k', label: 'Send/Recv 1 KiB', metrics: ['latency'] },
+      { id: 'buf-64k', label: 'Send/Recv 64 KiB', metrics: ['latency', 'bandwidth'] },
+      { id: 'buf-1m', label: 'Send/Recv 1 MiB', metrics: ['latency', 'bandwidth'] },
+      { id: 'buf-16m', label: 'Send/Recv 16 MiB', metrics: ['latency', 'bandwidth'] },
+      { id: 'obj-small', label: 'send/recv small object', metrics: ['latency'] },
+      { id: 'obj-1m', label: 'send/recv 1 MiB object', metrics: ['latency', 'bandwidth'] },
+    ],
+  },
+  ...[2, 4].map((n): Benchmark => ({
+    name: `collectives-native-${n}`,
+    title: `collectives, ${n} ranks, time per call (slowest rank); mpi4ts on the native transport (Open MPI)`,
+    ranks: n,
+    ours: { cmd: MPIEXEC, args: nativeMpiexec(n, 'bench/collectives.ts'), timeoutMs: 600_000 },
     peer: { cmd: MPIEXEC, args: mpiexec(n, 'bench/peer/collectives.py'), timeoutMs: 600_000 },
     rows: [
       { id: 'barrier', label: 'Barrier', metrics: ['latency'] },
