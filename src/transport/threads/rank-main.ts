@@ -44,6 +44,13 @@ process.on('exit', () => {
   stderr.flushPartial();
 });
 
+// Load the runtime's modules now, through Node's own loader: once the
+// TypeScript hooks below are in place every module load takes a round trip
+// to their thread, which made a rank's start (and MPI_Comm_spawn) a quarter
+// slower. Only modules without side effects on import: mpi.js and index.js
+// start the transport, and do so when the script imports `mpi4ts`.
+await Promise.all(['comm', 'topo', 'datatype', 'op', 'group', 'errors', 'status', 'request'].map((m) => import(`../../api/${m}.js`)));
+
 if (/\.(c|m)?tsx?$/.test(boot.script)) {
   const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
   esm.register();
