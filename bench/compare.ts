@@ -54,6 +54,10 @@ const METRICS = {
     heading: 'time (s)', better: 'lower',
     value: (r: CaseResult) => r.seconds,
   },
+  rate: {
+    heading: 'tasks/s', better: 'higher',
+    value: (r: CaseResult) => r.tasks_per_s,
+  },
 } satisfies Record<string, Metric>;
 type MetricName = keyof typeof METRICS;
 
@@ -193,6 +197,37 @@ const BENCHMARKS: Benchmark[] = [
       { id: 'warm', label: 'further spawns (mean)', metrics: ['latency'] },
     ],
   },
+  {
+    // piscina, the third side of issue #4's table, is run by `npx tsx bench/futures.ts --table`.
+    name: 'futures',
+    title: 'futures throughput: 2,000 trivial tasks on 2 spawned workers, best of 5 (driver alone, -n 1)',
+    ranks: 1,
+    ours: { cmd: process.execPath, args: [path.join('bin', 'mpi4ts.js'), '-n', '1', '--usize', '3', 'bench/futures.ts'], timeoutMs: 300_000 },
+    peer: {
+      cmd: MPIEXEC,
+      args: mpiexec(1, 'bench/peer/futures.py').map((a) => (a === 'self,vader' ? 'self,vader,tcp' : a)),
+      timeoutMs: 300_000,
+    },
+    rows: [
+      { id: 'tasks-2000', label: 'map, one call per message', metrics: ['rate', 'time'] },
+      { id: 'tasks-2000-c50', label: 'map, chunksize 50', metrics: ['rate', 'time'] },
+    ],
+  },
+  ...[1, 2].map((n): Benchmark => ({
+    name: `julia-${n}`,
+    title: `Julia set 640x480 on a futures pool (the seed's julia-futures, no numba), ${n} worker${n > 1 ? 's' : ''}`,
+    ranks: 1,
+    ours: { cmd: process.execPath, args: [path.join('bin', 'mpi4ts.js'), '-n', '1', '--usize', String(n + 1), 'bench/julia.ts', String(n)], timeoutMs: 300_000 },
+    peer: {
+      cmd: MPIEXEC,
+      args: [...mpiexec(1, 'bench/peer/julia.py').map((a) => (a === 'self,vader' ? 'self,vader,tcp' : a)), String(n)],
+      timeoutMs: 900_000,
+    },
+    rows: [
+      { id: 'cold', label: 'first map (workers started)', metrics: ['time'] },
+      { id: 'warm', label: 'best of 3 maps', metrics: ['time'] },
+    ],
+  })),
 ];
 
 // ----------------------------------------------------------------- results
@@ -208,6 +243,8 @@ interface CaseResult {
   bandwidth_MBps?: { mean: number; max: number };
   /** Workloads: wall time of the computation. */
   seconds?: number;
+  /** Futures: calls completed per second. */
+  tasks_per_s?: number;
 }
 
 interface SideOutput {
