@@ -15,3 +15,20 @@ export function checkInt(routine: string, arg: string, x: unknown): number {
   }
   return x;
 }
+
+/**
+ * `x` as an options object (`{ dest, tag }`, `{ source, tag, status }`):
+ * only a plain object with known keys, so that a buffer passed where a rank
+ * belongs (mpi4py's `recv(buf, source)` order) or a misspelt key is an error
+ * instead of a receive from ANY_SOURCE that may wait forever.
+ */
+export function options<T>(routine: string, arg: string, x: object, keys: readonly string[]): T {
+  const proto = Object.getPrototypeOf(x) as unknown;
+  if (proto !== Object.prototype && proto !== null) {
+    throw new TypeError(`${routine}: ${arg} must be an integer or an options object { ${keys.join(', ')} }, got ${describe(x)}`);
+  }
+  for (const k of Object.keys(x)) {
+    if (!keys.includes(k)) throw new TypeError(`${routine}: unknown option '${k}' (expected ${keys.join(', ')})`);
+  }
+  return x as T;
+}

@@ -18,7 +18,7 @@ import { resolveCommand, resolveCommands, spawnOptions, fillErrcodes, type Spawn
 import { predefined as predefinedTypes } from '../core/datatype.js';
 import { parseEqualBlocks, parseVectorBlocks, type BlockMessage, type VectorBufferSpec } from '../core/msgcoll.js';
 import { fail, raise } from './errors.js';
-import { checkInt } from './args.js';
+import { checkInt, options } from './args.js';
 import { Status } from './status.js';
 import { Request, Kind } from './request.js';
 import { runtime } from './runtime.js';
@@ -32,6 +32,7 @@ import {
 export interface SendOptions { dest: number; tag?: number }
 /** Options-object form of a receive's source. */
 export interface RecvOptions { source?: number; tag?: number; status?: Status | null }
+const RECV_KEYS = ['source', 'tag', 'status'] as const;
 
 /**
  * A communicator: `MPI_Comm`. Point-to-point messaging with mpi4py's names:
@@ -193,7 +194,7 @@ export class Comm {
   /** Communicator, destination and tag of a send, checked; accepts the options-object form. */
   #target(routine: string, dest: number | SendOptions, tag: number): [CommHandle, number, number] {
     const h = this.handle(routine);
-    if (typeof dest === 'object' && dest !== null) ({ dest, tag = 0 } = dest);
+    if (typeof dest === 'object' && dest !== null) ({ dest, tag = 0 } = options<SendOptions>(routine, 'dest', dest, ['dest', 'tag']));
     return [h, this.#dest(routine, h, dest), this.#sendTag(routine, tag)];
   }
 
@@ -253,7 +254,7 @@ export class Comm {
 
   /** Receive an object (blocking): mpi4py `Comm.recv`. Any size. */
   recv<T = unknown>(source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG, status?: Status | null): T {
-    if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG, status } = source);
+    if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG, status } = options<RecvOptions>('recv', 'source', source, RECV_KEYS));
     const [h, s, t] = this.#origin('recv', source, tag);
     let op: Operation;
     try { op = runtime.transport.recv(h, null, s, t); } catch (e) { raise('recv', e); }
@@ -262,7 +263,7 @@ export class Comm {
 
   /** Start receiving an object: mpi4py `Comm.irecv` (no size limit). */
   irecv(source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG): Request {
-    if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG } = source);
+    if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG } = options<RecvOptions>('irecv', 'source', source, ['source', 'tag']));
     const [h, s, t] = this.#origin('irecv', source, tag);
     let op: Operation;
     try { op = runtime.transport.irecv(h, null, s, t); } catch (e) { raise('irecv', e); }
@@ -376,7 +377,7 @@ export class Comm {
 
   /** Receive into a buffer (blocking): `MPI_Recv`. */
   Recv(buf: BufferSpec, source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG, status?: Status | null): void {
-    if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG, status } = source);
+    if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG, status } = options<RecvOptions>('Recv', 'source', source, RECV_KEYS));
     const [h, s, t] = this.#origin('Recv', source, tag);
     let m, into, op: Operation;
     try {
@@ -389,7 +390,7 @@ export class Comm {
 
   /** Start receiving into a buffer: `MPI_Irecv`. */
   Irecv(buf: BufferSpec, source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG): Request {
-    if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG } = source);
+    if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG } = options<RecvOptions>('Irecv', 'source', source, ['source', 'tag']));
     const [h, s, t] = this.#origin('Irecv', source, tag);
     let m, into, op: Operation;
     try {

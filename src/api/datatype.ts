@@ -184,7 +184,7 @@ export class Datatype extends TypeHandle {
   /** `count` consecutive copies of this datatype: `MPI_Type_contiguous`. */
   Create_contiguous(count: number): Datatype {
     const d = this.#live('Create_contiguous');
-    if (!Number.isInteger(count)) throw new TypeError(`Create_contiguous: count must be an integer, got ${count}`);
+    if (!Number.isInteger(count)) throw new TypeError(`Create_contiguous: count must be an integer, got ${describe(count)}`);
     if (count < 0) fail('Create_contiguous', ERR_COUNT, `negative count ${count}`);
     return this.#derived(contiguousDesc(`${this.#name}x${count}`, count, d), COMBINER_CONTIGUOUS, [count], []);
   }

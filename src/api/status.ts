@@ -48,6 +48,7 @@ export class Status {
 
   /** Number of elements of `datatype` received: `MPI_Get_count` (UNDEFINED if not a whole number). */
   Get_count(datatype: Datatype = BYTE): number {
+    if (!(datatype instanceof Datatype)) throw new TypeError(`Get_count: datatype must be an MPI.Datatype, got ${datatype === null ? 'null' : typeof datatype}`);
     const size = datatype.Get_size();
     if (size === 0) return this.#bytes === 0 ? 0 : UNDEFINED;
     return this.#bytes % size === 0 ? this.#bytes / size : UNDEFINED;
