@@ -13,11 +13,12 @@ export function initialize(data: { target: string }): void {
 type Resolve = (specifier: string, context: unknown) => Promise<{ url: string }>;
 
 export async function resolve(specifier: string, context: unknown, next: Resolve): Promise<{ url: string; shortCircuit?: boolean }> {
-  if (specifier === 'mpi4ts') {
+  if (specifier === 'mpi4ts' || specifier === 'mpi4ts/futures') {
     try {
       return await next(specifier, context);
     } catch {
-      return { url: target, shortCircuit: true };
+      const url = specifier === 'mpi4ts' ? target : new URL('./futures/index.js', target).href;
+      return { url, shortCircuit: true };
     }
   }
   return next(specifier, context);
