@@ -32,7 +32,7 @@ interface Settings {
 function terminalStream(): NodeJS.WritableStream & { isTTY: boolean; columns: number } {
   return {
     isTTY: true,
-    get columns(): number { return process.stdout.columns ?? 80; },
+    get columns(): number { return Number(process.env['COLUMNS']) || 80; },
     write(chunk: string | Uint8Array): boolean {
       try { if (typeof chunk === 'string') fs.writeSync(1, chunk); else fs.writeSync(1, chunk); } catch { /* the terminal went away: drop the bar */ }
       return true;

@@ -44,7 +44,9 @@ export class RankOutput extends Writable {
     this.#prefix = prefix;
   }
 
-  get columns(): number { return this.isTTY ? (process.stdout.columns ?? 80) : 80; }
+  // process.stdout is this stream in a rank: asking it would recurse. A worker
+  // thread has no terminal handle to ask, so take the shell's COLUMNS if exported.
+  get columns(): number { return (this.isTTY && Number(process.env['COLUMNS'])) || 80; }
   getColorDepth(): number { return this.isTTY ? 8 : 1; }
   hasColors(): boolean { return this.isTTY; }
 
