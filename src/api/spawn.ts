@@ -11,7 +11,8 @@ import { checkInt, describe } from './args.js';
 
 /** Keyword form of Spawn's optional arguments (mpi4py's `args=`, `maxprocs=`, `info=`, `root=`). */
 export interface SpawnOptions {
-  args?: readonly string[] | null;
+  /** The script's arguments; one string counts as one argument. */
+  args?: readonly string[] | string | null;
   maxprocs?: number;
   /** Accepted for mpi4py compatibility (MPI_INFO_NULL or hints); no hint changes how processes start here. */
   info?: unknown;
@@ -37,6 +38,7 @@ function isNode(command: string): boolean {
 
 function strings(routine: string, arg: string, x: unknown): string[] {
   if (x === null || x === undefined) return [];
+  if (typeof x === 'string') return [x]; // one argument, as mpi4py takes args='worker.py'
   if (!Array.isArray(x)) throw new TypeError(`${routine}: ${arg} must be an array of strings, got ${describe(x)}`);
   return x.map((a, i) => {
     if (typeof a !== 'string') throw new TypeError(`${routine}: ${arg}[${i}] must be a string, got ${describe(a)}`);
@@ -79,7 +81,7 @@ export function spawnOptions(argsOrOptions: unknown, maxprocs: unknown, info: un
     return { args: o.args ?? null, maxprocs: o.maxprocs ?? 1, info: o.info ?? null, root: o.root ?? 0, errcodes: o.errcodes ?? null };
   }
   return {
-    args: (argsOrOptions ?? null) as readonly string[] | null, maxprocs: (maxprocs ?? 1) as number, info: info ?? null,
+    args: (argsOrOptions ?? null) as readonly string[] | string | null, maxprocs: (maxprocs ?? 1) as number, info: info ?? null,
     root: (root ?? 0) as number, errcodes: (errcodes ?? null) as number[] | null,
   };
 }

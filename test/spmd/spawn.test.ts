@@ -152,7 +152,7 @@ test('a child that throws ends the job with a non-zero exit naming it', async ()
   assert.match(r.stderr, /^mpi4ts: spawned process \(Spawn #1, throws\.ts\) rank 1 failed: Error: boom in child 1\n/);
 });
 
-test('Spawn_multiple with two commands: one COMM_WORLD, APPNUM per command, each command its own arguments', async () => {
+test('Spawn_multiple with two commands: one COMM_WORLD, APPNUM per command, each command its own arguments; Spawn\'s keyword form', async () => {
   const r = await mpirun(1, 'test/fixtures/spawn/multiple.ts', { launcherArgs: ['--usize', '4'], timeoutMs: 60_000 });
   ok(r);
   const out = lines(r.stdout);
@@ -163,7 +163,9 @@ test('Spawn_multiple with two commands: one COMM_WORLD, APPNUM per command, each
     { script: 'multiple.ts', args: ['child', 'a b', '--flag'], rank: 1, size: 3, appnum: 0 },
     { script: 'echo.mjs', args: ['second'], rank: 2, size: 3, appnum: 1 },
   ]);
-  assert.equal(out.length, 2);
+  assert.deepEqual(JSON.parse(out[2]!.replace(/^keyword /, '')), [0, 1].map((rank) => (
+    { script: 'multiple.ts', args: ['child'], rank, size: 2, appnum: 0 })), 'Spawn(command, { args, maxprocs, root })');
+  assert.equal(out.length, 3);
 });
 
 test('generations: children spawn grandchildren (root 1 of their world); values go down and come back up', async () => {
