@@ -1261,6 +1261,102 @@ export class Intercomm extends Comm {
   Ialltoall(sendbuf: BufferSpec, recvbuf: BufferSpec): Request {
     return this.#start('Ialltoall', this.#alltoallArgs('Ialltoall', sendbuf, recvbuf));
   }
+  #vector(routine: string, arg: string, spec: unknown): BlockMessage {
+    try { return parseVectorBlocks(routine, arg, spec, this.Get_remote_size()); } catch (e) { raise(routine, e); }
+  }
+
+  #gathervArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: VectorBufferSpec | null, root: number): InterAlgorithm {
+    const r = this.#interRoot(routine, root);
+    const send = r >= 0 ? outgoing(this.#buf(routine, 'sendbuf', sendbuf)) : new Uint8Array(0);
+    const recv = r === ROOT ? this.#vector(routine, 'recvbuf', recvbuf) : null;
+    return (c) => then(intercoll.Gatherv(c, send, recv?.bytes ?? null, recv?.blocks ?? null, r), () => unpackAll(recv));
+  }
+  /** Gather blocks of any size from the other group at root (recvbuf `[buf, counts, displs, datatype]`): `MPI_Gatherv` on an intercommunicator. */
+  Gatherv(sendbuf: BufferSpec | null, recvbuf: VectorBufferSpec | null, root = 0): void {
+    this.#run('Gatherv', this.#gathervArgs('Gatherv', sendbuf, recvbuf, root));
+  }
+  /** Start a Gatherv across: `MPI_Igatherv` on an intercommunicator. */
+  Igatherv(sendbuf: BufferSpec | null, recvbuf: VectorBufferSpec | null, root = 0): Request {
+    return this.#start('Igatherv', this.#gathervArgs('Igatherv', sendbuf, recvbuf, root));
+  }
+
+  #scattervArgs(routine: string, sendbuf: VectorBufferSpec | null, recvbuf: BufferSpec | null, root: number): InterAlgorithm {
+    const r = this.#interRoot(routine, root);
+    const send = r === ROOT ? this.#vector(routine, 'sendbuf', sendbuf) : null;
+    send?.pack?.();
+    const rm = r >= 0 ? this.#buf(routine, 'recvbuf', recvbuf) : null;
+    const into = rm ? incoming(rm) : new Uint8Array(0);
+    return (c) => then(intercoll.Scatterv(c, send?.bytes ?? null, send?.blocks ?? null, into, r), () => { if (rm) unpacker(rm, into)?.(into.length); });
+  }
+  /** Scatter blocks of any size from root to the other group (sendbuf `[buf, counts, displs, datatype]`): `MPI_Scatterv` on an intercommunicator. */
+  Scatterv(sendbuf: VectorBufferSpec | null, recvbuf: BufferSpec | null, root = 0): void {
+    this.#run('Scatterv', this.#scattervArgs('Scatterv', sendbuf, recvbuf, root));
+  }
+  /** Start a Scatterv across: `MPI_Iscatterv` on an intercommunicator. */
+  Iscatterv(sendbuf: VectorBufferSpec | null, recvbuf: BufferSpec | null, root = 0): Request {
+    return this.#start('Iscatterv', this.#scattervArgs('Iscatterv', sendbuf, recvbuf, root));
+  }
+
+  #allgathervArgs(routine: string, sendbuf: BufferSpec, recvbuf: VectorBufferSpec): InterAlgorithm {
+    const send = outgoing(this.#buf(routine, 'sendbuf', sendbuf));
+    const recv = this.#vector(routine, 'recvbuf', recvbuf);
+    return (c) => then(intercoll.Allgatherv(c, send, recv.bytes, recv.blocks), () => unpackAll(recv));
+  }
+  /** Every rank gets blocks of any size from every rank of the other group: `MPI_Allgatherv` on an intercommunicator. */
+  Allgatherv(sendbuf: BufferSpec, recvbuf: VectorBufferSpec): void {
+    this.#run('Allgatherv', this.#allgathervArgs('Allgatherv', sendbuf, recvbuf));
+  }
+  /** Start an Allgatherv across: `MPI_Iallgatherv` on an intercommunicator. */
+  Iallgatherv(sendbuf: BufferSpec, recvbuf: VectorBufferSpec): Request {
+    return this.#start('Iallgatherv', this.#allgathervArgs('Iallgatherv', sendbuf, recvbuf));
+  }
+
+  #alltoallvArgs(routine: string, sendbuf: VectorBufferSpec, recvbuf: VectorBufferSpec): InterAlgorithm {
+    const send = this.#vector(routine, 'sendbuf', sendbuf);
+    send.pack?.();
+    const recv = this.#vector(routine, 'recvbuf', recvbuf);
+    return (c) => then(intercoll.Alltoallv(c, send.bytes, send.blocks, recv.bytes, recv.blocks), () => unpackAll(recv));
+  }
+  /** All-to-all with blocks of any size across the groups: `MPI_Alltoallv` on an intercommunicator. */
+  Alltoallv(sendbuf: VectorBufferSpec, recvbuf: VectorBufferSpec): void {
+    this.#run('Alltoallv', this.#alltoallvArgs('Alltoallv', sendbuf, recvbuf));
+  }
+  /** Start an Alltoallv across: `MPI_Ialltoallv` on an intercommunicator. */
+  Ialltoallv(sendbuf: VectorBufferSpec, recvbuf: VectorBufferSpec): Request {
+    return this.#start('Ialltoallv', this.#alltoallvArgs('Ialltoallv', sendbuf, recvbuf));
+  }
+
+  /**
+   * The other group's buffers reduced, then scattered over this group:
+   * `counts` elements to each rank (null: every rank's recvbuf count), or
+   * equal blocks of recvbuf's count for `_block`.
+   */
+  #reduceScatterArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec, counts: readonly number[] | null,
+    block: boolean, op: Op): InterAlgorithm {
+    const o = toReduceOp(routine, op);
+    const sm = this.#buf(routine, 'sendbuf', sendbuf);
+    const rm = this.#buf(routine, 'recvbuf', recvbuf);
+    try { checkOpType(o, sm.type); } catch (e) { raise(routine, e); }
+    const n = this.Get_size();
+    const cs = block ? Array<number>(n).fill(rm.count) : counts === null ? null : [...counts];
+    if (cs !== null) {
+      if (cs.length !== n) fail(routine, ERR_COUNT, `recvcounts has ${cs.length} entries, the local group has ${n} ranks`);
+      cs.forEach((k, i) => { if (!Number.isInteger(k) || k < 0) fail(routine, ERR_COUNT, `recvcounts[${i}] = ${k} is not a count`); });
+      if (rm.count < cs[this.Get_rank()]!) fail(routine, ERR_TRUNCATE, `recvbuf has ${rm.count} ${rm.type.name}, this rank's block has ${cs[this.Get_rank()]}`);
+    }
+    const send = outgoing(sm);
+    const into = incoming(rm).subarray(0, (cs?.[this.Get_rank()] ?? rm.count) * rm.type.size);
+    return (c) => then(intercoll.ReduceScatter(c, send, sm.count, sm.type, o, cs, rm.count, into), () => unpacker(rm, into)?.(into.length));
+  }
+  /** Reduce the other group's buffers and scatter equal blocks over this group: `MPI_Reduce_scatter_block` on an intercommunicator. */
+  Reduce_scatter_block(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM): void {
+    this.#run('Reduce_scatter_block', this.#reduceScatterArgs('Reduce_scatter_block', sendbuf, recvbuf, null, true, op));
+  }
+  /** Reduce the other group's buffers and scatter `recvcounts[i]` elements to rank i of this group: `MPI_Reduce_scatter` on an intercommunicator. */
+  Reduce_scatter(sendbuf: BufferSpec, recvbuf: BufferSpec, recvcounts: readonly number[] | null = null, op: Op = SUM): void {
+    this.#run('Reduce_scatter', this.#reduceScatterArgs('Reduce_scatter', sendbuf, recvbuf, recvcounts, false, op));
+  }
+
   /** Send item j to remote rank j, receive one from each: `alltoall` on an intercommunicator. */
   alltoall<T = unknown>(sendobj: readonly T[]): T[] {
     const n = this.Get_remote_size();

@@ -389,3 +389,76 @@ export function* split(t: Transport, ic: InterComm, color: number, key: number, 
   if (remoteIds.length === 0) return null;
   return { inter: t.makeComm(ctx, localIds, remoteIds), local: t.makeComm(ctx + 2, localIds, null) };
 }
+
+// ---- v-collectives across the groups: blocks go straight between the two ranks ------------
+
+type Block = readonly [number, number];
+const part = (bytes: Uint8Array, [off, len]: Block): Uint8Array => bytes.subarray(off, off + len);
+
+/** Gatherv at a root in the other group: every remote rank's block lands in its slot of `recv`. */
+export function* Gatherv(c: InterContext, send: Uint8Array, recv: Uint8Array | null, blocks: readonly Block[] | null,
+  root: number): Schedule<void> {
+  if (root === PROC_NULL) return;
+  if (root === ROOT) {
+    const ops = blocks!.map((b, j) => c.x.t.irecv(c.x.comm, part(recv!, b), j, c.x.tag));
+    yield ops;
+    for (const op of ops) buf.check(op);
+    return;
+  }
+  yield c.x.t.isend(c.x.comm, send, root, c.x.tag, SendMode.Standard, false);
+}
+
+/** Scatterv from a root in the other group: block j of `send` to remote rank j. */
+export function* Scatterv(c: InterContext, send: Uint8Array | null, blocks: readonly Block[] | null, recv: Uint8Array,
+  root: number): Schedule<void> {
+  if (root === PROC_NULL) return;
+  if (root === ROOT) {
+    yield blocks!.map((b, j) => c.x.t.isend(c.x.comm, part(send!, b), j, c.x.tag, SendMode.Standard, false));
+    return;
+  }
+  const op = c.x.t.irecv(c.x.comm, recv, root, c.x.tag);
+  yield op;
+  buf.check(op);
+}
+
+/** Allgatherv across: `send` to every remote rank, remote rank j's block into slot j of `recv`. */
+export function* Allgatherv(c: InterContext, send: Uint8Array, recv: Uint8Array, blocks: readonly Block[]): Schedule<void> {
+  const recvs = blocks.map((b, j) => c.x.t.irecv(c.x.comm, part(recv, b), j, c.x.tag));
+  const sends: Operation[] = [];
+  for (let j = 0; j < c.remoteSize; j++) sends.push(c.x.t.isend(c.x.comm, send, j, c.x.tag, SendMode.Standard, false));
+  yield [...sends, ...recvs];
+  for (const op of recvs) buf.check(op);
+}
+
+/** Alltoallv across: send block j to remote rank j, receive remote rank j's into recv block j. */
+export function* Alltoallv(c: InterContext, send: Uint8Array, sendBlocks: readonly Block[], recv: Uint8Array,
+  recvBlocks: readonly Block[]): Schedule<void> {
+  const recvs = recvBlocks.map((b, j) => c.x.t.irecv(c.x.comm, part(recv, b), j, c.x.tag));
+  const sends = sendBlocks.map((b, j) => c.x.t.isend(c.x.comm, part(send, b), j, c.x.tag, SendMode.Standard, false));
+  yield [...sends, ...recvs];
+  for (const op of recvs) buf.check(op);
+}
+
+/**
+ * Reduce_scatter across: the other group's buffers are reduced at its leader
+ * (`count` elements: the sum of this group's block sizes), the leaders swap
+ * the reductions, and each leader scatters its result over its group,
+ * `counts[i]` elements to rank i (null: each rank's `myCount`, gathered).
+ */
+export function* ReduceScatter(c: InterContext, send: Uint8Array, count: number, type: Parameters<typeof buf.reduce>[4],
+  op: buf.BufferCombiner, counts: readonly number[] | null, myCount: number, recv: Uint8Array): Schedule<void> {
+  const cs = counts ?? ((yield* obj.allgather(c.local, myCount)) as number[]);
+  let at = 0;
+  const blocks = cs.map((k): Block => { const b = [at, k * type.size] as const; at += k * type.size; return b; });
+  const mine = c.local.rank === 0 ? new Uint8Array(send.length) : null;
+  yield* buf.reduce(c.local, send, mine, count, type, op, 0);
+  let theirs: Uint8Array | null = null;
+  if (mine) {
+    theirs = new Uint8Array(at);
+    const r = c.x.t.irecv(c.x.comm, theirs, 0, c.x.tag);
+    const s = c.x.t.isend(c.x.comm, mine, 0, c.x.tag, SendMode.Standard, false);
+    yield [s, r];
+    buf.check(r);
+  }
+  yield* buf.scatterv(c.local, theirs, blocks, recv.subarray(0, cs[c.local.rank]! * type.size), 0);
+}
