@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { PNG } from 'pngjs';
 import { mpirun, lines, repoRoot, type RunResult, type RunOptions } from '../helpers/spmd.ts';
 
@@ -138,6 +139,19 @@ test('futures_commexec: MPICommExecutor at several roots and sizes; workers cont
   const r = await mpirun(3, 'test/fixtures/futures/commexec.ts', { args: ['0', 'stall'], timeoutMs: TIMEOUT });
   ok(r);
   assert.match(r.stdout, /stall "ReferenceError: task function 'square' cannot be looked up: .*new MPICommExecutor\(comm, root, \{ tasks: \{ square \} \}\)/);
+});
+
+test('futures_progress: map draws a bar on a terminal only', async () => {
+  const piped = await mpirun(1, 'test/fixtures/futures/progress.ts', { launcherArgs: ['--usize', '3'], timeoutMs: TIMEOUT });
+  ok(piped);
+  assert.equal(piped.stdout, 'done 60\n');
+  // On a terminal (script(1) gives the launcher a pseudo-terminal): the bar reaches 60/60, then the line.
+  const command = [process.execPath, path.join(repoRoot, 'bin', 'mpi4ts.js'), '-n', '1', '--usize', '3', path.join(repoRoot, 'test/fixtures/futures/progress.ts')].join(' ');
+  const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', timeout: TIMEOUT, cwd: repoRoot });
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  const screen = r.stdout.replace(/\x1b\[[0-9;?]*[a-zA-Z]|\x1b[78]/g, '');
+  assert.match(screen, /lines [█░]+ 100% \| 60\/60 \| \d+s/);
+  assert.match(screen, /done 60/);
 });
 
 test('examples_futures: mapreduce.ts prints the seed\'s sum (spawned workers and --futures)', async () => {
