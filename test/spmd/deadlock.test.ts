@@ -19,12 +19,12 @@ function report(r: TimedRun): string[] {
   return r.stderr.split('\n').filter((l) => l !== '');
 }
 
-async function deadlock(np: number, name: string): Promise<{ r: TimedRun; lines: string[] }> {
+async function deadlock(np: number, name: string, stuck = 0): Promise<{ r: TimedRun; lines: string[] }> {
   const r = await runTimed(np, FIXTURE, ['--case', name], { timeoutMs: 60_000 });
   const why = `\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
   assert.equal(r.signal, null, `the launcher hung and was killed${why}`);
   assert.equal(r.code, EXIT_DEADLOCK, `exit status${why}`);
-  assert.doesNotMatch(r.stdout, /PASSED 0/, 'rank 0 (blocked in every case) did not get past the call');
+  assert.doesNotMatch(r.stdout, new RegExp(`PASSED ${stuck}`), `rank ${stuck} (blocked in this case) did not get past the call`);
   assert.ok(r.markAt >= 0, `the ranks reached the call${why}`);
   assert.ok(r.exitAt - r.markAt < DETECT_MS, `reported ${Math.round(r.exitAt - r.markAt)} ms after the last rank blocked${why}`);
   assert.deepEqual(leftovers(r.runId), [], 'nothing of the job is left running');
@@ -128,6 +128,17 @@ test('a message sent to a rank that ended without receiving it is reported', asy
     '  rank 1: finished',
     '  messages left unmatched:',
     '    to rank 1, which has ended: message from rank 0, tag 6, 16 bytes on COMM_WORLD',
+    'aborting the job (exit status 86)',
+  ]);
+});
+
+test('a rank that ended with a send nobody receives, while its peer waits for another tag', async () => {
+  const { lines } = await deadlock(2, 'isend-then-end', 1);
+  assert.deepEqual(lines.slice(1), [
+    '  rank 0: blocked in finalize: its script has ended, its outgoing messages wait to be received',
+    '  rank 1: blocked in recv from source 0, tag 2 on COMM_WORLD',
+    '  messages left unmatched:',
+    '    at rank 1: message from rank 0, tag 1, 1048576 bytes on COMM_WORLD',
     'aborting the job (exit status 86)',
   ]);
 });

@@ -206,7 +206,7 @@ export function describeBlocked(r: BlockedReport): string {
     case BLOCK_SEND: return `send to rank ${r.peer}, tag ${r.tag} (waiting for the receiver to match it)`;
     case BLOCK_PROBE: return `probe for ${who(r.peer, 'source')}, ${who(r.tag, 'tag')}${place}`;
     case BLOCK_WAITANY: return 'waitany/waitsome on several requests';
-    case BLOCK_FINALIZE: return 'finishing: waiting for its outgoing messages to be received';
+    case BLOCK_FINALIZE: return 'finalize: its script has ended, its outgoing messages wait to be received';
     default: return r.routine !== null ? `${r.routine}, waiting on a pending operation` : 'a wait on a pending operation';
   }
 }
