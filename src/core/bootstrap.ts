@@ -37,6 +37,8 @@ export interface RankBootstrap {
    * parents' process ids in rank order. Absent or null otherwise.
    */
   readonly parent?: { readonly ctx: number; readonly parents: readonly number[] } | null;
+  /** Label of this process's output lines under --tag-output (default: its world rank; `k,r` for rank r of the k-th spawn). */
+  readonly outputTag?: string;
 }
 
 /** Key under which the bootstrap record travels in `workerData`. */

@@ -179,3 +179,16 @@ test('generations: children spawn grandchildren (root 1 of their world); values 
     '2 0 {"value":12,"below":0,"universe":4,"size":1}',
   ]);
 });
+
+test('--tag-output: children are tagged [k,rank] for the k-th spawn, parents [rank]', async () => {
+  const r = await mpirun(1, 'test/fixtures/spawn/family.ts', { launcherArgs: ['--usize', '3', '--tag-output'], args: ['2'], timeoutMs: 60_000 });
+  ok(r);
+  const tags = new Map<string, Set<string>>();
+  for (const l of lines(r.stdout)) {
+    const m = /^\[([\d,]+)\] (parent|child) (\d+) /.exec(l);
+    assert.ok(m, `untagged line ${JSON.stringify(l)}`);
+    const who = `${m[2]} ${m[3]}`;
+    (tags.get(who) ?? tags.set(who, new Set()).get(who)!).add(m[1]!);
+  }
+  assert.deepEqual([...tags].map(([who, t]) => [who, [...t]]).sort(), [['child 0', ['1,0']], ['child 1', ['1,1']], ['parent 0', ['0']]]);
+});

@@ -133,20 +133,21 @@ export class ThreadsJob {
 
   /**
    * Start one COMM_WORLD: the processes of each command in turn (MPI_APPNUM =
-   * the command's index). `who` names spawned worlds in failure messages.
+   * the command's index). `who` names spawned worlds in failure messages;
+   * `job` numbers them (0: the first world) for --tag-output.
    */
-  #startWorld(commands: readonly SpawnCommand[], parent: RankBootstrap['parent'], who: string): number[] {
+  #startWorld(commands: readonly SpawnCommand[], parent: RankBootstrap['parent'], who: string, job = 0): number[] {
     const size = commands.reduce((n, c) => n + c.maxprocs, 0);
     const gpids = Array.from({ length: size }, () => this.#nextGpid++);
     let rank = 0;
     commands.forEach((c, appnum) => {
-      for (let k = 0; k < c.maxprocs; k++, rank++) this.#start(rank, gpids, c, appnum, parent ?? null, who);
+      for (let k = 0; k < c.maxprocs; k++, rank++) this.#start(rank, gpids, c, appnum, parent ?? null, who, job);
     });
     return gpids;
   }
 
   #start(rank: number, worldGpids: number[], command: SpawnCommand, appnum: number,
-    parent: RankBootstrap['parent'], who: string): void {
+    parent: RankBootstrap['parent'], who: string, job: number): void {
     const opts = this.#opts;
     const gpid = worldGpids[rank]!;
     const { port1, port2 } = new MessageChannel();
@@ -155,6 +156,7 @@ export class ThreadsJob {
       config: this.#config, timeOrigin: performance.timeOrigin, universeSize: this.#universeSize, appnum,
       script: command.script, argv: command.args,
       ownsStdin: rank === 0 && !parent, tagOutput: opts.tagOutput ?? false, parent,
+      ...(job > 0 ? { outputTag: `${job},${rank}` } : {}),
     };
     Atomics.store(this.#table.words, this.#table.index(gpid, S_STATE), STATE_RUNNING);
     const worker = new Worker(RANK_MAIN, {
@@ -235,7 +237,7 @@ export class ThreadsJob {
       }
       const n = ++this.#spawns;
       const names = [...new Set(m.commands.map((c) => path.basename(c.script)))].join(', ');
-      const gpids = this.#startWorld(m.commands, { ctx: m.ctx, parents: m.parents }, `spawned process (Spawn #${n}, ${names}) `);
+      const gpids = this.#startWorld(m.commands, { ctx: m.ctx, parents: m.parents }, `spawned process (Spawn #${n}, ${names}) `, n);
       reply({ type: 'spawned', gpids });
       return true;
     };

@@ -34,7 +34,7 @@ Object.defineProperty(process, 'stdin', {
 });
 
 const table = new Int32Array(boot.procTable);
-const prefix = boot.tagOutput ? `[${boot.worldRank}] ` : '';
+const prefix = boot.tagOutput ? `[${boot.outputTag ?? boot.worldRank}] ` : '';
 const stdout = new RankOutput(1, table, prefix);
 const stderr = new RankOutput(2, table, prefix);
 Object.defineProperty(process, 'stdout', { value: stdout, configurable: true, enumerable: true, writable: true });
