@@ -248,8 +248,15 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
     }
     return await new Promise<number>((resolve, reject) => {
       const child = spawn(plan.command, plan.args, { stdio: 'inherit', env: { ...process.env, MPI4TS_TRANSPORT: 'native', MPI4TS_MPI: flavour } });
+      // Ctrl-C or a kill of this launcher stops the job: mpiexec passes the signal to the ranks.
+      const forward = (sig: NodeJS.Signals): void => { child.kill(sig); };
+      const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+      for (const sig of signals) process.on(sig, forward);
       child.on('error', reject);
-      child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
+      child.on('close', (code, signal) => {
+        for (const sig of signals) process.off(sig, forward);
+        resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1));
+      });
     });
   } finally {
     fs.rmSync(tmpdir, { recursive: true, force: true });
