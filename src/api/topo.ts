@@ -22,9 +22,9 @@ import * as commcoll from '../coll/comm.js';
 import { allgather, alltoall } from '../coll/object.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
 import { parseBuffer, type BufferSpec, type BufferLike } from '../core/msgbuffer.js';
-import { parseEqualBlocks, parseVectorBlocks } from '../core/msgcoll.js';
-import { ERR_ARG, ERR_COUNT, ERR_DIMS, ERR_RANK, ERR_TOPOLOGY, ERR_TRUNCATE, ERR_TYPE, MpiFailure } from '../core/errorcodes.js';
-import type { TypeDesc } from '../core/datatype.js';
+import { parseEqualBlocks, parseVectorBlocks, type BlockMessage } from '../core/msgcoll.js';
+import { outgoing } from '../core/pack.js';
+import { ERR_ARG, ERR_COUNT, ERR_DIMS, ERR_RANK, ERR_TOPOLOGY, ERR_TRUNCATE, MpiFailure } from '../core/errorcodes.js';
 import { fail, raise } from './errors.js';
 import { Request } from './request.js';
 import { runtime } from './runtime.js';
@@ -355,21 +355,26 @@ function* objectExchange(c: CollContext, nb: Neighborhood, payload: (j: number) 
   return recvs.map((op) => (op === null ? null : decodeObject(op.data ?? new Uint8Array(0), true)));
 }
 
-/** Blocks of a buffer argument for `n` neighbours (none for n = 0, where MPI's counts do not matter). */
-function neighborBlocks(routine: string, arg: string, spec: unknown, n: number, vector: boolean): { bytes: Uint8Array; blocks: readonly (readonly [number, number])[] } {
-  if (n === 0) return { bytes: contiguous(routine, arg, parseBuffer(routine, arg, spec).type, null), blocks: [] };
-  const m = (vector ? parseVectorBlocks : parseEqualBlocks)(routine, arg, spec, n);
-  contiguous(routine, arg, m.type, null);
-  return m;
+/**
+ * Blocks of a buffer argument for `n` neighbours (none for n = 0, where MPI's
+ * counts do not matter). For datatypes with gaps the blocks are a packed
+ * copy: `pack` fills it before sending, `unpack(i)` writes block i back.
+ */
+function neighborBlocks(routine: string, arg: string, spec: unknown, n: number, vector: boolean): BlockMessage | NoBlocks {
+  if (n === 0) {
+    parseBuffer(routine, arg, spec);
+    return { bytes: new Uint8Array(0), blocks: [] };
+  }
+  return (vector ? parseVectorBlocks : parseEqualBlocks)(routine, arg, spec, n);
 }
-
-/** Neighbourhood collectives move blocks of bytes: datatypes with gaps are refused rather than mangled. */
-function contiguous(routine: string, arg: string, type: TypeDesc, bytes: Uint8Array | null): Uint8Array {
-  if (!type.contiguous) fail(routine, ERR_TYPE, `${arg}: datatype ${type.name} is not contiguous, which neighbourhood collectives do not support yet`);
-  return bytes ?? new Uint8Array(0);
-}
+interface NoBlocks { bytes: Uint8Array; blocks: readonly (readonly [number, number])[]; pack?: undefined; unpack?: undefined }
 
 const block = (bytes: Uint8Array, [off, len]: readonly [number, number]): Uint8Array => bytes.subarray(off, off + len);
+
+/** Write the blocks that arrived (not those of PROC_NULL neighbours) back into non-contiguous user memory. */
+function unpackReceived(recv: BlockMessage | NoBlocks, recvs: readonly (Operation | null)[]): void {
+  if (recv.unpack) recvs.forEach((op, i) => { if (op !== null) recv.unpack!(i); });
+}
 
 /**
  * A communicator with a topology: neighbourhood collectives and the degrees
@@ -442,14 +447,14 @@ export abstract class Topocomm extends Intracomm {
   #allgatherArgs(routine: string, sendbuf: BufferSpec, recvbuf: VectorSpec | null, vector: boolean) {
     const nb = this.neighborhood(routine);
     try {
-      const sm = parseBuffer(routine, 'sendbuf', sendbuf);
-      const send = contiguous(routine, 'sendbuf', sm.type, sm.bytes);
+      const send = outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
       const recv = neighborBlocks(routine, 'recvbuf', recvbuf, nb.sources.length, vector);
       if (!vector && recv.blocks.length > 0 && send.length !== recv.blocks[0]![1]) {
         fail(routine, ERR_TRUNCATE, `sendbuf has ${send.length} bytes, recvbuf blocks have ${recv.blocks[0]![1]}`);
       }
       return (c: CollContext, n: Neighborhood): Schedule<void> => (function* () {
-        yield* exchange(c, n, () => send, (i) => block(recv.bytes, recv.blocks[i]!));
+        const recvs = yield* exchange(c, n, () => send, (i) => block(recv.bytes, recv.blocks[i]!));
+        unpackReceived(recv, recvs);
       })();
     } catch (e) { raise(routine, e); }
   }
@@ -466,14 +471,20 @@ export abstract class Topocomm extends Intracomm {
   Neighbor_allgatherv(sendbuf: BufferSpec, recvbuf: VectorSpec | null): void {
     this.#run('Neighbor_allgatherv', this.#allgatherArgs('Neighbor_allgatherv', sendbuf, recvbuf, true));
   }
+  /** Start a neighbour allgatherv: `MPI_Ineighbor_allgatherv`. */
+  Ineighbor_allgatherv(sendbuf: BufferSpec, recvbuf: VectorSpec | null): Request {
+    return this.#start('Ineighbor_allgatherv', this.#allgatherArgs('Ineighbor_allgatherv', sendbuf, recvbuf, true));
+  }
 
   #alltoallArgs(routine: string, sendbuf: VectorSpec | null, recvbuf: VectorSpec | null, vector: boolean) {
     const nb = this.neighborhood(routine);
     try {
       const send = neighborBlocks(routine, 'sendbuf', sendbuf, nb.destinations.length, vector);
       const recv = neighborBlocks(routine, 'recvbuf', recvbuf, nb.sources.length, vector);
+      send.pack?.();
       return (c: CollContext, n: Neighborhood): Schedule<void> => (function* () {
-        yield* exchange(c, n, (j) => block(send.bytes, send.blocks[j]!), (i) => block(recv.bytes, recv.blocks[i]!));
+        const recvs = yield* exchange(c, n, (j) => block(send.bytes, send.blocks[j]!), (i) => block(recv.bytes, recv.blocks[i]!));
+        unpackReceived(recv, recvs);
       })();
     } catch (e) { raise(routine, e); }
   }
@@ -489,6 +500,10 @@ export abstract class Topocomm extends Intracomm {
   /** Neighbour all-to-all with blocks of any size: `MPI_Neighbor_alltoallv`. */
   Neighbor_alltoallv(sendbuf: VectorSpec | null, recvbuf: VectorSpec | null): void {
     this.#run('Neighbor_alltoallv', this.#alltoallArgs('Neighbor_alltoallv', sendbuf, recvbuf, true));
+  }
+  /** Start a neighbour all-to-all with blocks of any size: `MPI_Ineighbor_alltoallv`. */
+  Ineighbor_alltoallv(sendbuf: VectorSpec | null, recvbuf: VectorSpec | null): Request {
+    return this.#start('Ineighbor_alltoallv', this.#alltoallArgs('Ineighbor_alltoallv', sendbuf, recvbuf, true));
   }
 }
 
