@@ -104,7 +104,22 @@ export class MapResult<T> implements PromiseLike<T[]>, AsyncIterable<T> {
 
   async #collect(): Promise<T[]> {
     const out: T[] = [];
-    for await (const v of this) out.push(v);
+    if (this.#settings.unordered) {
+      for await (const v of this) out.push(v);
+      return out;
+    }
+    // In order: the futures one after the other, without a generator step per value.
+    let finished = false;
+    try {
+      for (const f of this.#futures) {
+        const v = await this.#within(f);
+        if (this.#sizes) for (const x of v as T[]) out.push(x);
+        else out.push(v as T);
+      }
+      finished = true;
+    } finally {
+      if (!finished) for (const f of this.#futures) f.cancel();
+    }
     return out;
   }
 

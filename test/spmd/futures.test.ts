@@ -141,6 +141,14 @@ test('futures_commexec: MPICommExecutor at several roots and sizes; workers cont
   assert.match(r.stdout, /stall "ReferenceError: task function 'square' cannot be looked up: .*new MPICommExecutor\(comm, root, \{ tasks: \{ square \} \}\)/);
 });
 
+test('futures_guard: a script without the isMain guard gets a message saying what to do, not a recursion', async () => {
+  const r = await mpirun(1, 'test/fixtures/futures/noguard.ts', { launcherArgs: ['--usize', '3'], timeoutMs: TIMEOUT });
+  assert.equal(r.signal, null, 'killed (hang?)');
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^mpi4ts: rank 0 failed: BrokenExecutor: worker setup failed: Error: MPIPoolExecutor: a futures worker, importing the main script to find task functions, reached code that creates an executor\. Guard the driver part of the script .*if \(isMain\(import\.meta\)\)/);
+});
+
 test('futures_progress: map draws a bar on a terminal only', async () => {
   const piped = await mpirun(1, 'test/fixtures/futures/progress.ts', { launcherArgs: ['--usize', '3'], timeoutMs: TIMEOUT });
   ok(piped);
