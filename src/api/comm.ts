@@ -899,9 +899,7 @@ export class Intracomm extends Comm {
     this.#run('Exscan', (c) => then(bufcoll.exscan(c, a.send === a.recv ? a.send.slice() : a.send, a.recv!, a.count, a.type, o), a.finish));
   }
 
-  /** Reduce, then give rank i block i (equal blocks): `MPI_Reduce_scatter_block`. */
-  Reduce_scatter_block(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): void {
-    const routine = 'Reduce_scatter_block';
+  #reduceScatterBlockArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg, op: Op): (c: CollContext) => Schedule<unknown> {
     const o = toReduceOp(routine, op);
     const n = this.Get_size();
     try {
@@ -911,12 +909,20 @@ export class Intracomm extends Comm {
       if (inPlace && recv.count % n !== 0) fail(routine, ERR_COUNT, `IN_PLACE: recvbuf has ${recv.count} ${recv.type.name}, not ${n} equal blocks`);
       const send = inPlace ? { bytes: outgoing(recv).slice(), count: recv.count, type: recv.type } : parseBuffer(routine, 'sendbuf', sendbuf);
       const counts = Array<number>(n).fill(inPlace ? recv.count / n : recv.count);
-      this.#reduceScatter(routine, send, recv, counts, o);
+      return this.#reduceScatter(routine, send, recv, counts, o);
     } catch (e) { raise(routine, e); }
   }
-  /** Reduce, then give rank i recvcounts[i] elements: `MPI_Reduce_scatter`. */
-  Reduce_scatter(sendbuf: BufferArg, recvbuf: BufferArg, recvcounts: readonly number[] | null = null, op: Op = SUM): void {
-    const routine = 'Reduce_scatter';
+  /** Reduce, then give rank i block i (equal blocks): `MPI_Reduce_scatter_block`. */
+  Reduce_scatter_block(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): void {
+    this.#run('Reduce_scatter_block', this.#reduceScatterBlockArgs('Reduce_scatter_block', sendbuf, recvbuf, op));
+  }
+  /** Start a Reduce_scatter_block: `MPI_Ireduce_scatter_block`. */
+  Ireduce_scatter_block(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): Request {
+    return this.#start('Ireduce_scatter_block', this.#reduceScatterBlockArgs('Ireduce_scatter_block', sendbuf, recvbuf, op));
+  }
+
+  /** Arguments of Reduce_scatter; recvcounts null: each rank's recvbuf count, gathered first (blocking). */
+  #reduceScatterArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg, recvcounts: readonly number[] | null, op: Op): (c: CollContext) => Schedule<unknown> {
     const o = toReduceOp(routine, op);
     const n = this.Get_size();
     try {
@@ -924,12 +930,24 @@ export class Intracomm extends Comm {
       const send = sendbuf === IN_PLACE ? { bytes: outgoing(recv).slice(), count: recv.count, type: recv.type } : parseBuffer(routine, 'sendbuf', sendbuf);
       const counts = recvcounts === null ? (this.allgather(recv.count) as number[]) : [...recvcounts];
       if (counts.length !== n) fail(routine, ERR_COUNT, `recvcounts has ${counts.length} entries, the communicator has ${n} ranks`);
-      this.#reduceScatter(routine, send, recv, counts, o);
+      return this.#reduceScatter(routine, send, recv, counts, o);
     } catch (e) { raise(routine, e); }
   }
+  /** Reduce, then give rank i recvcounts[i] elements: `MPI_Reduce_scatter`. */
+  Reduce_scatter(sendbuf: BufferArg, recvbuf: BufferArg, recvcounts: readonly number[] | null = null, op: Op = SUM): void {
+    this.#run('Reduce_scatter', this.#reduceScatterArgs('Reduce_scatter', sendbuf, recvbuf, recvcounts, op));
+  }
+  /** Start a Reduce_scatter: `MPI_Ireduce_scatter` (recvcounts null gathers the counts first, blocking). */
+  Ireduce_scatter(sendbuf: BufferArg, recvbuf: BufferArg, recvcounts: readonly number[] | null = null, op: Op = SUM): Request {
+    return this.#start('Ireduce_scatter', this.#reduceScatterArgs('Ireduce_scatter', sendbuf, recvbuf, recvcounts, op));
+  }
 
-  /** Reduce to rank 0, then scatter the blocks; works on packed elements (count * size bytes). */
-  #reduceScatter(routine: string, send: BufferMessage, recv: BufferMessage, counts: number[], o: ReduceOp): void {
+  /**
+   * Reduce to rank 0, then scatter the blocks; works on packed elements
+   * (count * size bytes). The scatter gets a collective context of its own,
+   * taken now, so its messages never meet the reduction's.
+   */
+  #reduceScatter(routine: string, send: BufferMessage, recv: BufferMessage, counts: number[], o: ReduceOp): (c: CollContext) => Schedule<unknown> {
     checkOpType(o, send.type);
     const total = counts.reduce((x, y) => x + y, 0);
     if (send.count < total) fail(routine, ERR_COUNT, `sendbuf has ${send.count} ${send.type.name}, recvcounts add up to ${total}`);
@@ -938,12 +956,47 @@ export class Intracomm extends Comm {
     const size = send.type.size;
     const full = this.Get_rank() === 0 ? new Uint8Array(total * size) : null;
     const mine = outgoing(send).subarray(0, total * size);
-    this.#run(routine, (c) => bufcoll.reduce(c, mine, full, total, send.type, o, 0));
     let at = 0;
     const blocks = counts.map((k) => { const b = [at, k * size] as const; at += k * size; return b; });
     const into = incoming(recv).subarray(0, mineCount * size);
-    this.#run(routine, (c) => bufcoll.scatterv(c, full, blocks, into, 0));
-    unpacker(recv, into)?.(into.length);
+    const scatter = collContext(runtime.transport, this.handle(routine));
+    return (c) => then((function* (): Schedule<void> {
+      yield* bufcoll.reduce(c, mine, full, total, send.type, o, 0);
+      yield* bufcoll.scatterv(scatter, full, blocks, into, 0);
+    })(), () => unpacker(recv, into)?.(into.length));
+  }
+
+  /** Start a Gatherv: `MPI_Igatherv`. */
+  Igatherv(sendbuf: BufferArg, recvbuf: VectorBufferSpec | null = null, root = 0): Request {
+    const a = this.#gatherArgs('Igatherv', sendbuf, recvbuf, root, true);
+    return this.#start('Igatherv', (c) => then(bufcoll.gatherv(c, a.send, a.recv?.bytes ?? null, a.recv?.blocks ?? null, a.r), a.finish));
+  }
+  /** Start a Scatterv: `MPI_Iscatterv`. */
+  Iscatterv(sendbuf: VectorBufferSpec | null, recvbuf: BufferArg, root = 0): Request {
+    const a = this.#scatterArgs('Iscatterv', sendbuf, recvbuf, root, true);
+    return this.#start('Iscatterv', (c) => then(bufcoll.scatterv(c, a.send?.bytes ?? null, a.send?.blocks ?? null, a.recv, a.r), a.finish));
+  }
+  /** Start an Allgatherv: `MPI_Iallgatherv`. */
+  Iallgatherv(sendbuf: BufferArg, recvbuf: VectorBufferSpec): Request {
+    const a = this.#allgatherArgs('Iallgatherv', sendbuf, recvbuf, true);
+    return this.#start('Iallgatherv', (c) => then(bufcoll.allgatherv(c, a.send, a.recv.bytes, a.recv.blocks), a.finish));
+  }
+  /** Start an Alltoallv: `MPI_Ialltoallv`. */
+  Ialltoallv(sendbuf: VectorBufferSpec | typeof IN_PLACE, recvbuf: VectorBufferSpec): Request {
+    const a = this.#alltoallArgs('Ialltoallv', sendbuf, recvbuf, true);
+    return this.#start('Ialltoallv', (c) => then(bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
+  }
+  /** Start an inclusive prefix reduction: `MPI_Iscan`. */
+  Iscan(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): Request {
+    const o = toReduceOp('Iscan', op);
+    const a = this.#reduceArgs('Iscan', sendbuf, recvbuf, true, o);
+    return this.#start('Iscan', (c) => then(bufcoll.scan(c, a.send, a.recv!, a.count, a.type, o), a.finish));
+  }
+  /** Start an exclusive prefix reduction (recvbuf untouched on rank 0): `MPI_Iexscan`. */
+  Iexscan(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): Request {
+    const o = toReduceOp('Iexscan', op);
+    const a = this.#reduceArgs('Iexscan', sendbuf, recvbuf, true, o);
+    return this.#start('Iexscan', (c) => then(bufcoll.exscan(c, a.send === a.recv ? a.send.slice() : a.send, a.recv!, a.count, a.type, o), a.finish));
   }
 
   /** Collect one object from every rank on every rank: mpi4py `allgather`. */
