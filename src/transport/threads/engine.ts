@@ -29,7 +29,10 @@ import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_SIZE_HI,
 import { yieldCpu } from './yield.js';
 import { RankWatch, unmatchedIn, BLOCK_PROBE, BLOCK_WAITANY, BLOCK_FINALIZE, type BlockedReport } from './watch.js';
 import { Segments } from './segment.js';
-import { ProcTable, S_DOORBELL, S_PARKED, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED } from './proctable.js';
+import { ProcTable, S_DOORBELL, S_PARKED, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED, H_LIVE } from './proctable.js';
+
+/** Cores of the machine: with more live processes than this, waiting ranks yield. */
+const CORES = os.availableParallelism?.() ?? os.cpus().length;
 
 /** Frame kinds. */
 const EAGER = 1;
@@ -144,12 +147,13 @@ export interface ThreadsConfig {
   readonly ringBytes: number;
   /** Largest payload sent eagerly. */
   readonly eagerLimit: number;
-  /** How long a blocked rank polls before it parks, in microseconds. */
+  /** How long a blocked rank polls before it parks, in microseconds (while processes <= cores). */
   readonly spinMicros: number;
   /**
-   * Then how long it polls and yields its core between polls (sched_yield,
-   * when native/sched is built) before it parks: with more ranks than cores
-   * the rank it waits for gets the core at once, without a futex wake-up.
+   * While there are more processes than cores: how long a blocked rank polls
+   * and yields its core between polls (sched_yield, when native/sched is
+   * built) before it parks. The rank it waits for gets the core at once,
+   * without a futex wake-up.
    */
   readonly yieldMicros: number;
 }
@@ -709,8 +713,12 @@ export class ThreadsTransport implements Transport {
       if ((op !== null ? op.done : until!())) return;
       throw new MpiFailure(ERR_PENDING, 'the call would block forever: this process runs alone (start it with `mpi4ts -n N`)');
     }
-    const spinMs = this.#config.spinMicros / 1000;
-    const yieldMs = yieldCpu !== null ? this.#config.yieldMicros / 1000 : 0;
+    // More live processes than cores (counted by the launcher, spawned ones
+    // included): a spinning rank would steal the core of the rank it waits
+    // for, so poll and yield instead, then park.
+    const over = Atomics.load(words, H_LIVE) > CORES;
+    const spinMs = over ? 0 : this.#config.spinMicros / 1000;
+    const yieldMs = over && yieldCpu !== null ? this.#config.yieldMicros / 1000 : 0;
     for (;;) {
       const t0 = performance.now();
       let n = 0;

@@ -7,7 +7,7 @@ import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../../core/bootstrap.js';
-import { ProcTable, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED, STATE_FAILED } from './proctable.js';
+import { ProcTable, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED, STATE_FAILED, H_LIVE } from './proctable.js';
 import type { RankToLauncher, SpawnReply, ThreadsConfig } from './engine.js';
 import type { SpawnCommand } from '../spi.js';
 import { JobWatch, EXIT_DEADLOCK, EXIT_TIMEOUT } from './watch.js';
@@ -109,13 +109,13 @@ export class ThreadsJob {
   /** Run the job to its end. */
   run(): Promise<JobResult> {
     const { np } = this.#opts;
-    const cores = os.availableParallelism?.() ?? os.cpus().length;
-    // With more ranks than cores a spinning rank steals the core the rank it
-    // waits for needs: poll and yield the core between polls (or park at once
-    // where sched_yield is not available), as Open MPI's shared memory does.
+    // A waiting rank spins for spinMicros while the live processes fit the
+    // cores; beyond (spawned ones count, see H_LIVE) it polls and yields its
+    // core between polls for yieldMicros (or parks at once where sched_yield
+    // is not available), as Open MPI's shared memory does.
     const config: Partial<ThreadsConfig> = {
-      spinMicros: np <= cores ? 1000 : 0,
-      yieldMicros: np <= cores ? 0 : 2000,
+      spinMicros: 1000,
+      yieldMicros: 2000,
       ...this.#opts.config,
       ...envConfig(),
     };
@@ -166,6 +166,7 @@ export class ThreadsJob {
       ...(opts.maxMemoryMb ? { resourceLimits: { maxOldGenerationSizeMb: opts.maxMemoryMb } } : {}),
     });
     this.#live++;
+    Atomics.store(this.#table.words, H_LIVE, this.#live);
     this.#workers[gpid] = worker;
     this.#ports[gpid] = port1;
     worker.on('message', (m: RankToLauncher) => this.#onMessage(m));
@@ -184,6 +185,7 @@ export class ThreadsJob {
         delete this.#ports[gpid];
         delete this.#workers[gpid];
         this.#live--;
+        Atomics.store(this.#table.words, H_LIVE, this.#live);
         this.#waitingForRoom = this.#waitingForRoom.filter((w) => !w.retry());
         if (this.#live === 0) this.#allExited();
       });

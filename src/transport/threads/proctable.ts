@@ -18,6 +18,8 @@ export const H_NEXT_GPID = 1;
 export const H_OUTPUT_LOCK = 2;
 /** Bumped by the launcher to ask blocked ranks for a report of what they wait for (watch.ts). */
 export const H_REPORT = 3;
+/** Processes running now (the launcher keeps it): more than the cores means oversubscribed. */
+export const H_LIVE = 4;
 
 /** Slot fields (offsets within a slot). */
 export const S_DOORBELL = 0;
