@@ -142,3 +142,21 @@ test('a rank that ended with a send nobody receives, while its peer waits for an
     'aborting the job (exit status 86)',
   ]);
 });
+
+test('two ranks awaiting irecv from each other (event loops idle) deadlock too', async () => {
+  const { lines } = await deadlock(2, 'await-irecv');
+  assert.deepEqual(lines.slice(1), [
+    '  rank 0: blocked in recv from source 1, tag 4 on COMM_WORLD',
+    '  rank 1: blocked in recv from source 0, tag 4 on COMM_WORLD',
+    '  cycle: rank 0 -> rank 1 -> rank 0',
+    '  messages left unmatched: none',
+    'aborting the job (exit status 86)',
+  ]);
+});
+
+test('a rank awaiting while the other has a timer that will send is not a deadlock', async () => {
+  const r = await runTimed(2, FIXTURE, ['--case', 'await-irecv-timer'], { timeoutMs: 60_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^GOT late$/m);
+  assert.equal(r.stderr, '');
+});

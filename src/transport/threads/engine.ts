@@ -760,8 +760,17 @@ export class ThreadsTransport implements Transport {
   }
 
   async waitAsync(op: Operation): Promise<void> {
+    try { await this.#waitAsync(op); } finally { this.#watch.unblocked(); }
+  }
+
+  async #waitAsync(op: Operation): Promise<void> {
     const words = this.#words;
     while (!this.test(op)) {
+      // With nothing else pending in this thread (no timer, socket, file
+      // request...), only a message can end the wait: count it as blocked for
+      // deadlock detection. Anything pending: it may yet send, so not blocked.
+      if (process.getActiveResourcesInfo().length === 0) this.#watch.park(op);
+      else this.#watch.unblocked();
       Atomics.add(words, this.#parked, 1);
       const seq = Atomics.load(words, this.#doorbell);
       this.progress();
