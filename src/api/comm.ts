@@ -1112,6 +1112,14 @@ export class Intercomm extends Comm {
     } catch (e) { raise('Merge', e); }
   }
 
+  /** Release the intercommunicator and its local side; the object becomes COMM_NULL: `MPI_Comm_free`. */
+  override Free(): void {
+    const local = this.#local;
+    super.Free();
+    this.#local = null;
+    if (local) runtime.transport.freeComm(local);
+  }
+
   /** An intercommunicator of the same groups with new contexts: `MPI_Comm_dup`. */
   Dup(): Intercomm {
     const ic = this.#ic('Dup');
