@@ -43,7 +43,7 @@ export function interContext(t: Transport, ic: InterComm, nonBlocking = false): 
   const local = collContext(t, ic.local);
   return {
     x: collContext(t, ic.inter),
-    local: nonBlocking ? { ...local, t: withoutSegments(t), comm: apart(local.comm) } : local,
+    local: nonBlocking && t.collSegment ? { ...local, t: withoutSegments(t), comm: apart(local.comm) } : local,
     remoteSize: ic.inter.remoteSize,
   };
 }
@@ -51,7 +51,8 @@ export function interContext(t: Transport, ic: InterComm, nonBlocking = false): 
 /**
  * The same communicator handle under another identity: shm.ts caches its
  * choice per handle, so the non-blocking calls need a handle of their own
- * for it to find no segment (the transport reads the same fields through it).
+ * for it to find no segment (the threads transport, the only one with
+ * segments, reads the same fields through it; it never writes to a handle).
  */
 const apartHandles = new WeakMap<CommHandle, CommHandle>();
 function apart(comm: CommHandle): CommHandle {
