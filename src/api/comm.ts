@@ -1112,6 +1112,11 @@ export class Intercomm extends Comm {
     } catch (e) { raise('Merge', e); }
   }
 
+  /** UNDEFINED: intercommunicators carry no topology (`MPI_Topo_test`). */
+  Get_topology(): number { this.handle('Get_topology'); return UNDEFINED; }
+  get topology(): number { return this.Get_topology(); }
+  get is_topo(): boolean { return false; }
+
   /** Release the intercommunicator and its local side; the object becomes COMM_NULL: `MPI_Comm_free`. */
   override Free(): void {
     const local = this.#local;
