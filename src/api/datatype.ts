@@ -430,6 +430,25 @@ export class Datatype extends TypeHandle {
     return rest === 0 ? count : UNDEFINED;
   }
 
+  /** @internal Bytes of packed data that hold the first `n` basic elements (the inverse of basicElements). */
+  bytesOfElements(n: number): number {
+    const d = this.#live('Set_elements');
+    if (n === 0 || d.size === 0) return 0;
+    if (d.element !== null && d.pair == null) return n * elementSize[d.element];
+    const runs = this.#basics();
+    let perElement = 0;
+    for (const [, k] of runs) perElement += k;
+    let bytes = Math.floor(n / perElement) * d.size;
+    let rest = n % perElement;
+    for (const [s, k] of runs) {
+      if (rest === 0) break;
+      const take = Math.min(k, rest);
+      bytes += take * s;
+      rest -= take;
+    }
+    return bytes;
+  }
+
   /** Sizes of the basic elements of one element in type-map order, as runs [size, count]. */
   #basics(): readonly (readonly [number, number])[] {
     if (this.#basicRuns !== null) return this.#basicRuns;

@@ -63,8 +63,15 @@ export class Status {
     if (!(datatype instanceof Datatype)) throw new TypeError(`Get_elements: datatype must be an MPI.Datatype, got ${datatype === null ? 'null' : typeof datatype}`);
     return datatype.basicElements(this.#bytes);
   }
-  /** Set the byte count: `MPI_Status_set_elements` with BYTE. */
-  Set_elements(datatype: Datatype, count: number): void { this.#bytes = count * datatype.Get_size(); }
+  /**
+   * Make the status describe `count` basic elements of `datatype` (so that
+   * Get_elements(datatype) gives `count`): `MPI_Status_set_elements`.
+   */
+  Set_elements(datatype: Datatype, count: number): void {
+    if (!(datatype instanceof Datatype)) throw new TypeError(`Set_elements: datatype must be an MPI.Datatype, got ${datatype === null ? 'null' : typeof datatype}`);
+    if (!Number.isInteger(count) || count < 0) throw new RangeError(`Set_elements: count must be a non-negative integer, got ${count}`);
+    this.#bytes = datatype.bytesOfElements(count);
+  }
   /** Size of the message in bytes (mpi4py's `status.count`). */
   get count(): number { return this.#bytes; }
   /** Whether the operation was cancelled: `MPI_Test_cancelled`. */

@@ -189,6 +189,21 @@ describe('Status.Get_elements and Get_count', () => {
     assert.deepEqual([status(d.Get_size()).Get_elements(d), status(d.Get_size()).Get_count(d)], [4, 1]);
   });
 
+  test('Set_elements sets basic elements: Get_elements gives them back', () => {
+    const v = DT.INT.Create_vector(3, 2, 4).Commit();
+    const st = new Status();
+    st.Set_elements(v, 6);
+    assert.deepEqual([st.Get_elements(v), st.Get_count(v), st.Get_count(DT.BYTE)], [6, 1, 24]);
+    st.Set_elements(v, 3);
+    assert.deepEqual([st.Get_elements(v), st.Get_count(v)], [3, UNDEFINED]);
+    const s = Datatype.Create_struct([1, 2], [0, 8], [DT.INT, DT.DOUBLE]).Commit();
+    st.Set_elements(s, 4);
+    assert.deepEqual([st.Get_elements(s), st.Get_count(DT.BYTE)], [4, 24], 'one struct (20 bytes) and its int');
+    st.Set_elements(DT.INT, 5);
+    assert.deepEqual([st.Get_elements(DT.INT), st.Get_count(DT.INT), st.count], [5, 5, 20]);
+    assert.throws(() => st.Set_elements(DT.INT, -1), RangeError);
+  });
+
   test('datatype is required and must be a Datatype', () => {
     assert.throws(() => (status(4).Get_elements as (d: unknown) => number)(null), TypeError);
   });
