@@ -107,6 +107,14 @@ export function defaultMaxWorkers(): number {
   return typeof universe === 'number' ? Math.max(universe - world, 1) : 1;
 }
 
+/** A futures worker importing the main script reached the driver's code: say how to guard it. */
+function recursionError(routine: string): Error {
+  return new Error(
+    `${routine}: a futures worker, importing the main script to find task functions, reached code that creates an executor. ` +
+    'Guard the driver part of the script so that it runs only in the main process: ' +
+    "if (isMain(import.meta)) { ... } (import { isMain } from 'mpi4ts/futures'), the form of Python's if __name__ == '__main__'.");
+}
+
 /** The worker program spawned ranks run: server.js next to this module (server.ts under tsx). */
 function serverScript(): string {
   const here = fileURLToPath(import.meta.url);
@@ -151,12 +159,7 @@ export class MPIPoolExecutor implements AsyncDisposable {
 
   constructor(options: ExecutorOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError(`MPIPoolExecutor: options must be an object, got ${describe(options)}`);
-    if (isWorker()) {
-      throw new Error(
-        'MPIPoolExecutor: a futures worker, importing the main script to find task functions, reached code that creates an executor. ' +
-        'Guard the driver part of the script so that it runs only in the main process: ' +
-        "if (isMain(import.meta)) { ... } (import { isMain } from 'mpi4ts/futures'), the form of Python's if __name__ == '__main__'.");
-    }
+    if (isWorker()) throw recursionError('MPIPoolExecutor');
     this.#maxWorkers = options.maxWorkers === undefined || options.maxWorkers === null ? null : positiveInt('MPIPoolExecutor', 'maxWorkers', options.maxWorkers);
     if (this.#maxWorkers === null) envMaxWorkers(); // a bad MPI4TS_MAX_WORKERS is reported here, not at the first submit
     if (options.initializer !== undefined && options.initializer !== null && typeof options.initializer !== 'function') {
@@ -391,6 +394,7 @@ export class MPICommExecutor implements AsyncDisposable {
   #entered = false;
 
   constructor(comm: MPI.Intracomm = MPI.COMM_WORLD, root = 0, options: CommExecutorOptions = {}) {
+    if (isWorker()) throw recursionError('MPICommExecutor');
     if (!(comm instanceof MPI.Comm) || comm.isNull) throw new TypeError(`MPICommExecutor: comm must be an MPI communicator, got ${describe(comm)}`);
     if (comm.Is_inter()) throw new TypeError('MPICommExecutor: expected an intracommunicator, got an intercommunicator');
     if (typeof root !== 'number' || !Number.isInteger(root) || root < 0 || root >= comm.Get_size()) {
@@ -413,6 +417,12 @@ export class MPICommExecutor implements AsyncDisposable {
     this.#entered = true;
     const { tasks = null, ...options } = this.#options;
     const comm = this.#comm;
+    if (sharedPool() !== null) {
+      // Under mpi4ts --futures the other ranks already serve rank 0: use them (mpi4py does the same).
+      if (this.#root !== 0) throw new RangeError(`MPICommExecutor: under mpi4ts --futures the root must be rank 0, which runs the script, got ${this.#root}`);
+      this.#executor = new MPIPoolExecutor(options);
+      return this.#executor;
+    }
     if (comm.Get_size() === 1) {
       throw new RangeError('MPICommExecutor: the communicator has one rank, so there is no rank left to work: run with more ranks (mpi4ts -n K) or use MPIPoolExecutor, which spawns its workers');
     }

@@ -127,7 +127,7 @@ test('futures_workers: maxWorkers, else MPI4TS_MAX_WORKERS, else universe size m
   assert.equal(await workerCount(4, ['--futures'], '2'), 'workers 2 2');
 });
 
-test('futures_commexec: MPICommExecutor at several roots and sizes; workers continue after the pool', async () => {
+test('futures_commexec: MPICommExecutor at several roots and sizes; workers continue after the pool; under --futures', async () => {
   for (const [np, root, mode] of [[3, 0, 'tasks'], [4, 2, 'tasks'], [3, 1, 'main']] as const) {
     const r = await mpirun(np, 'test/fixtures/futures/commexec.ts', { args: [String(root), mode], timeoutMs: TIMEOUT });
     ok(r);
@@ -136,6 +136,9 @@ test('futures_commexec: MPICommExecutor at several roots and sizes; workers cont
     assert.deepEqual(out.slice(0, 4), ['submit 1764', 'map [1,4,9,16,25]', `ranks ${JSON.stringify(others)}`, `workers ${np - 1}`], `np ${np} root ${root} ${mode}`);
     assert.deepEqual(out.slice(4).sort(), Array.from({ length: np }, (_, i) => `rank ${i} after`));
   }
+  const g = await mpirun(4, 'test/fixtures/futures/commexec.ts', { launcherArgs: ['--futures'], args: ['0', 'guarded'], timeoutMs: TIMEOUT });
+  ok(g);
+  assert.deepEqual(lines(g.stdout), ['submit 1764', 'map [1,4,9,16,25]', 'ranks [1,2,3]', 'workers 3', 'rank 0 after']);
   const r = await mpirun(3, 'test/fixtures/futures/commexec.ts', { args: ['0', 'stall'], timeoutMs: TIMEOUT });
   ok(r);
   assert.match(r.stdout, /stall "ReferenceError: task function 'square' cannot be looked up: .*new MPICommExecutor\(comm, root, \{ tasks: \{ square \} \}\)/);
