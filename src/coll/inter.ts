@@ -43,43 +43,9 @@ export function interContext(t: Transport, ic: InterComm, nonBlocking = false): 
   const local = collContext(t, ic.local);
   return {
     x: collContext(t, ic.inter),
-    local: nonBlocking && t.collSegment ? { ...local, t: withoutSegments(t), comm: apart(local.comm) } : local,
+    local: nonBlocking ? { ...local, shm: false } : local,
     remoteSize: ic.inter.remoteSize,
   };
-}
-
-/**
- * The same communicator handle under another identity: shm.ts caches its
- * choice per handle, so the non-blocking calls need a handle of their own
- * for it to find no segment (the threads transport, the only one with
- * segments, reads the same fields through it; it never writes to a handle).
- */
-const apartHandles = new WeakMap<CommHandle, CommHandle>();
-function apart(comm: CommHandle): CommHandle {
-  let h = apartHandles.get(comm);
-  if (h === undefined) apartHandles.set(comm, (h = Object.create(comm) as CommHandle));
-  return h;
-}
-
-const plain = new WeakMap<Transport, Transport>();
-/** `t` without its shared-memory collective segments (methods bound to `t`, whose fields are private). */
-function withoutSegments(t: Transport): Transport {
-  let v = plain.get(t);
-  if (v === undefined) {
-    const bound = new Map<PropertyKey, unknown>();
-    v = new Proxy(t, {
-      get(target, key) {
-        if (key === 'collSegment') return undefined;
-        const x = Reflect.get(target, key, target) as unknown;
-        if (typeof x !== 'function') return x;
-        let f = bound.get(key);
-        if (f === undefined) bound.set(key, (f = (x as (...a: unknown[]) => unknown).bind(target)));
-        return f;
-      },
-    });
-    plain.set(t, v);
-  }
-  return v;
 }
 
 const own = (v: unknown): Uint8Array => encodeObject(v).slice();

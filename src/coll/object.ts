@@ -248,7 +248,8 @@ export function* allreduce(c: CollContext, obj: unknown, op: Combiner): Schedule
     if (r !== null) return r.value;
   }
   const result = yield* reduce(c, obj, op, 0);
-  return yield* bcast(c, result, 0);
+  // Not through shared memory: this phase starts after waits that differ by rank (see CollContext.shm).
+  return yield* bcast({ ...c, shm: false }, result, 0);
 }
 
 /** Inclusive scan by recursive doubling: after the step at distance d a rank holds op over [rank-2d+1 .. rank]. */

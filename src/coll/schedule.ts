@@ -22,6 +22,14 @@ export interface CollContext {
   readonly size: number;
   /** Tag of this collective call: the same on every rank, distinct from concurrent calls. */
   readonly tag: number;
+  /**
+   * False: never take the shared-memory path (src/coll/shm.ts). Shared-memory
+   * steps are numbered in the order ranks reach them, so a phase that ranks
+   * of a non-blocking call may reach in different orders relative to other
+   * calls in flight (after a wait that differs by rank) must stay on
+   * point-to-point messages, whose tags tell calls apart.
+   */
+  readonly shm?: boolean;
 }
 
 const sequence = new WeakMap<CommHandle, { n: number }>();

@@ -23,6 +23,7 @@ import type { CollSegment, CommHandle, Operation } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
 import { copyBytes } from '../core/bytes.js';
+import { ERR_TRUNCATE, MpiFailure } from '../core/errorcodes.js';
 import type { CollContext, Schedule } from './schedule.js';
 import type { BufferCombiner } from './buffer.js';
 import type { Combiner } from './object.js';
@@ -152,6 +153,7 @@ const shms = new WeakMap<CommHandle, Shm | null>();
  * every algorithm starts by attaching it if `slots` is empty.
  */
 export function shmOf(c: CollContext): Shm | null {
+  if (c.shm === false) return null;
   let shm = shms.get(c.comm);
   if (shm === undefined) {
     shm = null;
@@ -207,6 +209,9 @@ export function* bcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> 
   const steps = Math.max(1, Math.ceil(n / chunk));
   const q0 = shm.reserve(steps);
   if (shm.slots.length === 0) yield* attach(shm);
+  // The root's length travels with the first chunk: a receiver whose buffer
+  // is shorter reports the truncation, as a point-to-point receive would.
+  let sent = n;
   for (let k = 0; k < steps; k++) {
     const off = k * chunk;
     const len = Math.min(chunk, n - off);
@@ -215,14 +220,19 @@ export function* bcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> 
     if (shm.rank === root) {
       const e = shm.reached(s, LEAVE, base);
       if (e) yield e;
+      if (k === 0) shm.words[shm.meta(s, 0)] = n;
       copyBytes(shm.bytes, at, buf, off, len);
       shm.add(s, ARRIVE, shm.size, full);
     } else {
       const a = shm.reached(s, ARRIVE, full);
       if (a) yield a;
-      copyBytes(buf, off, shm.bytes, at, len);
+      if (k === 0) sent = shm.words[shm.meta(s, 0)]!;
+      copyBytes(buf, off, shm.bytes, at, Math.max(0, Math.min(len, sent - off)));
     }
     shm.add(s, LEAVE, 1, full);
+  }
+  if (sent > n) {
+    throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${n} bytes (root ${root})`);
   }
 }
 
@@ -274,14 +284,19 @@ export function* allreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: 
     const e = shm.reached(s, LEAVE, base);
     if (e) yield e;
     copyBytes(shm.bytes, shm.slot(s, shm.rank), send, 0, n);
+    shm.words[shm.meta(s, shm.rank)] = n;
     shm.add(s, ARRIVE, 1, full);
     const a = shm.reached(s, ARRIVE, full);
     if (a) yield a;
-    const slots = shm.slots[s]!;
-    const out = recv.length === n ? recv : recv.subarray(0, n);
-    op.combineBuffers(out, slots[0]!, slots[1]!, count, type);
-    for (let r = 2; r < shm.size; r++) op.combineBuffers(out, out, slots[r]!, count, type);
+    const other = differentLength(shm, s, n);
+    if (other < 0) {
+      const slots = shm.slots[s]!;
+      const out = recv.length === n ? recv : recv.subarray(0, n);
+      op.combineBuffers(out, slots[0]!, slots[1]!, count, type);
+      for (let r = 2; r < shm.size; r++) op.combineBuffers(out, out, slots[r]!, count, type);
+    }
     shm.add(s, LEAVE, 1, full);
+    if (other >= 0) throw mismatch(shm, s, other, n);
     return;
   }
   // Chunks of whole elements, each split in `size` shares of whole elements.
@@ -334,15 +349,32 @@ export function* reduce(shm: Shm, send: Uint8Array, result: Uint8Array | null, c
   const e = shm.reached(s, LEAVE, base);
   if (e) yield e;
   copyBytes(shm.bytes, shm.slot(s, shm.rank), send, 0, n);
+  shm.words[shm.meta(s, shm.rank)] = n;
   shm.add(s, ARRIVE, 1, full);
   if (shm.rank !== root) return;
   const a = shm.reached(s, ARRIVE, full);
   if (a) yield a;
-  const slots = shm.slots[s]!;
-  const out = result!.length === n ? result! : result!.subarray(0, n);
-  op.combineBuffers(out, slots[0]!, slots[1]!, count, type);
-  for (let r = 2; r < shm.size; r++) op.combineBuffers(out, out, slots[r]!, count, type);
+  const other = differentLength(shm, s, n);
+  if (other < 0) {
+    const slots = shm.slots[s]!;
+    const out = result!.length === n ? result! : result!.subarray(0, n);
+    op.combineBuffers(out, slots[0]!, slots[1]!, count, type);
+    for (let r = 2; r < shm.size; r++) op.combineBuffers(out, out, slots[r]!, count, type);
+  }
   shm.add(s, LEAVE, shm.size, full);
+  if (other >= 0) throw mismatch(shm, s, other, n);
+}
+
+/** A rank whose contribution to set `s` is not `n` bytes long, or -1. */
+function differentLength(shm: Shm, s: number, n: number): number {
+  for (let r = 0; r < shm.size; r++) if (shm.words[shm.meta(s, r)] !== n) return r;
+  return -1;
+}
+
+/** What a reduction with contributions of different lengths raises (a point-to-point one would truncate). */
+function mismatch(shm: Shm, s: number, r: number, n: number): MpiFailure {
+  const theirs = shm.words[shm.meta(s, r)]!;
+  return new MpiFailure(ERR_TRUNCATE, `rank ${r} contributed ${theirs} bytes, this rank ${n}: the buffers must match on every rank`);
 }
 
 /**
