@@ -40,6 +40,7 @@ function terminalStream(): NodeJS.WritableStream & { isTTY: boolean; columns: nu
   } as unknown as NodeJS.WritableStream & { isTTY: boolean; columns: number };
 }
 
+/** What `map`/`starmap` return: `await` it for all results, or `for await` over them as they come. */
 export class MapResult<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   readonly #routine: string;
   readonly #futures: Future<unknown>[];
