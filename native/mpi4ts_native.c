@@ -511,6 +511,112 @@ static napi_value js_imrecv(napi_env env, napi_callback_info info) {
   return ret_i32(env, req_put(r));
 }
 
+/* ---- collectives ----------------------------------------------------------- */
+
+/* Element kinds and operations by the codes src/transport/native/engine.ts uses. */
+static MPI_Datatype type_of(int code) {
+  switch (code) {
+    case 0: return MPI_INT8_T;
+    case 1: return MPI_UINT8_T;
+    case 2: return MPI_INT16_T;
+    case 3: return MPI_UINT16_T;
+    case 4: return MPI_INT32_T;
+    case 5: return MPI_UINT32_T;
+    case 6: return MPI_INT64_T;
+    case 7: return MPI_UINT64_T;
+    case 8: return MPI_FLOAT;
+    case 9: return MPI_DOUBLE;
+    default: return MPI_DATATYPE_NULL;
+  }
+}
+
+static MPI_Op op_of(int code) {
+  switch (code) {
+    case 0: return MPI_SUM;
+    case 1: return MPI_PROD;
+    case 2: return MPI_MAX;
+    case 3: return MPI_MIN;
+    case 4: return MPI_LAND;
+    case 5: return MPI_LOR;
+    case 6: return MPI_LXOR;
+    case 7: return MPI_BAND;
+    case 8: return MPI_BOR;
+    case 9: return MPI_BXOR;
+    default: return MPI_OP_NULL;
+  }
+}
+
+/*
+ * The collectives take a last argument `blocking`: MPI_Barrier & co. then
+ * run to completion and -1 is returned, else MPI_Ibarrier & co. start and
+ * their request is returned. Both exist because MPI never matches a blocking
+ * collective with a non-blocking one: a C rank's MPI_Bcast needs our MPI_Bcast.
+ */
+
+/* ibarrier(comm, blocking) -> request or -1 */
+static napi_value js_ibarrier(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  MPI_Comm c = comm_at(i32(env, argv[0]));
+  if (i32(env, argv[1])) {
+    CHECK("MPI_Barrier", MPI_Barrier(c));
+    return ret_i32(env, -1);
+  }
+  MPI_Request r;
+  CHECK("MPI_Ibarrier", MPI_Ibarrier(c, &r));
+  return ret_i32(env, req_put(r));
+}
+
+/* ibcast(comm, buf, root, blocking) -> request or -1 */
+static napi_value js_ibcast(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  void *data;
+  size_t n;
+  if (!bytes_of(env, argv[1], &data, &n)) return NULL;
+  MPI_Comm c = comm_at(i32(env, argv[0]));
+  int root = i32(env, argv[2]);
+  if (i32(env, argv[3])) {
+    CHECK("MPI_Bcast", MPI_Bcast(data, (int)n, MPI_BYTE, root, c));
+    return ret_i32(env, -1);
+  }
+  MPI_Request r;
+  CHECK("MPI_Ibcast", MPI_Ibcast(data, (int)n, MPI_BYTE, root, c, &r));
+  return ret_i32(env, req_put(r));
+}
+
+/*
+ * ireduce(comm, send, result | null, count, type, op, root, blocking) -> request or -1;
+ * root < 0: MPI_Iallreduce. `send` at the result's address means in place.
+ */
+static napi_value js_ireduce(napi_env env, napi_callback_info info) {
+  ARGS(8);
+  int blocking = i32(env, argv[7]);
+  void *send, *recv = NULL;
+  size_t ns, nr = 0;
+  if (!bytes_of(env, argv[1], &send, &ns)) return NULL;
+  napi_valuetype vt;
+  napi_typeof(env, argv[2], &vt);
+  if (vt != napi_null && !bytes_of(env, argv[2], &recv, &nr)) return NULL;
+  MPI_Comm c = comm_at(i32(env, argv[0]));
+  int count = i32(env, argv[3]);
+  MPI_Datatype t = type_of(i32(env, argv[4]));
+  MPI_Op op = op_of(i32(env, argv[5]));
+  int root = i32(env, argv[6]);
+  const void *sbuf = recv != NULL && send == recv ? MPI_IN_PLACE : send;
+  MPI_Request r;
+  if (root < 0) {
+    if (blocking) CHECK("MPI_Allreduce", MPI_Allreduce(sbuf, recv, count, t, op, c));
+    else CHECK("MPI_Iallreduce", MPI_Iallreduce(sbuf, recv, count, t, op, c, &r));
+  } else {
+    int rank;
+    MPI_Comm_rank(c, &rank);
+    const void *s = rank == root ? sbuf : send;
+    void *d = rank == root ? recv : NULL;
+    if (blocking) CHECK("MPI_Reduce", MPI_Reduce(s, d, count, t, op, root, c));
+    else CHECK("MPI_Ireduce", MPI_Ireduce(s, d, count, t, op, root, c, &r));
+  }
+  return ret_i32(env, blocking ? -1 : req_put(r));
+}
+
 /* ---- completion ---------------------------------------------------------- */
 
 /* test(request) -> bool; when true the request is released and the status written. */
@@ -609,6 +715,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"test", js_test},           {"wait", js_wait},
       {"waitany", js_waitany},     {"cancel", js_cancel},
       {"wtime", js_wtime},
+      {"ibarrier", js_ibarrier},   {"ibcast", js_ibcast},
+      {"ireduce", js_ireduce},
   };
   for (size_t k = 0; k < sizeof fns / sizeof fns[0]; k++) {
     napi_value f;

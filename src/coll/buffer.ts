@@ -40,10 +40,32 @@ export function check(op: Operation, _what?: string): void {
   if (op.status.error !== 0) throw new MpiFailure(op.status.error, op.failure ?? 'receive failed');
 }
 
+/** Wait for a collective the transport's library runs (Transport.libraryCollectives). */
+export function* library(op: Operation): Schedule<void> {
+  yield op;
+  check(op);
+}
+
+/** The predefined operation's name the library may map (`user` for others). */
+function opName(op: BufferCombiner): string {
+  return (op as { name?: string }).name ?? 'user';
+}
+
 // ---- broadcast -----------------------------------------------------------------
 
 /** Binomial-tree broadcast, in place in `buf` on every rank. */
 export function* bcast(c: CollContext, buf: Uint8Array, root: number): Schedule<void> {
+  const lib = c.t.libraryCollectives?.bcast(c.comm, buf, root);
+  if (lib) return yield* library(lib);
+  return yield* bcastHere(c, buf, root);
+}
+
+/**
+ * Broadcast without the library's routine: for a step inside another
+ * algorithm, which ranks reach at different times (a library collective
+ * there could start in a different order on different ranks).
+ */
+function* bcastHere(c: CollContext, buf: Uint8Array, root: number): Schedule<void> {
   const sh = shm.shmOf(c);
   if (sh !== null) return yield* shm.bcast(sh, buf, root);
   const v = rel(c, c.rank, root);
@@ -226,6 +248,8 @@ export function* alltoallv(c: CollContext, send: Uint8Array, sendBlocks: readonl
  */
 export function* reduce(c: CollContext, send: Uint8Array, result: Uint8Array | null, count: number, type: TypeDesc,
   op: BufferCombiner, root: number): Schedule<void> {
+  const lib = c.t.libraryCollectives?.reduce(c.comm, send, result, type, opName(op), root);
+  if (lib) return yield* library(lib);
   const n = send.length;
   const sh = shm.shmOf(c);
   if (sh !== null && shm.smallReduce(sh, n)) return yield* shm.reduce(sh, send, result, count, type, op, root);
@@ -266,11 +290,13 @@ export function* reduce(c: CollContext, send: Uint8Array, result: Uint8Array | n
  */
 export function* allreduce(c: CollContext, send: Uint8Array, recv: Uint8Array, count: number, type: TypeDesc,
   op: BufferCombiner): Schedule<void> {
+  const lib = c.t.libraryCollectives?.allreduce(c.comm, send, recv, type, opName(op));
+  if (lib) return yield* library(lib);
   const sh = shm.shmOf(c);
   if (sh !== null) return yield* shm.allreduce(sh, send, recv, count, type, op);
   if ((c.size & (c.size - 1)) !== 0) {
     yield* reduce(c, send, recv, count, type, op, 0);
-    yield* bcast(c, recv, 0);
+    yield* bcastHere(c, recv, 0);
     return;
   }
   if (send !== recv) recv.set(send);

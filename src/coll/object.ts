@@ -89,6 +89,11 @@ function subtreeMask(v: number, size: number): number {
 
 /** Dissemination barrier: ceil(log2 n) rounds of empty messages. */
 export function* barrier(c: CollContext): Schedule<void> {
+  const lib = c.t.libraryCollectives?.barrier(c.comm);
+  if (lib) {
+    yield lib;
+    return;
+  }
   const sh = shm.shmOf(c);
   if (sh !== null) return yield* shm.barrier(sh);
   const empty = new Uint8Array(0);

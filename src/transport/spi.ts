@@ -10,6 +10,8 @@
  * ANY_TAG; sources may be ANY_SOURCE or PROC_NULL.
  */
 
+import type { TypeDesc } from '../core/datatype.js';
+
 /** A communicator as the transport knows it. Opaque to the API beyond these fields. */
 export interface CommHandle {
   /** This process's rank in the communicator (for an intercommunicator: in the local group). */
@@ -100,6 +102,25 @@ export interface CollSegment {
   wake(): void;
 }
 
+/**
+ * Collectives on buffers a transport hands to its library. Each starts the
+ * operation and returns it, or returns null when the library cannot do it
+ * (a derived datatype, a user-defined op, a subgroup or intercommunicator):
+ * the generic algorithm then runs. The choice depends only on arguments MPI
+ * requires to be the same on every rank. Bytes are packed elements; `send`
+ * may be the same memory as the result (in place). `op` is the predefined
+ * operation's name (`SUM`, `MAX`, ...; `user` for others). The transport
+ * may start the operation when it is first waited for (a blocking call:
+ * then the library's blocking routine, since MPI matches blocking
+ * collectives only with blocking ones) or tested (a non-blocking call).
+ */
+export interface LibraryCollectives {
+  barrier(comm: CommHandle): Operation | null;
+  bcast(comm: CommHandle, buf: Uint8Array, root: number): Operation | null;
+  reduce(comm: CommHandle, send: Uint8Array, result: Uint8Array | null, type: TypeDesc, op: string, root: number): Operation | null;
+  allreduce(comm: CommHandle, send: Uint8Array, result: Uint8Array, type: TypeDesc, op: string): Operation | null;
+}
+
 export interface Transport {
   /** Name for `mpi4ts info` and benchmarks, e.g. `threads`. */
   readonly name: string;
@@ -115,6 +136,14 @@ export interface Transport {
    * null where there is none (intercommunicators, ranks on several hosts).
    */
   collSegment?(comm: CommHandle, bytes: number): CollSegment | null;
+  /**
+   * Optional: collectives the transport's own library runs (the native
+   * transport: MPI_(I)barrier, _(I)bcast, _(I)reduce, _(I)allreduce on the
+   * user's communicator, so that ranks of other programs in an MPMD job
+   * take part, with the library's algorithms). `comm` is the collective
+   * shadow the algorithms hold.
+   */
+  readonly libraryCollectives?: LibraryCollectives;
 
   // ---- communicator construction (generic algorithms in src/coll/comm.ts use these) ----
 

@@ -10,7 +10,7 @@
  * Repro of one run:
  *   node bin/mpi4ts.js --transport native --mpi mpich -n 3 test/fixtures/p2p/obj.ts
  */
-import { describe, test, before } from 'node:test';
+import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -142,6 +142,14 @@ for (const lib of LIBRARIES) {
       assert.doesNotMatch(r.stdout, /UNREACHABLE/);
     });
 
+    test('non-blocking collectives progress while a rank is blocked in a receive (cco/progress.ts)', async () => {
+      for (const mode of ['ibarrier', 'Ibarrier', 'ibcast', 'Iallreduce']) {
+        const r = await mpirun(3, 'test/fixtures/cco/progress.ts', { args: [mode], launcherArgs: ['--transport', 'native', '--mpi', lib.name], timeoutMs: 60_000 });
+        assert.equal(r.code, 0, `${mode}: ${explain(r)}`);
+        assert.deepEqual(lines(r.stdout).filter((l) => l.startsWith('done')).sort(), ['done 0', 'done 1', 'done 2'], mode);
+      }
+    });
+
     describe('MPMD job with a C program (test/fixtures/native/interop.c)', () => {
       let exe = '';
       let dir = '';
@@ -152,10 +160,11 @@ for (const lib of LIBRARIES) {
         assert.equal(cc.status, 0, `${lib.mpicc} failed: ${cc.stderr}`);
       });
 
+      after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
       test('typed arrays both ways, eager and 1 MiB, between a TypeScript rank and a C rank', async () => {
         const r = await runCommand(lib.mpiexec, [...lib.extra, '-n', '1', process.execPath, '--import', 'tsx', 'test/fixtures/native/interop.ts',
           ':', '-n', '1', exe]);
-        fs.rmSync(dir, { recursive: true, force: true });
         assert.equal(r.code, 0, explain(r));
         const out = lines(r.stdout);
         assert.ok(out.includes('C got 3 doubles 1.5 2 3 from 0 tag 1'), r.stdout);
@@ -165,6 +174,17 @@ for (const lib of LIBRARIES) {
         assert.ok(out.includes(`C got 262144 floats summing to ${expected}`), r.stdout);
         assert.ok(out.includes('TS got floats 262144 262143 ... 1'), r.stdout);
       });
+
+      test('Barrier, Bcast and Allreduce with the C rank (the library\'s own collectives)', async () => {
+        const r = await runCommand(lib.mpiexec, [...lib.extra, '-n', '1', process.execPath, '--import', 'tsx', 'test/fixtures/native/interop.ts', 'coll',
+          ':', '-n', '1', exe, 'coll'], {}, 60_000);
+        assert.equal(r.code, 0, explain(r));
+        const out = lines(r.stdout);
+        assert.ok(out.includes('C bcast 42 7'), r.stdout);
+        assert.ok(out.includes('C allreduce 11 22'), r.stdout);
+        assert.ok(out.includes('TS allreduce 11 22'), r.stdout);
+      });
+
     });
   });
 }

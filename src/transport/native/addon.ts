@@ -40,7 +40,23 @@ export interface NativeAddon {
   waitany(requests: Int32Array): number;
   cancel(request: number): void;
   wtime(): number;
+  /** blocking (1): MPI_Barrier, returns -1; else MPI_Ibarrier's request. Likewise below. */
+  ibarrier(comm: number, blocking: number): number;
+  ibcast(comm: number, buf: Uint8Array, root: number, blocking: number): number;
+  /** root < 0: allreduce. `type` and `op` are indices into ELEMENT_CODES and OP_CODES. */
+  ireduce(comm: number, send: Uint8Array, result: Uint8Array | null, count: number, type: number, op: number, root: number, blocking: number): number;
 }
+
+/** Element kinds the library reduces, in the addon's numbering (native/mpi4ts_native.c type_of). */
+export const ELEMENT_CODES: Readonly<Record<string, [code: number, bytes: number]>> = {
+  int8: [0, 1], uint8: [1, 1], int16: [2, 2], uint16: [3, 2], int32: [4, 4], uint32: [5, 4],
+  int64: [6, 8], uint64: [7, 8], float32: [8, 4], float64: [9, 8],
+};
+
+/** Predefined operations the library applies, in the addon's numbering (op_of). */
+export const OP_CODES: Readonly<Record<string, number>> = {
+  SUM: 0, PROD: 1, MAX: 2, MIN: 3, LAND: 4, LOR: 5, LXOR: 6, BAND: 7, BOR: 8, BXOR: 9,
+};
 
 /** Slots of the status array the addon writes. */
 export const ST_SOURCE = 0;

@@ -26,16 +26,17 @@
  */
 import * as fs from 'node:fs';
 import { inspect } from 'node:util';
-import type { CommHandle, Envelope, JobInfo, Operation, Transport } from '../spi.js';
+import type { CommHandle, Envelope, JobInfo, LibraryCollectives, Operation, Transport } from '../spi.js';
+import type { TypeDesc } from '../../core/datatype.js';
 import { SendMode } from '../spi.js';
 import { ANY_SOURCE, ANY_TAG, MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { ERR_INTERN, ERR_SPAWN, ERR_TRUNCATE, MpiFailure } from '../../core/errorcodes.js';
-import { type NativeAddon, ST_CANCELLED, ST_COUNT, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
+import { type NativeAddon, ELEMENT_CODES, OP_CODES, ST_CANCELLED, ST_COUNT, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
 
 /** A communicator of the native transport. */
 export interface NativeComm extends CommHandle {
-  /** The addon's index of the MPI communicator. */
-  readonly id: number;
+  /** The addon's index of the MPI communicator; -1 for a collective shadow not made yet. */
+  id: number;
   /** Process ids (MPI_COMM_WORLD ranks) of the local group, in rank order. */
   readonly group: Int32Array;
   readonly remote: Int32Array | null;
@@ -46,6 +47,8 @@ export interface NativeComm extends CommHandle {
   readonly foldTags: boolean;
   /** The same group on the collective communicator (itself for a shadow); null until made. */
   shadow: NativeComm;
+  /** The user's communicator this one shadows (itself for a user communicator); -1 for a subgroup view. */
+  readonly userId: number;
   /** Owned MPI communicators to free with this handle. */
   readonly owned: number[];
 }
@@ -78,6 +81,8 @@ class NativeOp implements Operation, Envelope {
   data: Uint8Array | null = null;
   failure: string | null = null;
   messageBytes = 0;
+  /** A library collective not started yet (see NativeTransport.#libraryOp). */
+  start: ((blocking: number) => number) | null = null;
   /** A truncated receive lands here first, whole; its head is then copied to `buffer`. */
   staging: Uint8Array | null = null;
   constructor(
@@ -158,25 +163,113 @@ export class NativeTransport implements Transport {
     const [rank, size, remoteSize] = this.#mpi.commInfo(id);
     const comm: NativeComm = {
       rank, size, remoteSize, group, remote, toParent: null, fromParent: null,
-      id, foldTags: false, shadow: null!, owned: ownsId ? [id] : [],
+      id, userId: id, foldTags: false, shadow: null!, owned: ownsId ? [id] : [],
     };
-    if (!lazy) this.#shadowOf(comm);
+    if (!lazy) this.#commId(this.#shadowOf(comm));
     return comm;
   }
 
+  /**
+   * The collective shadow of `comm`. Its MPI communicator (a duplicate) is
+   * made at its first point-to-point use (`#commId`), not here: the
+   * library's own collectives run on the user's communicator and need no
+   * duplicate, and a C rank of an MPMD job never joins an MPI_Comm_dup.
+   */
   #shadowOf(comm: NativeComm): NativeComm {
     if (comm.shadow !== null) return comm.shadow;
-    this.#drainBeforeBlocking();
-    const id = wrap('MPI_Comm_dup', () => this.#mpi.commDup(comm.id));
-    comm.owned.push(id);
-    const shadow: NativeComm = { ...comm, id, foldTags: true, shadow: null!, owned: [] };
+    const shadow: NativeComm = { ...comm, id: -1, userId: comm.id, foldTags: true, shadow: null!, owned: [] };
     shadow.shadow = shadow;
     comm.shadow = shadow;
     return shadow;
   }
 
+  /** The MPI communicator of `c`, duplicating the user's for a shadow on first use (collective over its group). */
+  #commId(c: NativeComm): number {
+    if (c.id >= 0) return c.id;
+    this.#drainBeforeBlocking();
+    c.id = wrap('MPI_Comm_dup', () => this.#mpi.commDup(c.userId));
+    c.owned.push(c.id);
+    return c.id;
+  }
+
   collective(comm: CommHandle): CommHandle {
     return this.#shadowOf(comm as NativeComm);
+  }
+
+  /**
+   * Buffer collectives in the library, on the user's communicator (so a C
+   * rank's MPI_Bcast on MPI_COMM_WORLD meets ours): predefined element
+   * types and operations; anything else, and subgroup views and
+   * intercommunicators, take the generic algorithms (null).
+   */
+  readonly libraryCollectives: LibraryCollectives = {
+    barrier: (comm) => {
+      const id = this.#libraryComm(comm);
+      return id < 0 ? null : this.#libraryOp((b) => wrap('MPI_Barrier', () => this.#mpi.ibarrier(id, b)), null);
+    },
+    bcast: (comm, buf, root) => {
+      const id = this.#libraryComm(comm);
+      return id < 0 ? null : this.#libraryOp((b) => wrap('MPI_Bcast', () => this.#mpi.ibcast(id, buf, root, b)), buf);
+    },
+    reduce: (comm, send, result, type, op, root) => this.#reduce(comm, send, result, type, op, root),
+    allreduce: (comm, send, result, type, op) => this.#reduce(comm, send, result, type, op, -1),
+  };
+
+  #libraryComm(comm: CommHandle): number {
+    const c = comm as NativeComm;
+    return c.remoteSize > 0 || c.toParent !== null ? -1 : c.userId;
+  }
+
+  #reduce(comm: CommHandle, send: Uint8Array, result: Uint8Array | null, type: TypeDesc, op: string, root: number): Operation | null {
+    const id = this.#libraryComm(comm);
+    const kind = type.element === null || type.pair ? undefined : ELEMENT_CODES[type.element];
+    const opCode = OP_CODES[op];
+    if (id < 0 || kind === undefined || opCode === undefined || !type.contiguous) return null;
+    // MPI defines only the arithmetic operations on floating point.
+    if ((type.element === 'float32' || type.element === 'float64') && opCode > 3) return null;
+    const [code, bytes] = kind;
+    const count = send.length / bytes;
+    if (!Number.isInteger(count)) return null;
+    return this.#libraryOp((b) => wrap(root < 0 ? 'MPI_Allreduce' : 'MPI_Reduce',
+      () => this.#mpi.ireduce(id, send, result, count, code, opCode, root, b)), [send, result]);
+  }
+
+  /**
+   * A library collective, started when first waited for or tested: MPI
+   * matches a blocking collective only with blocking ones (a C rank's
+   * MPI_Bcast), so a wait (a blocking call: runBlocking) runs the blocking
+   * routine and a test (a non-blocking call progressing) starts the
+   * non-blocking one. Collectives start at their call either way (a
+   * non-blocking call's first step is tested at once), so every rank
+   * issues them in the same order. `pin` stays referenced until completion.
+   */
+  #libraryOp(start: (blocking: number) => number, pin: unknown): Operation {
+    const op = new NativeOp(State.Sending, null!, 0, 0, null);
+    op.start = start;
+    if (pin !== null) keepAlive.set(op, pin);
+    return op;
+  }
+
+  /**
+   * Start a deferred library collective. The choice may depend only on how
+   * the call was made (wait or test), never on this rank's state, or ranks
+   * would pair a blocking routine with a non-blocking one and hang. The
+   * hazard left: a receive posted here (invisible to the library, see the
+   * top of this file) whose sender needs it matched before it can reach the
+   * same collective; pulling first matches what has arrived.
+   */
+  #startLibrary(op: NativeOp, blocking: boolean): void {
+    const start = op.start!;
+    op.start = null;
+    if (blocking) {
+      this.#drainBeforeBlocking();
+      start(1);
+      op.state = State.Done;
+      op.done = true;
+      keepAlive.delete(op);
+    } else {
+      op.req = start(0);
+    }
   }
 
   // ---- communicator construction ----------------------------------------
@@ -213,21 +306,30 @@ export class NativeTransport implements Transport {
     return this.#wrap(inter, local, remote, true);
   }
 
+  /**
+   * MPI_Comm_create_group over the parent's processes in `group`: only they
+   * call this, and MPI_Comm_create_group is collective over them alone.
+   * (Not freed: generic Create_group drops it after agreeing a context.)
+   */
   subgroupComm(parent: CommHandle, group: Int32Array): CommHandle {
-    const p = this.#shadowOf(parent as NativeComm);
-    const toParent = Int32Array.from(group, (pid) => p.group.indexOf(pid));
-    const fromParent = new Map<number, number>();
-    toParent.forEach((r, i) => fromParent.set(r, i));
+    const p = parent as NativeComm;
+    const user = p.userId >= 0 ? p.userId : p.id;
+    const ranks = Int32Array.from(group, (pid) => p.group.indexOf(pid));
+    this.#drainBeforeBlocking();
+    const id = wrap('MPI_Comm_create_group', () => this.#mpi.commCreateGroup(user, ranks, this.tagUpperBound));
+    const [rank, size] = this.#mpi.commInfo(id);
     const view: NativeComm = {
-      rank: group.indexOf(this.processId), size: group.length, remoteSize: 0, id: p.id, group, remote: null,
-      toParent, fromParent, foldTags: true, shadow: null!, owned: [],
+      rank, size, remoteSize: 0, id, group, remote: null,
+      toParent: null, fromParent: null, userId: -1, foldTags: true, shadow: null!, owned: [id],
     };
     view.shadow = view;
     return view;
   }
 
   freeComm(comm: CommHandle): void {
-    for (const id of (comm as NativeComm).owned) this.#mpi.commFree(id);
+    const c = comm as NativeComm;
+    for (const id of c.owned) this.#mpi.commFree(id);
+    if (c.shadow !== null && c.shadow !== c) for (const id of c.shadow.owned) this.#mpi.commFree(id);
   }
 
   processorName(): string {
@@ -268,7 +370,7 @@ export class NativeTransport implements Transport {
     if (dest === PROC_NULL) return;
     const c = comm as NativeComm;
     if (this.#posted === 0 && this.#hooks.length === 0) {
-      wrap('MPI_Send', () => this.#mpi.send(c.id, data, this.#rank(c, dest), this.#tag(c, tag), mode));
+      wrap('MPI_Send', () => this.#mpi.send(this.#commId(c), data, this.#rank(c, dest), this.#tag(c, tag), mode));
       return;
     }
     this.wait(this.isend(comm, data, dest, tag, mode, false));
@@ -286,7 +388,7 @@ export class NativeTransport implements Transport {
     }
     // A borrowed buffer is reused by the caller at once; the library may still be reading it.
     const bytes = borrowed ? data.slice() : data;
-    op.req = wrap('MPI_Isend', () => this.#mpi.isend(c.id, bytes, this.#rank(c, dest), this.#tag(c, tag), mode));
+    op.req = wrap('MPI_Isend', () => this.#mpi.isend(this.#commId(c), bytes, this.#rank(c, dest), this.#tag(c, tag), mode));
     keepAlive.set(op, bytes);
     return op;
   }
@@ -310,7 +412,7 @@ export class NativeTransport implements Transport {
       return op;
     }
     const op = new NativeOp(State.Receiving, c, this.#rank(c, source), this.#tag(c, tag), into);
-    const q = this.#matching.get(c.id);
+    const q = this.#matching.get(this.#commId(c));
     const i = q === undefined || q.unexpectedQueue.length === 0 ? -1 : q.findMessage(op.source, op.tag);
     if (i >= 0) {
       this.#receiveMatched(op, q!.takeMessage(i), true);
@@ -333,7 +435,7 @@ export class NativeTransport implements Transport {
       op.done = true;
       return op;
     }
-    const q = this.#queues(c.id);
+    const q = this.#queues(this.#commId(c));
     const i = q.unexpectedQueue.length === 0 ? -1 : q.findMessage(op.source, op.tag);
     if (i >= 0) {
       this.#receiveMatched(op, q.takeMessage(i), false);
@@ -431,7 +533,7 @@ export class NativeTransport implements Transport {
     const src = this.#rank(c, source);
     const t = this.#tag(c, tag);
     // Pulled messages come before any the library still holds.
-    const q = this.#matching.get(c.id);
+    const q = this.#matching.get(this.#commId(c));
     const i = q === undefined || q.unexpectedQueue.length === 0 ? -1 : q.findMessage(src, t);
     if (i >= 0) {
       const m = q!.unexpectedQueue[i]!;
@@ -444,7 +546,7 @@ export class NativeTransport implements Transport {
   probe(comm: CommHandle, source: number, tag: number): Envelope {
     if (source === PROC_NULL) return { source: PROC_NULL, tag: -1, count: 0, error: 0, cancelled: false };
     const c = comm as NativeComm;
-    const q = this.#matching.get(c.id);
+    const q = this.#matching.get(this.#commId(c));
     if (this.#posted === 0 && this.#hooks.length === 0 && (q === undefined || q.unexpectedQueue.length === 0)) {
       wrap('MPI_Probe', () => this.#mpi.probe(c.id, this.#rank(c, source), this.#tag(c, tag)));
       return this.#envelope(c);
@@ -496,6 +598,7 @@ export class NativeTransport implements Transport {
   /** Complete `op` if the library has; no other progress. */
   #poll(op: NativeOp): boolean {
     if (op.done) return true;
+    if (op.start !== null) this.#startLibrary(op, false);
     if (op.req < 0) return false;
     if (!wrap('MPI_Test', () => this.#mpi.test(op.req))) return false;
     op.req = -1;
@@ -527,6 +630,10 @@ export class NativeTransport implements Transport {
 
   wait(op: Operation): void {
     if (op.done) return;
+    if (op instanceof NativeOp && op.start !== null) {
+      this.#startLibrary(op, true);
+      if (op.done) return;
+    }
     if (op instanceof NativeOp && this.#hooks.length === 0) {
       if (op.state === State.Unmatched && this.#posted === 1) {
         // The only receive pending: no pulled message matches it (it would
@@ -616,7 +723,7 @@ export class NativeTransport implements Transport {
  * completes: a strong map, because the caller may drop an operation (an
  * isend never waited for) while the library still reads its bytes.
  */
-const keepAlive = new Map<NativeOp, Uint8Array>();
+const keepAlive = new Map<NativeOp, unknown>();
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 function sleepMicros(us: number): void {
