@@ -35,6 +35,8 @@ export interface NativeAddon {
   improbe(comm: number, source: number, tag: number): number;
   mrecv(message: number, buf: Uint8Array): void;
   imrecv(message: number, buf: Uint8Array): number;
+  /** Blocking receive in one call: -1 (received into buf), a matched message too large for buf, or the ArrayBuffer of an object receive (buf null). */
+  precv(comm: number, buf: Uint8Array | null, source: number, tag: number): number | ArrayBuffer;
   test(request: number): boolean;
   wait(request: number): void;
   waitany(requests: Int32Array): number;

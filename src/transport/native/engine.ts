@@ -418,10 +418,20 @@ export class NativeTransport implements Transport {
       this.#receiveMatched(op, q!.takeMessage(i), true);
       return op;
     }
-    // Fast path: no receive pending anywhere, so block in the library.
+    // Fast path: no receive pending anywhere, so block in the library, one call.
     const mpi = this.#mpi;
-    const msg = wrap('MPI_Mprobe', () => mpi.mprobe(c.id, op.source, op.tag));
-    this.#receiveMatched(op, this.#pulled(msg), true);
+    const got = wrap('MPI_Mprobe', () => mpi.precv(c.id, into, op.source, op.tag));
+    if (typeof got === 'number' && got >= 0) {
+      this.#receiveMatched(op, this.#pulled(got), true); // too large for `into`: staged
+      return op;
+    }
+    const st = this.#st;
+    op.source = this.#fromLibrary(c, st[ST_SOURCE]!);
+    op.tag = st[ST_TAG]!;
+    op.count = op.messageBytes = st[ST_COUNT]!;
+    if (typeof got !== 'number') op.data = new Uint8Array(got);
+    op.state = State.Done;
+    op.done = true;
     return op;
   }
 
