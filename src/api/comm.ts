@@ -463,6 +463,8 @@ export class Intracomm extends Comm {
 
   /** Root of the collective about to run, for deadlock reports (-1: none). */
   #pendingRoot = -1;
+  /** Bytes this rank contributes to the collective about to run, for deadlock reports (-1: not known). */
+  #pendingBytes = -1;
 
   #root(routine: string, root: unknown): number {
     const r = checkInt(routine, 'root', root);
@@ -476,8 +478,9 @@ export class Intracomm extends Comm {
     const t = runtime.transport;
     const c = collContext(t, this.handle(routine));
     // Name the call for the launcher's deadlock report (cheap: two field stores).
-    t.noteCall?.(routine, this.#pendingRoot, c.comm, c.tag);
+    t.noteCall?.(routine, this.#pendingRoot, c.comm, c.tag, this.#pendingBytes);
     this.#pendingRoot = -1;
+    this.#pendingBytes = -1;
     try { return runBlocking(t, algorithm(c)); } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
   }
 
@@ -485,6 +488,7 @@ export class Intracomm extends Comm {
   #start<T>(routine: string, algorithm: (c: CollContext) => Schedule<T>): Request {
     const c = collContext(runtime.transport, this.handle(routine));
     this.#pendingRoot = -1;
+    this.#pendingBytes = -1;
     try {
       return Request.collective(new CollectiveOp(runtime.transport, algorithm(c)) as CollectiveOp<unknown>, routine);
     } catch (e) { raise(routine, e); }
@@ -674,6 +678,7 @@ export class Intracomm extends Comm {
       const atRoot = this.Get_rank() === r;
       const bytes = atRoot ? outgoing(m) : incoming(m);
       const unpack = atRoot ? null : unpacker(m, bytes);
+      this.#pendingBytes = bytes.length;
       return [bytes, r, () => unpack?.(bytes.length)];
     } catch (e) { raise(routine, e); }
   }
@@ -847,6 +852,7 @@ export class Intracomm extends Comm {
         fail(routine, ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, sendbuf ${send.count} ${send.type.name}`);
       }
       checkOpType(op, send.type);
+      this.#pendingBytes = send.count * send.type.size;
       // Reductions combine packed elements (count * size bytes, see core/reduce.ts):
       // non-contiguous buffers are packed before and unpacked after.
       const data = outgoing(send);

@@ -236,9 +236,10 @@ export interface Transport {
   /**
    * Optional, for deadlock reports: the public call now running on this
    * process (e.g. `bcast`), its root (-1 if none), and for a collective its
-   * communicator (the collective shadow) and call number; null when it returns.
+   * communicator (the collective shadow), call number and the bytes this
+   * process contributes (-1 if not known); null when it returns.
    */
-  noteCall?(routine: string | null, root: number, comm?: CommHandle | null, seq?: number): void;
+  noteCall?(routine: string | null, root: number, comm?: CommHandle | null, seq?: number, bytes?: number): void;
   /** Terminate the whole job with `code` (MPI_Abort). Never returns. */
   abort(code: number, reason: string): never;
 }

@@ -160,3 +160,10 @@ test('a rank awaiting while the other has a timer that will send is not a deadlo
   assert.match(r.stdout, /^GOT late$/m);
   assert.equal(r.stderr, '');
 });
+
+test('collective mismatch: Reduce with different counts', async () => {
+  const { lines } = await deadlock(2, 'Reduce-different-counts');
+  assert.match(lines[1]!, /^ {2}rank 0: blocked in Reduce \(root 0\) on COMM_WORLD \(collective call #1\), /);
+  assert.match(lines[2]!, /^ {2}rank 1: blocked in Reduce \(root 0\) on COMM_WORLD \(collective call #1\), /);
+  assert.ok(lines.includes('  collective mismatch: Reduce called with different counts: rank 0 32 bytes, rank 1 800000 bytes'), lines.join('\n'));
+});

@@ -61,7 +61,7 @@ test('a rank publishes its blocked state once per call, answers a report request
   Atomics.add(table.words, H_REPORT, 1);
   w.park(recv);
   assert.equal(posted.length, 1);
-  assert.deepEqual({ ...posted[0], gpid: 0 }, { type: 'blocked', gpid: 0, kind: BLOCK_RECV, ctx: 0, peer: 1, tag: 9, routine: null, root: -1, unexpected: [{ ctx: 0, source: 1, tag: 3, size: 8 }] });
+  assert.deepEqual({ ...posted[0], gpid: 0 }, { type: 'blocked', gpid: 0, kind: BLOCK_RECV, ctx: 0, peer: 1, tag: 9, routine: null, root: -1, bytes: -1, unexpected: [{ ctx: 0, source: 1, tag: 3, size: 8 }] });
   w.unblocked();
   assert.equal(at(S_BLOCKED), 0);
   w.hint(BLOCK_PROBE, 2, -1, 4);
@@ -71,7 +71,7 @@ test('a rank publishes its blocked state once per call, answers a report request
 });
 
 test('descriptions', () => {
-  const r = (o: Partial<BlockedReport>): BlockedReport => ({ type: 'blocked', gpid: 0, kind: BLOCK_RECV, ctx: 0, peer: 1, tag: 7, routine: null, root: -1, unexpected: [], ...o });
+  const r = (o: Partial<BlockedReport>): BlockedReport => ({ type: 'blocked', gpid: 0, kind: BLOCK_RECV, ctx: 0, peer: 1, tag: 7, routine: null, root: -1, bytes: -1, unexpected: [], ...o });
   assert.equal(describeBlocked(r({})), 'recv from source 1, tag 7 on COMM_WORLD');
   assert.equal(describeBlocked(r({ peer: -1, tag: -1, ctx: 4 })), 'recv from any source, any tag on the communicator with context 4');
   assert.equal(describeBlocked(r({ ctx: 1, tag: 2, routine: 'bcast', root: 0 })), 'bcast (root 0) on COMM_WORLD (collective call #3), waiting for a message from rank 1');

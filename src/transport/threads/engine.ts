@@ -238,8 +238,8 @@ export class ThreadsTransport implements Transport {
     process.on('exit', () => this.#finalize());
   }
 
-  noteCall(routine: string | null, root: number, comm?: CommHandle | null, seq?: number): void {
-    this.#watch.noteCall(routine, root, comm ? (comm as ThreadsComm).ctx : -1, seq ?? -1);
+  noteCall(routine: string | null, root: number, comm?: CommHandle | null, seq?: number, bytes?: number): void {
+    this.#watch.noteCall(routine, root, comm ? (comm as ThreadsComm).ctx : -1, seq ?? -1, bytes ?? -1);
   }
 
   collective(comm: CommHandle): CommHandle {

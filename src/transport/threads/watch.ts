@@ -63,6 +63,8 @@ export interface BlockedReport {
   /** The public call in progress, when the API named it (collectives), and its root (-1 if none). */
   readonly routine: string | null;
   readonly root: number;
+  /** Bytes this rank contributes to that collective (-1: not known). */
+  readonly bytes: number;
   readonly unexpected: readonly UnmatchedMessage[];
 }
 
@@ -85,6 +87,7 @@ export class RankWatch {
   /** For a collective: its shadow context and call number (its tag). */
   #callCtx = -1;
   #callSeq = -1;
+  #callBytes = -1;
   /** Description of a blocking call that has no single operation (probe, waitany, finalize). */
   #hintKind = BLOCK_OTHER;
   #hintCtx = -1;
@@ -100,11 +103,12 @@ export class RankWatch {
   }
 
   /** The API names the public call now running (null when it returns). */
-  noteCall(routine: string | null, root: number, ctx: number, seq: number): void {
+  noteCall(routine: string | null, root: number, ctx: number, seq: number, bytes: number): void {
     this.#routine = routine;
     this.#root = root;
     this.#callCtx = ctx;
     this.#callSeq = seq;
+    this.#callBytes = bytes;
   }
 
   /** Describe the next park that has no operation (probe, waitany, finalize). */
@@ -126,7 +130,8 @@ export class RankWatch {
         if (typeof o.ctx === 'number') {
           kind = BLOCK_RECV; ctx = o.ctx; peer = o.source!; tag = o.tag!;
         } else if (typeof o.destGpid === 'number') {
-          kind = BLOCK_SEND; ctx = -1; peer = op.status.source; tag = op.status.tag;
+          // Inside a collective its messages are on the collective context (its tag is the call number).
+          kind = BLOCK_SEND; ctx = this.#callCtx; peer = op.status.source; tag = op.status.tag;
         } else {
           // Not a message (e.g. a shared-memory collective step): the collective call says where.
           kind = BLOCK_OTHER; ctx = this.#callCtx; peer = -1; tag = this.#callSeq;
@@ -149,7 +154,7 @@ export class RankWatch {
       const w = this.#words, s = this.#slot;
       this.#post({
         type: 'blocked', gpid: 0, kind: w[s + S_BLOCK_KIND]!, ctx: w[s + S_BLOCK_CTX]!, peer: w[s + S_BLOCK_PEER]!,
-        tag: w[s + S_BLOCK_TAG]!, routine: this.#routine, root: this.#root, unexpected: this.#unexpected(),
+        tag: w[s + S_BLOCK_TAG]!, routine: this.#routine, root: this.#root, bytes: this.#callBytes, unexpected: this.#unexpected(),
       });
     }
   }
@@ -329,7 +334,7 @@ export class JobWatch {
       const w = t.words;
       this.#reports.set(g, {
         type: 'blocked', gpid: g, kind: w[t.index(g, S_BLOCK_KIND)]!, ctx: w[t.index(g, S_BLOCK_CTX)]!,
-        peer: w[t.index(g, S_BLOCK_PEER)]!, tag: w[t.index(g, S_BLOCK_TAG)]!, routine: null, root: -1, unexpected: [],
+        peer: w[t.index(g, S_BLOCK_PEER)]!, tag: w[t.index(g, S_BLOCK_TAG)]!, routine: null, root: -1, bytes: -1, unexpected: [],
       });
     }
     return new Map(this.#reports);
@@ -383,6 +388,8 @@ export class JobWatch {
         out.push(`  collective mismatch: different collectives at the same call${commName(members[0]!.r.ctx)}: ${list((m) => `rank ${m.rank} in ${m.r.routine}`)}`);
       } else if (roots.size > 1) {
         out.push(`  collective mismatch: ${members[0]!.r.routine} called with different roots: ${list((m) => `rank ${m.rank} root ${m.r.root}`)}`);
+      } else if (members.every((m) => m.r.bytes >= 0) && new Set(members.map((m) => m.r.bytes)).size > 1) {
+        out.push(`  collective mismatch: ${members[0]!.r.routine} called with different counts: ${list((m) => `rank ${m.rank} ${m.r.bytes} bytes`)}`);
       }
     }
     // A cycle among specific point-to-point waits on COMM_WORLD.
@@ -391,7 +398,7 @@ export class JobWatch {
       const rank = rankOf.get(g)!;
       if (rank >= this.#job.worldSize) continue;
       if ((r.kind === BLOCK_RECV || r.kind === BLOCK_PROBE) && r.ctx === 0 && r.peer >= 0) next.set(rank, r.peer);
-      if (r.kind === BLOCK_SEND && r.peer >= 0) next.set(rank, r.peer);
+      if (r.kind === BLOCK_SEND && r.ctx <= 0 && r.peer >= 0) next.set(rank, r.peer);
     }
     const cycle = findCycle(next);
     if (cycle) out.push(`  cycle: ${[...cycle, cycle[0]].map((r) => `rank ${r}`).join(' -> ')}`);
