@@ -39,8 +39,8 @@ describe('Open MPI', () => {
 
   test('--host, --ppn, --oversubscribe, --tag-output', () => {
     const p = plan('openmpi', { np: 4, hosts: ['a', 'b'], ppn: 2, oversubscribe: true, tagOutput: true });
-    assert.deepEqual(p.args, ['--host', 'a:2,b:2', '--map-by', 'ppr:2:node', '--oversubscribe', '--tag-output',
-      '-x', 'MPI4TS_TRANSPORT=native', '-n', '4', ...PROGRAM]);
+    assert.deepEqual(p.args, ['--host', 'a:2,b:2', '--map-by', 'ppr:2:node', '--oversubscribe',
+      '-x', 'MPI4TS_TRANSPORT=native', '-x', 'MPI4TS_TAG_OUTPUT=1', '-n', '4', ...PROGRAM]);
   });
 
   test('--hostfile in MPICH syntax is rewritten with slots=', () => {
@@ -69,8 +69,8 @@ describe('MPICH (Hydra)', () => {
 
   test('--host, --ppn, --usize, --tag-output; --oversubscribe needs nothing', () => {
     const p = plan('mpich', { np: 4, hosts: ['a', 'b'], ppn: 2, usize: 8, oversubscribe: true, tagOutput: true });
-    assert.deepEqual(p.args, ['-hosts', 'a,b', '-ppn', '2', '-usize', '8', '-prepend-rank',
-      '-genv', 'MPI4TS_TRANSPORT', 'native', '-n', '4', ...PROGRAM]);
+    assert.deepEqual(p.args, ['-hosts', 'a,b', '-ppn', '2', '-usize', '8',
+      '-genv', 'MPI4TS_TRANSPORT', 'native', '-genv', 'MPI4TS_TAG_OUTPUT', '1', '-n', '4', ...PROGRAM]);
     assert.match(p.notes.join('\n'), /oversubscribe/);
   });
 

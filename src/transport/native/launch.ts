@@ -15,7 +15,7 @@
  * | --usize U            | --host <this host>:max(N,U)     | -usize U                       |
  * |   (no host named)    |   (also without --usize)        |                                |
  * | --oversubscribe      | --oversubscribe                 | (Hydra never refuses)          |
- * | --tag-output         | --tag-output                    | -prepend-rank                  |
+ * | --tag-output         | MPI4TS_TAG_OUTPUT=1: each rank prefixes `[rank] ` itself        |
  * | environment          | -x NAME=value                   | -genv NAME value               |
  */
 import { spawn } from 'node:child_process';
@@ -155,8 +155,10 @@ export function planLaunch(p: PlanInput): LaunchPlan {
     if (ompi) args.push('--oversubscribe');
     else notes.push('--oversubscribe: Hydra places any number of processes per host; nothing to pass');
   }
-  if (opts.tagOutput) args.push(ompi ? '--tag-output' : '-prepend-rank');
-  for (const [k, v] of Object.entries(p.env)) {
+  // Each rank prefixes its own lines (rank-entry.ts), as `[rank] ` on the
+  // embedded runtime, rather than with the libraries' differing tags.
+  const env = opts.tagOutput ? { ...p.env, MPI4TS_TAG_OUTPUT: '1' } : p.env;
+  for (const [k, v] of Object.entries(env)) {
     if (ompi) args.push('-x', `${k}=${v}`);
     else args.push('-genv', k, v);
   }

@@ -8,12 +8,43 @@
  * (the launcher's environment variables, MPI4TS_TRANSPORT=native).
  */
 import { createRequire, register } from 'node:module';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { loadAddon, ST_SLOTS } from './addon.js';
 
 const script = path.resolve(process.argv[2] ?? '');
+const worldRank = process.env['OMPI_COMM_WORLD_RANK'] ?? process.env['PMI_RANK'] ?? process.env['PMIX_RANK'] ?? '?';
+
+/**
+ * `--tag-output`: prefix every line of this rank with `[rank] `, the same
+ * on both libraries and on the embedded runtime. A partial line waits for
+ * its newline (or the exit).
+ */
+function tagLines(stream: NodeJS.WriteStream, fd: number): void {
+  const prefix = `[${worldRank}] `;
+  const write = stream.write.bind(stream) as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean;
+  let partial = '';
+  stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    const text = partial + (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    const cut = text.lastIndexOf('\n') + 1;
+    partial = text.slice(cut);
+    if (cut === 0) {
+      const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      cb?.();
+      return true;
+    }
+    return write(`${text.slice(0, cut - 1).split('\n').map((l) => prefix + l).join('\n')}\n`, ...rest);
+  }) as typeof stream.write;
+  process.on('exit', () => {
+    if (partial !== '') fs.writeSync(fd, `${prefix}${partial}\n`);
+  });
+}
+if (process.env['MPI4TS_TAG_OUTPUT'] === '1') {
+  tagLines(process.stdout, 1);
+  tagLines(process.stderr, 2);
+}
 process.argv.splice(1, 2, script);
 
 if (/\.(c|m)?tsx?$/.test(script)) {
@@ -36,7 +67,7 @@ try {
   // A script that fails before (or while) it starts MPI: the other ranks
   // may already wait for this one inside the library, and some launchers
   // (Hydra) do not stop them when a process merely exits. Take the job down.
-  process.stderr.write(`mpi4ts: rank ${process.env['OMPI_COMM_WORLD_RANK'] ?? process.env['PMI_RANK'] ?? '?'} failed: ${inspect(e)}\n`);
+  process.stderr.write(`mpi4ts: rank ${worldRank} failed: ${inspect(e)}\n`);
   try {
     const { addon } = loadAddon();
     addon.init(new Int32Array(ST_SLOTS));
