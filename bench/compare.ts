@@ -213,6 +213,15 @@ const BENCHMARKS: Benchmark[] = [
       { id: 'tasks-2000-c50', label: 'map, chunksize 50', metrics: ['rate', 'time'] },
     ],
   },
+  // Issue #6's oversubscription figure: time per hop at 16 ranks on this machine's cores against 2.
+  ...[2, 4, 16].map((n): Benchmark => ({
+    name: `ring-${n}`,
+    title: `ring of ${n} ranks, 1-byte message, time per hop`,
+    ranks: n,
+    ours: { cmd: process.execPath, args: mpi4ts(n, 'bench/ring.ts'), timeoutMs: 300_000 },
+    peer: { cmd: MPIEXEC, args: mpiexec(n, 'bench/peer/ring.py'), timeoutMs: 300_000 },
+    rows: [{ id: 'hop', label: `time per hop (${n} ranks)`, metrics: ['latency'] }],
+  })),
   ...[1, 2].map((n): Benchmark => ({
     name: `julia-${n}`,
     title: `Julia set 640x480 on a futures pool (the seed's julia-futures, no numba), ${n} worker${n > 1 ? 's' : ''}`,
