@@ -119,6 +119,8 @@ export class NativeTransport implements Transport {
   readonly #matching = new Map<number, MatchQueues<NativeOp, Pulled>>();
   /** Receives posted and not matched yet, on all communicators. */
   #posted = 0;
+  /** Sends to self that returned before completing (see `send`). */
+  #detached: NativeOp[] = [];
   readonly #hooks: (() => void)[] = [];
   #nextContext = 4;
   readonly #host: string;
@@ -369,6 +371,13 @@ export class NativeTransport implements Transport {
   send(comm: CommHandle, data: Uint8Array, dest: number, tag: number, mode: SendMode): void {
     if (dest === PROC_NULL) return;
     const c = comm as NativeComm;
+    if (dest === c.rank && c.remoteSize === 0 && mode === SendMode.Standard) {
+      // To itself a blocking send could only complete once this same thread
+      // receives (MPICH blocks there): send a copy without waiting, as a
+      // buffered send, and complete it during later progress.
+      this.#detached.push(this.isend(comm, data, dest, tag, mode, true) as NativeOp);
+      return;
+    }
     if (this.#posted === 0 && this.#hooks.length === 0) {
       wrap('MPI_Send', () => this.#mpi.send(this.#commId(c), data, this.#rank(c, dest), this.#tag(c, tag), mode));
       return;
@@ -593,6 +602,7 @@ export class NativeTransport implements Transport {
   /** One progress step: match what can be matched, then run the hooks. */
   progress(): void {
     if (this.#posted > 0) this.#pull();
+    if (this.#detached.length > 0) this.#detached = this.#detached.filter((op) => !this.#poll(op));
     if (this.#hooks.length > 0) for (const hook of this.#hooks) hook();
   }
 
