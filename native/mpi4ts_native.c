@@ -244,6 +244,14 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
     int already = 0;
     MPI_Initialized(&already);
     if (!already) {
+      /*
+       * UCX (MPICH's ch4:ucx) patches malloc/mmap to track registered
+       * memory; under V8, which maps and moves its own heap, that has
+       * crashed Node (segfaults inside V8's compiler). Neither shared-memory
+       * nor TCP transports need it. The user's own settings win.
+       */
+      setenv("UCX_MEM_MALLOC_HOOKS", "no", 0);
+      setenv("UCX_MEM_EVENTS", "no", 0);
       promote_libmpi();
       CHECK("MPI_Init_thread", MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided));
     } else {
