@@ -117,6 +117,14 @@ export function loadAddon(library?: string): { addon: NativeAddon; library: stri
   if (!fs.existsSync(file)) {
     throw new Error(`the native transport has no addon for '${wanted}' (built: ${built.join(', ') || 'none'}; ${nativeAvailability()[1]})`);
   }
+  // UCX (under MPICH's ch4:ucx) patches malloc and mmap to track memory it
+  // registers; it reads these settings when the library loads, so they are
+  // set before: under V8 the hooks have crashed Node (heap corruption, seen
+  // as segfaults in V8 and libuv). Shared memory and TCP do not need them.
+  // Settings of the user's own win.
+  for (const [k, v] of [['UCX_MEM_MALLOC_HOOKS', 'no'], ['UCX_MEM_EVENTS', 'no'], ['UCX_MEM_MMAP_HOOK_MODE', 'none']] as const) {
+    process.env[k] ??= v;
+  }
   const require = createRequire(import.meta.url);
   return { addon: require(file) as NativeAddon, library: wanted };
 }
