@@ -1,0 +1,44 @@
+/**
+ * A token passed around a ring of N worker threads through shared memory,
+ * without mpi4ts: how long one hand-off takes when the waiting threads park
+ * on a futex (MODE=futex) or poll and sched_yield (MODE=yield, native/sched).
+ * This is why oversubscribed ranks yield (src/transport/threads/engine.ts).
+ *
+ *   for m in futex yield; do for n in 2 4 8; do N=$n MODE=$m node bench/micro/yield-ring.mjs; done; done
+ */
+import { Worker, isMainThread, workerData, parentPort } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const N = +process.env.N || 4, HOPS = +process.env.HOPS || 20000, MODE = process.env.MODE || 'yield';
+if (isMainThread) {
+  const sab = new SharedArrayBuffer(64 * (N + 1));
+  const ws = [];
+  for (let r = 0; r < N; r++) ws.push(new Worker(new URL(import.meta.url), { workerData: { sab, r } }));
+  const res = await Promise.all(ws.map((w) => new Promise((ok) => w.on('message', ok))));
+  console.log(MODE, 'N', N, 'us/hop', res[0].toFixed(2));
+} else {
+  const { sab, r } = workerData;
+  const a = new Int32Array(sab);
+  const me = r * 16, next = ((r + 1) % N) * 16;
+  const y = require('../../native/sched/build/Release/sched.node').yield;
+  let tok = 0;
+  const laps = HOPS / N;
+  const t0 = performance.now();
+  for (let k = 0; k < laps; k++) {
+    if (!(r === 0 && k === 0)) {
+      // wait for my flag to become > tok
+      let spins = 0;
+      while (Atomics.load(a, me) <= tok) {
+        if (MODE === 'yield') { y(); }
+        else if (MODE === 'futex') { Atomics.wait(a, me, tok); }
+        else { if (++spins > 100) { y(); spins = 0; } }
+      }
+      tok = Atomics.load(a, me);
+    }
+    Atomics.store(a, next, Atomics.load(a, next) + 1);
+    if (MODE === 'futex') Atomics.notify(a, next);
+    if (r === 0 && k === 0) tok = 0;
+  }
+  const t = performance.now() - t0;
+  parentPort.postMessage(t * 1000 / HOPS);
+}
