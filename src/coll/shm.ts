@@ -289,12 +289,7 @@ export function* allreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: 
     const a = shm.reached(s, ARRIVE, full);
     if (a) yield a;
     const other = differentLength(shm, s, n);
-    if (other < 0) {
-      const slots = shm.slots[s]!;
-      const out = recv.length === n ? recv : recv.subarray(0, n);
-      op.combineBuffers(out, slots[0]!, slots[1]!, count, type);
-      for (let r = 2; r < shm.size; r++) op.combineBuffers(out, out, slots[r]!, count, type);
-    }
+    if (other < 0) combineRanks(shm.slots[s]!, shm.size, recv.length === n ? recv : recv.subarray(0, n), count, type, op);
     shm.add(s, LEAVE, 1, full);
     if (other >= 0) throw mismatch(shm, s, other, n);
     return;
@@ -321,11 +316,9 @@ export function* allreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: 
     const lo = Math.floor((m * shm.rank) / shm.size);
     const hi = Math.floor((m * (shm.rank + 1)) / shm.size);
     if (hi > lo) {
-      const slots = shm.slots[s]!;
-      const part = (r: number): Uint8Array => slots[r]!.subarray(lo * elem, hi * elem);
-      const out = part(shm.size);
-      op.combineBuffers(out, part(0), part(1), hi - lo, type);
-      for (let r = 2; r < shm.size; r++) op.combineBuffers(out, out, part(r), hi - lo, type);
+      // This rank's share of every slot; the shared slot (index size) takes the result.
+      const parts = shm.slots[s]!.map((v) => v.subarray(lo * elem, hi * elem));
+      combineRanks(parts, shm.size, parts[shm.size]!, hi - lo, type, op);
     }
     shm.add(s, MID, 1, mid[k]!);
     const b = shm.reached(s, MID, mid[k]!);
@@ -333,6 +326,13 @@ export function* allreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: 
     copyBytes(recv, at, shm.bytes, shm.slot(s, shm.size), len);
     shm.add(s, LEAVE, 1, full);
   }
+}
+
+/** out = parts[0] op parts[1] op ... op parts[size - 1]: rank order, so every rank gets the same bits. */
+function combineRanks(parts: readonly Uint8Array[], size: number, out: Uint8Array, count: number, type: TypeDesc,
+  op: BufferCombiner): void {
+  op.combineBuffers(out, parts[0]!, parts[1]!, count, type);
+  for (let r = 2; r < size; r++) op.combineBuffers(out, out, parts[r]!, count, type);
 }
 
 /** Whether a Reduce of `n` bytes goes through `reduce` below. */
@@ -355,12 +355,7 @@ export function* reduce(shm: Shm, send: Uint8Array, result: Uint8Array | null, c
   const a = shm.reached(s, ARRIVE, full);
   if (a) yield a;
   const other = differentLength(shm, s, n);
-  if (other < 0) {
-    const slots = shm.slots[s]!;
-    const out = result!.length === n ? result! : result!.subarray(0, n);
-    op.combineBuffers(out, slots[0]!, slots[1]!, count, type);
-    for (let r = 2; r < shm.size; r++) op.combineBuffers(out, out, slots[r]!, count, type);
-  }
+  if (other < 0) combineRanks(shm.slots[s]!, shm.size, result!.length === n ? result! : result!.subarray(0, n), count, type, op);
   shm.add(s, LEAVE, shm.size, full);
   if (other >= 0) throw mismatch(shm, s, other, n);
 }

@@ -192,25 +192,26 @@ export class ThreadsJob {
     });
   }
 
+  /**
+   * Give process `gpid` a control message (a new ring, a collective segment,
+   * a spawn answer): post it, then bump its channel epoch and wake it. The
+   * rank reads its port only after it sees the epoch change.
+   */
+  #handOver(gpid: number, message: object): void {
+    const port = this.#ports[gpid];
+    if (port === undefined) return;
+    port.postMessage(message);
+    Atomics.add(this.#table.words, this.#table.index(gpid, S_CHANNEL_EPOCH), 1);
+    this.#table.ring(gpid);
+  }
+
   #onMessage(m: RankToLauncher): void {
     if (m.type === 'channel') {
       this.#watch.addRing(m.sab, m.from, m.to);
-      const port = this.#ports[m.to];
-      if (port === undefined) return;
-      // Hand the ring to the receiver, then bump its channel epoch and wake it:
-      // the rank reads the port only after it sees the epoch change.
-      port.postMessage({ type: 'channel', from: m.from, sab: m.sab });
-      Atomics.add(this.#table.words, this.#table.index(m.to, S_CHANNEL_EPOCH), 1);
-      this.#table.ring(m.to);
+      this.#handOver(m.to, { type: 'channel', from: m.from, sab: m.sab });
     } else if (m.type === 'segment') {
-      // Shared memory of a communicator's collectives, from its rank 0 to the others: as for a channel.
-      for (const to of m.to) {
-        const port = this.#ports[to];
-        if (port === undefined) continue;
-        port.postMessage({ type: 'segment', key: m.key, sab: m.sab });
-        Atomics.add(this.#table.words, this.#table.index(to, S_CHANNEL_EPOCH), 1);
-        this.#table.ring(to);
-      }
+      // Shared memory of a communicator's collectives, from its rank 0 to the others.
+      for (const to of m.to) this.#handOver(to, { type: 'segment', key: m.key, sab: m.sab });
     } else if (m.type === 'blocked') {
       this.#watch.onReport(m.gpid, m);
     } else if (m.type === 'abort') {
@@ -222,13 +223,7 @@ export class ThreadsJob {
 
   /** Answer a rank's request to start processes (the root of MPI_Comm_spawn). */
   #spawn(m: Extract<RankToLauncher, { type: 'spawn' }>): void {
-    const reply = (r: SpawnReply): void => {
-      const port = this.#ports[m.gpid];
-      if (port === undefined) return;
-      port.postMessage(r);
-      Atomics.add(this.#table.words, this.#table.index(m.gpid, S_CHANNEL_EPOCH), 1);
-      this.#table.ring(m.gpid);
-    };
+    const reply = (r: SpawnReply): void => this.#handOver(m.gpid, r);
     const wanted = m.commands.reduce((n, c) => n + c.maxprocs, 0);
     const tryStart = (): boolean => {
       if (this.#stopping) return true;
