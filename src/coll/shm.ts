@@ -5,7 +5,7 @@
  * broadcast is one copy in and one copy out per rank; a reduction has every
  * rank read the others' contributions in place.
  *
- * Layout: two sets (calls alternate between them, so one can be filled while
+ * Layout of the large calls: two sets (calls alternate between them, so one can be filled while
  * the other is still being read), each with three counters on their own
  * cache lines and `size + 1` data slots (one per rank and one shared).
  *
@@ -15,7 +15,17 @@
  * left the set's previous use (`LEAVE >= size * u`): a broadcast root, which
  * waits for nobody, can run ahead by at most one call.
  *
- * Every rank must take the same path for the same call (shared memory or the
+ * The ring, for barriers and small broadcasts and reductions: each rank owns
+ * `depth` slots, used in turn, each with a stamp (the number of the call that
+ * last wrote it, plus one) and a length in front of the data. A rank writes
+ * its slot and stamps it; readers wait for the stamp. Each rank also
+ * publishes how many ring calls it has finished reading, and writes a slot
+ * only once every rank has finished its use `depth` calls ago. So a barrier
+ * or an allreduce is one store per rank and a load of each other rank's
+ * stamp, with no counter that all ranks fight over, and a broadcast root runs
+ * up to `depth` calls ahead of its slowest reader instead of one.
+ *
+ * Every rank must take the same path for the same call (ring, sets or the
  * point-to-point algorithms): the choice depends only on the communicator and
  * on sizes that MPI requires to match.
  */
@@ -42,6 +52,19 @@ function slotBytesFor(size: number): number {
   return size <= 8 ? 64 << 10 : size <= 32 ? 16 << 10 : 8 << 10;
 }
 
+/** Ring calls a rank may run ahead of the slowest reader by (see "the ring" below). */
+function ringDepthFor(size: number): number {
+  return size <= 8 ? 8 : 4;
+}
+
+/** Bytes of one ring slot: two header words, then the data. */
+function ringSlotBytesFor(size: number): number {
+  return size <= 8 ? 16 << 10 : size <= 32 ? 4 << 10 : 2 << 10;
+}
+
+/** Header of a ring slot: the stamp (call number + 1) and the length of the data. */
+const RING_HEADER = 8;
+
 /** A communicator's segment and its call counter. */
 export class Shm {
   words: Int32Array;
@@ -56,11 +79,32 @@ export class Shm {
   /** Whole-slot views [set][slot], made once: creating views costs ~100 ns each. */
   slots: Uint8Array[][] = [];
 
+  /** Ring: slots per rank, bytes per slot, where it starts, and the data a slot holds. */
+  readonly ringDepth: number;
+  readonly ringSlotBytes: number;
+  readonly ringStart: number;
+  readonly ringCapacity: number;
+  /** Data views of the ring slots [rank][slot], made once. */
+  ringData: Uint8Array[][] = [];
+  /** The same by slot: [slot][rank]. */
+  ringParts: Uint8Array[][] = [];
+  /** Ring calls made so far (the same on every rank). */
+  #ringCalls = 0;
+  /** Ring calls this rank has finished with, in order (what it publishes); those finished out of order. */
+  #ringDone = 0;
+  readonly #ringFinished = new Set<number>();
+  /** A lower bound of every rank's published count. */
+  #ringSafe = 0;
+
   constructor(readonly seg: CollSegment, readonly rank: number, readonly size: number) {
     this.words = seg.words;
     this.bytes = seg.bytes;
     this.slotBytes = slotBytesFor(size);
     this.dataStart = Shm.dataStart(size);
+    this.ringDepth = ringDepthFor(size);
+    this.ringSlotBytes = ringSlotBytesFor(size);
+    this.ringStart = Shm.ringStart(size);
+    this.ringCapacity = this.ringSlotBytes - RING_HEADER;
     if (seg.attached) this.attach();
   }
 
@@ -69,14 +113,22 @@ export class Shm {
     this.bytes = this.seg.bytes;
     this.slots = [0, 1].map((s) => Array.from({ length: this.size + 1 },
       (_, i) => new Uint8Array(this.bytes.buffer, this.bytes.byteOffset + this.slot(s, i), this.slotBytes)));
+    this.ringData = Array.from({ length: this.size }, (_, r) => Array.from({ length: this.ringDepth },
+      (_, i) => new Uint8Array(this.bytes.buffer, this.bytes.byteOffset + this.ringSlot(r, i) + RING_HEADER, this.ringCapacity)));
+    this.ringParts = Array.from({ length: this.ringDepth }, (_, i) => this.ringData.map((slots) => slots[i]!));
   }
 
   static dataStart(size: number): number {
     return Math.ceil(((COUNTER_WORDS + 2 * size) * 4) / 64) * 64;
   }
 
-  static bytesFor(size: number): number {
+  static ringStart(size: number): number {
     return Shm.dataStart(size) + 2 * (size + 1) * slotBytesFor(size);
+  }
+
+  static bytesFor(size: number): number {
+    // The ring: one line per rank for its published count, then its slots.
+    return Shm.ringStart(size) + size * 64 + size * ringDepthFor(size) * ringSlotBytesFor(size);
   }
 
   /** Index of counter `which` of set `s`. */
@@ -126,6 +178,72 @@ export class Shm {
   /** Add `n` to a counter; wake the waiters if that completed it. */
   add(s: number, which: number, n: number, full: number): void {
     if (Atomics.add(this.words, this.counter(s, which), n) + n >= full) this.seg.wake();
+  }
+
+  // ---- the ring ----
+
+  /** Reserve the next ring call (at the start of the collective, like `reserve`). */
+  ringReserve(): number {
+    return this.#ringCalls++;
+  }
+
+  /** Byte offset of ring slot `i` of rank `r`. */
+  ringSlot(r: number, i: number): number {
+    return this.ringStart + this.size * 64 + (r * this.ringDepth + i) * this.ringSlotBytes;
+  }
+
+  /** Word index of rank `r`'s published count of finished ring calls. */
+  ringCountIndex(r: number): number {
+    return (this.ringStart >> 2) + r * LINE;
+  }
+
+  /** Null when this rank may write its slot for call `k` (every rank has finished call k - depth), else an operation that completes then. */
+  ringFree(k: number): Operation | null {
+    const need = k - this.ringDepth + 1;
+    if (need <= this.#ringSafe || this.#ringLowest() >= need) return null;
+    return this.seg.until(() => this.#ringLowest() >= need);
+  }
+
+  #ringLowest(): number {
+    const w = this.words;
+    let low = Atomics.load(w, this.ringCountIndex(0));
+    for (let r = 1; r < this.size; r++) low = Math.min(low, Atomics.load(w, this.ringCountIndex(r)));
+    this.#ringSafe = low;
+    return low;
+  }
+
+  /** Publish `n` bytes of data in this rank's slot for call `k` (the data is in place). */
+  ringPublish(k: number, n: number): void {
+    const at = this.ringSlot(this.rank, k % this.ringDepth) >> 2;
+    this.words[at + 1] = n;
+    Atomics.store(this.words, at, k + 1);
+    this.seg.wake();
+  }
+
+  /** Null when rank `r` has published call `k`, else an operation that completes then. */
+  ringReady(r: number, k: number): Operation | null {
+    const w = this.words;
+    const at = this.ringSlot(r, k % this.ringDepth) >> 2;
+    if (Atomics.load(w, at) > k) return null;
+    return this.seg.until(() => Atomics.load(w, at) > k);
+  }
+
+  /** The length rank `r` published for call `k`. */
+  ringLength(r: number, k: number): number {
+    return this.words[(this.ringSlot(r, k % this.ringDepth) >> 2) + 1]!;
+  }
+
+  /** This rank is done with call `k` (read what it needed): counts are published in call order. */
+  ringFinish(k: number): void {
+    if (k !== this.#ringDone) {
+      this.#ringFinished.add(k);
+      return;
+    }
+    let d = k + 1;
+    while (this.#ringFinished.delete(d)) d++;
+    this.#ringDone = d;
+    Atomics.store(this.words, this.ringCountIndex(this.rank), d);
+    this.seg.wake();
   }
 
   /** Null if counter `which` of set `s` has reached `value`, else an operation that completes when it has. */
@@ -179,18 +297,18 @@ function* attach(shm: Shm): Schedule<void> {
 // nothing to wait for) rather than through helper generators: a generator
 // costs ~100 ns to make and these calls take well under a microsecond.
 
-/** Everyone adds one; the last one wakes the others. */
+/** Every rank stamps its ring slot, then waits for everyone's stamp. */
 export function* barrier(shm: Shm): Schedule<void> {
-  const { s, base, full } = shm.step(shm.reserve(1));
+  const k = shm.ringReserve();
   if (shm.slots.length === 0) yield* attach(shm);
-  // Counting into a set before everyone has left its previous use would
-  // complete that use's count early for a rank still waiting on it.
-  const e = shm.reached(s, LEAVE, base);
-  if (e) yield e;
-  shm.add(s, ARRIVE, 1, full);
-  const a = shm.reached(s, ARRIVE, full);
-  if (a) yield a;
-  shm.add(s, LEAVE, 1, full);
+  const f = shm.ringFree(k);
+  if (f) yield f;
+  shm.ringPublish(k, 0);
+  for (let r = 0; r < shm.size; r++) {
+    const a = r === shm.rank ? null : shm.ringReady(r, k);
+    if (a) yield a;
+  }
+  shm.ringFinish(k);
 }
 
 /** Bytes of one broadcast step: the whole data area of a set. */
@@ -204,8 +322,9 @@ function bcastChunk(shm: Shm): number {
  * alternate sets, so the root fills one while the others read the other.
  */
 export function* bcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
-  const chunk = bcastChunk(shm);
   const n = buf.length;
+  if (n <= shm.ringCapacity) return yield* ringBcast(shm, buf, root);
+  const chunk = bcastChunk(shm);
   const steps = Math.max(1, Math.ceil(n / chunk));
   const q0 = shm.reserve(steps);
   if (shm.slots.length === 0) yield* attach(shm);
@@ -237,61 +356,87 @@ export function* bcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> 
 }
 
 /**
- * Broadcast of a value: the root encodes it straight into the segment, its
- * length in the set's first per-rank word. Null on every rank when it is
- * longer than the data area (-1 there): the caller then broadcasts it by
- * point-to-point messages.
+ * Broadcast through the ring: the root copies the data into its slot and
+ * goes on (it waits only when the slot's previous use, `depth` calls ago, is
+ * still being read); the others copy it out.
+ */
+function* ringBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
+  const k = shm.ringReserve();
+  if (shm.slots.length === 0) yield* attach(shm);
+  const n = buf.length;
+  const data = shm.ringData[root]![k % shm.ringDepth]!;
+  if (shm.rank === root) {
+    const f = shm.ringFree(k);
+    if (f) yield f;
+    data.set(buf);
+    shm.ringPublish(k, n);
+    shm.ringFinish(k);
+    return;
+  }
+  const a = shm.ringReady(root, k);
+  if (a) yield a;
+  // The root's length comes with the data: a shorter buffer here reports the truncation.
+  const sent = shm.ringLength(root, k);
+  copyBytes(buf, 0, data, 0, Math.min(n, sent));
+  shm.ringFinish(k);
+  if (sent > n) {
+    throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${n} bytes (root ${root})`);
+  }
+}
+
+/**
+ * Broadcast of a value through the ring: the root encodes it straight into
+ * its slot. Null on every rank when it is longer than a slot (length -1
+ * there): the caller then broadcasts it by point-to-point messages.
  */
 export function* bcastObject(shm: Shm, obj: unknown, root: number): Schedule<{ value: unknown } | null> {
-  const { s, base, full } = shm.step(shm.reserve(1));
+  const k = shm.ringReserve();
   if (shm.slots.length === 0) yield* attach(shm);
-  let result: { value: unknown } | null;
+  const data = shm.ringData[root]![k % shm.ringDepth]!;
   if (shm.rank === root) {
-    const e = shm.reached(s, LEAVE, base);
-    if (e) yield e;
+    const f = shm.ringFree(k);
+    if (f) yield f;
     // Encode only now: the codec's scratch is reused by whatever runs while we wait.
     const bytes = encodeObject(obj);
-    const fits = bytes.length <= bcastChunk(shm);
-    if (fits) copyBytes(shm.bytes, shm.slot(s, 0), bytes, 0, bytes.length);
-    shm.words[shm.meta(s, 0)] = fits ? bytes.length : -1;
-    shm.add(s, ARRIVE, shm.size, full);
-    result = fits ? { value: obj } : null;
-  } else {
-    const a = shm.reached(s, ARRIVE, full);
-    if (a) yield a;
-    const len = shm.words[shm.meta(s, 0)]!;
-    // Decoding copies out of the segment (owned = false).
-    result = len < 0 ? null : { value: decodeObject(shm.view(s, 0, len)) };
+    const fits = bytes.length <= data.length;
+    if (fits) data.set(bytes);
+    shm.ringPublish(k, fits ? bytes.length : -1);
+    shm.ringFinish(k);
+    return fits ? { value: obj } : null;
   }
-  shm.add(s, LEAVE, 1, full);
+  const a = shm.ringReady(root, k);
+  if (a) yield a;
+  const len = shm.ringLength(root, k);
+  // Decoding copies out of the segment (owned = false).
+  const result = len < 0 ? null : { value: decodeObject(data.subarray(0, len)) };
+  shm.ringFinish(k);
   return result;
 }
 
 // ---- reductions ----------------------------------------------------------------------
 
 /**
- * Allreduce. Small: every rank puts its contribution in its slot and, once
- * all are there, reduces all of them in rank order (the same result on every
- * rank, bit for bit). Large: in chunks of a slot, each rank reduces its share
+ * Allreduce. Small: every rank puts its contribution in its ring slot and,
+ * once all are there, reduces all of them in rank order (the same result on
+ * every rank, bit for bit). Large: in chunks of a slot, each rank reduces its share
  * of the chunk into the shared slot, then everyone copies the result out.
  */
 export function* allreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: number, type: TypeDesc,
   op: BufferCombiner): Schedule<void> {
   const n = send.length;
-  if (n * shm.size <= shm.slotBytes || count === 0) {
-    const { s, base, full } = shm.step(shm.reserve(1));
+  if (n <= shm.ringCapacity) {
+    const k = shm.ringReserve();
     if (shm.slots.length === 0) yield* attach(shm);
-    const e = shm.reached(s, LEAVE, base);
-    if (e) yield e;
-    copyBytes(shm.bytes, shm.slot(s, shm.rank), send, 0, n);
-    shm.words[shm.meta(s, shm.rank)] = n;
-    shm.add(s, ARRIVE, 1, full);
-    const a = shm.reached(s, ARRIVE, full);
-    if (a) yield a;
-    const other = differentLength(shm, s, n);
-    if (other < 0) combineRanks(shm.slots[s]!, shm.size, recv.length === n ? recv : recv.subarray(0, n), count, type, op);
-    shm.add(s, LEAVE, 1, full);
-    if (other >= 0) throw mismatch(shm, s, other, n);
+    const f = shm.ringFree(k);
+    if (f) yield f;
+    const i = k % shm.ringDepth;
+    shm.ringData[shm.rank]![i]!.set(send);
+    shm.ringPublish(k, n);
+    const parts = yield* ringGather(shm, k);
+    const other = ringDifferentLength(shm, k, n);
+    if (other < 0) combineRanks(parts, shm.size, recv.length === n ? recv : recv.subarray(0, n), count, type, op);
+    shm.ringFinish(k);
+    if (other >= 0) throw ringMismatch(shm, k, other, n);
     return;
   }
   // Chunks of whole elements, each split in `size` shares of whole elements.
@@ -335,41 +480,50 @@ function combineRanks(parts: readonly Uint8Array[], size: number, out: Uint8Arra
   for (let r = 2; r < size; r++) op.combineBuffers(out, out, parts[r]!, count, type);
 }
 
-/** Whether a Reduce of `n` bytes goes through `reduce` below. */
-export function smallReduce(shm: Shm, n: number): boolean {
-  return n <= shm.slotBytes;
+/** Wait until every rank has published call `k`; their slots, in rank order. */
+function* ringGather(shm: Shm, k: number): Schedule<Uint8Array[]> {
+  const i = k % shm.ringDepth;
+  for (let r = 0; r < shm.size; r++) {
+    const a = r === shm.rank ? null : shm.ringReady(r, k);
+    if (a) yield a;
+  }
+  return shm.ringParts[i]!;
 }
 
-/** Small Reduce: contributions in the slots; the root reduces them and releases the set for everyone. */
+/** Whether a Reduce of `n` bytes goes through `reduce` below. */
+export function smallReduce(shm: Shm, n: number): boolean {
+  return n <= shm.ringCapacity;
+}
+
+/** Small Reduce through the ring: every rank publishes its contribution; the root combines them. */
 export function* reduce(shm: Shm, send: Uint8Array, result: Uint8Array | null, count: number, type: TypeDesc,
   op: BufferCombiner, root: number): Schedule<void> {
   const n = send.length;
-  const { s, base, full } = shm.step(shm.reserve(1));
+  const k = shm.ringReserve();
   if (shm.slots.length === 0) yield* attach(shm);
-  const e = shm.reached(s, LEAVE, base);
-  if (e) yield e;
-  copyBytes(shm.bytes, shm.slot(s, shm.rank), send, 0, n);
-  shm.words[shm.meta(s, shm.rank)] = n;
-  shm.add(s, ARRIVE, 1, full);
-  if (shm.rank !== root) return;
-  const a = shm.reached(s, ARRIVE, full);
-  if (a) yield a;
-  const other = differentLength(shm, s, n);
-  if (other < 0) combineRanks(shm.slots[s]!, shm.size, result!.length === n ? result! : result!.subarray(0, n), count, type, op);
-  shm.add(s, LEAVE, shm.size, full);
-  if (other >= 0) throw mismatch(shm, s, other, n);
+  const f = shm.ringFree(k);
+  if (f) yield f;
+  shm.ringData[shm.rank]![k % shm.ringDepth]!.set(send);
+  shm.ringPublish(k, n);
+  if (shm.rank !== root) {
+    shm.ringFinish(k);
+    return;
+  }
+  const parts = yield* ringGather(shm, k);
+  const other = ringDifferentLength(shm, k, n);
+  if (other < 0) combineRanks(parts, shm.size, result!.length === n ? result! : result!.subarray(0, n), count, type, op);
+  shm.ringFinish(k);
+  if (other >= 0) throw ringMismatch(shm, k, other, n);
 }
 
-/** A rank whose contribution to set `s` is not `n` bytes long, or -1. */
-function differentLength(shm: Shm, s: number, n: number): number {
-  for (let r = 0; r < shm.size; r++) if (shm.words[shm.meta(s, r)] !== n) return r;
+/** A rank whose contribution to ring call `k` is not `n` bytes long, or -1. */
+function ringDifferentLength(shm: Shm, k: number, n: number): number {
+  for (let r = 0; r < shm.size; r++) if (shm.ringLength(r, k) !== n) return r;
   return -1;
 }
 
-/** What a reduction with contributions of different lengths raises (a point-to-point one would truncate). */
-function mismatch(shm: Shm, s: number, r: number, n: number): MpiFailure {
-  const theirs = shm.words[shm.meta(s, r)]!;
-  return new MpiFailure(ERR_TRUNCATE, `rank ${r} contributed ${theirs} bytes, this rank ${n}: the buffers must match on every rank`);
+function ringMismatch(shm: Shm, k: number, r: number, n: number): MpiFailure {
+  return new MpiFailure(ERR_TRUNCATE, `rank ${r} contributed ${shm.ringLength(r, k)} bytes, this rank ${n}: the buffers must match on every rank`);
 }
 
 /**
@@ -379,26 +533,24 @@ function mismatch(shm: Shm, s: number, r: number, n: number): MpiFailure {
  * marks, and all take the point-to-point algorithm.
  */
 export function* allreduceObject(shm: Shm, obj: unknown, op: Combiner): Schedule<{ value: unknown } | null> {
-  const { s, base, full } = shm.step(shm.reserve(1));
+  const k = shm.ringReserve();
   if (shm.slots.length === 0) yield* attach(shm);
-  const e = shm.reached(s, LEAVE, base);
-  if (e) yield e;
+  const f = shm.ringFree(k);
+  if (f) yield f;
   const bytes = encodeObject(obj);
-  const fits = bytes.length <= shm.slotBytes;
-  if (fits) copyBytes(shm.bytes, shm.slot(s, shm.rank), bytes, 0, bytes.length);
-  shm.words[shm.meta(s, shm.rank)] = fits ? bytes.length : -1;
-  shm.add(s, ARRIVE, 1, full);
-  const a = shm.reached(s, ARRIVE, full);
-  if (a) yield a;
-  const w = shm.words;
+  const mine = shm.ringData[shm.rank]![k % shm.ringDepth]!;
+  const fits = bytes.length <= mine.length;
+  if (fits) mine.set(bytes);
+  shm.ringPublish(k, fits ? bytes.length : -1);
+  const parts = yield* ringGather(shm, k);
   let result: { value: unknown } | null = null;
   let ok = true;
-  for (let r = 0; r < shm.size; r++) if (w[shm.meta(s, r)]! < 0) ok = false;
+  for (let r = 0; r < shm.size; r++) if (shm.ringLength(r, k) < 0) ok = false;
   if (ok) {
-    let acc = decodeObject(shm.view(s, 0, w[shm.meta(s, 0)]!));
-    for (let r = 1; r < shm.size; r++) acc = op.combine(acc, decodeObject(shm.view(s, r, w[shm.meta(s, r)]!)));
+    let acc = decodeObject(parts[0]!.subarray(0, shm.ringLength(0, k)));
+    for (let r = 1; r < shm.size; r++) acc = op.combine(acc, decodeObject(parts[r]!.subarray(0, shm.ringLength(r, k))));
     result = { value: acc };
   }
-  shm.add(s, LEAVE, 1, full);
+  shm.ringFinish(k);
   return result;
 }

@@ -16,4 +16,7 @@ fixtureSuite('shm.ts', [2, 3, 5, 8], [
   { name: 'object-allreduce-one-rank-too-long' },
   { name: 'many-communicators-each-with-its-own-segment' },
   { name: 'nonblocking-rotating-roots-waited-in-reverse' },
+  { name: 'Bcast-and-Allreduce-around-the-ring-capacity' },
+  { name: 'ring-root-runs-ahead-of-slow-readers' },
+  { name: 'ring-more-calls-in-flight-than-slots' },
 ], { timeoutMs: 60_000 });
