@@ -384,6 +384,166 @@ static napi_value js_comm_free(napi_env env, napi_callback_info info) {
   return ret_undefined(env);
 }
 
+/* ---- dynamic processes ----------------------------------------------------- */
+
+/* A JavaScript string as a new C string (free it), or NULL with a TypeError thrown. */
+static char *new_cstring(napi_env env, napi_value v, const char *what) {
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
+    char m[160];
+    snprintf(m, sizeof m, "%s must be a string", what);
+    napi_throw_type_error(env, NULL, m);
+    return NULL;
+  }
+  char *s = malloc(len + 1);
+  napi_get_value_string_utf8(env, v, s, len + 1, &len);
+  return s;
+}
+
+static napi_value element(napi_env env, napi_value arr, uint32_t i) {
+  napi_value v;
+  napi_get_element(env, arr, i, &v);
+  return v;
+}
+
+static uint32_t length_of(napi_env env, napi_value arr) {
+  uint32_t n = 0;
+  napi_get_array_length(env, arr, &n);
+  return n;
+}
+
+/*
+ * commSpawn(comm, root, commands | null) -> [intercomm, ...errcodes]: MPI_Comm_spawn_multiple,
+ * collective over comm. At the root, commands is [[program, argv[], maxprocs, [[key, value], ...]], ...];
+ * elsewhere null (MPI reads the root's arguments only). Errcodes (root only) are
+ * mpi4ts error classes, one per process asked for.
+ */
+static napi_value js_comm_spawn(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  MPI_Comm comm = comm_at(i32(env, argv[0]));
+  int root = i32(env, argv[1]);
+  napi_valuetype vt;
+  napi_typeof(env, argv[2], &vt);
+  int count = vt == napi_null ? 0 : (int)length_of(env, argv[2]);
+  char **programs = calloc(count ? count : 1, sizeof(char *));
+  char ***argvs = calloc(count ? count : 1, sizeof(char **));
+  int *maxprocs = calloc(count ? count : 1, sizeof(int));
+  MPI_Info *infos = calloc(count ? count : 1, sizeof(MPI_Info));
+  int total = 0, ok = 1;
+  for (int k = 0; k < count; k++) infos[k] = MPI_INFO_NULL;
+  for (int k = 0; k < count && ok; k++) {
+    napi_value cmd = element(env, argv[2], k);
+    ok = (programs[k] = new_cstring(env, element(env, cmd, 0), "command")) != NULL;
+    napi_value args = element(env, cmd, 1);
+    uint32_t n = length_of(env, args);
+    argvs[k] = calloc(n + 1, sizeof(char *));
+    for (uint32_t j = 0; j < n && ok; j++) ok = (argvs[k][j] = new_cstring(env, element(env, args, j), "argument")) != NULL;
+    maxprocs[k] = i32(env, element(env, cmd, 2));
+    total += maxprocs[k];
+    napi_value hints = element(env, cmd, 3);
+    uint32_t nh = length_of(env, hints);
+    if (nh > 0 && ok) MPI_Info_create(&infos[k]);
+    for (uint32_t j = 0; j < nh && ok; j++) {
+      napi_value kv = element(env, hints, j);
+      char *key = new_cstring(env, element(env, kv, 0), "info key");
+      char *val = key ? new_cstring(env, element(env, kv, 1), "info value") : NULL;
+      if (key && val) MPI_Info_set(infos[k], key, val);
+      ok = key && val;
+      free(key);
+      free(val);
+    }
+  }
+  int *errcodes = total > 0 ? calloc(total, sizeof(int)) : NULL;
+  MPI_Comm inter = MPI_COMM_NULL;
+  int rc = MPI_SUCCESS;
+  if (ok) {
+    rc = MPI_Comm_spawn_multiple(count, programs, argvs, maxprocs, infos, root, comm, &inter,
+                                 errcodes ? errcodes : MPI_ERRCODES_IGNORE);
+  }
+  for (int k = 0; k < count; k++) {
+    free(programs[k]);
+    for (char **a = argvs[k]; a && *a; a++) free(*a);
+    free(argvs[k]);
+    if (infos[k] != MPI_INFO_NULL) MPI_Info_free(&infos[k]);
+  }
+  free(programs);
+  free(argvs);
+  free(maxprocs);
+  free(infos);
+  napi_value result = NULL;
+  if (!ok) {
+    /* an exception is pending */
+  } else if (rc != MPI_SUCCESS) {
+    throw_mpi(env, "MPI_Comm_spawn_multiple", rc);
+  } else {
+    napi_create_array_with_length(env, total + 1, &result);
+    napi_set_element(env, result, 0, ret_i32(env, adopt(inter)));
+    for (int i = 0; i < total; i++) napi_set_element(env, result, i + 1, ret_i32(env, ts_error_class(errcodes[i])));
+  }
+  free(errcodes);
+  return result;
+}
+
+/* commGetParent() -> comm or -1: MPI_Comm_get_parent (the same index at every call). */
+static int parent_index = -2;
+static napi_value js_comm_get_parent(napi_env env, napi_callback_info info) {
+  if (parent_index == -2) {
+    MPI_Comm p = MPI_COMM_NULL;
+    CHECK("MPI_Comm_get_parent", MPI_Comm_get_parent(&p));
+    parent_index = p == MPI_COMM_NULL ? -1 : adopt(p);
+  }
+  return ret_i32(env, parent_index);
+}
+
+/* commDisconnect(comm): MPI_Comm_disconnect, collective over both groups of an intercommunicator. */
+static napi_value js_comm_disconnect(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int i = i32(env, argv[0]);
+  if (i > 1) {
+    MPI_Comm c = comm_at(i);
+    CHECK("MPI_Comm_disconnect", MPI_Comm_disconnect(&c));
+    comm_drop(i);
+    if (i == parent_index) parent_index = -1;
+  }
+  return ret_undefined(env);
+}
+
+/* intercommMerge(comm, high) -> comm */
+static napi_value js_intercomm_merge(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  MPI_Comm out;
+  CHECK("MPI_Intercomm_merge", MPI_Intercomm_merge(comm_at(i32(env, argv[0])), i32(env, argv[1]), &out));
+  return ret_i32(env, adopt(out));
+}
+
+/*
+ * worldRanks(comm, remote) -> Int32Array: MPI_COMM_WORLD rank of each process of
+ * the local (remote = 0) or remote group, -1 for processes of another world.
+ */
+static napi_value js_world_ranks(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  MPI_Comm c = comm_at(i32(env, argv[0]));
+  MPI_Group g, world;
+  if (i32(env, argv[1])) CHECK("MPI_Comm_remote_group", MPI_Comm_remote_group(c, &g));
+  else CHECK("MPI_Comm_group", MPI_Comm_group(c, &g));
+  MPI_Comm_group(MPI_COMM_WORLD, &world);
+  int n = 0;
+  MPI_Group_size(g, &n);
+  napi_value ab, out;
+  void *mem = NULL;
+  napi_create_arraybuffer(env, (size_t)n * 4, &mem, &ab);
+  int *ranks = malloc(sizeof(int) * (n ? n : 1));
+  for (int i = 0; i < n; i++) ranks[i] = i;
+  int rc = MPI_Group_translate_ranks(g, n, ranks, world, (int *)mem);
+  free(ranks);
+  MPI_Group_free(&g);
+  MPI_Group_free(&world);
+  CHECK("MPI_Group_translate_ranks", rc);
+  for (int i = 0; i < n; i++) if (((int *)mem)[i] == MPI_UNDEFINED) ((int *)mem)[i] = -1;
+  napi_create_typedarray(env, napi_int32_array, n, ab, 0, &out);
+  return out;
+}
+
 /* ---- point-to-point ------------------------------------------------------ */
 
 /* send(comm, buf, dest, tag, sync) */
@@ -753,6 +913,9 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"commDup", js_comm_dup},    {"commCreateGroup", js_comm_create_group},
       {"intercommCreate", js_intercomm_create},
       {"commInfo", js_comm_info},  {"commFree", js_comm_free},
+      {"commSpawn", js_comm_spawn}, {"commGetParent", js_comm_get_parent},
+      {"commDisconnect", js_comm_disconnect}, {"intercommMerge", js_intercomm_merge},
+      {"worldRanks", js_world_ranks},
       {"send", js_send},           {"isend", js_isend},
       {"recv", js_recv},           {"irecv", js_irecv},
       {"iprobe", js_iprobe},       {"probe", js_probe},

@@ -34,6 +34,9 @@ export interface SendOptions { dest: number; tag?: number }
 export interface RecvOptions { source?: number; tag?: number; status?: Status | null }
 const RECV_KEYS = ['source', 'tag', 'status'] as const;
 
+/** Make `c` COMM_NULL once the transport has released its handle (Disconnect). */
+let detach: (c: Comm) => void;
+
 /**
  * A communicator: `MPI_Comm`. Point-to-point messaging with mpi4py's names:
  * lower case (`send`, `recv`) moves any structured-clone-able value, upper
@@ -114,6 +117,10 @@ export class Comm {
     }
     runtime.transport.freeComm(h);
     this.#h = null;
+  }
+
+  static {
+    detach = (c) => { c.#h = null; };
   }
 
   /** True unless this is COMM_NULL or was freed. */
@@ -633,7 +640,7 @@ export class Intracomm extends Comm {
     const routine = 'Spawn';
     const o = spawnOptions(args, maxprocs, info, root, errcodes);
     const r = this.#root(routine, o.root);
-    const ic = this.#run(routine, (c) => spawncoll.spawn(c, r, () => [resolveCommand(routine, command, o.args, o.maxprocs)]));
+    const ic = this.#run(routine, (c) => spawncoll.spawn(c, r, () => [resolveCommand(routine, command, o.args, o.maxprocs, 'command', o.info)]));
     const inter = new Intercomm(ic, '');
     fillErrcodes(o.errcodes, inter.Get_remote_size());
     return inter;
@@ -648,11 +655,10 @@ export class Intracomm extends Comm {
     const routine = 'Spawn_multiple';
     const kw = args !== null && typeof args === 'object' && !Array.isArray(args) ? args as SpawnMultipleOptions : null;
     const o = kw
-      ? { args: kw.args ?? null, maxprocs: kw.maxprocs ?? null, root: kw.root ?? 0, errcodes: kw.errcodes ?? null }
-      : { args, maxprocs, root, errcodes };
-    void info;
+      ? { args: kw.args ?? null, maxprocs: kw.maxprocs ?? null, info: kw.info ?? null, root: kw.root ?? 0, errcodes: kw.errcodes ?? null }
+      : { args, maxprocs, info, root, errcodes };
     const r = this.#root(routine, o.root);
-    const ic = this.#run(routine, (c) => spawncoll.spawn(c, r, () => resolveCommands(routine, command, o.args, o.maxprocs)));
+    const ic = this.#run(routine, (c) => spawncoll.spawn(c, r, () => resolveCommands(routine, command, o.args, o.maxprocs, o.info)));
     const inter = new Intercomm(ic, '');
     fillErrcodes(o.errcodes, inter.Get_remote_size());
     return inter;
@@ -1105,7 +1111,17 @@ export class Intercomm extends Comm {
   Disconnect(): void {
     const ic = this.#ic('Disconnect');
     this.#run('Disconnect', (c) => intercoll.barrier(c));
-    runtime.transport.freeComm(ic.local);
+    const t = runtime.transport;
+    if (t.disconnectComm) {
+      try {
+        t.disconnectComm(ic.local);
+        t.disconnectComm(ic.inter);
+      } catch (e) { raise('Disconnect', e); }
+      this.#local = null;
+      detach(this);
+      return;
+    }
+    t.freeComm(ic.local);
     this.#local = null;
     this.Free();
   }
@@ -1449,6 +1465,7 @@ export class Intercomm extends Comm {
 
 /** The parent intercommunicator, made on the first Get_parent. */
 let parentComm: Intercomm | undefined;
+
 
 /** A collective algorithm across the groups of an intercommunicator, its arguments bound. */
 type InterAlgorithm = (c: intercoll.InterContext) => Schedule<unknown>;

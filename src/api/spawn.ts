@@ -14,7 +14,11 @@ export interface SpawnOptions {
   /** The script's arguments; one string counts as one argument. */
   args?: readonly string[] | string | null;
   maxprocs?: number;
-  /** Accepted for mpi4py compatibility (MPI_INFO_NULL or hints); no hint changes how processes start here. */
+  /**
+   * MPI_INFO_NULL (null) or hints as an object of strings (`{ wdir: '/tmp' }`):
+   * the native transport passes them to the library's MPI_Comm_spawn; the
+   * embedded runtime has no hint that changes how processes start.
+   */
   info?: unknown;
   root?: number;
   /** Filled with one error code per started process (all SUCCESS: a failure to start raises instead). */
@@ -25,6 +29,7 @@ export interface SpawnOptions {
 export interface SpawnMultipleOptions {
   args?: readonly (readonly string[] | null)[] | null;
   maxprocs?: readonly number[] | null;
+  /** One set of hints for every command, or an array of one per command (see SpawnOptions.info). */
   info?: unknown;
   root?: number;
   errcodes?: number[] | null;
@@ -52,7 +57,20 @@ function strings(routine: string, arg: string, x: unknown): string[] {
  * with the script as the first argument (mpi4py's `sys.executable,
  * args=['worker.py']`).
  */
-export function resolveCommand(routine: string, command: unknown, args: unknown, maxprocs: unknown, label = 'command'): SpawnCommand {
+/** MPI_Info hints as key/value pairs: null (MPI_INFO_NULL), an object or a Map of strings. */
+export function infoHints(routine: string, info: unknown, label = 'info'): [string, string][] {
+  if (info === null || info === undefined) return [];
+  const entries = info instanceof Map ? [...info.entries()] : typeof info === 'object' && !Array.isArray(info) ? Object.entries(info) : null;
+  if (entries === null) throw new TypeError(`${routine}: ${label} must be MPI.INFO_NULL or an object of string hints, got ${describe(info)}`);
+  return entries.map(([k, v]) => {
+    if (typeof k !== 'string' || typeof v !== 'string') {
+      throw new TypeError(`${routine}: ${label} hint ${describe(k)} must have a string value, got ${describe(v)}`);
+    }
+    return [k, v];
+  });
+}
+
+export function resolveCommand(routine: string, command: unknown, args: unknown, maxprocs: unknown, label = 'command', info: unknown = null): SpawnCommand {
   if (typeof command !== 'string') throw new TypeError(`${routine}: ${label} must be a string (a script path or process.execPath), got ${describe(command)}`);
   const argList = strings(routine, label === 'command' ? 'args' : label.replace('command', 'args'), args);
   const n = checkInt(routine, label === 'command' ? 'maxprocs' : label.replace('command', 'maxprocs'), maxprocs);
@@ -71,7 +89,7 @@ export function resolveCommand(routine: string, command: unknown, args: unknown,
   try { isFile = fs.statSync(abs).isFile(); } catch { /* reported below */ }
   if (!isFile) throw new MpiFailure(ERR_SPAWN, `cannot start '${script}': no such file (${abs})`);
   if (!SCRIPT.test(abs)) throw new MpiFailure(ERR_SPAWN, `cannot start '${script}': not a .ts, .mts, .js or .mjs script`);
-  return { script: abs, args: rest, maxprocs: n };
+  return { script: abs, args: rest, maxprocs: n, info: infoHints(routine, info, label === 'command' ? 'info' : label.replace('command', 'info')) };
 }
 
 /** Spawn's optional arguments, positional (mpi4py order) or as one options object. */
@@ -87,7 +105,7 @@ export function spawnOptions(argsOrOptions: unknown, maxprocs: unknown, info: un
 }
 
 /** Spawn_multiple's commands at the root. */
-export function resolveCommands(routine: string, command: unknown, args: unknown, maxprocs: unknown): SpawnCommand[] {
+export function resolveCommands(routine: string, command: unknown, args: unknown, maxprocs: unknown, info: unknown = null): SpawnCommand[] {
   if (!Array.isArray(command) || command.length === 0) {
     throw new TypeError(`${routine}: command must be a non-empty array of commands, got ${describe(command)}`);
   }
@@ -100,7 +118,10 @@ export function resolveCommands(routine: string, command: unknown, args: unknown
   if (!Array.isArray(procs) || procs.length !== count) {
     throw new TypeError(`${routine}: maxprocs must be an array of ${count} integers (one per command), got ${describe(maxprocs)}${Array.isArray(maxprocs) ? ` of ${maxprocs.length}` : ''}`);
   }
-  return command.map((c, i) => resolveCommand(routine, c, argLists[i], procs[i], `command[${i}]`));
+  if (Array.isArray(info) && info.length !== count) {
+    throw new TypeError(`${routine}: info must be one set of hints or an array of ${count} (one per command), got an array of ${info.length}`);
+  }
+  return command.map((c, i) => resolveCommand(routine, c, argLists[i], procs[i], `command[${i}]`, Array.isArray(info) ? info[i] : info));
 }
 
 /** Fill the caller's errcodes list (mpi4py's `errcodes=` output argument). */

@@ -88,6 +88,8 @@ export function* create(t: Transport, local: CommHandle, localLeader: number, pe
  * has the lower process id).
  */
 export function* merge(t: Transport, ic: InterComm, high: boolean): Schedule<CommHandle> {
+  const made = t.mergeComm?.(ic.inter, high) ?? null;
+  if (made !== null) return made;
   const c = interContext(t, ic);
   const mine = (yield* obj.allgather(c.local, t.nextContext())) as number[];
   let info: [number, boolean, number] | null = null;

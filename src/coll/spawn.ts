@@ -28,6 +28,7 @@ type Outcome =
  */
 export function* spawn(c: CollContext, root: number, prepare: () => SpawnCommand[]): Schedule<InterComm> {
   const t = c.t;
+  if (t.spawnComm) return yield* librarySpawn(c, root, prepare);
   const all = (yield* obj.allgather(c, t.nextContext())) as number[];
   const ctx = Math.max(...all);
   t.claimContext(ctx);
@@ -43,12 +44,39 @@ export function* spawn(c: CollContext, root: number, prepare: () => SpawnCommand
   }
   if (c.size > 1) outcome = (yield* obj.bcast(c, outcome, root)) as Outcome;
   const o = outcome!;
-  if (!o.ok) {
-    if (o.kind === 'TypeError') throw new TypeError(o.message);
-    if (o.kind === 'RangeError') throw new RangeError(o.message);
-    throw new MpiFailure(o.errorClass, o.message);
-  }
+  rethrow(o);
   return { inter: t.makeComm(ctx, parents, Int32Array.from(o.gpids)), local: t.makeComm(ctx + 2, parents, null) };
+}
+
+/**
+ * The same through a transport whose library spawns (MPI_Comm_spawn_multiple):
+ * the root's arguments are checked first and the verdict broadcast, so that
+ * either every rank enters the library's collective call or none does.
+ */
+function* librarySpawn(c: CollContext, root: number, prepare: () => SpawnCommand[]): Schedule<InterComm> {
+  const t = c.t;
+  let commands: SpawnCommand[] | null = null;
+  let outcome: Outcome | null = null;
+  if (c.rank === root) {
+    try {
+      commands = prepare();
+      t.checkSpawn?.(commands);
+      outcome = { ok: true, gpids: [] };
+    } catch (e) {
+      outcome = describe(e);
+    }
+  }
+  if (c.size > 1) outcome = (yield* obj.bcast(c, outcome, root)) as Outcome;
+  rethrow(outcome!);
+  return t.spawnComm!(c.comm, root, commands);
+}
+
+/** Throw the root's error, if it had one. */
+function rethrow(o: Outcome): asserts o is Extract<Outcome, { ok: true }> {
+  if (o.ok) return;
+  if (o.kind === 'TypeError') throw new TypeError(o.message);
+  if (o.kind === 'RangeError') throw new RangeError(o.message);
+  throw new MpiFailure(o.errorClass, o.message);
 }
 
 function describe(e: unknown): Outcome {
@@ -60,6 +88,7 @@ function describe(e: unknown): Outcome {
 
 /** The parent/child intercommunicator of a spawned process (MPI_Comm_get_parent), or null. */
 export function parent(t: Transport): InterComm | null {
+  if (t.parentComm) return t.parentComm();
   const origin = t.spawnedBy;
   if (origin === null) return null;
   const world = t.group(t.commWorld);

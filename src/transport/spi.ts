@@ -74,6 +74,14 @@ export interface SpawnCommand {
   /** Its arguments (`process.argv.slice(2)` in the children). */
   readonly args: readonly string[];
   readonly maxprocs: number;
+  /** Hints for the library that starts them (MPI_Info key/value pairs; the native transport passes them on). */
+  readonly info?: readonly (readonly [string, string])[];
+}
+
+/** A parent/child intercommunicator and an intracommunicator over its local group. */
+export interface SpawnedComm {
+  readonly inter: CommHandle;
+  readonly local: CommHandle;
 }
 
 /** Where a spawned process came from: the parent/child intercommunicator's contexts and the parents. */
@@ -232,6 +240,21 @@ export interface Transport {
    * (e.g. no room left in the universe).
    */
   spawn(commands: readonly SpawnCommand[], parents: Int32Array, ctx: number): Int32Array;
+  /**
+   * Optional: the whole of MPI_Comm_spawn(_multiple) done by the transport's
+   * library (native), collective over `comm` (a collective shadow);
+   * `commands` counts at `root` only (null elsewhere). When present, `spawn`
+   * is not used and `parentComm` replaces `spawnedBy`. Errors reach every rank.
+   */
+  spawnComm?(comm: CommHandle, root: number, commands: readonly SpawnCommand[] | null): SpawnedComm;
+  /** Optional, with spawnComm: at the root, before any rank enters it; throws MpiFailure(ERR_SPAWN) when the commands may not start. */
+  checkSpawn?(commands: readonly SpawnCommand[]): void;
+  /** Optional, with spawnComm: MPI_Comm_get_parent (made at the first call), null in a process that was not spawned. */
+  parentComm?(): SpawnedComm | null;
+  /** Optional: MPI_Intercomm_merge by the library, or null where the generic algorithm serves. */
+  mergeComm?(inter: CommHandle, high: boolean): CommHandle | null;
+  /** Optional: MPI_Comm_disconnect (collective, waits for pending traffic); `freeComm` otherwise. */
+  disconnectComm?(comm: CommHandle): void;
 
   /**
    * Optional, for deadlock reports: the public call now running on this

@@ -25,7 +25,16 @@ function plan(flavour: MpiFlavour, opts: NativeLaunchOptions, files: Record<stri
 describe('Open MPI', () => {
   test('-n alone on this host: slots for every rank, environment with -x', () => {
     const p = plan('openmpi', { np: 4 });
-    assert.deepEqual([p.command, ...p.args], ['mpiexec.openmpi', '--host', 'node0:4', '-x', 'MPI4TS_TRANSPORT=native', '-n', '4', ...PROGRAM]);
+    assert.deepEqual([p.command, ...p.args], ['mpiexec.openmpi', '--host', 'node0:4', '--oversubscribe', '-x', 'MPI4TS_TRANSPORT=native', '-n', '4', ...PROGRAM]);
+  });
+
+  test('without --usize the universe is max(N, cores), as on the embedded runtime; MPICH gets it as -usize', () => {
+    const withCores = (flavour: MpiFlavour, np: number) => planLaunch({
+      flavour, mpiexec: 'mpiexec', opts: { np }, program: PROGRAM, env: {}, readFile: () => '', tmpdir: '/tmp/x', hostname: 'node0', root: false, cores: 2,
+    }).args;
+    assert.deepEqual(withCores('openmpi', 1).slice(0, 2), ['--host', 'node0:2']);
+    assert.deepEqual(withCores('openmpi', 3).slice(0, 2), ['--host', 'node0:3']);
+    assert.deepEqual(withCores('mpich', 1).slice(0, 2), ['-usize', '2']);
   });
 
   test('as root: --allow-run-as-root', () => {

@@ -25,6 +25,14 @@ export interface NativeAddon {
   intercommCreate(local: number, localLeader: number, peer: number, remoteLeader: number, tag: number): number;
   commInfo(comm: number): [rank: number, size: number, remoteSize: number];
   commFree(comm: number): void;
+  /** MPI_Comm_spawn_multiple; commands [program, argv, maxprocs, info pairs] at the root, null elsewhere. Returns [intercomm, ...errcodes]. */
+  commSpawn(comm: number, root: number, commands: [string, string[], number, (readonly [string, string])[]][] | null): number[];
+  /** MPI_Comm_get_parent: -1 for none. */
+  commGetParent(): number;
+  commDisconnect(comm: number): void;
+  intercommMerge(comm: number, high: number): number;
+  /** COMM_WORLD rank of each process of the local (remote = 0) or remote group; -1 for another world's. */
+  worldRanks(comm: number, remote: number): Int32Array;
   send(comm: number, buf: Uint8Array, dest: number, tag: number, sync: number): void;
   isend(comm: number, buf: Uint8Array, dest: number, tag: number, sync: number): number;
   recv(comm: number, buf: Uint8Array, source: number, tag: number): void;

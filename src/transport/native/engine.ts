@@ -26,12 +26,13 @@
  */
 import * as fs from 'node:fs';
 import { inspect } from 'node:util';
-import type { CommHandle, Envelope, JobInfo, LibraryCollectives, Operation, Transport } from '../spi.js';
+import { fileURLToPath } from 'node:url';
+import type { CommHandle, Envelope, JobInfo, LibraryCollectives, Operation, SpawnCommand, SpawnedComm, Transport } from '../spi.js';
 import type { TypeDesc } from '../../core/datatype.js';
 import { SendMode } from '../spi.js';
 import { ANY_SOURCE, ANY_TAG, MatchQueues, PROC_NULL } from '../../core/matching.js';
-import { ERR_INTERN, ERR_SPAWN, ERR_TRUNCATE, MpiFailure } from '../../core/errorcodes.js';
-import { type NativeAddon, ELEMENT_CODES, OP_CODES, ST_CANCELLED, ST_COUNT, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
+import { ERR_INTERN, ERR_SPAWN, ERR_TRUNCATE, ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../../core/errorcodes.js';
+import { launcherLibrary, type NativeAddon, ELEMENT_CODES, OP_CODES, ST_CANCELLED, ST_COUNT, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
 
 /** A communicator of the native transport. */
 export interface NativeComm extends CommHandle {
@@ -54,6 +55,9 @@ export interface NativeComm extends CommHandle {
 }
 
 const enum State { Unmatched, Receiving, Sending, Done }
+
+/** Process ids from here up stand for processes of other worlds (spawned children, parents). */
+const FOREIGN_IDS = 1 << 24;
 
 /** A message matched out of the library (MPI_Improbe) and not yet received. */
 class Pulled {
@@ -123,12 +127,22 @@ export class NativeTransport implements Transport {
   #detached: NativeOp[] = [];
   readonly #hooks: (() => void)[] = [];
   #nextContext = 4;
+  /** Spawns this process was the root of; next foreign process id; the parent pair, if spawned. */
+  #spawns = 0;
+  #nextForeign = FOREIGN_IDS;
+  readonly #parent: SpawnedComm | null;
+  /** Started by an mpiexec (not a singleton). */
+  readonly #launched: boolean;
+  /** Parent/child intercommunicators not disconnected, with their remote sizes. */
+  readonly #connected = new Map<NativeComm, number>();
   readonly #host: string;
   #finalized = false;
 
   constructor(mpi: NativeAddon, library: string) {
     this.#mpi = mpi;
     this.library = library;
+    // Asked before MPI_Init: an Open MPI singleton sets the variables a launcher would.
+    this.#launched = launcherLibrary() !== null;
     const [rank, size, tagUb, universeSize, appnum] = wrap('MPI_Init_thread', () => mpi.init(this.#st));
     this.processId = rank;
     this.tagUpperBound = tagUb;
@@ -137,13 +151,16 @@ export class NativeTransport implements Transport {
     this.job = { transport: 'native', universeSize, appnum, timeOrigin: performance.timeOrigin };
     this.commWorld = this.#wrap(0, Int32Array.from({ length: size }, (_, i) => i), null, false, true);
     this.commSelf = this.#wrap(1, Int32Array.of(rank), null, false);
+    // A spawned process meets its parents now, as they return from MPI_Comm_spawn.
+    const parent = mpi.commGetParent();
+    this.#parent = parent < 0 ? null : this.#spawned(parent, wrap('MPI_Comm_dup', () => mpi.commDup(0)), this.commWorld.group);
     // MPI_Finalize at a normal end; a rank ending in failure takes the job
     // down (MPI_Abort), so that its peers never wait for it forever.
     // Node prints an uncaught error only after the 'exit' handlers, which
     // abort the job first: print it here, synchronously, naming the rank.
     process.on('uncaughtExceptionMonitor', (err) => {
       try {
-        fs.writeSync(2, `mpi4ts: rank ${rank} failed: ${inspect(err)}\n`);
+        fs.writeSync(2, `mpi4ts: ${process.env['MPI4TS_WHO'] ?? `rank ${rank}`} failed: ${inspect(err)}\n`);
       } catch { /* stderr closed */ }
     });
     process.on('exit', (code) => {
@@ -294,6 +311,9 @@ export class NativeTransport implements Transport {
   }
 
   makeComm(ctx: number, local: Int32Array, remote: Int32Array | null): CommHandle {
+    if (local.some((id) => id >= FOREIGN_IDS) || remote?.some((id) => id >= FOREIGN_IDS)) {
+      throw new MpiFailure(ERR_UNSUPPORTED_OPERATION, 'new communicators over processes of several worlds (spawned ones and their parents) are not supported on the native transport; the spawn intercommunicator and its Merge are');
+    }
     if (local.indexOf(this.processId) < 0) throw new MpiFailure(ERR_INTERN, `process ${this.processId} is not in the new communicator's group`);
     // The context id is agreed by all members and never reused by any of
     // them, so it tells concurrent constructions apart as the library's tag.
@@ -340,11 +360,104 @@ export class NativeTransport implements Transport {
 
   // ---- dynamic processes ---------------------------------------------------
 
-  /** MPI_Comm_get_parent: not supported on this transport yet (MPI_Comm_spawn is future work). */
+  /** Unused here: the library spawns (`spawnComm`) and keeps the parent (`parentComm`). */
   readonly spawnedBy = null;
 
   spawn(): Int32Array {
-    throw new MpiFailure(ERR_SPAWN, 'MPI_Comm_spawn is not supported on the native transport yet');
+    throw new MpiFailure(ERR_SPAWN, 'the native transport spawns through MPI_Comm_spawn_multiple (spawnComm)');
+  }
+
+  /**
+   * MPI_Comm_spawn_multiple: each command runs as `node rank-entry.js
+   * --spawned <label> script args...`, so its processes start as the
+   * launcher's do; the label names them in --tag-output prefixes and
+   * failure messages (`<k>` for this process's k-th spawn, after its own
+   * label if it was spawned itself).
+   */
+  spawnComm(comm: CommHandle, root: number, commands: readonly SpawnCommand[] | null): SpawnedComm {
+    const c = comm as NativeComm;
+    const user = c.userId >= 0 ? c.userId : c.id;
+    let program: [string, string[], number, (readonly [string, string])[]][] | null = null;
+    if (commands !== null) {
+      const entry = fileURLToPath(new URL('./rank-entry.js', import.meta.url));
+      const own = process.env['MPI4TS_SPAWNED'];
+      const label = `${own ? `${own}.` : ''}${++this.#spawns}`;
+      program = commands.map((k) => [process.execPath, [entry, '--spawned', label, k.script, ...k.args], k.maxprocs, [...(k.info ?? [])]]);
+    }
+    this.#drainBeforeBlocking();
+    const [inter] = wrap('MPI_Comm_spawn_multiple', () => this.#mpi.commSpawn(user, root, program));
+    const local = wrap('MPI_Comm_dup', () => this.#mpi.commDup(user));
+    return this.#spawned(inter!, local, c.group);
+  }
+
+  /**
+   * The universe (MPI_UNIVERSE_SIZE) bounds the processes alive, as on the
+   * embedded runtime; the libraries do not enforce it here (Hydra never
+   * does, Open MPI runs with --oversubscribe, see launch.ts). Alive, as
+   * far as this process sees: its world, its parents and the children it
+   * spawned, while connected.
+   */
+  checkSpawn(commands: readonly SpawnCommand[]): void {
+    if (!this.#launched) {
+      throw new MpiFailure(ERR_SPAWN, 'cannot start processes: this process runs alone, without the launcher (start it with `mpi4ts -n 1 --usize N script`)');
+    }
+    const wanted = commands.reduce((n, k) => n + k.maxprocs, 0);
+    let alive = this.commWorld.size;
+    for (const n of this.#connected.values()) alive += n;
+    const free = Math.max(0, this.job.universeSize - alive);
+    if (wanted > free) {
+      throw new MpiFailure(ERR_SPAWN, `cannot start ${wanted} processes: the universe has room for ${free} more (universe size ${this.job.universeSize}, ${alive} processes alive); start the job with a larger --usize`);
+    }
+  }
+
+  parentComm(): SpawnedComm | null {
+    return this.#parent;
+  }
+
+  /**
+   * The pair of a parent/child intercommunicator the library made: the
+   * intercommunicator with its collective duplicate (made now: MPI_Comm_dup
+   * is collective over both groups, and parents and children reach this
+   * point in step) and `local`, an intracommunicator of the local group that
+   * serves as its own collective communicator. Processes of the other world
+   * get process ids from FOREIGN_IDS up.
+   */
+  #spawned(interId: number, localId: number, group: Int32Array): SpawnedComm {
+    const remote = this.#mpi.worldRanks(interId, 1).map((r) => (r >= 0 ? r : this.#nextForeign++));
+    const inter = this.#wrap(interId, group, remote, true);
+    this.#connected.set(inter, remote.length);
+    const [rank, size] = this.#mpi.commInfo(localId);
+    const local: NativeComm = {
+      rank, size, remoteSize: 0, id: localId, group, remote: null,
+      toParent: null, fromParent: null, userId: -1, foldTags: true, shadow: null!, owned: [localId],
+    };
+    local.shadow = local;
+    return { inter, local };
+  }
+
+  /** MPI_Intercomm_merge for intercommunicators that reach another world (spawned processes); null for the others. */
+  mergeComm(inter: CommHandle, high: boolean): CommHandle | null {
+    const c = inter as NativeComm;
+    if (c.remote === null || !c.remote.some((id) => id >= FOREIGN_IDS)) return null;
+    this.#drainBeforeBlocking();
+    const id = wrap('MPI_Intercomm_merge', () => this.#mpi.intercommMerge(c.id, high ? 1 : 0));
+    // Processes of this world by their COMM_WORLD rank; the others, in
+    // remote-rank order, by the ids the intercommunicator gave them.
+    let next = 0;
+    const group = this.#mpi.worldRanks(id, 0).map((r) => (r >= 0 ? r : c.remote![next++]!));
+    return this.#wrap(id, group, null, true);
+  }
+
+  /** MPI_Comm_disconnect of `comm` and of its collective duplicate (the duplicate first, on both sides). */
+  disconnectComm(comm: CommHandle): void {
+    const c = comm as NativeComm;
+    this.#connected.delete(c);
+    this.#drainBeforeBlocking();
+    const ids = c.shadow !== null && c.shadow !== c ? [...c.shadow.owned, ...c.owned] : [...c.owned];
+    for (const id of ids) {
+      this.#matching.delete(id);
+      wrap('MPI_Comm_disconnect', () => this.#mpi.commDisconnect(id));
+    }
   }
 
   // ---- ranks and tags ----------------------------------------------------

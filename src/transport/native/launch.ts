@@ -13,7 +13,8 @@
  * | --rankfile F         | --rankfile F                    | one `-n 1 -host h` per rank    |
  * | --ppn K              | --map-by ppr:K:node             | -ppn K                         |
  * | --usize U            | --host <this host>:max(N,U)     | -usize U                       |
- * |   (no host named)    |   (also without --usize)        |                                |
+ * |   (no host named)    |   --oversubscribe (spawns)      |                                |
+ * | (no --usize)         | U = the number of cores         | -usize max(N, cores)           |
  * | --oversubscribe      | --oversubscribe                 | (Hydra never refuses)          |
  * | --tag-output         | MPI4TS_TAG_OUTPUT=1: each rank prefixes `[rank] ` itself        |
  * | environment          | -x NAME=value                   | -genv NAME value               |
@@ -65,6 +66,8 @@ export interface PlanInput {
   hostname: string;
   /** Running as root: Open MPI refuses unless told. */
   root: boolean;
+  /** Cores of this host: the universe size when --usize is not given (as on the embedded runtime). */
+  cores?: number;
 }
 
 /** One host of a host file: name and slot count (null: not given). */
@@ -119,6 +122,9 @@ export function planLaunch(p: PlanInput): LaunchPlan {
   const files: LaunchPlan['files'] = [];
   const notes: string[] = [];
   const ompi = p.flavour === 'openmpi';
+  if (opts.usize !== undefined && !(Number.isInteger(opts.usize) && opts.usize >= opts.np)) {
+    throw new RangeError(`universe size must be an integer of at least the number of ranks (${opts.np}), got ${opts.usize}`);
+  }
   if (ompi && p.root) args.push('--allow-run-as-root');
   if (opts.hosts && opts.hostfile) throw new RangeError('--host and --hostfile: give one of them');
   if (opts.rankfile && (opts.hosts || opts.hostfile)) throw new RangeError('--rankfile names the hosts itself: leave out --host and --hostfile');
@@ -142,12 +148,17 @@ export function planLaunch(p: PlanInput): LaunchPlan {
     else args.push('-ppn', String(opts.ppn));
   }
   const oneHost = !opts.hosts && !opts.hostfile && !opts.rankfile;
-  if (opts.usize && !ompi) args.push('-usize', String(opts.usize));
+  const usize = opts.usize ?? (oneHost && p.cores !== undefined ? Math.max(opts.np, p.cores) : undefined);
+  if (usize && !ompi) args.push('-usize', String(usize));
   if (ompi && oneHost) {
     // Open MPI's universe is the slots it was given: on this host alone,
     // give max(N, U) of them, so -n N runs whatever the core count and
-    // UNIVERSE_SIZE is U (or N), as on the embedded runtime.
-    args.push('--host', `${p.hostname}:${Math.max(opts.np, opts.usize ?? 0)}`);
+    // UNIVERSE_SIZE is U (or N), as on the embedded runtime. Spawned
+    // processes may go beyond (the ranks check the universe themselves):
+    // Open MPI frees the slots of disconnected children only once they
+    // have exited, so a spawn right after a Disconnect would race them.
+    args.push('--host', `${p.hostname}:${Math.max(opts.np, usize ?? 0)}`);
+    if (!opts.oversubscribe) args.push('--oversubscribe');
   } else if (ompi && opts.usize) {
     notes.push(`--usize ${opts.usize}: Open MPI takes the universe size from the slots of the hosts given`);
   }
@@ -237,11 +248,12 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
   const mpiexec = findMpiexec(flavour);
   const entry = fileURLToPath(new URL('./rank-entry.js', import.meta.url));
   const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-'));
+  const rankEnv = { MPI4TS_TRANSPORT: 'native', MPI4TS_MPI: flavour, MPI4TS_TTY: `${process.stdout.isTTY ? 1 : 0}${process.stderr.isTTY ? 1 : 0}` };
   try {
     const plan = planLaunch({
       flavour, mpiexec, opts: o, program: [process.execPath, entry, script, ...scriptArgs],
-      env: { MPI4TS_TRANSPORT: 'native', MPI4TS_MPI: flavour }, readFile: (f) => fs.readFileSync(f, 'utf8'),
-      tmpdir, hostname: os.hostname(), root: process.getuid?.() === 0,
+      env: rankEnv, readFile: (f) => fs.readFileSync(f, 'utf8'),
+      tmpdir, hostname: os.hostname(), root: process.getuid?.() === 0, cores: os.availableParallelism(),
     });
     for (const f of plan.files) fs.writeFileSync(f.path, f.content);
     if (o.verbose) {
@@ -249,7 +261,7 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
       process.stderr.write(`mpi4ts: ${[plan.command, ...plan.args].map(shellQuote).join(' ')}\n`);
     }
     return await new Promise<number>((resolve, reject) => {
-      const child = spawn(plan.command, plan.args, { stdio: 'inherit', env: { ...process.env, MPI4TS_TRANSPORT: 'native', MPI4TS_MPI: flavour } });
+      const child = spawn(plan.command, plan.args, { stdio: 'inherit', env: { ...process.env, ...rankEnv } });
       // Ctrl-C or a kill of this launcher stops the job: mpiexec passes the signal to the ranks.
       const forward = (sig: NodeJS.Signals): void => { child.kill(sig); };
       const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

@@ -12,10 +12,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
-import { loadAddon, ST_SLOTS } from './addon.js';
+import { launcherLibrary, loadAddon, ST_SLOTS } from './addon.js';
 
+// `--spawned <label>`: started by MPI_Comm_spawn (engine.ts spawnComm), not by mpiexec.
+const spawned = process.argv[2] === '--spawned' ? process.argv.splice(2, 2)[1]! : null;
 const script = path.resolve(process.argv[2] ?? '');
 const worldRank = process.env['OMPI_COMM_WORLD_RANK'] ?? process.env['PMI_RANK'] ?? process.env['PMIX_RANK'] ?? '?';
+/** How messages name this process: `rank R`, or `spawned process (Spawn #label, script) rank R`. */
+const who = spawned === null ? `rank ${worldRank}` : `spawned process (Spawn #${spawned}, ${path.basename(script)}) rank ${worldRank}`;
+if (spawned !== null) {
+  // The library starts spawned processes with the environment of its daemon, which need not carry the launcher's.
+  process.env['MPI4TS_SPAWNED'] = spawned;
+  process.env['MPI4TS_TRANSPORT'] ??= 'native';
+  const library = launcherLibrary();
+  if (library !== null) process.env['MPI4TS_MPI'] ??= library;
+}
+process.env['MPI4TS_WHO'] = who;
 
 /**
  * `--tag-output`: prefix every line of this rank with `[rank] `, the same
@@ -23,7 +35,7 @@ const worldRank = process.env['OMPI_COMM_WORLD_RANK'] ?? process.env['PMI_RANK']
  * its newline (or the exit).
  */
 function tagLines(stream: NodeJS.WriteStream, fd: number): void {
-  const prefix = `[${worldRank}] `;
+  const prefix = spawned === null ? `[${worldRank}] ` : `[${spawned},${worldRank}] `;
   const write = stream.write.bind(stream) as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean;
   let partial = '';
   stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
@@ -40,6 +52,14 @@ function tagLines(stream: NodeJS.WriteStream, fd: number): void {
   process.on('exit', () => {
     if (partial !== '') fs.writeSync(fd, `${prefix}${partial}\n`);
   });
+}
+// Open MPI gives its ranks a pseudo-terminal for stdout whatever the
+// launcher's is: a rank sees a terminal only where the launcher has one
+// (MPI4TS_TTY: stdout and stderr, 1 or 0), so output is not coloured into a pipe.
+const tty = process.env['MPI4TS_TTY'];
+if (tty !== undefined) {
+  if (tty[0] === '0' && process.stdout.isTTY) process.stdout.isTTY = false;
+  if (tty[1] === '0' && process.stderr.isTTY) process.stderr.isTTY = false;
 }
 if (process.env['MPI4TS_TAG_OUTPUT'] === '1') {
   tagLines(process.stdout, 1);
@@ -67,7 +87,7 @@ try {
   // A script that fails before (or while) it starts MPI: the other ranks
   // may already wait for this one inside the library, and some launchers
   // (Hydra) do not stop them when a process merely exits. Take the job down.
-  process.stderr.write(`mpi4ts: rank ${worldRank} failed: ${inspect(e)}\n`);
+  process.stderr.write(`mpi4ts: ${who} failed: ${inspect(e)}\n`);
   try {
     const { addon } = loadAddon();
     addon.init(new Int32Array(ST_SLOTS));
