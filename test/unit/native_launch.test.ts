@@ -37,6 +37,17 @@ describe('Open MPI', () => {
     assert.deepEqual(withCores('mpich', 1).slice(0, 2), ['-usize', '2']);
   });
 
+  test('more ranks than cores: Open MPI yields the core while it waits, unless the user chose', () => {
+    const args = (np: number, usize?: number, yieldSet?: boolean) => planLaunch({
+      flavour: 'openmpi', mpiexec: 'mpiexec', opts: { np, usize }, program: PROGRAM, env: {}, readFile: () => '',
+      tmpdir: '/tmp/x', hostname: 'node0', root: false, cores: 2, yieldSet,
+    }).args.join(' ');
+    assert.doesNotMatch(args(2), /mpi_yield_when_idle/);
+    assert.match(args(3), /--mca mpi_yield_when_idle 1/);
+    assert.match(args(2, 4), /--mca mpi_yield_when_idle 1/, 'spawned processes may fill the universe');
+    assert.doesNotMatch(args(3, undefined, true), /mpi_yield_when_idle/);
+  });
+
   test('as root: --allow-run-as-root', () => {
     assert.equal(plan('openmpi', { np: 2 }, {}, true).args[0], '--allow-run-as-root');
   });

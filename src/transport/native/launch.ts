@@ -14,6 +14,8 @@
  * | --ppn K              | --map-by ppr:K:node             | -ppn K                         |
  * | --usize U            | --host <this host>:max(N,U)     | -usize U                       |
  * |   (no host named)    |   --oversubscribe (spawns)      |                                |
+ * |                      |   --mca mpi_yield_when_idle 1   |                                |
+ * |                      |   (when U > cores)              |                                |
  * | (no --usize)         | U = the number of cores         | -usize max(N, cores)           |
  * | --oversubscribe      | --oversubscribe                 | (Hydra never refuses)          |
  * | --tag-output         | MPI4TS_TAG_OUTPUT=1: each rank prefixes `[rank] ` itself        |
@@ -68,6 +70,8 @@ export interface PlanInput {
   root: boolean;
   /** Cores of this host: the universe size when --usize is not given (as on the embedded runtime). */
   cores?: number;
+  /** The user set OMPI_MCA_mpi_yield_when_idle: leave Open MPI's idle policy to it. */
+  yieldSet?: boolean;
 }
 
 /** One host of a host file: name and slot count (null: not given). */
@@ -159,6 +163,12 @@ export function planLaunch(p: PlanInput): LaunchPlan {
     // have exited, so a spawn right after a Disconnect would race them.
     args.push('--host', `${p.hostname}:${Math.max(opts.np, usize ?? 0)}`);
     if (!opts.oversubscribe) args.push('--oversubscribe');
+    // Open MPI yields the core while it waits only when it sees more
+    // processes than slots; the slots given above hide that, and ranks that
+    // spin on a shared core slow every collective by orders of magnitude.
+    if (p.cores !== undefined && Math.max(opts.np, usize ?? 0) > p.cores && !p.yieldSet) {
+      args.push('--mca', 'mpi_yield_when_idle', '1');
+    }
   } else if (ompi && opts.usize) {
     notes.push(`--usize ${opts.usize}: Open MPI takes the universe size from the slots of the hosts given`);
   }
@@ -254,6 +264,7 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
       flavour, mpiexec, opts: o, program: [process.execPath, entry, script, ...scriptArgs],
       env: rankEnv, readFile: (f) => fs.readFileSync(f, 'utf8'),
       tmpdir, hostname: os.hostname(), root: process.getuid?.() === 0, cores: os.availableParallelism(),
+      yieldSet: process.env['OMPI_MCA_mpi_yield_when_idle'] !== undefined,
     });
     for (const f of plan.files) fs.writeFileSync(f.path, f.content);
     if (o.verbose) {
