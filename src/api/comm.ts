@@ -865,9 +865,7 @@ export class Intracomm extends Comm {
       const work = recv === null ? null
         : recv.packed ? (sendbuf === IN_PLACE ? data : new Uint8Array(send.count * send.type.size))
         : recv.bytes.subarray(0, data.length);
-      const finish = (): void => {
-        if (recv?.packed) unpack(work!, send.count, recv.type, recv.bytes, recv.origin ?? 0);
-      };
+      const finish = recv?.packed ? (): void => { unpack(work!, send.count, recv.type, recv.bytes, recv.origin ?? 0); } : null;
       return { send: sendbuf === IN_PLACE ? work! : data, recv: work, count: send.count, type: send.type, finish };
     } catch (e) { raise(routine, e); }
   }
@@ -1473,8 +1471,14 @@ type InterAlgorithm = (c: intercoll.InterContext) => Schedule<unknown>;
 /** A buffer argument of a collective: a buffer spec, or IN_PLACE where MPI allows it. */
 export type BufferArg = BufferSpec | typeof IN_PLACE;
 
-/** Run `after` once the algorithm completes (unpacking results, for instance). */
-function* then<T>(s: Schedule<T>, after: () => void): Schedule<T> {
+/**
+ * Run `after` once the algorithm completes (unpacking results, for
+ * instance); null: `s` itself, without a generator around it.
+ */
+function then<T>(s: Schedule<T>, after: (() => void) | null): Schedule<T> {
+  return after === null ? s : thenGen(s, after);
+}
+function* thenGen<T>(s: Schedule<T>, after: () => void): Schedule<T> {
   const r = yield* s;
   after();
   return r;

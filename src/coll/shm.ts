@@ -228,6 +228,15 @@ export class Shm {
     return this.seg.until(() => Atomics.load(w, at) > k);
   }
 
+  /** Null when every rank has published call `k`, else an operation that completes when the first one missing has. */
+  ringPending(k: number): Operation | null {
+    for (let r = 0; r < this.size; r++) {
+      const a = r === this.rank ? null : this.ringReady(r, k);
+      if (a) return a;
+    }
+    return null;
+  }
+
   /** The length rank `r` published for call `k`. */
   ringLength(r: number, k: number): number {
     return this.words[(this.ringSlot(r, k % this.ringDepth) >> 2) + 1]!;
@@ -304,10 +313,7 @@ export function* barrier(shm: Shm): Schedule<void> {
   const f = shm.ringFree(k);
   if (f) yield f;
   shm.ringPublish(k, 0);
-  for (let r = 0; r < shm.size; r++) {
-    const a = r === shm.rank ? null : shm.ringReady(r, k);
-    if (a) yield a;
-  }
+  for (let a = shm.ringPending(k); a; a = shm.ringPending(k)) yield a;
   shm.ringFinish(k);
 }
 
@@ -432,7 +438,8 @@ export function* allreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: 
     const i = k % shm.ringDepth;
     shm.ringData[shm.rank]![i]!.set(send);
     shm.ringPublish(k, n);
-    const parts = yield* ringGather(shm, k);
+    for (let a = shm.ringPending(k); a; a = shm.ringPending(k)) yield a;
+    const parts = shm.ringParts[i]!;
     const other = ringDifferentLength(shm, k, n);
     if (other < 0) combineRanks(parts, shm.size, recv.length === n ? recv : recv.subarray(0, n), count, type, op);
     shm.ringFinish(k);
@@ -480,16 +487,6 @@ function combineRanks(parts: readonly Uint8Array[], size: number, out: Uint8Arra
   for (let r = 2; r < size; r++) op.combineBuffers(out, out, parts[r]!, count, type);
 }
 
-/** Wait until every rank has published call `k`; their slots, in rank order. */
-function* ringGather(shm: Shm, k: number): Schedule<Uint8Array[]> {
-  const i = k % shm.ringDepth;
-  for (let r = 0; r < shm.size; r++) {
-    const a = r === shm.rank ? null : shm.ringReady(r, k);
-    if (a) yield a;
-  }
-  return shm.ringParts[i]!;
-}
-
 /** Whether a Reduce of `n` bytes goes through `reduce` below. */
 export function smallReduce(shm: Shm, n: number): boolean {
   return n <= shm.ringCapacity;
@@ -509,7 +506,8 @@ export function* reduce(shm: Shm, send: Uint8Array, result: Uint8Array | null, c
     shm.ringFinish(k);
     return;
   }
-  const parts = yield* ringGather(shm, k);
+  for (let a = shm.ringPending(k); a; a = shm.ringPending(k)) yield a;
+  const parts = shm.ringParts[k % shm.ringDepth]!;
   const other = ringDifferentLength(shm, k, n);
   if (other < 0) combineRanks(parts, shm.size, result!.length === n ? result! : result!.subarray(0, n), count, type, op);
   shm.ringFinish(k);
@@ -542,7 +540,8 @@ export function* allreduceObject(shm: Shm, obj: unknown, op: Combiner): Schedule
   const fits = bytes.length <= mine.length;
   if (fits) mine.set(bytes);
   shm.ringPublish(k, fits ? bytes.length : -1);
-  const parts = yield* ringGather(shm, k);
+  for (let a = shm.ringPending(k); a; a = shm.ringPending(k)) yield a;
+  const parts = shm.ringParts[k % shm.ringDepth]!;
   let result: { value: unknown } | null = null;
   let ok = true;
   for (let r = 0; r < shm.size; r++) if (shm.ringLength(r, k) < 0) ok = false;

@@ -173,14 +173,15 @@ function isDetached(mem: BufferLike): boolean {
  * Bytes of a typed array. Views are cached per array: creating a view costs
  * more than the rest of a small send, and programs send the same arrays again
  * and again. A cached view is checked against the array's current extent
- * (a transferred buffer detaches and shrinks to zero).
+ * (a transferred buffer detaches and shrinks to zero; a resizable one may
+ * grow); its buffer is the array's for good (a view's buffer never changes).
  */
 const views = new WeakMap<ArrayBufferView, Uint8Array>();
 
 function byteView(a: ArrayBufferView): Uint8Array {
   if (a instanceof Uint8Array) return a;
   let v = views.get(a);
-  if (v === undefined || v.byteLength !== a.byteLength || v.buffer !== a.buffer) {
+  if (v === undefined || v.byteLength !== a.byteLength) {
     v = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     views.set(a, v);
   }

@@ -118,10 +118,9 @@ function aligned(bytes: Uint8Array): Uint8Array {
 function checkArgs(op: string, dst: Uint8Array, a: Uint8Array, b: Uint8Array, count: number, type: TypeDesc): number {
   if (!Number.isInteger(count) || count < 0) throw new MpiFailure(ERR_COUNT, `${op}: invalid count ${count}`);
   const bytes = count * type.size;
-  for (const [name, v] of [['dst', dst], ['a', a], ['b', b]] as const) {
-    if (v.length < bytes) {
-      throw new MpiFailure(ERR_COUNT, `${op} on ${count} ${type.name} needs ${bytes} bytes, ${name} has ${v.length}`);
-    }
+  if (dst.length < bytes || a.length < bytes || b.length < bytes) {
+    const [name, v] = dst.length < bytes ? ['dst', dst] : a.length < bytes ? ['a', a] : ['b', b];
+    throw new MpiFailure(ERR_COUNT, `${op} on ${count} ${type.name} needs ${bytes} bytes, ${name} has ${v.length}`);
   }
   return bytes;
 }
@@ -210,9 +209,20 @@ function applies(op: ElementwiseOp, kind: ElementKind): boolean {
 }
 
 const kernelCache = new Map<string, Kernel>();
+/** Kernels by operation and kind, without building the label on every call. */
+const kernelTable = new Map<ElementwiseOp, Map<ElementKind, Kernel | undefined>>();
 
 /** The kernel of `op` on `kind`, compiled on first use; undefined when `op` does not apply. */
 function kernelFor(op: ElementwiseOp, kind: ElementKind): Kernel | undefined {
+  let byKind = kernelTable.get(op);
+  if (byKind === undefined) kernelTable.set(op, (byKind = new Map()));
+  if (byKind.has(kind)) return byKind.get(kind);
+  const k = makeKernel(op, kind);
+  byKind.set(kind, k);
+  return k;
+}
+
+function makeKernel(op: ElementwiseOp, kind: ElementKind): Kernel | undefined {
   if (!applies(op, kind)) return undefined;
   const wideKind = kind === 'int64' || kind === 'uint64';
   // int64 and uint64 share a kernel (the same words) except for comparisons.
@@ -271,18 +281,36 @@ function wideFallback(op: ElementwiseOp, signed: boolean): Kernel {
 
 /** Run `kernel` on `n` elements of `kind` held densely in d, a, b (any alignment). */
 function runKernel(kernel: Kernel, kind: ElementKind, d: Uint8Array, a: Uint8Array, b: Uint8Array, n: number): void {
-  const [ctor, per] = kernelArray[kind];
-  const len = n * per;
-  const va = viewOf(ctor, a, len) ?? viewOf(ctor, aligned(a.subarray(0, n * elementSize[kind])), len)!;
-  const vb = sameMemory(a, b) ? va : viewOf(ctor, b, len) ?? viewOf(ctor, aligned(b.subarray(0, n * elementSize[kind])), len)!;
-  const vd = viewOf(ctor, d, len);
+  const ctor = kernelArray[kind][0];
+  const bytes = n * elementSize[kind];
+  const va = typedOf(ctor, a) ?? typedOf(ctor, aligned(a.subarray(0, bytes)))!;
+  const vb = sameMemory(a, b) ? va : typedOf(ctor, b) ?? typedOf(ctor, aligned(b.subarray(0, bytes)))!;
+  const vd = typedOf(ctor, d);
   if (vd !== null) {
     kernel(vd, va, vb, n);
   } else {
-    const tmp = new Uint8Array(n * elementSize[kind]);
-    kernel(viewOf(ctor, tmp, len)!, va, vb, n);
+    const tmp = new Uint8Array(bytes);
+    kernel(typedOf(ctor, tmp)!, va, vb, n);
     d.set(tmp);
   }
+}
+
+/**
+ * A view of the whole of `bytes` as `ctor` (the kernels take the element
+ * count, longer views are fine), or null when `bytes` is misaligned for it.
+ * Cached per byte array: programs reduce the same arrays again and again,
+ * and making a view costs more than combining a few elements.
+ */
+const typedViews = new WeakMap<Uint8Array, ArrayBufferView>();
+function typedOf(ctor: KernelArrayCtor, bytes: Uint8Array): ArrayBufferView | null {
+  const v = typedViews.get(bytes);
+  const per = (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  const length = Math.floor(bytes.byteLength / per);
+  if (v !== undefined && v.constructor === ctor && (v as Uint8Array).length === length) return v;
+  if (bytes.byteOffset % per !== 0) return null;
+  const nv = new ctor(bytes.buffer, bytes.byteOffset, length);
+  typedViews.set(bytes, nv);
+  return nv;
 }
 
 // ---------------------------------------------------------------------------
@@ -548,7 +576,7 @@ function elementwiseBuffers(op: ElementwiseOp, dst: Uint8Array, a: Uint8Array, b
   if (!kind || !kernel) throw notDefined(op, type);
   const bytes = checkArgs(op, dst, a, b, count, type);
   if (bytes === 0) return;
-  runKernel(kernel, kind, dst.subarray(0, bytes), a.subarray(0, bytes), b.subarray(0, bytes), bytes / elementSize[kind]);
+  runKernel(kernel, kind, dst, a, b, bytes / elementSize[kind]);
 }
 
 /** dst = src on `bytes` bytes (nothing to do when they are the same memory). */
