@@ -61,7 +61,8 @@ export class MapResult<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     this.#sizes = sizes;
     this.#settings = settings;
     this.#deadline = settings.timeout === null ? null : performance.now() + settings.timeout * 1000;
-    const bar = settings.progress !== false && tty.isatty(1) && futures.length > 0
+    // A terminal on fd 1, unless the process knows better (an Open MPI rank's pty while the launcher writes to a pipe).
+    const bar = settings.progress !== false && tty.isatty(1) && process.stdout.isTTY !== false && futures.length > 0
       ? new cliProgress.SingleBar({
         format: `${typeof settings.progress === 'string' ? `${settings.progress} ` : ''}{bar} {percentage}% | {value}/{total} | {duration_formatted}`,
         stream: terminalStream(), clearOnComplete: false, hideCursor: true, fps: 10,

@@ -2,7 +2,7 @@
  * Launch real multi-rank programs through the CLI, the way a user runs them,
  * and collect what they print.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,13 +40,14 @@ export function mpirun(np: number, script: string, opts: RunOptions = {}): Promi
       cwd: opts.cwd ?? repoRoot,
       env: { ...process.env, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
     });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
     child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
     child.stdin.end(opts.stdin ?? '');
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => killJob(child), opts.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -55,7 +56,50 @@ export function mpirun(np: number, script: string, opts: RunOptions = {}): Promi
   });
 }
 
+/**
+ * Kill a launcher started with `detached: true` and everything in its
+ * process group: on the native transport that is mpiexec, whose ranks then
+ * end too (a SIGKILL of the launcher alone would leave mpiexec running,
+ * holding the output pipes open, and the test waiting for it).
+ */
+export function killJob(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}
+
 /** Output lines, without the empty last one. */
 export function lines(text: string): string[] {
   return text.split('\n').filter((l, i, a) => l !== '' || i < a.length - 1);
+}
+
+/** The tests run on the native transport (MPI4TS_TRANSPORT=native), not the embedded runtime. */
+export const onNative = process.env['MPI4TS_TRANSPORT'] === 'native';
+
+/** `skip` option for a test of a behaviour only the embedded runtime has: the reason on the native transport, else false. */
+export function embeddedOnly(reason: string): string | false {
+  return onNative ? `embedded runtime only: ${reason}` : false;
+}
+
+let spawnProbe: Promise<string | null> | undefined;
+
+/**
+ * Null if processes can be spawned here, else the MPI library's refusal
+ * (on the native transport the library starts them, and some builds
+ * cannot: MPICH 4.0's ch4:ucx device has no dynamic processes). Asked once
+ * per test file with test/fixtures/spawn/probe.ts; the embedded runtime
+ * always can. For `skip` options: `{ skip: await spawnRefused() ?? false }`.
+ */
+export function spawnRefused(): Promise<string | null> {
+  if (!onNative) return Promise.resolve(null);
+  spawnProbe ??= mpirun(2, 'test/fixtures/spawn/probe.ts', { launcherArgs: ['--usize', '3'], timeoutMs: 60_000 }).then((r) => {
+    const out = lines(r.stdout);
+    if (r.code === 0 && out.length === 2 && out.every((l) => l.endsWith(' spawn ok'))) return null;
+    const refused = out.find((l) => l.includes(' spawn refused '));
+    if (r.code === 0 && refused) return `the MPI library cannot spawn: ${refused.replace(/^rank \d+ spawn refused /, '')}`;
+    throw new Error(`spawn probe failed (exit ${r.code}, signal ${r.signal}):\n${r.stdout}\n${r.stderr}`);
+  });
+  return spawnProbe;
 }

@@ -11,7 +11,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { mpirun, lines, repoRoot, type RunResult } from '../helpers/spmd.ts';
+import { mpirun, lines, repoRoot, spawnRefused, type RunResult } from '../helpers/spmd.ts';
+
+const spawning = { skip: (await spawnRefused()) ?? false };
 
 function ok(r: RunResult): void {
   assert.equal(r.signal, null, `killed (hang?)\n${r.stderr}`);
@@ -38,7 +40,7 @@ function expectedPi(N: number, workers: number): number {
 const SEED_FORM = /^3\.14160098692312\d{0,2}$/;
 
 for (const usize of [2, 3, 5]) {
-  test(`mpi-manager.ts with --usize ${usize}: ${usize - 1} worker(s), prints pi as the seed does`, async () => {
+  test(`mpi-manager.ts with --usize ${usize}: ${usize - 1} worker(s), prints pi as the seed does`, spawning, async () => {
     const r = await mpirun(1, 'examples/mpi-manager.ts', { launcherArgs: ['--usize', String(usize)], timeoutMs: 60_000 });
     ok(r);
     const out = lines(r.stdout);
@@ -48,7 +50,7 @@ for (const usize of [2, 3, 5]) {
   });
 }
 
-test('run as the seed runs it (from examples/, -n 1, no --usize): one worker per remaining core', async () => {
+test('run as the seed runs it (from examples/, -n 1, no --usize): one worker per remaining core', spawning, async () => {
   const r = await mpirun(1, 'examples/mpi-manager.ts', { cwd: path.join(repoRoot, 'examples'), timeoutMs: 60_000 });
   ok(r);
   const out = lines(r.stdout);

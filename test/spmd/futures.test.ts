@@ -4,7 +4,9 @@
  * (`--futures`), MPICommExecutor; results equal to a plain map (chunks,
  * unordered, for await), failures and their messages, timeouts,
  * cancellation, initializer, worker counts, the two futures examples.
- * Fixtures: test/fixtures/futures/. Run after `npm run build`:
+ * Fixtures: test/fixtures/futures/. Run after `npm run build` (also with
+ * MPI4TS_TRANSPORT=native MPI4TS_MPI=openmpi|mpich; where the MPI library
+ * cannot spawn, the tests of spawned workers are skipped with its error):
  *   node --import tsx --test --test-concurrency=1 test/spmd/futures.test.ts
  */
 import { test } from 'node:test';
@@ -14,9 +16,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { PNG } from 'pngjs';
-import { mpirun, lines, repoRoot, type RunResult, type RunOptions } from '../helpers/spmd.ts';
+import { mpirun, lines, repoRoot, spawnRefused, type RunResult, type RunOptions } from '../helpers/spmd.ts';
 
 const TIMEOUT = 120_000;
+/** For the tests whose workers are spawned. */
+const spawning = { skip: (await spawnRefused()) ?? false };
 
 function ok(r: RunResult): void {
   assert.equal(r.signal, null, `killed (hang?)\n${r.stdout}\n${r.stderr}`);
@@ -57,7 +61,7 @@ function basicChecks(out: Map<string, unknown>, workers: number, ranks: string[]
   assert.deepEqual(out.get('who'), ranks);
 }
 
-test('futures_spawn: submit/map/starmap equal a plain map on 2 spawned workers', async () => {
+test('futures_spawn: submit/map/starmap equal a plain map on 2 spawned workers', spawning, async () => {
   const out = await checks(1, 'basic.ts', { launcherArgs: ['--usize', '3'] });
   // Spawned workers are a world of their own: ranks 0 and 1 of 2.
   basicChecks(out, 2, ['0/2', '1/2']);
@@ -68,7 +72,7 @@ test('futures_launcher: the same on the shared pool of mpi4ts -n 3 --futures', a
   basicChecks(out, 2, ['1/3', '2/3']);
 });
 
-test('futures_errors: worker errors, lookup errors, bad arguments, timeout, cancellation, shutdown', async () => {
+test('futures_errors: worker errors, lookup errors, bad arguments, timeout, cancellation, shutdown', spawning, async () => {
   const out = await checks(1, 'errors.ts', { launcherArgs: ['--usize', '8'] });
   assert.equal(out.get('task-error'), 'RangeError: no good: 3');
   assert.equal(out.get('task-error-class'), true);
@@ -97,7 +101,7 @@ test('futures_errors: worker errors, lookup errors, bad arguments, timeout, canc
   assert.equal(out.get('max-workers-bad'), 'TypeError: MPIPoolExecutor: maxWorkers must be an integer, got 1.5');
 });
 
-test('futures_initializer: initializer/initargs, globals and env, BrokenExecutor on a failing initializer', async () => {
+test('futures_initializer: initializer/initargs, globals and env, BrokenExecutor on a failing initializer', spawning, async () => {
   const out = await checks(1, 'initializer.ts', { launcherArgs: ['--usize', '3'] });
   assert.deepEqual(out.get('initializer'), ['w-1', 'w-2', 'w-3']);
   assert.deepEqual(out.get('globals-env'), [42, 'yes', 42]);
@@ -112,7 +116,7 @@ async function workerCount(np: number, launcherArgs: string[], ask: string, env:
   return r.stdout.trim();
 }
 
-test('futures_workers: maxWorkers, else MPI4TS_MAX_WORKERS, else universe size minus world size', async () => {
+test('futures_workers: maxWorkers, else MPI4TS_MAX_WORKERS, else universe size minus world size', spawning, async () => {
   assert.equal(await workerCount(1, ['--usize', '4'], 'default'), 'workers 3 3');
   assert.equal(await workerCount(1, ['--usize', '4'], '2'), 'workers 2 2');
   assert.equal(await workerCount(1, ['--usize', '4'], 'default', { MPI4TS_MAX_WORKERS: '2' }), 'workers 2 2');
@@ -122,7 +126,9 @@ test('futures_workers: maxWorkers, else MPI4TS_MAX_WORKERS, else universe size m
   assert.match(await workerCount(1, ['--usize', '3'], 'default', { MPI4TS_MAX_WORKERS: '0' }),
     /^error RangeError: MPI4TS_MAX_WORKERS must be a positive integer, got '0'$/);
   assert.match(await workerCount(1, ['--usize', '3'], '5'), /^error BrokenExecutor: cannot start the workers: .*/);
-  // The launcher's pool: the other ranks, capped by maxWorkers.
+});
+
+test('futures_workers: the launcher\'s pool is the other ranks, capped by maxWorkers', async () => {
   assert.equal(await workerCount(4, ['--futures'], 'default'), 'workers 3 3');
   assert.equal(await workerCount(4, ['--futures'], '2'), 'workers 2 2');
 });
@@ -144,7 +150,7 @@ test('futures_commexec: MPICommExecutor at several roots and sizes; workers cont
   assert.match(r.stdout, /stall "ReferenceError: task function 'square' cannot be looked up: .*new MPICommExecutor\(comm, root, \{ tasks: \{ square \} \}\)/);
 });
 
-test('futures_guard: a script without the isMain guard gets a message saying what to do, not a recursion', async () => {
+test('futures_guard: a script without the isMain guard gets a message saying what to do, not a recursion', spawning, async () => {
   const r = await mpirun(1, 'test/fixtures/futures/noguard.ts', { launcherArgs: ['--usize', '3'], timeoutMs: TIMEOUT });
   assert.equal(r.signal, null, 'killed (hang?)');
   assert.equal(r.code, 1);
@@ -152,7 +158,7 @@ test('futures_guard: a script without the isMain guard gets a message saying wha
   assert.match(r.stderr, /^mpi4ts: rank 0 failed: BrokenExecutor: worker setup failed: Error: MPIPoolExecutor: a futures worker, importing the main script to find task functions, reached code that creates an executor\. Guard the driver part of the script .*if \(isMain\(import\.meta\)\)/);
 });
 
-test('futures_progress: map draws a bar on a terminal only', async () => {
+test('futures_progress: map draws a bar on a terminal only', spawning, async () => {
   const piped = await mpirun(1, 'test/fixtures/futures/progress.ts', { launcherArgs: ['--usize', '3'], timeoutMs: TIMEOUT });
   ok(piped);
   assert.equal(piped.stdout, 'done 60\n');
@@ -165,15 +171,15 @@ test('futures_progress: map draws a bar on a terminal only', async () => {
   assert.match(screen, /done 60/);
 });
 
-test('examples_futures: mapreduce.ts prints the seed\'s sum (spawned workers and --futures)', async () => {
-  for (const [np, launcherArgs] of [[1, ['--usize', '3']], [3, ['--futures']]] as const) {
+for (const [np, launcherArgs, how] of [[1, ['--usize', '3'], 'spawned workers'], [3, ['--futures'], '--futures']] as const) {
+  test(`examples_futures: mapreduce.ts prints the seed's sum (${how})`, how === '--futures' ? {} : spawning, async () => {
     const r = await mpirun(np, 'examples/mapreduce.ts', { launcherArgs: [...launcherArgs], timeoutMs: TIMEOUT });
     ok(r);
     assert.equal(r.stdout, 'Sum of the products equals 843350\n');
-  }
-});
+  });
+}
 
-test('examples_futures: julia-futures.ts draws the Julia set with the seed\'s parameters', async () => {
+test('examples_futures: julia-futures.ts draws the Julia set with the seed\'s parameters', spawning, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-julia-'));
   const r = await mpirun(1, path.join(repoRoot, 'examples/julia-futures.ts'), { launcherArgs: ['--usize', '3'], cwd: dir, env: { WORKERS: '2', MULTIPLIER: '' }, timeoutMs: TIMEOUT });
   ok(r);

@@ -150,6 +150,29 @@ for (const lib of LIBRARIES) {
       }
     });
 
+    test('Spawn: the library starts the children (Bcast, Merge, Disconnect across), or its refusal reaches every parent as ERR_SPAWN', { timeout: 180_000 }, async () => {
+      const launcherArgs = ['--transport', 'native', '--mpi', lib.name, '--usize', '3'];
+      const probe = await mpirun(2, 'test/fixtures/spawn/probe.ts', { launcherArgs, timeoutMs: 60_000 });
+      assert.equal(probe.signal, null, `the job hung\n${explain(probe)}`);
+      assert.equal(probe.code, 0, explain(probe));
+      const out = lines(probe.stdout).sort();
+      if (out.some((l) => l.includes(' spawn refused '))) {
+        // E.g. MPICH 4.0 built with ch4:ucx: MPI_Open_port is not supported by that device.
+        for (const [rank, l] of out.entries()) {
+          assert.match(l, new RegExp(`^rank ${rank} spawn refused ERR_SPAWN Spawn: cannot start processes: the MPI library refused: MPI_Comm_spawn_multiple: `));
+        }
+        return;
+      }
+      assert.deepEqual(out, ['rank 0 spawn ok', 'rank 1 spawn ok'], explain(probe));
+      const r = await mpirun(1, 'test/fixtures/spawn/family.ts', { launcherArgs, args: ['2'], timeoutMs: 60_000 });
+      assert.equal(r.code, 0, explain(r));
+      const got = lines(r.stdout);
+      for (const l of ['parent 0 sizes {"inter":true,"size":1,"rank":0,"remote":2}', 'child 1 world {"size":2,"rank":1,"appnum":0}',
+        'child 0 N 100', 'parent 0 allgather ["child0","child1"]', 'child 1 merge {"size":3,"rank":2,"sum":3}', 'parent 0 disconnected true']) {
+        assert.ok(got.includes(l), `missing ${l}\n${r.stdout}`);
+      }
+    });
+
     describe('MPMD job with a C program (test/fixtures/native/interop.c)', () => {
       let exe = '';
       let dir = '';
