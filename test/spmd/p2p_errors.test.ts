@@ -35,6 +35,7 @@ const checks: CheckSpec[] = [
       assert.match(v.message, /\b100000\b.*\b50000\b/);
     }),
   },
+  { name: 'truncate-rendezvous-into-small-view' },
   { name: 'truncate-receive-posted-first', min: 2 },
   { name: 'truncate-Sendrecv' },
   {

@@ -119,6 +119,8 @@ export class NativeTransport implements Transport {
 
   readonly #mpi: NativeAddon;
   readonly #st = new Int32Array(ST_SLOTS);
+  /** Buffers up to this many bytes are received by the addon's recvSmall (0: never). */
+  readonly #recvLimit: number;
   /** Matching state per MPI communicator (addon index): posted receives, pulled messages. */
   readonly #matching = new Map<number, MatchQueues<NativeOp, Pulled>>();
   /** Receives posted and not matched yet, on all communicators. */
@@ -147,6 +149,7 @@ export class NativeTransport implements Transport {
     this.processId = rank;
     this.tagUpperBound = tagUb;
     this.libraryVersion = mpi.libraryVersion();
+    this.#recvLimit = mpi.recvLimit();
     this.#host = mpi.processorName();
     this.job = { transport: 'native', universeSize, appnum, timeOrigin: performance.timeOrigin };
     this.commWorld = this.#wrap(0, Int32Array.from({ length: size }, (_, i) => i), null, false, true);
@@ -542,6 +545,26 @@ export class NativeTransport implements Transport {
     }
     // Fast path: no receive pending anywhere, so block in the library, one call.
     const mpi = this.#mpi;
+    if (into !== null && into.length <= this.#recvLimit) {
+      let size: number;
+      try {
+        size = mpi.recvSmall(c.id, into, op.source, op.tag);
+      } catch (e) {
+        throw failure('MPI_Recv', e);
+      }
+      const st = this.#st;
+      op.source = this.#fromLibrary(c, st[ST_SOURCE]!);
+      op.tag = st[ST_TAG]!;
+      op.messageBytes = size;
+      op.count = Math.min(size, into.length);
+      if (size > into.length) {
+        op.error = ERR_TRUNCATE;
+        op.failure = `message of ${size} bytes truncated into buffer of ${into.length} bytes (source ${op.source}, tag ${op.tag})`;
+      }
+      op.state = State.Done;
+      op.done = true;
+      return op;
+    }
     const got = wrap('MPI_Mprobe', () => mpi.precv(c.id, into, op.source, op.tag));
     if (typeof got === 'number' && got >= 0) {
       this.#receiveMatched(op, this.#pulled(got), true); // too large for `into`: staged
@@ -873,8 +896,13 @@ function wrap<T>(routine: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    const cls = (e as { errorClass?: number }).errorClass;
-    if (typeof cls === 'number') throw new MpiFailure(cls, (e as Error).message);
-    throw new MpiFailure(ERR_INTERN, `${routine}: ${(e as Error).message ?? String(e)}`);
+    throw failure(routine, e);
   }
+}
+
+/** An addon call's error as MpiFailure with the library's error class (hot paths catch inline, without a closure). */
+function failure(routine: string, e: unknown): MpiFailure {
+  const cls = (e as { errorClass?: number }).errorClass;
+  if (typeof cls === 'number') return new MpiFailure(cls, (e as Error).message);
+  return new MpiFailure(ERR_INTERN, `${routine}: ${(e as Error).message ?? String(e)}`);
 }
