@@ -9,7 +9,7 @@ import { SendMode } from '../transport/spi.js';
 import type { Operation } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { MpiFailure } from '../core/errorcodes.js';
-import type { CollContext, Schedule } from './schedule.js';
+import { libraryOf, type CollContext, type Schedule } from './schedule.js';
 import * as shm from './shm.js';
 
 /** Element-wise reduction: dst = a op b over `count` elements; a holds lower ranks. */
@@ -55,7 +55,7 @@ function opName(op: BufferCombiner): string {
 
 /** Binomial-tree broadcast, in place in `buf` on every rank. */
 export function* bcast(c: CollContext, buf: Uint8Array, root: number): Schedule<void> {
-  const lib = c.t.libraryCollectives?.bcast(c.comm, buf, root);
+  const lib = libraryOf(c)?.bcast(c.comm, buf, root);
   if (lib) return yield* library(lib);
   return yield* bcastHere(c, buf, root);
 }
@@ -248,7 +248,7 @@ export function* alltoallv(c: CollContext, send: Uint8Array, sendBlocks: readonl
  */
 export function* reduce(c: CollContext, send: Uint8Array, result: Uint8Array | null, count: number, type: TypeDesc,
   op: BufferCombiner, root: number): Schedule<void> {
-  const lib = c.t.libraryCollectives?.reduce(c.comm, send, result, type, opName(op), root);
+  const lib = libraryOf(c)?.reduce(c.comm, send, result, type, opName(op), root);
   if (lib) return yield* library(lib);
   const n = send.length;
   const sh = shm.shmOf(c);
@@ -290,7 +290,7 @@ export function* reduce(c: CollContext, send: Uint8Array, result: Uint8Array | n
  */
 export function* allreduce(c: CollContext, send: Uint8Array, recv: Uint8Array, count: number, type: TypeDesc,
   op: BufferCombiner): Schedule<void> {
-  const lib = c.t.libraryCollectives?.allreduce(c.comm, send, recv, type, opName(op));
+  const lib = libraryOf(c)?.allreduce(c.comm, send, recv, type, opName(op));
   if (lib) return yield* library(lib);
   const sh = shm.shmOf(c);
   if (sh !== null) return yield* shm.allreduce(sh, send, recv, count, type, op);

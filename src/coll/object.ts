@@ -7,7 +7,7 @@
 import { encodeObject, decodeObject } from '../core/msgobject.js';
 import { SendMode } from '../transport/spi.js';
 import type { Operation } from '../transport/spi.js';
-import type { CollContext, Schedule } from './schedule.js';
+import { libraryOf, type CollContext, type Schedule } from './schedule.js';
 import * as shm from './shm.js';
 
 /** The part of a reduction op that object collectives use: op(lower ranks, higher ranks). */
@@ -89,7 +89,7 @@ function subtreeMask(v: number, size: number): number {
 
 /** Dissemination barrier: ceil(log2 n) rounds of empty messages. */
 export function* barrier(c: CollContext): Schedule<void> {
-  const lib = c.t.libraryCollectives?.barrier(c.comm);
+  const lib = libraryOf(c)?.barrier(c.comm);
   if (lib) {
     yield lib;
     return;

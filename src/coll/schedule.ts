@@ -27,9 +27,20 @@ export interface CollContext {
    * steps are numbered in the order ranks reach them, so a phase that ranks
    * of a non-blocking call may reach in different orders relative to other
    * calls in flight (after a wait that differs by rank) must stay on
-   * point-to-point messages, whose tags tell calls apart.
+   * point-to-point messages, whose tags tell calls apart. Nor the
+   * library's collectives (libraryOf): it matches them in start order too.
    */
   readonly shm?: boolean;
+}
+
+/**
+ * The library's collectives for a step of `c`, or undefined: not for a step
+ * that ranks may reach in different orders relative to other calls in
+ * flight (`shm: false`, see CollContext), because the library matches
+ * collectives by the order ranks start them.
+ */
+export function libraryOf(c: CollContext): Transport['libraryCollectives'] {
+  return c.shm === false ? undefined : c.t.libraryCollectives;
 }
 
 const sequence = new WeakMap<CommHandle, { n: number }>();
