@@ -5,17 +5,20 @@
  *                            [--scale F] [--budget S] [--cases id,id] [--no-write]
  *
  * Each benchmark is an entry in BENCHMARKS: the command for our side, the
- * command for the mpi4py side, and the rows of the table. Both programs print
+ * command for the mpi4py side, and the rows of the table. An entry may add
+ * a third side, the same benchmark in C on the same MPI library (compiled
+ * with mpicc at run time into a temporary folder): its table gets a C
+ * column and a second ratio, mpi4ts / C. Both programs print
  * one `BENCH_JSON {...}` line on rank 0; this runner runs them one after the
  * other, parses those lines and prints one table with ratios (ours / peer).
  * A side that fails is reported with its stderr and a non-zero exit: no
  * figure is ever printed that was not measured in this run.
  *
  * Exit codes: 0 ok, 1 a side failed or produced no result, 2 usage error or
- * missing prerequisite (mpiexec, mpi4py, numpy, bin/mpi4ts.js).
+ * missing prerequisite (mpiexec, mpi4py, numpy, bin/mpi4ts.js, mpicc).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,14 +28,22 @@ const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
 
 const PYTHON = process.env.PEER_PYTHON || '/usr/bin/python3';
 const MPIEXEC = process.env.MPIEXEC || 'mpiexec';
+/** The C side's compiler: Open MPI's wrapper, to match the mpiexec and the mpi4py side. */
+const MPICC = process.env.MPICC || 'mpicc.openmpi';
+/** Where the C side is compiled; removed at exit. */
+const BUILD_DIR = path.join(os.tmpdir(), `mpi4ts-bench-${process.pid}`);
 const INSTALL_HINT = 'install it with: apt-get install -y python3-mpi4py python3-numpy (this pulls in Open MPI and mpiexec)';
 
 // ------------------------------------------------------------------ tables
 
-type Side = 'ours' | 'peer';
-const SIDE_NAME: Record<Side, string> = { ours: 'mpi4ts', peer: 'mpi4py' };
+type Side = 'ours' | 'peer' | 'c';
+const SIDE_NAME: Record<Side, string> = { ours: 'mpi4ts', peer: 'mpi4py', c: 'C' };
 
-interface Command { cmd: string; args: string[]; timeoutMs: number }
+interface Command {
+  cmd: string; args: string[]; timeoutMs: number;
+  /** Run once before the command (compiling the C side); throws Failure. */
+  prepare?: () => void;
+}
 
 /** What a column of a row shows, and which way is better. */
 interface Metric {
@@ -69,17 +80,43 @@ interface Benchmark {
   ranks: number;
   ours: Command;
   peer: Command;
+  /** The same benchmark in C on the same library, when there is one. */
+  c?: Command;
   rows: Row[];
 }
 
 /** mpiexec for the peer side: transport pinned to shared memory (ob1 + vader), Open MPI's default on one node. */
 function mpiexec(ranks: number, script: string): string[] {
+  return mpiexecProgram(ranks, [PYTHON, script]);
+}
+
+function mpiexecProgram(ranks: number, program: string[]): string[] {
   return [
     '--allow-run-as-root', '--oversubscribe', '-n', String(ranks),
     '--mca', 'pml', 'ob1', '--mca', 'btl', 'self,vader',
     '-x', 'BENCH_SCALE', '-x', 'BENCH_CASES', '-x', 'BENCH_BUDGET', '-x', 'BENCH_JSON',
-    PYTHON, script,
+    ...program,
   ];
+}
+
+/**
+ * The C side: `source` compiled with MPICC (-O2) into a temporary folder
+ * when the side runs, then started by the same mpiexec as the peer.
+ */
+function cProgram(ranks: number, source: string, timeoutMs: number): Command {
+  const binary = path.join(BUILD_DIR, path.basename(source, '.c'));
+  return {
+    cmd: MPIEXEC, args: mpiexecProgram(ranks, [binary]), timeoutMs,
+    prepare() {
+      mkdirSync(BUILD_DIR, { recursive: true });
+      const r = spawnSync(MPICC, ['-O2', '-Wall', source, '-o', binary, '-lm'], { cwd: ROOT, encoding: 'utf8' });
+      if (r.error || r.status !== 0) {
+        const why = r.error ? r.error.message : (r.stderr || r.stdout || '').trim();
+        throw new Failure(`cannot compile the C side (${MPICC} ${source}): ${why}\n` +
+          'install Open MPI\'s compiler wrapper (apt-get install -y libopenmpi-dev) or set MPICC', 2);
+      }
+    },
+  };
 }
 
 function mpi4ts(ranks: number, script: string): string[] {
@@ -136,6 +173,7 @@ const BENCHMARKS: Benchmark[] = [
     ranks: 2,
     ours: { cmd: MPIEXEC, args: nativeMpiexec(2, 'bench/pingpong.ts'), timeoutMs: 300_000 },
     peer: { cmd: MPIEXEC, args: mpiexec(2, 'bench/peer/pingpong.py'), timeoutMs: 300_000 },
+    c: cProgram(2, 'bench/peer/pingpong.c', 300_000),
     rows: [
       { id: 'buf-8', label: 'Send/Recv 8 B', metrics: ['latency'] },
       { id: 'buf-1k', label: 'Send/Recv 1 KiB', metrics: ['latency'] },
@@ -271,6 +309,8 @@ interface RunInfo { command: string; wall_s: number; load_before: number; output
 interface TableLine {
   id: string; label: string; metric: MetricName; heading: string; better: 'lower' | 'higher';
   ours: number | null; peer: number | null; ratio: number | null;
+  /** The C side and mpi4ts / C, for benchmarks with one (null otherwise). */
+  c: number | null; ratioC: number | null;
   /** Sides that ran fewer iterations than planned (time budget): figures marked with '*'. */
   capped: string[];
 }
@@ -302,7 +342,10 @@ function checkOursPrerequisites(): void {
 // --------------------------------------------------------------------- run
 
 function runSide(bench: Benchmark, side: Side, env: NodeJS.ProcessEnv): RunInfo {
-  const { cmd, args, timeoutMs } = bench[side];
+  const command = bench[side];
+  if (command === undefined) throw new Failure(`${bench.name} has no ${SIDE_NAME[side]} side`, 2);
+  const { cmd, args, timeoutMs } = command;
+  command.prepare?.();
   const shown = [cmd === process.execPath ? 'node' : cmd, ...args].join(' ');
   process.stderr.write(`[compare] ${bench.name}: running ${SIDE_NAME[side]}: ${shown}\n`);
   const load = Math.round(os.loadavg()[0] * 100) / 100;
@@ -344,20 +387,24 @@ function runSide(bench: Benchmark, side: Side, env: NodeJS.ProcessEnv): RunInfo 
   return { command: shown, wall_s: wall, load_before: load, output };
 }
 
-function tabulate(bench: Benchmark, ours?: RunInfo, peer?: RunInfo): TableLine[] {
+function tabulate(bench: Benchmark, ours?: RunInfo, peer?: RunInfo, cSide?: RunInfo): TableLine[] {
   const find = (run: RunInfo | undefined, id: string) => run?.output.results.find((x) => x?.id === id) ?? undefined;
   const lines: TableLine[] = [];
   for (const row of bench.rows) {
     const o = find(ours, row.id);
     const p = find(peer, row.id);
-    if (!o && !p) continue; // filtered out with --cases
+    const k = find(cSide, row.id);
+    if (!o && !p && !k) continue; // filtered out with --cases
     for (const m of row.metrics) {
       const metric: Metric = METRICS[m];
       const ov = o ? metric.value(o) ?? null : null;
       const pv = p ? metric.value(p) ?? null : null;
+      const cv = k ? metric.value(k) ?? null : null;
       const ratio = ov !== null && pv !== null && pv > 0 ? ov / pv : null;
-      const capped = [o?.capped ? SIDE_NAME.ours : null, p?.capped ? SIDE_NAME.peer : null].filter((x): x is string => x !== null);
-      lines.push({ id: row.id, label: row.label, metric: m, heading: metric.heading, better: metric.better, ours: ov, peer: pv, ratio, capped });
+      const ratioC = ov !== null && cv !== null && cv > 0 ? ov / cv : null;
+      const capped = [o?.capped ? SIDE_NAME.ours : null, p?.capped ? SIDE_NAME.peer : null, k?.capped ? SIDE_NAME.c : null]
+        .filter((x): x is string => x !== null);
+      lines.push({ id: row.id, label: row.label, metric: m, heading: metric.heading, better: metric.better, ours: ov, peer: pv, ratio, c: cv, ratioC, capped });
     }
   }
   return lines;
@@ -393,7 +440,7 @@ function environment(): Environment {
   };
 }
 
-function environmentLines(env: Environment, ours?: RunInfo, peer?: RunInfo): [string, string][] {
+function environmentLines(env: Environment, ours?: RunInfo, peer?: RunInfo, cSide?: RunInfo): [string, string][] {
   const out: [string, string][] = [['date', env.date]];
   if (ours) {
     const v = ours.output.versions ?? {};
@@ -408,12 +455,16 @@ function environmentLines(env: Environment, ours?: RunInfo, peer?: RunInfo): [st
   } else {
     out.push(['mpi4py', 'not run']);
   }
+  if (cSide) {
+    const v = cSide.output.versions ?? {};
+    out.push(['C', `${v.compiler ?? '?'} via ${MPICC} -O2; ${v.mpi_library ?? '?'}; transport: ${cSide.output.transport ?? '?'}`]);
+  }
   out.push(['CPU', `${env.cpu}, ${env.cores} cores`]);
   out.push(['memory', `${env.memory_GiB} GiB`]);
   out.push(['OS', env.os]);
   out.push(['load', `1-min load average ${env.load_before.toFixed(2)} before the run` +
     (env.load_before > 0.5 ? ' (machine not idle: figures may be skewed)' : '')]);
-  for (const [side, run] of [['mpi4ts', ours], ['mpi4py', peer]] as const) {
+  for (const [side, run] of [['mpi4ts', ours], ['mpi4py', peer], ['C', cSide]] as const) {
     if (run) out.push([`${side} command`, `${run.command} (${run.wall_s.toFixed(1)} s, load ${run.load_before.toFixed(2)} before)`]);
   }
   return out;
@@ -421,12 +472,22 @@ function environmentLines(env: Environment, ours?: RunInfo, peer?: RunInfo): [st
 
 // -------------------------------------------------------------- formatting
 
+type Column = Side | 'ratio' | 'ratioC';
+
 /** A value as shown, with '*' when its side ran fewer iterations than planned. */
-function cell(l: TableLine, side: Side | 'ratio'): string {
-  const v = fmt(l[side]);
+function cell(l: TableLine, column: Column): string {
+  const v = fmt(l[column]);
   if (v === 'n/a') return v;
-  const mark = side === 'ratio' ? l.capped.length > 0 : l.capped.includes(SIDE_NAME[side]);
+  const mark = column === 'ratio' || column === 'ratioC' ? l.capped.length > 0 : l.capped.includes(SIDE_NAME[column]);
   return mark ? v + '*' : v;
+}
+
+/** Columns of a table: the sides run, then mpi4ts / mpi4py when both ran, then mpi4ts / C when both ran. */
+function columns(sides: Side[]): [Column, string][] {
+  const cols: [Column, string][] = sides.map((s) => [s, SIDE_NAME[s]]);
+  if (sides.includes('ours') && sides.includes('peer')) cols.push(['ratio', sides.includes('c') ? 'ratio vs py' : 'ratio']);
+  if (sides.includes('ours') && sides.includes('c')) cols.push(['ratioC', 'ratio vs C']);
+  return cols;
 }
 
 function cappedNote(lines: TableLine[]): string | null {
@@ -445,18 +506,22 @@ function fmt(v: number | null): string {
 
 function directionNote(sides: Side[]): string {
   if (sides.length < 2) return `only ${SIDE_NAME[sides[0]]} was run: no ratios`;
-  return 'ratio = mpi4ts / mpi4py; latency: lower is better (ratio < 1.00: mpi4ts faster); ' +
+  const what = sides.includes('c') ? 'ratio vs py = mpi4ts / mpi4py, ratio vs C = mpi4ts / C' : 'ratio = mpi4ts / mpi4py';
+  return `${what}; latency: lower is better (ratio < 1.00: mpi4ts faster); ` +
     'bandwidth: higher is better (ratio > 1.00: mpi4ts faster)';
 }
 
 function textTable(bench: Benchmark, lines: TableLine[], sides: Side[]): string {
-  const W0 = 23, W1 = 24, W = 16;
-  const cols = [...sides.map((s) => SIDE_NAME[s]), ...(sides.length === 2 ? ['ratio'] : [])];
+  const W0 = 23, W1 = 24, W = sides.length > 2 ? 13 : 16;
+  const cols = columns(sides);
   const out: string[] = [];
-  out.push(bench.title.padEnd(W0 + W1) + cols.map((c) => c.padEnd(W)).join('').trimEnd());
+  const heads = cols.map(([, name]) => name.padEnd(W)).join('').trimEnd();
+  // A title wider than the label columns gets a line of its own.
+  if (bench.title.length < W0 + W1) out.push(bench.title.padEnd(W0 + W1) + heads);
+  else out.push(bench.title, ''.padEnd(W0 + W1) + heads);
   out.push(directionNote(sides));
   for (const l of lines) {
-    const vals = [...sides.map((s) => cell(l, s)), ...(sides.length === 2 ? [cell(l, 'ratio')] : [])];
+    const vals = cols.map(([column]) => cell(l, column));
     out.push(l.label.padEnd(W0) + l.heading.padEnd(W1) + vals.map((v) => v.padEnd(W)).join('').trimEnd());
   }
   const note = cappedNote(lines);
@@ -467,11 +532,13 @@ function textTable(bench: Benchmark, lines: TableLine[], sides: Side[]): string 
 function markdown(
   bench: Benchmark, lines: TableLine[], sides: Side[], env: Environment, envLines: [string, string][], argv: string[],
 ): string {
-  const cols = [...sides.map((s) => SIDE_NAME[s]), ...(sides.length === 2 ? ['ratio'] : [])];
+  const cols = columns(sides);
   const out: string[] = [];
   out.push(`# ${bench.title}`, '');
   out.push('Generated by `' + ['npx tsx bench/compare.ts', ...argv].join(' ') + '`.');
-  out.push(sides.length === 2
+  out.push(sides.length === 3
+    ? 'All three columns were measured in the same run, on the same machine, one side after the other.'
+    : sides.length === 2
     ? 'Both columns were measured in the same run, on the same machine, one side after the other.'
     : `Only ${SIDE_NAME[sides[0]]} was run (partial result).`);
   out.push('Latency is the mean half round-trip time; bandwidth is bytes / half round-trip (MB = 10^6 bytes).', '');
@@ -479,10 +546,10 @@ function markdown(
     out.push(`**The machine was not idle** (1-min load average ${env.load_before.toFixed(2)} on ${env.cores} cores): ` +
       'other work skews these figures; do not quote them as representative.', '');
   }
-  out.push(`| case | metric | ${cols.join(' | ')} |`);
+  out.push(`| case | metric | ${cols.map(([, name]) => name).join(' | ')} |`);
   out.push(`|---|---|${cols.map(() => '--:').join('|')}|`);
   for (const l of lines) {
-    const vals = [...sides.map((s) => cell(l, s)), ...(sides.length === 2 ? [cell(l, 'ratio')] : [])];
+    const vals = cols.map(([column]) => cell(l, column));
     out.push(`| ${l.label} | ${l.heading} | ${vals.join(' | ')} |`);
   }
   out.push('', directionNote(sides) + '.');
@@ -503,7 +570,9 @@ interface Options {
 const USAGE = `usage: npx tsx bench/compare.ts [name...] [options]
 
 Runs the mpi4ts and mpi4py sides of each named benchmark (default: all) in
-this run and prints one table with ratios (mpi4ts / mpi4py).
+this run and prints one table with ratios (mpi4ts / mpi4py). Benchmarks with
+a C side (pingpong-native) also run it, compiled with MPICC, and add a C
+column and mpi4ts / C.
 
 benchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')}
 
@@ -518,7 +587,8 @@ options:
   --no-write      do not write bench/results/<name>-latest.md/.json
   -h, --help      this text
 
-environment: PEER_PYTHON (default /usr/bin/python3), MPIEXEC (default mpiexec)`;
+environment: PEER_PYTHON (default /usr/bin/python3), MPIEXEC (default mpiexec),
+             MPICC (default mpicc.openmpi)`;
 
 function parseArgs(argv: string[]): Options {
   const o: Options = { names: [], json: false, sides: ['ours', 'peer'], scale: null, budget: null, cases: null, write: true };
@@ -573,29 +643,33 @@ function main(): void {
   const texts: string[] = [];
 
   for (const bench of benches) {
-    const ours = opts.sides.includes('ours') ? runSide(bench, 'ours', env) : undefined;
-    const peer = opts.sides.includes('peer') ? runSide(bench, 'peer', env) : undefined;
-    const lines = tabulate(bench, ours, peer);
+    // A C side runs with the two others (not with --ours-only or --peer-only).
+    const sides: Side[] = bench.c !== undefined && opts.sides.length === 2 ? [...opts.sides, 'c'] : opts.sides;
+    const ours = sides.includes('ours') ? runSide(bench, 'ours', env) : undefined;
+    const peer = sides.includes('peer') ? runSide(bench, 'peer', env) : undefined;
+    const cSide = sides.includes('c') ? runSide(bench, 'c', env) : undefined;
+    const lines = tabulate(bench, ours, peer, cSide);
     if (lines.length === 0) throw new Failure(`${bench.name}: no results to show (check --cases)`, 1);
-    const envLines = environmentLines(machine, ours, peer);
+    const envLines = environmentLines(machine, ours, peer, cSide);
 
     const record = {
       benchmark: bench.name, title: bench.title, ranks: bench.ranks,
-      sides: opts.sides.map((s) => SIDE_NAME[s]),
+      sides: sides.map((s) => SIDE_NAME[s]),
       environment: machine,
       rows: lines,
       mpi4ts: ours ? { command: ours.command, wall_s: ours.wall_s, load_before: ours.load_before, ...ours.output } : null,
       mpi4py: peer ? { command: peer.command, wall_s: peer.wall_s, load_before: peer.load_before, ...peer.output } : null,
+      ...(bench.c ? { C: cSide ? { command: cSide.command, wall_s: cSide.wall_s, load_before: cSide.load_before, ...cSide.output } : null } : {}),
     };
     merged.push(record);
 
     const width = Math.max(...envLines.map(([k]) => k.length)) + 2;
-    texts.push(textTable(bench, lines, opts.sides) + '\n\n' + envLines.map(([k, v]) => k.padEnd(width) + v).join('\n'));
+    texts.push(textTable(bench, lines, sides) + '\n\n' + envLines.map(([k, v]) => k.padEnd(width) + v).join('\n'));
 
     if (opts.write) {
       mkdirSync(RESULTS_DIR, { recursive: true });
       const base = path.join(RESULTS_DIR, `${bench.name}-latest`);
-      writeFileSync(base + '.md', markdown(bench, lines, opts.sides, machine, envLines, argv));
+      writeFileSync(base + '.md', markdown(bench, lines, sides, machine, envLines, argv));
       writeFileSync(base + '.json', JSON.stringify(record, null, 2) + '\n');
       process.stderr.write(`[compare] wrote ${path.relative(ROOT, base)}.md and .json\n`);
     }
@@ -608,6 +682,7 @@ function main(): void {
   }
 }
 
+process.on('exit', () => rmSync(BUILD_DIR, { recursive: true, force: true }));
 try {
   main();
 } catch (e) {
