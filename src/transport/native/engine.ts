@@ -388,9 +388,16 @@ export class NativeTransport implements Transport {
       program = commands.map((k) => [process.execPath, [entry, '--spawned', label, k.script, ...k.args], k.maxprocs, [...(k.info ?? [])]]);
     }
     this.#drainBeforeBlocking();
-    const [inter] = wrap('MPI_Comm_spawn_multiple', () => this.#mpi.commSpawn(user, root, program));
+    let inter: number;
+    try {
+      [inter] = wrap('MPI_Comm_spawn_multiple', () => this.#mpi.commSpawn(user, root, program)) as [number];
+    } catch (e) {
+      // Every rank gets the library's error; MPI names this class ERR_SPAWN whatever the library's.
+      if (e instanceof MpiFailure) throw new MpiFailure(ERR_SPAWN, `cannot start processes: the MPI library refused: ${e.message}`);
+      throw e;
+    }
     const local = wrap('MPI_Comm_dup', () => this.#mpi.commDup(user));
-    return this.#spawned(inter!, local, c.group);
+    return this.#spawned(inter, local, c.group);
   }
 
   /**
