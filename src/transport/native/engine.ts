@@ -127,6 +127,12 @@ export class NativeTransport implements Transport {
   #posted = 0;
   /** Sends to self that returned before completing (see `send`). */
   #detached: NativeOp[] = [];
+  /**
+   * Receives matched by progress and receiving in the library (MPI_Imrecv):
+   * progress completes them while hooks run, which read completions (a
+   * freed receive's unpacking, api/request.ts) no wait of theirs would make.
+   */
+  readonly #receiving = new Set<NativeOp>();
   readonly #hooks: (() => void)[] = [];
   #nextContext = 4;
   /** Spawns this process was the root of; next foreign process id; the parent pair, if spawned. */
@@ -667,11 +673,13 @@ export class NativeTransport implements Transport {
       op.state = State.Receiving;
       op.req = wrap('MPI_Imrecv', () => mpi.imrecv(msg, target));
       keepAlive.set(op, target);
+      this.#receiving.add(op);
     }
   }
 
   /** Read the status of a completed receive into `op`. */
   #finishReceive(op: NativeOp): void {
+    this.#receiving.delete(op);
     const st = this.#st;
     op.count = Math.min(st[ST_COUNT]!, op.buffer?.length ?? op.messageBytes);
     if (op.staging !== null) {
@@ -746,7 +754,10 @@ export class NativeTransport implements Transport {
   progress(): void {
     if (this.#posted > 0) this.#pull();
     if (this.#detached.length > 0) this.#detached = this.#detached.filter((op) => !this.#poll(op));
-    if (this.#hooks.length > 0) for (const hook of this.#hooks) hook();
+    if (this.#hooks.length > 0) {
+      for (const op of this.#receiving) this.#poll(op);
+      for (const hook of this.#hooks) hook();
+    }
   }
 
   addProgressHook(hook: () => void): void {
