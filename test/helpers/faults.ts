@@ -6,7 +6,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { cli, repoRoot } from './spmd.ts';
+import { cli, repoRoot, killJob } from './spmd.ts';
 
 export interface TimedRun {
   code: number | null;
@@ -38,7 +38,7 @@ export function runTimed(np: number, script: string, args: string[], opts: Timed
   const argv = [cli, '-n', String(np), ...(opts.launcherArgs ?? []), path.resolve(repoRoot, script), ...args, '--run-id', runId];
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, argv, { cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     let partial = '';
@@ -58,7 +58,7 @@ export function runTimed(np: number, script: string, args: string[], opts: Timed
     });
     child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
     child.stdin.end();
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => killJob(child), opts.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
