@@ -52,9 +52,11 @@ describe('Open MPI', () => {
     assert.equal(plan('openmpi', { np: 2 }, {}, true).args[0], '--allow-run-as-root');
   });
 
-  test('--usize U on this host gives max(N, U) slots (UNIVERSE_SIZE)', () => {
+  test('--usize U on this host gives U slots (UNIVERSE_SIZE); U below N is refused, as on the embedded runtime', () => {
     assert.deepEqual(plan('openmpi', { np: 2, usize: 6 }).args.slice(0, 2), ['--host', 'node0:6']);
-    assert.deepEqual(plan('openmpi', { np: 8, usize: 6 }).args.slice(0, 2), ['--host', 'node0:8']);
+    assert.deepEqual(plan('openmpi', { np: 6, usize: 6 }).args.slice(0, 2), ['--host', 'node0:6']);
+    assert.throws(() => plan('openmpi', { np: 8, usize: 6 }), /universe size must be an integer of at least the number of ranks \(8\), got 6/);
+    assert.throws(() => plan('mpich', { np: 8, usize: 6 }), RangeError);
   });
 
   test('--host, --ppn, --oversubscribe, --tag-output', () => {
