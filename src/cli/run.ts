@@ -11,9 +11,9 @@ export interface RunOptions {
   usize?: number;
   /** mpi4py's `-m mpi4py.futures`: rank 0 runs the script, the other ranks are the pool of its executors. */
   futures?: boolean;
-  /** End the job after this many seconds (embedded runtime). */
+  /** End the job after this many seconds. */
   timeout?: number;
-  /** JS heap limit per rank in MB (embedded runtime). */
+  /** JS heap limit per rank in MB. */
   maxMemory?: number;
 }
 
@@ -47,6 +47,7 @@ export async function runScript(script: string, args: readonly string[], opts: R
       np: opts.np, tagOutput: opts.tagOutput, usize: opts.usize, mpi: opts.mpi,
       hosts: opts.host?.split(',').filter(Boolean), hostfile: opts.hostfile, rankfile: opts.rankfile,
       ppn: opts.ppn, oversubscribe: opts.oversubscribe, verbose: opts.verbose,
+      timeout: opts.timeout, maxMemory: opts.maxMemory,
     });
   }
   if (transport !== 'threads') {

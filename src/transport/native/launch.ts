@@ -250,6 +250,10 @@ export function shellQuote(s: string): string {
 export interface RunNativeOptions extends NativeLaunchOptions {
   mpi?: string;
   verbose?: boolean;
+  /** End the job after this many seconds: exit status 124. */
+  timeout?: number;
+  /** JavaScript heap limit of each rank in MB (node --max-old-space-size). */
+  maxMemory?: number;
 }
 
 /** Run `script args` on the native transport through mpiexec; resolves with its exit status. */
@@ -261,7 +265,7 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
   const rankEnv = { MPI4TS_TRANSPORT: 'native', MPI4TS_MPI: flavour, MPI4TS_TTY: `${process.stdout.isTTY ? 1 : 0}${process.stderr.isTTY ? 1 : 0}` };
   try {
     const plan = planLaunch({
-      flavour, mpiexec, opts: o, program: [process.execPath, entry, script, ...scriptArgs],
+      flavour, mpiexec, opts: o, program: [process.execPath, ...(o.maxMemory ? [`--max-old-space-size=${o.maxMemory}`] : []), entry, script, ...scriptArgs],
       env: rankEnv, readFile: (f) => fs.readFileSync(f, 'utf8'),
       tmpdir, hostname: os.hostname(), root: process.getuid?.() === 0, cores: os.availableParallelism(),
       yieldSet: process.env['OMPI_MCA_mpi_yield_when_idle'] !== undefined,
@@ -273,14 +277,26 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
     }
     return await new Promise<number>((resolve, reject) => {
       const child = spawn(plan.command, plan.args, { stdio: 'inherit', env: { ...process.env, ...rankEnv } });
-      // Ctrl-C or a kill of this launcher stops the job: mpiexec passes the signal to the ranks.
-      const forward = (sig: NodeJS.Signals): void => { child.kill(sig); };
+      // Ctrl-C or a kill of this launcher stops the job: mpiexec passes the
+      // signal to the ranks; the exit status is then 128 + the signal's
+      // number (130 for SIGINT), as on the embedded runtime, not mpiexec's.
+      let ended: number | null = null;
+      const forward = (sig: NodeJS.Signals): void => {
+        ended ??= 128 + (os.constants.signals[sig] ?? 0);
+        child.kill(sig);
+      };
       const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
       for (const sig of signals) process.on(sig, forward);
+      const timer = o.timeout === undefined ? null : setTimeout(() => {
+        process.stderr.write(`mpi4ts: timeout: the job did not end within ${o.timeout} s (--timeout)\n`);
+        ended ??= 124;
+        child.kill('SIGTERM');
+      }, o.timeout * 1000);
       child.on('error', reject);
       child.on('close', (code, signal) => {
         for (const sig of signals) process.off(sig, forward);
-        resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1));
+        if (timer) clearTimeout(timer);
+        resolve(ended ?? code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1));
       });
     });
   } finally {
