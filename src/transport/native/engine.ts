@@ -157,7 +157,10 @@ export class NativeTransport implements Transport {
     this.libraryVersion = mpi.libraryVersion();
     this.#recvLimit = mpi.recvLimit();
     this.#host = mpi.processorName();
-    this.job = { transport: 'native', universeSize, appnum, timeOrigin: performance.timeOrigin };
+    // MPI_Wtime counts from one origin on every rank (WTIME_IS_GLOBAL): the
+    // launcher's start (MPI4TS_TIME_ORIGIN), else the Unix epoch.
+    const origin = Number(process.env['MPI4TS_TIME_ORIGIN']);
+    this.job = { transport: 'native', universeSize, appnum, timeOrigin: Number.isFinite(origin) ? origin : 0 };
     this.commWorld = this.#wrap(0, Int32Array.from({ length: size }, (_, i) => i), null, false, true);
     this.commSelf = this.#wrap(1, Int32Array.of(rank), null, false);
     // A spawned process meets its parents now, as they return from MPI_Comm_spawn.

@@ -262,7 +262,10 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
   const mpiexec = findMpiexec(flavour);
   const entry = fileURLToPath(new URL('./rank-entry.js', import.meta.url));
   const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-'));
-  const rankEnv = { MPI4TS_TRANSPORT: 'native', MPI4TS_MPI: flavour, MPI4TS_TTY: `${process.stdout.isTTY ? 1 : 0}${process.stderr.isTTY ? 1 : 0}` };
+  const rankEnv = {
+    MPI4TS_TRANSPORT: 'native', MPI4TS_MPI: flavour, MPI4TS_TTY: `${process.stdout.isTTY ? 1 : 0}${process.stderr.isTTY ? 1 : 0}`,
+    MPI4TS_TIME_ORIGIN: String(performance.timeOrigin),
+  };
   try {
     const plan = planLaunch({
       flavour, mpiexec, opts: o, program: [process.execPath, ...(o.maxMemory ? [`--max-old-space-size=${o.maxMemory}`] : []), entry, script, ...scriptArgs],
