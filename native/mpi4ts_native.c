@@ -548,17 +548,21 @@ static napi_value js_world_ranks(napi_env env, napi_callback_info info) {
 
 /* ---- point-to-point ------------------------------------------------------ */
 
-/* send(comm, buf, dest, tag, sync) */
+/* send(comm, buf, dest, tag, sync): returns undefined (NULL) */
 static napi_value js_send(napi_env env, napi_callback_info info) {
   ARGS(5);
   void *data;
   size_t n;
-  if (!bytes_of(env, argv[1], &data, &n)) return NULL;
+  /* The engine passes a Uint8Array: one N-API call, not bytes_of's three. */
+  napi_typedarray_type type;
+  if (napi_get_typedarray_info(env, argv[1], &type, &n, &data, NULL, NULL) != napi_ok || type != napi_uint8_array) {
+    if (!bytes_of(env, argv[1], &data, &n)) return NULL;
+  }
   MPI_Comm c = comm_at(i32(env, argv[0]));
   int dest = i32(env, argv[2]), tag = i32(env, argv[3]);
   if (i32(env, argv[4])) CHECK("MPI_Ssend", MPI_Ssend(data, (int)n, MPI_BYTE, dest, tag, c));
   else CHECK("MPI_Send", MPI_Send(data, (int)n, MPI_BYTE, dest, tag, c));
-  return ret_undefined(env);
+  return NULL;
 }
 
 /* isend(comm, buf, dest, tag, sync) -> request */

@@ -504,14 +504,16 @@ export class NativeTransport implements Transport {
     if (dest === PROC_NULL) return;
     const c = comm as NativeComm;
     if (dest === c.rank && c.remoteSize === 0 && mode === SendMode.Standard) {
-      // To itself a blocking send could only complete once this same thread
-      // receives (MPICH blocks there): send a copy without waiting, as a
-      // buffered send, and complete it during later progress.
-      this.#detached.push(this.isend(comm, data, dest, tag, mode, true) as NativeOp);
+      this.isend(comm, data, dest, tag, mode, true); // done at once: see isend
       return;
     }
     if (this.#posted === 0 && this.#hooks.length === 0) {
-      wrap('MPI_Send', () => this.#mpi.send(this.#commId(c), data, this.#rank(c, dest), this.#tag(c, tag), mode));
+      const id = this.#commId(c);
+      try {
+        this.#mpi.send(id, data, this.#rank(c, dest), this.#tag(c, tag), mode);
+      } catch (e) {
+        throw failure('MPI_Send', e);
+      }
       return;
     }
     this.wait(this.isend(comm, data, dest, tag, mode, false));
