@@ -529,10 +529,21 @@ export class NativeTransport implements Transport {
       op.done = true;
       return op;
     }
+    // To itself a send could only complete once this same thread receives
+    // (MPICH waits there, also in MPI_Wait): a standard send of a copy is
+    // done at once, as a buffered send, and the library's send completes
+    // during later progress.
+    const self = dest === c.rank && c.remoteSize === 0 && mode === SendMode.Standard;
     // A borrowed buffer is reused by the caller at once; the library may still be reading it.
-    const bytes = borrowed ? data.slice() : data;
-    op.req = wrap('MPI_Isend', () => this.#mpi.isend(this.#commId(c), bytes, this.#rank(c, dest), this.#tag(c, tag), mode));
-    keepAlive.set(op, bytes);
+    const bytes = borrowed || self ? data.slice() : data;
+    const inLibrary = self ? new NativeOp(State.Sending, c, dest, tag, null) : op;
+    inLibrary.req = wrap('MPI_Isend', () => this.#mpi.isend(this.#commId(c), bytes, this.#rank(c, dest), this.#tag(c, tag), mode));
+    keepAlive.set(inLibrary, bytes);
+    if (self) {
+      this.#detached.push(inLibrary);
+      op.state = State.Done;
+      op.done = true;
+    }
     return op;
   }
 
