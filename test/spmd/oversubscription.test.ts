@@ -36,4 +36,7 @@ fixtureSuite('shm.ts', [NP], [
   { name: 'object-allreduce-one-rank-too-long' },
   { name: 'many-communicators-each-with-its-own-segment' },
   { name: 'nonblocking-rotating-roots-waited-in-reverse' },
+  { name: 'Bcast-and-Allreduce-around-the-ring-capacity' },
+  { name: 'ring-root-runs-ahead-of-slow-readers' },
+  { name: 'ring-more-calls-in-flight-than-slots' },
 ], { timeoutMs: 180_000 });
