@@ -864,7 +864,7 @@ export class Intracomm extends Comm {
       const data = outgoing(send);
       const work = recv === null ? null
         : recv.packed ? (sendbuf === IN_PLACE ? data : new Uint8Array(send.count * send.type.size))
-        : recv.bytes.subarray(0, data.length);
+        : recv.bytes.length === data.length ? recv.bytes : recv.bytes.subarray(0, data.length);
       const finish = recv?.packed ? (): void => { unpack(work!, send.count, recv.type, recv.bytes, recv.origin ?? 0); } : null;
       return { send: sendbuf === IN_PLACE ? work! : data, recv: work, count: send.count, type: send.type, finish };
     } catch (e) { raise(routine, e); }
