@@ -139,7 +139,7 @@ export class Shm {
     return (s * 3 + which) * LINE;
   }
 
-  /** Index of the per-rank word of set `s` for rank `r` (object lengths). */
+  /** Index of the per-rank word of set `s` for rank `r` (a broadcast root's length). */
   meta(s: number, r: number): number {
     return COUNTER_WORDS + s * this.size + r;
   }
@@ -147,12 +147,6 @@ export class Shm {
   /** Byte offset of slot `i` of set `s` (`i === size`: the shared slot). */
   slot(s: number, i: number): number {
     return this.dataStart + (s * (this.size + 1) + i) * this.slotBytes;
-  }
-
-  /** Bytes of set `s` from slot `i` on, `n` long. */
-  view(s: number, i: number, n: number): Uint8Array {
-    const at = this.slot(s, i);
-    return this.bytes.subarray(at, at + n);
   }
 
   /**
@@ -443,15 +437,10 @@ export function* allreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: 
     if (shm.slots.length === 0) yield* attach(shm);
     const f = shm.ringFree(k);
     if (f) yield f;
-    const i = k % shm.ringDepth;
-    shm.ringData[shm.rank]![i]!.set(send);
+    shm.ringData[shm.rank]![k % shm.ringDepth]!.set(send);
     shm.ringPublish(k, n);
     for (let a = shm.ringPending(k); a; a = shm.ringPending(k)) yield a;
-    const parts = shm.ringParts[i]!;
-    const other = ringDifferentLength(shm, k, n);
-    if (other < 0) combineRanks(parts, shm.size, recv.length === n ? recv : recv.subarray(0, n), count, type, op);
-    shm.ringFinish(k);
-    if (other >= 0) throw ringMismatch(shm, k, other, n);
+    ringCombine(shm, k, n, recv, count, type, op);
     return;
   }
   // Chunks of whole elements, each split in `size` shares of whole elements.
@@ -515,21 +504,24 @@ export function* reduce(shm: Shm, send: Uint8Array, result: Uint8Array | null, c
     return;
   }
   for (let a = shm.ringPending(k); a; a = shm.ringPending(k)) yield a;
-  const parts = shm.ringParts[k % shm.ringDepth]!;
-  const other = ringDifferentLength(shm, k, n);
-  if (other < 0) combineRanks(parts, shm.size, result!.length === n ? result! : result!.subarray(0, n), count, type, op);
+  ringCombine(shm, k, n, result!, count, type, op);
+}
+
+/**
+ * Once every rank has published its `n` bytes for ring call `k`: combine
+ * them in rank order into `out` and finish the call. Contributions of
+ * another length raise ERR_TRUNCATE (a point-to-point reduction would
+ * truncate), after the call is finished so that the ring goes on.
+ */
+function ringCombine(shm: Shm, k: number, n: number, out: Uint8Array, count: number, type: TypeDesc,
+  op: BufferCombiner): void {
+  let other = -1;
+  for (let r = 0; r < shm.size && other < 0; r++) if (shm.ringLength(r, k) !== n) other = r;
+  if (other < 0) combineRanks(shm.ringParts[k % shm.ringDepth]!, shm.size, out.length === n ? out : out.subarray(0, n), count, type, op);
   shm.ringFinish(k);
-  if (other >= 0) throw ringMismatch(shm, k, other, n);
-}
-
-/** A rank whose contribution to ring call `k` is not `n` bytes long, or -1. */
-function ringDifferentLength(shm: Shm, k: number, n: number): number {
-  for (let r = 0; r < shm.size; r++) if (shm.ringLength(r, k) !== n) return r;
-  return -1;
-}
-
-function ringMismatch(shm: Shm, k: number, r: number, n: number): MpiFailure {
-  return new MpiFailure(ERR_TRUNCATE, `rank ${r} contributed ${shm.ringLength(r, k)} bytes, this rank ${n}: the buffers must match on every rank`);
+  if (other >= 0) {
+    throw new MpiFailure(ERR_TRUNCATE, `rank ${other} contributed ${shm.ringLength(other, k)} bytes, this rank ${n}: the buffers must match on every rank`);
+  }
 }
 
 /**
