@@ -7,16 +7,6 @@
  * Repro of one check: node bin/mpi4ts.js -n 3 test/fixtures/cco/shm.ts --only <check>
  */
 import { fixtureSuite } from '../fixtures/cco/_harness.ts';
+import { shmChecks } from '../fixtures/cco/shm_checks.ts';
 
-fixtureSuite('shm.ts', [2, 3, 5, 8], [
-  { name: 'Bcast-sizes-around-the-chunk-from-every-root' },
-  { name: 'Allreduce-large-uneven-counts' },
-  { name: 'Reduce-small-and-large-every-root' },
-  { name: 'object-bcast-too-long-for-shared-memory-and-back' },
-  { name: 'object-allreduce-one-rank-too-long' },
-  { name: 'many-communicators-each-with-its-own-segment' },
-  { name: 'nonblocking-rotating-roots-waited-in-reverse' },
-  { name: 'Bcast-and-Allreduce-around-the-ring-capacity' },
-  { name: 'ring-root-runs-ahead-of-slow-readers' },
-  { name: 'ring-more-calls-in-flight-than-slots' },
-], { timeoutMs: 60_000 });
+fixtureSuite('shm.ts', [2, 3, 5, 8], shmChecks, { timeoutMs: 60_000 });

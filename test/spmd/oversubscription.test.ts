@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mpirun, lines, cli, repoRoot } from '../helpers/spmd.ts';
 import { fixtureSuite } from '../fixtures/cco/_harness.ts';
+import { shmChecks } from '../fixtures/cco/shm_checks.ts';
 
 const NP = 16;
 
@@ -28,15 +29,4 @@ test(`bench ringtest at ${NP} ranks completes and reports them`, async () => {
   assert.match(r.stdout, new RegExp(`time for 200 loops = [0-9.e-]+ seconds \\(${NP} processes, 1 bytes\\)`));
 });
 
-fixtureSuite('shm.ts', [NP], [
-  { name: 'Bcast-sizes-around-the-chunk-from-every-root' },
-  { name: 'Allreduce-large-uneven-counts' },
-  { name: 'Reduce-small-and-large-every-root' },
-  { name: 'object-bcast-too-long-for-shared-memory-and-back' },
-  { name: 'object-allreduce-one-rank-too-long' },
-  { name: 'many-communicators-each-with-its-own-segment' },
-  { name: 'nonblocking-rotating-roots-waited-in-reverse' },
-  { name: 'Bcast-and-Allreduce-around-the-ring-capacity' },
-  { name: 'ring-root-runs-ahead-of-slow-readers' },
-  { name: 'ring-more-calls-in-flight-than-slots' },
-], { timeoutMs: 180_000 });
+fixtureSuite('shm.ts', [NP], shmChecks, { timeoutMs: 180_000 });
