@@ -375,15 +375,24 @@ static napi_value js_comm_info(napi_env env, napi_callback_info info) {
   return arr;
 }
 
-static napi_value js_comm_free(napi_env env, napi_callback_info info) {
+/* The parent intercommunicator's index: -2 not asked yet, -1 none (or released). */
+static int parent_index = -2;
+
+/* Release communicator argv[0] (not the two worlds) with MPI_Comm_free or MPI_Comm_disconnect. */
+static napi_value release_comm(napi_env env, napi_callback_info info, const char *routine, int (*release)(MPI_Comm *)) {
   ARGS(1);
   int i = i32(env, argv[0]);
   if (i > 1) {
     MPI_Comm c = comm_at(i);
-    CHECK("MPI_Comm_free", MPI_Comm_free(&c));
+    CHECK(routine, release(&c));
     comm_drop(i);
+    if (i == parent_index) parent_index = -1;
   }
   return ret_undefined(env);
+}
+
+static napi_value js_comm_free(napi_env env, napi_callback_info info) {
+  return release_comm(env, info, "MPI_Comm_free", MPI_Comm_free);
 }
 
 /* ---- dynamic processes ----------------------------------------------------- */
@@ -486,8 +495,7 @@ static napi_value js_comm_spawn(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* commGetParent() -> comm or -1: MPI_Comm_get_parent (the same index at every call). */
-static int parent_index = -2;
+/* commGetParent() -> comm or -1: MPI_Comm_get_parent (the same index at every call, -1 once it is freed or disconnected). */
 static napi_value js_comm_get_parent(napi_env env, napi_callback_info info) {
   if (parent_index == -2) {
     MPI_Comm p = MPI_COMM_NULL;
@@ -499,15 +507,7 @@ static napi_value js_comm_get_parent(napi_env env, napi_callback_info info) {
 
 /* commDisconnect(comm): MPI_Comm_disconnect, collective over both groups of an intercommunicator. */
 static napi_value js_comm_disconnect(napi_env env, napi_callback_info info) {
-  ARGS(1);
-  int i = i32(env, argv[0]);
-  if (i > 1) {
-    MPI_Comm c = comm_at(i);
-    CHECK("MPI_Comm_disconnect", MPI_Comm_disconnect(&c));
-    comm_drop(i);
-    if (i == parent_index) parent_index = -1;
-  }
-  return ret_undefined(env);
+  return release_comm(env, info, "MPI_Comm_disconnect", MPI_Comm_disconnect);
 }
 
 /* intercommMerge(comm, high) -> comm */
