@@ -8,7 +8,7 @@
  * tables here and JavaScript holds their indices (small integers).
  *
  * Statuses are written into one Int32Array that JavaScript hands over at
- * init ([source, tag, count, error class, cancelled]), so that a receive
+ * init ([source, tag, count, error class, cancelled, count / 2^32]), so that a receive
  * allocates no JavaScript object. Ranks and tags arrive with mpi4ts's
  * values for the wildcards (ANY_SOURCE = ANY_TAG = -1, PROC_NULL = -2) and
  * are mapped to the library's here.
@@ -33,7 +33,7 @@
 #define TS_PROC_NULL (-2)
 
 /* Status slots. */
-enum { ST_SOURCE, ST_TAG, ST_COUNT, ST_ERROR, ST_CANCELLED, ST_SLOTS };
+enum { ST_SOURCE, ST_TAG, ST_COUNT, ST_ERROR, ST_CANCELLED, ST_COUNT_HI, ST_SLOTS };
 
 static int32_t *status_out = NULL;
 static napi_ref status_ref = NULL;
@@ -191,18 +191,78 @@ static int to_tag(int t) { return t == TS_ANY_TAG ? MPI_ANY_TAG : t; }
 
 static MPI_Comm comm_at(int i) { return comm_tab[i]; }
 
-/* Count ints are enough: mpi4ts messages beyond 2 GiB are not supported here. */
+/*
+ * Byte counts beyond INT_MAX (typed arrays of 2 GiB and more). The MPI-3
+ * libraries of the distributions (Open MPI 4.1) have no MPI_Send_c: a
+ * message of n > INT_MAX bytes goes as one element of a derived type, q
+ * blocks of 1 GiB followed by the rest, which matches n MPI_BYTEs on the
+ * other side. Counts come back from MPI_Get_elements_x (an MPI_Count).
+ */
+#define GIB ((size_t)1 << 30)
+typedef struct {
+  MPI_Datatype type;
+  int count;
+} span_t;
+
+static int span_of(size_t n, span_t *sp) {
+  sp->type = MPI_BYTE;
+  sp->count = (int)n;
+  if (n <= INT_MAX) return MPI_SUCCESS;
+  size_t q = n / GIB, r = n % GIB;
+  MPI_Datatype gib;
+  int rc = MPI_Type_contiguous((int)GIB, MPI_BYTE, &gib);
+  if (rc != MPI_SUCCESS) return rc;
+  if (r == 0) {
+    rc = MPI_Type_contiguous((int)q, gib, &sp->type);
+  } else {
+    int lens[2] = {(int)q, (int)r};
+    MPI_Aint displs[2] = {0, (MPI_Aint)(q * GIB)};
+    MPI_Datatype types[2] = {gib, MPI_BYTE};
+    rc = MPI_Type_create_struct(2, lens, displs, types, &sp->type);
+  }
+  MPI_Type_free(&gib);
+  if (rc == MPI_SUCCESS) rc = MPI_Type_commit(&sp->type);
+  sp->count = 1;
+  return rc;
+}
+
+/* After the call that used it started: MPI keeps a freed type alive for pending operations. */
+static void span_done(span_t *sp) {
+  if (sp->type != MPI_BYTE) MPI_Type_free(&sp->type);
+}
+
+/* A span for `n` bytes or a thrown MPI.Exception (return 0). */
+#define SPAN(name, n)                                 \
+  span_t name;                                        \
+  {                                                   \
+    int span_rc = span_of((n), &name);                \
+    if (span_rc != MPI_SUCCESS) {                     \
+      throw_mpi(env, "MPI_Type_create_struct", span_rc); \
+      return NULL;                                    \
+    }                                                 \
+  }
+
+/* Bytes the status says arrived (or were probed). */
+static MPI_Count status_bytes(MPI_Status *st) {
+  MPI_Count count = 0;
+  MPI_Get_elements_x(st, MPI_BYTE, &count);
+  return count == MPI_UNDEFINED ? 0 : count;
+}
+
+static void put_count(MPI_Count count) {
+  status_out[ST_COUNT] = (int32_t)(uint32_t)((uint64_t)count & 0xffffffffu);
+  status_out[ST_COUNT_HI] = (int32_t)((uint64_t)count >> 32);
+}
+
 static void put_status(MPI_Status *st, int err) {
-  int count = 0;
   if (st->MPI_SOURCE == MPI_PROC_NULL) {
     status_out[ST_SOURCE] = TS_PROC_NULL;
     status_out[ST_TAG] = TS_ANY_TAG;
-    status_out[ST_COUNT] = 0;
+    put_count(0);
   } else {
-    MPI_Get_count(st, MPI_BYTE, &count);
     status_out[ST_SOURCE] = st->MPI_SOURCE == MPI_ANY_SOURCE ? TS_ANY_SOURCE : st->MPI_SOURCE;
     status_out[ST_TAG] = st->MPI_TAG == MPI_ANY_TAG ? TS_ANY_TAG : st->MPI_TAG;
-    status_out[ST_COUNT] = count == MPI_UNDEFINED ? 0 : count;
+    put_count(status_bytes(st));
   }
   status_out[ST_ERROR] = err ? ts_error_class(err) : 0;
   int cancelled = 0;
@@ -560,8 +620,11 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   }
   MPI_Comm c = comm_at(i32(env, argv[0]));
   int dest = i32(env, argv[2]), tag = i32(env, argv[3]);
-  if (i32(env, argv[4])) CHECK("MPI_Ssend", MPI_Ssend(data, (int)n, MPI_BYTE, dest, tag, c));
-  else CHECK("MPI_Send", MPI_Send(data, (int)n, MPI_BYTE, dest, tag, c));
+  SPAN(sp, n);
+  int sync = i32(env, argv[4]);
+  int rc = sync ? MPI_Ssend(data, sp.count, sp.type, dest, tag, c) : MPI_Send(data, sp.count, sp.type, dest, tag, c);
+  span_done(&sp);
+  CHECK(sync ? "MPI_Ssend" : "MPI_Send", rc);
   return NULL;
 }
 
@@ -574,8 +637,11 @@ static napi_value js_isend(napi_env env, napi_callback_info info) {
   MPI_Comm c = comm_at(i32(env, argv[0]));
   int dest = i32(env, argv[2]), tag = i32(env, argv[3]);
   MPI_Request r;
-  if (i32(env, argv[4])) CHECK("MPI_Issend", MPI_Issend(data, (int)n, MPI_BYTE, dest, tag, c, &r));
-  else CHECK("MPI_Isend", MPI_Isend(data, (int)n, MPI_BYTE, dest, tag, c, &r));
+  SPAN(sp, n);
+  int sync = i32(env, argv[4]);
+  int rc = sync ? MPI_Issend(data, sp.count, sp.type, dest, tag, c, &r) : MPI_Isend(data, sp.count, sp.type, dest, tag, c, &r);
+  span_done(&sp);
+  CHECK(sync ? "MPI_Issend" : "MPI_Isend", rc);
   return ret_i32(env, req_put(r));
 }
 
@@ -586,8 +652,10 @@ static napi_value js_recv(napi_env env, napi_callback_info info) {
   size_t n;
   if (!bytes_of(env, argv[1], &data, &n)) return NULL;
   MPI_Status st;
-  int rc = MPI_Recv(data, (int)n, MPI_BYTE, to_source(i32(env, argv[2])), to_tag(i32(env, argv[3])),
+  SPAN(sp, n);
+  int rc = MPI_Recv(data, sp.count, sp.type, to_source(i32(env, argv[2])), to_tag(i32(env, argv[3])),
                     comm_at(i32(env, argv[0])), &st);
+  span_done(&sp);
   if (rc != MPI_SUCCESS && ts_error_class(rc) != 14) {
     throw_mpi(env, "MPI_Recv", rc);
     return NULL;
@@ -603,8 +671,11 @@ static napi_value js_irecv(napi_env env, napi_callback_info info) {
   size_t n;
   if (!bytes_of(env, argv[1], &data, &n)) return NULL;
   MPI_Request r;
-  CHECK("MPI_Irecv", MPI_Irecv(data, (int)n, MPI_BYTE, to_source(i32(env, argv[2])), to_tag(i32(env, argv[3])),
-                               comm_at(i32(env, argv[0])), &r));
+  SPAN(sp, n);
+  int rc = MPI_Irecv(data, sp.count, sp.type, to_source(i32(env, argv[2])), to_tag(i32(env, argv[3])),
+                     comm_at(i32(env, argv[0])), &r);
+  span_done(&sp);
+  CHECK("MPI_Irecv", rc);
   return ret_i32(env, req_put(r));
 }
 
@@ -662,7 +733,9 @@ static napi_value js_mrecv(napi_env env, napi_callback_info info) {
   MPI_Message m = msg_tab[i];
   msg_drop(i);
   MPI_Status st;
-  int rc = MPI_Mrecv(data, (int)n, MPI_BYTE, &m, &st);
+  SPAN(sp, n);
+  int rc = MPI_Mrecv(data, sp.count, sp.type, &m, &st);
+  span_done(&sp);
   if (rc != MPI_SUCCESS && ts_error_class(rc) != 14) {
     throw_mpi(env, "MPI_Mrecv", rc);
     return NULL;
@@ -691,20 +764,40 @@ static napi_value js_precv(napi_env env, napi_callback_info info) {
   MPI_Status st;
   MPI_Message m;
   CHECK("MPI_Mprobe", MPI_Mprobe(to_source(i32(env, argv[2])), to_tag(i32(env, argv[3])), c, &m, &st));
-  int count = 0;
-  MPI_Get_count(&st, MPI_BYTE, &count);
+  size_t count = (size_t)status_bytes(&st);
   napi_value result;
   if (vt == napi_null) {
     void *mem = NULL;
-    napi_create_arraybuffer(env, (size_t)count, &mem, &result);
+    if (napi_create_arraybuffer(env, count, &mem, &result) != napi_ok) {
+      /* No memory to receive it into: take the message off the queue, then report. */
+      bool pending = false;
+      napi_is_exception_pending(env, &pending);
+      if (!pending) {
+        char why[96];
+        snprintf(why, sizeof why, "cannot allocate %zu bytes for the incoming message", count);
+        napi_throw_range_error(env, NULL, why);
+      }
+      /* (Never a short buffer: Open MPI's truncation path writes past it, see recvSmall.) */
+      void *sink = malloc(count > 0 ? count : 1);
+      span_t drop;
+      if (sink != NULL && span_of(count, &drop) == MPI_SUCCESS) {
+        MPI_Mrecv(sink, drop.count, drop.type, &m, &st);
+        span_done(&drop);
+      }
+      free(sink);
+      return NULL;
+    }
     data = mem;
-  } else if ((size_t)count > n) {
+  } else if (count > n) {
     put_status(&st, 0);
     return ret_i32(env, msg_put(m));
   } else {
     result = ret_i32(env, -1);
   }
-  CHECK("MPI_Mrecv", MPI_Mrecv(data, count, MPI_BYTE, &m, &st));
+  SPAN(sp, count);
+  int rc = MPI_Mrecv(data, sp.count, sp.type, &m, &st);
+  span_done(&sp);
+  CHECK("MPI_Mrecv", rc);
   put_status(&st, 0);
   return result;
 }
@@ -766,18 +859,16 @@ static napi_value js_recv_small(napi_env env, napi_callback_info info) {
     throw_mpi(env, "MPI_Recv", rc);
     return NULL;
   }
-  int count = 0;
-  MPI_Get_count(&st, MPI_BYTE, &count);
-  if (count == MPI_UNDEFINED) count = INT_MAX;
+  MPI_Count count = status_bytes(&st);
   memcpy(data, landing, (size_t)count < n ? (size_t)count : n);
   /* A large (truncated) message touched many pages: give them back. */
   if ((size_t)count > LANDING_KEEP) madvise(landing, (size_t)count, MADV_DONTNEED);
   status_out[ST_SOURCE] = st.MPI_SOURCE;
   status_out[ST_TAG] = st.MPI_TAG;
-  status_out[ST_COUNT] = count;
+  put_count(count);
   status_out[ST_ERROR] = 0;
   status_out[ST_CANCELLED] = 0;
-  return ret_i32(env, count);
+  return ret_i32(env, count > INT_MAX ? INT_MAX : (int)count);
 }
 
 /* imrecv(message, buf) -> request */
@@ -790,7 +881,10 @@ static napi_value js_imrecv(napi_env env, napi_callback_info info) {
   MPI_Message m = msg_tab[i];
   msg_drop(i);
   MPI_Request r;
-  CHECK("MPI_Imrecv", MPI_Imrecv(data, (int)n, MPI_BYTE, &m, &r));
+  SPAN(sp, n);
+  int rc = MPI_Imrecv(data, sp.count, sp.type, &m, &r);
+  span_done(&sp);
+  CHECK("MPI_Imrecv", rc);
   return ret_i32(env, req_put(r));
 }
 
@@ -857,12 +951,17 @@ static napi_value js_ibcast(napi_env env, napi_callback_info info) {
   if (!bytes_of(env, argv[1], &data, &n)) return NULL;
   MPI_Comm c = comm_at(i32(env, argv[0]));
   int root = i32(env, argv[2]);
+  SPAN(sp, n);
   if (i32(env, argv[3])) {
-    CHECK("MPI_Bcast", MPI_Bcast(data, (int)n, MPI_BYTE, root, c));
+    int rc = MPI_Bcast(data, sp.count, sp.type, root, c);
+    span_done(&sp);
+    CHECK("MPI_Bcast", rc);
     return ret_i32(env, -1);
   }
   MPI_Request r;
-  CHECK("MPI_Ibcast", MPI_Ibcast(data, (int)n, MPI_BYTE, root, c, &r));
+  int rc = MPI_Ibcast(data, sp.count, sp.type, root, c, &r);
+  span_done(&sp);
+  CHECK("MPI_Ibcast", rc);
   return ret_i32(env, req_put(r));
 }
 

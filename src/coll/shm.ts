@@ -139,7 +139,7 @@ export class Shm {
     return (s * 3 + which) * LINE;
   }
 
-  /** Index of the per-rank word of set `s` for rank `r` (a broadcast root's length). */
+  /** Index of the per-rank word of set `s` for rank `r` (words 0 and 1: a broadcast root's length, low and high). */
   meta(s: number, r: number): number {
     return COUNTER_WORDS + s * this.size + r;
   }
@@ -347,13 +347,17 @@ export function* bcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> 
     if (shm.rank === root) {
       const e = shm.reached(s, LEAVE, base);
       if (e) yield e;
-      if (k === 0) shm.words[shm.meta(s, 0)] = n;
+      if (k === 0) {
+        // Two words: a length of 2 GiB or more does not fit one Int32 (it would read back negative).
+        shm.words[shm.meta(s, 0)] = n % 2 ** 32;
+        shm.words[shm.meta(s, 1)] = Math.floor(n / 2 ** 32);
+      }
       copyBytes(shm.bytes, at, buf, off, len);
       shm.add(s, ARRIVE, shm.size, full);
     } else {
       const a = shm.reached(s, ARRIVE, full);
       if (a) yield a;
-      if (k === 0) sent = shm.words[shm.meta(s, 0)]!;
+      if (k === 0) sent = (shm.words[shm.meta(s, 0)]! >>> 0) + shm.words[shm.meta(s, 1)]! * 2 ** 32;
       copyBytes(buf, off, shm.bytes, at, Math.max(0, Math.min(len, sent - off)));
     }
     shm.add(s, LEAVE, 1, full);

@@ -78,7 +78,14 @@ export const ST_TAG = 1;
 export const ST_COUNT = 2;
 export const ST_ERROR = 3;
 export const ST_CANCELLED = 4;
-export const ST_SLOTS = 5;
+/** Bytes beyond 2^32 - 1 (a status count is ST_COUNT + 2^32 * ST_COUNT_HI): see `statusCount`. */
+export const ST_COUNT_HI = 5;
+export const ST_SLOTS = 6;
+
+/** The byte count of the status the addon wrote (messages may exceed 2 GiB). */
+export function statusCount(st: Int32Array): number {
+  return (st[ST_COUNT]! >>> 0) + st[ST_COUNT_HI]! * 2 ** 32;
+}
 
 /** The repository's (or installed package's) native/ folder. */
 export const nativeDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native');

@@ -32,7 +32,7 @@ import type { TypeDesc } from '../../core/datatype.js';
 import { SendMode } from '../spi.js';
 import { ANY_SOURCE, ANY_TAG, MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { ERR_INTERN, ERR_SPAWN, ERR_TRUNCATE, ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../../core/errorcodes.js';
-import { launcherLibrary, type NativeAddon, ELEMENT_CODES, OP_CODES, ST_CANCELLED, ST_COUNT, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
+import { launcherLibrary, type NativeAddon, ELEMENT_CODES, OP_CODES, ST_CANCELLED, statusCount, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
 
 /** A communicator of the native transport. */
 export interface NativeComm extends CommHandle {
@@ -575,13 +575,13 @@ export class NativeTransport implements Transport {
     // Fast path: no receive pending anywhere, so block in the library, one call.
     const mpi = this.#mpi;
     if (into !== null && into.length <= this.#recvLimit) {
-      let size: number;
       try {
-        size = mpi.recvSmall(c.id, into, op.source, op.tag);
+        mpi.recvSmall(c.id, into, op.source, op.tag);
       } catch (e) {
         throw failure('MPI_Recv', e);
       }
       const st = this.#st;
+      const size = statusCount(st);
       op.source = this.#fromLibrary(c, st[ST_SOURCE]!);
       op.tag = st[ST_TAG]!;
       op.messageBytes = size;
@@ -602,7 +602,7 @@ export class NativeTransport implements Transport {
     const st = this.#st;
     op.source = this.#fromLibrary(c, st[ST_SOURCE]!);
     op.tag = st[ST_TAG]!;
-    op.count = op.messageBytes = st[ST_COUNT]!;
+    op.count = op.messageBytes = statusCount(st);
     if (typeof got !== 'number') op.data = new Uint8Array(got);
     op.state = State.Done;
     op.done = true;
@@ -634,7 +634,7 @@ export class NativeTransport implements Transport {
   /** The message the status describes, matched as `msg`. */
   #pulled(msg: number): Pulled {
     const st = this.#st;
-    return new Pulled(st[ST_SOURCE]!, st[ST_TAG]!, st[ST_COUNT]!, msg);
+    return new Pulled(st[ST_SOURCE]!, st[ST_TAG]!, statusCount(st), msg);
   }
 
   /**
@@ -697,7 +697,7 @@ export class NativeTransport implements Transport {
   #finishReceive(op: NativeOp): void {
     this.#receiving.delete(op);
     const st = this.#st;
-    op.count = Math.min(st[ST_COUNT]!, op.buffer?.length ?? op.messageBytes);
+    op.count = Math.min(statusCount(st), op.buffer?.length ?? op.messageBytes);
     if (op.staging !== null) {
       op.buffer!.set(op.staging.subarray(0, op.count));
       op.staging = null;
@@ -749,7 +749,7 @@ export class NativeTransport implements Transport {
   #envelope(c: NativeComm): Envelope {
     const st = this.#st;
     const source = this.#fromLibrary(c, st[ST_SOURCE]!);
-    return { source, tag: st[ST_TAG]!, count: st[ST_COUNT]!, error: 0, cancelled: false };
+    return { source, tag: st[ST_TAG]!, count: statusCount(st), error: 0, cancelled: false };
   }
 
   cancel(op: Operation): void {
