@@ -677,7 +677,7 @@ export class Intracomm extends Comm {
   /** Start a barrier: `MPI_Ibarrier`. */
   Ibarrier(): Request { return this.#start('Ibarrier', (c) => objcoll.barrier(c)); }
 
-  #bcastArgs(routine: string, buf: BufferSpec, root: number): [Uint8Array, number, () => void] {
+  #bcastArgs(routine: string, buf: BufferSpec, root: number): [Uint8Array, number, (() => void) | null] {
     const r = this.#root(routine, root);
     try {
       const m = parseBuffer(routine, 'buf', buf);
@@ -685,7 +685,8 @@ export class Intracomm extends Comm {
       const bytes = atRoot ? outgoing(m) : incoming(m);
       const unpack = atRoot ? null : unpacker(m, bytes);
       this.#pendingBytes = bytes.length;
-      return [bytes, r, () => unpack?.(bytes.length)];
+      // No closure when there is nothing to unpack: `then` then adds no generator.
+      return [bytes, r, unpack === null ? null : () => unpack(bytes.length)];
     } catch (e) { raise(routine, e); }
   }
   /** Broadcast a buffer from root, in place: `MPI_Bcast`. */

@@ -54,10 +54,10 @@ function opName(op: BufferCombiner): string {
 // ---- broadcast -----------------------------------------------------------------
 
 /** Binomial-tree broadcast, in place in `buf` on every rank. */
-export function* bcast(c: CollContext, buf: Uint8Array, root: number): Schedule<void> {
+export function bcast(c: CollContext, buf: Uint8Array, root: number): Schedule<void> {
   const lib = libraryOf(c)?.bcast(c.comm, buf, root);
-  if (lib) return yield* library(lib);
-  return yield* bcastHere(c, buf, root);
+  if (lib) return library(lib);
+  return bcastHere(c, buf, root);
 }
 
 /**
@@ -65,9 +65,13 @@ export function* bcast(c: CollContext, buf: Uint8Array, root: number): Schedule<
  * algorithm, which ranks reach at different times (a library collective
  * there could start in a different order on different ranks).
  */
-function* bcastHere(c: CollContext, buf: Uint8Array, root: number): Schedule<void> {
+function bcastHere(c: CollContext, buf: Uint8Array, root: number): Schedule<void> {
   const sh = shm.shmOf(c);
-  if (sh !== null) return yield* shm.bcast(sh, buf, root);
+  return sh !== null ? shm.bcast(sh, buf, root) : treeBcast(c, buf, root);
+}
+
+/** Binomial-tree broadcast over point-to-point messages. */
+function* treeBcast(c: CollContext, buf: Uint8Array, root: number): Schedule<void> {
   const v = rel(c, c.rank, root);
   if (v !== 0) {
     const op = irecv(c, buf, abs(c, v - (v & -v), root));
@@ -246,13 +250,19 @@ export function* alltoallv(c: CollContext, send: Uint8Array, sendBlocks: readonl
  * step, so non-commutative ops are deterministic), then to the root.
  * `result` receives the reduction at the root (may be `send` itself for IN_PLACE).
  */
-export function* reduce(c: CollContext, send: Uint8Array, result: Uint8Array | null, count: number, type: TypeDesc,
+export function reduce(c: CollContext, send: Uint8Array, result: Uint8Array | null, count: number, type: TypeDesc,
   op: BufferCombiner, root: number): Schedule<void> {
   const lib = libraryOf(c)?.reduce(c.comm, send, result, type, opName(op), root);
-  if (lib) return yield* library(lib);
-  const n = send.length;
+  if (lib) return library(lib);
   const sh = shm.shmOf(c);
-  if (sh !== null && shm.smallReduce(sh, n)) return yield* shm.reduce(sh, send, result, count, type, op, root);
+  if (sh !== null && shm.smallReduce(sh, send.length)) return shm.reduce(sh, send, result, count, type, op, root);
+  return treeReduce(c, send, result, count, type, op, root);
+}
+
+/** Binomial-tree reduction over point-to-point messages, in rank order. */
+function* treeReduce(c: CollContext, send: Uint8Array, result: Uint8Array | null, count: number, type: TypeDesc,
+  op: BufferCombiner, root: number): Schedule<void> {
+  const n = send.length;
   const acc = send.slice();
   const tmp = new Uint8Array(n);
   let sent = false;
@@ -288,12 +298,17 @@ export function* reduce(c: CollContext, send: Uint8Array, result: Uint8Array | n
  * them lower-first, so every rank ends with the same rank-ordered result in
  * log2(n) exchanges. Other sizes: reduce to rank 0, then broadcast.
  */
-export function* allreduce(c: CollContext, send: Uint8Array, recv: Uint8Array, count: number, type: TypeDesc,
+export function allreduce(c: CollContext, send: Uint8Array, recv: Uint8Array, count: number, type: TypeDesc,
   op: BufferCombiner): Schedule<void> {
   const lib = libraryOf(c)?.allreduce(c.comm, send, recv, type, opName(op));
-  if (lib) return yield* library(lib);
+  if (lib) return library(lib);
   const sh = shm.shmOf(c);
-  if (sh !== null) return yield* shm.allreduce(sh, send, recv, count, type, op);
+  if (sh !== null) return shm.allreduce(sh, send, recv, count, type, op);
+  return p2pAllreduce(c, send, recv, count, type, op);
+}
+
+function* p2pAllreduce(c: CollContext, send: Uint8Array, recv: Uint8Array, count: number, type: TypeDesc,
+  op: BufferCombiner): Schedule<void> {
   if ((c.size & (c.size - 1)) !== 0) {
     yield* reduce(c, send, recv, count, type, op, 0);
     yield* bcastHere(c, recv, 0);

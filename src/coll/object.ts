@@ -88,14 +88,18 @@ function subtreeMask(v: number, size: number): number {
 // ---- algorithms ------------------------------------------------------------------
 
 /** Dissemination barrier: ceil(log2 n) rounds of empty messages. */
-export function* barrier(c: CollContext): Schedule<void> {
+export function barrier(c: CollContext): Schedule<void> {
   const lib = libraryOf(c)?.barrier(c.comm);
-  if (lib) {
-    yield lib;
-    return;
-  }
+  if (lib) return waitFor(lib);
   const sh = shm.shmOf(c);
-  if (sh !== null) return yield* shm.barrier(sh);
+  return sh !== null ? shm.barrier(sh) : disseminationBarrier(c);
+}
+
+function* waitFor(op: Operation): Schedule<void> {
+  yield op;
+}
+
+function* disseminationBarrier(c: CollContext): Schedule<void> {
   const empty = new Uint8Array(0);
   for (let d = 1; d < c.size; d <<= 1) {
     const to = (c.rank + d) % c.size;

@@ -63,6 +63,22 @@ export function collContext(t: Transport, comm: CommHandle): CollContext {
   return { t, comm: shadow, rank: comm.rank, size: comm.size, tag };
 }
 
+const FINISHED: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * A schedule that is already complete: what an algorithm returns when it
+ * finished at once, without waiting. A generator object costs a few hundred
+ * bytes of garbage per call (a small shared-memory collective takes about a
+ * microsecond, and the scavenges add up), so fast paths are plain functions
+ * that return this, and make a generator only when they must wait.
+ */
+export const DONE: Schedule<void> = {
+  next: () => FINISHED,
+  return: () => FINISHED,
+  throw: (e: unknown) => { throw e; },
+  [Symbol.iterator]() { return this; },
+} as Schedule<void>;
+
 /** Run an algorithm to completion, blocking. */
 export function runBlocking<T>(t: Transport, s: Schedule<T>): T {
   for (;;) {

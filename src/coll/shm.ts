@@ -34,7 +34,7 @@ import type { TypeDesc } from '../core/datatype.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
 import { copyBytes } from '../core/bytes.js';
 import { ERR_TRUNCATE, MpiFailure } from '../core/errorcodes.js';
-import type { CollContext, Schedule } from './schedule.js';
+import { DONE, type CollContext, type Schedule } from './schedule.js';
 import type { BufferCombiner } from './buffer.js';
 import type { Combiner } from './object.js';
 
@@ -63,7 +63,7 @@ function ringSlotBytesFor(size: number): number {
 }
 
 /** Loads of a stamp before a ring step waits through the transport (~1 µs of polling). */
-const RING_LOOKS = 200;
+const RING_LOOKS = Number(process.env.MPI4TS_RING_LOOKS ?? 200);
 
 /** Header of a ring slot: the stamp (call number + 1) and the length of the data. */
 const RING_HEADER = 8;
@@ -307,14 +307,41 @@ function* attach(shm: Shm): Schedule<void> {
 // The algorithms check counters inline (`reached` returns null when there is
 // nothing to wait for) rather than through helper generators: a generator
 // costs ~100 ns to make and these calls take well under a microsecond.
+//
+// The ring calls go further: each is a plain function that does the whole
+// call when nothing has to be waited for (the usual case when ranks run in
+// step) and returns DONE, with no generator at all; it hands over to a
+// generator (`...From`) at the first wait. `enter` says whether that
+// generator starts before the rank wrote its slot (the segment had not
+// arrived or the slot was still in use) or after.
 
-/** Every rank stamps its ring slot, then waits for everyone's stamp. */
-export function* barrier(shm: Shm): Schedule<void> {
-  const k = shm.ringReserve();
+/** The waits before this rank may write its slot for ring call `k`. */
+function* ringEnter(shm: Shm, k: number): Schedule<void> {
   if (shm.slots.length === 0) yield* attach(shm);
   const f = shm.ringFree(k);
   if (f) yield f;
+}
+
+/** This rank may write its slot for ring call `k` now. */
+function ringOpen(shm: Shm, k: number): boolean {
+  return shm.slots.length > 0 && shm.ringFree(k) === null;
+}
+
+/** Every rank stamps its ring slot, then waits for everyone's stamp. */
+export function barrier(shm: Shm): Schedule<void> {
+  const k = shm.ringReserve();
+  if (!ringOpen(shm, k)) return barrierFrom(shm, k, true);
   shm.ringPublish(k, 0);
+  if (shm.ringPending(k) !== null) return barrierFrom(shm, k, false);
+  shm.ringFinish(k);
+  return DONE;
+}
+
+function* barrierFrom(shm: Shm, k: number, enter: boolean): Schedule<void> {
+  if (enter) {
+    yield* ringEnter(shm, k);
+    shm.ringPublish(k, 0);
+  }
   for (let a = shm.ringPending(k); a; a = shm.ringPending(k)) yield a;
   shm.ringFinish(k);
 }
@@ -329,9 +356,12 @@ function bcastChunk(shm: Shm): number {
  * in and counts for everyone, the others copy it out. Consecutive chunks use
  * alternate sets, so the root fills one while the others read the other.
  */
-export function* bcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
+export function bcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
+  return buf.length <= shm.ringCapacity ? ringBcast(shm, buf, root) : chunkedBcast(shm, buf, root);
+}
+
+function* chunkedBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
   const n = buf.length;
-  if (n <= shm.ringCapacity) return yield* ringBcast(shm, buf, root);
   const chunk = bcastChunk(shm);
   const steps = Math.max(1, Math.ceil(n / chunk));
   const q0 = shm.reserve(steps);
@@ -372,24 +402,41 @@ export function* bcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> 
  * goes on (it waits only when the slot's previous use, `depth` calls ago, is
  * still being read); the others copy it out.
  */
-function* ringBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
+function ringBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
   const k = shm.ringReserve();
-  if (shm.slots.length === 0) yield* attach(shm);
-  const n = buf.length;
-  const data = shm.ringData[root]![k % shm.ringDepth]!;
   if (shm.rank === root) {
-    const f = shm.ringFree(k);
-    if (f) yield f;
-    data.set(buf);
-    shm.ringPublish(k, n);
-    shm.ringFinish(k);
+    if (!ringOpen(shm, k)) return ringBcastFrom(shm, k, buf, root);
+    ringBcastWrite(shm, k, buf);
+  } else {
+    if (shm.slots.length === 0 || shm.ringReady(root, k) !== null) return ringBcastFrom(shm, k, buf, root);
+    ringBcastRead(shm, k, buf, root);
+  }
+  return DONE;
+}
+
+function* ringBcastFrom(shm: Shm, k: number, buf: Uint8Array, root: number): Schedule<void> {
+  if (shm.rank === root) {
+    yield* ringEnter(shm, k);
+    ringBcastWrite(shm, k, buf);
     return;
   }
+  if (shm.slots.length === 0) yield* attach(shm);
   const a = shm.ringReady(root, k);
   if (a) yield a;
+  ringBcastRead(shm, k, buf, root);
+}
+
+function ringBcastWrite(shm: Shm, k: number, buf: Uint8Array): void {
+  shm.ringData[shm.rank]![k % shm.ringDepth]!.set(buf);
+  shm.ringPublish(k, buf.length);
+  shm.ringFinish(k);
+}
+
+function ringBcastRead(shm: Shm, k: number, buf: Uint8Array, root: number): void {
   // The root's length comes with the data: a shorter buffer here reports the truncation.
+  const n = buf.length;
   const sent = shm.ringLength(root, k);
-  copyBytes(buf, 0, data, 0, Math.min(n, sent));
+  copyBytes(buf, 0, shm.ringData[root]![k % shm.ringDepth]!, 0, Math.min(n, sent));
   shm.ringFinish(k);
   if (sent > n) {
     throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${n} bytes (root ${root})`);
@@ -433,20 +480,41 @@ export function* bcastObject(shm: Shm, obj: unknown, root: number): Schedule<{ v
  * every rank, bit for bit). Large: in chunks of a slot, each rank reduces its share
  * of the chunk into the shared slot, then everyone copies the result out.
  */
-export function* allreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: number, type: TypeDesc,
+export function allreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: number, type: TypeDesc,
+  op: BufferCombiner): Schedule<void> {
+  if (send.length > shm.ringCapacity) return chunkedAllreduce(shm, send, recv, count, type, op);
+  const k = shm.ringReserve();
+  if (!ringOpen(shm, k)) return ringReduceFrom(shm, k, send, recv, count, type, op, -1, true);
+  ringContribute(shm, k, send);
+  if (shm.ringPending(k) !== null) return ringReduceFrom(shm, k, send, recv, count, type, op, -1, false);
+  ringCombine(shm, k, send.length, recv, count, type, op);
+  return DONE;
+}
+
+/** Write this rank's contribution to ring call `k` and publish it. */
+function ringContribute(shm: Shm, k: number, send: Uint8Array): void {
+  shm.ringData[shm.rank]![k % shm.ringDepth]!.set(send);
+  shm.ringPublish(k, send.length);
+}
+
+/** The rest of a ring Allreduce (root -1) or Reduce from its first wait. */
+function* ringReduceFrom(shm: Shm, k: number, send: Uint8Array, out: Uint8Array | null, count: number, type: TypeDesc,
+  op: BufferCombiner, root: number, enter: boolean): Schedule<void> {
+  if (enter) {
+    yield* ringEnter(shm, k);
+    ringContribute(shm, k, send);
+    if (root >= 0 && shm.rank !== root) {
+      shm.ringFinish(k);
+      return;
+    }
+  }
+  for (let a = shm.ringPending(k); a; a = shm.ringPending(k)) yield a;
+  ringCombine(shm, k, send.length, out!, count, type, op);
+}
+
+function* chunkedAllreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: number, type: TypeDesc,
   op: BufferCombiner): Schedule<void> {
   const n = send.length;
-  if (n <= shm.ringCapacity) {
-    const k = shm.ringReserve();
-    if (shm.slots.length === 0) yield* attach(shm);
-    const f = shm.ringFree(k);
-    if (f) yield f;
-    shm.ringData[shm.rank]![k % shm.ringDepth]!.set(send);
-    shm.ringPublish(k, n);
-    for (let a = shm.ringPending(k); a; a = shm.ringPending(k)) yield a;
-    ringCombine(shm, k, n, recv, count, type, op);
-    return;
-  }
   // Chunks of whole elements, each split in `size` shares of whole elements.
   const elem = n / count;
   const per = Math.max(1, Math.floor(shm.slotBytes / elem));
@@ -494,21 +562,18 @@ export function smallReduce(shm: Shm, n: number): boolean {
 }
 
 /** Small Reduce through the ring: every rank publishes its contribution; the root combines them. */
-export function* reduce(shm: Shm, send: Uint8Array, result: Uint8Array | null, count: number, type: TypeDesc,
+export function reduce(shm: Shm, send: Uint8Array, result: Uint8Array | null, count: number, type: TypeDesc,
   op: BufferCombiner, root: number): Schedule<void> {
-  const n = send.length;
   const k = shm.ringReserve();
-  if (shm.slots.length === 0) yield* attach(shm);
-  const f = shm.ringFree(k);
-  if (f) yield f;
-  shm.ringData[shm.rank]![k % shm.ringDepth]!.set(send);
-  shm.ringPublish(k, n);
+  if (!ringOpen(shm, k)) return ringReduceFrom(shm, k, send, result, count, type, op, root, true);
+  ringContribute(shm, k, send);
   if (shm.rank !== root) {
     shm.ringFinish(k);
-    return;
+    return DONE;
   }
-  for (let a = shm.ringPending(k); a; a = shm.ringPending(k)) yield a;
-  ringCombine(shm, k, n, result!, count, type, op);
+  if (shm.ringPending(k) !== null) return ringReduceFrom(shm, k, send, result, count, type, op, root, false);
+  ringCombine(shm, k, send.length, result!, count, type, op);
+  return DONE;
 }
 
 /**
