@@ -5,6 +5,7 @@
  */
 import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as os from 'node:os';
+import * as v8 from 'node:v8';
 import * as path from 'node:path';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../../core/bootstrap.js';
 import { ProcTable, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED, STATE_FAILED, H_LIVE } from './proctable.js';
@@ -120,6 +121,14 @@ export class ThreadsJob {
       ...envConfig(),
     };
     this.#config = config;
+    // With as many ranks as cores, V8's background compiler thread competes
+    // with ranks that poll while they wait, and hot functions stay in the
+    // baseline tiers for long stretches: then each rank compiles on its own
+    // thread, when a function gets hot (MPI4TS_SYNC_JIT=0|1 overrides).
+    // Measured with .lead-free commands in bench/README.md ("JIT").
+    const cores = os.availableParallelism?.() ?? os.cpus().length;
+    const syncJit = process.env['MPI4TS_SYNC_JIT'] ?? (np >= cores ? '1' : '0');
+    if (syncJit === '1') v8.setFlagsFromString('--no-concurrent-recompilation');
     const done = new Promise<void>((resolve) => { this.#allExited = resolve; }).then(() => this.#watch.stop());
     this.#watch.start();
     const limit = this.#opts.timeoutSeconds;
