@@ -63,19 +63,22 @@ def run(cid, label, iters, make, scale):
     n = max(REPS, round(iters * scale / REPS) * REPS)
     per_rep = n // REPS
     op = make()
-    for _ in range(n):
-        op()
-    reps = []
     mine = np.zeros(1)
     worst = np.zeros(1)
-    for _ in range(REPS):
+
+    def rep():
         comm.Barrier()
         t0 = MPI.Wtime()
         for _ in range(per_rep):
             op()
         mine[0] = (MPI.Wtime() - t0) / per_rep
         comm.Allreduce(mine, worst, MPI.MAX)
-        reps.append(float(worst[0]) * 1e6)
+        return float(worst[0]) * 1e6
+
+    # Warm-up: the same repetitions, untimed (as bench/collectives.ts).
+    for _ in range(REPS):
+        rep()
+    reps = [rep() for _ in range(REPS)]
     return dict(id=cid, label=label, iters=n, latency_us=dict(mean=sum(reps) / REPS, min=min(reps), reps=reps))
 
 

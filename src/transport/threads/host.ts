@@ -124,8 +124,8 @@ export class ThreadsJob {
     // With as many ranks as cores, V8's background compiler thread competes
     // with ranks that poll while they wait, and hot functions stay in the
     // baseline tiers for long stretches: then each rank compiles on its own
-    // thread, when a function gets hot (MPI4TS_SYNC_JIT=0|1 overrides).
-    // Measured with .lead-free commands in bench/README.md ("JIT").
+    // thread, when a function gets hot (MPI4TS_SYNC_JIT=0|1 overrides;
+    // measured as bench/README.md says under "JIT threads").
     const cores = os.availableParallelism?.() ?? os.cpus().length;
     const syncJit = process.env['MPI4TS_SYNC_JIT'] ?? (np >= cores ? '1' : '0');
     if (syncJit === '1') v8.setFlagsFromString('--no-concurrent-recompilation');
