@@ -290,6 +290,25 @@ static int attr_int(MPI_Comm comm, int key, int fallback) {
 }
 
 /* init(status: Int32Array) -> [worldRank, worldSize, tagUb, universeSize, appnum, provided] */
+/*
+ * MPICH started without a launcher (a singleton: no PMI in the environment).
+ * There MPI_UNIVERSE_SIZE makes MPICH run `mpiexec -pmi_args ...` to get a
+ * PMI server; Debian's MPICH 4.0 Hydra rejects that option (and Open MPI's
+ * mpiexec, when it comes first on PATH, too), and the query never returns.
+ * A singleton's universe is itself.
+ */
+static int mpich_singleton(void) {
+#ifdef MPICH_VERSION
+  const char *pmi[] = {"PMI_FD", "PMI_PORT", "PMI_RANK", "PMI_SIZE", "PMIX_RANK", "HYDI_CONTROL_FD"};
+  for (size_t i = 0; i < sizeof pmi / sizeof pmi[0]; i++) {
+    if (getenv(pmi[i]) != NULL) return 0;
+  }
+  return 1;
+#else
+  return 0;
+#endif
+}
+
 static napi_value js_init(napi_env env, napi_callback_info info) {
   ARGS(1);
   void *data;
@@ -328,8 +347,9 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
   int rank, size;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  int vals[6] = {rank, size, attr_int(MPI_COMM_WORLD, MPI_TAG_UB, 32767),
-                 attr_int(MPI_COMM_WORLD, MPI_UNIVERSE_SIZE, size), attr_int(MPI_COMM_WORLD, MPI_APPNUM, 0), provided};
+  int universe = mpich_singleton() ? size : attr_int(MPI_COMM_WORLD, MPI_UNIVERSE_SIZE, size);
+  int vals[6] = {rank, size, attr_int(MPI_COMM_WORLD, MPI_TAG_UB, 32767), universe,
+                 attr_int(MPI_COMM_WORLD, MPI_APPNUM, 0), provided};
   napi_value arr;
   napi_create_array_with_length(env, 6, &arr);
   for (int i = 0; i < 6; i++) napi_set_element(env, arr, i, ret_i32(env, vals[i]));

@@ -126,6 +126,18 @@ for (const lib of LIBRARIES) {
       }
     });
 
+    test('MPI4TS_TRANSPORT=native without a launcher: a singleton world of one, universe size included', async () => {
+      // MPICH's singleton asked a PMI server for the universe size by running
+      // `mpiexec -pmi_args`, which no mpiexec here accepts: init hung.
+      const r = await runCommand(process.execPath, ['--import', 'tsx', 'test/fixtures/native/hello.ts'],
+        { MPI4TS_TRANSPORT: 'native', MPI4TS_MPI: lib.name }, 30_000);
+      assert.equal(r.signal, null, `the singleton hung\n${explain(r)}`);
+      assert.equal(r.code, 0, explain(r));
+      const out = lines(r.stdout);
+      assert.ok(out.includes(`HELLO 0 1 mpi4ts (transport native, Node.js ${process.version}, ${os.platform()}-${os.arch()})`), r.stdout);
+      assert.ok(out.includes('RING 0 0,0') && out.includes('SUM 0 1'), r.stdout);
+    });
+
     test('MPI4TS_TRANSPORT=threads under mpiexec: each process is a world of its own', async () => {
       const r = await runCommand(lib.mpiexec, [...lib.extra, '-n', '2', process.execPath, '--import', 'tsx', 'test/fixtures/native/hello.ts'],
         { MPI4TS_TRANSPORT: 'threads' });
