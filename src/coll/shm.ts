@@ -63,7 +63,7 @@ function ringSlotBytesFor(size: number): number {
 }
 
 /** Loads of a stamp before a ring step waits through the transport (~1 µs of polling). */
-const RING_LOOKS = Number(process.env.MPI4TS_RING_LOOKS ?? 200);
+const RING_LOOKS = 200;
 
 /** Header of a ring slot: the stamp (call number + 1) and the length of the data. */
 const RING_HEADER = 8;
