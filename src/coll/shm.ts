@@ -311,9 +311,10 @@ function* attach(shm: Shm): Schedule<void> {
 // The ring calls go further: each is a plain function that does the whole
 // call when nothing has to be waited for (the usual case when ranks run in
 // step) and returns DONE, with no generator at all; it hands over to a
-// generator (`...From`) at the first wait. `enter` says whether that
-// generator starts before the rank wrote its slot (the segment had not
-// arrived or the slot was still in use) or after.
+// generator (`...From`) at the first wait. `first` is that wait, the
+// operation the fast path already made (after writing its slot), or null
+// when the fast path stopped before writing (the segment had not arrived or
+// the slot was still in use): the generator then starts from there.
 
 /** The waits before this rank may write its slot for ring call `k`. */
 function* ringEnter(shm: Shm, k: number): Schedule<void> {
@@ -330,19 +331,21 @@ function ringOpen(shm: Shm, k: number): boolean {
 /** Every rank stamps its ring slot, then waits for everyone's stamp. */
 export function barrier(shm: Shm): Schedule<void> {
   const k = shm.ringReserve();
-  if (!ringOpen(shm, k)) return barrierFrom(shm, k, true);
+  if (!ringOpen(shm, k)) return barrierFrom(shm, k, null);
   shm.ringPublish(k, 0);
-  if (shm.ringPending(k) !== null) return barrierFrom(shm, k, false);
+  const a = shm.ringPending(k);
+  if (a !== null) return barrierFrom(shm, k, a);
   shm.ringFinish(k);
   return DONE;
 }
 
-function* barrierFrom(shm: Shm, k: number, enter: boolean): Schedule<void> {
-  if (enter) {
+function* barrierFrom(shm: Shm, k: number, first: Operation | null): Schedule<void> {
+  if (first === null) {
     yield* ringEnter(shm, k);
     shm.ringPublish(k, 0);
+    first = shm.ringPending(k);
   }
-  for (let a = shm.ringPending(k); a; a = shm.ringPending(k)) yield a;
+  for (let a = first; a; a = shm.ringPending(k)) yield a;
   shm.ringFinish(k);
 }
 
@@ -405,24 +408,29 @@ function* chunkedBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> 
 function ringBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
   const k = shm.ringReserve();
   if (shm.rank === root) {
-    if (!ringOpen(shm, k)) return ringBcastFrom(shm, k, buf, root);
+    if (!ringOpen(shm, k)) return ringBcastFrom(shm, k, buf, root, null);
     ringBcastWrite(shm, k, buf);
   } else {
-    if (shm.slots.length === 0 || shm.ringReady(root, k) !== null) return ringBcastFrom(shm, k, buf, root);
+    if (shm.slots.length === 0) return ringBcastFrom(shm, k, buf, root, null);
+    const a = shm.ringReady(root, k);
+    if (a !== null) return ringBcastFrom(shm, k, buf, root, a);
     ringBcastRead(shm, k, buf, root);
   }
   return DONE;
 }
 
-function* ringBcastFrom(shm: Shm, k: number, buf: Uint8Array, root: number): Schedule<void> {
+/** (A reader has nothing to write: its `first` is null only when the segment had not arrived.) */
+function* ringBcastFrom(shm: Shm, k: number, buf: Uint8Array, root: number, first: Operation | null): Schedule<void> {
   if (shm.rank === root) {
     yield* ringEnter(shm, k);
     ringBcastWrite(shm, k, buf);
     return;
   }
-  if (shm.slots.length === 0) yield* attach(shm);
-  const a = shm.ringReady(root, k);
-  if (a) yield a;
+  if (first === null) {
+    yield* attach(shm);
+    first = shm.ringReady(root, k);
+  }
+  if (first) yield first;
   ringBcastRead(shm, k, buf, root);
 }
 
@@ -484,9 +492,10 @@ export function allreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: n
   op: BufferCombiner): Schedule<void> {
   if (send.length > shm.ringCapacity) return chunkedAllreduce(shm, send, recv, count, type, op);
   const k = shm.ringReserve();
-  if (!ringOpen(shm, k)) return ringReduceFrom(shm, k, send, recv, count, type, op, -1, true);
+  if (!ringOpen(shm, k)) return ringReduceFrom(shm, k, send, recv, count, type, op, -1, null);
   ringContribute(shm, k, send);
-  if (shm.ringPending(k) !== null) return ringReduceFrom(shm, k, send, recv, count, type, op, -1, false);
+  const a = shm.ringPending(k);
+  if (a !== null) return ringReduceFrom(shm, k, send, recv, count, type, op, -1, a);
   ringCombine(shm, k, send.length, recv, count, type, op);
   return DONE;
 }
@@ -499,16 +508,17 @@ function ringContribute(shm: Shm, k: number, send: Uint8Array): void {
 
 /** The rest of a ring Allreduce (root -1) or Reduce from its first wait. */
 function* ringReduceFrom(shm: Shm, k: number, send: Uint8Array, out: Uint8Array | null, count: number, type: TypeDesc,
-  op: BufferCombiner, root: number, enter: boolean): Schedule<void> {
-  if (enter) {
+  op: BufferCombiner, root: number, first: Operation | null): Schedule<void> {
+  if (first === null) {
     yield* ringEnter(shm, k);
     ringContribute(shm, k, send);
     if (root >= 0 && shm.rank !== root) {
       shm.ringFinish(k);
       return;
     }
+    first = shm.ringPending(k);
   }
-  for (let a = shm.ringPending(k); a; a = shm.ringPending(k)) yield a;
+  for (let a = first; a; a = shm.ringPending(k)) yield a;
   ringCombine(shm, k, send.length, out!, count, type, op);
 }
 
@@ -565,13 +575,14 @@ export function smallReduce(shm: Shm, n: number): boolean {
 export function reduce(shm: Shm, send: Uint8Array, result: Uint8Array | null, count: number, type: TypeDesc,
   op: BufferCombiner, root: number): Schedule<void> {
   const k = shm.ringReserve();
-  if (!ringOpen(shm, k)) return ringReduceFrom(shm, k, send, result, count, type, op, root, true);
+  if (!ringOpen(shm, k)) return ringReduceFrom(shm, k, send, result, count, type, op, root, null);
   ringContribute(shm, k, send);
   if (shm.rank !== root) {
     shm.ringFinish(k);
     return DONE;
   }
-  if (shm.ringPending(k) !== null) return ringReduceFrom(shm, k, send, result, count, type, op, root, false);
+  const a = shm.ringPending(k);
+  if (a !== null) return ringReduceFrom(shm, k, send, result, count, type, op, root, a);
   ringCombine(shm, k, send.length, result!, count, type, op);
   return DONE;
 }
