@@ -53,7 +53,7 @@ function opName(op: BufferCombiner): string {
 
 // ---- broadcast -----------------------------------------------------------------
 
-/** Binomial-tree broadcast, in place in `buf` on every rank. */
+/** Broadcast, in place in `buf` on every rank: the library's, shared memory's, or a binomial tree. */
 export function bcast(c: CollContext, buf: Uint8Array, root: number): Schedule<void> {
   const lib = libraryOf(c)?.bcast(c.comm, buf, root);
   if (lib) return library(lib);
@@ -246,9 +246,9 @@ export function* alltoallv(c: CollContext, send: Uint8Array, sendBlocks: readonl
 // ---- reductions ----------------------------------------------------------------------
 
 /**
- * Binomial reduction towards rank 0 in rank order (op(lower, higher) at every
- * step, so non-commutative ops are deterministic), then to the root.
- * `result` receives the reduction at the root (may be `send` itself for IN_PLACE).
+ * Reduce: the library's, shared memory's for small buffers, or a binomial
+ * tree. `result` receives the reduction at the root (may be `send` itself
+ * for IN_PLACE).
  */
 export function reduce(c: CollContext, send: Uint8Array, result: Uint8Array | null, count: number, type: TypeDesc,
   op: BufferCombiner, root: number): Schedule<void> {
@@ -259,7 +259,10 @@ export function reduce(c: CollContext, send: Uint8Array, result: Uint8Array | nu
   return treeReduce(c, send, result, count, type, op, root);
 }
 
-/** Binomial-tree reduction over point-to-point messages, in rank order. */
+/**
+ * Binomial reduction towards rank 0 in rank order (op(lower, higher) at every
+ * step, so non-commutative ops are deterministic), then to the root.
+ */
 function* treeReduce(c: CollContext, send: Uint8Array, result: Uint8Array | null, count: number, type: TypeDesc,
   op: BufferCombiner, root: number): Schedule<void> {
   const n = send.length;
@@ -292,12 +295,7 @@ function* treeReduce(c: CollContext, send: Uint8Array, result: Uint8Array | null
   }
 }
 
-/**
- * Allreduce. On power-of-two sizes, recursive doubling: in the step at
- * distance m a rank exchanges its partial result with rank^m and combines
- * them lower-first, so every rank ends with the same rank-ordered result in
- * log2(n) exchanges. Other sizes: reduce to rank 0, then broadcast.
- */
+/** Allreduce: the library's, shared memory's, or over point-to-point messages. */
 export function allreduce(c: CollContext, send: Uint8Array, recv: Uint8Array, count: number, type: TypeDesc,
   op: BufferCombiner): Schedule<void> {
   const lib = libraryOf(c)?.allreduce(c.comm, send, recv, type, opName(op));
@@ -307,6 +305,13 @@ export function allreduce(c: CollContext, send: Uint8Array, recv: Uint8Array, co
   return p2pAllreduce(c, send, recv, count, type, op);
 }
 
+/**
+ * Allreduce over point-to-point messages. On power-of-two sizes, recursive
+ * doubling: in the step at distance m a rank exchanges its partial result
+ * with rank^m and combines them lower-first, so every rank ends with the same
+ * rank-ordered result in log2(n) exchanges. Other sizes: reduce to rank 0,
+ * then broadcast.
+ */
 function* p2pAllreduce(c: CollContext, send: Uint8Array, recv: Uint8Array, count: number, type: TypeDesc,
   op: BufferCombiner): Schedule<void> {
   if ((c.size & (c.size - 1)) !== 0) {

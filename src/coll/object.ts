@@ -87,7 +87,7 @@ function subtreeMask(v: number, size: number): number {
 
 // ---- algorithms ------------------------------------------------------------------
 
-/** Dissemination barrier: ceil(log2 n) rounds of empty messages. */
+/** Barrier: the library's, shared memory's (shm.ts), or a dissemination barrier. */
 export function barrier(c: CollContext): Schedule<void> {
   const lib = libraryOf(c)?.barrier(c.comm);
   if (lib) return waitFor(lib);
@@ -99,6 +99,7 @@ function* waitFor(op: Operation): Schedule<void> {
   yield op;
 }
 
+/** Dissemination barrier: ceil(log2 n) rounds of empty messages. */
 function* disseminationBarrier(c: CollContext): Schedule<void> {
   const empty = new Uint8Array(0);
   for (let d = 1; d < c.size; d <<= 1) {
