@@ -289,7 +289,6 @@ static int attr_int(MPI_Comm comm, int key, int fallback) {
   return flag && v ? *(int *)v : fallback;
 }
 
-/* init(status: Int32Array) -> [worldRank, worldSize, tagUb, universeSize, appnum, provided] */
 /*
  * MPICH started without a launcher (a singleton: no PMI in the environment).
  * There MPI_UNIVERSE_SIZE makes MPICH run `mpiexec -pmi_args ...` to get a
@@ -309,6 +308,7 @@ static int mpich_singleton(void) {
 #endif
 }
 
+/* init(status: Int32Array) -> [worldRank, worldSize, tagUb, universeSize, appnum, provided] */
 static napi_value js_init(napi_env env, napi_callback_info info) {
   ARGS(1);
   void *data;
@@ -855,9 +855,9 @@ static napi_value js_recv_limit(napi_env env, napi_callback_info info) {
 }
 
 /*
- * recvSmall(comm, buf, source, tag) -> the message's size in bytes; its
- * head (up to buf's length) is in buf, source and tag in the status.
- * A size past buf's length is a truncation for the caller to report.
+ * recvSmall(comm, buf, source, tag): the message's head (up to buf's
+ * length) is in buf; source, tag and its size in bytes in the status. A
+ * size past buf's length is a truncation for the caller to report.
  */
 static napi_value js_recv_small(napi_env env, napi_callback_info info) {
   ARGS(4);
@@ -888,7 +888,7 @@ static napi_value js_recv_small(napi_env env, napi_callback_info info) {
   put_count(count);
   status_out[ST_ERROR] = 0;
   status_out[ST_CANCELLED] = 0;
-  return ret_i32(env, count > INT_MAX ? INT_MAX : (int)count);
+  return ret_undefined(env);
 }
 
 /* imrecv(message, buf) -> request */

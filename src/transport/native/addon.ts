@@ -45,8 +45,8 @@ export interface NativeAddon {
   imrecv(message: number, buf: Uint8Array): number;
   /** Blocking receive in one call: -1 (received into buf), a matched message too large for buf, or the ArrayBuffer of an object receive (buf null). */
   precv(comm: number, buf: Uint8Array | null, source: number, tag: number): number | ArrayBuffer;
-  /** Blocking receive of a buffer up to recvLimit() bytes: one MPI_Recv; returns the message's size (past buf's length: truncated). */
-  recvSmall(comm: number, buf: Uint8Array, source: number, tag: number): number;
+  /** Blocking receive of a buffer up to recvLimit() bytes: one MPI_Recv; the message's size is in the status (past buf's length: truncated). */
+  recvSmall(comm: number, buf: Uint8Array, source: number, tag: number): void;
   /** The largest buffer recvSmall takes; 0 when it cannot be used. */
   recvLimit(): number;
   test(request: number): boolean;

@@ -78,6 +78,8 @@ export class ThreadsJob {
   #failure: JobResult | null = null;
   #stopping = false;
   readonly #universeSize: number;
+  /** Cores of the machine (os.availableParallelism). */
+  readonly #cores: number;
   #config: Partial<ThreadsConfig> = {};
   /** Processes started and not yet exited; the job ends when none is left. */
   #live = 0;
@@ -98,6 +100,7 @@ export class ThreadsJob {
     }
     this.#opts = opts;
     this.#universeSize = universe;
+    this.#cores = cores;
     // Process ids are never reused (peers key their channels by them), so the
     // table has room for the universe and for many spawn/exit cycles beyond it.
     this.#table = ProcTable.create(Math.max(4096, 2 * universe));
@@ -126,8 +129,7 @@ export class ThreadsJob {
     // baseline tiers for long stretches: then each rank compiles on its own
     // thread, when a function gets hot (MPI4TS_SYNC_JIT=0|1 overrides;
     // measured as bench/README.md says under "JIT threads").
-    const cores = os.availableParallelism?.() ?? os.cpus().length;
-    const syncJit = process.env['MPI4TS_SYNC_JIT'] ?? (np >= cores ? '1' : '0');
+    const syncJit = process.env['MPI4TS_SYNC_JIT'] ?? (np >= this.#cores ? '1' : '0');
     if (syncJit === '1') v8.setFlagsFromString('--no-concurrent-recompilation');
     const done = new Promise<void>((resolve) => { this.#allExited = resolve; }).then(() => this.#watch.stop());
     this.#watch.start();
