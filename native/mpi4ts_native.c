@@ -31,6 +31,9 @@
 #define TS_ANY_SOURCE (-1)
 #define TS_ANY_TAG (-1)
 #define TS_PROC_NULL (-2)
+#define TS_ROOT (-3)
+/* A reduction's root for MPI_Allreduce. */
+#define TS_ALL (-1)
 
 /* Status slots. */
 enum { ST_SOURCE, ST_TAG, ST_COUNT, ST_ERROR, ST_CANCELLED, ST_COUNT_HI, ST_SLOTS };
@@ -188,6 +191,8 @@ static int bytes_of(napi_env env, napi_value v, void **data, size_t *nbytes) {
 
 static int to_source(int s) { return s == TS_ANY_SOURCE ? MPI_ANY_SOURCE : s == TS_PROC_NULL ? MPI_PROC_NULL : s; }
 static int to_tag(int t) { return t == TS_ANY_TAG ? MPI_ANY_TAG : t; }
+/* A collective's root: across an intercommunicator also MPI_ROOT and MPI_PROC_NULL. */
+static int to_root(int r) { return r == TS_ROOT ? MPI_ROOT : r == TS_PROC_NULL ? MPI_PROC_NULL : r; }
 
 static MPI_Comm comm_at(int i) { return comm_tab[i]; }
 
@@ -970,7 +975,7 @@ static napi_value js_ibcast(napi_env env, napi_callback_info info) {
   size_t n;
   if (!bytes_of(env, argv[1], &data, &n)) return NULL;
   MPI_Comm c = comm_at(i32(env, argv[0]));
-  int root = i32(env, argv[2]);
+  int root = to_root(i32(env, argv[2]));
   SPAN(sp, n);
   if (i32(env, argv[3])) {
     int rc = MPI_Bcast(data, sp.count, sp.type, root, c);
@@ -987,7 +992,9 @@ static napi_value js_ibcast(napi_env env, napi_callback_info info) {
 
 /*
  * ireduce(comm, send, result | null, count, type, op, root, blocking) -> request or -1;
- * root < 0: MPI_Iallreduce. `send` at the result's address means in place.
+ * root TS_ALL: MPI_Iallreduce; across an intercommunicator, root TS_ROOT or
+ * TS_PROC_NULL as MPI_Reduce takes them. `send` at the result's address means
+ * in place (on an intracommunicator).
  */
 static napi_value js_ireduce(napi_env env, napi_callback_info info) {
   ARGS(8);
@@ -1005,16 +1012,22 @@ static napi_value js_ireduce(napi_env env, napi_callback_info info) {
   int root = i32(env, argv[6]);
   const void *sbuf = recv != NULL && send == recv ? MPI_IN_PLACE : send;
   MPI_Request r;
-  if (root < 0) {
+  if (root == TS_ALL) {
     if (blocking) CHECK("MPI_Allreduce", MPI_Allreduce(sbuf, recv, count, t, op, c));
     else CHECK("MPI_Iallreduce", MPI_Iallreduce(sbuf, recv, count, t, op, c, &r));
   } else {
-    int rank;
-    MPI_Comm_rank(c, &rank);
-    const void *s = rank == root ? sbuf : send;
-    void *d = rank == root ? recv : NULL;
-    if (blocking) CHECK("MPI_Reduce", MPI_Reduce(s, d, count, t, op, root, c));
-    else CHECK("MPI_Ireduce", MPI_Ireduce(s, d, count, t, op, root, c, &r));
+    int inter = 0, rank = -1;
+    MPI_Comm_test_inter(c, &inter);
+    if (!inter) MPI_Comm_rank(c, &rank);
+    int at_root = inter ? root == TS_ROOT : rank == root;
+    /* MPICH checks the send buffer even where MPI ignores it (MPI_ROOT, a
+     * contribution of 0 elements), and that it is not the result: point it
+     * at memory of its own. */
+    static char unused;
+    const void *s = at_root ? (inter ? &unused : sbuf) : send != NULL ? send : &unused;
+    void *d = at_root ? recv : NULL;
+    if (blocking) CHECK("MPI_Reduce", MPI_Reduce(s, d, count, t, op, to_root(root), c));
+    else CHECK("MPI_Ireduce", MPI_Ireduce(s, d, count, t, op, to_root(root), c, &r));
   }
   return ret_i32(env, blocking ? -1 : req_put(r));
 }

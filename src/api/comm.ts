@@ -1109,8 +1109,10 @@ export class Intercomm extends Comm {
    */
   Disconnect(): void {
     const ic = this.#ic('Disconnect');
-    this.#run('Disconnect', (c) => intercoll.barrier(c));
     const t = runtime.transport;
+    // A parent that is not an mpi4ts program calls MPI_Comm_disconnect alone,
+    // which waits for both groups by itself.
+    if (t.foreignGroup?.(ic.inter) == null) this.#run('Disconnect', (c) => intercoll.barrier(c));
     if (t.disconnectComm) {
       try {
         t.disconnectComm(ic.local);

@@ -47,7 +47,7 @@ export function* library(op: Operation): Schedule<void> {
 }
 
 /** The predefined operation's name the library may map (`user` for others). */
-function opName(op: BufferCombiner): string {
+export function opName(op: BufferCombiner): string {
   return (op as { name?: string }).name ?? 'user';
 }
 

@@ -4,11 +4,19 @@
  * over a local intracommunicator and the two leaders (rank 0 of each group)
  * talk across; the root of a rooted collective passes MPI_ROOT, the other
  * ranks of its group MPI_PROC_NULL, the remote group the root's rank.
+ *
+ * Blocking Barrier, Bcast, Reduce and Allreduce go to the transport's
+ * library where it has one (the native transport), so that the other group
+ * may be any MPI program: a C or Python parent of spawned mpi4ts processes.
+ * Non-blocking calls keep to the algorithms here: a step of a
+ * CollectiveOp may start late, and the library matches collectives in the
+ * order they start.
  */
 import { SendMode } from '../transport/spi.js';
 import type { CommHandle, Operation, Transport } from '../transport/spi.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
-import { collContext, type CollContext, type Schedule } from './schedule.js';
+import { ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../core/errorcodes.js';
+import { collContext, libraryOf, type CollContext, type Schedule } from './schedule.js';
 import * as obj from './object.js';
 import * as buf from './buffer.js';
 
@@ -25,9 +33,13 @@ export interface InterComm {
 
 /** Contexts for one collective call on an intercommunicator. */
 export interface InterContext {
+  /** Across the groups, for the algorithms here (both groups run them). */
   readonly x: CollContext;
+  /** Within the local group. */
   readonly local: CollContext;
   readonly remoteSize: number;
+  /** Across the groups, for the library's collectives; null in a non-blocking call. */
+  readonly library: CollContext | null;
 }
 
 /**
@@ -41,11 +53,21 @@ export interface InterContext {
  */
 export function interContext(t: Transport, ic: InterComm, nonBlocking = false): InterContext {
   const local = collContext(t, ic.local);
-  return {
-    x: collContext(t, ic.inter),
-    local: nonBlocking ? { ...local, shm: false } : local,
-    remoteSize: ic.inter.remoteSize,
-  };
+  const x = collContext(t, ic.inter);
+  const library = nonBlocking ? null : x;
+  const remoteSize = ic.inter.remoteSize;
+  const foreign = t.foreignGroup?.(ic.inter) ?? null;
+  if (foreign === null) return { x, local: nonBlocking ? { ...local, shm: false } : local, remoteSize, library };
+  // The other group runs no algorithm of ours: a call that would is refused
+  // on every rank that takes part (it reaches `x` or `local`), before any message.
+  const refuse = (): never => { throw new MpiFailure(ERR_UNSUPPORTED_OPERATION, foreign); };
+  return { get x() { return refuse(); }, get local() { return refuse(); }, remoteSize, library };
+}
+
+/** The library's collectives across the groups, where the call may use them. */
+function libraryAcross(c: InterContext): [CollContext, NonNullable<Transport['libraryCollectives']>] | null {
+  const lib = c.library === null ? undefined : libraryOf(c.library);
+  return lib === undefined ? null : [c.library!, lib];
 }
 
 const own = (v: unknown): Uint8Array => encodeObject(v).slice();
@@ -110,6 +132,9 @@ export function* merge(t: Transport, ic: InterComm, high: boolean): Schedule<Com
 
 /** Barrier across both groups: local barriers around a leaders' exchange. */
 export function* barrier(c: InterContext): Schedule<void> {
+  const across = libraryAcross(c);
+  const lib = across?.[1].barrier(across[0].comm);
+  if (lib) return yield* buf.library(lib);
   yield* obj.barrier(c.local);
   if (c.local.rank === 0) yield* exchange(c.x, new Uint8Array(0), 0);
   yield* obj.barrier(c.local);
@@ -133,6 +158,9 @@ export function* bcast(c: InterContext, value: unknown, root: number): Schedule<
 
 /** Bcast of a buffer (in place in the remote group). */
 export function* Bcast(c: InterContext, data: Uint8Array, root: number): Schedule<void> {
+  const across = libraryAcross(c);
+  const lib = across?.[1].bcast(across[0].comm, data, root);
+  if (lib) return yield* buf.library(lib);
   if (root === PROC_NULL) return;
   if (root === ROOT) {
     yield c.x.t.isend(c.x.comm, data, 0, c.x.tag, SendMode.Standard, false);
@@ -210,6 +238,9 @@ function* towardsRoot(c: InterContext, recv: Uint8Array | null, root: number, by
 /** Reduce of buffers to a root in the other group. */
 export function* Reduce(c: InterContext, send: Uint8Array, recv: Uint8Array | null, count: number,
   type: Parameters<typeof buf.reduce>[4], op: buf.BufferCombiner, root: number): Schedule<void> {
+  const across = libraryAcross(c);
+  const lib = across?.[1].reduce(across[0].comm, send, recv, type, buf.opName(op), root);
+  if (lib) return yield* buf.library(lib);
   yield* towardsRoot(c, recv, root, send.length, (tmp) => buf.reduce(c.local, send, tmp, count, type, op, 0));
 }
 
@@ -277,6 +308,9 @@ export function* Allgather(c: InterContext, send: Uint8Array, recv: Uint8Array):
 /** Every rank gets the reduction of the other group's buffers. */
 export function* Allreduce(c: InterContext, send: Uint8Array, recv: Uint8Array, count: number,
   type: Parameters<typeof buf.reduce>[4], op: buf.BufferCombiner): Schedule<void> {
+  const across = libraryAcross(c);
+  const lib = across?.[1].allreduce(across[0].comm, send, recv, type, buf.opName(op));
+  if (lib) return yield* buf.library(lib);
   const mine = c.local.rank === 0 ? new Uint8Array(send.length) : null;
   yield* buf.reduce(c.local, send, mine, count, type, op, 0);
   yield* swapAndSpread(c, mine, recv);

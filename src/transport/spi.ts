@@ -113,9 +113,11 @@ export interface CollSegment {
 /**
  * Collectives on buffers a transport hands to its library. Each starts the
  * operation and returns it, or returns null when the library cannot do it
- * (a derived datatype, a user-defined op, a subgroup or intercommunicator):
- * the generic algorithm then runs. The choice depends only on arguments MPI
- * requires to be the same on every rank. Bytes are packed elements; `send`
+ * (a derived datatype, a user-defined op, a subgroup): the generic
+ * algorithm then runs. The choice depends only on arguments MPI requires to
+ * be the same on every rank. On an intercommunicator (blocking calls only,
+ * see src/coll/inter.ts) `root` is the remote root's rank, ROOT (-3) or
+ * PROC_NULL (-2), as MPI_Bcast and MPI_Reduce take it there. Bytes are packed elements; `send`
  * may be the same memory as the result (in place). `op` is the predefined
  * operation's name (`SUM`, `MAX`, ...; `user` for others). The transport
  * may start the operation when it is first waited for (a blocking call:
@@ -152,6 +154,13 @@ export interface Transport {
    * shadow the algorithms hold.
    */
   readonly libraryCollectives?: LibraryCollectives;
+  /**
+   * Optional: why mpi4ts's own algorithms cannot run across the
+   * intercommunicator `inter` (its other group is not an mpi4ts program:
+   * the parent of a process that a C or Python program spawned), or null
+   * when they can. Only the library's collectives then cross it.
+   */
+  foreignGroup?(inter: CommHandle): string | null;
 
   // ---- communicator construction (generic algorithms in src/coll/comm.ts use these) ----
 

@@ -57,7 +57,10 @@ export interface NativeAddon {
   /** blocking (1): MPI_Barrier, returns -1; else MPI_Ibarrier's request. Likewise below. */
   ibarrier(comm: number, blocking: number): number;
   ibcast(comm: number, buf: Uint8Array, root: number, blocking: number): number;
-  /** root < 0: allreduce. `type` and `op` are indices into ELEMENT_CODES and OP_CODES. */
+  /**
+   * root -1: allreduce; -3 and -2 (across an intercommunicator): MPI_ROOT and
+   * MPI_PROC_NULL, as for ibcast. `type` and `op` are indices into ELEMENT_CODES and OP_CODES.
+   */
   ireduce(comm: number, send: Uint8Array, result: Uint8Array | null, count: number, type: number, op: number, root: number, blocking: number): number;
 }
 

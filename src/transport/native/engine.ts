@@ -56,6 +56,10 @@ export interface NativeComm extends CommHandle {
 
 const enum State { Unmatched, Receiving, Sending, Done }
 
+/** MPI_ROOT as the API passes it (an intercommunicator's root); a reduction's root for MPI_Allreduce. */
+const ROOT = -3;
+const ALL = -1;
+
 /** Process ids from here up stand for processes of other worlds (spawned children, parents). */
 const FOREIGN_IDS = 1 << 24;
 
@@ -143,6 +147,8 @@ export class NativeTransport implements Transport {
   readonly #launched: boolean;
   /** Parent/child intercommunicators not disconnected, with their remote sizes. */
   readonly #connected = new Map<NativeComm, number>();
+  /** Intercommunicators to a parent that is not an mpi4ts program, and their collective shadows (never duplicated). */
+  readonly #foreign = new WeakSet<NativeComm>();
   readonly #host: string;
   #finalized = false;
 
@@ -164,8 +170,12 @@ export class NativeTransport implements Transport {
     this.commWorld = this.#wrap(0, Int32Array.from({ length: size }, (_, i) => i), null, false, true);
     this.commSelf = this.#wrap(1, Int32Array.of(rank), null, false);
     // A spawned process meets its parents now, as they return from MPI_Comm_spawn.
+    // A process that a C or Python program spawned (not through rank-entry's
+    // --spawned) has a parent that never joins an MPI_Comm_dup of the
+    // intercommunicator: it gets no collective duplicate (foreignGroup).
     const parent = mpi.commGetParent();
-    this.#parent = parent < 0 ? null : this.#spawned(parent, wrap('MPI_Comm_dup', () => mpi.commDup(0)), this.commWorld.group);
+    const foreign = parent >= 0 && process.env['MPI4TS_SPAWNED'] === undefined;
+    this.#parent = parent < 0 ? null : this.#spawned(parent, wrap('MPI_Comm_dup', () => mpi.commDup(0)), this.commWorld.group, foreign);
     // MPI_Finalize at a normal end; a rank ending in failure takes the job
     // down (MPI_Abort), so that its peers never wait for it forever.
     // Node prints an uncaught error only after the 'exit' handlers, which
@@ -217,6 +227,8 @@ export class NativeTransport implements Transport {
   /** The MPI communicator of `c`, duplicating the user's for a shadow on first use (collective over its group). */
   #commId(c: NativeComm): number {
     if (c.id >= 0) return c.id;
+    const foreign = this.foreignGroup(c);
+    if (foreign !== null) throw new MpiFailure(ERR_UNSUPPORTED_OPERATION, foreign);
     this.#drainBeforeBlocking();
     c.id = wrap('MPI_Comm_dup', () => this.#mpi.commDup(c.userId));
     c.owned.push(c.id);
@@ -243,25 +255,34 @@ export class NativeTransport implements Transport {
       return id < 0 ? null : this.#libraryOp((b) => wrap('MPI_Bcast', () => this.#mpi.ibcast(id, buf, root, b)), buf);
     },
     reduce: (comm, send, result, type, op, root) => this.#reduce(comm, send, result, type, op, root),
-    allreduce: (comm, send, result, type, op) => this.#reduce(comm, send, result, type, op, -1),
+    allreduce: (comm, send, result, type, op) => this.#reduce(comm, send, result, type, op, ALL),
   };
 
   #libraryComm(comm: CommHandle): number {
     const c = comm as NativeComm;
-    return c.remoteSize > 0 || c.toParent !== null ? -1 : c.userId;
+    return c.toParent !== null ? -1 : c.userId;
   }
 
+  /** MPI_Reduce (root >= 0, or across an intercommunicator ROOT / PROC_NULL) or MPI_Allreduce (root ALL). */
   #reduce(comm: CommHandle, send: Uint8Array, result: Uint8Array | null, type: TypeDesc, op: string, root: number): Operation | null {
     const id = this.#libraryComm(comm);
-    const kind = type.element === null || type.pair ? undefined : ELEMENT_CODES[type.element];
     const opCode = OP_CODES[op];
-    if (id < 0 || kind === undefined || opCode === undefined || !type.contiguous) return null;
+    if (id < 0 || opCode === undefined) return null;
+    if (root === PROC_NULL) {
+      // The root's group apart from the root, across an intercommunicator:
+      // its type is not known here, and neither library reads it there.
+      const [code] = ELEMENT_CODES['int32']!;
+      return this.#libraryOp((b) => wrap('MPI_Reduce', () => this.#mpi.ireduce(id, send, null, 0, code, OP_CODES['SUM']!, root, b)), null);
+    }
+    const kind = type.element === null || type.pair ? undefined : ELEMENT_CODES[type.element];
+    if (kind === undefined || !type.contiguous) return null;
     // MPI defines only the arithmetic operations on floating point.
     if ((type.element === 'float32' || type.element === 'float64') && opCode > 3) return null;
     const [code, bytes] = kind;
-    const count = send.length / bytes;
+    // MPI_ROOT's count is its result's; the others', their contribution's.
+    const count = (root === ROOT ? result?.length ?? 0 : send.length) / bytes;
     if (!Number.isInteger(count)) return null;
-    return this.#libraryOp((b) => wrap(root < 0 ? 'MPI_Allreduce' : 'MPI_Reduce',
+    return this.#libraryOp((b) => wrap(root === ALL ? 'MPI_Allreduce' : 'MPI_Reduce',
       () => this.#mpi.ireduce(id, send, result, count, code, opCode, root, b)), [send, result]);
   }
 
@@ -429,6 +450,11 @@ export class NativeTransport implements Transport {
     }
   }
 
+  foreignGroup(inter: CommHandle): string | null {
+    if (!this.#foreign.has(inter as NativeComm)) return null;
+    return 'the parent is not an mpi4ts program: across its intercommunicator only point-to-point messages and the blocking Barrier, Bcast, Reduce and Allreduce of predefined types and operations (the MPI library\'s own) work';
+  }
+
   parentComm(): SpawnedComm | null {
     return this.#parent;
   }
@@ -441,9 +467,10 @@ export class NativeTransport implements Transport {
    * serves as its own collective communicator. Processes of the other world
    * get process ids from FOREIGN_IDS up.
    */
-  #spawned(interId: number, localId: number, group: Int32Array): SpawnedComm {
+  #spawned(interId: number, localId: number, group: Int32Array, foreign = false): SpawnedComm {
     const remote = this.#mpi.worldRanks(interId, 1).map((r) => (r >= 0 ? r : this.#nextForeign++));
-    const inter = this.#wrap(interId, group, remote, true);
+    const inter = this.#wrap(interId, group, remote, true, foreign);
+    if (foreign) this.#foreign.add(inter).add(this.#shadowOf(inter));
     this.#connected.set(inter, remote.length);
     const [rank, size] = this.#mpi.commInfo(localId);
     const local: NativeComm = {
