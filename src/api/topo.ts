@@ -243,7 +243,7 @@ function createDistGraphAdjacent(parent: Intracomm, sources: unknown, destinatio
     }
     const bad = topo.distGraphMismatch(all.map((a) => [a[1], a[2]] as const));
     if (bad !== null) throw new MpiFailure(ERR_TOPOLOGY, `inconsistent graph: ${bad}`);
-    return c.t.makeComm(ctx, c.t.group(parentHandle), null);
+    return c.t.makeComm(ctx, c.t.group(parentHandle), null, parentHandle);
   });
   return new Distgraphcomm(h, src, dst, sw, dw);
 }
@@ -301,7 +301,7 @@ function createDistGraph(parent: Intracomm, sources: unknown, degrees: unknown, 
       }
     }
     result = [ins!, outs!, yes >= 0 ? inW! : null, yes >= 0 ? outW! : null];
-    return c.t.makeComm(ctx, c.t.group(parentHandle), null);
+    return c.t.makeComm(ctx, c.t.group(parentHandle), null, parentHandle);
   });
   return new Distgraphcomm(h, ...result);
 }

@@ -19,7 +19,7 @@ export function* agreeContext(c: CollContext): Schedule<number> {
 /** MPI_Comm_dup: same group, new context. */
 export function* dup(c: CollContext, parent: CommHandle): Schedule<CommHandle> {
   const ctx = yield* agreeContext(c);
-  return c.t.makeComm(ctx, c.t.group(parent), c.t.remoteGroup(parent));
+  return c.t.makeComm(ctx, c.t.group(parent), c.t.remoteGroup(parent), parent);
 }
 
 /**
@@ -35,13 +35,13 @@ export function* split(c: CollContext, parent: CommHandle, color: number, key: n
     .map(([col, k], rank) => ({ col, k, rank }))
     .filter((m) => m.col === color)
     .sort((a, b) => a.k - b.k || a.rank - b.rank);
-  return c.t.makeComm(ctx, Int32Array.from(members, (m) => ids[m.rank]!), null);
+  return c.t.makeComm(ctx, Int32Array.from(members, (m) => ids[m.rank]!), null, parent);
 }
 
 /** MPI_Comm_create: every rank of the parent passes the same group (process ids); members get a communicator. */
 export function* create(c: CollContext, group: Int32Array): Schedule<CommHandle | null> {
   const ctx = yield* agreeContext(c);
-  return group.includes(c.t.processId) ? c.t.makeComm(ctx, group, null) : null;
+  return group.includes(c.t.processId) ? c.t.makeComm(ctx, group, null, c.comm) : null;
 }
 
 /**
@@ -53,5 +53,5 @@ export function* createGroup(t: Transport, parent: CommHandle, group: Int32Array
   const scratch = t.subgroupComm(parent, group);
   const c: CollContext = { t, comm: scratch, rank: scratch.rank, size: scratch.size, tag: 0x40000000 | tag };
   const ctx = yield* agreeContext(c);
-  return t.makeComm(ctx, group, null);
+  return t.makeComm(ctx, group, null, parent);
 }

@@ -181,9 +181,13 @@ export interface Transport {
   claimContext(ctx: number): void;
   /**
    * A communicator with context `ctx` over the processes `local` (this process
-   * must be one of them) and, for an intercommunicator, `remote`.
+   * must be one of them) and, for an intercommunicator, `remote`. `base`, where
+   * the caller has one, is the intracommunicator the construction runs on
+   * (MPI_Comm_split's, _create's...), whose group holds every member: the
+   * native transport builds from it what it cannot build from MPI_COMM_WORLD
+   * (members in several worlds, after a Spawn and a Merge).
    */
-  makeComm(ctx: number, local: Int32Array, remote: Int32Array | null): CommHandle;
+  makeComm(ctx: number, local: Int32Array, remote: Int32Array | null, base?: CommHandle): CommHandle;
   /**
    * A communicator over `group` (some of the parent's processes, including
    * this one) that shares the parent's collective context: for collectives

@@ -62,6 +62,16 @@ function seedPi(N: number, size: number): number {
   return total;
 }
 
+/** family.ts's `merge` line for rank `rank` of a merged communicator of `n`: Split by parity with key -rank, then Dup. */
+export function mergedFacts(n: number, rank: number): unknown {
+  const same = Array.from({ length: n }, (_, i) => i).filter((i) => i % 2 === rank % 2).sort((a, b) => b - a);
+  return {
+    size: n, rank, sum: (n * (n - 1)) / 2,
+    split: { size: same.length, rank: same.indexOf(rank), sum: same.reduce((a, b) => a + b, 0) },
+    dup: n - 1,
+  };
+}
+
 /** What family.ts must print, for `parents` parents (root `root`) and `children` children. */
 function checkFamily(out: Map<string, unknown>, parents: number, children: number, root: number): void {
   const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -75,7 +85,7 @@ function checkFamily(out: Map<string, unknown>, parents: number, children: numbe
     assert.deepEqual(at('allgather'), range(children).map((c) => `child${c}`));
     assert.equal(at('p2p-reply'), `hello parent ${p} from child 0 (source ${p})`);
     const n = parents + children;
-    assert.deepEqual(at('merge'), { size: n, rank: p, sum: (n * (n - 1)) / 2 }, 'Merge(high=false) puts the parents first');
+    assert.deepEqual(at('merge'), mergedFacts(n, p), 'Merge(high=false) puts the parents first');
     assert.equal(at('disconnected'), true);
   }
   const pi = out.get(`parent ${root} pi`) as number;
@@ -92,7 +102,7 @@ function checkFamily(out: Map<string, unknown>, parents: number, children: numbe
     assert.equal(at('N'), 100, 'Bcast with ROOT reaches every child');
     assert.deepEqual(at('bcast'), { n: 7, words: ['a', 'b'], nested: [1, [2, 3]] }, 'object bcast with ROOT');
     assert.deepEqual(at('allgather'), range(parents).map((p) => `parent${p}`));
-    assert.deepEqual(at('merge'), { size: parents + children, rank: parents + c, sum: ((parents + children) * (parents + children - 1)) / 2 });
+    assert.deepEqual(at('merge'), mergedFacts(parents + children, parents + c));
     assert.deepEqual(at('disconnected'), { same: true, again: true }, 'after Disconnect, Get_parent gives COMM_NULL');
   }
   assert.deepEqual(out.get('child 0 p2p-from'), range(parents));

@@ -343,17 +343,32 @@ export class NativeTransport implements Transport {
     this.#nextContext = ctx + 2;
   }
 
-  makeComm(ctx: number, local: Int32Array, remote: Int32Array | null): CommHandle {
-    if (local.some((id) => id >= FOREIGN_IDS) || remote?.some((id) => id >= FOREIGN_IDS)) {
-      throw new MpiFailure(ERR_UNSUPPORTED_OPERATION, 'new communicators over processes of several worlds (spawned ones and their parents) are not supported on the native transport; the spawn intercommunicator and its Merge are');
-    }
+  /**
+   * MPI_Comm_create_group over the members, on MPI_COMM_WORLD; when some are
+   * processes of another world (after a Spawn and a Merge), on `base`, the
+   * intracommunicator the construction runs on. Intercommunicators are made
+   * with MPI_Intercomm_create, the leaders meeting on MPI_COMM_WORLD: not
+   * across worlds.
+   */
+  makeComm(ctx: number, local: Int32Array, remote: Int32Array | null, base?: CommHandle): CommHandle {
     if (local.indexOf(this.processId) < 0) throw new MpiFailure(ERR_INTERN, `process ${this.processId} is not in the new communicator's group`);
     // The context id is agreed by all members and never reused by any of
     // them, so it tells concurrent constructions apart as the library's tag.
     const tag = ctx % this.tagUpperBound;
+    let on = 0;
+    let ranks = local;
+    if (local.some((id) => id >= FOREIGN_IDS) || remote?.some((id) => id >= FOREIGN_IDS)) {
+      const b = base as NativeComm | undefined;
+      if (remote !== null || b === undefined || b.remoteSize > 0) {
+        throw new MpiFailure(ERR_UNSUPPORTED_OPERATION, 'new intercommunicators over processes of several worlds (spawned ones and their parents) are not supported on the native transport; the spawn intercommunicator, its Merge and the communicators made from that are');
+      }
+      on = b.toParent === null ? (b.userId >= 0 ? b.userId : b.id) : b.id;
+      ranks = Int32Array.from(local, (id) => this.#rank(b, b.group.indexOf(id)));
+      if (ranks.some((r) => r < 0)) throw new MpiFailure(ERR_INTERN, 'a member of the new communicator is not in the one it is made from');
+    }
     this.#drainBeforeBlocking();
     const mpi = this.#mpi;
-    const intra = wrap('MPI_Comm_create_group', () => mpi.commCreateGroup(0, local, tag));
+    const intra = wrap('MPI_Comm_create_group', () => mpi.commCreateGroup(on, ranks, tag));
     if (remote === null) return this.#wrap(intra, local, null, true);
     // Leaders are rank 0 of each group; they meet on MPI_COMM_WORLD.
     const inter = wrap('MPI_Intercomm_create', () => mpi.intercommCreate(intra, 0, 0, remote[0]!, tag));
