@@ -18,7 +18,10 @@
  * The ring, for barriers and small broadcasts and reductions: each rank owns
  * `depth` slots, used in turn, each with a stamp (the number of the call that
  * last wrote it, plus one) and a length in front of the data. A rank writes
- * its slot and stamps it; readers wait for the stamp. Each rank also
+ * its slot and stamps it; readers wait for the stamp. A rank's stamps sit
+ * together on their own cache lines, apart from the slots: a barrier reads
+ * one line per rank rather than one slot page per rank (8 ranks on 2 cores,
+ * Barrier 36.7-43.1 us -> 32.4-37.0 in six alternated runs). Each rank also
  * publishes how many ring calls it has finished reading, and writes a slot
  * only once every rank has finished its use `depth` calls ago. So a barrier
  * or an allreduce is one store per rank and a load of each other rank's
@@ -87,8 +90,13 @@ function ringSlotBytesFor(size: number): number {
 /** Loads of a stamp before a ring step waits through the transport (~1 µs of polling). */
 const RING_LOOKS = 200;
 
-/** Header of a ring slot: the stamp (call number + 1) and the length of the data. */
+/** Header of a ring slot: a word unused, then the length of the data. */
 const RING_HEADER = 8;
+
+/** Bytes of one rank's stamps (one word per ring slot), whole cache lines. */
+function ringStampBytesFor(size: number): number {
+  return Math.ceil((ringDepthFor(size) * 4) / 64) * 64;
+}
 
 /** A communicator's segment and its call counter. */
 export class Shm {
@@ -120,6 +128,10 @@ export class Shm {
   readonly #ringFinished = new Set<number>();
   /** A lower bound of every rank's published count. */
   #ringSafe = 0;
+  /** Words of stamps per rank, where they start (a word index), where the slots start (bytes). */
+  readonly #stampWords: number;
+  readonly #stampStart: number;
+  readonly #slotsStart: number;
 
   constructor(readonly seg: CollSegment, readonly rank: number, readonly size: number) {
     this.words = seg.words;
@@ -130,6 +142,9 @@ export class Shm {
     this.ringSlotBytes = ringSlotBytesFor(size);
     this.ringStart = Shm.ringStart(size);
     this.ringCapacity = this.ringSlotBytes - RING_HEADER;
+    this.#stampWords = ringStampBytesFor(size) >> 2;
+    this.#stampStart = (this.ringStart + size * 64) >> 2;
+    this.#slotsStart = this.ringStart + size * (64 + ringStampBytesFor(size));
     if (seg.attached) this.attach();
   }
 
@@ -152,8 +167,10 @@ export class Shm {
   }
 
   static bytesFor(size: number): number {
-    // The ring: one line per rank for its published count, then its slots.
-    return Shm.ringStart(size) + size * 64 + size * ringDepthFor(size) * ringSlotBytesFor(size);
+    // The ring: one line per rank for its published count, then each rank's
+    // stamps (together, so that a wait reads a few lines, not one per slot
+    // page), then the slots.
+    return Shm.ringStart(size) + size * (64 + ringStampBytesFor(size)) + size * ringDepthFor(size) * ringSlotBytesFor(size);
   }
 
   /** Index of counter `which` of set `s`. */
@@ -208,7 +225,12 @@ export class Shm {
 
   /** Byte offset of ring slot `i` of rank `r`. */
   ringSlot(r: number, i: number): number {
-    return this.ringStart + this.size * 64 + (r * this.ringDepth + i) * this.ringSlotBytes;
+    return this.#slotsStart + (r * this.ringDepth + i) * this.ringSlotBytes;
+  }
+
+  /** Word index of the stamp of ring slot `i` of rank `r`: the number of the call that last wrote it, plus one. */
+  ringStamp(r: number, i: number): number {
+    return this.#stampStart + r * this.#stampWords + i;
   }
 
   /** Word index of rank `r`'s published count of finished ring calls. */
@@ -233,9 +255,9 @@ export class Shm {
 
   /** Publish `n` bytes of data in this rank's slot for call `k` (the data is in place). */
   ringPublish(k: number, n: number): void {
-    const at = this.ringSlot(this.rank, k % this.ringDepth) >> 2;
-    this.words[at + 1] = n;
-    Atomics.store(this.words, at, k + 1);
+    const i = k % this.ringDepth;
+    this.words[(this.ringSlot(this.rank, i) >> 2) + 1] = n;
+    Atomics.store(this.words, this.ringStamp(this.rank, i), k + 1);
     this.seg.wake();
   }
 
@@ -247,7 +269,7 @@ export class Shm {
    */
   ringReady(r: number, k: number): Operation | null {
     const w = this.words;
-    const at = this.ringSlot(r, k % this.ringDepth) >> 2;
+    const at = this.ringStamp(r, k % this.ringDepth);
     for (let i = 0; i < RING_LOOKS; i++) if (Atomics.load(w, at) > k) return null;
     return this.seg.until(() => Atomics.load(w, at) > k);
   }
