@@ -415,6 +415,15 @@ static napi_value js_comm_dup(napi_env env, napi_callback_info info) {
   return ret_i32(env, adopt(out));
 }
 
+/* commSplit(comm, color (< 0: MPI_UNDEFINED), key) -> comm, or -1 for MPI_COMM_NULL. */
+static napi_value js_comm_split(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  int color = i32(env, argv[1]);
+  MPI_Comm out;
+  CHECK("MPI_Comm_split", MPI_Comm_split(comm_at(i32(env, argv[0])), color < 0 ? MPI_UNDEFINED : color, i32(env, argv[2]), &out));
+  return ret_i32(env, out == MPI_COMM_NULL ? -1 : adopt(out));
+}
+
 /* commCreateGroup(comm, ranks: Int32Array (ranks in comm), tag) -> comm: collective over the members only. */
 static napi_value js_comm_create_group(napi_env env, napi_callback_info info) {
   ARGS(3);
@@ -607,6 +616,8 @@ static napi_value js_intercomm_merge(napi_env env, napi_callback_info info) {
  * worldRanks(comm, remote) -> Int32Array: MPI_COMM_WORLD rank of each process of
  * the local (remote = 0) or remote group, -1 for processes of another world.
  */
+static napi_value translate_ranks(napi_env env, MPI_Group g, MPI_Group into);
+
 static napi_value js_world_ranks(napi_env env, napi_callback_info info) {
   ARGS(2);
   MPI_Comm c = comm_at(i32(env, argv[0]));
@@ -614,6 +625,27 @@ static napi_value js_world_ranks(napi_env env, napi_callback_info info) {
   if (i32(env, argv[1])) CHECK("MPI_Comm_remote_group", MPI_Comm_remote_group(c, &g));
   else CHECK("MPI_Comm_group", MPI_Comm_group(c, &g));
   MPI_Comm_group(MPI_COMM_WORLD, &world);
+  return translate_ranks(env, g, world);
+}
+
+/*
+ * groupRanks(comm, remote, other, otherRemote) -> Int32Array: the rank in
+ * `other`'s local (or remote) group of each process of `comm`'s local (or
+ * remote) group, -1 where it is not there.
+ */
+static napi_value js_group_ranks(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  MPI_Comm c = comm_at(i32(env, argv[0])), o = comm_at(i32(env, argv[2]));
+  MPI_Group g, og;
+  if (i32(env, argv[1])) CHECK("MPI_Comm_remote_group", MPI_Comm_remote_group(c, &g));
+  else CHECK("MPI_Comm_group", MPI_Comm_group(c, &g));
+  if (i32(env, argv[3])) CHECK("MPI_Comm_remote_group", MPI_Comm_remote_group(o, &og));
+  else CHECK("MPI_Comm_group", MPI_Comm_group(o, &og));
+  return translate_ranks(env, g, og);
+}
+
+/* Translate every rank of `g` into `into` (any group); frees both groups. */
+static napi_value translate_ranks(napi_env env, MPI_Group g, MPI_Group into) {
   int n = 0;
   MPI_Group_size(g, &n);
   napi_value ab, out;
@@ -621,10 +653,10 @@ static napi_value js_world_ranks(napi_env env, napi_callback_info info) {
   napi_create_arraybuffer(env, (size_t)n * 4, &mem, &ab);
   int *ranks = malloc(sizeof(int) * (n ? n : 1));
   for (int i = 0; i < n; i++) ranks[i] = i;
-  int rc = MPI_Group_translate_ranks(g, n, ranks, world, (int *)mem);
+  int rc = MPI_Group_translate_ranks(g, n, ranks, into, (int *)mem);
   free(ranks);
   MPI_Group_free(&g);
-  MPI_Group_free(&world);
+  MPI_Group_free(&into);
   CHECK("MPI_Group_translate_ranks", rc);
   for (int i = 0; i < n; i++) if (((int *)mem)[i] == MPI_UNDEFINED) ((int *)mem)[i] = -1;
   napi_create_typedarray(env, napi_int32_array, n, ab, 0, &out);
@@ -1124,7 +1156,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"commInfo", js_comm_info},  {"commFree", js_comm_free},
       {"commSpawn", js_comm_spawn}, {"commGetParent", js_comm_get_parent},
       {"commDisconnect", js_comm_disconnect}, {"intercommMerge", js_intercomm_merge},
-      {"worldRanks", js_world_ranks},
+      {"worldRanks", js_world_ranks}, {"groupRanks", js_group_ranks},
+      {"commSplit", js_comm_split},
       {"send", js_send},           {"isend", js_isend},
       {"recv", js_recv},           {"irecv", js_irecv},
       {"iprobe", js_iprobe},       {"probe", js_probe},

@@ -367,6 +367,8 @@ function* agreeAcross(c: InterContext, extra: unknown = null): Schedule<[number,
 
 /** MPI_Comm_dup on an intercommunicator: the same groups, new contexts. */
 export function* dup(t: Transport, ic: InterComm): Schedule<InterComm> {
+  const lib = t.splitInter?.(ic.inter, ic.local, null, 0);
+  if (lib) return lib;
   const [ctx] = yield* agreeAcross(interContext(t, ic));
   const group = t.group(ic.local);
   return { inter: t.makeComm(ctx, group, t.remoteGroup(ic.inter)), local: t.makeComm(ctx + 2, group, null) };
@@ -379,6 +381,8 @@ export function* dup(t: Transport, ic: InterComm): Schedule<InterComm> {
  * color `undefinedColor`, or when the other group has no process of the color.
  */
 export function* split(t: Transport, ic: InterComm, color: number, key: number, undefinedColor: number): Schedule<InterComm | null> {
+  const lib = t.splitInter?.(ic.inter, ic.local, color === undefinedColor ? -1 : color, key);
+  if (lib !== undefined) return lib;
   const [ctx, lists] = yield* agreeAcross(interContext(t, ic), [color, key]);
   const [local, remote] = lists as [[number, number][], [number, number][]];
   if (color === undefinedColor) return null;

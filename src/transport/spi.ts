@@ -161,6 +161,15 @@ export interface Transport {
    * when they can. Only the library's collectives then cross it.
    */
   foreignGroup?(inter: CommHandle): string | null;
+  /**
+   * Optional: MPI_Comm_dup (`color` null) or MPI_Comm_split of the
+   * intercommunicator `inter` whose local side is `local`, in the
+   * transport's library (collective over both groups): the new pair, or
+   * null (COMM_NULL) for an undefined color (< 0) or a color the other
+   * group lacks. Undefined (or the method absent): src/coll/inter.ts builds
+   * them itself. The answer may depend only on the communicator.
+   */
+  splitInter?(inter: CommHandle, local: CommHandle, color: number | null, key: number): { inter: CommHandle; local: CommHandle } | null | undefined;
 
   // ---- communicator construction (generic algorithms in src/coll/comm.ts use these) ----
 

@@ -162,7 +162,7 @@ for (const lib of LIBRARIES) {
       }
     });
 
-    test('Spawn: the library starts the children (Bcast, Merge and Split of the merged communicator, Disconnect across), or its refusal reaches every parent as ERR_SPAWN', { timeout: 180_000 }, async () => {
+    test('Spawn: the library starts the children (Bcast, Merge, Split and Dup of it and of the intercommunicator, Disconnect across), or its refusal reaches every parent as ERR_SPAWN', { timeout: 180_000 }, async () => {
       const launcherArgs = ['--transport', 'native', '--mpi', lib.name, '--usize', '3'];
       const probe = await mpirun(2, 'test/fixtures/spawn/probe.ts', { launcherArgs, timeoutMs: 60_000 });
       assert.equal(probe.signal, null, `the job hung\n${explain(probe)}`);
@@ -180,7 +180,8 @@ for (const lib of LIBRARIES) {
       assert.equal(r.code, 0, explain(r));
       const got = lines(r.stdout);
       for (const l of ['parent 0 sizes {"inter":true,"size":1,"rank":0,"remote":2}', 'child 1 world {"size":2,"rank":1,"appnum":0}',
-        'child 0 N 100', 'parent 0 allgather ["child0","child1"]', 'child 1 merge {"size":3,"rank":2,"sum":3,"split":{"size":2,"rank":0,"sum":2},"dup":2}', 'parent 0 disconnected true']) {
+        'child 0 N 100', 'parent 0 allgather ["child0","child1"]', 'child 1 merge {"size":3,"rank":2,"sum":3,"split":{"size":2,"rank":0,"sum":2},"dup":2}',
+        'child 1 inter {"dup":{"remote":1,"sum":0},"split":{"size":1,"remote":1,"sum":0}}', 'child 0 inter {"dup":{"remote":1,"sum":0},"split":null}', 'parent 0 disconnected true']) {
         assert.ok(got.includes(l), `missing ${l}\n${r.stdout}`);
       }
     });

@@ -72,6 +72,16 @@ export function mergedFacts(n: number, rank: number): unknown {
   };
 }
 
+/** family.ts's `inter` line for merged rank `m`: Dup of the intercommunicator, and its Split by the parity of merged ranks. */
+export function interFacts(parents: number, children: number, m: number): unknown {
+  const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
+  const [mine, theirs] = m < parents ? [range(0, parents), range(parents, children)] : [range(parents, children), range(0, parents)];
+  const same = (l: number[]): number[] => l.filter((r) => r % 2 === m % 2);
+  const sum = (l: number[]): number => l.reduce((a, b) => a + b, 0);
+  const split = same(theirs).length === 0 ? null : { size: same(mine).length, remote: same(theirs).length, sum: sum(same(theirs)) };
+  return { dup: { remote: theirs.length, sum: sum(theirs) }, split };
+}
+
 /** What family.ts must print, for `parents` parents (root `root`) and `children` children. */
 function checkFamily(out: Map<string, unknown>, parents: number, children: number, root: number): void {
   const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -86,6 +96,7 @@ function checkFamily(out: Map<string, unknown>, parents: number, children: numbe
     assert.equal(at('p2p-reply'), `hello parent ${p} from child 0 (source ${p})`);
     const n = parents + children;
     assert.deepEqual(at('merge'), mergedFacts(n, p), 'Merge(high=false) puts the parents first');
+    assert.deepEqual(at('inter'), interFacts(parents, children, p), 'Dup and Split of the parent/child intercommunicator');
     assert.equal(at('disconnected'), true);
   }
   const pi = out.get(`parent ${root} pi`) as number;
@@ -103,10 +114,11 @@ function checkFamily(out: Map<string, unknown>, parents: number, children: numbe
     assert.deepEqual(at('bcast'), { n: 7, words: ['a', 'b'], nested: [1, [2, 3]] }, 'object bcast with ROOT');
     assert.deepEqual(at('allgather'), range(parents).map((p) => `parent${p}`));
     assert.deepEqual(at('merge'), mergedFacts(parents + children, parents + c));
+    assert.deepEqual(at('inter'), interFacts(parents, children, parents + c));
     assert.deepEqual(at('disconnected'), { same: true, again: true }, 'after Disconnect, Get_parent gives COMM_NULL');
   }
   assert.deepEqual(out.get('child 0 p2p-from'), range(parents));
-  assert.equal(out.size, parents * 9 + 3 + children * 9 + 1, 'no other lines');
+  assert.equal(out.size, parents * 10 + 3 + children * 10 + 1, 'no other lines');
 }
 
 test('COMM_SELF.Spawn of 3 children: sizes, Bcast/Reduce with ROOT, objects across, point-to-point, Merge, Disconnect', spawning, async () => {

@@ -22,6 +22,10 @@ export interface NativeAddon {
   processorName(): string;
   commDup(comm: number): number;
   commCreateGroup(comm: number, ranks: Int32Array, tag: number): number;
+  /** MPI_Comm_split; color < 0 is MPI_UNDEFINED; -1 for MPI_COMM_NULL. */
+  commSplit(comm: number, color: number, key: number): number;
+  /** Rank in `other`'s local (remote: 1) group of each process of `comm`'s local (remote: 1) group; -1 where absent. */
+  groupRanks(comm: number, remote: number, other: number, otherRemote: number): Int32Array;
   intercommCreate(local: number, localLeader: number, peer: number, remoteLeader: number, tag: number): number;
   commInfo(comm: number): [rank: number, size: number, remoteSize: number];
   commFree(comm: number): void;

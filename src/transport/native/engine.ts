@@ -496,6 +496,47 @@ export class NativeTransport implements Transport {
     return { inter, local };
   }
 
+  /**
+   * MPI_Comm_dup or MPI_Comm_split of an intercommunicator between worlds (a
+   * spawn's, whose groups MPI_COMM_WORLD cannot rebuild) and of its local
+   * side; process ids of the new groups come from the old ones. Undefined
+   * for one world: the generic construction, because Debian's MPICH 4.0
+   * hangs in the first collective on an intercommunicator MPI_Comm_split
+   * made (a C program that splits and then calls MPI_Barrier or
+   * MPI_Comm_dup on the result hangs the same way), and MPICH cannot spawn.
+   */
+  splitInter(inter: CommHandle, local: CommHandle, color: number | null, key: number): { inter: CommHandle; local: CommHandle } | null | undefined {
+    const c = inter as NativeComm;
+    const l = local as NativeComm;
+    if (!c.remote?.some((id) => id >= FOREIGN_IDS)) return undefined;
+    const foreign = this.foreignGroup(c);
+    if (foreign !== null) throw new MpiFailure(ERR_UNSUPPORTED_OPERATION, foreign);
+    const mpi = this.#mpi;
+    const interUser = c.userId >= 0 ? c.userId : c.id;
+    const localUser = l.userId >= 0 ? l.userId : l.id;
+    this.#drainBeforeBlocking();
+    const interId = color === null ? wrap('MPI_Comm_dup', () => mpi.commDup(interUser))
+      : wrap('MPI_Comm_split', () => mpi.commSplit(interUser, color, key));
+    const localId = color === null ? wrap('MPI_Comm_dup', () => mpi.commDup(localUser))
+      : wrap('MPI_Comm_split', () => mpi.commSplit(localUser, color, key));
+    if (interId < 0) {
+      // An undefined color, or none of this color in the other group.
+      if (localId >= 0) mpi.commFree(localId);
+      return null;
+    }
+    const ids = (from: Int32Array, old: Int32Array): Int32Array => Int32Array.from(from, (r) => old[r]!);
+    const group = ids(mpi.groupRanks(interId, 0, interUser, 0), c.group);
+    const remote = ids(mpi.groupRanks(interId, 1, interUser, 1), c.remote!);
+    const newInter = this.#wrap(interId, group, remote, true);
+    const [rank, size] = mpi.commInfo(localId);
+    const newLocal: NativeComm = {
+      rank, size, remoteSize: 0, id: localId, group, remote: null,
+      toParent: null, fromParent: null, userId: -1, foldTags: true, shadow: null!, owned: [localId],
+    };
+    newLocal.shadow = newLocal;
+    return { inter: newInter, local: newLocal };
+  }
+
   /** MPI_Intercomm_merge for intercommunicators that reach another world (spawned processes); null for the others. */
   mergeComm(inter: CommHandle, high: boolean): CommHandle | null {
     const c = inter as NativeComm;
