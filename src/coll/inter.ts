@@ -13,7 +13,7 @@
  * order they start.
  */
 import { SendMode } from '../transport/spi.js';
-import type { CommHandle, Operation, Transport } from '../transport/spi.js';
+import type { CommHandle, LibraryCollectives, Operation, Transport } from '../transport/spi.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
 import { ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../core/errorcodes.js';
 import { collContext, libraryOf, type CollContext, type Schedule } from './schedule.js';
@@ -38,8 +38,9 @@ export interface InterContext {
   /** Within the local group. */
   readonly local: CollContext;
   readonly remoteSize: number;
-  /** Across the groups, for the library's collectives; null in a non-blocking call. */
-  readonly library: CollContext | null;
+  /** The library's collectives across the groups (on `acrossComm`); undefined in a non-blocking call or without a library. */
+  readonly library: LibraryCollectives | undefined;
+  readonly acrossComm: CommHandle;
 }
 
 /**
@@ -54,20 +55,14 @@ export interface InterContext {
 export function interContext(t: Transport, ic: InterComm, nonBlocking = false): InterContext {
   const local = collContext(t, ic.local);
   const x = collContext(t, ic.inter);
-  const library = nonBlocking ? null : x;
-  const remoteSize = ic.inter.remoteSize;
+  const library = nonBlocking ? undefined : libraryOf(x);
+  const across = { remoteSize: ic.inter.remoteSize, library, acrossComm: x.comm };
   const foreign = t.foreignGroup?.(ic.inter) ?? null;
-  if (foreign === null) return { x, local: nonBlocking ? { ...local, shm: false } : local, remoteSize, library };
+  if (foreign === null) return { x, local: nonBlocking ? { ...local, shm: false } : local, ...across };
   // The other group runs no algorithm of ours: a call that would is refused
   // on every rank that takes part (it reaches `x` or `local`), before any message.
   const refuse = (): never => { throw new MpiFailure(ERR_UNSUPPORTED_OPERATION, foreign); };
-  return { get x() { return refuse(); }, get local() { return refuse(); }, remoteSize, library };
-}
-
-/** The library's collectives across the groups, where the call may use them. */
-function libraryAcross(c: InterContext): [CollContext, NonNullable<Transport['libraryCollectives']>] | null {
-  const lib = c.library === null ? undefined : libraryOf(c.library);
-  return lib === undefined ? null : [c.library!, lib];
+  return { get x() { return refuse(); }, get local() { return refuse(); }, ...across };
 }
 
 const own = (v: unknown): Uint8Array => encodeObject(v).slice();
@@ -132,8 +127,7 @@ export function* merge(t: Transport, ic: InterComm, high: boolean): Schedule<Com
 
 /** Barrier across both groups: local barriers around a leaders' exchange. */
 export function* barrier(c: InterContext): Schedule<void> {
-  const across = libraryAcross(c);
-  const lib = across?.[1].barrier(across[0].comm);
+  const lib = c.library?.barrier(c.acrossComm);
   if (lib) return yield* buf.library(lib);
   yield* obj.barrier(c.local);
   if (c.local.rank === 0) yield* exchange(c.x, new Uint8Array(0), 0);
@@ -158,8 +152,7 @@ export function* bcast(c: InterContext, value: unknown, root: number): Schedule<
 
 /** Bcast of a buffer (in place in the remote group). */
 export function* Bcast(c: InterContext, data: Uint8Array, root: number): Schedule<void> {
-  const across = libraryAcross(c);
-  const lib = across?.[1].bcast(across[0].comm, data, root);
+  const lib = c.library?.bcast(c.acrossComm, data, root);
   if (lib) return yield* buf.library(lib);
   if (root === PROC_NULL) return;
   if (root === ROOT) {
@@ -238,8 +231,7 @@ function* towardsRoot(c: InterContext, recv: Uint8Array | null, root: number, by
 /** Reduce of buffers to a root in the other group. */
 export function* Reduce(c: InterContext, send: Uint8Array, recv: Uint8Array | null, count: number,
   type: Parameters<typeof buf.reduce>[4], op: buf.BufferCombiner, root: number): Schedule<void> {
-  const across = libraryAcross(c);
-  const lib = across?.[1].reduce(across[0].comm, send, recv, type, buf.opName(op), root);
+  const lib = c.library?.reduce(c.acrossComm, send, recv, type, buf.opName(op), root);
   if (lib) return yield* buf.library(lib);
   yield* towardsRoot(c, recv, root, send.length, (tmp) => buf.reduce(c.local, send, tmp, count, type, op, 0));
 }
@@ -308,8 +300,7 @@ export function* Allgather(c: InterContext, send: Uint8Array, recv: Uint8Array):
 /** Every rank gets the reduction of the other group's buffers. */
 export function* Allreduce(c: InterContext, send: Uint8Array, recv: Uint8Array, count: number,
   type: Parameters<typeof buf.reduce>[4], op: buf.BufferCombiner): Schedule<void> {
-  const across = libraryAcross(c);
-  const lib = across?.[1].allreduce(across[0].comm, send, recv, type, buf.opName(op));
+  const lib = c.library?.allreduce(c.acrossComm, send, recv, type, buf.opName(op));
   if (lib) return yield* buf.library(lib);
   const mine = c.local.rank === 0 ? new Uint8Array(send.length) : null;
   yield* buf.reduce(c.local, send, mine, count, type, op, 0);
