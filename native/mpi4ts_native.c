@@ -613,39 +613,19 @@ static napi_value js_intercomm_merge(napi_env env, napi_callback_info info) {
 }
 
 /*
- * worldRanks(comm, remote) -> Int32Array: MPI_COMM_WORLD rank of each process of
- * the local (remote = 0) or remote group, -1 for processes of another world.
- */
-static napi_value translate_ranks(napi_env env, MPI_Group g, MPI_Group into);
-
-static napi_value js_world_ranks(napi_env env, napi_callback_info info) {
-  ARGS(2);
-  MPI_Comm c = comm_at(i32(env, argv[0]));
-  MPI_Group g, world;
-  if (i32(env, argv[1])) CHECK("MPI_Comm_remote_group", MPI_Comm_remote_group(c, &g));
-  else CHECK("MPI_Comm_group", MPI_Comm_group(c, &g));
-  MPI_Comm_group(MPI_COMM_WORLD, &world);
-  return translate_ranks(env, g, world);
-}
-
-/*
  * groupRanks(comm, remote, other, otherRemote) -> Int32Array: the rank in
- * `other`'s local (or remote) group of each process of `comm`'s local (or
- * remote) group, -1 where it is not there.
+ * `other`'s local (otherRemote = 0) or remote group of each process of
+ * `comm`'s local (remote = 0) or remote group, -1 where it is not there
+ * (other = 0: MPI_COMM_WORLD ranks, -1 for processes of another world).
  */
 static napi_value js_group_ranks(napi_env env, napi_callback_info info) {
   ARGS(4);
   MPI_Comm c = comm_at(i32(env, argv[0])), o = comm_at(i32(env, argv[2]));
-  MPI_Group g, og;
+  MPI_Group g, into;
   if (i32(env, argv[1])) CHECK("MPI_Comm_remote_group", MPI_Comm_remote_group(c, &g));
   else CHECK("MPI_Comm_group", MPI_Comm_group(c, &g));
-  if (i32(env, argv[3])) CHECK("MPI_Comm_remote_group", MPI_Comm_remote_group(o, &og));
-  else CHECK("MPI_Comm_group", MPI_Comm_group(o, &og));
-  return translate_ranks(env, g, og);
-}
-
-/* Translate every rank of `g` into `into` (any group); frees both groups. */
-static napi_value translate_ranks(napi_env env, MPI_Group g, MPI_Group into) {
+  if (i32(env, argv[3])) CHECK("MPI_Comm_remote_group", MPI_Comm_remote_group(o, &into));
+  else CHECK("MPI_Comm_group", MPI_Comm_group(o, &into));
   int n = 0;
   MPI_Group_size(g, &n);
   napi_value ab, out;
@@ -1156,7 +1136,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"commInfo", js_comm_info},  {"commFree", js_comm_free},
       {"commSpawn", js_comm_spawn}, {"commGetParent", js_comm_get_parent},
       {"commDisconnect", js_comm_disconnect}, {"intercommMerge", js_intercomm_merge},
-      {"worldRanks", js_world_ranks}, {"groupRanks", js_group_ranks},
+      {"groupRanks", js_group_ranks},
       {"commSplit", js_comm_split},
       {"send", js_send},           {"isend", js_isend},
       {"recv", js_recv},           {"irecv", js_irecv},

@@ -24,7 +24,11 @@ export interface NativeAddon {
   commCreateGroup(comm: number, ranks: Int32Array, tag: number): number;
   /** MPI_Comm_split; color < 0 is MPI_UNDEFINED; -1 for MPI_COMM_NULL. */
   commSplit(comm: number, color: number, key: number): number;
-  /** Rank in `other`'s local (remote: 1) group of each process of `comm`'s local (remote: 1) group; -1 where absent. */
+  /**
+   * Rank in `other`'s local (otherRemote 0) or remote group of each process
+   * of `comm`'s local (remote 0) or remote group; -1 where absent. `other` 0
+   * is MPI_COMM_WORLD: -1 then marks another world's processes.
+   */
   groupRanks(comm: number, remote: number, other: number, otherRemote: number): Int32Array;
   intercommCreate(local: number, localLeader: number, peer: number, remoteLeader: number, tag: number): number;
   commInfo(comm: number): [rank: number, size: number, remoteSize: number];
@@ -35,8 +39,6 @@ export interface NativeAddon {
   commGetParent(): number;
   commDisconnect(comm: number): void;
   intercommMerge(comm: number, high: number): number;
-  /** COMM_WORLD rank of each process of the local (remote = 0) or remote group; -1 for another world's. */
-  worldRanks(comm: number, remote: number): Int32Array;
   send(comm: number, buf: Uint8Array, dest: number, tag: number, sync: number): void;
   isend(comm: number, buf: Uint8Array, dest: number, tag: number, sync: number): number;
   recv(comm: number, buf: Uint8Array, source: number, tag: number): void;

@@ -483,7 +483,7 @@ export class NativeTransport implements Transport {
    * get process ids from FOREIGN_IDS up.
    */
   #spawned(interId: number, localId: number, group: Int32Array, foreign = false): SpawnedComm {
-    const remote = this.#mpi.worldRanks(interId, 1).map((r) => (r >= 0 ? r : this.#nextForeign++));
+    const remote = this.#mpi.groupRanks(interId, 1, 0, 0).map((r) => (r >= 0 ? r : this.#nextForeign++));
     const inter = this.#wrap(interId, group, remote, true, foreign);
     if (foreign) this.#foreign.add(inter).add(this.#shadowOf(inter));
     this.#connected.set(inter, remote.length);
@@ -546,7 +546,7 @@ export class NativeTransport implements Transport {
     // Processes of this world by their COMM_WORLD rank; the others, in
     // remote-rank order, by the ids the intercommunicator gave them.
     let next = 0;
-    const group = this.#mpi.worldRanks(id, 0).map((r) => (r >= 0 ? r : c.remote![next++]!));
+    const group = this.#mpi.groupRanks(id, 0, 0, 0).map((r) => (r >= 0 ? r : c.remote![next++]!));
     return this.#wrap(id, group, null, true);
   }
 
