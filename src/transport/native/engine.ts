@@ -56,6 +56,15 @@ export interface NativeComm extends CommHandle {
 
 const enum State { Unmatched, Receiving, Sending, Done }
 
+/**
+ * The MPI communicator the user's calls on `c` use: its own (`userId`), or
+ * for a communicator that is its own collective one (a spawn's local side,
+ * a subgroup view), its id.
+ */
+function userOf(c: NativeComm): number {
+  return c.userId >= 0 ? c.userId : c.id;
+}
+
 /** MPI_ROOT as the API passes it (an intercommunicator's root); a reduction's root for MPI_Allreduce. */
 const ROOT = -3;
 const ALL = -1;
@@ -362,7 +371,7 @@ export class NativeTransport implements Transport {
       if (remote !== null || b === undefined || b.remoteSize > 0) {
         throw new MpiFailure(ERR_UNSUPPORTED_OPERATION, 'new intercommunicators over processes of several worlds (spawned ones and their parents) are not supported on the native transport; the spawn intercommunicator, its Merge and the communicators made from that are');
       }
-      on = b.toParent === null ? (b.userId >= 0 ? b.userId : b.id) : b.id;
+      on = userOf(b);
       ranks = Int32Array.from(local, (id) => this.#rank(b, b.group.indexOf(id)));
       if (ranks.some((r) => r < 0)) throw new MpiFailure(ERR_INTERN, 'a member of the new communicator is not in the one it is made from');
     }
@@ -383,17 +392,10 @@ export class NativeTransport implements Transport {
    */
   subgroupComm(parent: CommHandle, group: Int32Array): CommHandle {
     const p = parent as NativeComm;
-    const user = p.userId >= 0 ? p.userId : p.id;
     const ranks = Int32Array.from(group, (pid) => p.group.indexOf(pid));
     this.#drainBeforeBlocking();
-    const id = wrap('MPI_Comm_create_group', () => this.#mpi.commCreateGroup(user, ranks, this.tagUpperBound));
-    const [rank, size] = this.#mpi.commInfo(id);
-    const view: NativeComm = {
-      rank, size, remoteSize: 0, id, group, remote: null,
-      toParent: null, fromParent: null, userId: -1, foldTags: true, shadow: null!, owned: [id],
-    };
-    view.shadow = view;
-    return view;
+    const id = wrap('MPI_Comm_create_group', () => this.#mpi.commCreateGroup(userOf(p), ranks, this.tagUpperBound));
+    return this.#ownCollective(id, group);
   }
 
   freeComm(comm: CommHandle): void {
@@ -424,7 +426,7 @@ export class NativeTransport implements Transport {
    */
   spawnComm(comm: CommHandle, root: number, commands: readonly SpawnCommand[] | null): SpawnedComm {
     const c = comm as NativeComm;
-    const user = c.userId >= 0 ? c.userId : c.id;
+    const user = userOf(c);
     let program: [string, string[], number, (readonly [string, string])[]][] | null = null;
     if (commands !== null) {
       const entry = fileURLToPath(new URL('./rank-entry.js', import.meta.url));
@@ -487,13 +489,18 @@ export class NativeTransport implements Transport {
     const inter = this.#wrap(interId, group, remote, true, foreign);
     if (foreign) this.#foreign.add(inter).add(this.#shadowOf(inter));
     this.#connected.set(inter, remote.length);
-    const [rank, size] = this.#mpi.commInfo(localId);
-    const local: NativeComm = {
-      rank, size, remoteSize: 0, id: localId, group, remote: null,
-      toParent: null, fromParent: null, userId: -1, foldTags: true, shadow: null!, owned: [localId],
+    return { inter, local: this.#ownCollective(localId, group) };
+  }
+
+  /** An intracommunicator (owned) that serves as its own collective communicator. */
+  #ownCollective(id: number, group: Int32Array): NativeComm {
+    const [rank, size] = this.#mpi.commInfo(id);
+    const c: NativeComm = {
+      rank, size, remoteSize: 0, id, group, remote: null,
+      toParent: null, fromParent: null, userId: -1, foldTags: true, shadow: null!, owned: [id],
     };
-    local.shadow = local;
-    return { inter, local };
+    c.shadow = c;
+    return c;
   }
 
   /**
@@ -512,8 +519,8 @@ export class NativeTransport implements Transport {
     const foreign = this.foreignGroup(c);
     if (foreign !== null) throw new MpiFailure(ERR_UNSUPPORTED_OPERATION, foreign);
     const mpi = this.#mpi;
-    const interUser = c.userId >= 0 ? c.userId : c.id;
-    const localUser = l.userId >= 0 ? l.userId : l.id;
+    const interUser = userOf(c);
+    const localUser = userOf(l);
     this.#drainBeforeBlocking();
     const interId = color === null ? wrap('MPI_Comm_dup', () => mpi.commDup(interUser))
       : wrap('MPI_Comm_split', () => mpi.commSplit(interUser, color, key));
@@ -527,14 +534,7 @@ export class NativeTransport implements Transport {
     const ids = (from: Int32Array, old: Int32Array): Int32Array => Int32Array.from(from, (r) => old[r]!);
     const group = ids(mpi.groupRanks(interId, 0, interUser, 0), c.group);
     const remote = ids(mpi.groupRanks(interId, 1, interUser, 1), c.remote!);
-    const newInter = this.#wrap(interId, group, remote, true);
-    const [rank, size] = mpi.commInfo(localId);
-    const newLocal: NativeComm = {
-      rank, size, remoteSize: 0, id: localId, group, remote: null,
-      toParent: null, fromParent: null, userId: -1, foldTags: true, shadow: null!, owned: [localId],
-    };
-    newLocal.shadow = newLocal;
-    return { inter: newInter, local: newLocal };
+    return { inter: this.#wrap(interId, group, remote, true), local: this.#ownCollective(localId, group) };
   }
 
   /** MPI_Intercomm_merge for intercommunicators that reach another world (spawned processes); null for the others. */
