@@ -32,11 +32,11 @@
  * point-to-point algorithms): the choice depends only on the communicator and
  * on sizes that MPI requires to match.
  */
-import * as os from 'node:os';
 import type { CollSegment, CommHandle, Operation } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
 import { copyBytes } from '../core/bytes.js';
+import { CORES } from '../core/cores.js';
 import { ERR_TRUNCATE, MpiFailure } from '../core/errorcodes.js';
 import { DONE, type CollContext, type Schedule } from './schedule.js';
 import type { BufferCombiner } from './buffer.js';
@@ -59,14 +59,12 @@ const COUNTER_WORDS = 2 * 3 * LINE;
  * 5.1-6.2 ms and 4 steps of 256 KiB 3.4-4.6 ms (`BENCH_CASES=allreduce-1m
  * npx mpi4ts -n 8 bench/collectives.ts`, the two alternated); 4 ranks
  * gained little (1.6-2.4 ms both). Pages of a segment are touched only when
- * used. The core count is the machine's, the same for every rank of the process.
+ * used.
  */
 function slotBytesFor(size: number): number {
   if (size <= 8) return size > CORES ? 256 << 10 : 64 << 10;
   return size <= 32 ? 16 << 10 : 8 << 10;
 }
-
-const CORES = os.availableParallelism?.() ?? os.cpus().length;
 
 /**
  * Ring calls a rank may run ahead of the slowest reader by (see "the ring"

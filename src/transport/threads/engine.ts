@@ -23,6 +23,7 @@ import type { CollSegment, CommHandle, Envelope, JobInfo, Operation, SpawnComman
 import { SendMode } from '../spi.js';
 import { MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { copyBytes } from '../../core/bytes.js';
+import { CORES } from '../../core/cores.js';
 import { ERR_PENDING, ERR_TRUNCATE, MpiFailure, ERR_INTERN, ERR_SPAWN } from '../../core/errorcodes.js';
 import type { RankBootstrap } from '../../core/bootstrap.js';
 import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_SIZE_HI, F_D, align8 } from './ring.js';
@@ -32,7 +33,6 @@ import { Segments } from './segment.js';
 import { ProcTable, S_DOORBELL, S_PARKED, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED, H_LIVE } from './proctable.js';
 
 /** Cores of the machine: with more live processes than this, waiting ranks yield. */
-const CORES = os.availableParallelism?.() ?? os.cpus().length;
 
 /** Frame kinds. */
 const EAGER = 1;

@@ -4,10 +4,10 @@
  * and turns the first failure of any rank into the end of the whole job.
  */
 import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
-import * as os from 'node:os';
 import * as v8 from 'node:v8';
 import * as path from 'node:path';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../../core/bootstrap.js';
+import { CORES } from '../../core/cores.js';
 import { ProcTable, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED, STATE_FAILED, H_LIVE } from './proctable.js';
 import type { RankToLauncher, SpawnReply, ThreadsConfig } from './engine.js';
 import type { SpawnCommand } from '../spi.js';
@@ -78,8 +78,6 @@ export class ThreadsJob {
   #failure: JobResult | null = null;
   #stopping = false;
   readonly #universeSize: number;
-  /** Cores of the machine (os.availableParallelism). */
-  readonly #cores: number;
   #config: Partial<ThreadsConfig> = {};
   /** Processes started and not yet exited; the job ends when none is left. */
   #live = 0;
@@ -93,14 +91,12 @@ export class ThreadsJob {
 
   constructor(opts: JobOptions) {
     if (!Number.isInteger(opts.np) || opts.np < 1) throw new RangeError(`number of ranks must be a positive integer, got ${opts.np}`);
-    const cores = os.availableParallelism?.() ?? os.cpus().length;
-    const universe = opts.universeSize ?? Math.max(opts.np, cores);
+    const universe = opts.universeSize ?? Math.max(opts.np, CORES);
     if (!Number.isInteger(universe) || universe < opts.np) {
       throw new RangeError(`universe size must be an integer of at least the number of ranks (${opts.np}), got ${opts.universeSize}`);
     }
     this.#opts = opts;
     this.#universeSize = universe;
-    this.#cores = cores;
     // Process ids are never reused (peers key their channels by them), so the
     // table has room for the universe and for many spawn/exit cycles beyond it.
     this.#table = ProcTable.create(Math.max(4096, 2 * universe));
@@ -129,7 +125,7 @@ export class ThreadsJob {
     // baseline tiers for long stretches: then each rank compiles on its own
     // thread, when a function gets hot (MPI4TS_SYNC_JIT=0|1 overrides;
     // measured as bench/README.md says under "JIT threads").
-    const syncJit = process.env['MPI4TS_SYNC_JIT'] ?? (np >= this.#cores ? '1' : '0');
+    const syncJit = process.env['MPI4TS_SYNC_JIT'] ?? (np >= CORES ? '1' : '0');
     if (syncJit === '1') v8.setFlagsFromString('--no-concurrent-recompilation');
     const done = new Promise<void>((resolve) => { this.#allExited = resolve; }).then(() => this.#watch.stop());
     this.#watch.start();
