@@ -88,7 +88,7 @@ function ringSlotBytesFor(size: number): number {
 /** Loads of a stamp before a ring step waits through the transport (~1 µs of polling). */
 const RING_LOOKS = 200;
 
-/** Header of a ring slot: a word unused, then the length of the data. */
+/** Header of a ring slot: a word of padding (the data stays 8-byte aligned), then the length of the data. */
 const RING_HEADER = 8;
 
 /** Bytes of one rank's stamps (one word per ring slot), whole cache lines. */
@@ -142,7 +142,7 @@ export class Shm {
     this.ringCapacity = this.ringSlotBytes - RING_HEADER;
     this.#stampWords = ringStampBytesFor(size) >> 2;
     this.#stampStart = (this.ringStart + size * 64) >> 2;
-    this.#slotsStart = this.ringStart + size * (64 + ringStampBytesFor(size));
+    this.#slotsStart = Shm.ringSlotsStart(size);
     if (seg.attached) this.attach();
   }
 
@@ -164,11 +164,17 @@ export class Shm {
     return Shm.dataStart(size) + 2 * (size + 1) * slotBytesFor(size);
   }
 
+  /**
+   * The ring: one line per rank for its published count, then each rank's
+   * stamps (together, so that a wait reads a few lines, not one per slot
+   * page), then the slots.
+   */
+  static ringSlotsStart(size: number): number {
+    return Shm.ringStart(size) + size * (64 + ringStampBytesFor(size));
+  }
+
   static bytesFor(size: number): number {
-    // The ring: one line per rank for its published count, then each rank's
-    // stamps (together, so that a wait reads a few lines, not one per slot
-    // page), then the slots.
-    return Shm.ringStart(size) + size * (64 + ringStampBytesFor(size)) + size * ringDepthFor(size) * ringSlotBytesFor(size);
+    return Shm.ringSlotsStart(size) + size * ringDepthFor(size) * ringSlotBytesFor(size);
   }
 
   /** Index of counter `which` of set `s`. */
