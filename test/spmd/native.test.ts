@@ -51,6 +51,14 @@ function skipReason(lib: (typeof LIBRARIES)[number]): string | false {
   return false;
 }
 
+/** Compile test/fixtures/native/`name`.c with the library's mpicc into `dir`; the executable's path. */
+function compileC(lib: (typeof LIBRARIES)[number], name: string, dir: string): string {
+  const exe = path.join(dir, name);
+  const cc = spawnSync(lib.mpicc, ['-O2', '-o', exe, path.join(repoRoot, `test/fixtures/native/${name}.c`)], { encoding: 'utf8' });
+  assert.equal(cc.status, 0, `${lib.mpicc} failed: ${cc.stderr}`);
+  return exe;
+}
+
 function explain(run: FixtureRun | RunResult): string {
   const r = 'result' in run ? run.result : run;
   return `exit ${r.code}${r.signal ? ` (killed by ${r.signal}: hang?)` : ''}\n--- stderr ---\n${r.stderr.split('\n').slice(0, 30).join('\n')}`;
@@ -189,9 +197,7 @@ for (const lib of LIBRARIES) {
     test('a C parent spawns mpi4ts children: messages and the library\'s collectives cross, our own algorithms are refused, Disconnect ends both', async (t) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), `mpi4ts-spawnc-${lib.name}-`));
       try {
-        const exe = path.join(dir, 'spawn_parent');
-        const cc = spawnSync(lib.mpicc, ['-O2', '-o', exe, path.join(repoRoot, 'test/fixtures/native/spawn_parent.c')], { encoding: 'utf8' });
-        assert.equal(cc.status, 0, `${lib.mpicc} failed: ${cc.stderr}`);
+        const exe = compileC(lib, 'spawn_parent', dir);
         // Children used to MPI_Comm_dup the parent intercommunicator at start-up, which no C parent joins: they hung.
         const r = await runCommand(lib.mpiexec, [...lib.extra, '-n', '1', exe, process.execPath, 'test/fixtures/native/spawn_child.ts', '2'], {}, 90_000);
         assert.equal(r.signal, null, `the job hung\n${explain(r)}\n${r.stdout}`);
@@ -223,9 +229,7 @@ for (const lib of LIBRARIES) {
       let dir = '';
       before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), `mpi4ts-interop-${lib.name}-`));
-        exe = path.join(dir, 'interop');
-        const cc = spawnSync(lib.mpicc, ['-O2', '-o', exe, path.join(repoRoot, 'test/fixtures/native/interop.c')], { encoding: 'utf8' });
-        assert.equal(cc.status, 0, `${lib.mpicc} failed: ${cc.stderr}`);
+        exe = compileC(lib, 'interop', dir);
       });
 
       after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -63,7 +63,7 @@ function seedPi(N: number, size: number): number {
 }
 
 /** family.ts's `merge` line for rank `rank` of a merged communicator of `n`: Split by parity with key -rank, then Dup. */
-export function mergedFacts(n: number, rank: number): unknown {
+function mergedFacts(n: number, rank: number): unknown {
   const same = Array.from({ length: n }, (_, i) => i).filter((i) => i % 2 === rank % 2).sort((a, b) => b - a);
   return {
     size: n, rank, sum: (n * (n - 1)) / 2,
@@ -73,7 +73,7 @@ export function mergedFacts(n: number, rank: number): unknown {
 }
 
 /** family.ts's `inter` line for merged rank `m`: Dup of the intercommunicator, and its Split by the parity of merged ranks. */
-export function interFacts(parents: number, children: number, m: number): unknown {
+function interFacts(parents: number, children: number, m: number): unknown {
   const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
   const [mine, theirs] = m < parents ? [range(0, parents), range(parents, children)] : [range(parents, children), range(0, parents)];
   const same = (l: number[]): number[] => l.filter((r) => r % 2 === m % 2);
