@@ -19,6 +19,8 @@
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import * as os from 'node:os';
+// Imported: the global `performance` is a lazy getter in workers, looked up on every call.
+import { performance } from 'node:perf_hooks';
 import type { CollSegment, CommHandle, Envelope, JobInfo, Operation, SpawnCommand, SpawnOrigin, Transport } from '../spi.js';
 import { SendMode } from '../spi.js';
 import { MatchQueues, PROC_NULL } from '../../core/matching.js';
@@ -720,26 +722,36 @@ export class ThreadsTransport implements Transport {
     const spinMs = over ? 0 : this.#config.spinMicros / 1000;
     const yieldMs = over && yieldCpu !== null ? this.#config.yieldMicros / 1000 : 0;
     for (;;) {
-      const t0 = performance.now();
       let n = 0;
-      do {
+      if (yieldMs > 0) {
+        // Oversubscribed: the rank we wait for is most likely waiting for a
+        // core (8 ranks on 2 cores: 6 of the others are), so poll once and
+        // then give the core away, looking again each time it comes back.
+        // After a yield, look at the condition before polling the channels:
+        // it usually holds by then, and the look touches one cache line where
+        // a poll touches one per channel. (8 ranks on 2 cores, Barrier: 16
+        // polls before the first yield made it 20-40% slower, see bench/README.md.)
         this.progress();
         if ((op !== null ? op.done : until!())) return;
-        // Read the clock only now and then: it costs more than a poll. While a
-        // bulk transfer is under way the next chunk is microseconds away:
-        // parking there would add a wake-up (tens of microseconds on a VM) per chunk.
-        // Now and then let another thread have the core (the machine may be
-        // busy with other work): an idle core returns from the yield at once.
-        if ((n & 63) === 63 && yieldCpu !== null) yieldCpu();
-      } while ((++n & 15) !== 0 || performance.now() - t0 < (this.#streaming() ? spinMs * 20 : spinMs));
-      if (yieldMs > 0) {
-        // Oversubscribed: the rank we wait for may be runnable on our core.
         const t1 = performance.now();
         do {
           yieldCpu!();
+          if ((op !== null ? op.done : until!())) return;
           this.progress();
           if ((op !== null ? op.done : until!())) return;
         } while ((++n & 3) !== 0 || performance.now() - t1 < yieldMs);
+      } else {
+        const t0 = performance.now();
+        do {
+          this.progress();
+          if ((op !== null ? op.done : until!())) return;
+          // Read the clock only now and then: it costs more than a poll. While a
+          // bulk transfer is under way the next chunk is microseconds away:
+          // parking there would add a wake-up (tens of microseconds on a VM) per chunk.
+          // Now and then let another thread have the core (the machine may be
+          // busy with other work): an idle core returns from the yield at once.
+          if ((n & 63) === 63 && yieldCpu !== null) yieldCpu();
+        } while ((++n & 15) !== 0 || performance.now() - t0 < (this.#streaming() ? spinMs * 20 : spinMs));
       }
       this.#watch.park(op);
       Atomics.add(words, this.#parked, 1);
