@@ -8,6 +8,7 @@
 import { SendMode } from '../transport/spi.js';
 import type { Operation } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
+import type { DirectKernel } from '../core/reduce.js';
 import { MpiFailure } from '../core/errorcodes.js';
 import { libraryOf, type CollContext, type Schedule } from './schedule.js';
 import * as shm from './shm.js';
@@ -15,6 +16,8 @@ import * as shm from './shm.js';
 /** Element-wise reduction: dst = a op b over `count` elements; a holds lower ranks. */
 export interface BufferCombiner {
   combineBuffers(dst: Uint8Array, a: Uint8Array, b: Uint8Array, count: number, type: TypeDesc): void;
+  /** The kernel itself, where there is one (core/reduce.ts `ReduceOp.direct`). */
+  direct?(type: TypeDesc): DirectKernel | undefined;
 }
 
 /** [byte offset, byte length] of one rank's block. */

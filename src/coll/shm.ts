@@ -34,6 +34,7 @@
  */
 import type { CollSegment, CommHandle, Operation } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
+import { typedOf, type DirectKernel } from '../core/reduce.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
 import { copyBytes } from '../core/bytes.js';
 import { CORES } from '../core/cores.js';
@@ -71,12 +72,13 @@ function slotBytesFor(size: number): number {
  * above). With more ranks than cores a broadcast root that runs further
  * ahead lets each reader take many calls per turn on a core: 8 ranks on 2
  * cores, Bcast of 8 B in a loop (20000 calls after 20000 of warm-up):
- * 7.0-8.1 us a call at depth 8, 3.5-5.3 at 32; bench/collectives.ts's
- * object bcast 9.7-15.9 against 6.1-7.5. Barriers and reductions wait for
- * every rank whatever the depth (Barrier: 25-43 us at either depth).
+ * 7.0-8.1 us a call at depth 8, 3.5-5.3 at 32; then 8.3-12.6 us at 32
+ * against 4.9-9.2 at 128, and 4 ranks 3.3-4.2 against 1.1-2.3
+ * (`BENCH_CASES=bcast-8 npx mpi4ts -n 8 bench/collectives.ts`, alternated).
+ * Barriers and reductions wait for every rank whatever the depth.
  */
 function ringDepthFor(size: number): number {
-  if (size <= 8) return size > CORES ? 32 : 8;
+  if (size <= 8) return size > CORES ? 128 : 8;
   return 4;
 }
 
@@ -85,8 +87,16 @@ function ringSlotBytesFor(size: number): number {
   return size <= 8 ? 16 << 10 : size <= 32 ? 4 << 10 : 2 << 10;
 }
 
-/** Loads of a stamp before a ring step waits through the transport (~1 µs of polling). */
+/**
+ * Loads of a stamp before a ring step waits through the transport: ~1 µs
+ * of polling, as long as a rank in step takes to publish. With more ranks
+ * than cores a barrier or a reduction waits for ranks that are mostly not
+ * running: a few loads, then the core goes to them (8 ranks on 2 cores,
+ * Barrier: 200 loads 21-35 µs, 5 loads 13-24 µs in alternated runs). A
+ * broadcast reader waits for one rank, the root, and keeps looking.
+ */
 const RING_LOOKS = 200;
+const RING_LOOKS_OVER = 5;
 
 /** Header of a ring slot: a word of padding (the data stays 8-byte aligned), then the length of the data. */
 const RING_HEADER = 8;
@@ -119,8 +129,13 @@ export class Shm {
   ringData: Uint8Array[][] = [];
   /** The same by slot: [slot][rank]. */
   ringParts: Uint8Array[][] = [];
+  /** The ring's data as the typed array of a reduction kernel ([slot][rank]), for the array type last asked for. */
+  #typedArray: DirectKernel['array'] | null = null;
+  #typedParts: ArrayBufferView[][] = [];
   /** Ring calls made so far (the same on every rank). */
   #ringCalls = 0;
+  /** Loads of a stamp before waiting for every rank (RING_LOOKS). */
+  readonly #allLooks: number;
   /** Ring calls this rank has finished with, in order (what it publishes); those finished out of order. */
   #ringDone = 0;
   readonly #ringFinished = new Set<number>();
@@ -143,6 +158,7 @@ export class Shm {
     this.#stampWords = ringStampBytesFor(size) >> 2;
     this.#stampStart = (this.ringStart + size * 64) >> 2;
     this.#slotsStart = Shm.ringSlotsStart(size);
+    this.#allLooks = size > CORES ? RING_LOOKS_OVER : RING_LOOKS;
     if (seg.attached) this.attach();
   }
 
@@ -154,6 +170,17 @@ export class Shm {
     this.ringData = Array.from({ length: this.size }, (_, r) => Array.from({ length: this.ringDepth },
       (_, i) => new Uint8Array(this.bytes.buffer, this.bytes.byteOffset + this.ringSlot(r, i) + RING_HEADER, this.ringCapacity)));
     this.ringParts = Array.from({ length: this.ringDepth }, (_, i) => this.ringData.map((slots) => slots[i]!));
+    this.#typedArray = null;
+  }
+
+  /** `ringParts` as views of `array` (slots are 8-byte aligned), made once per array type in a row. */
+  typedParts(array: DirectKernel['array']): ArrayBufferView[][] {
+    if (array !== this.#typedArray) {
+      const per = (array as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+      this.#typedParts = this.ringParts.map((ranks) => ranks.map((p) => new array(p.buffer, p.byteOffset, Math.floor(p.length / per))));
+      this.#typedArray = array;
+    }
+    return this.#typedParts;
   }
 
   static dataStart(size: number): number {
@@ -271,17 +298,17 @@ export class Shm {
    * of each other: look a few more times before making the operation (it
    * and the wait through the transport cost more than that).
    */
-  ringReady(r: number, k: number): Operation | null {
+  ringReady(r: number, k: number, looks = RING_LOOKS): Operation | null {
     const w = this.words;
     const at = this.ringStamp(r, k % this.ringDepth);
-    for (let i = 0; i < RING_LOOKS; i++) if (Atomics.load(w, at) > k) return null;
+    for (let i = 0; i < looks; i++) if (Atomics.load(w, at) > k) return null;
     return this.seg.until(() => Atomics.load(w, at) > k);
   }
 
   /** Null when every rank has published call `k`, else an operation that completes when the first one missing has. */
   ringPending(k: number): Operation | null {
     for (let r = 0; r < this.size; r++) {
-      const a = r === this.rank ? null : this.ringReady(r, k);
+      const a = r === this.rank ? null : this.ringReady(r, k, this.#allLooks);
       if (a) return a;
     }
     return null;
@@ -649,7 +676,22 @@ function ringCombine(shm: Shm, k: number, n: number, out: Uint8Array, count: num
   op: BufferCombiner): void {
   let other = -1;
   for (let r = 0; r < shm.size && other < 0; r++) if (shm.ringLength(r, k) !== n) other = r;
-  if (other < 0) combineRanks(shm.ringParts[k % shm.ringDepth]!, shm.size, out.length === n ? out : out.subarray(0, n), count, type, op);
+  if (other < 0) {
+    // The kernel straight on views made once, where the operation has one:
+    // per call that saves looking up three views for each of size - 1 steps
+    // (8 ranks on 2 cores, Allreduce of 1 double: 10.6-14.8 µs of CPU a
+    // rank and call before, 7.8-10.2 after; .lead-free repro in bench/README.md).
+    const direct = op.direct?.(type);
+    const o = direct === undefined ? null : typedOf(direct.array, out);
+    if (o !== null) {
+      const parts = shm.typedParts(direct!.array)[k % shm.ringDepth]!;
+      const m = n / direct!.elementBytes;
+      direct!.run(o, parts[0]!, parts[1]!, m);
+      for (let r = 2; r < shm.size; r++) direct!.run(o, o, parts[r]!, m);
+    } else {
+      combineRanks(shm.ringParts[k % shm.ringDepth]!, shm.size, out.length === n ? out : out.subarray(0, n), count, type, op);
+    }
+  }
   shm.ringFinish(k);
   if (other >= 0) {
     throw new MpiFailure(ERR_TRUNCATE, `rank ${other} contributed ${shm.ringLength(other, k)} bytes, this rank ${n}: the buffers must match on every rank`);

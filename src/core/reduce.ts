@@ -53,6 +53,24 @@ export interface ReduceOp {
    * when a view is too short.
    */
   combineBuffers(dst: Uint8Array, a: Uint8Array, b: Uint8Array, count: number, type: TypeDesc): void;
+  /**
+   * The kernel behind `combineBuffers` on `type`, for callers that combine
+   * the same memory again and again and keep their own views of it (the
+   * shared-memory ring of coll/shm.ts): undefined where there is none (user
+   * operations, REPLACE, NO_OP, MAXLOC, MINLOC, types of mixed kinds).
+   */
+  direct?(type: TypeDesc): DirectKernel | undefined;
+}
+
+/**
+ * `run(d, a, b, n)`: `d = a op b` on the first `n` elements, where `d`, `a`
+ * and `b` are views of `array` (as `typedOf` makes them); `d` may be `a`
+ * or `b`. `elementBytes`: the bytes of one element.
+ */
+export interface DirectKernel {
+  readonly run: (d: ArrayBufferView, a: ArrayBufferView, b: ArrayBufferView, n: number) => void;
+  readonly array: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ArrayBufferView;
+  readonly elementBytes: number;
 }
 
 export type PredefinedOpName =
@@ -302,7 +320,7 @@ function runKernel(kernel: Kernel, kind: ElementKind, d: Uint8Array, a: Uint8Arr
  * and making a view costs more than combining a few elements.
  */
 const typedViews = new WeakMap<Uint8Array, ArrayBufferView>();
-function typedOf(ctor: KernelArrayCtor, bytes: Uint8Array): ArrayBufferView | null {
+export function typedOf(ctor: KernelArrayCtor, bytes: Uint8Array): ArrayBufferView | null {
   const v = typedViews.get(bytes);
   const per = (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
   const length = Math.floor(bytes.byteLength / per);
@@ -607,7 +625,21 @@ function makePredefined(name: PredefinedOpName): ReduceOp {
   }
   // REPLACE and NO_OP keep one operand: the order of application matters.
   const commute = name !== 'REPLACE' && name !== 'NO_OP';
-  return Object.freeze({ name, commute, combine, combineBuffers });
+  if (name === 'REPLACE' || name === 'NO_OP' || name === 'MAXLOC' || name === 'MINLOC') {
+    return Object.freeze({ name, commute, combine, combineBuffers });
+  }
+  // The last type asked about and its kernel: a program reduces one type again and again.
+  let lastType: TypeDesc | null = null;
+  let lastDirect: DirectKernel | undefined;
+  const direct = (type: TypeDesc): DirectKernel | undefined => {
+    if (type === lastType) return lastDirect;
+    const kind = type.element;
+    const run = kind ? kernelFor(name, kind) : undefined;
+    lastType = type;
+    lastDirect = kind && run ? Object.freeze({ run, array: kernelArray[kind][0], elementBytes: elementSize[kind] }) : undefined;
+    return lastDirect;
+  };
+  return Object.freeze({ name, commute, combine, combineBuffers, direct });
 }
 
 /** The predefined operations, by mpi4py name. */
