@@ -108,6 +108,17 @@ export interface CollSegment {
   until(ready: () => boolean): Operation;
   /** Wake the communicator's ranks waiting in `until`; call after publishing what they wait for. */
   wake(): void;
+  /**
+   * Single-copy transfers, where the members share one address space (the
+   * embedded runtime's threads, with its native helper built): where
+   * `bytes` lie, as a number another member can copy from with `copyFrom`
+   * (into `dst` at byte `at`, `n` bytes). The owner must keep the bytes
+   * alive and unchanged until the copies are done. Absent otherwise.
+   */
+  readonly singleCopy?: {
+    addressOf(bytes: Uint8Array): number;
+    copyFrom(dst: Uint8Array, at: number, address: number, n: number): void;
+  };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * `sched_yield` for waiting ranks, from the optional addon in native/sched
- * (built by `npm install` when a C compiler is there). Null when it is not
- * built: ranks then park on their doorbell instead of yielding.
+ * `sched_yield` for waiting ranks and single-copy transfers between ranks,
+ * from the optional addon in native/sched (built by `npm install` when a C
+ * compiler is there). Null when it is not built: ranks then park on their
+ * doorbell instead of yielding, and large broadcasts take two copies.
  */
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
@@ -10,10 +11,16 @@ import * as fs from 'node:fs';
 const ADDON = new URL('../../../native/sched/build/Release/sched.node', import.meta.url);
 const STATUS = new URL('../../../native/sched/build-status.json', import.meta.url);
 
-function load(): { yieldCpu: (() => void) | null; reason: string } {
+interface Addon {
+  yield(): void;
+  address(bytes: Uint8Array): number;
+  copyFrom(dst: Uint8Array, at: number, address: number, n: number): void;
+}
+
+function load(): { addon: Addon | null; reason: string } {
   try {
-    const addon = createRequire(import.meta.url)(ADDON.pathname) as { yield: () => void };
-    return { yieldCpu: addon.yield, reason: 'built' };
+    const addon = createRequire(import.meta.url)(ADDON.pathname) as Addon;
+    return { addon, reason: 'built' };
   } catch (e) {
     let reason = `not loadable: ${(e as Error).message.split('\n')[0]}`;
     try {
@@ -22,13 +29,21 @@ function load(): { yieldCpu: (() => void) | null; reason: string } {
     } catch {
       // No status file: the install step never ran (e.g. a copy without `npm install`).
     }
-    return { yieldCpu: null, reason };
+    return { addon: null, reason };
   }
 }
 
 const loaded = load();
 
 /** Give the core to another runnable thread, if the addon is available. */
-export const yieldCpu: (() => void) | null = loaded.yieldCpu;
+export const yieldCpu: (() => void) | null = loaded.addon?.yield ?? null;
+/**
+ * Where a rank's bytes lie, and a copy from there into another rank's bytes
+ * (threads of one process share the address space): CollSegment.singleCopy.
+ */
+export const singleCopy: { addressOf(bytes: Uint8Array): number; copyFrom(dst: Uint8Array, at: number, address: number, n: number): void } | null =
+  loaded.addon === null || typeof loaded.addon.address !== 'function'
+    ? null
+    : { addressOf: loaded.addon.address, copyFrom: loaded.addon.copyFrom };
 /** Why yieldCpu is null, or 'built': for `mpi4ts info`. */
 export const yieldStatus: string = loaded.reason;
