@@ -31,7 +31,7 @@ const CASES: Case[] = [
     make: () => { const b = new Uint8Array(8); return () => comm.Bcast(b, 0); },
   },
   {
-    id: 'bcast-1m', label: 'Bcast 1 MiB', iters: 500,
+    id: 'bcast-1m', label: 'Bcast 1 MiB', iters: 2000,
     make: () => { const b = new Uint8Array(MiB); return () => comm.Bcast(b, 0); },
   },
   {
@@ -39,7 +39,7 @@ const CASES: Case[] = [
     make: () => { const s = new Float64Array(1).fill(1), r = new Float64Array(1); return () => comm.Allreduce(s, r, MPI.SUM); },
   },
   {
-    id: 'allreduce-1m', label: 'Allreduce 1 MiB doubles', iters: 200,
+    id: 'allreduce-1m', label: 'Allreduce 1 MiB doubles', iters: 500,
     make: () => { const s = new Float64Array(MiB / 8).fill(1), r = new Float64Array(MiB / 8); return () => comm.Allreduce(s, r, MPI.SUM); },
   },
   { id: 'obj-allreduce', label: 'allreduce(number)', iters: 20000, make: () => () => { comm.allreduce(rank, MPI.SUM); } },

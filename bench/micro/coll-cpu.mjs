@@ -21,16 +21,18 @@ const N = Number(process.env.ITERS ?? 20000);
 const s = new Float64Array(1);
 const r = new Float64Array(1);
 const b = new Uint8Array(8);
+const big = new Uint8Array(Number(process.env.BYTES ?? 1 << 20));
 const cases = {
   barrier: () => comm.Barrier(),
   allreduce: () => comm.Allreduce(s, r, MPI.SUM),
   bcast: () => comm.Bcast(b, 0),
+  'bcast-1m': () => comm.Bcast(big, 0),
 };
 const schedstat = () => fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
 
 for (const name of (process.env.CASES ?? 'barrier,allreduce,bcast').split(',')) {
   const f = cases[name];
-  if (f === undefined) throw new RangeError(`CASES: unknown case '${name}' (barrier, allreduce, bcast)`);
+  if (f === undefined) throw new RangeError(`CASES: unknown case '${name}' (barrier, allreduce, bcast, bcast-1m)`);
   for (let i = 0; i < N; i++) f();
   comm.Barrier();
   const a = schedstat();

@@ -51,9 +51,9 @@ def case_obj_bcast():
 CASES = [
     ('barrier', 'Barrier', 20000, case_barrier),
     ('bcast-8', 'Bcast 8 B', 20000, case_bcast(8)),
-    ('bcast-1m', 'Bcast 1 MiB', 500, case_bcast(MiB)),
+    ('bcast-1m', 'Bcast 1 MiB', 2000, case_bcast(MiB)),
     ('allreduce-1', 'Allreduce 1 double', 20000, case_allreduce(1)),
-    ('allreduce-1m', 'Allreduce 1 MiB doubles', 200, case_allreduce(MiB // 8)),
+    ('allreduce-1m', 'Allreduce 1 MiB doubles', 500, case_allreduce(MiB // 8)),
     ('obj-allreduce', 'allreduce(number)', 20000, case_obj_allreduce),
     ('obj-bcast', 'bcast(small object)', 20000, case_obj_bcast),
 ]
