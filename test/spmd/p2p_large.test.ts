@@ -78,3 +78,15 @@ fixtureSuite('large.ts', [2, 4], [
   { name: 'exchange-send-1kib-then-recv' },
   { name: 'exchange-isend-4mib-recv-wait' },
 ], { timeoutMs: 60_000, only: fanIn, label: 'many-to-one and exchanges' });
+
+// Rendezvous messages are copied once, straight from the sender's buffer,
+// when native/sched is built; without it (MPI4TS_SINGLE_COPY=0 here) they
+// stream through the ring as DATA frames.
+const rendezvous = ['many-to-one-any-source-large', 'exchange-isend-4mib-recv-wait', 'ring-isend-irecv'];
+fixtureSuite('large.ts', [2, 4], rendezvous.map((name) => (name === 'many-to-one-any-source-large'
+  ? { name, verify: (run: FixtureRun) => assert.deepEqual(value(run, name, 0), Array.from({ length: run.np }, (_, r) => (r === 0 ? 0 : 5))) }
+  : { name })), { timeoutMs: 60_000, only: rendezvous, env: { MPI4TS_SINGLE_COPY: '0' }, label: 'MPI4TS_SINGLE_COPY=0' });
+fixtureSuite('large.ts', [2], [{
+  name: 'buffer-256mib',
+  verify: (run) => assert.equal(sameChecksum(run, 'buffer-256mib').bytes, 256 * MiB),
+}], { timeoutMs: 120_000, only: ['buffer-256mib'], env: { MPI4TS_SINGLE_COPY: '0' }, label: '256 MiB Float64Array, MPI4TS_SINGLE_COPY=0' });

@@ -16,9 +16,6 @@ import type { CollSegment, Envelope, Operation } from '../spi.js';
 import type { ProcTable } from './proctable.js';
 import { singleCopy } from './yield.js';
 
-/** Single-copy transfers, unless MPI4TS_SINGLE_COPY=0 turns them off (then broadcasts go through the segment in chunks). */
-const SINGLE_COPY = process.env['MPI4TS_SINGLE_COPY'] === '0' ? undefined : singleCopy ?? undefined;
-
 const NO_ENVELOPE: Envelope = { source: -1, tag: -1, count: 0, error: 0, cancelled: false };
 
 /** An operation that is done once a condition on shared memory holds. */
@@ -38,7 +35,7 @@ export class ThreadsSegment implements CollSegment {
   bytes: Uint8Array = new Uint8Array(0);
   attached = false;
   /** The members are threads of this process: with the native helper, they copy from each other's memory. */
-  readonly singleCopy = SINGLE_COPY;
+  readonly singleCopy = singleCopy ?? undefined;
 
   constructor(
     readonly table: ProcTable,

@@ -39,10 +39,12 @@ const loaded = load();
 export const yieldCpu: (() => void) | null = loaded.addon?.yield ?? null;
 /**
  * Where a rank's bytes lie, and a copy from there into another rank's bytes
- * (threads of one process share the address space): CollSegment.singleCopy.
+ * (threads of one process share the address space): for large broadcasts
+ * (CollSegment.singleCopy) and rendezvous messages. Null without the addon
+ * or with MPI4TS_SINGLE_COPY=0: then they take two copies, through shared memory.
  */
 export const singleCopy: { addressOf(bytes: Uint8Array): number; copyFrom(dst: Uint8Array, at: number, address: number, n: number): void } | null =
-  loaded.addon === null || typeof loaded.addon.address !== 'function'
+  loaded.addon === null || typeof loaded.addon.address !== 'function' || process.env['MPI4TS_SINGLE_COPY'] === '0'
     ? null
     : { addressOf: loaded.addon.address, copyFrom: loaded.addon.copyFrom };
 /** Why yieldCpu is null, or 'built': for `mpi4ts info`. */
