@@ -8,6 +8,10 @@
  *
  *   npx mpi4ts -n 8 bench/micro/coll-cpu.mjs
  *   CASES=allreduce ITERS=40000 npx mpi4ts -n 4 bench/micro/coll-cpu.mjs
+ *   CASES=bcast-1m BYTES=262144 ITERS=2000 npx mpi4ts -n 2 bench/micro/coll-cpu.mjs
+ *
+ * Cases: barrier, allreduce (one double), bcast (8 B), bcast-1m (BYTES,
+ * default 1 MiB).
  *
  * Prints per case: the slowest rank's wall time per call, each rank's CPU
  * time per call (us) and its turns on a core per call.
