@@ -32,7 +32,7 @@ import type { TypeDesc } from '../../core/datatype.js';
 import { SendMode } from '../spi.js';
 import { ANY_SOURCE, ANY_TAG, MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { ERR_INTERN, ERR_SPAWN, ERR_TRUNCATE, ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../../core/errorcodes.js';
-import { launcherLibrary, type NativeAddon, ELEMENT_CODES, OP_CODES, ST_CANCELLED, statusCount, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
+import { lastWords, launcherLibrary, type NativeAddon, ELEMENT_CODES, OP_CODES, ST_CANCELLED, statusCount, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
 
 /** A communicator of the native transport. */
 export interface NativeComm extends CommHandle {
@@ -197,7 +197,10 @@ export class NativeTransport implements Transport {
     process.on('exit', (code) => {
       if (this.#finalized) return;
       this.#finalized = true;
-      if (code !== 0) mpi.abort(0, code);
+      if (code !== 0) {
+        lastWords();
+        mpi.abort(0, code);
+      }
       mpi.finalize();
     });
   }

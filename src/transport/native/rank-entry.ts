@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
-import { launcherLibrary, loadAddon, ST_SLOTS } from './addon.js';
+import { lastWords, launcherLibrary, loadAddon, ST_SLOTS } from './addon.js';
 
 // `--spawned <label>`: started by MPI_Comm_spawn (engine.ts spawnComm), not by mpiexec.
 const spawned = process.argv[2] === '--spawned' ? process.argv.splice(2, 2)[1]! : null;
@@ -91,6 +91,7 @@ try {
   try {
     const { addon } = loadAddon();
     addon.init(new Int32Array(ST_SLOTS));
+    lastWords();
     addon.abort(0, 1);
   } catch { /* no library: exiting is all we can do */ }
   process.exit(1);
