@@ -15,9 +15,10 @@
  * addressable from all of them, as Open MPI reaches another process's memory
  * with process_vm_readv (CMA). `address` gives where a typed array's bytes
  * are; `copyFrom` copies from such an address into a typed array of the
- * calling rank. The owner keeps its array alive and untouched until the
- * copies are done (it waits in the collective); large array buffers live
- * outside V8's heap and never move.
+ * calling rank, `copyTo` from one of its typed arrays to such an address.
+ * The owner keeps its array alive and untouched until the copies are done
+ * (it waits in the call); the backing store of an array whose address was
+ * taken lives outside V8's heap and never moves.
  *
  * The addon is optional: without it (no compiler at install time) ranks park
  * instead of yielding and large broadcasts take two copies.
@@ -89,9 +90,26 @@ static napi_value CopyFrom(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* copyTo(address, src, n): the first n bytes of src to address. */
+static napi_value CopyTo(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  uint8_t *data;
+  size_t len;
+  double address, n;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3) return Throw(env, "copyTo: expected (address, src, n)");
+  if (!Bytes(env, argv[1], &data, &len)) return Throw(env, "copyTo: src must be a typed array");
+  if (napi_get_value_double(env, argv[0], &address) != napi_ok || napi_get_value_double(env, argv[2], &n) != napi_ok) {
+    return Throw(env, "copyTo: address and n must be numbers");
+  }
+  if (!(n >= 0) || n > (double)len || !(address > 0)) return Throw(env, "copyTo: range outside src, or no address");
+  if (n > 0) memcpy((void *)(uintptr_t)address, data, (size_t)n);
+  return NULL;
+}
+
 NAPI_MODULE_INIT() {
   static const struct { const char *name; napi_callback fn; } fns[] = {
-    { "yield", Yield }, { "address", Address }, { "copyFrom", CopyFrom },
+    { "yield", Yield }, { "address", Address }, { "copyFrom", CopyFrom }, { "copyTo", CopyTo },
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value fn;

@@ -121,8 +121,17 @@ export function* gather(c: CollContext, send: Uint8Array, recv: Uint8Array | nul
   for (let w = 0; w < c.size; w++) recv!.set(tmp.subarray(w * bb, (w + 1) * bb), abs(c, w, root) * bb);
 }
 
-/** Gather of blocks of any size: the root receives each straight into place. */
+/**
+ * Gather of blocks of any size: each rank copies its block into the root's
+ * buffer where the transport allows (shm.directGatherv), else the root
+ * receives each straight into place.
+ */
 export function* gatherv(c: CollContext, send: Uint8Array, recv: Uint8Array | null, blocks: readonly Block[] | null, root: number): Schedule<void> {
+  const sh = shm.shmOf(c);
+  if (sh !== null && sh.seg.singleCopy !== undefined) {
+    yield* shm.directGatherv(sh, send, recv, blocks, root);
+    return;
+  }
   if (c.rank !== root) {
     yield isend(c, send, root);
     return;

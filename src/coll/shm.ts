@@ -607,6 +607,67 @@ export function* bcastObject(shm: Shm, obj: unknown, root: number): Schedule<{ v
   return result;
 }
 
+// ---- gather ---------------------------------------------------------------------------
+
+/**
+ * Gatherv with one copy per block, made by its sender: the root publishes
+ * where its receive buffer lies and each rank's block, and every rank
+ * copies its data straight into its block (CollSegment.singleCopy). The
+ * ranks fill the root's buffer side by side, first touches of fresh pages
+ * included, where point-to-point receives have the root make every copy:
+ * the seed's Mandelbrot gathers 3.8 MB into a new array, 3-5 ms on one
+ * thread. The root leaves when every block is in; a rank whose data is
+ * longer than its block makes the root raise ERR_TRUNCATE, as a receive would.
+ *
+ * Words of the set's slot 0: the address (low, high), then per rank its
+ * block's offset and length and the length the rank sent (low, high each).
+ */
+export function* directGatherv(shm: Shm, send: Uint8Array, recv: Uint8Array | null, blocks: readonly (readonly [number, number])[] | null,
+  root: number): Schedule<void> {
+  const q = shm.reserve(1);
+  if (shm.slots.length === 0) yield* attach(shm);
+  const { s, base, full } = shm.step(q);
+  const head = shm.slot(s, 0) >> 2;
+  const w = shm.words;
+  const copy = shm.seg.singleCopy!;
+  const put = (at: number, v: number): void => {
+    w[at] = v % 2 ** 32;
+    w[at + 1] = Math.floor(v / 2 ** 32);
+  };
+  const get = (at: number): number => (w[at]! >>> 0) + w[at + 1]! * 2 ** 32;
+  const entry = (r: number): number => head + 2 + 6 * r;
+  if (shm.rank === root) {
+    const e = shm.reached(s, LEAVE, base);
+    if (e) yield e;
+    put(head, recv!.length > 0 ? copy.addressOf(recv!) : 0);
+    for (let r = 0; r < shm.size; r++) {
+      put(entry(r), blocks![r]![0]);
+      put(entry(r) + 2, blocks![r]![1]);
+    }
+    shm.add(s, ARRIVE, shm.size, full);
+    const [off, len] = blocks![root]!;
+    const into = recv!.subarray(off, off + len);
+    if (send !== into && send.length > 0) into.set(send.subarray(0, len));
+    shm.add(s, LEAVE, 1, full);
+    const d = shm.reached(s, LEAVE, full);
+    if (d) yield d;
+    for (let r = 0; r < shm.size; r++) {
+      const sent = get(entry(r) + 4);
+      if (r !== root && sent > blocks![r]![1]) {
+        throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${blocks![r]![1]} bytes (source ${r})`);
+      }
+    }
+    return;
+  }
+  const a = shm.reached(s, ARRIVE, full);
+  if (a) yield a;
+  const at = entry(shm.rank);
+  const n = Math.min(send.length, get(at + 2));
+  put(at + 4, send.length);
+  if (n > 0) copy.copyTo(get(head) + get(at), send, n);
+  shm.add(s, LEAVE, 1, full);
+}
+
 // ---- reductions ----------------------------------------------------------------------
 
 /**

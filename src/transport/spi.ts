@@ -111,14 +111,23 @@ export interface CollSegment {
   /**
    * Single-copy transfers, where the members share one address space (the
    * embedded runtime's threads, with its native helper built): where
-   * `bytes` lie, as a number another member can copy from with `copyFrom`
-   * (into `dst` at byte `at`, `n` bytes). The owner must keep the bytes
-   * alive and unchanged until the copies are done. Absent otherwise.
+   * `bytes` lie, as a number another member can copy from or to
+   * (SingleCopy). The owner must keep the bytes alive, and not touch them,
+   * until the copies are done. Absent otherwise.
    */
-  readonly singleCopy?: {
-    addressOf(bytes: Uint8Array): number;
-    copyFrom(dst: Uint8Array, at: number, address: number, n: number): void;
-  };
+  readonly singleCopy?: SingleCopy;
+}
+
+/**
+ * Copies between the memory of members of one address space: `addressOf`
+ * gives where `bytes` lie, as a number; `copyFrom` copies `n` bytes from such
+ * an address into `dst` at byte `at`; `copyTo` copies the first `n` bytes of
+ * `src` to such an address.
+ */
+export interface SingleCopy {
+  addressOf(bytes: Uint8Array): number;
+  copyFrom(dst: Uint8Array, at: number, address: number, n: number): void;
+  copyTo(address: number, src: Uint8Array, n: number): void;
 }
 
 /**

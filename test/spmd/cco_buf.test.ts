@@ -54,3 +54,9 @@ const checks: CheckSpec[] = [
 ];
 
 fixtureSuite('buf.ts', [1, 2, 3, 4, 5], checks, { timeoutMs: 40_000 });
+// Gatherv has every rank copy its block into the root's buffer when
+// native/sched is built (shm.directGatherv); without it, point-to-point.
+const gathers = checks.filter((c) => /Gather|Mandelbrot/.test(c.name) && !/Allgather/.test(c.name));
+fixtureSuite('buf.ts', [3], gathers, {
+  timeoutMs: 40_000, only: gathers.map((c) => c.name), env: { MPI4TS_SINGLE_COPY: '0' }, label: 'MPI4TS_SINGLE_COPY=0',
+});

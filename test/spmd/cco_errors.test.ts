@@ -24,6 +24,7 @@ const checks: CheckSpec[] = [
   { name: 'scatter-wrong-length-raises-on-the-root-before-communicating' },
   { name: 'alltoall-wrong-length-on-every-rank' },
   { name: 'Gather-send-and-recv-blocks-differ-at-the-root' },
+  { name: 'Gatherv-a-sender-longer-than-its-block-truncates-at-the-root' },
   { name: 'Scatter-send-and-recv-blocks-differ-at-the-root' },
   { name: 'Allgather-and-Alltoall-mismatch-on-every-rank' },
   { name: 'reduction-recvbuf-too-small' },

@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
+import type { SingleCopy } from '../spi.js';
 
 /** Where the addon is, from src/transport/threads or dist/transport/threads alike. */
 const ADDON = new URL('../../../native/sched/build/Release/sched.node', import.meta.url);
@@ -15,6 +16,7 @@ interface Addon {
   yield(): void;
   address(bytes: Uint8Array): number;
   copyFrom(dst: Uint8Array, at: number, address: number, n: number): void;
+  copyTo(address: number, src: Uint8Array, n: number): void;
 }
 
 function load(): { addon: Addon | null; reason: string } {
@@ -43,9 +45,9 @@ export const yieldCpu: (() => void) | null = loaded.addon?.yield ?? null;
  * (CollSegment.singleCopy) and rendezvous messages. Null without the addon
  * or with MPI4TS_SINGLE_COPY=0: then they take two copies, through shared memory.
  */
-export const singleCopy: { addressOf(bytes: Uint8Array): number; copyFrom(dst: Uint8Array, at: number, address: number, n: number): void } | null =
-  loaded.addon === null || typeof loaded.addon.address !== 'function' || process.env['MPI4TS_SINGLE_COPY'] === '0'
+export const singleCopy: SingleCopy | null =
+  loaded.addon === null || typeof loaded.addon.copyTo !== 'function' || process.env['MPI4TS_SINGLE_COPY'] === '0'
     ? null
-    : { addressOf: loaded.addon.address, copyFrom: loaded.addon.copyFrom };
+    : { addressOf: loaded.addon.address, copyFrom: loaded.addon.copyFrom, copyTo: loaded.addon.copyTo };
 /** Why yieldCpu is null, or 'built': for `mpi4ts info`. */
 export const yieldStatus: string = loaded.reason;
