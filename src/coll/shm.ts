@@ -106,6 +106,17 @@ function ringStampBytesFor(size: number): number {
   return Math.ceil((ringDepthFor(size) * 4) / 64) * 64;
 }
 
+/** Store `v` (up to 2^53) in words `at` (low) and `at + 1` (high): one Int32 cannot hold 2 GiB or more. */
+function putWide(w: Int32Array, at: number, v: number): void {
+  w[at] = v % 2 ** 32;
+  w[at + 1] = Math.floor(v / 2 ** 32);
+}
+
+/** What `putWide` stored. */
+function getWide(w: Int32Array, at: number): number {
+  return (w[at]! >>> 0) + w[at + 1]! * 2 ** 32;
+}
+
 /** A communicator's segment and its call counter. */
 export class Shm {
   words: Int32Array;
@@ -467,11 +478,8 @@ function* directBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
   if (shm.rank === root) {
     const e = shm.reached(s, LEAVE, base);
     if (e) yield e;
-    const address = copy.addressOf(buf);
-    w[head] = address % 2 ** 32;
-    w[head + 1] = Math.floor(address / 2 ** 32);
-    w[head + 2] = n % 2 ** 32;
-    w[head + 3] = Math.floor(n / 2 ** 32);
+    putWide(w, head, copy.addressOf(buf));
+    putWide(w, head + 2, n);
     shm.add(s, ARRIVE, shm.size, full);
     shm.add(s, LEAVE, 1, full);
     // The others read `buf` itself: it must stay as it is until they are done.
@@ -481,9 +489,8 @@ function* directBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
   }
   const a = shm.reached(s, ARRIVE, full);
   if (a) yield a;
-  const address = (w[head]! >>> 0) + w[head + 1]! * 2 ** 32;
-  const sent = (w[head + 2]! >>> 0) + w[head + 3]! * 2 ** 32;
-  copy.copyFrom(buf, 0, address, Math.min(n, sent));
+  const sent = getWide(w, head + 2);
+  copy.copyFrom(buf, 0, getWide(w, head), Math.min(n, sent));
   shm.add(s, LEAVE, 1, full);
   if (sent > n) {
     throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${n} bytes (root ${root})`);
@@ -507,17 +514,13 @@ function* chunkedBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> 
     if (shm.rank === root) {
       const e = shm.reached(s, LEAVE, base);
       if (e) yield e;
-      if (k === 0) {
-        // Two words: a length of 2 GiB or more does not fit one Int32 (it would read back negative).
-        shm.words[shm.meta(s, 0)] = n % 2 ** 32;
-        shm.words[shm.meta(s, 1)] = Math.floor(n / 2 ** 32);
-      }
+      if (k === 0) putWide(shm.words, shm.meta(s, 0), n);
       copyBytes(shm.bytes, at, buf, off, len);
       shm.add(s, ARRIVE, shm.size, full);
     } else {
       const a = shm.reached(s, ARRIVE, full);
       if (a) yield a;
-      if (k === 0) sent = (shm.words[shm.meta(s, 0)]! >>> 0) + shm.words[shm.meta(s, 1)]! * 2 ** 32;
+      if (k === 0) sent = getWide(shm.words, shm.meta(s, 0));
       copyBytes(buf, off, shm.bytes, at, Math.max(0, Math.min(len, sent - off)));
     }
     shm.add(s, LEAVE, 1, full);
@@ -630,19 +633,14 @@ export function* directGatherv(shm: Shm, send: Uint8Array, recv: Uint8Array | nu
   const head = shm.slot(s, 0) >> 2;
   const w = shm.words;
   const copy = shm.seg.singleCopy!;
-  const put = (at: number, v: number): void => {
-    w[at] = v % 2 ** 32;
-    w[at + 1] = Math.floor(v / 2 ** 32);
-  };
-  const get = (at: number): number => (w[at]! >>> 0) + w[at + 1]! * 2 ** 32;
   const entry = (r: number): number => head + 2 + 6 * r;
   if (shm.rank === root) {
     const e = shm.reached(s, LEAVE, base);
     if (e) yield e;
-    put(head, recv!.length > 0 ? copy.addressOf(recv!) : 0);
+    putWide(w, head, recv!.length > 0 ? copy.addressOf(recv!) : 0);
     for (let r = 0; r < shm.size; r++) {
-      put(entry(r), blocks![r]![0]);
-      put(entry(r) + 2, blocks![r]![1]);
+      putWide(w, entry(r), blocks![r]![0]);
+      putWide(w, entry(r) + 2, blocks![r]![1]);
     }
     shm.add(s, ARRIVE, shm.size, full);
     const [off, len] = blocks![root]!;
@@ -652,7 +650,7 @@ export function* directGatherv(shm: Shm, send: Uint8Array, recv: Uint8Array | nu
     const d = shm.reached(s, LEAVE, full);
     if (d) yield d;
     for (let r = 0; r < shm.size; r++) {
-      const sent = get(entry(r) + 4);
+      const sent = getWide(w, entry(r) + 4);
       if (r !== root && sent > blocks![r]![1]) {
         throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${blocks![r]![1]} bytes (source ${r})`);
       }
@@ -662,9 +660,9 @@ export function* directGatherv(shm: Shm, send: Uint8Array, recv: Uint8Array | nu
   const a = shm.reached(s, ARRIVE, full);
   if (a) yield a;
   const at = entry(shm.rank);
-  const n = Math.min(send.length, get(at + 2));
-  put(at + 4, send.length);
-  if (n > 0) copy.copyTo(get(head) + get(at), send, n);
+  const n = Math.min(send.length, getWide(w, at + 2));
+  putWide(w, at + 4, send.length);
+  if (n > 0) copy.copyTo(getWide(w, head) + getWide(w, at), send, n);
   shm.add(s, LEAVE, 1, full);
 }
 
