@@ -39,8 +39,6 @@ import { RankWatch, unmatchedIn, BLOCK_PROBE, BLOCK_WAITANY, BLOCK_FINALIZE, typ
 import { Segments } from './segment.js';
 import { ProcTable, S_DOORBELL, S_PARKED, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED, H_LIVE } from './proctable.js';
 
-/** Cores of the machine: with more live processes than this, waiting ranks yield. */
-
 /**
  * Rendezvous payloads from this size on are copied once, by the receiver,
  * straight from the sender's buffer, where the native helper is built
