@@ -72,9 +72,10 @@ function slotBytesFor(size: number): number {
  * above). With more ranks than cores a broadcast root that runs further
  * ahead lets each reader take many calls per turn on a core: 8 ranks on 2
  * cores, Bcast of 8 B in a loop (20000 calls after 20000 of warm-up):
- * 7.0-8.1 us a call at depth 8, 3.5-5.3 at 32; then 8.3-12.6 us at 32
- * against 4.9-9.2 at 128, and 4 ranks 3.3-4.2 against 1.1-2.3
- * (`BENCH_CASES=bcast-8 npx mpi4ts -n 8 bench/collectives.ts`, alternated).
+ * 7.0-8.1 us a call at depth 8, 3.5-5.3 at 32; then, alternated, 8.3-12.6
+ * us at 32 against 4.9-9.2 at 128 (`CASES=bcast npx mpi4ts -n 8
+ * bench/micro/coll-cpu.mjs`), and at 4 ranks 3.3-4.2 against 1.1-2.3
+ * (`BENCH_CASES=bcast-8 npx mpi4ts -n 4 bench/collectives.ts`).
  * Barriers and reductions wait for every rank whatever the depth.
  */
 function ringDepthFor(size: number): number {
