@@ -465,7 +465,7 @@ export function bcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
  * is then pulled from its core's cache by every reader. Alternated runs of
  * `CASES=bcast-1m BYTES=b npx mpi4ts -n N bench/micro/coll-cpu.mjs`, chunked
  * against single copy, µs a call: 2 ranks, 20000 B 8.6 / 5.0, 64 KiB
- * 16.3 / 9.4, 256 KiB 81 / 12.8, 1 MiB 150-300 / 56-83; 8 ranks, 20000 B
+ * 16.3 / 9.4, 256 KiB 81 / 12.8, 1 MiB 181-295 / 56-83; 8 ranks, 20000 B
  * 80 / 51, 256 KiB 233 / 120.
  */
 function* directBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
