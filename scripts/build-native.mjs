@@ -2,7 +2,7 @@
 /**
  * `npm install` step: build the optional native addons with node-gyp.
  *
- * native/sched (sched_yield for oversubscribed ranks, single-copy broadcasts)
+ * native/sched (sched_yield for oversubscribed ranks, single-copy transfers)
  * needs only a C compiler
  * and Node's headers. A failed build never fails the install: the package
  * works without it, and the reason is kept in native/<addon>/build-status.json
@@ -59,4 +59,4 @@ function lastError(log) {
   return (lines[0] ?? 'no compiler output').trim().slice(0, 200);
 }
 
-build('sched', 'sched_yield for ranks that wait while oversubscribed, single-copy broadcasts');
+build('sched', 'sched_yield for ranks that wait while oversubscribed, single-copy transfers between ranks');

@@ -20,7 +20,7 @@ export function availableTransports(): { name: string; available: boolean; detai
       name: 'threads',
       available: true,
       detail: 'embedded: ranks are worker threads, messages move through shared memory; sched_yield for '
-        + `oversubscribed ranks and single-copy broadcasts: ${yieldCpu !== null ? 'yes (native/sched)' : `no (${yieldStatus})`}`,
+        + `oversubscribed ranks and single-copy transfers: ${yieldCpu !== null ? 'yes (native/sched)' : `no (${yieldStatus})`}`,
     },
     { name: 'native', available: nativeAvailability()[0], detail: nativeAvailability()[1] },
   ];
