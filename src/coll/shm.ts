@@ -470,31 +470,63 @@ export function bcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
  */
 function* directBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
   const n = buf.length;
-  const q = shm.reserve(1);
-  if (shm.slots.length === 0) yield* attach(shm);
-  const { s, base, full } = shm.step(q);
-  const head = shm.slot(s, 0) >> 2;
+  const d = yield* directEnter(shm, root);
   const w = shm.words;
   const copy = shm.seg.singleCopy!;
   if (shm.rank === root) {
-    const e = shm.reached(s, LEAVE, base);
-    if (e) yield e;
-    putWide(w, head, copy.addressOf(buf));
-    putWide(w, head + 2, n);
-    shm.add(s, ARRIVE, shm.size, full);
-    shm.add(s, LEAVE, 1, full);
-    // The others read `buf` itself: it must stay as it is until they are done.
-    const d = shm.reached(s, LEAVE, full);
-    if (d) yield d;
+    putWide(w, d.head, copy.addressOf(buf));
+    putWide(w, d.head + 2, n);
+    shm.add(d.s, ARRIVE, shm.size, d.full);
+    yield* directRootLeave(shm, d);
     return;
   }
-  const a = shm.reached(s, ARRIVE, full);
-  if (a) yield a;
-  const sent = getWide(w, head + 2);
-  copy.copyFrom(buf, 0, getWide(w, head), Math.min(n, sent));
-  shm.add(s, LEAVE, 1, full);
+  const sent = getWide(w, d.head + 2);
+  copy.copyFrom(buf, 0, getWide(w, d.head), Math.min(n, sent));
+  directLeave(shm, d);
   if (sent > n) {
     throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${n} bytes (root ${root})`);
+  }
+}
+
+/** A single-copy call (directBcast, directGatherv): its use of a set, and the word of the set's slot 0 where the root publishes. */
+interface DirectCall extends Step {
+  readonly head: number;
+}
+
+/**
+ * Start a single-copy call: one use of a set. The root returns once the
+ * set's previous use is over, to publish in slot 0, let the others in
+ * (ARRIVE: size) and end with `directRootLeave`; the others once the root
+ * has published, to copy and end with `directLeave`.
+ */
+function* directEnter(shm: Shm, root: number): Schedule<DirectCall> {
+  const q = shm.reserve(1);
+  if (shm.slots.length === 0) yield* attach(shm);
+  const step = shm.step(q);
+  const d = { ...step, head: shm.slot(step.s, 0) >> 2 };
+  const e = shm.rank === root ? shm.reached(d.s, LEAVE, d.base) : shm.reached(d.s, ARRIVE, d.full);
+  if (e) yield e;
+  return d;
+}
+
+/** A rank other than the root is done with a single-copy call: the last one wakes the root (which waits for size - 1 of them). */
+function directLeave(shm: Shm, d: DirectCall): void {
+  shm.add(d.s, LEAVE, 1, d.full - 1);
+}
+
+/**
+ * The root's end of a single-copy call: wait until the others have all left
+ * (they copy from or to its own buffer, and leave in slot 0 what `after`
+ * reads), then leave, which frees the set for its next use: a root that left
+ * first could find slot 0 rewritten by that use before it read it.
+ */
+function* directRootLeave(shm: Shm, d: DirectCall, after?: () => void): Schedule<void> {
+  const e = shm.reached(d.s, LEAVE, d.full - 1);
+  if (e) yield e;
+  try {
+    after?.();
+  } finally {
+    shm.add(d.s, LEAVE, 1, d.full);
   }
 }
 
@@ -628,43 +660,35 @@ export function* bcastObject(shm: Shm, obj: unknown, root: number): Schedule<{ v
  */
 export function* directGatherv(shm: Shm, send: Uint8Array, recv: Uint8Array | null, blocks: readonly (readonly [number, number])[] | null,
   root: number): Schedule<void> {
-  const q = shm.reserve(1);
-  if (shm.slots.length === 0) yield* attach(shm);
-  const { s, base, full } = shm.step(q);
-  const head = shm.slot(s, 0) >> 2;
+  const d = yield* directEnter(shm, root);
   const w = shm.words;
-  const copy = shm.seg.singleCopy!;
-  const entry = (r: number): number => head + 2 + 6 * r;
+  const entry = (r: number): number => d.head + 2 + 6 * r;
   if (shm.rank === root) {
-    const e = shm.reached(s, LEAVE, base);
-    if (e) yield e;
-    putWide(w, head, recv!.length > 0 ? copy.addressOf(recv!) : 0);
+    putWide(w, d.head, recv!.length > 0 ? shm.seg.singleCopy!.addressOf(recv!) : 0);
     for (let r = 0; r < shm.size; r++) {
       putWide(w, entry(r), blocks![r]![0]);
       putWide(w, entry(r) + 2, blocks![r]![1]);
     }
-    shm.add(s, ARRIVE, shm.size, full);
+    shm.add(d.s, ARRIVE, shm.size, d.full);
+    // Its own block while the others copy theirs.
     const [off, len] = blocks![root]!;
     const into = recv!.subarray(off, off + len);
     if (send !== into && send.length > 0) into.set(send.subarray(0, len));
-    shm.add(s, LEAVE, 1, full);
-    const d = shm.reached(s, LEAVE, full);
-    if (d) yield d;
-    for (let r = 0; r < shm.size; r++) {
-      const sent = getWide(w, entry(r) + 4);
-      if (r !== root && sent > blocks![r]![1]) {
-        throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${blocks![r]![1]} bytes (source ${r})`);
+    yield* directRootLeave(shm, d, () => {
+      for (let r = 0; r < shm.size; r++) {
+        const sent = getWide(w, entry(r) + 4);
+        if (r !== root && sent > blocks![r]![1]) {
+          throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${blocks![r]![1]} bytes (source ${r})`);
+        }
       }
-    }
+    });
     return;
   }
-  const a = shm.reached(s, ARRIVE, full);
-  if (a) yield a;
   const at = entry(shm.rank);
   const n = Math.min(send.length, getWide(w, at + 2));
   putWide(w, at + 4, send.length);
-  if (n > 0) copy.copyTo(getWide(w, head) + getWide(w, at), send, n);
-  shm.add(s, LEAVE, 1, full);
+  if (n > 0) shm.seg.singleCopy!.copyTo(getWide(w, d.head) + getWide(w, at), send, n);
+  directLeave(shm, d);
 }
 
 // ---- reductions ----------------------------------------------------------------------
