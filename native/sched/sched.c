@@ -59,30 +59,36 @@ static int Bytes(napi_env env, napi_value v, uint8_t **data, size_t *len) {
   return 1;
 }
 
+/* The first `want` arguments of the call, if it has them. */
+static int Args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+  size_t argc = want;
+  return napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc >= want;
+}
+
+static int Number(napi_env env, napi_value v, double *out) {
+  return napi_get_value_double(env, v, out) == napi_ok;
+}
+
 /* address(view): where the view's first byte is, as a number (exact: user addresses are below 2^53). */
 static napi_value Address(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
   uint8_t *data;
   size_t len;
   napi_value out;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return Throw(env, "address: expected a typed array");
-  if (!Bytes(env, argv[0], &data, &len)) return Throw(env, "address: expected a typed array");
+  if (!Args(env, info, 1, argv) || !Bytes(env, argv[0], &data, &len)) return Throw(env, "address: expected a typed array");
   napi_create_double(env, (double)(uintptr_t)data, &out);
   return out;
 }
 
 /* copyFrom(dst, at, address, n): n bytes from address into dst at byte offset at. */
 static napi_value CopyFrom(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
   uint8_t *data;
   size_t len;
   double at, address, n;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4) return Throw(env, "copyFrom: expected (dst, at, address, n)");
+  if (!Args(env, info, 4, argv)) return Throw(env, "copyFrom: expected (dst, at, address, n)");
   if (!Bytes(env, argv[0], &data, &len)) return Throw(env, "copyFrom: dst must be a typed array");
-  if (napi_get_value_double(env, argv[1], &at) != napi_ok || napi_get_value_double(env, argv[2], &address) != napi_ok ||
-      napi_get_value_double(env, argv[3], &n) != napi_ok) {
+  if (!Number(env, argv[1], &at) || !Number(env, argv[2], &address) || !Number(env, argv[3], &n)) {
     return Throw(env, "copyFrom: at, address and n must be numbers");
   }
   if (!(at >= 0) || !(n >= 0) || at + n > (double)len || !(address > 0)) return Throw(env, "copyFrom: range outside dst, or no address");
@@ -92,16 +98,13 @@ static napi_value CopyFrom(napi_env env, napi_callback_info info) {
 
 /* copyTo(address, src, n): the first n bytes of src to address. */
 static napi_value CopyTo(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
   uint8_t *data;
   size_t len;
   double address, n;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3) return Throw(env, "copyTo: expected (address, src, n)");
+  if (!Args(env, info, 3, argv)) return Throw(env, "copyTo: expected (address, src, n)");
   if (!Bytes(env, argv[1], &data, &len)) return Throw(env, "copyTo: src must be a typed array");
-  if (napi_get_value_double(env, argv[0], &address) != napi_ok || napi_get_value_double(env, argv[2], &n) != napi_ok) {
-    return Throw(env, "copyTo: address and n must be numbers");
-  }
+  if (!Number(env, argv[0], &address) || !Number(env, argv[2], &n)) return Throw(env, "copyTo: address and n must be numbers");
   if (!(n >= 0) || n > (double)len || !(address > 0)) return Throw(env, "copyTo: range outside src, or no address");
   if (n > 0) memcpy((void *)(uintptr_t)address, data, (size_t)n);
   return NULL;
