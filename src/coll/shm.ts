@@ -36,7 +36,7 @@ import type { CollSegment, CommHandle, Operation } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { typedOf, type DirectKernel } from '../core/reduce.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
-import { copyBytes } from '../core/bytes.js';
+import { copyBytes, getWide, putWide } from '../core/bytes.js';
 import { CORES } from '../core/cores.js';
 import { ERR_TRUNCATE, MpiFailure } from '../core/errorcodes.js';
 import { DONE, type CollContext, type Schedule } from './schedule.js';
@@ -105,17 +105,6 @@ const RING_HEADER = 8;
 /** Bytes of one rank's stamps (one word per ring slot), whole cache lines. */
 function ringStampBytesFor(size: number): number {
   return Math.ceil((ringDepthFor(size) * 4) / 64) * 64;
-}
-
-/** Store `v` (up to 2^53) in words `at` (low) and `at + 1` (high): one Int32 cannot hold 2 GiB or more. */
-function putWide(w: Int32Array, at: number, v: number): void {
-  w[at] = v % 2 ** 32;
-  w[at + 1] = Math.floor(v / 2 ** 32);
-}
-
-/** What `putWide` stored. */
-function getWide(w: Int32Array, at: number): number {
-  return (w[at]! >>> 0) + w[at + 1]! * 2 ** 32;
 }
 
 /** A communicator's segment and its call counter. */

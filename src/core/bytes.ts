@@ -2,7 +2,8 @@
  * Byte copies between private and shared memory. V8 copies typed arrays over
  * SharedArrayBuffer memory with relaxed per-element moves, which is much
  * slower for Uint8Array than for Float64Array (measured here: 12 vs 22 GB/s
- * for 1 MiB), so large aligned copies go through 8-byte views.
+ * for 1 MiB), so large aligned copies go through 8-byte views. And sizes
+ * and addresses of up to 2^53 in two Int32 words of shared memory.
  */
 
 const SMALL = 64;
@@ -28,4 +29,15 @@ export function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcO
     return;
   }
   dst.set(src.subarray(srcOff, srcOff + len), dstOff);
+}
+
+/** Store `v` (up to 2^53) in words `at` (low) and `at + 1` (high): one Int32 cannot hold 2 GiB or more. */
+export function putWide(w: Int32Array, at: number, v: number): void {
+  w[at] = v % 2 ** 32;
+  w[at + 1] = Math.floor(v / 2 ** 32);
+}
+
+/** What `putWide` stored. */
+export function getWide(w: Int32Array, at: number): number {
+  return (w[at]! >>> 0) + w[at + 1]! * 2 ** 32;
 }

@@ -29,11 +29,11 @@ import { performance } from 'node:perf_hooks';
 import type { CollSegment, CommHandle, Envelope, JobInfo, Operation, SpawnCommand, SpawnOrigin, Transport } from '../spi.js';
 import { SendMode } from '../spi.js';
 import { MatchQueues, PROC_NULL } from '../../core/matching.js';
-import { copyBytes } from '../../core/bytes.js';
+import { copyBytes, getWide, putWide } from '../../core/bytes.js';
 import { CORES } from '../../core/cores.js';
 import { ERR_PENDING, ERR_TRUNCATE, MpiFailure, ERR_INTERN, ERR_SPAWN } from '../../core/errorcodes.js';
 import type { RankBootstrap } from '../../core/bootstrap.js';
-import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_SIZE_HI, F_D, align8 } from './ring.js';
+import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_D, align8 } from './ring.js';
 import { yieldCpu, singleCopy } from './yield.js';
 import { RankWatch, unmatchedIn, BLOCK_PROBE, BLOCK_WAITANY, BLOCK_FINALIZE, type BlockedReport } from './watch.js';
 import { Segments } from './segment.js';
@@ -50,9 +50,7 @@ const SINGLE_COPY_MIN = 4096;
 /** An RTS frame's payload: the sender's address, low word then high word. */
 function addressFrame(address: number): Uint8Array {
   const frame = new Uint8Array(8);
-  const w = new Int32Array(frame.buffer);
-  w[0] = address % TWO32 | 0;
-  w[1] = Math.floor(address / TWO32);
+  putWide(new Int32Array(frame.buffer), 0, address);
   return frame;
 }
 
@@ -61,8 +59,6 @@ const EAGER = 1;
 const RTS = 2;
 const CTS = 3;
 const DATA = 4;
-
-const TWO32 = 4294967296;
 
 /** A communicator of the threads transport. */
 export interface ThreadsComm extends CommHandle {
@@ -450,8 +446,7 @@ export class ThreadsTransport implements Transport {
     w[i + F_A] = a;
     w[i + F_B] = b;
     w[i + F_C] = c;
-    w[i + F_SIZE_LO] = size % TWO32 | 0;
-    w[i + F_SIZE_HI] = Math.floor(size / TWO32);
+    putWide(w, i + F_SIZE_LO, size);
     w[i + F_D] = d;
     if (n > 0) copyBytes(ring.bytes, pos + HEADER_BYTES, payload!, from, n);
     ring.commit(frameBytes);
@@ -639,7 +634,7 @@ export class ThreadsTransport implements Transport {
       const i = pos >> 2;
       const frameBytes = w[i + F_LEN]!;
       const kind = w[i + F_KIND]!;
-      const size = (w[i + F_SIZE_LO]! >>> 0) + w[i + F_SIZE_HI]! * TWO32;
+      const size = getWide(w, i + F_SIZE_LO);
       const at = pos + HEADER_BYTES;
       if (kind === EAGER) {
         const ctx = w[i + F_A]!;
@@ -660,7 +655,7 @@ export class ThreadsTransport implements Transport {
         this.#landData(w[i + F_A]!, ring.bytes, at, size);
       } else if (kind === RTS) {
         // A frame longer than its header carries the sender's address (addressFrame).
-        const address = frameBytes > HEADER_BYTES ? (w[(at >> 2)]! >>> 0) + w[(at >> 2) + 1]! * TWO32 : 0;
+        const address = frameBytes > HEADER_BYTES ? getWide(w, at >> 2) : 0;
         this.#deliver(w[i + F_A]!, new Incoming(w[i + F_B]!, w[i + F_C]!, size, null, ch.gpid, w[i + F_D]!, null, address));
       } else if (kind === CTS) {
         this.#clearToSend(ch.gpid, w[i + F_A]!, w[i + F_B]!);

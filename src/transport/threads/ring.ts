@@ -12,6 +12,7 @@
  * bytes it covers. Symmetrically the consumer publishes `tail` after it has
  * copied a frame out, and the producer reuses space only below that tail.
  */
+import { getWide } from '../../core/bytes.js';
 
 /** Byte offset of the data area; the control words live before it. */
 const DATA_OFFSET = 256;
@@ -30,6 +31,7 @@ export const F_KIND = 1;
 export const F_A = 2;
 export const F_B = 3;
 export const F_C = 4;
+/** The payload's size: low and high word (core/bytes.ts putWide, getWide). */
 export const F_SIZE_LO = 5;
 export const F_SIZE_HI = 6;
 export const F_D = 7;
@@ -226,7 +228,7 @@ export function ringFrames(sab: SharedArrayBuffer, max: number): { ctx: number; 
     const kind = words[i + F_KIND]!;
     // Frame kinds 1 (EAGER) and 2 (RTS) carry an envelope: context, source, tag.
     if (kind === 1 || kind === 2) {
-      out.push({ ctx: words[i + F_A]!, source: words[i + F_B]!, tag: words[i + F_C]!, size: (words[i + F_SIZE_LO]! >>> 0) + words[i + F_SIZE_HI]! * 4294967296 });
+      out.push({ ctx: words[i + F_A]!, source: words[i + F_B]!, tag: words[i + F_C]!, size: getWide(words, i + F_SIZE_LO) });
     }
     tail = (tail + len) | 0;
   }

@@ -2,7 +2,7 @@
  * `sched_yield` for waiting ranks and single-copy transfers between ranks,
  * from the optional addon in native/sched (built by `npm install` when a C
  * compiler is there). Null when it is not built: ranks then park on their
- * doorbell instead of yielding, and large broadcasts take two copies.
+ * doorbell instead of yielding, and large transfers take two copies.
  */
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
@@ -42,8 +42,9 @@ export const yieldCpu: (() => void) | null = loaded.addon?.yield ?? null;
 /**
  * Where a rank's bytes lie, and a copy from there into another rank's bytes
  * (threads of one process share the address space): for large broadcasts
- * (CollSegment.singleCopy) and rendezvous messages. Null without the addon
- * or with MPI4TS_SINGLE_COPY=0: then they take two copies, through shared memory.
+ * and Gatherv (CollSegment.singleCopy) and rendezvous messages. Null without
+ * the addon or with MPI4TS_SINGLE_COPY=0: then they take two copies, through
+ * shared memory.
  */
 export const singleCopy: SingleCopy | null =
   loaded.addon === null || typeof loaded.addon.copyTo !== 'function' || process.env['MPI4TS_SINGLE_COPY'] === '0'
