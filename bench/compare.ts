@@ -69,6 +69,10 @@ const METRICS = {
     heading: 'tasks/s', better: 'higher',
     value: (r: CaseResult) => r.tasks_per_s,
   },
+  cpu: {
+    heading: 'CPU time (s)', better: 'lower',
+    value: (r: CaseResult) => r.cpu_seconds,
+  },
 } satisfies Record<string, Metric>;
 type MetricName = keyof typeof METRICS;
 
@@ -85,7 +89,11 @@ interface Benchmark {
   rows: Row[];
 }
 
-/** mpiexec for the peer side: transport pinned to shared memory (ob1 + vader), Open MPI's default on one node. */
+/**
+ * mpiexec for the peer side, run as mpi4py's users run it: the library's
+ * defaults (no MCA selection; Open MPI picks its transports itself), plus
+ * what running as root on a 2-core machine needs.
+ */
 function mpiexec(ranks: number, script: string): string[] {
   return mpiexecProgram(ranks, [PYTHON, script]);
 }
@@ -93,7 +101,6 @@ function mpiexec(ranks: number, script: string): string[] {
 function mpiexecProgram(ranks: number, program: string[]): string[] {
   return [
     '--allow-run-as-root', '--oversubscribe', '-n', String(ranks),
-    '--mca', 'pml', 'ob1', '--mca', 'btl', 'self,vader',
     '-x', 'BENCH_SCALE', '-x', 'BENCH_CASES', '-x', 'BENCH_BUDGET', '-x', 'BENCH_JSON',
     ...program,
   ];
@@ -169,7 +176,7 @@ const BENCHMARKS: Benchmark[] = [
   })),
   {
     name: 'pingpong-native',
-    title: 'ping-pong, 2 ranks, half round-trip; mpi4ts on the native transport (Open MPI, ob1 + vader)',
+    title: 'ping-pong, 2 ranks, half round-trip; mpi4ts on the native transport (Open MPI, library defaults)',
     ranks: 2,
     ours: { cmd: MPIEXEC, args: nativeMpiexec(2, 'bench/pingpong.ts'), timeoutMs: 300_000 },
     peer: { cmd: MPIEXEC, args: mpiexec(2, 'bench/peer/pingpong.py'), timeoutMs: 300_000 },
@@ -224,12 +231,7 @@ const BENCHMARKS: Benchmark[] = [
     title: 'Spawn of 2 children + Disconnect, manager alone (-n 1)',
     ranks: 1,
     ours: { cmd: process.execPath, args: [path.join('bin', 'mpi4ts.js'), '-n', '1', '--usize', '8', 'bench/spawn.ts'], timeoutMs: 300_000 },
-    // Spawned processes are another Open MPI job: vader (shared memory) does not connect jobs, tcp does.
-    peer: {
-      cmd: MPIEXEC,
-      args: mpiexec(1, 'bench/peer/spawn.py').map((a) => (a === 'self,vader' ? 'self,vader,tcp' : a)),
-      timeoutMs: 300_000,
-    },
+    peer: { cmd: MPIEXEC, args: mpiexec(1, 'bench/peer/spawn.py'), timeoutMs: 300_000 },
     rows: [
       { id: 'cold', label: 'first spawn', metrics: ['latency'] },
       { id: 'warm', label: 'further spawns (mean)', metrics: ['latency'] },
@@ -241,11 +243,7 @@ const BENCHMARKS: Benchmark[] = [
     title: 'futures throughput: 2,000 trivial tasks on 2 spawned workers, best of 5 (driver alone, -n 1)',
     ranks: 1,
     ours: { cmd: process.execPath, args: [path.join('bin', 'mpi4ts.js'), '-n', '1', '--usize', '3', 'bench/futures.ts'], timeoutMs: 300_000 },
-    peer: {
-      cmd: MPIEXEC,
-      args: mpiexec(1, 'bench/peer/futures.py').map((a) => (a === 'self,vader' ? 'self,vader,tcp' : a)),
-      timeoutMs: 300_000,
-    },
+    peer: { cmd: MPIEXEC, args: mpiexec(1, 'bench/peer/futures.py'), timeoutMs: 300_000 },
     rows: [
       { id: 'tasks-2000', label: 'map, one call per message', metrics: ['rate', 'time'] },
       { id: 'tasks-2000-c50', label: 'map, chunksize 50', metrics: ['rate', 'time'] },
@@ -260,16 +258,24 @@ const BENCHMARKS: Benchmark[] = [
     peer: { cmd: MPIEXEC, args: mpiexec(n, 'bench/peer/ring.py'), timeoutMs: 300_000 },
     rows: [{ id: 'hop', label: `time per hop (${n} ranks)`, metrics: ['latency'] }],
   })),
+  // Issue #16: a whole job's start-up as a user feels it, hello world at 4 and 16 ranks.
+  ...[4, 16].map((n): Benchmark => ({
+    name: `startup-${n}`,
+    title: `start-up of the seed's hello world, ${n} ranks, whole job from outside (wall, and CPU of the process tree)`,
+    ranks: n,
+    ours: { cmd: process.execPath, args: ['bench/startup.mjs', 'mpi4ts', String(n)], timeoutMs: 600_000 },
+    peer: { cmd: process.execPath, args: ['bench/startup.mjs', 'mpi4py', String(n)], timeoutMs: 600_000 },
+    rows: [
+      { id: 'first', label: 'first run', metrics: ['time'] },
+      { id: 'wall', label: 'next runs (mean)', metrics: ['time', 'cpu'] },
+    ],
+  })),
   ...[1, 2].map((n): Benchmark => ({
     name: `julia-${n}`,
     title: `Julia set 640x480 on a futures pool (the seed's julia-futures, no numba), ${n} worker${n > 1 ? 's' : ''}`,
     ranks: 1,
     ours: { cmd: process.execPath, args: [path.join('bin', 'mpi4ts.js'), '-n', '1', '--usize', String(n + 1), 'bench/julia.ts', String(n)], timeoutMs: 300_000 },
-    peer: {
-      cmd: MPIEXEC,
-      args: [...mpiexec(1, 'bench/peer/julia.py').map((a) => (a === 'self,vader' ? 'self,vader,tcp' : a)), String(n)],
-      timeoutMs: 900_000,
-    },
+    peer: { cmd: MPIEXEC, args: [...mpiexec(1, 'bench/peer/julia.py'), String(n)], timeoutMs: 900_000 },
     rows: [
       { id: 'cold', label: 'first map (workers started)', metrics: ['time'] },
       { id: 'warm', label: 'best of 3 maps', metrics: ['time'] },
@@ -292,6 +298,8 @@ interface CaseResult {
   seconds?: number;
   /** Futures: calls completed per second. */
   tasks_per_s?: number;
+  /** Start-up: CPU time of the whole process tree. */
+  cpu_seconds?: number;
 }
 
 interface SideOutput {

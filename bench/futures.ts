@@ -63,7 +63,7 @@ function table(): void {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const sides: Side[] = [
     { name: 'mpi4ts', cmd: process.execPath, args: [path.join(root, 'bin', 'mpi4ts.js'), '-n', '1', '--usize', String(WORKERS + 1), path.join(root, 'bench', 'futures.ts')] },
-    { name: 'mpi4py.futures', cmd: process.env['MPIEXEC'] || 'mpiexec', args: ['--allow-run-as-root', '--oversubscribe', '-n', '1', '--mca', 'pml', 'ob1', '--mca', 'btl', 'self,vader,tcp', '-x', 'BENCH_SCALE', process.env['PEER_PYTHON'] || '/usr/bin/python3', path.join(root, 'bench', 'peer', 'futures.py')] },
+    { name: 'mpi4py.futures', cmd: process.env['MPIEXEC'] || 'mpiexec', args: ['--allow-run-as-root', '--oversubscribe', '-n', '1', '-x', 'BENCH_SCALE', process.env['PEER_PYTHON'] || '/usr/bin/python3', path.join(root, 'bench', 'peer', 'futures.py')] },
     { name: 'piscina', cmd: process.execPath, args: ['--import', 'tsx', path.join(root, 'bench', 'peer', 'futures_piscina.ts')] },
   ];
   const figures = new Map<string, Map<string, number>>();
