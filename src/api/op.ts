@@ -40,7 +40,8 @@ Object.setPrototypeOf(Callable.prototype, Function.prototype);
 const predefinedHandles = new Map<TypeDesc, Datatype>();
 for (const v of Object.values(DT)) {
   if (v instanceof Datatype && v.is_predefined && v !== DT.DATATYPE_NULL) {
-    const d = v.typeDesc('Op');
+    let d: TypeDesc;
+    try { d = v.typeDesc('Op'); } catch { continue; } // LONG_DOUBLE & co.: no layout to reduce
     if (!predefinedHandles.has(d)) predefinedHandles.set(d, v);
   }
 }
