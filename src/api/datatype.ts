@@ -243,7 +243,8 @@ export class Datatype extends TypeHandle {
     this.#live('Get_contents');
     const c = this.#contents;
     if (c.combiner === COMBINER_NAMED) fail('Get_contents', ERR_TYPE, `${this.#name} is a named datatype`);
-    return [[...c.integers], [...c.addresses], [], [...c.datatypes]];
+    // Fresh handles each time: the caller may free them (mpi4py's tests do).
+    return [[...c.integers], [...c.addresses], [], c.datatypes.map((t) => t.#ref())];
   }
   get contents(): [number[], number[], number[], Datatype[]] { return this.Get_contents(); }
 
@@ -525,7 +526,7 @@ export class Datatype extends TypeHandle {
     if (c.combiner === COMBINER_NAMED) return [this, name, {}];
     const i = c.integers;
     const a = c.addresses;
-    const types = [...c.datatypes];
+    const types = c.datatypes.map((t) => t.#ref());
     const oldtype = types.length === 1 ? types[0]! : DATATYPE_NULL;
     const n = i[0] ?? 0;
     let params: Record<string, unknown>;
