@@ -19,11 +19,13 @@ function mysum_obj(a: ArrayLike<number>, b: { [i: number]: number; length: numbe
 function mysum_buf(a: ArrayBufferView, b: ArrayBufferView, dt: Datatype): void {
   if (!pyEqual(dt, MPI.INT)) throw new Error('assert dt == MPI.INT');
   if (a.byteLength !== b.byteLength) throw new Error('assert len(a) == len(b)');
-  const r = mysum_obj(asarray('i', a), asarray('i', b));
+  const r = mysum_obj(asarray('i', a), asarray('i', b)) as Int32Array;
   new Uint8Array(b.buffer, b.byteOffset, b.byteLength).set(new Uint8Array(r.buffer));
 }
 
-function mysum(ba: never, bb: never, dt?: Datatype): unknown {
+// Python's duck typing: objects (two arguments) or buffers and a datatype (three).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function mysum(ba: any, bb: any, dt?: Datatype): unknown {
   if (dt === undefined || dt === null) return mysum_obj(ba, bb);
   return mysum_buf(ba, bb, dt);
 }
