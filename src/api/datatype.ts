@@ -892,7 +892,8 @@ function unitOf(kind: ElementKind, name: string): External32Unit {
   const size = elementSize[kind];
   const ext = external32Size[name] ?? size;
   const word = kind === 'complex64' || kind === 'complex128' ? size / 2 : size;
-  const signed = kind.startsWith('int');
+  // wchar_t holds code units (0 to 0xFFFF fit external32's 2 bytes), not signed numbers.
+  const signed = kind.startsWith('int') && name !== 'WCHAR';
   const key = `${size}/${ext}/${word}/${signed}`;
   let u = units.get(key);
   if (u === undefined) units.set(key, (u = Object.freeze({ size, ext, word, signed })));
