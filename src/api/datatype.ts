@@ -3,6 +3,7 @@ import {
   darrayDesc, elementSize, ORDER_C, ORDER_FORTRAN, DISTRIBUTE_BLOCK, DISTRIBUTE_CYCLIC, DISTRIBUTE_NONE, DISTRIBUTE_DFLT_DARG,
   basicDesc, unrepresentable, type ElementKind, type TypeDesc, type PredefinedName, type PairName, type UnrepresentableName,
 } from '../core/datatype.js';
+import { addressOf } from '../core/address.js';
 import { convertExternal32, external32Size as externalBytes, type External32Unit } from '../core/pack.js';
 import { pack, unpack, packSpan } from '../core/pack.js';
 import { ERR_TYPE, ERR_COUNT, ERR_ARG, ERR_BUFFER, ERR_CONVERSION } from '../core/errorcodes.js';
@@ -1035,36 +1036,17 @@ export const LOGICAL16 = refuse('LOGICAL16');
 // ---- addresses ---------------------------------------------------------------
 
 /**
- * Synthetic base addresses of the ArrayBuffers `Get_address` has seen: each
- * gets its own 2^36-byte (64 GiB) window, so addresses within one buffer
- * differ by their byte distance (what displacements are computed from) and
- * different buffers never overlap. They name no machine memory: JavaScript
- * cannot read by address, so `MPI.BOTTOM` with absolute addresses is not a
- * buffer here (docs/mpi4py-differences.md).
- */
-const bases = new WeakMap<ArrayBufferLike, number>();
-let nextBase = 1;
-const WINDOW = 2 ** 36;
-
-/**
  * The address of a location: `MPI_Get_address`. `MPI.BOTTOM` and `null` are
- * 0; a typed array, DataView or ArrayBuffer gives a synthetic address whose
- * differences within one ArrayBuffer are byte distances, for displacements
- * of derived datatypes (`Aint_diff(Get_address(a.subarray(3)), Get_address(a))`).
+ * 0; a typed array, DataView or ArrayBuffer gives a synthetic address (see
+ * core/address.ts) whose differences within one ArrayBuffer are byte
+ * distances: displacements for derived datatypes, usable at `MPI.BOTTOM`
+ * when they all fall within one ArrayBuffer.
  */
 export function Get_address(location: unknown): number {
   if (location === null || location === undefined || location === BOTTOM_MARK) return 0;
-  let buffer: ArrayBufferLike;
-  let offset = 0;
-  if (ArrayBuffer.isView(location)) { buffer = location.buffer; offset = location.byteOffset; }
-  else if (location instanceof ArrayBuffer || location instanceof SharedArrayBuffer) buffer = location;
-  else throw new TypeError(`Get_address: location must be a typed array, DataView, ArrayBuffer or MPI.BOTTOM, got ${describe(location)}`);
-  let base = bases.get(buffer);
-  if (base === undefined) {
-    if (nextBase * WINDOW > Number.MAX_SAFE_INTEGER - WINDOW) nextBase = 1;
-    bases.set(buffer, (base = nextBase++ * WINDOW));
-  }
-  return base + offset;
+  if (ArrayBuffer.isView(location)) return addressOf(location.buffer, location.byteOffset);
+  if (location instanceof ArrayBuffer || location instanceof SharedArrayBuffer) return addressOf(location, 0);
+  throw new TypeError(`Get_address: location must be a typed array, DataView, ArrayBuffer or MPI.BOTTOM, got ${describe(location)}`);
 }
 
 const BOTTOM_MARK = Symbol.for('mpi4ts.BOTTOM');

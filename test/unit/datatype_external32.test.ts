@@ -12,7 +12,7 @@ import { describe, test } from 'node:test';
 import * as DT from '../../src/api/datatype.ts';
 import { Datatype, Get_address, Aint_add, Aint_diff } from '../../src/api/datatype.ts';
 import { Exception } from '../../src/api/errors.ts';
-import { ERR_TYPE, ERR_CONVERSION, ERR_ARG } from '../../src/core/errorcodes.ts';
+import { ERR_TYPE, ERR_CONVERSION, ERR_ARG, MpiFailure } from '../../src/core/errorcodes.ts';
 
 function throwsMpi(f: () => unknown, errorClass: number, ...patterns: RegExp[]): void {
   assert.throws(f, (e: unknown) => {
@@ -134,6 +134,35 @@ describe('codes and handles', () => {
     assert.equal(Aint_add(100, -4), 96);
     assert.throws(() => Get_address('x'), TypeError);
     assert.throws(() => Aint_add(1.5, 0), TypeError);
+  });
+});
+
+describe('MPI.BOTTOM with absolute addresses', () => {
+  test('a struct of addresses within one ArrayBuffer describes that memory; across buffers it is ERR_BUFFER', async () => {
+    const { parseBuffer } = await import('../../src/core/msgbuffer.ts');
+    const { outgoing } = await import('../../src/core/pack.ts');
+    const BOTTOM = Symbol.for('mpi4ts.BOTTOM');
+    const failsWith = (f: () => unknown, errorClass: number, pattern: RegExp): void => {
+      assert.throws(f, (e: unknown) => e instanceof MpiFailure && e.errorClass === errorClass && pattern.test(e.message));
+    };
+    const mem = new ArrayBuffer(64);
+    const d = Float64Array.of(0, 0, 0);
+    const dd = new Float64Array(mem, 8, 2);
+    const ii = new Int32Array(mem, 40, 3);
+    dd.set([1.5, -2]);
+    ii.set([7, 8, 9]);
+    const t = Datatype.Create_struct([2, 3], [Get_address(dd), Get_address(ii)], [DT.DOUBLE, DT.INT]).Commit();
+    const m = parseBuffer('Send', 'buf', [BOTTOM, 1, t]);
+    const bytes = outgoing(m);
+    assert.deepEqual([...new Float64Array(bytes.slice(0, 16).buffer)], [1.5, -2]);
+    assert.deepEqual([...new Int32Array(bytes.slice(16, 28).buffer)], [7, 8, 9]);
+    const t2 = Datatype.Create_struct([1, 1], [Get_address(d), Get_address(ii)], [DT.DOUBLE, DT.INT]).Commit();
+    failsWith(() => parseBuffer('Send', 'buf', [BOTTOM, 1, t2]), 1 /* ERR_BUFFER */, /not within one ArrayBuffer/);
+    failsWith(() => parseBuffer('Send', 'buf', [BOTTOM, 1, DT.INT]), 1, /not within one ArrayBuffer/);
+    failsWith(() => parseBuffer('Send', 'buf', BOTTOM), 1, /needs a count and a datatype/);
+    // Past the end of the ArrayBuffer the address names (40 + 7 * 4 > 64): refused, not read.
+    const over = Datatype.Create_struct([7], [Get_address(ii)], [DT.INT]).Commit();
+    failsWith(() => parseBuffer('Send', 'buf', [BOTTOM, 1, over]), 1, /not within one ArrayBuffer/);
   });
 });
 
