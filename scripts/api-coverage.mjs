@@ -19,7 +19,7 @@
  * module-level name if there is one. They count as "omitted, with reason",
  * not as missing.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
@@ -27,7 +27,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const json = process.argv.includes('--json');
 
 const api = JSON.parse(readFileSync(path.join(root, 'scripts/api-coverage/mpi4py-api.json'), 'utf8'));
-const { MPI } = await import(pathToFileURL(path.join(root, 'dist/index.js')).href);
+const dist = path.join(root, 'dist/index.js');
+if (!existsSync(dist)) {
+  console.error('api-coverage: dist/index.js is missing; run `npm run build` first');
+  process.exit(2);
+}
+const { MPI } = await import(pathToFileURL(dist).href);
 
 /** Deliberate omissions: name -> reason, from docs/mpi4py-differences.md. */
 function readOmissions() {
