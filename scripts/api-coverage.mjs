@@ -152,7 +152,16 @@ if (json) {
   console.log(`omitted, with reason (docs/mpi4py-differences.md): ${omittedList.length}`);
   const byReason = new Map();
   for (const o of omittedList) (byReason.get(o.reason) ?? byReason.set(o.reason, []).get(o.reason)).push(o.name);
-  for (const [reason, names] of byReason) console.log(`  ${names.join(' ')} — ${reason}`);
+  for (const [reason, names] of byReason) {
+    // `Datatype.py2f Request.py2f ...` reads as `py2f (12 classes)`.
+    const members = new Map();
+    for (const n of names) {
+      const m = n.includes('.') ? n.slice(n.indexOf('.') + 1) : n;
+      members.set(m, (members.get(m) ?? 0) + 1);
+    }
+    const shown = [...members].map(([m, k]) => (k > 1 ? `${m} (${k} classes)` : names.find((n) => n === m || n.endsWith(`.${m}`))));
+    console.log(`  ${names.length}: ${shown.join(', ')} — ${reason}`);
+  }
   console.log('');
   console.log(summary);
 }
