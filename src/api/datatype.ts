@@ -1,10 +1,12 @@
 import {
   TypeHandle, predefined, pairTypes, contiguousDesc, hvectorDesc, hindexedDesc, structDesc, resizedDesc, subarrayDesc,
   darrayDesc, elementSize, ORDER_C, ORDER_FORTRAN, DISTRIBUTE_BLOCK, DISTRIBUTE_CYCLIC, DISTRIBUTE_NONE, DISTRIBUTE_DFLT_DARG,
-  type TypeDesc, type PredefinedName, type PairName,
+  basicDesc, unrepresentable, type ElementKind, type TypeDesc, type PredefinedName, type PairName, type UnrepresentableName,
 } from '../core/datatype.js';
+import { addressOf } from '../core/address.js';
+import { convertExternal32, external32Size as externalBytes, type External32Unit } from '../core/pack.js';
 import { pack, unpack, packSpan } from '../core/pack.js';
-import { ERR_TYPE, ERR_COUNT, ERR_ARG, ERR_BUFFER } from '../core/errorcodes.js';
+import { ERR_TYPE, ERR_COUNT, ERR_ARG, ERR_BUFFER, ERR_CONVERSION } from '../core/errorcodes.js';
 import { fail } from './errors.js';
 import { UNDEFINED } from './constants.js';
 
@@ -27,6 +29,58 @@ export const COMBINER_SUBARRAY = 14;
 export const COMBINER_DARRAY = 15;
 export const COMBINER_RESIZED = 19;
 export const COMBINER_VALUE_INDEX = 20;
+export const COMBINER_F90_REAL = 16;
+export const COMBINER_F90_COMPLEX = 17;
+export const COMBINER_F90_INTEGER = 18;
+
+/** Type classes for `Datatype.Match_size` (MPICH's values; LOGICAL is MPI 5's). */
+export const TYPECLASS_REAL = 1;
+export const TYPECLASS_INTEGER = 2;
+export const TYPECLASS_COMPLEX = 3;
+export const TYPECLASS_LOGICAL = 4;
+
+/** mpi4py's names of the combiners, as `decode()` returns them. */
+const combinerNames: Readonly<Record<number, string>> = {
+  [COMBINER_NAMED]: 'NAMED', [COMBINER_DUP]: 'DUP', [COMBINER_CONTIGUOUS]: 'CONTIGUOUS', [COMBINER_VECTOR]: 'VECTOR',
+  [COMBINER_HVECTOR]: 'HVECTOR', [COMBINER_INDEXED]: 'INDEXED', [COMBINER_HINDEXED]: 'HINDEXED',
+  [COMBINER_INDEXED_BLOCK]: 'INDEXED_BLOCK', [COMBINER_HINDEXED_BLOCK]: 'HINDEXED_BLOCK', [COMBINER_STRUCT]: 'STRUCT',
+  [COMBINER_SUBARRAY]: 'SUBARRAY', [COMBINER_DARRAY]: 'DARRAY', [COMBINER_RESIZED]: 'RESIZED',
+  [COMBINER_VALUE_INDEX]: 'VALUE_INDEX', [COMBINER_F90_INTEGER]: 'F90_INTEGER', [COMBINER_F90_REAL]: 'F90_REAL',
+  [COMBINER_F90_COMPLEX]: 'F90_COMPLEX',
+};
+
+/** Python `struct` character code and NumPy type string of each element kind (LP64). */
+const kindCodes: Readonly<Record<ElementKind, readonly [string, string]>> = {
+  int8: ['b', 'i1'], uint8: ['B', 'u1'], int16: ['h', 'i2'], uint16: ['H', 'u2'], int32: ['i', 'i4'], uint32: ['I', 'u4'],
+  int64: ['l', 'i8'], uint64: ['L', 'u8'], float32: ['f', 'f4'], float64: ['d', 'f8'], bool: ['?', 'b1'],
+  complex64: ['F', 'c8'], complex128: ['D', 'c16'],
+};
+
+/** Character codes of predefined types whose code is not their element kind's. */
+const nameCodes: Readonly<Record<string, readonly [string, string]>> = {
+  CHAR: ['c', 'S1'], CHARACTER: ['c', 'S1'], WCHAR: ['U', 'U1'], LONG_LONG: ['q', 'i8'], UNSIGNED_LONG_LONG: ['Q', 'u8'],
+  AINT: ['p', 'i8'], OFFSET: ['p', 'i8'], COUNT: ['p', 'i8'], BYTE: ['B', 'u1'], PACKED: ['B', 'u1'],
+  LONG_DOUBLE: ['g', 'f16'], C_LONG_DOUBLE_COMPLEX: ['G', 'c32'], CXX_LONG_DOUBLE_COMPLEX: ['G', 'c32'],
+  FLOAT16_T: ['e', 'f2'], REAL2: ['e', 'f2'], COMPLEX4: ['E', 'c4'], REAL16: ['g', 'f16'], COMPLEX32: ['G', 'c32'],
+  INTEGER16: ['V', 'i16'], LOGICAL16: ['V', 'i16'],
+};
+
+/** Types whose `tocode()` is their NumPy type string (the fixed-size ones), not their character code. */
+const fixedSize = new Set([
+  'INT8_T', 'INT16_T', 'INT32_T', 'INT64_T', 'UINT8_T', 'UINT16_T', 'UINT32_T', 'UINT64_T',
+  'INTEGER1', 'INTEGER2', 'INTEGER4', 'INTEGER8', 'REAL4', 'REAL8', 'COMPLEX8', 'COMPLEX16',
+  'LOGICAL1', 'LOGICAL2', 'LOGICAL4', 'LOGICAL8',
+]);
+
+/**
+ * Sizes in the external32 representation that differ from this machine's
+ * (MPI standard, "External Data Representation"): C long is 4 bytes there,
+ * wchar_t 2. Both MPICH and Open MPI pack them so.
+ */
+const external32Size: Readonly<Record<string, number>> = { LONG: 4, UNSIGNED_LONG: 4, WCHAR: 2 };
+
+/** Equality of handles (mpi4py's `==`): the key under which `MPI.Datatype` and the tests compare handles. */
+const handleEquals: unique symbol = Symbol.for('mpi4ts.handleEquals') as never;
 
 /** How a datatype was made: what `Get_envelope` / `Get_contents` return. */
 interface Contents {
@@ -66,7 +120,8 @@ function ints(routine: string, what: string, xs: unknown, min?: number, length?:
   }
   const a = Array.from(xs as ArrayLike<unknown>, (x, i) => int(routine, `${what}[${i}]`, x, min));
   if (length !== undefined && a.length !== length) {
-    fail(routine, ERR_ARG, `${what} has ${a.length} items, expected ${length}`);
+    // mpi4py raises ValueError ("expecting n items") for sequences of the wrong length.
+    throw new RangeError(`${routine}: ${what} has ${a.length} items, expected ${length}`);
   }
   return a;
 }
@@ -83,17 +138,56 @@ export class Datatype extends TypeHandle {
   #name: string;
   #committed: boolean;
   #freed = false;
-  readonly #predefined: boolean;
-  readonly #contents: Contents;
+  #predefined: boolean;
+  #contents: Contents;
+  /** What `==` compares: copies made by `new MPI.Datatype(t)` share it, as they share the MPI handle. */
+  #identity: object;
+  /** Why a predefined type cannot be used (LONG_DOUBLE, ...), or null. */
+  #refused: string | null = null;
 
+  /**
+   * `new MPI.Datatype()` is a null handle (equal to DATATYPE_NULL, not
+   * identical); `new MPI.Datatype(t)` another handle object for the same
+   * datatype, as mpi4py's `MPI.Datatype(t)`. The other forms are internal.
+   */
+  constructor(datatype?: Datatype | null);
   /** @internal Use the predefined constants or the `Create_*` constructors. */
-  constructor(desc: TypeDesc, predefinedType: boolean, contents: Contents = NAMED) {
+  constructor(desc: TypeDesc, predefinedType: boolean, contents?: Contents);
+  constructor(desc?: TypeDesc | Datatype | null, predefinedType?: boolean, contents: Contents = NAMED) {
     super();
-    this.#desc = desc;
-    this.#name = desc.name;
+    if (typeof predefinedType !== 'boolean') {
+      if (desc !== undefined && desc !== null && !(desc instanceof Datatype)) {
+        throw new TypeError(`MPI.Datatype: expected an MPI.Datatype or nothing, got ${describe(desc)}`);
+      }
+      const other = desc ?? DATATYPE_NULL;
+      this.#desc = other.#desc;
+      this.#name = other.#name;
+      this.#committed = other.#committed;
+      this.#freed = other.#freed;
+      this.#predefined = other.#predefined;
+      this.#contents = other.#contents;
+      this.#identity = other.#identity;
+      this.#refused = other.#refused;
+      return;
+    }
+    this.#desc = desc as TypeDesc;
+    this.#name = (desc as TypeDesc).name;
     this.#committed = predefinedType;
     this.#predefined = predefinedType;
     this.#contents = contents;
+    this.#identity = predefinedType ? desc as TypeDesc : {};
+  }
+
+  /** mpi4py's `==`: the same datatype handle. */
+  [handleEquals](other: unknown): boolean {
+    return other instanceof Datatype && other.#identity === this.#identity;
+  }
+
+  /** @internal A predefined type JavaScript cannot represent: every use raises ERR_TYPE. */
+  static refused(name: string, size: number, reason: string): Datatype {
+    const d = new Datatype(basicDesc(name, null, size), true);
+    d.#refused = reason;
+    return d;
   }
 
   /** @internal The layout, checking the handle is usable. */
@@ -117,10 +211,11 @@ export class Datatype extends TypeHandle {
   get true_lb(): number { return this.#live('true_lb').trueLb; }
   get true_ub(): number { const d = this.#live('true_ub'); return d.trueLb + d.trueExtent; }
   /** Name: `MPI_Type_get_name`. */
-  Get_name(): string { return this.#desc === DATATYPE_NULL.#desc ? 'DATATYPE_NULL' : this.#name; }
+  Get_name(): string { return this.#identity === predefined.DATATYPE_NULL ? 'MPI_DATATYPE_NULL' : this.#name; }
   /** Set the name: `MPI_Type_set_name`. */
   Set_name(name: string): void { this.#name = String(name); }
-  get name(): string { return this.#name; }
+  get name(): string { return this.Get_name(); }
+  set name(name: string) { this.Set_name(name); }
   /** True for predefined datatypes. */
   get is_predefined(): boolean { return this.#predefined; }
   /** True for named (predefined) datatypes. */
@@ -149,7 +244,8 @@ export class Datatype extends TypeHandle {
     this.#live('Get_contents');
     const c = this.#contents;
     if (c.combiner === COMBINER_NAMED) fail('Get_contents', ERR_TYPE, `${this.#name} is a named datatype`);
-    return [[...c.integers], [...c.addresses], [], [...c.datatypes]];
+    // Fresh handles each time: the caller may free them (mpi4py's tests do).
+    return [[...c.integers], [...c.addresses], [], c.datatypes.map((t) => t.#ref())];
   }
   get contents(): [number[], number[], number[], Datatype[]] { return this.Get_contents(); }
 
@@ -164,7 +260,7 @@ export class Datatype extends TypeHandle {
 
   /** Release the datatype: `MPI_Type_free`. Predefined datatypes cannot be freed. */
   Free(): void {
-    if (this.#predefined) fail('Free', ERR_TYPE, `cannot free predefined datatype ${this.#name}`);
+    if (this.#predefined) fail('Free', ERR_TYPE, `cannot free predefined datatype ${this.Get_name()}`);
     this.#live('Free');
     this.#freed = true;
   }
@@ -287,7 +383,7 @@ export class Datatype extends TypeHandle {
       if (!(t instanceof Datatype)) throw new TypeError(`${r}: datatypes[${i}] must be an MPI.Datatype, got ${describe(t)}`);
       return t;
     });
-    if (types.length !== bl.length) fail(r, ERR_ARG, `datatypes has ${types.length} items, expected ${bl.length}`);
+    if (types.length !== bl.length) throw new RangeError(`${r}: datatypes has ${types.length} items, expected ${bl.length}`);
     const descs = types.map((t) => t.#live(r));
     const name = `struct(${types.map((t) => t.#name).join(',')})`;
     const t = new Datatype(structDesc(name, bl, dp, descs), false,
@@ -346,20 +442,172 @@ export class Datatype extends TypeHandle {
   /** mpi4py alias of `Create_resized`. */
   Resized(lb: number, extent: number): Datatype { return this.Create_resized(lb, extent); }
 
-  /** The predefined pair type of `value` and `index` (INT) for MAXLOC/MINLOC: `MPI_Type_get_value_index`. DATATYPE_NULL if there is none. */
+  /**
+   * The predefined pair type of `value` and `index` for MAXLOC/MINLOC:
+   * `MPI_Type_get_value_index`. DATATYPE_NULL when there is none (an index
+   * other than INT); ERR_TYPE for DATATYPE_NULL arguments.
+   */
   static Get_value_index(value: Datatype, index: Datatype): Datatype {
-    if (!(value instanceof Datatype) || !(index instanceof Datatype)) {
-      throw new TypeError('Get_value_index: value and index must be MPI.Datatype');
+    const r = 'Get_value_index';
+    if (!(value instanceof Datatype)) throw new TypeError(`${r}: value must be an MPI.Datatype, got ${describe(value)}`);
+    if (!(index instanceof Datatype)) throw new TypeError(`${r}: index must be an MPI.Datatype, got ${describe(index)}`);
+    for (const [what, t] of [['value', value], ['index', index]] as const) {
+      if (t.#identity === predefined.DATATYPE_NULL) fail(r, ERR_TYPE, `${what} is DATATYPE_NULL`);
     }
-    if (index.#desc !== predefined.INT) return DATATYPE_NULL;
-    const pairs: [TypeDesc, Datatype][] = [
-      [predefined.SHORT, SHORT_INT], [predefined.INT, INT_INT], [predefined.LONG, LONG_INT],
-      [predefined.FLOAT, FLOAT_INT], [predefined.DOUBLE, DOUBLE_INT],
+    if (index.#identity !== predefined.INT) return DATATYPE_NULL;
+    const pairs: [Datatype, Datatype][] = [
+      [SHORT, SHORT_INT], [INT, INT_INT], [LONG, LONG_INT], [FLOAT, FLOAT_INT], [DOUBLE, DOUBLE_INT],
+      [LONG_DOUBLE, LONG_DOUBLE_INT],
     ];
-    return pairs.find(([v]) => v === value.#desc)?.[1] ?? DATATYPE_NULL;
+    return pairs.find(([v]) => v.#identity === value.#identity)?.[1] ?? DATATYPE_NULL;
   }
 
-  // ---- packing -------------------------------------------------------------
+  /**
+   * The predefined type of `typeclass` (TYPECLASS_INTEGER, TYPECLASS_REAL,
+   * TYPECLASS_COMPLEX, TYPECLASS_LOGICAL) and `size` bytes:
+   * `MPI_Type_match_size` (INTEGER4, REAL8, COMPLEX16, LOGICAL1, ...).
+   * ERR_ARG when there is none JavaScript can represent.
+   */
+  static Match_size(typeclass: number, size: number): Datatype {
+    const r = 'Match_size';
+    int(r, 'typeclass', typeclass);
+    int(r, 'size', size);
+    const table: Record<number, Record<number, Datatype>> = {
+      [TYPECLASS_INTEGER]: { 1: INTEGER1, 2: INTEGER2, 4: INTEGER4, 8: INTEGER8 },
+      [TYPECLASS_REAL]: { 4: REAL4, 8: REAL8 },
+      [TYPECLASS_COMPLEX]: { 8: COMPLEX8, 16: COMPLEX16 },
+      [TYPECLASS_LOGICAL]: { 1: LOGICAL1, 2: LOGICAL2, 4: LOGICAL4, 8: LOGICAL8 },
+    };
+    const byClass = table[typeclass];
+    if (byClass === undefined) fail(r, ERR_ARG, `invalid typeclass ${typeclass}`);
+    const t = byClass[size];
+    if (t === undefined) fail(r, ERR_ARG, `no type of class ${typeclass} has ${size} bytes (sizes: ${Object.keys(byClass).join(', ')})`);
+    return t;
+  }
+
+  /** The Fortran INTEGER kind with decimal range `r`: `MPI_Type_create_f90_integer` (INTEGER1 to INTEGER8). */
+  static Create_f90_integer(r: number): Datatype {
+    const range = int('Create_f90_integer', 'r', r);
+    const base = range <= 2 ? INTEGER1 : range <= 4 ? INTEGER2 : range <= 9 ? INTEGER4 : range <= 18 ? INTEGER8 : null;
+    if (base === null) fail('Create_f90_integer', ERR_ARG, `no integer kind has a decimal range of ${range} digits (at most 18)`);
+    return f90(base, COMBINER_F90_INTEGER, [range]);
+  }
+
+  /** The Fortran REAL kind with precision `p` and exponent range `r`: `MPI_Type_create_f90_real` (REAL4 or REAL8). */
+  static Create_f90_real(p: number, r: number): Datatype {
+    const base = f90Real('Create_f90_real', p, r, REAL4, REAL8);
+    return f90(base, COMBINER_F90_REAL, [p, r]);
+  }
+
+  /** The Fortran COMPLEX kind with precision `p` and exponent range `r`: `MPI_Type_create_f90_complex` (COMPLEX8 or COMPLEX16). */
+  static Create_f90_complex(p: number, r: number): Datatype {
+    const base = f90Real('Create_f90_complex', p, r, COMPLEX8, COMPLEX16);
+    return f90(base, COMBINER_F90_COMPLEX, [p, r]);
+  }
+
+  /** @internal A predefined Fortran 90 parameterised type over `base`'s layout. */
+  static f90(base: Datatype, combiner: number, integers: number[]): Datatype {
+    const d = new Datatype({ ...base.#desc }, true, { combiner, integers, addresses: [], datatypes: [] });
+    d.#name = base.#name;
+    return d;
+  }
+
+  // ---- decoding: mpi4py's decode, tocode, typechar, typestr ----------------
+
+  /**
+   * How this datatype was made, as mpi4py's `decode()`: `[oldtype,
+   * combiner name, params]`, params named as the constructor's arguments
+   * (`{ count, blocklength, stride }` for VECTOR, ...), in its positional
+   * order; a named type gives `[this, 'NAMED', {}]`.
+   */
+  decode(): [Datatype, string, Record<string, unknown>] {
+    this.#live('decode');
+    const c = this.#contents;
+    const name = combinerNames[c.combiner]!;
+    if (c.combiner === COMBINER_NAMED) return [this, name, {}];
+    const i = c.integers;
+    const a = c.addresses;
+    const types = c.datatypes.map((t) => t.#ref());
+    const oldtype = types.length === 1 ? types[0]! : DATATYPE_NULL;
+    const n = i[0] ?? 0;
+    let params: Record<string, unknown>;
+    switch (c.combiner) {
+      case COMBINER_DUP: params = {}; break;
+      case COMBINER_CONTIGUOUS: params = { count: i[0] }; break;
+      case COMBINER_VECTOR: params = { count: i[0], blocklength: i[1], stride: i[2] }; break;
+      case COMBINER_HVECTOR: params = { count: i[0], blocklength: i[1], stride: a[0] }; break;
+      case COMBINER_INDEXED: params = { blocklengths: i.slice(1, 1 + n), displacements: i.slice(1 + n, 1 + 2 * n) }; break;
+      case COMBINER_HINDEXED: params = { blocklengths: i.slice(1, 1 + n), displacements: [...a] }; break;
+      case COMBINER_INDEXED_BLOCK: params = { blocklength: i[1], displacements: i.slice(2, 2 + n) }; break;
+      case COMBINER_HINDEXED_BLOCK: params = { blocklength: i[1], displacements: [...a] }; break;
+      case COMBINER_STRUCT: params = { blocklengths: i.slice(1, 1 + n), displacements: [...a], datatypes: types }; break;
+      case COMBINER_SUBARRAY:
+        params = { sizes: i.slice(1, 1 + n), subsizes: i.slice(1 + n, 1 + 2 * n), starts: i.slice(1 + 2 * n, 1 + 3 * n), order: i[1 + 3 * n] };
+        break;
+      case COMBINER_DARRAY: {
+        const nd = i[2]!;
+        params = {
+          size: i[0], rank: i[1], gsizes: i.slice(3, 3 + nd), distribs: i.slice(3 + nd, 3 + 2 * nd),
+          dargs: i.slice(3 + 2 * nd, 3 + 3 * nd), psizes: i.slice(3 + 3 * nd, 3 + 4 * nd), order: i[3 + 4 * nd],
+        };
+        break;
+      }
+      case COMBINER_RESIZED: params = { lb: a[0], extent: a[1] }; break;
+      case COMBINER_F90_INTEGER: params = { r: i[0] }; break;
+      case COMBINER_F90_REAL: case COMBINER_F90_COMPLEX: params = { p: i[0], r: i[1] }; break;
+      default: params = {};
+    }
+    return [c.combiner === COMBINER_STRUCT && types.length !== 1 ? DATATYPE_NULL : oldtype, name, params];
+  }
+
+  /** [character code, type string] of a named type (or a Dup of one), null for others. */
+  #codes(): readonly [string, string] | null {
+    const c = this.#contents;
+    if (c.combiner === COMBINER_DUP) return c.datatypes[0]!.#codes();
+    if (c.combiner !== COMBINER_NAMED && c.combiner !== COMBINER_F90_INTEGER && c.combiner !== COMBINER_F90_REAL
+      && c.combiner !== COMBINER_F90_COMPLEX) return null;
+    const d = this.#desc;
+    if (d.pair) return null;
+    const byName = nameCodes[d.name];
+    if (byName) return byName;
+    return d.element ? kindCodes[d.element] : null;
+  }
+
+  /** Python `struct` character code of the type (`'i'`, `'d'`, `'F'`, ...), `'V'` for other types, `''` for DATATYPE_NULL. */
+  get typechar(): string {
+    if (this.#identity === predefined.DATATYPE_NULL) return '';
+    return this.#codes()?.[0] ?? 'V';
+  }
+
+  /** NumPy type string of the type (`'i4'`, `'f8'`, `'c16'`, ...), `'V<extent>'` for other types, `''` for DATATYPE_NULL. */
+  get typestr(): string {
+    if (this.#identity === predefined.DATATYPE_NULL) return '';
+    return this.#codes()?.[1] ?? `V${this.#desc.extent}`;
+  }
+
+  /** The character code or type string `fromcode` maps back to this type's kind. RangeError (Python's ValueError) if there is none. */
+  tocode(): string {
+    const codes = this.#identity === predefined.DATATYPE_NULL ? null : this.#codes();
+    if (codes === null) throw new RangeError(`tocode: cannot map ${this.Get_name()} to a character code or type string`);
+    let t: Datatype = this;
+    while (t.#contents.combiner === COMBINER_DUP) t = t.#contents.datatypes[0]!;
+    return fixedSize.has(t.#desc.name) ? codes[1] : codes[0];
+  }
+
+  /** The predefined type of a character code or type string (`'i'`, `'f8'`, `'Zd'`, ...). RangeError (Python's ValueError) for unknown codes. */
+  static fromcode(code: string): Datatype {
+    const t = typeof code === 'string' ? typeDict().get(code) : undefined;
+    if (t === undefined) throw new RangeError(`fromcode: cannot map code ${JSON.stringify(code)} to an MPI datatype`);
+    return t;
+  }
+
+  /** Free the datatype unless it is null or predefined (mpi4py's safe `free()`). */
+  free(): void {
+    if (this.#predefined || this.#freed || this.#identity === predefined.DATATYPE_NULL) return;
+    this.#freed = true;
+  }
+
+    // ---- packing -------------------------------------------------------------
 
   /** Bytes needed to pack `count` elements: `MPI_Pack_size` (`comm` is accepted for mpi4py compatibility). */
   Pack_size(count: number, _comm?: unknown): number {
@@ -399,6 +647,63 @@ export class Datatype extends TypeHandle {
     if (lo < 0 || hi > dst.length) fail(r, ERR_BUFFER, `${count} ${this.#name} need bytes ${lo} to ${hi} of outbuf, which has ${dst.length}`);
     if (pos + count * d.size > src.length) fail(r, ERR_BUFFER, `inbuf of ${src.length} bytes holds no ${count * d.size} bytes at position ${pos}`);
     return unpack(src, count, d, dst, 0, pos);
+  }
+
+  /** Bytes `count` elements take in `datarep` ("external32"): `MPI_Pack_external_size`. */
+  Pack_external_size(datarep: string, count: number): number {
+    const r = 'Pack_external_size';
+    external32(r, datarep);
+    this.#live(r);
+    return externalBytes(this.#units(), int(r, 'count', count, 0, ERR_COUNT));
+  }
+
+  /**
+   * Pack as many whole elements as `inbuf` holds into `outbuf` at byte
+   * `position` in the portable "external32" representation (big-endian, the
+   * MPI standard's sizes); returns the new position: `MPI_Pack_external`.
+   */
+  Pack_external(datarep: string, inbuf: Memory, outbuf: Memory, position: number): number {
+    const r = 'Pack_external';
+    external32(r, datarep);
+    const d = this.typeDesc(r);
+    const src = bytesOf(r, 'inbuf', inbuf);
+    const dst = bytesOf(r, 'outbuf', outbuf);
+    const pos = int(r, 'position', position, 0);
+    const count = d.extent > 0 ? Math.floor(src.length / d.extent) : 0;
+    const [lo, hi] = packSpan(count, d);
+    if (lo < 0 || hi > src.length) fail(r, ERR_BUFFER, `${count} ${this.#name} need bytes ${lo} to ${hi} of inbuf, which has ${src.length}`);
+    const units = this.#units();
+    const need = externalBytes(units, count);
+    if (pos + need > dst.length) fail(r, ERR_BUFFER, `outbuf of ${dst.length} bytes has no room for ${need} bytes at position ${pos}`);
+    const native = new Uint8Array(count * d.size);
+    pack(src, count, d, native, 0, 0);
+    convertExternal32(units, count, native, 0, dst, pos, true, (x, bytes) =>
+      fail(r, ERR_CONVERSION, `value ${x} of ${this.#name} does not fit the ${bytes} bytes external32 gives it`));
+    return pos + need;
+  }
+
+  /**
+   * Unpack from `inbuf` at byte `position`, in the "external32"
+   * representation, as many whole elements as `outbuf` holds; returns the
+   * new position: `MPI_Unpack_external`.
+   */
+  Unpack_external(datarep: string, inbuf: Memory, position: number, outbuf: Memory): number {
+    const r = 'Unpack_external';
+    external32(r, datarep);
+    const d = this.typeDesc(r);
+    const src = bytesOf(r, 'inbuf', inbuf);
+    const dst = bytesOf(r, 'outbuf', outbuf);
+    const pos = int(r, 'position', position, 0);
+    const count = d.extent > 0 ? Math.floor(dst.length / d.extent) : 0;
+    const [lo, hi] = packSpan(count, d);
+    if (lo < 0 || hi > dst.length) fail(r, ERR_BUFFER, `${count} ${this.#name} need bytes ${lo} to ${hi} of outbuf, which has ${dst.length}`);
+    const units = this.#units();
+    const need = externalBytes(units, count);
+    if (pos + need > src.length) fail(r, ERR_BUFFER, `inbuf of ${src.length} bytes holds no ${need} bytes at position ${pos}`);
+    const native = new Uint8Array(count * d.size);
+    convertExternal32(units, count, src, pos, native, 0, false, () => { throw new Error('unreachable'); });
+    unpack(native, count, d, dst, 0, 0);
+    return pos + need;
   }
 
   /**
@@ -451,18 +756,35 @@ export class Datatype extends TypeHandle {
 
   /** Sizes of the basic elements of one element in type-map order, as runs [size, count]. */
   #basics(): readonly (readonly [number, number])[] {
-    if (this.#basicRuns !== null) return this.#basicRuns;
+    return this.#runsOf(basicRuns, (d) => (d.pair ? [[elementSize[d.pair], 1], [4, 1]]
+      : [[d.element ? elementSize[d.element] : d.size, d.element ? d.size / elementSize[d.element] : 1]]));
+  }
+
+  /** The basic elements of one element as external32 conversion units, in type-map order. */
+  #units(): readonly (readonly [External32Unit, number])[] {
+    return this.#runsOf(unitRuns, (d, name) => {
+      if (d.pair) return [[unitOf(d.pair, name === 'LONG_INT' ? 'LONG' : ''), 1], [unitOf('int32', ''), 1]];
+      if (d.element === null) return [[unitOf('uint8', ''), d.size]];
+      return [[unitOf(d.element, name), d.size / elementSize[d.element]]];
+    });
+  }
+
+  /**
+   * Runs [basic element, count] of one element in type-map order, from the
+   * constructor's arguments: `leaf` gives those of a named type.
+   */
+  #runsOf<T>(memo: WeakMap<Datatype, readonly (readonly [T, number])[]>, leaf: (d: TypeDesc, name: string) => [T, number][]): readonly (readonly [T, number])[] {
+    const known = memo.get(this);
+    if (known !== undefined) return known;
     const c = this.#contents;
     const ints = c.integers;
-    const child = (): readonly (readonly [number, number])[] => c.datatypes[0]!.#basics();
+    const child = (): readonly (readonly [T, number])[] => c.datatypes[0]!.#runsOf(memo, leaf);
     const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
-    let runs: [number, number][];
+    let runs: [T, number][];
     switch (c.combiner) {
-      case COMBINER_NAMED: {
-        const d = this.#desc;
-        runs = d.pair ? [[elementSize[d.pair], 1], [4, 1]] : [[d.element ? elementSize[d.element] : d.size, d.element ? d.size / elementSize[d.element] : 1]];
+      case COMBINER_NAMED: case COMBINER_F90_INTEGER: case COMBINER_F90_REAL: case COMBINER_F90_COMPLEX:
+        runs = leaf(this.#desc, (this.#identity as TypeDesc).name ?? this.#desc.name);
         break;
-      }
       case COMBINER_DUP: case COMBINER_RESIZED: runs = repeat(child(), 1); break;
       case COMBINER_CONTIGUOUS: runs = repeat(child(), ints[0]!); break;
       case COMBINER_VECTOR: case COMBINER_HVECTOR: runs = repeat(child(), ints[0]! * ints[1]!); break;
@@ -480,15 +802,14 @@ export class Datatype extends TypeHandle {
       }
       case COMBINER_STRUCT: {
         runs = [];
-        c.datatypes.forEach((t, i) => { for (const r of repeat(t.#basics(), ints[1 + i]!)) pushRun(runs, r[0], r[1]); });
+        c.datatypes.forEach((t, i) => { for (const r of repeat(t.#runsOf(memo, leaf), ints[1 + i]!)) pushRun(runs, r[0], r[1]); });
         break;
       }
-      default: runs = [[this.#desc.size, 1]];
+      default: runs = leaf(this.#desc, this.#desc.name);
     }
-    this.#basicRuns = runs;
+    memo.set(this, runs);
     return runs;
   }
-  #basicRuns: readonly (readonly [number, number])[] | null = null;
 
   // ---- internals -----------------------------------------------------------
 
@@ -514,6 +835,7 @@ export class Datatype extends TypeHandle {
   }
 
   #live(routine: string): TypeDesc {
+    if (this.#refused !== null) fail(routine, ERR_TYPE, `${this.#name}: ${this.#refused}`);
     if (this.#freed) fail(routine, ERR_TYPE, `datatype ${this.#name} was freed`);
     if (this.#desc.size === 0 && this.#desc.name === 'DATATYPE_NULL') fail(routine, ERR_TYPE, 'DATATYPE_NULL is not a datatype');
     return this.#desc;
@@ -522,18 +844,75 @@ export class Datatype extends TypeHandle {
   override toString(): string { return `MPI.${this.#name}`; }
 }
 
-/** Append `n` basic elements of `size` bytes, merging with the last run. */
-function pushRun(runs: [number, number][], size: number, n: number): void {
+/** The only data representation here: "external32" (ERR_ARG for others; "native" is MPI_Pack's). */
+function external32(routine: string, datarep: unknown): void {
+  if (datarep !== 'external32') fail(routine, ERR_ARG, `unsupported data representation ${JSON.stringify(datarep)} (only "external32")`);
+}
+
+const f90Cache = new Map<string, Datatype>();
+/** One handle per Fortran 90 type and parameters, as MPI returns the same predefined handle each time. */
+function f90(base: Datatype, combiner: number, integers: number[]): Datatype {
+  const key = `${combiner}/${integers.join(',')}`;
+  let t = f90Cache.get(key);
+  if (t === undefined) f90Cache.set(key, (t = Datatype.f90(base, combiner, integers)));
+  return t;
+}
+
+function f90Real(routine: string, p: number, r: number, single: Datatype, double: Datatype): Datatype {
+  int(routine, 'p', p);
+  int(routine, 'r', r);
+  if (p <= 6 && r <= 37) return single;
+  if (p <= 15 && r <= 307) return double;
+  return fail(routine, ERR_ARG, `no real kind has precision ${p} and exponent range ${r} (at most 15 and 307)`);
+}
+
+let typeDictCache: Map<string, Datatype> | null = null;
+/** mpi4py's `_typedict`: character codes and type strings to predefined types. */
+function typeDict(): Map<string, Datatype> {
+  if (typeDictCache !== null) return typeDictCache;
+  const m = new Map<string, Datatype>(Object.entries({
+    '?': C_BOOL, b1: C_BOOL, c: CHAR, S1: CHAR, U: WCHAR, U1: WCHAR, p: AINT,
+    b: SIGNED_CHAR, h: SHORT, i: INT, l: LONG, q: LONG_LONG,
+    B: UNSIGNED_CHAR, H: UNSIGNED_SHORT, I: UNSIGNED, L: UNSIGNED_LONG, Q: UNSIGNED_LONG_LONG,
+    e: FLOAT16_T, f: FLOAT, d: DOUBLE, g: LONG_DOUBLE,
+    E: COMPLEX4, F: C_FLOAT_COMPLEX, D: C_DOUBLE_COMPLEX, G: C_LONG_DOUBLE_COMPLEX,
+    Zf: C_FLOAT_COMPLEX, Zd: C_DOUBLE_COMPLEX, Zg: C_LONG_DOUBLE_COMPLEX,
+    i1: INT8_T, i2: INT16_T, i4: INT32_T, i8: INT64_T, u1: UINT8_T, u2: UINT16_T, u4: UINT32_T, u8: UINT64_T,
+    i16: INTEGER16, f2: REAL2, f4: FLOAT, f8: DOUBLE, f16: REAL16, c4: COMPLEX4, c8: C_FLOAT_COMPLEX, c16: C_DOUBLE_COMPLEX, c32: COMPLEX32,
+  }));
+  typeDictCache = m;
+  return m;
+}
+
+const basicRuns = new WeakMap<Datatype, readonly (readonly [number, number])[]>();
+const unitRuns = new WeakMap<Datatype, readonly (readonly [External32Unit, number])[]>();
+const units = new Map<string, External32Unit>();
+
+/** The external32 conversion unit of one basic element of `kind` in a type named `name` (interned). */
+function unitOf(kind: ElementKind, name: string): External32Unit {
+  const size = elementSize[kind];
+  const ext = external32Size[name] ?? size;
+  const word = kind === 'complex64' || kind === 'complex128' ? size / 2 : size;
+  // wchar_t holds code units (0 to 0xFFFF fit external32's 2 bytes), not signed numbers.
+  const signed = kind.startsWith('int') && name !== 'WCHAR';
+  const key = `${size}/${ext}/${word}/${signed}`;
+  let u = units.get(key);
+  if (u === undefined) units.set(key, (u = Object.freeze({ size, ext, word, signed })));
+  return u;
+}
+
+/** Append `n` basic elements `b`, merging with the last run. */
+function pushRun<T>(runs: [T, number][], b: T, n: number): void {
   if (n <= 0) return;
   const last = runs[runs.length - 1];
-  if (last && last[0] === size) last[1] += n;
-  else runs.push([size, n]);
+  if (last && last[0] === b) last[1] += n;
+  else runs.push([b, n]);
 }
 
 /** `runs` repeated `times` times. */
-function repeat(runs: readonly (readonly [number, number])[], times: number): [number, number][] {
+function repeat<T>(runs: readonly (readonly [T, number])[], times: number): [T, number][] {
   if (runs.length === 1) return times > 0 ? [[runs[0]![0], runs[0]![1] * times]] : [];
-  const out: [number, number][] = [];
+  const out: [T, number][] = [];
   for (let i = 0; i < times; i++) for (const [s, n] of runs) pushRun(out, s, n);
   return out;
 }
@@ -595,3 +974,94 @@ export const FLOAT_INT = makePair('FLOAT_INT');
 export const DOUBLE_INT = makePair('DOUBLE_INT');
 /** `MPI_2INT`. */
 export const TWOINT = INT_INT;
+export const COMPLEX = make('COMPLEX');
+export const DOUBLE_COMPLEX = make('DOUBLE_COMPLEX');
+/** Complex types: a (real, imaginary) pair of floats per element, over Float32Array / Float64Array. */
+export const C_FLOAT_COMPLEX = make('C_FLOAT_COMPLEX');
+export const C_DOUBLE_COMPLEX = make('C_DOUBLE_COMPLEX');
+export const C_COMPLEX = C_FLOAT_COMPLEX;
+export const CXX_BOOL = make('CXX_BOOL');
+export const CXX_FLOAT_COMPLEX = make('CXX_FLOAT_COMPLEX');
+export const CXX_DOUBLE_COMPLEX = make('CXX_DOUBLE_COMPLEX');
+/** Fortran 90 fixed-size types. */
+export const LOGICAL1 = make('LOGICAL1');
+export const LOGICAL2 = make('LOGICAL2');
+export const LOGICAL4 = make('LOGICAL4');
+export const LOGICAL8 = make('LOGICAL8');
+export const INTEGER1 = make('INTEGER1');
+export const INTEGER2 = make('INTEGER2');
+export const INTEGER4 = make('INTEGER4');
+export const INTEGER8 = make('INTEGER8');
+export const REAL4 = make('REAL4');
+export const REAL8 = make('REAL8');
+export const COMPLEX8 = make('COMPLEX8');
+export const COMPLEX16 = make('COMPLEX16');
+/** mpi4py's aliases of the fixed-size and Fortran types. */
+export const SINT8_T = INT8_T;
+export const SINT16_T = INT16_T;
+export const SINT32_T = INT32_T;
+export const SINT64_T = INT64_T;
+export const FLOAT32_T = FLOAT;
+export const FLOAT64_T = DOUBLE;
+export const F_BOOL = LOGICAL;
+export const F_INT = INTEGER;
+export const F_FLOAT = REAL;
+export const F_DOUBLE = DOUBLE_PRECISION;
+export const F_COMPLEX = COMPLEX;
+export const F_FLOAT_COMPLEX = COMPLEX;
+export const F_DOUBLE_COMPLEX = DOUBLE_COMPLEX;
+
+function refuse(name: UnrepresentableName): Datatype {
+  const [size, reason] = unrepresentable[name];
+  return Datatype.refused(name, size, reason);
+}
+/**
+ * Types JavaScript has no representation for: the names exist, as in mpi4py;
+ * every use raises ERR_TYPE saying why (`LONG_DOUBLE: long double (80-bit
+ * extended precision) has no JavaScript representation`).
+ */
+export const LONG_DOUBLE = refuse('LONG_DOUBLE');
+export const C_LONG_DOUBLE_COMPLEX = refuse('C_LONG_DOUBLE_COMPLEX');
+export const CXX_LONG_DOUBLE_COMPLEX = refuse('CXX_LONG_DOUBLE_COMPLEX');
+export const LONG_DOUBLE_INT = refuse('LONG_DOUBLE_INT');
+export const FLOAT16_T = refuse('FLOAT16_T');
+export const BFLOAT16_T = refuse('BFLOAT16_T');
+export const REAL2 = refuse('REAL2');
+export const COMPLEX4 = refuse('COMPLEX4');
+export const REAL16 = refuse('REAL16');
+export const COMPLEX32 = refuse('COMPLEX32');
+export const INTEGER16 = refuse('INTEGER16');
+export const LOGICAL16 = refuse('LOGICAL16');
+
+// ---- addresses ---------------------------------------------------------------
+
+/**
+ * The address of a location: `MPI_Get_address`. `MPI.BOTTOM` and `null` are
+ * 0; a typed array, DataView or ArrayBuffer gives a synthetic address (see
+ * core/address.ts) whose differences within one ArrayBuffer are byte
+ * distances: displacements for derived datatypes, usable at `MPI.BOTTOM`
+ * when they all fall within one ArrayBuffer.
+ */
+export function Get_address(location: unknown): number {
+  if (location === null || location === undefined || location === BOTTOM_MARK) return 0;
+  if (ArrayBuffer.isView(location)) return addressOf(location.buffer, location.byteOffset);
+  if (location instanceof ArrayBuffer || location instanceof SharedArrayBuffer) return addressOf(location, 0);
+  throw new TypeError(`Get_address: location must be a typed array, DataView, ArrayBuffer or MPI.BOTTOM, got ${describe(location)}`);
+}
+
+const BOTTOM_MARK = Symbol.for('mpi4ts.BOTTOM');
+
+function aint(routine: string, what: string, x: unknown): number {
+  if (typeof x !== 'number' || !Number.isSafeInteger(x)) throw new TypeError(`${routine}: ${what} must be an integer, got ${describe(x)}`);
+  return x;
+}
+
+/** `base + disp`: `MPI_Aint_add`. */
+export function Aint_add(base: number, disp: number): number {
+  return aint('Aint_add', 'base', base) + aint('Aint_add', 'disp', disp);
+}
+
+/** `addr1 - addr2`: `MPI_Aint_diff`. */
+export function Aint_diff(addr1: number, addr2: number): number {
+  return aint('Aint_diff', 'addr1', addr1) - aint('Aint_diff', 'addr2', addr2);
+}

@@ -40,7 +40,8 @@ Object.setPrototypeOf(Callable.prototype, Function.prototype);
 const predefinedHandles = new Map<TypeDesc, Datatype>();
 for (const v of Object.values(DT)) {
   if (v instanceof Datatype && v.is_predefined && v !== DT.DATATYPE_NULL) {
-    const d = v.typeDesc('Op');
+    let d: TypeDesc;
+    try { d = v.typeDesc('Op'); } catch { continue; } // LONG_DOUBLE & co.: no layout to reduce
     if (!predefinedHandles.has(d)) predefinedHandles.set(d, v);
   }
 }
@@ -78,8 +79,10 @@ export class Op extends Callable {
 
   /** A null operation (OP_NULL), or another handle to the same operation as `op`. */
   constructor(op?: Op) {
-    const f = function (x: unknown, y: unknown): unknown {
-      return (f as unknown as Op).#call(x, y);
+    const f = function (...args: unknown[]): unknown {
+      // Python's __call__(x, y): fewer arguments are a TypeError (more are allowed: `[1, 2].reduce(MPI.MAX)` passes four).
+      if (args.length < 2) throw new TypeError(`${String(f)}(x, y) takes 2 arguments, got ${args.length}`);
+      return (f as unknown as Op).#call(args[0], args[1]);
     };
     super(f);
     if (op === undefined || op === null) {
@@ -133,6 +136,8 @@ export class Op extends Callable {
 
   #call(x: unknown, y: unknown): unknown {
     const s = this.#state;
+    // mpi4py raises ValueError when OP_NULL is called.
+    if (s.core === null && !s.freed) throw new RangeError(`${this.toString()}(x, y): OP_NULL is not an operation`);
     if (s.core === null || s.freed) this.reduceOp(`${this.toString()}(x, y)`);
     return s.core!.combine(x, y);
   }
@@ -198,6 +203,14 @@ export class Op extends Callable {
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
+  }
+
+  /** mpi4py's `==`: the same operation handle (`MPI.Op(op) == op`). */
+  [Symbol.for('mpi4ts.handleEquals')](other: unknown): boolean {
+    if (!(other instanceof Op)) return false;
+    // OP_NULL, `new MPI.Op()` and freed operations are all the null handle.
+    const isNull = (s: OpState): boolean => s.core === null || s.freed;
+    return other.#state === this.#state || (isNull(other.#state) && isNull(this.#state));
   }
 }
 

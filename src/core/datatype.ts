@@ -7,7 +7,9 @@
 /** Element kind of a homogeneous datatype, used to type reductions and to infer types. */
 export type ElementKind =
   | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32'
-  | 'int64' | 'uint64' | 'float32' | 'float64' | 'bool';
+  | 'int64' | 'uint64' | 'float32' | 'float64' | 'bool'
+  /** A pair of float32 / float64 (real, imaginary): the complex types. */
+  | 'complex64' | 'complex128';
 
 /** Layout of a datatype: one or more blocks of bytes relative to the start of one element. */
 export interface TypeDesc {
@@ -64,8 +66,13 @@ export abstract class TypeHandle {
 /** Size in bytes of each element kind. */
 export const elementSize: Readonly<Record<ElementKind, number>> = {
   int8: 1, uint8: 1, bool: 1, int16: 2, uint16: 2, int32: 4, uint32: 4,
-  int64: 8, uint64: 8, float32: 4, float64: 8,
+  int64: 8, uint64: 8, float32: 4, float64: 8, complex64: 8, complex128: 16,
 };
+
+/** A complex datatype: two floats per element, aligned as one float (C's `float _Complex`). */
+function complexDesc(name: string, element: 'complex64' | 'complex128'): TypeDesc {
+  return { ...basicDesc(name, element, elementSize[element]), align: elementSize[element] / 2 };
+}
 
 /** A predefined (basic) datatype layout: `size` contiguous bytes of one element kind. */
 export function basicDesc(name: string, element: ElementKind | null, size: number): TypeDesc {
@@ -112,7 +119,50 @@ export const predefined = {
   INTEGER: basicDesc('INTEGER', 'int32', 4),
   REAL: basicDesc('REAL', 'float32', 4),
   DOUBLE_PRECISION: basicDesc('DOUBLE_PRECISION', 'float64', 8),
+  COMPLEX: complexDesc('COMPLEX', 'complex64'),
+  DOUBLE_COMPLEX: complexDesc('DOUBLE_COMPLEX', 'complex128'),
+  // Complex types: pairs of floats (real, imaginary) over Float32Array / Float64Array.
+  C_FLOAT_COMPLEX: complexDesc('C_FLOAT_COMPLEX', 'complex64'),
+  C_DOUBLE_COMPLEX: complexDesc('C_DOUBLE_COMPLEX', 'complex128'),
+  CXX_BOOL: basicDesc('CXX_BOOL', 'bool', 1),
+  CXX_FLOAT_COMPLEX: complexDesc('CXX_FLOAT_COMPLEX', 'complex64'),
+  CXX_DOUBLE_COMPLEX: complexDesc('CXX_DOUBLE_COMPLEX', 'complex128'),
+  // Fortran 90 fixed-size names.
+  LOGICAL1: basicDesc('LOGICAL1', 'bool', 1),
+  LOGICAL2: basicDesc('LOGICAL2', 'int16', 2),
+  LOGICAL4: basicDesc('LOGICAL4', 'int32', 4),
+  LOGICAL8: basicDesc('LOGICAL8', 'int64', 8),
+  INTEGER1: basicDesc('INTEGER1', 'int8', 1),
+  INTEGER2: basicDesc('INTEGER2', 'int16', 2),
+  INTEGER4: basicDesc('INTEGER4', 'int32', 4),
+  INTEGER8: basicDesc('INTEGER8', 'int64', 8),
+  REAL4: basicDesc('REAL4', 'float32', 4),
+  REAL8: basicDesc('REAL8', 'float64', 8),
+  COMPLEX8: complexDesc('COMPLEX8', 'complex64'),
+  COMPLEX16: complexDesc('COMPLEX16', 'complex128'),
 } as const;
+
+/**
+ * Predefined datatypes that JavaScript has no memory representation for: the
+ * name exists (as in mpi4py), every use raises ERR_TYPE with this reason.
+ * Sizes are those of the C/Fortran types (x86-64).
+ */
+export const unrepresentable = {
+  LONG_DOUBLE: [16, 'long double (80-bit extended precision) has no JavaScript representation'],
+  C_LONG_DOUBLE_COMPLEX: [32, 'long double _Complex has no JavaScript representation'],
+  CXX_LONG_DOUBLE_COMPLEX: [32, 'std::complex<long double> has no JavaScript representation'],
+  LONG_DOUBLE_INT: [32, 'its long double value has no JavaScript representation'],
+  FLOAT16_T: [2, 'half precision floats have no typed array in Node.js 20 (no Float16Array)'],
+  BFLOAT16_T: [2, 'bfloat16 has no typed array in JavaScript'],
+  REAL2: [2, 'half precision floats have no typed array in Node.js 20 (no Float16Array)'],
+  COMPLEX4: [4, 'half precision complex has no typed array in JavaScript'],
+  REAL16: [16, 'quadruple precision floats have no JavaScript representation'],
+  COMPLEX32: [32, 'quadruple precision complex has no JavaScript representation'],
+  INTEGER16: [16, '128-bit integers have no typed array in JavaScript'],
+  LOGICAL16: [16, '128-bit logicals have no typed array in JavaScript'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type UnrepresentableName = keyof typeof unrepresentable;
 
 export type PredefinedName = keyof typeof predefined;
 
@@ -125,6 +175,7 @@ export const typecodes: Readonly<Record<string, TypeDesc>> = {
   i1: predefined.INT8_T, i2: predefined.INT16_T, i4: predefined.INT32_T, i8: predefined.INT64_T,
   u1: predefined.UINT8_T, u2: predefined.UINT16_T, u4: predefined.UINT32_T, u8: predefined.UINT64_T,
   f4: predefined.FLOAT, f8: predefined.DOUBLE,
+  F: predefined.C_FLOAT_COMPLEX, D: predefined.C_DOUBLE_COMPLEX, c8: predefined.C_FLOAT_COMPLEX, c16: predefined.C_DOUBLE_COMPLEX,
 };
 
 /** The datatype a typed array implies when the buffer spec names none. */

@@ -24,6 +24,8 @@ export const ERR_INTERN = 16;
 export const ERR_IN_STATUS = 17;
 export const ERR_PENDING = 18;
 export const ERR_REQUEST = 19;
+/** Data conversion failed (external32 packing of a value out of the representation's range); MPICH's value. */
+export const ERR_CONVERSION = 23;
 export const ERR_NO_MEM = 34;
 export const ERR_NOT_SAME = 35;
 export const ERR_SPAWN = 42;
@@ -52,6 +54,7 @@ export const errorClassNames: Readonly<Record<number, string>> = {
   [ERR_IN_STATUS]: 'ERR_IN_STATUS',
   [ERR_PENDING]: 'ERR_PENDING',
   [ERR_REQUEST]: 'ERR_REQUEST',
+  [ERR_CONVERSION]: 'ERR_CONVERSION',
   [ERR_NO_MEM]: 'ERR_NO_MEM',
   [ERR_NOT_SAME]: 'ERR_NOT_SAME',
   [ERR_SPAWN]: 'ERR_SPAWN',

@@ -8,12 +8,17 @@
  *   [buf, [count, displ], datatype]  displacement in datatype extents
  *   [buf, count, displ, datatype]
  *   null / undefined                 an empty message (mpi4py's None)
+ *   [MPI.BOTTOM, count, datatype]    absolute addresses (MPI.Get_address) within one ArrayBuffer
  *
  * `datatype` is an `MPI.Datatype` or a NumPy type code such as 'i' or 'd'.
  */
 import { ERR_BUFFER, ERR_COUNT, ERR_TYPE, MpiFailure } from './errorcodes.js';
 import { TypeHandle, inferDesc, typecodes, type TypeDesc, predefined } from './datatype.js';
-import { stridedMessage } from './pack.js';
+import { stridedMessage, packSpan } from './pack.js';
+import { memoryAt } from './address.js';
+
+/** `MPI.BOTTOM` (api/constants.ts): a spec's origin at address 0, displacements absolute (MPI.Get_address). */
+const BOTTOM = Symbol.for('mpi4ts.BOTTOM');
 
 /** Memory a buffer spec may name. */
 export type BufferLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
@@ -26,7 +31,9 @@ export type BufferSpec =
   | readonly [BufferLike, number]
   | readonly [BufferLike, number, DatatypeSpec]
   | readonly [BufferLike, readonly [number, number], DatatypeSpec]
-  | readonly [BufferLike, number, number, DatatypeSpec];
+  | readonly [BufferLike, number, number, DatatypeSpec]
+  /** `[MPI.BOTTOM, count, datatype]`: displacements are addresses from MPI.Get_address. */
+  | readonly [symbol, number, DatatypeSpec];
 
 /** A normalised buffer message. */
 export interface BufferMessage {
@@ -119,10 +126,13 @@ export function parseBuffer(routine: string, arg: string, spec: unknown): Buffer
       default:
         throw new TypeError(`${routine}: ${arg}: a buffer spec has 2 to 4 items ([buf, count?, displ?, datatype]), got ${spec.length}`);
     }
+    if (mem === BOTTOM) return bottomMessage(routine, arg, count, displ, type);
     if (mem === null || mem === undefined) {
       if (!count) return EMPTY;
       throw new MpiFailure(ERR_BUFFER, `${arg}: null buffer with count ${count}`);
     }
+  } else if (spec === BOTTOM) {
+    return bottomMessage(routine, arg, undefined, 0, undefined);
   } else {
     throw new TypeError(`${routine}: ${arg} must be a typed array or a buffer spec [buf, count?, datatype], got ${describe(spec)}`);
   }
@@ -158,6 +168,28 @@ export function parseBuffer(routine: string, arg: string, spec: unknown): Buffer
   }
   const end = start + count * extent;
   return { bytes: start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), count, type };
+}
+
+/**
+ * A spec at `MPI.BOTTOM`: the datatype's displacements are addresses from
+ * `MPI.Get_address`. They are resolved to the one ArrayBuffer they fall in,
+ * bounds checked; ERR_BUFFER when they are not all within one buffer that
+ * Get_address has seen (JavaScript cannot name memory by address).
+ */
+function bottomMessage(routine: string, arg: string, count: number | undefined, displ: number, type: TypeDesc | undefined): BufferMessage {
+  if (count === undefined || type === undefined) {
+    throw new MpiFailure(ERR_BUFFER, `${arg}: MPI.BOTTOM needs a count and a datatype ([MPI.BOTTOM, count, datatype])`);
+  }
+  const start = displ * type.extent;
+  const [lo, hi] = packSpan(count, type);
+  if (hi <= lo) return { bytes: new Uint8Array(0), count, type };
+  const at = memoryAt(start + lo, start + hi);
+  if (at === null) {
+    throw new MpiFailure(ERR_BUFFER, `${arg}: at MPI.BOTTOM, ${count} ${type.name} reach addresses ${start + lo} to ${start + hi}, `
+      + 'which are not within one ArrayBuffer whose address MPI.Get_address gave (mpi4ts resolves absolute addresses in one buffer)');
+  }
+  void routine;
+  return stridedMessage(arg, new Uint8Array(at.buffer), start - at.base, count, displ, type);
 }
 
 function isDetached(mem: BufferLike): boolean {

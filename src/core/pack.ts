@@ -299,3 +299,94 @@ export function unpacker(m: BufferMessage, into: Uint8Array): ((received: number
   if (!m.packed) return null;
   return (received) => { unpack(into, m.count, m.type, m.bytes, m.origin ?? 0, 0, received); };
 }
+
+// ---- external32 ------------------------------------------------------------
+
+/**
+ * One basic element as the external32 representation converts it: `size`
+ * bytes here, `ext` bytes there (C long: 8 here, 4 there), big-endian in
+ * words of `word` bytes (a complex number is two floats); `signed` says how
+ * a narrowed integer is range-checked and widened back.
+ */
+export interface External32Unit {
+  readonly size: number;
+  readonly ext: number;
+  readonly word: number;
+  readonly signed: boolean;
+}
+
+/** Basic elements of one element of a type, in type-map order: runs [unit, count]. */
+export type External32Units = readonly (readonly [External32Unit, number])[];
+
+const NATIVE_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Bytes `count` elements take in external32: `MPI_Pack_external_size`. */
+export function external32Size(units: External32Units, count: number): number {
+  let per = 0;
+  for (const [u, n] of units) per += u.ext * n;
+  return per * count;
+}
+
+/** An integer of `bytes` bytes at `p` in `v` (little-endian when `le`), as a BigInt. */
+function readInt(v: DataView, p: number, bytes: number, signed: boolean, le: boolean): bigint {
+  switch (bytes) {
+    case 1: return BigInt(signed ? v.getInt8(p) : v.getUint8(p));
+    case 2: return BigInt(signed ? v.getInt16(p, le) : v.getUint16(p, le));
+    case 4: return BigInt(signed ? v.getInt32(p, le) : v.getUint32(p, le));
+    default: return signed ? v.getBigInt64(p, le) : v.getBigUint64(p, le);
+  }
+}
+
+function writeInt(v: DataView, p: number, bytes: number, x: bigint, le: boolean): void {
+  switch (bytes) {
+    case 1: v.setUint8(p, Number(BigInt.asUintN(8, x))); break;
+    case 2: v.setUint16(p, Number(BigInt.asUintN(16, x)), le); break;
+    case 4: v.setUint32(p, Number(BigInt.asUintN(32, x)), le); break;
+    default: v.setBigUint64(p, BigInt.asUintN(64, x), le);
+  }
+}
+
+/**
+ * Convert `count` elements between this machine's packed form (`MPI_Pack`'s:
+ * the basic elements back to back, native byte order) and external32
+ * (big-endian, the standard's sizes). `toExternal` picks the direction; the
+ * caller has checked both ranges fit. A value that does not fit the narrower
+ * external32 integer (a C long beyond 32 bits) raises ERR_CONVERSION.
+ */
+export function convertExternal32(units: External32Units, count: number, from: Uint8Array, fromAt: number,
+  to: Uint8Array, toAt: number, toExternal: boolean, onOverflow: (value: bigint, bytes: number) => never): void {
+  const src = new DataView(from.buffer, from.byteOffset, from.byteLength);
+  const dst = new DataView(to.buffer, to.byteOffset, to.byteLength);
+  let p = fromAt;
+  let q = toAt;
+  for (let e = 0; e < count; e++) {
+    for (const [u, n] of units) {
+      const inBytes = toExternal ? u.size : u.ext;
+      const outBytes = toExternal ? u.ext : u.size;
+      if (u.size === u.ext) {
+        const bytes = n * u.size;
+        if (u.word === 1 || !NATIVE_LE) {
+          to.set(from.subarray(p, p + bytes), q);
+        } else {
+          for (let k = 0; k < bytes; k += u.word) {
+            for (let b = 0; b < u.word; b++) to[q + k + b] = from[p + k + u.word - 1 - b]!;
+          }
+        }
+        p += bytes;
+        q += bytes;
+        continue;
+      }
+      for (let k = 0; k < n; k++) {
+        const x = readInt(src, p, inBytes, u.signed, toExternal ? NATIVE_LE : false);
+        if (toExternal) {
+          const bits = BigInt(8 * outBytes);
+          const fits = u.signed ? BigInt.asIntN(Number(bits), x) === x : BigInt.asUintN(Number(bits), x) === x;
+          if (!fits) onOverflow(x, outBytes);
+        }
+        writeInt(dst, q, outBytes, x, toExternal ? false : NATIVE_LE);
+        p += inBytes;
+        q += outBytes;
+      }
+    }
+  }
+}

@@ -108,13 +108,15 @@ const kernelArray: Readonly<Record<ElementKind, readonly [KernelArrayCtor, numbe
   // 64-bit integers as pairs of 32-bit words: no BigInt allocation per element.
   int64: [Uint32Array, 2], uint64: [Uint32Array, 2],
   float32: [Float32Array, 1], float64: [Float64Array, 1],
+  // Complex: (real, imaginary) pairs of floats.
+  complex64: [Float32Array, 2], complex128: [Float64Array, 2],
 };
 
 /** The typed array user functions see for each kind. */
 const userArray: Readonly<Record<ElementKind, KernelArrayCtor>> = {
   int8: Int8Array, uint8: Uint8Array, bool: Uint8Array, int16: Int16Array, uint16: Uint16Array,
   int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array, uint64: BigUint64Array,
-  float32: Float32Array, float64: Float64Array,
+  float32: Float32Array, float64: Float64Array, complex64: Float32Array, complex128: Float64Array,
 };
 
 function sameMemory(x: Uint8Array, y: Uint8Array): boolean {
@@ -223,6 +225,8 @@ type ElementwiseOp = 'SUM' | 'PROD' | 'MAX' | 'MIN' | 'LAND' | 'LOR' | 'LXOR' | 
 function applies(op: ElementwiseOp, kind: ElementKind): boolean {
   if (kind === 'bool') return op === 'LAND' || op === 'LOR' || op === 'LXOR';
   if (kind === 'float32' || kind === 'float64') return op === 'SUM' || op === 'PROD' || op === 'MAX' || op === 'MIN';
+  // Complex numbers have no order: the arithmetic operations only.
+  if (kind === 'complex64' || kind === 'complex128') return op === 'SUM' || op === 'PROD';
   return true;
 }
 
@@ -246,6 +250,10 @@ function makeKernel(op: ElementwiseOp, kind: ElementKind): Kernel | undefined {
   // int64 and uint64 share a kernel (the same words) except for comparisons.
   const label = wideKind && op !== 'MAX' && op !== 'MIN' ? `${op} int64/uint64` : `${op} ${kind}`;
   let k = kernelCache.get(label);
+  if (k === undefined && (kind === 'complex64' || kind === 'complex128')) {
+    k = complexKernel(label, op as 'SUM' | 'PROD');
+    kernelCache.set(label, k);
+  }
   if (k === undefined) {
     try {
       if (!wideKind) k = elementwise(label, op === 'PROD' && kind !== 'float32' && kind !== 'float64' ? EXPR.PROD_INT : EXPR[op]);
@@ -257,6 +265,33 @@ function makeKernel(op: ElementwiseOp, kind: ElementKind): Kernel | undefined {
     kernelCache.set(label, k);
   }
   return k;
+}
+
+/**
+ * Complex SUM and PROD on `n` (real, imaginary) pairs: views hold 2n floats.
+ * The products are computed in double precision and stored in the view's
+ * precision, as C computes `float _Complex` products on x86-64.
+ */
+function complexKernel(label: string, op: 'SUM' | 'PROD'): Kernel {
+  const body = op === 'SUM'
+    ? 'for (let i = 0, e = 2 * n; i < e; i++) d[i] = a[i] + b[i];'
+    : `for (let k = 0, e = 2 * n; k < e; k += 2) {
+  const ar = a[k], ai = a[k + 1], br = b[k], bi = b[k + 1];
+  d[k] = ar * br - ai * bi; d[k + 1] = ar * bi + ai * br;
+}`;
+  try {
+    return compile(label, body);
+  } catch {
+    return op === 'SUM'
+      ? (d, a, b, n) => { const [dd, aa, bb] = [d, a, b] as unknown as number[][]; for (let i = 0; i < 2 * n; i++) dd[i] = aa[i]! + bb[i]!; }
+      : (d, a, b, n) => {
+        const [dd, aa, bb] = [d, a, b] as unknown as number[][];
+        for (let k = 0; k < 2 * n; k += 2) {
+          const ar = aa[k]!, ai = aa[k + 1]!, br = bb[k]!, bi = bb[k + 1]!;
+          dd[k] = ar * br - ai * bi; dd[k + 1] = ar * bi + ai * br;
+        }
+      };
+  }
 }
 
 type Num = (x: number, y: number) => number;
@@ -352,6 +387,9 @@ const pairCompare: Readonly<Record<ElementKind, PairCompare>> = {
   uint32: (x, p, y, q) => cmp(x.getUint32(p, LE), y.getUint32(q, LE)),
   float32: (x, p, y, q) => cmp(x.getFloat32(p, LE), y.getFloat32(q, LE)),
   float64: (x, p, y, q) => cmp(x.getFloat64(p, LE), y.getFloat64(q, LE)),
+  // No pair type holds a complex value (complex numbers are unordered).
+  complex64: () => NaN,
+  complex128: () => NaN,
   int64: (x, p, y, q) => {
     const c = cmp(x.getInt32(p + 4 * HI, LE), y.getInt32(q + 4 * HI, LE));
     return c !== 0 ? c : cmp(x.getUint32(p + 4 * LO, LE), y.getUint32(q + 4 * LO, LE));
@@ -672,7 +710,8 @@ export const predefinedOps: Readonly<Record<PredefinedOpName, ReduceOp>> = Objec
 function userView(type: TypeDesc, bytes: Uint8Array): ArrayBufferView | null {
   const kind = type.element;
   if (kind === null || kind === 'bool' || kind === 'uint8') return bytes;
-  return viewOf(userArray[kind], bytes, Math.floor(bytes.length / elementSize[kind]));
+  const ctor = userArray[kind];
+  return viewOf(ctor, bytes, Math.floor(bytes.length / (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT));
 }
 
 /**

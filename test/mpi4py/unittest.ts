@@ -50,6 +50,9 @@ export function pyEqual(a: unknown, b: unknown): boolean {
     }
     return false;
   }
+  // MPI handles: mpi4py's `==` compares the handles (`MPI.Datatype(t) == t`), a method under this symbol here.
+  const eq = handleEquals(a);
+  if (eq !== null) return eq(b);
   const seqA = asSequence(a);
   const seqB = asSequence(b);
   if (seqA && seqB) {
@@ -58,6 +61,15 @@ export function pyEqual(a: unknown, b: unknown): boolean {
     return true;
   }
   return isDeepStrictEqual(a, b);
+}
+
+const HANDLE_EQUALS = Symbol.for('mpi4ts.handleEquals');
+
+/** The handle comparison of an mpi4ts handle object (Datatype, ...), or null for other values. */
+function handleEquals(v: unknown): ((other: unknown) => boolean) | null {
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return null;
+  const f = (v as Record<symbol, unknown>)[HANDLE_EQUALS];
+  return typeof f === 'function' ? (other) => Boolean(f.call(v, other)) : null;
 }
 
 function asSequence(v: unknown): ArrayLike<unknown> | null {

@@ -292,7 +292,8 @@ describe('subarrays', () => {
     throwsMpi(() => DT.INT.Create_subarray([4, 5], [2, 3], [-1, 0]), ERR_ARG, /starts\[0\]/);
     throwsMpi(() => DT.INT.Create_subarray([4, 0], [2, 0], [0, 0]), ERR_ARG, /sizes\[1\]/);
     throwsMpi(() => DT.INT.Create_subarray([4, 5], [0, 3], [0, 0]), ERR_ARG, /subsizes\[0\]/);
-    throwsMpi(() => DT.INT.Create_subarray([4, 5], [2], [0, 0]), ERR_ARG, /subsizes has 1 items, expected 2/);
+    // Sequences of the wrong length: mpi4py's ValueError, RangeError here.
+    assert.throws(() => DT.INT.Create_subarray([4, 5], [2], [0, 0]), { name: 'RangeError', message: /subsizes has 1 items, expected 2/ });
     throwsMpi(() => DT.INT.Create_subarray([], [], []), ERR_ARG, /empty/);
     throwsMpi(() => DT.INT.Create_subarray([4], [2], [0], 3), ERR_ARG, /order/);
     assert.throws(() => DT.INT.Create_subarray([4.5], [2], [0]), TypeError);
@@ -499,8 +500,9 @@ describe('Datatype API: arguments, lifecycle, decoding', () => {
     throwsMpi(() => DT.INT.Create_indexed_block(-1, [0]), ERR_ARG);
     throwsMpi(() => DT.INT.Create_hindexed_block(-3, [0]), ERR_ARG);
     throwsMpi(() => Datatype.Create_struct([-1], [0], [DT.INT]), ERR_ARG);
-    throwsMpi(() => DT.INT.Create_indexed([1, 1], [0]), ERR_ARG, /displacements has 1 items, expected 2/);
-    throwsMpi(() => Datatype.Create_struct([1, 1], [0, 4], [DT.INT]), ERR_ARG, /datatypes has 1 items/);
+    // Sequences of the wrong length: mpi4py's ValueError, RangeError here.
+    assert.throws(() => DT.INT.Create_indexed([1, 1], [0]), { name: 'RangeError', message: /displacements has 1 items, expected 2/ });
+    assert.throws(() => Datatype.Create_struct([1, 1], [0, 4], [DT.INT]), { name: 'RangeError', message: /datatypes has 1 items/ });
     assert.throws(() => DT.INT.Create_vector(1.5, 1, 1), TypeError);
     assert.throws(() => DT.INT.Create_resized(0, Number.NaN), TypeError);
     assert.throws(() => DT.INT.Create_indexed([1], 0 as unknown as number[]), TypeError);

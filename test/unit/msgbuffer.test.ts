@@ -143,7 +143,7 @@ describe('parseBuffer: spec forms', () => {
     assert.equal(parse([new Float64Array(3), 'd']).type, predefined.DOUBLE);
     const sizes: Record<string, number> = {
       c: 1, b: 1, B: 1, h: 2, H: 2, i: 4, I: 4, l: 8, L: 8, q: 8, Q: 8, f: 4, d: 8, '?': 1,
-      i1: 1, i2: 2, i4: 4, i8: 8, u1: 1, u2: 2, u4: 4, u8: 8, f4: 4, f8: 8,
+      i1: 1, i2: 2, i4: 4, i8: 8, u1: 1, u2: 2, u4: 4, u8: 8, f4: 4, f8: 8, F: 8, D: 16, c8: 8, c16: 16,
     };
     assert.deepEqual(Object.keys(typecodes).sort(), Object.keys(sizes).sort());
     const mem = new Uint8Array(64);
