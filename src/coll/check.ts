@@ -195,27 +195,26 @@ function transferMismatch(records: readonly CallRecord[], ranks: Ranks, name: st
   }));
   const sent = new Map<string, number>();
   const label = (i: number): string => ranks.label(i);
-  for (let from = 0; from < records.length; from++) {
-    const sends = records[from]!.sends;
-    for (let index = 0; index < sends.length; index++) {
-      const t = sends[index]!;
-      const to = ranks.peer(from, t);
-      const key = `${from}>${to}`;
-      const k = sent.get(key) ?? 0;
-      sent.set(key, k + 1);
-      const other = recvs.get(key)?.[k];
-      if (other === undefined) {
-        return {
-          ranks: [from, to],
-          line: (texts) => `${name}: ${label(from)} sends ${texts[from]!.sends[index]} to ${label(to)}, which receives nothing from it`,
-        };
-      }
-      if (!signaturesMatch(t.sig, other.sig)) {
-        return {
-          ranks: [from, to],
-          line: (texts) => `${name} called with type signatures that do not match: ${label(from)} sends ${texts[from]!.sends[index]} to ${label(to)}, ${label(to)} receives ${texts[to]!.recvs[other.index]} from ${label(from)}`,
-        };
-      }
+  // Transfers between two ranks first: a root's block to itself is its own business (the call raises there).
+  const order = records.flatMap((r, from) => r.sends.map((t, index) => ({ from, index, to: ranks.peer(from, t) })))
+    .sort((x, y) => Number(x.from === x.to) - Number(y.from === y.to));
+  for (const { from, index, to } of order) {
+    const t = records[from]!.sends[index]!;
+    const key = `${from}>${to}`;
+    const k = sent.get(key) ?? 0;
+    sent.set(key, k + 1);
+    const other = recvs.get(key)?.[k];
+    if (other === undefined) {
+      return {
+        ranks: [from, to],
+        line: (texts) => `${name}: ${label(from)} sends ${texts[from]!.sends[index]} to ${label(to)}, which receives nothing from it`,
+      };
+    }
+    if (!signaturesMatch(t.sig, other.sig)) {
+      return {
+        ranks: [from, to],
+        line: (texts) => `${name} called with type signatures that do not match: ${label(from)} sends ${texts[from]!.sends[index]} to ${label(to)}, ${label(to)} receives ${texts[to]!.recvs[other.index]} from ${label(from)}`,
+      };
     }
   }
   for (const [key, list] of recvs) {
