@@ -150,6 +150,15 @@ for (const np of [2, 5]) {
   });
 }
 
+test('a rank in no collective: the check waits as the collective would, and the deadlock detector reports it',
+  { skip: onNative ? 'embedded runtime only: the deadlock detector is part of the embedded launcher' : false }, async () => {
+    const r = await mpirun(3, MISMATCH, { launcherArgs: ['--check'], args: ['--case', 'Bcast-vs-recv'], timeoutMs: 60_000 });
+    assert.equal(r.code, 86, why(r));
+    const rep = lines(r.stderr);
+    assert.ok(rep.includes('  rank 0: blocked in Bcast (root 0) on COMM_WORLD (collective call #1), waiting for a message from rank 1'), why(r));
+    assert.ok(rep.includes('  rank 1: blocked in recv from source 0, tag 3 on COMM_WORLD'), why(r));
+  });
+
 // The collective suites under MPI4TS_CHECK=1 (what the launcher sets for --check): every check passes.
 const SUITES: [string, number][] = [['cco/buf.ts', 3], ['cco/obj.ts', 4], ['cco/inter.ts', 3], ['topo/topo.ts', 4]];
 describe('the collective suites pass under --check', { skip: onNative ? 'run on the embedded runtime (the native share is below)' : false }, () => {
