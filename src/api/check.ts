@@ -87,11 +87,11 @@ function interRoot(comm: Intercomm, x: unknown): number {
 
 const rootText = (r: number): string => (r === ROOT ? 'root ROOT' : r === PROC_NULL ? 'root PROC_NULL' : `root ${r}`);
 
-/** An op argument by name: predefined ones by theirs, created ones by function name and source. */
+/** An op argument by name: predefined ones by theirs, created ones (and plain functions) by function name and source. */
 function opArg(x: unknown): string {
   if (x === undefined) return 'MPI.SUM';
-  if (x instanceof Op) return String(x);
-  if (typeof x === 'function') return `function ${x.name || 'anonymous'} [${hashText(String(x))}]`;
+  if (x instanceof Op) return x.signature;
+  if (typeof x === 'function') return `function ${x.name || 'anonymous'} [source ${hashText(String(x))}]`;
   throw new TypeError('op');
 }
 

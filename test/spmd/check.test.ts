@@ -76,7 +76,14 @@ for (const np of [2, 5]) {
 
     test('different ops: a predefined op against a user-defined one', async () => {
       const rep = await mismatch(np, 'allreduce-user-op');
-      assertReport(rep, np, WORLD, `allreduce called with different ops: ${ranksOf(np, (r) => (r === 0 ? 'MPI.SUM' : 'MPI.Op(anonymous, commute=true)'))}`);
+      const user = rep.at(-2)!.match(/rank 1 (MPI\.Op\(anonymous, commute=true\) \[source [0-9a-f]{8}\])/)?.[1];
+      assert.ok(user, rep.join('\n'));
+      assertReport(rep, np, WORLD, `allreduce called with different ops: ${ranksOf(np, (r) => (r === 0 ? 'MPI.SUM' : user))}`);
+    });
+
+    test('different ops: two created ops whose functions differ', async () => {
+      const rep = await mismatch(np, 'user-ops-differ');
+      assert.match(rep.at(-2)!, /^ {2}collective mismatch: allreduce called with different ops: rank 0 MPI\.Op\(anonymous, commute=true\) \[source ([0-9a-f]{8})\], rank 1 MPI\.Op\(anonymous, commute=true\) \[source (?!\1)[0-9a-f]{8}\]/);
     });
 
     test('different counts: Bcast of 4 INT at the root, 8 INT elsewhere', async () => {
