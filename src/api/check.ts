@@ -467,14 +467,16 @@ function wrap(proto: object, name: string, read: Reader, inter: boolean): void {
     let reading: Reading | null;
     try { reading = read(this, args, name); } catch { reading = null; }
     const rec = reading ? record(name, reading) : { ...record(name, { show: () => [] }), wild: true };
+    const comm = this;
     const call: CheckedCall = {
       record: rec,
-      comm: commName(this),
+      get comm() { return commName(comm); },
       text: (): CallText => {
         if (holder.stack === undefined) capture();
         const r = reading;
         const legs = (ls: Leg[] | undefined): string[] => (ls ?? []).map((l) => text(l.msg));
         return {
+          routine: name, op: rec.op, agree: rec.agree, agreeName: rec.agreeName,
           call: `${name}(${r ? r.show().join(', ') : 'arguments not understood'})`, at: callSite(holder.stack),
           uniform: r?.uniform ? text(r.uniform) : null, sends: legs(r?.sends), recvs: legs(r?.recvs),
         };

@@ -65,6 +65,11 @@ export interface CallRecord {
 
 /** A call in words, for the report: what rank 0 asks for once something does not match. */
 export interface CallText {
+  /** The routine, op and agreed arguments of the record, in words. */
+  readonly routine: string;
+  readonly op: string | null;
+  readonly agree: string | null;
+  readonly agreeName: string | null;
   /** `Bcast(buf: 4 INT, root 0)`. */
   readonly call: string;
   /** The caller's source position, `file:line:column` ('' if unknown). */
@@ -81,6 +86,90 @@ export interface CheckedCall {
   text(): CallText;
   /** The communicator's name for the report (`COMM_WORLD`). */
   readonly comm: string;
+}
+
+// ---------------------------------------------------------------- wire format
+
+/**
+ * A record as rank 0 compares it: names as numbers (hashes), so that it
+ * travels as one small Float64Array and is compared without decoding
+ * strings; the names themselves come with the texts, on a mismatch only.
+ */
+export interface Compared {
+  /** Hash of the routine, the same for the routines MPI treats as one call (barrier and Barrier). */
+  readonly routine: number;
+  readonly root: number;
+  /** Hashes of the op and the agreed arguments; 0 for none. */
+  readonly op: number;
+  readonly agree: number;
+  readonly strict: boolean;
+  readonly wild: boolean;
+  readonly uniform: TypeSignature | null;
+  readonly sends: readonly Transfer[];
+  readonly recvs: readonly Transfer[];
+}
+
+const hashes = new Map<string, number>();
+
+/** A name as a number: FNV-1a, cached (0 stands for none). */
+function hashOf(name: string | null): number {
+  if (name === null) return 0;
+  let h = hashes.get(name);
+  if (h === undefined) {
+    h = 0x811c9dc5;
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    h = (h >>> 0) || 1;
+    hashes.set(name, h);
+  }
+  return h;
+}
+
+/** What rank 0 compares of a record. */
+export function compared(r: CallRecord): Compared {
+  return {
+    routine: hashOf(callOf(r.routine)), root: r.root, op: hashOf(r.op), agree: hashOf(r.agree),
+    strict: r.strict, wild: r.wild === true, uniform: r.uniform, sends: r.sends, recvs: r.recvs,
+  };
+}
+
+const HEAD = 13;
+const LEG = 7;
+
+/** A record as bytes: a head of 13 numbers, then 7 per transfer. */
+export function encodeRecord(r: CallRecord): Uint8Array {
+  const c = compared(r);
+  const w = new Float64Array(HEAD + LEG * (c.sends.length + c.recvs.length));
+  const u = c.uniform;
+  w[0] = c.routine; w[1] = c.root; w[2] = c.op; w[3] = c.agree;
+  w[4] = (c.strict ? 1 : 0) | (c.wild ? 2 : 0) | (u ? 4 : 0) | (u?.untyped ? 8 : 0);
+  if (u) { w[5] = u.n; w[6] = u.h1; w[7] = u.h2; w[8] = u.bytes; }
+  w[9] = c.sends.length; w[10] = c.recvs.length;
+  let at = HEAD;
+  for (const t of [...c.sends, ...c.recvs]) {
+    w[at] = t.peer; w[at + 1] = (t.remote ? 1 : 0) | (t.sig.untyped ? 2 : 0);
+    w[at + 2] = t.sig.n; w[at + 3] = t.sig.h1; w[at + 4] = t.sig.h2; w[at + 5] = t.sig.bytes;
+    at += LEG;
+  }
+  return new Uint8Array(w.buffer);
+}
+
+/** The record of `encodeRecord`'s bytes. */
+export function decodeRecord(bytes: Uint8Array): Compared {
+  const w = bytes.byteOffset % 8 === 0
+    ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8)
+    : new Float64Array(bytes.slice().buffer);
+  const flags = w[4]!;
+  const leg = (at: number): Transfer => ({
+    peer: w[at]!, remote: (w[at + 1]! & 1) !== 0,
+    sig: { n: w[at + 2]!, h1: w[at + 3]!, h2: w[at + 4]!, bytes: w[at + 5]!, untyped: (w[at + 1]! & 2) !== 0 },
+  });
+  const ns = w[9]!, nr = w[10]!;
+  return {
+    routine: w[0]!, root: w[1]!, op: w[2]!, agree: w[3]!, strict: (flags & 1) !== 0, wild: (flags & 2) !== 0,
+    uniform: flags & 4 ? { n: w[5]!, h1: w[6]!, h2: w[7]!, bytes: w[8]!, untyped: (flags & 8) !== 0 } : null,
+    sends: Array.from({ length: ns }, (_, k) => leg(HEAD + LEG * k)),
+    recvs: Array.from({ length: nr }, (_, k) => leg(HEAD + LEG * (ns + k))),
+  };
 }
 
 // ---------------------------------------------------------------- matching
@@ -129,31 +218,32 @@ function list(items: readonly string[], max = 8): string {
 }
 
 /** The first way in which the records of one collective call do not match; null when they all do. */
-export function findMismatch(records: readonly CallRecord[], ranks: Ranks): Mismatch | null {
-  const n = records.length;
+export function findMismatch(records: readonly Compared[], ranks: Ranks): Mismatch | null {
   const all = records.map((_, i) => i);
-  const name = records[0]!.routine;
   const label = (i: number): string => ranks.label(i);
   // Different collectives: group the ranks by routine.
-  if (records.some((r) => callOf(r.routine) !== callOf(name))) {
+  if (records.some((r) => r.routine !== records[0]!.routine)) {
     return {
       ranks: all,
-      line: () => `different collectives at the same call: ${list(records.map((r, i) => `${label(i)} in ${r.routine}`))}`,
+      line: (texts) => `different collectives at the same call: ${list(texts.map((t, i) => `${label(i)} in ${t.routine}`))}`,
     };
   }
   if (records.some((r) => r.wild)) return null;
-  const rootsLine = (what: string) => (): string => `${name} called with ${what} roots: ${list(records.map((r, i) => `${label(i)} ${rootName(r.root)}`))}`;
+  const rootsLine = (what: string) => (texts: readonly CallText[]): string =>
+    `${texts[0]!.routine} called with ${what} roots: ${list(records.map((r, i) => `${label(i)} ${rootName(r.root)}`))}`;
   if (ranks.groupA === 0) {
     if (records.some((r) => r.root !== records[0]!.root)) return { ranks: all, line: rootsLine('different') };
   } else if (records.some((r) => r.root !== NO_ROOT) && !interRootsAgree(records, ranks.groupA)) {
     return { ranks: all, line: rootsLine('inconsistent') };
   }
   if (records.some((r) => r.op !== records[0]!.op)) {
-    return { ranks: all, line: () => `${name} called with different ops: ${list(records.map((r, i) => `${label(i)} ${r.op}`))}` };
+    return { ranks: all, line: (texts) => `${texts[0]!.routine} called with different ops: ${list(texts.map((t, i) => `${label(i)} ${t.op}`))}` };
   }
   if (records.some((r) => r.agree !== records[0]!.agree)) {
-    const what = records[0]!.agreeName ?? 'arguments';
-    return { ranks: all, line: () => `${name} called with different ${what}: ${list(records.map((r, i) => `${label(i)} ${r.agree}`))}` };
+    return {
+      ranks: all,
+      line: (texts) => `${texts[0]!.routine} called with different ${texts[0]!.agreeName ?? 'arguments'}: ${list(texts.map((t, i) => `${label(i)} ${t.agree}`))}`,
+    };
   }
   // The signature all must give: the root's where it has one, else the first given.
   const root = ranks.groupA === 0 ? records[0]!.root : records.findIndex((r) => r.root === ROOT);
@@ -165,18 +255,18 @@ export function findMismatch(records: readonly CallRecord[], ranks: Ranks): Mism
       const given = all.filter((i) => records[i]!.uniform !== null);
       return {
         ranks: [ref, ...bad],
-        line: (texts) => `${name} called with different ${strict ? 'counts or datatypes' : 'type signatures'}: ${list(given.map((i) => `${label(i)} ${texts[i]!.uniform}`))}`,
+        line: (texts) => `${texts[0]!.routine} called with different ${strict ? 'counts or datatypes' : 'type signatures'}: ${list(given.map((i) => `${label(i)} ${texts[i]!.uniform}`))}`,
       };
     }
   }
-  return transferMismatch(records, ranks, name);
+  return transferMismatch(records, ranks);
 }
 
 /**
  * On an intercommunicator: one rank passes ROOT, the rest of its group
  * PROC_NULL, and every rank of the other group the root's rank.
  */
-function interRootsAgree(records: readonly CallRecord[], sizeA: number): boolean {
+function interRootsAgree(records: readonly Compared[], sizeA: number): boolean {
   const roots = records.map((r, i) => (r.root === ROOT ? i : -1)).filter((i) => i >= 0);
   if (roots.length !== 1) return false;
   const at = roots[0]!;
@@ -186,7 +276,7 @@ function interRootsAgree(records: readonly CallRecord[], sizeA: number): boolean
 }
 
 /** The first transfer whose two ends do not match (or that has no other end). */
-function transferMismatch(records: readonly CallRecord[], ranks: Ranks, name: string): Mismatch | null {
+function transferMismatch(records: readonly Compared[], ranks: Ranks): Mismatch | null {
   // Receives by (source, receiver), in order, with their index in the receiver's list.
   const recvs = new Map<string, { sig: TypeSignature; index: number }[]>();
   records.forEach((r, to) => r.recvs.forEach((t, index) => {
@@ -207,13 +297,13 @@ function transferMismatch(records: readonly CallRecord[], ranks: Ranks, name: st
     if (other === undefined) {
       return {
         ranks: [from, to],
-        line: (texts) => `${name}: ${label(from)} sends ${texts[from]!.sends[index]} to ${label(to)}, which receives nothing from it`,
+        line: (texts) => `${texts[0]!.routine}: ${label(from)} sends ${texts[from]!.sends[index]} to ${label(to)}, which receives nothing from it`,
       };
     }
     if (!signaturesMatch(t.sig, other.sig)) {
       return {
         ranks: [from, to],
-        line: (texts) => `${name} called with type signatures that do not match: ${label(from)} sends ${texts[from]!.sends[index]} to ${label(to)}, ${label(to)} receives ${texts[to]!.recvs[other.index]} from ${label(from)}`,
+        line: (texts) => `${texts[0]!.routine} called with type signatures that do not match: ${label(from)} sends ${texts[from]!.sends[index]} to ${label(to)}, ${label(to)} receives ${texts[to]!.recvs[other.index]} from ${label(from)}`,
       };
     }
   }
@@ -224,7 +314,7 @@ function transferMismatch(records: readonly CallRecord[], ranks: Ranks, name: st
       const index = list[k]!.index;
       return {
         ranks: [to, from],
-        line: (texts) => `${name}: ${label(to)} receives ${texts[to]!.recvs[index]} from ${label(from)}, which sends nothing to it`,
+        line: (texts) => `${texts[0]!.routine}: ${label(to)} receives ${texts[to]!.recvs[index]} from ${label(from)}, which sends nothing to it`,
       };
     }
   }
@@ -268,7 +358,7 @@ export function* verify(c: CollContext, call: CheckedCall): Schedule<void> {
   const { t, comm, tag } = c;
   const callNo = callNumber(c);
   if (c.rank !== 0) {
-    const s = t.isend(comm, encodeObject(call.record), 0, tag, SendMode.Standard, true);
+    const s = t.isend(comm, encodeRecord(call.record), 0, tag, SendMode.Standard, false);
     const r = t.irecv(comm, null, 0, tag);
     yield [s, r];
     if (r.data?.[0] === OK[0]) return;
@@ -279,7 +369,7 @@ export function* verify(c: CollContext, call: CheckedCall): Schedule<void> {
   }
   const ops = Array.from({ length: c.size - 1 }, (_, i) => t.irecv(comm, null, i + 1, tag));
   if (ops.length > 0) yield ops;
-  const records = [call.record, ...ops.map((op) => read(op) as CallRecord)];
+  const records = [compared(call.record), ...ops.map((op) => decodeRecord(op.data!))];
   const ranks = intraRanks();
   const m = findMismatch(records, ranks);
   const answer = m === null ? OK : MISMATCH;
@@ -303,7 +393,7 @@ export function* verifyInter(c: CollContext, call: CheckedCall, first: boolean):
   const { t, comm, tag } = c;
   const callNo = callNumber(c);
   const remote = comm.remoteSize;
-  const s = t.isend(comm, encodeObject(call.record), 0, tag, SendMode.Standard, true);
+  const s = t.isend(comm, encodeRecord(call.record), 0, tag, SendMode.Standard, false);
   if (c.rank !== 0) {
     const r = t.irecv(comm, null, 0, tag);
     yield [s, r];
@@ -315,9 +405,11 @@ export function* verifyInter(c: CollContext, call: CheckedCall, first: boolean):
   // The leader: the other group's records, then its own group's from the other leader.
   const theirs = Array.from({ length: remote }, (_, j) => t.irecv(comm, null, j, tag));
   yield [s, ...theirs];
-  const other = theirs.map((op) => read(op) as CallRecord);
-  const mine = (yield* swap(c, other)) as CallRecord[];
-  const [a, b] = first ? [mine, other] : [other, mine];
+  // Records travel between leaders as they came: arrays of bytes.
+  const other = theirs.map((op) => op.data!);
+  const mine = ((yield* swap(c, other)) as Uint8Array[]).map(decodeRecord);
+  const theirRecords = other.map(decodeRecord);
+  const [a, b] = first ? [mine, theirRecords] : [theirRecords, mine];
   const ranks = interRanks(a.length);
   const m = findMismatch([...a, ...b], ranks);
   const answer = m === null ? OK : MISMATCH;
