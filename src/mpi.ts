@@ -5,6 +5,7 @@
 import * as os from 'node:os';
 import { runtime } from './api/runtime.js';
 import { Comm, Intracomm } from './api/comm.js';
+import { installCheck, checkRequested } from './api/check.js';
 
 export { Exception, Get_error_string } from './api/errors.js';
 export * from './core/errorcodes.js';
@@ -26,6 +27,9 @@ export type { BufferSpec, BufferLike, DatatypeSpec } from './core/msgbuffer.js';
 export { MpiFailure } from './core/errorcodes.js';
 
 import { THREAD_MULTIPLE, VERSION, SUBVERSION } from './api/constants.js';
+
+// `--check`: collectives compare their calls across the ranks first (src/api/check.ts).
+if (checkRequested()) installCheck();
 
 /** All processes started together: `MPI_COMM_WORLD`. */
 export const COMM_WORLD: Intracomm = new Intracomm(runtime.transport.commWorld, 'MPI_COMM_WORLD');

@@ -10,6 +10,7 @@ import { SUM, toReduceOp, type Op } from './op.js';
 import type { ReduceOp } from '../core/reduce.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { collContext, runBlocking, CollectiveOp, type CollContext, type Schedule } from '../coll/schedule.js';
+import { gate } from '../coll/check.js';
 import * as objcoll from '../coll/object.js';
 import * as bufcoll from '../coll/buffer.js';
 import * as intercoll from '../coll/inter.js';
@@ -497,7 +498,7 @@ export class Intracomm extends Comm {
     this.#pendingRoot = -1;
     this.#pendingBytes = -1;
     try {
-      return Request.collective(new CollectiveOp(runtime.transport, algorithm(c)) as CollectiveOp<unknown>, routine);
+      return Request.collective(new CollectiveOp(runtime.transport, gate(c, algorithm)) as CollectiveOp<unknown>, routine);
     } catch (e) { raise(routine, e); }
   }
 
@@ -1194,7 +1195,7 @@ export class Intercomm extends Comm {
   #start(routine: string, algorithm: (c: intercoll.InterContext) => Schedule<unknown>): Request {
     const c = intercoll.interContext(runtime.transport, this.#ic(routine), true);
     try {
-      return Request.collective(new CollectiveOp(runtime.transport, algorithm(c)), routine);
+      return Request.collective(new CollectiveOp(runtime.transport, gate(c, algorithm)), routine);
     } catch (e) { raise(routine, e); }
   }
 

@@ -64,6 +64,13 @@ function sameLayout(x: TypeDesc, y: TypeDesc): boolean {
 
 let makeOp!: (state: OpState) => Op;
 
+/** A short hash of a function's source, to compare created operations across ranks. */
+function sourceHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
 /** An operation applied as `op(x, y)`, like mpi4py's `MPI.SUM(2, 3)` (typed `Any` there too). */
 export interface Op {
   (x: any, y: any): any;
@@ -191,6 +198,16 @@ export class Op extends Callable {
         unpack(io, d.count, d.type, d.bytes, d.origin ?? 0);
       }
     } catch (e) { raise(routine, e); }
+  }
+
+  /**
+   * @internal How `--check` tells operations apart across ranks: the name of
+   * a predefined one; for a created one also its function's source, so two
+   * different anonymous functions differ.
+   */
+  get signature(): string {
+    const s = this.#state;
+    return s.fn === null || s.freed ? this.toString() : `${this.toString()} [source ${sourceHash(String(s.fn))}]`;
   }
 
   override toString(): string {

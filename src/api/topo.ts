@@ -18,6 +18,7 @@ import { SendMode } from '../transport/spi.js';
 import { checkInt, describe } from './args.js';
 import { Intracomm } from './comm.js';
 import { collContext, runBlocking, CollectiveOp, type CollContext, type Schedule } from '../coll/schedule.js';
+import { gate } from '../coll/check.js';
 import * as commcoll from '../coll/comm.js';
 import { allgather, alltoall } from '../coll/object.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
@@ -411,7 +412,7 @@ export abstract class Topocomm extends Intracomm {
     const nb = this.neighborhood(routine);
     const c = collContext(runtime.transport, this.handle(routine));
     try {
-      return Request.collective(new CollectiveOp(runtime.transport, algorithm(c, nb)), routine);
+      return Request.collective(new CollectiveOp(runtime.transport, gate(c, (cc) => algorithm(cc, nb))), routine);
     } catch (e) { raise(routine, e); }
   }
 

@@ -15,6 +15,8 @@ export interface RunOptions {
   timeout?: number;
   /** JS heap limit per rank in MB. */
   maxMemory?: number;
+  /** Collectives check that all ranks made the same call (MPI4TS_CHECK=1 in every rank). */
+  check?: boolean;
 }
 
 /** Options of `mpi4ts run` as parsed: the embedded runtime's and, for `--transport native`, mpiexec's. */
@@ -47,7 +49,7 @@ export async function runScript(script: string, args: readonly string[], opts: R
       np: opts.np, tagOutput: opts.tagOutput, usize: opts.usize, mpi: opts.mpi,
       hosts: opts.host?.split(',').filter(Boolean), hostfile: opts.hostfile, rankfile: opts.rankfile,
       ppn: opts.ppn, oversubscribe: opts.oversubscribe, verbose: opts.verbose,
-      timeout: opts.timeout, maxMemory: opts.maxMemory,
+      timeout: opts.timeout, maxMemory: opts.maxMemory, check: opts.check,
     });
   }
   if (transport !== 'threads') {
@@ -61,7 +63,7 @@ export async function runScript(script: string, args: readonly string[], opts: R
   }
   const job = new ThreadsJob({
     np: opts.np, script: abs, args, tagOutput: opts.tagOutput, universeSize: opts.usize,
-    timeoutSeconds: opts.timeout, maxMemoryMb: opts.maxMemory,
+    timeoutSeconds: opts.timeout, maxMemoryMb: opts.maxMemory, check: opts.check,
   });
   // Ctrl-C or a kill: every rank stops and the launcher says where each was (exit 128 + signal number).
   const onSignal = (sig: NodeJS.Signals): void => {

@@ -321,6 +321,18 @@ export interface Part {
 }
 
 /**
+ * What each derived type was built from, in type-map order: the sequence of
+ * basic types (its type signature, which `--check` compares; see
+ * core/signature.ts) follows from it. Layouts keep only bytes.
+ */
+const partsOfType = new WeakMap<TypeDesc, readonly Part[]>();
+
+/** The parts a derived type was made of; undefined for predefined types. */
+export function typeParts(t: TypeDesc): readonly Part[] | undefined {
+  return partsOfType.get(t);
+}
+
+/**
  * The type whose type map is the concatenation of `parts` (the general
  * constructor behind all the MPI ones). Bounds follow the MPI standard:
  * lb/ub are the extremes of the parts' bounds, or only of those set
@@ -333,7 +345,9 @@ export function derive(name: string, parts: readonly Part[], struct = false): Ty
   for (const { type: t, disp, count } of parts) {
     if (count > 0 && t.size > 0) blocks.pushCopies(layoutOf(t), disp, count, t.extent);
   }
-  return withLayout(summarize(name, parts, struct), blocks.layout());
+  const desc = withLayout(summarize(name, parts, struct), blocks.layout());
+  partsOfType.set(desc, parts);
+  return desc;
 }
 
 /** Everything of `derive`'s type but the layout. */
@@ -382,6 +396,12 @@ export function contiguousDesc(name: string, count: number, t: TypeDesc): TypeDe
 
 /** MPI_Type_create_hvector: `count` blocks of `blocklength` copies, `stride` bytes apart. */
 export function hvectorDesc(name: string, count: number, blocklength: number, stride: number, t: TypeDesc): TypeDesc {
+  const desc = hvectorLayout(name, count, blocklength, stride, t);
+  partsOfType.set(desc, [{ type: t, disp: 0, count: count * blocklength }]);
+  return desc;
+}
+
+function hvectorLayout(name: string, count: number, blocklength: number, stride: number, t: TypeDesc): TypeDesc {
   if (count === 0 || blocklength === 0 || t.size === 0) return derive(name, [{ type: t, disp: 0, count: 0 }]);
   // The bounds are those of the first and last blocks; the layout is built in one loop.
   const ends: Part[] = [{ type: t, disp: 0, count: blocklength }, { type: t, disp: (count - 1) * stride, count: blocklength }];
@@ -413,10 +433,12 @@ export function structDesc(name: string, blocklengths: readonly number[], displa
 
 /** MPI_Type_create_resized: the same data with lower bound `lb` and extent `extent`. */
 export function resizedDesc(name: string, t: TypeDesc, lb: number, extent: number): TypeDesc {
-  return withLayout({
+  const desc = withLayout({
     name, size: t.size, lb, extent, trueLb: t.trueLb, trueExtent: t.trueExtent,
     element: t.element, pair: null, align: alignOf(t), resized: true,
   }, layoutOf(t));
+  partsOfType.set(desc, [{ type: t, disp: 0, count: 1 }]);
+  return desc;
 }
 
 /** `MPI_ORDER_C` and `MPI_ORDER_FORTRAN`, with MPICH's values. */

@@ -26,6 +26,11 @@ describe('normaliseArgv: mpiexec spellings', () => {
     assert.deepEqual(norm('--usize', 'info', 'app.ts'), ['run', '--usize', 'info', 'app.ts']);
   });
 
+  test('--check is a flag of the launcher before the script, a script argument after it', () => {
+    assert.deepEqual(norm('--check', '-np', '2', 'app.ts'), ['run', '--check', '--np', '2', 'app.ts']);
+    assert.deepEqual(norm('-n', '2', 'app.ts', '--check'), ['run', '-n', '2', 'app.ts', '--check']);
+  });
+
   test('a bare script is run', () => {
     assert.deepEqual(norm('app.ts'), ['run', 'app.ts']);
     assert.deepEqual(norm('./dir/app.mjs', 'x'), ['run', './dir/app.mjs', 'x']);

@@ -254,6 +254,8 @@ export interface RunNativeOptions extends NativeLaunchOptions {
   timeout?: number;
   /** JavaScript heap limit of each rank in MB (node --max-old-space-size). */
   maxMemory?: number;
+  /** `--check`: MPI4TS_CHECK=1 in every rank (a mismatch ends the job through MPI_Abort, exit status 87). */
+  check?: boolean;
 }
 
 /** Run `script args` on the native transport through mpiexec; resolves with its exit status. */
@@ -265,6 +267,7 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
   const rankEnv = {
     MPI4TS_TRANSPORT: 'native', MPI4TS_MPI: flavour, MPI4TS_TTY: `${process.stdout.isTTY ? 1 : 0}${process.stderr.isTTY ? 1 : 0}`,
     MPI4TS_TIME_ORIGIN: String(performance.timeOrigin),
+    ...(o.check ? { MPI4TS_CHECK: '1' } : {}),
   };
   try {
     const plan = planLaunch({

@@ -36,6 +36,8 @@ export interface JobOptions {
   readonly timeoutSeconds?: number;
   /** JS heap limit of each rank in MB (`--max-memory`); a rank above it fails with "out of memory". */
   readonly maxMemoryMb?: number;
+  /** `--check`: every rank (spawned ones too) gets MPI4TS_CHECK=1 and checks its collectives (src/api/check.ts). */
+  readonly check?: boolean;
 }
 
 /** How a job ended. */
@@ -169,7 +171,7 @@ export class ThreadsJob {
     const worker = new Worker(RANK_MAIN, {
       workerData: { [BOOTSTRAP_KEY]: boot },
       transferList: [port2],
-      env: { ...process.env, MPI4TS_RANK: String(rank), MPI4TS_SIZE: String(worldGpids.length) },
+      env: { ...process.env, MPI4TS_RANK: String(rank), MPI4TS_SIZE: String(worldGpids.length), ...(opts.check ? { MPI4TS_CHECK: '1' } : {}) },
       ...(opts.maxMemoryMb ? { resourceLimits: { maxOldGenerationSizeMb: opts.maxMemoryMb } } : {}),
     });
     this.#live++;
