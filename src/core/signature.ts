@@ -78,11 +78,13 @@ function repeat(s: Summary, k: number): Summary {
 const UNTYPED = 1;
 const kindCode: Readonly<Record<ElementKind, number>> = {
   int8: 2, uint8: 3, int16: 4, uint16: 5, int32: 6, uint32: 7, int64: 8, uint64: 9, float32: 10, float64: 11, bool: 12,
+  complex64: 13, complex128: 14,
 };
 /** Names for the basic types in reports, by representation. */
 export const kindName: Readonly<Record<ElementKind, string>> = {
   int8: 'SIGNED_CHAR', uint8: 'UNSIGNED_CHAR', int16: 'SHORT', uint16: 'UNSIGNED_SHORT', int32: 'INT', uint32: 'UNSIGNED',
   int64: 'LONG', uint64: 'UNSIGNED_LONG', float32: 'FLOAT', float64: 'DOUBLE', bool: 'C_BOOL',
+  complex64: 'C_FLOAT_COMPLEX', complex128: 'C_DOUBLE_COMPLEX',
 };
 
 function basic(code: number, bytes: number): Summary {
