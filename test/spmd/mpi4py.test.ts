@@ -17,9 +17,15 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mpirun, lines, onNative, repoRoot, type RunResult } from '../helpers/spmd.ts';
+import { mpirun, onNative, repoRoot, type RunResult } from '../helpers/spmd.ts';
 
-const LINE = /^TEST (\d+) (\S+) (ok|skip|fail) (.*)$/;
+/**
+ * The records ranks print, found anywhere in the output rather than per line:
+ * under mpiexec two ranks' lines can arrive joined (Open MPI forwards each
+ * rank's output in chunks), so a record ends where its JSON string ends.
+ */
+const JSON_STRING = '("(?:[^"\\\\\\n]|\\\\.)*")';
+const RECORD = new RegExp(`TEST (\\d+) (\\S+) (ok|skip|fail) ${JSON_STRING}|TODO (\\S+) ${JSON_STRING}|DONE (\\d+)`, 'g');
 const chosen = process.env['MPI4PY_TESTS']?.split(',').filter(Boolean) ?? null;
 const modules = fs.readdirSync(path.join(repoRoot, 'test/mpi4py'))
   .filter((f) => /^test_\w+\.ts$/.test(f))
@@ -45,15 +51,14 @@ async function runModule(module: string, np: number): Promise<{ order: string[];
     });
     runs.push(result);
     const done = new Set<number>();
-    for (const l of lines(result.stdout)) {
-      if (l.startsWith('DONE ')) { done.add(Number(l.slice(5))); continue; }
-      const t = /^TODO (\S+) (.*)$/.exec(l);
-      if (t) { todo.set(t[1]!, JSON.parse(t[2]!) as string); continue; }
-      const m = LINE.exec(l);
-      if (!m) continue;
-      const [, r, id, status, detail] = m;
-      if (!seen.has(id!)) { seen.set(id!, new Map()); order.push(id!); }
-      seen.get(id!)!.set(Number(r), { status: status as Verdict['status'], detail: JSON.parse(detail!) as string });
+    for (const m of result.stdout.matchAll(RECORD)) {
+      const [, r, id, status, json, todoId, todoJson, doneRank] = m;
+      if (doneRank !== undefined) done.add(Number(doneRank));
+      else if (todoId !== undefined) todo.set(todoId, JSON.parse(todoJson!) as string);
+      else {
+        if (!seen.has(id!)) { seen.set(id!, new Map()); order.push(id!); }
+        seen.get(id!)!.set(Number(r), { status: status as Verdict['status'], detail: JSON.parse(json!) as string });
+      }
     }
     for (const [id, byRank] of seen) {
       if (verdicts.has(id) || byRank.size < np) continue;
