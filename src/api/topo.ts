@@ -29,6 +29,7 @@ import { fail, raise } from './errors.js';
 import { Request } from './request.js';
 import { runtime } from './runtime.js';
 import { PROC_NULL, UNDEFINED } from './constants.js';
+import type { Info } from './info.js';
 import * as topo from '../coll/topo.js';
 
 // ---- constants -------------------------------------------------------------------
@@ -612,8 +613,8 @@ export class Cartcomm extends Topocomm {
   }
 
   /** A Cartesian communicator with the same grid and a new context: `MPI_Comm_dup`. */
-  override Dup(): Cartcomm {
-    return new Cartcomm(dupHandle('Dup', this), this.#dims, this.#periods);
+  override Dup(info: Info | null = null): Cartcomm {
+    return new Cartcomm(dupHandle('Dup', this), this.#dims, this.#periods).adoptDup('Dup', this, info);
   }
   override Clone(): Cartcomm { return this.Dup(); }
 
@@ -680,8 +681,8 @@ export class Graphcomm extends Topocomm {
   get neighbors(): number[] { return this.Get_neighbors(this.rank); }
 
   /** A graph communicator with the same graph and a new context: `MPI_Comm_dup`. */
-  override Dup(): Graphcomm {
-    return new Graphcomm(dupHandle('Dup', this), this.#index, this.#edges);
+  override Dup(info: Info | null = null): Graphcomm {
+    return new Graphcomm(dupHandle('Dup', this), this.#index, this.#edges).adoptDup('Dup', this, info);
   }
   override Clone(): Graphcomm { return this.Dup(); }
 
@@ -732,8 +733,8 @@ export class Distgraphcomm extends Topocomm {
   }
 
   /** A distributed graph communicator with the same edges and a new context: `MPI_Comm_dup`. */
-  override Dup(): Distgraphcomm {
-    return new Distgraphcomm(dupHandle('Dup', this), this.#nb.sources, this.#nb.destinations, this.#sw, this.#dw);
+  override Dup(info: Info | null = null): Distgraphcomm {
+    return new Distgraphcomm(dupHandle('Dup', this), this.#nb.sources, this.#nb.destinations, this.#sw, this.#dw).adoptDup('Dup', this, info);
   }
   override Clone(): Distgraphcomm { return this.Dup(); }
 
