@@ -43,6 +43,9 @@ function show(v: unknown): string {
 /** Python's `==` for the values tests compare: numbers, bigints, strings, arrays, typed arrays, plain objects. */
 export function pyEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  // MPI handles (Comm, Datatype, Info, Errhandler, ...) compare as handles, as mpi4py's `==` does.
+  if (hasEquals(a)) return a.equals(b);
+  if (hasEquals(b)) return b.equals(a);
   if (typeof a === 'bigint' || typeof b === 'bigint') {
     // 1 == 1n, as Python's int == float compares values.
     if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
@@ -58,6 +61,10 @@ export function pyEqual(a: unknown, b: unknown): boolean {
     return true;
   }
   return isDeepStrictEqual(a, b);
+}
+
+function hasEquals(v: unknown): v is { equals(other: unknown): boolean } {
+  return v !== null && typeof v === 'object' && typeof (v as { equals?: unknown }).equals === 'function';
 }
 
 function asSequence(v: unknown): ArrayLike<unknown> | null {
