@@ -6,6 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { runtime } from './api/runtime.js';
 import { Comm, Intracomm } from './api/comm.js';
+import { Exception } from './api/errors.js';
+import { Info } from './api/info.js';
+import { ERR_ARG } from './core/errorcodes.js';
 
 export {
   Exception, Get_error_string, Get_error_class, Add_error_class, Add_error_code, Add_error_string,
@@ -59,6 +62,25 @@ export function Wtime(): number {
 /** Resolution of Wtime in seconds: `MPI_Wtick`. */
 export function Wtick(): number {
   return 1e-9;
+}
+
+/**
+ * Profiling control (level 0 off, 1 on, 2 flush): `MPI_Pcontrol`. mpi4ts has
+ * no profiling layer to control, so a valid level does nothing.
+ */
+export function Pcontrol(level: number): void {
+  if (typeof level !== 'number' || !Number.isInteger(level)) throw new TypeError(`Pcontrol: level must be an integer, got ${typeof level}`);
+  if (level < 0 || level > 2) throw new Exception(ERR_ARG, `Pcontrol: level must be 0, 1 or 2, got ${level}`);
+}
+
+/**
+ * The hardware resources this process can split on, as a new Info (the
+ * caller frees it): `MPI_Get_hw_resource_info` (MPI 4.1). mpi4ts knows one
+ * level, the shared memory of the machine (`mpi_hw_resource_type` =
+ * `mpi_shared_memory`, what Split_type with COMM_TYPE_HW_GUIDED accepts).
+ */
+export function Get_hw_resource_info(): Info {
+  return Info.Create({ mpi_hw_resource_type: 'mpi_shared_memory' });
 }
 
 /** Name of the host this rank runs on: `MPI_Get_processor_name`. */
