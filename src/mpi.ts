@@ -101,6 +101,9 @@ export function Init_thread(_required: number = THREAD_MULTIPLE): number {
 
 /** Finalise MPI: `MPI_Finalize`. Communication afterwards is an error. */
 export function Finalize(): void {
+  // As MPI_Finalize: COMM_SELF's attributes are deleted first, newest first,
+  // so that their delete callbacks can clean up while MPI still works.
+  if (!runtime.finalized) COMM_SELF.releaseAttributes('Finalize');
   runtime.finalized = true;
 }
 

@@ -260,6 +260,9 @@ export class Comm {
     invoke(this.#errhandler, this, code, `Call_errhandler(${code})`, this.#name);
   }
 
+  /** @internal Delete every attribute through the delete callbacks (MPI_Finalize does so for COMM_SELF). */
+  releaseAttributes(routine: string): void { deleteAll(routine, this, this.#attrs); }
+
   /** @internal For the dispatch of errors to the handler (api/errhandler.ts). */
   errhandlerRecord(): ErrhandlerRecord { return this.#errhandler; }
   /** @internal */
