@@ -705,11 +705,14 @@ export class Intracomm extends Comm {
   Idup(info: Info | null = null): [Intracomm, Request] {
     const h = this.handle('Idup');
     if (info !== null) infoArg('Idup', info);
-    const comm = new Intracomm(null, '');
+    const comm = this.idupShell();
     comm.adoptDup('Idup', this, info);
     const request = this.#start('Idup', (c) => then(commcoll.dup(c, h), null, (nh) => attach(comm, nh)));
     return [comm, request];
   }
+  /** @internal The object Idup returns before its handle exists (topologies keep theirs). */
+  idupShell(): Intracomm { return new Intracomm(null, ''); }
+
   /** Idup with the hints of `info`: `MPI_Comm_idup_with_info`. */
   Idup_with_info(info: Info): [Intracomm, Request] {
     if (!(info instanceof Info)) throw new TypeError(`Idup_with_info: info must be an MPI.Info, got ${info === null ? 'null' : typeof info}`);

@@ -617,6 +617,12 @@ export class Cartcomm extends Topocomm {
     return new Cartcomm(dupHandle('Dup', this), this.#dims, this.#periods).adoptDup('Dup', this, info);
   }
   override Clone(): Cartcomm { return this.Dup(); }
+  /** @internal Idup's result keeps the topology. */
+  override idupShell(): Cartcomm {
+    const c = new Cartcomm(null, this.#dims, this.#periods);
+    c.Set_name('');
+    return c;
+  }
 
   override toString(): string { return `<MPI.Cartcomm ${this.name}>`; }
 }
@@ -685,6 +691,12 @@ export class Graphcomm extends Topocomm {
     return new Graphcomm(dupHandle('Dup', this), this.#index, this.#edges).adoptDup('Dup', this, info);
   }
   override Clone(): Graphcomm { return this.Dup(); }
+  /** @internal Idup's result keeps the topology. */
+  override idupShell(): Graphcomm {
+    const c = new Graphcomm(null, this.#index, this.#edges);
+    c.Set_name('');
+    return c;
+  }
 
   override toString(): string { return `<MPI.Graphcomm ${this.name}>`; }
 }
@@ -737,6 +749,12 @@ export class Distgraphcomm extends Topocomm {
     return new Distgraphcomm(dupHandle('Dup', this), this.#nb.sources, this.#nb.destinations, this.#sw, this.#dw).adoptDup('Dup', this, info);
   }
   override Clone(): Distgraphcomm { return this.Dup(); }
+  /** @internal Idup's result keeps the topology. */
+  override idupShell(): Distgraphcomm {
+    const c = new Distgraphcomm(null, this.#nb.sources, this.#nb.destinations, this.#sw, this.#dw);
+    c.Set_name('');
+    return c;
+  }
 
   override toString(): string { return `<MPI.Distgraphcomm ${this.name}>`; }
 }
