@@ -41,7 +41,6 @@ interface Keyval {
   readonly copy: CopyFunction<unknown> | true | null;
   readonly del: DeleteFunction<unknown> | null;
   readonly nopython: boolean;
-  freed: boolean;
 }
 
 /** User keyvals of every kind; numbers are never reused. */
@@ -77,15 +76,13 @@ export function createKeyval(routine: string, kind: AttrKind, copyFn: unknown, d
     copy: copyFn === true ? true : typeof copyFn === 'function' ? copyFn as CopyFunction<unknown> : null,
     del: typeof deleteFn === 'function' ? deleteFn as DeleteFunction<unknown> : null,
     nopython: Boolean(nopython),
-    freed: false,
   });
   return keyval;
 }
 
-/** Mark a keyval freed (attributes set with it stay until deleted); returns KEYVAL_INVALID. */
+/** Free a keyval (attributes set with it keep their callbacks until deleted); returns KEYVAL_INVALID. */
 export function freeKeyval(routine: string, kind: AttrKind, keyval: unknown): number {
-  const k = lookup(routine, kind, keyval);
-  k.freed = true;
+  lookup(routine, kind, keyval);
   keyvals.delete(keyval as number);
   return KEYVAL_INVALID;
 }

@@ -12,6 +12,7 @@
 import * as os from 'node:os';
 import { ERR_INFO, ERR_INFO_KEY, ERR_INFO_NOKEY, ERR_INFO_VALUE, ERR_ARG } from '../core/errorcodes.js';
 import { fail } from './errors.js';
+import { runtime } from './runtime.js';
 
 /** MPI_MAX_INFO_KEY and MPI_MAX_INFO_VAL (MPICH's and Open MPI's limits). */
 export const MAX_INFO_KEY = 255;
@@ -279,8 +280,7 @@ function environment(args: readonly string[] | null): Map<string, string> {
   const env = new Map<string, string>();
   env.set('command', argv[0] ?? process.argv0);
   if (argv.length > 1) env.set('argv', argv.slice(1).join(' '));
-  const size = Number(process.env['MPI4TS_SIZE'] ?? '');
-  if (Number.isInteger(size) && size > 0) env.set('maxprocs', String(size));
+  env.set('maxprocs', String(runtime.transport.commWorld.size));
   env.set('host', os.hostname());
   env.set('arch', `${os.platform()}-${os.arch()}`);
   env.set('wdir', process.cwd());
