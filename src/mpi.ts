@@ -143,13 +143,13 @@ export function Get_version(): [number, number] {
 
 /**
  * Description of the library: `MPI_Get_library_version`. Native: the
- * library's own first line, after mpi4ts's; embedded: mpi4ts, its
- * transport and the Node.js it runs on.
+ * library's own (first line), then `; ` and mpi4ts's; embedded: mpi4ts,
+ * its transport and the Node.js it runs on.
  */
 export function Get_library_version(): string {
   const lib = runtime.transport.library;
-  const own = `mpi4ts ${MPI4TS_VERSION} (transport ${runtime.transport.name}, Node.js ${process.version}, ${os.platform()}-${os.arch()})`;
-  return lib ? `${lib.description.trim()}\n${own}` : own;
+  const own = `mpi4ts (transport ${runtime.transport.name}, Node.js ${process.version}, ${os.platform()}-${os.arch()})`;
+  return lib ? `${lib.description.trim()}; ${own}` : own;
 }
 
 /**
