@@ -72,7 +72,7 @@ abstract class BaseTestAttr extends TestCase {
     attr = obj.Get_attr(this.keyval);
     this.assertIs(attr, attrval);
     if (obj instanceof MPI.Comm || obj instanceof MPI.Datatype) {
-      const dup = obj.Dup!();
+      const dup = (obj as AttrObject).Dup!();
       attr = dup.Get_attr(this.keyval);
       if (copy_fn === true) this.assertIs(attr, attrval);
       else if (!copy_fn) this.assertIsNone(attr);
@@ -109,7 +109,7 @@ abstract class BaseTestAttr extends TestCase {
     attr = obj.Get_attr(this.keyval);
     this.assertIs(attr, attrval);
     if (obj instanceof MPI.Comm || obj instanceof MPI.Datatype) {
-      const dup = obj.Dup!();
+      const dup = (obj as AttrObject).Dup!();
       attr = dup.Get_attr(this.keyval);
       this.assertIsNone(attr);
       dup.Free();
@@ -136,7 +136,7 @@ abstract class BaseTestAttr extends TestCase {
     attr = obj.Get_attr(this.keyval);
     this.assertEqual(attr, intval);
     if (obj instanceof MPI.Comm || obj instanceof MPI.Datatype) {
-      const dup = obj.Dup!();
+      const dup = (obj as AttrObject).Dup!();
       attr = dup.Get_attr(this.keyval);
       this.assertEqual(attr, intval);
       dup.Free();
