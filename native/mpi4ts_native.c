@@ -97,9 +97,44 @@ static int ts_error_class(int code) {
     case MPI_ERR_IN_STATUS: return 17;
     case MPI_ERR_PENDING: return 18;
     case MPI_ERR_REQUEST: return 19;
+    case MPI_ERR_ACCESS: return 20;
+    case MPI_ERR_AMODE: return 21;
+    case MPI_ERR_BAD_FILE: return 22;
+    case MPI_ERR_CONVERSION: return 23;
+    case MPI_ERR_DUP_DATAREP: return 24;
+    case MPI_ERR_FILE_EXISTS: return 25;
+    case MPI_ERR_FILE_IN_USE: return 26;
+    case MPI_ERR_FILE: return 27;
+    case MPI_ERR_INFO: return 28;
+    case MPI_ERR_INFO_KEY: return 29;
+    case MPI_ERR_INFO_VALUE: return 30;
+    case MPI_ERR_INFO_NOKEY: return 31;
+    case MPI_ERR_IO: return 32;
+    case MPI_ERR_NAME: return 33;
     case MPI_ERR_NO_MEM: return 34;
+    case MPI_ERR_NOT_SAME: return 35;
+    case MPI_ERR_NO_SPACE: return 36;
+    case MPI_ERR_NO_SUCH_FILE: return 37;
+    case MPI_ERR_PORT: return 38;
+    case MPI_ERR_QUOTA: return 39;
+    case MPI_ERR_READ_ONLY: return 40;
+    case MPI_ERR_SERVICE: return 41;
     case MPI_ERR_SPAWN: return 42;
-    case MPI_ERR_UNSUPPORTED_OPERATION: return 52;
+    case MPI_ERR_UNSUPPORTED_DATAREP: return 43;
+    case MPI_ERR_UNSUPPORTED_OPERATION: return 44;
+    case MPI_ERR_WIN: return 45;
+    case MPI_ERR_BASE: return 46;
+    case MPI_ERR_LOCKTYPE: return 47;
+    case MPI_ERR_KEYVAL: return 48;
+    case MPI_ERR_RMA_CONFLICT: return 49;
+    case MPI_ERR_RMA_SYNC: return 50;
+    case MPI_ERR_SIZE: return 51;
+    case MPI_ERR_DISP: return 52;
+    case MPI_ERR_ASSERT: return 53;
+    case MPI_ERR_RMA_RANGE: return 55;
+    case MPI_ERR_RMA_ATTACH: return 56;
+    case MPI_ERR_RMA_SHARED: return 57;
+    case MPI_ERR_RMA_FLAVOR: return 58;
     default: return 15;
   }
 }
@@ -375,6 +410,17 @@ static napi_value js_abort(napi_env env, napi_callback_info info) {
   fflush(stderr);
   MPI_Abort(comm_at(i32(env, argv[0])), i32(env, argv[1]));
   exit(i32(env, argv[1]));
+}
+
+/* version(): [MPI_VERSION, MPI_SUBVERSION] of the library as it runs (MPI_Get_version). */
+static napi_value js_version(napi_env env, napi_callback_info info) {
+  int version = 0, subversion = 0;
+  MPI_Get_version(&version, &subversion);
+  napi_value v;
+  napi_create_array_with_length(env, 2, &v);
+  napi_set_element(env, v, 0, ret_i32(env, version));
+  napi_set_element(env, v, 1, ret_i32(env, subversion));
+  return v;
 }
 
 static napi_value js_library_version(napi_env env, napi_callback_info info) {
@@ -1129,7 +1175,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     napi_callback cb;
   } fns[] = {
       {"init", js_init},           {"finalize", js_finalize},
-      {"abort", js_abort},         {"libraryVersion", js_library_version},
+      {"abort", js_abort},         {"libraryVersion", js_library_version}, {"version", js_version},
       {"processorName", js_processor_name},
       {"commDup", js_comm_dup},    {"commCreateGroup", js_comm_create_group},
       {"intercommCreate", js_intercomm_create},

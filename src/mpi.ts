@@ -2,17 +2,30 @@
  * Everything `MPI` holds, export by export: `import { MPI } from 'mpi4ts'`
  * gives this module as a namespace, like `from mpi4py import MPI`.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { runtime } from './api/runtime.js';
 import { Comm, Intracomm } from './api/comm.js';
 import { installCheck, checkRequested } from './api/check.js';
+import { Exception } from './api/errors.js';
+import { Info } from './api/info.js';
+import { ERR_ARG } from './core/errorcodes.js';
 
-export { Exception, Get_error_string } from './api/errors.js';
+export {
+  Exception, Get_error_string, Get_error_class, Add_error_class, Add_error_code, Add_error_string,
+  Remove_error_class, Remove_error_code, Remove_error_string,
+} from './api/errors.js';
+export { Info, INFO_NULL, INFO_ENV, MAX_INFO_KEY, MAX_INFO_VAL } from './api/info.js';
+export type { InfoItems } from './api/info.js';
+export { Errhandler, ERRHANDLER_NULL, ERRORS_ARE_FATAL, ERRORS_RETURN, ERRORS_ABORT } from './api/errhandler.js';
+export type { ErrhandlerFunction } from './api/errhandler.js';
+export { DO_NOT_COPY } from './api/attributes.js';
+export type { CopyFunction, DeleteFunction, KeyvalOptions } from './api/attributes.js';
 export * from './core/errorcodes.js';
 export {
   ANY_SOURCE, ANY_TAG, PROC_NULL, ROOT, UNDEFINED, TAG_UB, HOST, IO, WTIME_IS_GLOBAL, UNIVERSE_SIZE,
   LASTUSEDCODE, APPNUM, KEYVAL_INVALID, IDENT, CONGRUENT, SIMILAR, UNEQUAL, THREAD_SINGLE, THREAD_FUNNELED,
-  THREAD_SERIALIZED, THREAD_MULTIPLE, VERSION, SUBVERSION, IN_PLACE, BOTTOM, INFO_NULL,
+  THREAD_SERIALIZED, THREAD_MULTIPLE, VERSION, SUBVERSION, IN_PLACE, BOTTOM,
   COMM_TYPE_SHARED, COMM_TYPE_HW_GUIDED, COMM_TYPE_HW_UNGUIDED,
 } from './api/constants.js';
 export { Group, GROUP_EMPTY } from './api/group.js';
@@ -55,6 +68,25 @@ export function Wtick(): number {
   return 1e-9;
 }
 
+/**
+ * Profiling control (level 0 off, 1 on, 2 flush): `MPI_Pcontrol`. mpi4ts has
+ * no profiling layer to control, so a valid level does nothing.
+ */
+export function Pcontrol(level: number): void {
+  if (typeof level !== 'number' || !Number.isInteger(level)) throw new TypeError(`Pcontrol: level must be an integer, got ${typeof level}`);
+  if (level < 0 || level > 2) throw new Exception(ERR_ARG, `Pcontrol: level must be 0, 1 or 2, got ${level}`);
+}
+
+/**
+ * The hardware resources this process can split on, as a new Info (the
+ * caller frees it): `MPI_Get_hw_resource_info` (MPI 4.1). mpi4ts knows one
+ * level, the shared memory of the machine (`mpi_hw_resource_type` =
+ * `mpi_shared_memory`, what Split_type with COMM_TYPE_HW_GUIDED accepts).
+ */
+export function Get_hw_resource_info(): Info {
+  return Info.Create({ mpi_hw_resource_type: 'mpi_shared_memory' });
+}
+
 /** Name of the host this rank runs on: `MPI_Get_processor_name`. */
 export function Get_processor_name(): string {
   return runtime.transport.processorName();
@@ -73,6 +105,9 @@ export function Init_thread(_required: number = THREAD_MULTIPLE): number {
 
 /** Finalise MPI: `MPI_Finalize`. Communication afterwards is an error. */
 export function Finalize(): void {
+  // As MPI_Finalize: COMM_SELF's attributes are deleted first, newest first,
+  // so that their delete callbacks can clean up while MPI still works.
+  if (!runtime.finalized) COMM_SELF.releaseAttributes('Finalize');
   runtime.finalized = true;
 }
 
@@ -84,11 +119,61 @@ export function Is_finalized(): boolean { return runtime.finalized; }
 export function Query_thread(): number { return THREAD_MULTIPLE; }
 /** Whether this is the main thread of its rank: `MPI_Is_thread_main`. */
 export function Is_thread_main(): boolean { return true; }
-/** Version of the MPI standard: `MPI_Get_version`. */
-export function Get_version(): [number, number] { return [VERSION, SUBVERSION]; }
-/** Description of the library: `MPI_Get_library_version`. */
+/** Longest error string (`MPI_MAX_ERROR_STRING`, MPICH's value). */
+export const MAX_ERROR_STRING = 1024;
+/** Longest library version string (`MPI_MAX_LIBRARY_VERSION_STRING`, MPICH's value). */
+export const MAX_LIBRARY_VERSION_STRING = 8192;
+
+/** mpi4ts's own version (package.json, one folder up from src/ and dist/). */
+const MPI4TS_VERSION: string = (() => {
+  try {
+    return (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+/**
+ * Version of the MPI standard: `MPI_Get_version`. On the native transport,
+ * the library's own (Open MPI 4.1 says 3.1, MPICH 4.0 says 4.0); on the
+ * embedded runtime, the standard mpi4ts follows (MPI.VERSION,
+ * MPI.SUBVERSION: 4.0 — it implements a subset of MPI 4.0, without
+ * one-sided communication and I/O so far).
+ */
+export function Get_version(): [number, number] {
+  const lib = runtime.transport.library;
+  return lib ? [lib.version[0], lib.version[1]] : [VERSION, SUBVERSION];
+}
+
+/**
+ * Description of the library: `MPI_Get_library_version`. Native: the
+ * library's own (first line), then `; ` and mpi4ts's; embedded: mpi4ts,
+ * its transport and the Node.js it runs on.
+ */
 export function Get_library_version(): string {
-  return `mpi4ts (transport ${runtime.transport.name}, Node.js ${process.version}, ${os.platform()}-${os.arch()})`;
+  const lib = runtime.transport.library;
+  const own = `mpi4ts (transport ${runtime.transport.name}, Node.js ${process.version}, ${os.platform()}-${os.arch()})`;
+  return lib ? `${lib.description.trim()}; ${own}` : own;
+}
+
+/**
+ * Name and version of the MPI implementation underneath, as mpi4py's
+ * `get_vendor()`: ["Open MPI", [4, 1, 6]] or ["MPICH", [4, 0, 2]] on the
+ * native transport; ["mpi4ts", [0, 1, 0]] on the embedded runtime.
+ */
+export function get_vendor(): [string, [number, number, number]] {
+  const lib = runtime.transport.library;
+  if (lib) {
+    const text = lib.description;
+    const triple = (m: RegExpExecArray | null): [number, number, number] =>
+      [Number(m?.[1] ?? 0), Number(m?.[2] ?? 0), Number(m?.[3] ?? 0)];
+    if (/Open MPI/.test(text)) return ['Open MPI', triple(/v(\d+)\.(\d+)(?:\.(\d+))?/.exec(text))];
+    if (/MPICH/.test(text)) return ['MPICH', triple(/Version:\s*(\d+)\.(\d+)(?:\.(\d+))?/.exec(text))];
+    if (/Intel/.test(text)) return ['Intel MPI', triple(/(\d+)\.(\d+)(?:\.(\d+))?/.exec(text))];
+    return ['unknown', [0, 0, 0]];
+  }
+  const [a, b, c] = MPI4TS_VERSION.split('.').map(Number);
+  return ['mpi4ts', [a ?? 0, b ?? 0, c ?? 0]];
 }
 export {
   Op, OP_NULL, SUM, PROD, MAX, MIN, LAND, LOR, LXOR, BAND, BOR, BXOR, MAXLOC, MINLOC, REPLACE, NO_OP,

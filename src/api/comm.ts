@@ -26,8 +26,17 @@ import { runtime } from './runtime.js';
 import type { Cartcomm, Graphcomm, Distgraphcomm, TopologyConstructors, Weights } from './topo.js';
 import {
   ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, UNIVERSE_SIZE, APPNUM, WTIME_IS_GLOBAL, HOST, IO, IDENT, UNEQUAL,
-  CONGRUENT, SIMILAR, UNDEFINED, COMM_TYPE_SHARED, IN_PLACE, ROOT,
+  CONGRUENT, SIMILAR, UNDEFINED, COMM_TYPE_SHARED, IN_PLACE, ROOT, LASTUSEDCODE,
 } from './constants.js';
+import { Info, infoArg } from './info.js';
+import {
+  Errhandler, createErrhandler, errhandlerArg, defaultErrhandler, invoke, guard, type ErrhandlerRecord, type ErrhandlerFunction,
+} from './errhandler.js';
+import {
+  createKeyval, freeKeyval, getAttr, setAttr, deleteAttr, copyAttrs, deleteAll, keyvalArg, type AttrMap,
+  type CopyFunction, type DeleteFunction, type KeyvalOptions,
+} from './attributes.js';
+import { lastUsed } from './errors.js';
 
 /** Options-object form of a send's destination. */
 export interface SendOptions { dest: number; tag?: number }
@@ -37,6 +46,8 @@ const RECV_KEYS = ['source', 'tag', 'status'] as const;
 
 /** Make `c` COMM_NULL once the transport has released its handle (Disconnect). */
 let detach: (c: Comm) => void;
+/** Give `c` (made by Idup before its handle exists) its handle. */
+let attach: (c: Comm, h: CommHandle | null) => void;
 
 /**
  * A communicator: `MPI_Comm`. Point-to-point messaging with mpi4py's names:
@@ -46,6 +57,12 @@ let detach: (c: Comm) => void;
 export class Comm {
   #h: CommHandle | null;
   #name: string;
+  /** Error handler (mpi4py sets ERRORS_RETURN on every communicator it makes). */
+  #errhandler: ErrhandlerRecord = defaultErrhandler;
+  /** Hints set by Set_info / Dup_with_info. */
+  #info: Map<string, string> | null = null;
+  /** User attributes (Set_attr). */
+  #attrs: AttrMap | null = null;
 
   /** @internal Communicators come from COMM_WORLD, COMM_SELF and the constructors. */
   constructor(handle: CommHandle | null, name = '') {
@@ -116,31 +133,144 @@ export class Comm {
     if (h === runtime.transport.commWorld || h === runtime.transport.commSelf) {
       fail('Free', ERR_COMM, `cannot free ${this.#name || 'a predefined communicator'}`);
     }
+    deleteAll('Free', this, this.#attrs);
     runtime.transport.freeComm(h);
     this.#h = null;
   }
 
   static {
-    detach = (c) => { c.#h = null; };
+    detach = (c) => {
+      deleteAll('Disconnect', c, c.#attrs);
+      c.#h = null;
+    };
+    attach = (c, h) => { c.#h = h; };
   }
 
   /** True unless this is COMM_NULL or was freed. */
   get isNull(): boolean { return this.#h === null; }
 
-  /** Value of a predefined attribute (TAG_UB, UNIVERSE_SIZE, APPNUM, ...): `MPI_Comm_get_attr`. */
-  Get_attr(keyval: number): number | boolean | null {
+  /**
+   * Value of an attribute: a predefined one (TAG_UB, UNIVERSE_SIZE, APPNUM,
+   * LASTUSEDCODE, ...) or one set with Set_attr (null when not set):
+   * `MPI_Comm_get_attr`.
+   */
+  Get_attr(keyval: number): any {
     const h = this.handle('Get_attr');
     const t = runtime.transport;
-    switch (keyval) {
+    switch (keyvalArg('Get_attr', keyval)) {
       case TAG_UB: return t.tagUpperBound;
       case UNIVERSE_SIZE: return t.job.universeSize;
       case APPNUM: return t.job.appnum;
       case WTIME_IS_GLOBAL: return true;
       case HOST: return PROC_NULL;
       case IO: return h.rank;
-      default: return null;
+      case LASTUSEDCODE: return lastUsed();
+      default: return getAttr('Get_attr', 'Comm', this.#attrs, keyval);
     }
   }
+
+  // ---- attributes, hints, error handlers -------------------------------------------
+
+  /** Store `attrval` under a keyval from Create_keyval (an old value goes through the delete callback): `MPI_Comm_set_attr`. */
+  Set_attr(keyval: number, attrval: unknown): void {
+    this.handle('Set_attr');
+    this.#attrs = setAttr('Set_attr', 'Comm', this, this.#attrs, keyval, attrval);
+  }
+
+  /** Remove an attribute through its keyval's delete callback: `MPI_Comm_delete_attr`. */
+  Delete_attr(keyval: number): void {
+    this.handle('Delete_attr');
+    deleteAttr('Delete_attr', 'Comm', this, this.#attrs, keyval);
+  }
+
+  /**
+   * A new attribute key for communicators: `copy_fn(comm, keyval, value)`
+   * gives the value a Dup gets (`true`: the same value; null: none;
+   * returning `MPI.DO_NOT_COPY` skips it), `delete_fn(comm, keyval, value)`
+   * runs at Delete_attr and Free: `MPI_Comm_create_keyval`. The arguments
+   * may be one object `{ copy_fn, delete_fn, nopython }` (mpi4py's keywords).
+   */
+  static Create_keyval(copy_fn: CopyFunction<Comm> | boolean | KeyvalOptions<Comm> | null = null,
+    delete_fn: DeleteFunction<Comm> | boolean | null = null, nopython = false): number {
+    return createKeyval('Create_keyval', 'Comm', copy_fn, delete_fn, nopython);
+  }
+
+  /** Free an attribute key; returns KEYVAL_INVALID: `MPI_Comm_free_keyval`. */
+  static Free_keyval(keyval: number): number {
+    return freeKeyval('Free_keyval', 'Comm', keyval);
+  }
+
+  /** @internal A communicator just made by Dup from `from`: its attributes through the copy callbacks, and hints. */
+  adoptDup<T extends Comm>(this: T, routine: string, from: Comm, info: unknown): T {
+    try {
+      this.#attrs = copyAttrs(routine, from, from.#attrs);
+    } catch (e) {
+      if (this.#h !== null) this.Free();
+      throw e;
+    }
+    this.#info = info === undefined || info === null ? from.#info && new Map(from.#info) : new Map(infoArg(routine, info));
+    return this;
+  }
+
+  /** Set hints for the communicator (mpi4ts acts on none; Get_info returns them): `MPI_Comm_set_info`. */
+  Set_info(info: Info): void {
+    this.handle('Set_info');
+    if (!(info instanceof Info)) throw new TypeError(`Set_info: info must be an MPI.Info, got ${info === null ? 'null' : typeof info}`);
+    const pairs = infoArg('Set_info', info);
+    this.#info ??= new Map();
+    for (const [k, v] of pairs) this.#info.set(k, v);
+  }
+
+  /** A new Info object with the communicator's hints (the caller frees it): `MPI_Comm_get_info`. */
+  Get_info(): Info {
+    this.handle('Get_info');
+    return Info.Create(this.#info ?? null);
+  }
+  /** The hints, as Get_info. */
+  get info(): Info { return this.Get_info(); }
+  set info(info: Info) { this.Set_info(info); }
+
+  /** A new error handler for communicators, calling `errhandler_fn(comm, errorcode)`: `MPI_Comm_create_errhandler`. */
+  static Create_errhandler(errhandler_fn: ErrhandlerFunction<Comm>): Errhandler {
+    return createErrhandler('Create_errhandler', 'Comm', errhandler_fn);
+  }
+
+  /** The communicator's error handler (a new handle; free it): `MPI_Comm_get_errhandler`. */
+  Get_errhandler(): Errhandler {
+    this.handle('Get_errhandler');
+    return Errhandler.of(this.#errhandler);
+  }
+
+  /**
+   * Set the error handler: ERRORS_RETURN (default: errors raise
+   * MPI.Exception), ERRORS_ARE_FATAL or ERRORS_ABORT (an error in a call on
+   * this communicator aborts the job), or one from Create_errhandler:
+   * `MPI_Comm_set_errhandler`.
+   */
+  Set_errhandler(errhandler: Errhandler): void {
+    this.handle('Set_errhandler');
+    const rec = errhandlerArg('Set_errhandler', 'Comm', errhandler);
+    this.#errhandler = rec;
+    guard(this, rec !== defaultErrhandler);
+  }
+
+  /** Run the communicator's error handler for `errorcode`: `MPI_Comm_call_errhandler`. */
+  Call_errhandler(errorcode: number): void {
+    this.handle('Call_errhandler');
+    const code = checkInt('Call_errhandler', 'errorcode', errorcode);
+    invoke(this.#errhandler, this, code, `Call_errhandler(${code})`, this.#name);
+  }
+
+  /** @internal Delete every attribute through the delete callbacks (MPI_Finalize does so for COMM_SELF). */
+  releaseAttributes(routine: string): void { deleteAll(routine, this, this.#attrs); }
+
+  /** @internal For the dispatch of errors to the handler (api/errhandler.ts). */
+  errhandlerRecord(): ErrhandlerRecord { return this.#errhandler; }
+  /** @internal */
+  errhandlerObjectName(): string { return this.#name; }
+
+  /** Same communicator handle (mpi4py's `==`): true for two null communicators. */
+  equals(other: unknown): boolean { return other instanceof Comm && other.#h === this.#h; }
 
   /**
    * In a process started by Spawn: the intercommunicator to its parents (the
@@ -550,13 +680,45 @@ export class Intracomm extends Comm {
     return h === null ? new Intracomm(null, 'MPI_COMM_NULL') : new Intracomm(h, '');
   }
 
-  /** A communicator with the same group and a new context: `MPI_Comm_dup`. */
-  Dup(): Intracomm {
+  /**
+   * A communicator with the same group and a new context, its attributes
+   * through their copy callbacks, and the hints of `info` (default: this
+   * communicator's): `MPI_Comm_dup` (`MPI_Comm_dup_with_info`).
+   */
+  Dup(info: Info | null = null): Intracomm {
     const h = this.handle('Dup');
-    return this.#wrap(this.#run('Dup', (c) => commcoll.dup(c, h)));
+    if (info !== null) infoArg('Dup', info);
+    return this.#wrap(this.#run('Dup', (c) => commcoll.dup(c, h))).adoptDup('Dup', this, info);
   }
   /** Same as Dup: `MPI_Comm_dup` (mpi4py `Clone`). */
   Clone(): Intracomm { return this.Dup(); }
+  /** Dup with the hints of `info`: `MPI_Comm_dup_with_info`. */
+  Dup_with_info(info: Info): Intracomm {
+    if (!(info instanceof Info)) throw new TypeError(`Dup_with_info: info must be an MPI.Info, got ${info === null ? 'null' : typeof info}`);
+    return this.Dup(info);
+  }
+
+  /**
+   * Start duplicating: the new communicator (usable once the request
+   * completes) and the request: `MPI_Comm_idup` (`MPI_Comm_idup_with_info`).
+   * Attributes are copied at the call.
+   */
+  Idup(info: Info | null = null): [Intracomm, Request] {
+    const h = this.handle('Idup');
+    if (info !== null) infoArg('Idup', info);
+    const comm = this.idupShell();
+    comm.adoptDup('Idup', this, info);
+    const request = this.#start('Idup', (c) => then(commcoll.dup(c, h), null, (nh) => attach(comm, nh)));
+    return [comm, request];
+  }
+  /** @internal The object Idup returns before its handle exists (topologies keep theirs). */
+  idupShell(): Intracomm { return new Intracomm(null, ''); }
+
+  /** Idup with the hints of `info`: `MPI_Comm_idup_with_info`. */
+  Idup_with_info(info: Info): [Intracomm, Request] {
+    if (!(info instanceof Info)) throw new TypeError(`Idup_with_info: info must be an MPI.Info, got ${info === null ? 'null' : typeof info}`);
+    return this.Idup(info);
+  }
 
   /**
    * Partition by color, ordering each part by key then rank; color UNDEFINED
@@ -1149,15 +1311,37 @@ export class Intercomm extends Comm {
     if (local) runtime.transport.freeComm(local);
   }
 
-  /** An intercommunicator of the same groups with new contexts: `MPI_Comm_dup`. */
-  Dup(): Intercomm {
+  /** An intercommunicator of the same groups with new contexts (attributes copied, hints of `info`): `MPI_Comm_dup`. */
+  Dup(info: Info | null = null): Intercomm {
     const ic = this.#ic('Dup');
+    if (info !== null) infoArg('Dup', info);
+    let dup: Intercomm;
     try {
-      return new Intercomm(runBlocking(runtime.transport, intercoll.dup(runtime.transport, ic)), '');
+      dup = new Intercomm(runBlocking(runtime.transport, intercoll.dup(runtime.transport, ic)), '');
     } catch (e) { raise('Dup', e); }
+    return dup.adoptDup('Dup', this, info);
   }
   /** Same as Dup (mpi4py `Clone`). */
   Clone(): Intercomm { return this.Dup(); }
+  /** Dup with the hints of `info`: `MPI_Comm_dup_with_info`. */
+  Dup_with_info(info: Info): Intercomm {
+    if (!(info instanceof Info)) throw new TypeError(`Dup_with_info: info must be an MPI.Info, got ${info === null ? 'null' : typeof info}`);
+    return this.Dup(info);
+  }
+  /**
+   * Duplicate, returning the new intercommunicator and a request:
+   * `MPI_Comm_idup`. The duplicate is made at the call (as Dup), so the
+   * request is complete when returned.
+   */
+  Idup(info: Info | null = null): [Intercomm, Request] {
+    const dup = this.Dup(info);
+    return [dup, Request.collective(new CollectiveOp(runtime.transport, (function* (): Schedule<undefined> { return undefined; })()), 'Idup')];
+  }
+  /** Idup with the hints of `info`: `MPI_Comm_idup_with_info`. */
+  Idup_with_info(info: Info): [Intercomm, Request] {
+    if (!(info instanceof Info)) throw new TypeError(`Idup_with_info: info must be an MPI.Info, got ${info === null ? 'null' : typeof info}`);
+    return this.Idup(info);
+  }
 
   /**
    * Split both groups by color (ordered by key, then rank) and join the parts
@@ -1479,12 +1663,13 @@ export type BufferArg = BufferSpec | typeof IN_PLACE;
  * Run `after` once the algorithm completes (unpacking results, for
  * instance); null: `s` itself, without a generator around it.
  */
-function then<T>(s: Schedule<T>, after: (() => void) | null): Schedule<T> {
-  return after === null ? s : thenGen(s, after);
+function then<T>(s: Schedule<T>, after: (() => void) | null, withResult?: (r: T) => void): Schedule<T> {
+  return after === null && withResult === undefined ? s : thenGen(s, after, withResult);
 }
-function* thenGen<T>(s: Schedule<T>, after: () => void): Schedule<T> {
+function* thenGen<T>(s: Schedule<T>, after: (() => void) | null, withResult?: (r: T) => void): Schedule<T> {
   const r = yield* s;
-  after();
+  after?.();
+  withResult?.(r);
   return r;
 }
 

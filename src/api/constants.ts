@@ -36,8 +36,6 @@ export const THREAD_MULTIPLE = 3;
 export const VERSION = 4;
 export const SUBVERSION = 0;
 
-/** No info hints (`MPI_INFO_NULL`), e.g. for Spawn, which takes none here. */
-export const INFO_NULL = null;
 /** Marker for in-place collectives (`MPI_IN_PLACE`). */
 export const IN_PLACE: unique symbol = Symbol.for('mpi4ts.IN_PLACE');
 /** Marker for absolute addresses (`MPI_BOTTOM`); typed memory has none, kept for name compatibility. */

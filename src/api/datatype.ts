@@ -9,6 +9,10 @@ import { pack, unpack, packSpan } from '../core/pack.js';
 import { ERR_TYPE, ERR_COUNT, ERR_ARG, ERR_BUFFER, ERR_CONVERSION } from '../core/errorcodes.js';
 import { fail } from './errors.js';
 import { UNDEFINED } from './constants.js';
+import {
+  createKeyval, freeKeyval, getAttr, setAttr, deleteAttr, copyAttrs, deleteAll, type AttrMap,
+  type CopyFunction, type DeleteFunction, type KeyvalOptions,
+} from './attributes.js';
 
 export { ORDER_C, ORDER_FORTRAN, DISTRIBUTE_BLOCK, DISTRIBUTE_CYCLIC, DISTRIBUTE_NONE, DISTRIBUTE_DFLT_DARG };
 /** Convenience alias of ORDER_FORTRAN (mpi4py). */
@@ -80,7 +84,6 @@ const fixedSize = new Set([
 const external32Size: Readonly<Record<string, number>> = { LONG: 4, UNSIGNED_LONG: 4, WCHAR: 2 };
 
 /** Equality of handles (mpi4py's `==`): the key under which `MPI.Datatype` and the tests compare handles. */
-const handleEquals: unique symbol = Symbol.for('mpi4ts.handleEquals') as never;
 
 /** How a datatype was made: what `Get_envelope` / `Get_contents` return. */
 interface Contents {
@@ -144,6 +147,8 @@ export class Datatype extends TypeHandle {
   #identity: object;
   /** Why a predefined type cannot be used (LONG_DOUBLE, ...), or null. */
   #refused: string | null = null;
+  /** User attributes (Set_attr). */
+  #attrs: AttrMap | null = null;
 
   /**
    * `new MPI.Datatype()` is a null handle (equal to DATATYPE_NULL, not
@@ -176,11 +181,6 @@ export class Datatype extends TypeHandle {
     this.#predefined = predefinedType;
     this.#contents = contents;
     this.#identity = predefinedType ? desc as TypeDesc : {};
-  }
-
-  /** mpi4py's `==`: the same datatype handle. */
-  [handleEquals](other: unknown): boolean {
-    return other instanceof Datatype && other.#identity === this.#identity;
   }
 
   /** @internal A predefined type JavaScript cannot represent: every use raises ERR_TYPE. */
@@ -262,14 +262,61 @@ export class Datatype extends TypeHandle {
   Free(): void {
     if (this.#predefined) fail('Free', ERR_TYPE, `cannot free predefined datatype ${this.Get_name()}`);
     this.#live('Free');
+    deleteAll('Free', this, this.#attrs);
     this.#freed = true;
   }
 
-  /** A copy with the same layout: `MPI_Type_dup` (committed if this one is). */
+  /** A copy with the same layout (and attributes, through their copy callbacks): `MPI_Type_dup` (committed if this one is). */
   Dup(): Datatype {
     const d = new Datatype(this.#live('Dup'), false, this.#made(COMBINER_DUP, [], []));
     d.#committed = this.#committed;
+    d.#attrs = copyAttrs('Dup', this, this.#attrs);
     return d;
+  }
+
+  // ---- attributes ----------------------------------------------------------
+
+  /** Value of an attribute set with Set_attr, or null: `MPI_Type_get_attr`. */
+  Get_attr(keyval: number): any {
+    this.#live('Get_attr');
+    return getAttr('Get_attr', 'Datatype', this.#attrs, keyval);
+  }
+
+  /** Store `attrval` under a keyval from Create_keyval: `MPI_Type_set_attr`. */
+  Set_attr(keyval: number, attrval: unknown): void {
+    this.#live('Set_attr');
+    this.#attrs = setAttr('Set_attr', 'Datatype', this, this.#attrs, keyval, attrval);
+  }
+
+  /** Remove an attribute through its keyval's delete callback: `MPI_Type_delete_attr`. */
+  Delete_attr(keyval: number): void {
+    this.#live('Delete_attr');
+    deleteAttr('Delete_attr', 'Datatype', this, this.#attrs, keyval);
+  }
+
+  /** A new attribute key for datatypes (see Comm.Create_keyval): `MPI_Type_create_keyval`. */
+  static Create_keyval(copy_fn: CopyFunction<Datatype> | boolean | KeyvalOptions<Datatype> | null = null,
+    delete_fn: DeleteFunction<Datatype> | boolean | null = null, nopython = false): number {
+    return createKeyval('Create_keyval', 'Datatype', copy_fn, delete_fn, nopython);
+  }
+
+  /** Free an attribute key; returns KEYVAL_INVALID: `MPI_Type_free_keyval`. */
+  static Free_keyval(keyval: number): number {
+    return freeKeyval('Free_keyval', 'Datatype', keyval);
+  }
+
+  /** True for DATATYPE_NULL and freed datatypes. */
+  get isNull(): boolean {
+    return this.#freed || (this.#desc.size === 0 && this.#desc.name === 'DATATYPE_NULL');
+  }
+
+  /**
+   * mpi4py's `==`: the same datatype handle — the same object, a copy made
+   * by `new MPI.Datatype(t)` (copies share the handle), or both null
+   * (DATATYPE_NULL, `new MPI.Datatype()`, freed).
+   */
+  equals(other: unknown): boolean {
+    return other === this || (other instanceof Datatype && (other.#identity === this.#identity || (this.isNull && other.isNull)));
   }
 
   /** mpi4py alias of `Dup`. */

@@ -223,7 +223,7 @@ export class Op extends Callable {
   }
 
   /** mpi4py's `==`: the same operation handle (`MPI.Op(op) == op`). */
-  [Symbol.for('mpi4ts.handleEquals')](other: unknown): boolean {
+  equals(other: unknown): boolean {
     if (!(other instanceof Op)) return false;
     // OP_NULL, `new MPI.Op()` and freed operations are all the null handle.
     const isNull = (s: OpState): boolean => s.core === null || s.freed;

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { SpawnCommand } from '../transport/spi.js';
 import { ERR_SPAWN, ERR_ARG, MpiFailure } from '../core/errorcodes.js';
 import { checkInt, describe } from './args.js';
+import { Info } from './info.js';
 
 /** Keyword form of Spawn's optional arguments (mpi4py's `args=`, `maxprocs=`, `info=`, `root=`). */
 export interface SpawnOptions {
@@ -15,7 +16,7 @@ export interface SpawnOptions {
   args?: readonly string[] | string | null;
   maxprocs?: number;
   /**
-   * MPI_INFO_NULL (null) or hints as an object of strings (`{ wdir: '/tmp' }`):
+   * MPI.INFO_NULL (or null), an MPI.Info, or hints as an object of strings (`{ wdir: '/tmp' }`):
    * the native transport passes them to the library's MPI_Comm_spawn; the
    * embedded runtime has no hint that changes how processes start.
    */
@@ -57,9 +58,10 @@ function strings(routine: string, arg: string, x: unknown): string[] {
  * with the script as the first argument (mpi4py's `sys.executable,
  * args=['worker.py']`).
  */
-/** MPI_Info hints as key/value pairs: null (MPI_INFO_NULL), an object or a Map of strings. */
+/** MPI_Info hints as key/value pairs: an MPI.Info (INFO_NULL: none), null, an object or a Map of strings. */
 export function infoHints(routine: string, info: unknown, label = 'info'): [string, string][] {
   if (info === null || info === undefined) return [];
+  if (info instanceof Info) return info.hints();
   const entries = info instanceof Map ? [...info.entries()] : typeof info === 'object' && !Array.isArray(info) ? Object.entries(info) : null;
   if (entries === null) throw new TypeError(`${routine}: ${label} must be MPI.INFO_NULL or an object of string hints, got ${describe(info)}`);
   return entries.map(([k, v]) => {

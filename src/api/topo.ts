@@ -30,6 +30,7 @@ import { fail, raise } from './errors.js';
 import { Request } from './request.js';
 import { runtime } from './runtime.js';
 import { PROC_NULL, UNDEFINED } from './constants.js';
+import type { Info } from './info.js';
 import * as topo from '../coll/topo.js';
 
 // ---- constants -------------------------------------------------------------------
@@ -613,10 +614,16 @@ export class Cartcomm extends Topocomm {
   }
 
   /** A Cartesian communicator with the same grid and a new context: `MPI_Comm_dup`. */
-  override Dup(): Cartcomm {
-    return new Cartcomm(dupHandle('Dup', this), this.#dims, this.#periods);
+  override Dup(info: Info | null = null): Cartcomm {
+    return new Cartcomm(dupHandle('Dup', this), this.#dims, this.#periods).adoptDup('Dup', this, info);
   }
   override Clone(): Cartcomm { return this.Dup(); }
+  /** @internal Idup's result keeps the topology. */
+  override idupShell(): Cartcomm {
+    const c = new Cartcomm(null, this.#dims, this.#periods);
+    c.Set_name('');
+    return c;
+  }
 
   override toString(): string { return `<MPI.Cartcomm ${this.name}>`; }
 }
@@ -681,10 +688,16 @@ export class Graphcomm extends Topocomm {
   get neighbors(): number[] { return this.Get_neighbors(this.rank); }
 
   /** A graph communicator with the same graph and a new context: `MPI_Comm_dup`. */
-  override Dup(): Graphcomm {
-    return new Graphcomm(dupHandle('Dup', this), this.#index, this.#edges);
+  override Dup(info: Info | null = null): Graphcomm {
+    return new Graphcomm(dupHandle('Dup', this), this.#index, this.#edges).adoptDup('Dup', this, info);
   }
   override Clone(): Graphcomm { return this.Dup(); }
+  /** @internal Idup's result keeps the topology. */
+  override idupShell(): Graphcomm {
+    const c = new Graphcomm(null, this.#index, this.#edges);
+    c.Set_name('');
+    return c;
+  }
 
   override toString(): string { return `<MPI.Graphcomm ${this.name}>`; }
 }
@@ -733,10 +746,16 @@ export class Distgraphcomm extends Topocomm {
   }
 
   /** A distributed graph communicator with the same edges and a new context: `MPI_Comm_dup`. */
-  override Dup(): Distgraphcomm {
-    return new Distgraphcomm(dupHandle('Dup', this), this.#nb.sources, this.#nb.destinations, this.#sw, this.#dw);
+  override Dup(info: Info | null = null): Distgraphcomm {
+    return new Distgraphcomm(dupHandle('Dup', this), this.#nb.sources, this.#nb.destinations, this.#sw, this.#dw).adoptDup('Dup', this, info);
   }
   override Clone(): Distgraphcomm { return this.Dup(); }
+  /** @internal Idup's result keeps the topology. */
+  override idupShell(): Distgraphcomm {
+    const c = new Distgraphcomm(null, this.#nb.sources, this.#nb.destinations, this.#sw, this.#dw);
+    c.Set_name('');
+    return c;
+  }
 
   override toString(): string { return `<MPI.Distgraphcomm ${this.name}>`; }
 }

@@ -157,6 +157,13 @@ export interface Transport {
   readonly job: JobInfo;
   readonly commWorld: CommHandle;
   readonly commSelf: CommHandle;
+  /**
+   * Optional: the MPI library underneath, as it reports itself
+   * (MPI_Get_version, MPI_Get_library_version's first line). Absent: the
+   * transport is mpi4ts's own (MPI.Get_version then gives what mpi4ts
+   * implements).
+   */
+  readonly library?: { readonly version: readonly [number, number]; readonly description: string };
 
   /** Shadow of `comm` for collective traffic: same group, a context no user message matches. */
   collective(comm: CommHandle): CommHandle;

@@ -43,6 +43,9 @@ function show(v: unknown): string {
 /** Python's `==` for the values tests compare: numbers, bigints, strings, arrays, typed arrays, plain objects. */
 export function pyEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  // MPI handles (Comm, Datatype, Info, Errhandler, ...) compare as handles, as mpi4py's `==` does.
+  if (hasEquals(a)) return a.equals(b);
+  if (hasEquals(b)) return b.equals(a);
   if (typeof a === 'bigint' || typeof b === 'bigint') {
     // 1 == 1n, as Python's int == float compares values.
     if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
@@ -50,9 +53,6 @@ export function pyEqual(a: unknown, b: unknown): boolean {
     }
     return false;
   }
-  // MPI handles: mpi4py's `==` compares the handles (`MPI.Datatype(t) == t`), a method under this symbol here.
-  const eq = handleEquals(a);
-  if (eq !== null) return eq(b);
   const seqA = asSequence(a);
   const seqB = asSequence(b);
   if (seqA && seqB) {
@@ -63,13 +63,8 @@ export function pyEqual(a: unknown, b: unknown): boolean {
   return isDeepStrictEqual(a, b);
 }
 
-const HANDLE_EQUALS = Symbol.for('mpi4ts.handleEquals');
-
-/** The handle comparison of an mpi4ts handle object (Datatype, ...), or null for other values. */
-function handleEquals(v: unknown): ((other: unknown) => boolean) | null {
-  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return null;
-  const f = (v as Record<symbol, unknown>)[HANDLE_EQUALS];
-  return typeof f === 'function' ? (other) => Boolean(f.call(v, other)) : null;
+function hasEquals(v: unknown): v is { equals(other: unknown): boolean } {
+  return v !== null && typeof v === 'object' && typeof (v as { equals?: unknown }).equals === 'function';
 }
 
 function asSequence(v: unknown): ArrayLike<unknown> | null {

@@ -19,6 +19,8 @@ export interface NativeAddon {
   finalize(): void;
   abort(comm: number, code: number): never;
   libraryVersion(): string;
+  /** [MPI_VERSION, MPI_SUBVERSION] of the library: MPI_Get_version. */
+  version(): [number, number];
   processorName(): string;
   commDup(comm: number): number;
   commCreateGroup(comm: number, ranks: Int32Array, tag: number): number;

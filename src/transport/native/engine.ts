@@ -127,8 +127,10 @@ export class NativeTransport implements Transport {
   readonly tagUpperBound: number;
   readonly processId: number;
   /** 'openmpi' or 'mpich', and the library's version line. */
-  readonly library: string;
+  readonly libraryName: string;
   readonly libraryVersion: string;
+  /** What MPI_Get_version and MPI_Get_library_version say (Transport.library). */
+  readonly library: { readonly version: readonly [number, number]; readonly description: string };
 
   readonly #mpi: NativeAddon;
   readonly #st = new Int32Array(ST_SLOTS);
@@ -163,13 +165,14 @@ export class NativeTransport implements Transport {
 
   constructor(mpi: NativeAddon, library: string) {
     this.#mpi = mpi;
-    this.library = library;
+    this.libraryName = library;
     // Asked before MPI_Init: an Open MPI singleton sets the variables a launcher would.
     this.#launched = launcherLibrary() !== null;
     const [rank, size, tagUb, universeSize, appnum] = wrap('MPI_Init_thread', () => mpi.init(this.#st));
     this.processId = rank;
     this.tagUpperBound = tagUb;
     this.libraryVersion = mpi.libraryVersion();
+    this.library = { version: mpi.version(), description: this.libraryVersion };
     this.#recvLimit = mpi.recvLimit();
     this.#host = mpi.processorName();
     // MPI_Wtime counts from one origin on every rank (WTIME_IS_GLOBAL): the
