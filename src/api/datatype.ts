@@ -278,19 +278,19 @@ export class Datatype extends TypeHandle {
 
   /** Value of an attribute set with Set_attr, or null: `MPI_Type_get_attr`. */
   Get_attr(keyval: number): any {
-    this.#live('Get_attr');
+    this.#handle('Get_attr');
     return getAttr('Get_attr', 'Datatype', this.#attrs, keyval);
   }
 
   /** Store `attrval` under a keyval from Create_keyval: `MPI_Type_set_attr`. */
   Set_attr(keyval: number, attrval: unknown): void {
-    this.#live('Set_attr');
+    this.#handle('Set_attr');
     this.#attrs = setAttr('Set_attr', 'Datatype', this, this.#attrs, keyval, attrval);
   }
 
   /** Remove an attribute through its keyval's delete callback: `MPI_Type_delete_attr`. */
   Delete_attr(keyval: number): void {
-    this.#live('Delete_attr');
+    this.#handle('Delete_attr');
     deleteAttr('Delete_attr', 'Datatype', this, this.#attrs, keyval);
   }
 
@@ -883,6 +883,11 @@ export class Datatype extends TypeHandle {
 
   #live(routine: string): TypeDesc {
     if (this.#refused !== null) fail(routine, ERR_TYPE, `${this.#name}: ${this.#refused}`);
+    return this.#handle(routine);
+  }
+
+  /** A valid handle, for calls that touch no data (attributes): a refused type like LONG_DOUBLE has them too. */
+  #handle(routine: string): TypeDesc {
     if (this.#freed) fail(routine, ERR_TYPE, `datatype ${this.#name} was freed`);
     if (this.#desc.size === 0 && this.#desc.name === 'DATATYPE_NULL') fail(routine, ERR_TYPE, 'DATATYPE_NULL is not a datatype');
     return this.#desc;

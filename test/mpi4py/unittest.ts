@@ -63,8 +63,9 @@ export function pyEqual(a: unknown, b: unknown): boolean {
   return isDeepStrictEqual(a, b);
 }
 
+/** An mpi4ts handle (Comm, Datatype, Info, ...; an Op is a callable object, so a function). */
 function hasEquals(v: unknown): v is { equals(other: unknown): boolean } {
-  return v !== null && typeof v === 'object' && typeof (v as { equals?: unknown }).equals === 'function';
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { equals?: unknown }).equals === 'function';
 }
 
 function asSequence(v: unknown): ArrayLike<unknown> | null {
