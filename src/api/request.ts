@@ -203,7 +203,9 @@ export class Request implements PromiseLike<unknown> {
     if (kind === Kind.Collective) return (op as CollectiveOp<unknown>).result;
     if (kind === Kind.RecvObject) {
       if (op.status.cancelled) return undefined;
-      return op.data === null ? undefined : decodeObject(op.data, true);
+      if (op.data === null) return undefined;
+      // A message of no bytes (a zero-length buffer send) is mpi4py's None.
+      return op.data.length === 0 ? null : decodeObject(op.data, true);
     }
     return undefined;
   }

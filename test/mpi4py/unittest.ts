@@ -43,6 +43,8 @@ function show(v: unknown): string {
 /** Python's `==` for the values tests compare: numbers, bigints, strings, arrays, typed arrays, plain objects. */
 export function pyEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  // Handles (Request, Message, ...) compare as mpi4py's __eq__ does: the same MPI handle.
+  if (isHandle(a)) return a.equals(b);
   if (typeof a === 'bigint' || typeof b === 'bigint') {
     // 1 == 1n, as Python's int == float compares values.
     if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
@@ -58,6 +60,11 @@ export function pyEqual(a: unknown, b: unknown): boolean {
     return true;
   }
   return isDeepStrictEqual(a, b);
+}
+
+function isHandle(v: unknown): v is { equals(other: unknown): boolean } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v)
+    && typeof (v as { equals?: unknown }).equals === 'function';
 }
 
 function asSequence(v: unknown): ArrayLike<unknown> | null {
