@@ -113,8 +113,8 @@ function callback(routine: string, what: string, fn: () => void): void {
   try {
     fn();
   } catch (e) {
-    if (e instanceof Exception) throw new Exception(e.Get_error_class(), `${routine}: ${what} raised: ${e.message}`);
-    throw new Exception(ERR_OTHER, `${routine}: ${what} raised: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    if (e instanceof Exception) throw new Exception(e.Get_error_class(), `${routine}: ${what} raised ${e.name}: ${e.message}`);
+    throw new Exception(ERR_OTHER, `${routine}: ${what} raised ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
   }
 }
 
@@ -669,8 +669,10 @@ function checkList(routine: string, requests: readonly Request[]): void {
   });
 }
 
+/** The status for the i-th result: a list grows to hold it (as mpi4py's lists); a frozen array (a tuple) does not. */
 function statusAt(statuses: Status[] | null | undefined, i: number): Status | undefined {
   if (!statuses) return undefined;
+  if (i >= statuses.length && Object.isFrozen(statuses)) return undefined;
   return (statuses[i] ??= new Status());
 }
 
