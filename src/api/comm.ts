@@ -20,7 +20,7 @@ import { parseEqualBlocks, parseVectorBlocks, type BlockMessage, type VectorBuff
 import { fail, raise } from './errors.js';
 import { checkInt, options } from './args.js';
 import { Status } from './status.js';
-import { Request, Prequest, Kind } from './request.js';
+import { Request, Prequest, Kind, partitionedSend, type Partitions } from './request.js';
 import { Message, MESSAGE_NO_PROC } from './message.js';
 import { bufferedSend, attachCommBuffer, detachCommBuffer, flushCommBuffer, iflushCommBuffer, type AttachableBuffer } from './buffer.js';
 import { runtime } from './runtime.js';
@@ -532,6 +532,55 @@ export class Comm {
       into = incoming(m);
     } catch (e) { raise('Recv_init', e); }
     return Prequest.persistent(() => runtime.transport.irecv(h, into, s, t), Kind.RecvBuffer, 'Recv_init', m.type, unpacker(m, into));
+  }
+
+  /**
+   * A partitioned message's buffer: the whole buffer, split into
+   * `partitions` (an explicit count in the spec counts per partition, as
+   * mpi4py reads it; an inferred one must divide evenly).
+   */
+  #partitionedBuffer(routine: string, buf: BufferSpec | null, partitions: unknown): [BufferMessage, number] {
+    const p = checkInt(routine, 'partitions', partitions);
+    if (p < 1) fail(routine, ERR_ARG, `partitions must be >= 1, got ${p}`);
+    let spec: unknown = buf;
+    let explicit = false;
+    if (Array.isArray(buf)) {
+      const b = buf as unknown[];
+      if ((b.length === 2 || b.length === 3 || b.length === 4) && typeof b[1] === 'number') {
+        spec = [b[0], b[1] * p, ...b.slice(2)];
+        explicit = true;
+      } else if (b.length === 3 && Array.isArray(b[1]) && typeof b[1][0] === 'number') {
+        spec = [b[0], [b[1][0] * p, b[1][1]], b[2]];
+        explicit = true;
+      }
+    }
+    const m = parseBuffer(routine, 'buf', spec);
+    if (!explicit && m.count % p !== 0) {
+      fail(routine, ERR_COUNT, `buf: ${m.count} ${m.type.name} do not split into ${p} partitions`);
+    }
+    return [m, p];
+  }
+
+  /** A partitioned send of `buf` in `partitions` parts, inactive until started; it leaves once every part is ready: `MPI_Psend_init`. */
+  Psend_init(buf: BufferSpec | null, partitions: number, dest: number | SendOptions, tag = 0, _info: unknown = null): Prequest {
+    const [h, d, t] = this.#target('Psend_init', dest, tag);
+    let m: BufferMessage, p: number;
+    try { [m, p] = this.#partitionedBuffer('Psend_init', buf, partitions); } catch (e) { raise('Psend_init', e); }
+    const part: Partitions = { count: p, send: true, ready: [], gate: null, op: null };
+    const start = (): Operation => partitionedSend(part, () => runtime.transport.isend(h, outgoing(m), d, t, SendMode.Standard, false));
+    return Prequest.partitioned(part, start, Kind.Collective, 'Psend_init');
+  }
+
+  /** A partitioned receive into `buf` in `partitions` parts, inactive until started: `MPI_Precv_init`. */
+  Precv_init(buf: BufferSpec | null, partitions: number, source: number = ANY_SOURCE, tag: number = ANY_TAG, _info: unknown = null): Prequest {
+    const [h, s, t] = this.#origin('Precv_init', source, tag);
+    let m: BufferMessage, p: number, into: Uint8Array;
+    try {
+      [m, p] = this.#partitionedBuffer('Precv_init', buf, partitions);
+      into = incoming(m);
+    } catch (e) { raise('Precv_init', e); }
+    const part: Partitions = { count: p, send: false, ready: [], gate: null, op: null };
+    return Prequest.partitioned(part, () => runtime.transport.irecv(h, into, s, t), Kind.RecvBuffer, 'Precv_init', m.type, unpacker(m, into));
   }
 
   #matchedProbe(routine: string, blocking: boolean, source: number | RecvOptions, tag: number, status: Status | null | undefined): Message | null {

@@ -1,13 +1,13 @@
 import type { Envelope, Operation } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { decodeObject } from '../core/msgobject.js';
-import { ERR_OTHER, ERR_PENDING, ERR_REQUEST, ERR_TRUNCATE, SUCCESS } from '../core/errorcodes.js';
+import { ERR_ARG, ERR_OTHER, ERR_PENDING, ERR_REQUEST, ERR_TRUNCATE, SUCCESS } from '../core/errorcodes.js';
 import { Exception, fail, raise } from './errors.js';
 import { Status } from './status.js';
 import { ANY_SOURCE, ANY_TAG, UNDEFINED } from './constants.js';
 import { describe } from './args.js';
 import { runtime } from './runtime.js';
-import { CollectiveOp } from '../coll/schedule.js';
+import { CollectiveOp, type Schedule } from '../coll/schedule.js';
 
 // A Request wraps either a transport operation or a non-blocking collective,
 // which completes by stepping its algorithm: these three dispatch on that.
@@ -82,6 +82,8 @@ class Slot {
   restart: (() => Operation) | null = null;
   /** Generalized requests: the user's callbacks. */
   greq: GrequestCallbacks | null = null;
+  /** Partitioned requests (`MPI_Psend_init`/`MPI_Precv_init`): their partitions. */
+  part: Partitions | null = null;
   constructor(
     public op: Operation | null,
     readonly kind: Kind,
@@ -106,6 +108,41 @@ class GrequestOp implements Operation {
   readonly data = null;
   failure: string | null = null;
   readonly messageBytes = 0;
+}
+
+/** Done when the program says so: a partitioned send's "every partition is ready". */
+class Gate implements Operation {
+  done = false;
+  readonly status: Envelope = EMPTY;
+  readonly data = null;
+  readonly failure = null;
+  readonly messageBytes = 0;
+}
+
+/**
+ * The partitions of a partitioned request. A send goes as one message once
+ * every partition is marked ready (MPI lets partitions arrive together), so
+ * on the receiving side each partition has arrived when the message has.
+ */
+export interface Partitions {
+  readonly count: number;
+  readonly send: boolean;
+  /** Sends, while active: which partitions are ready, and the gate the send waits behind. */
+  ready: boolean[];
+  gate: Gate | null;
+  op: CollectiveOp<void> | null;
+}
+
+/** @internal For Comm.Psend_init: an operation that waits until every partition is ready, then runs `send`. */
+export function partitionedSend(part: Partitions, send: () => Operation): Operation {
+  const gate = new Gate();
+  part.gate = gate;
+  part.ready = new Array<boolean>(part.count).fill(false);
+  function* run(): Schedule<void> {
+    yield gate;
+    yield send();
+  }
+  return (part.op = new CollectiveOp(runtime.transport, run()));
 }
 
 /** Call a user callback; what it throws becomes an MPI error class (an MPI.Exception keeps its own, anything else is ERR_OTHER). */
@@ -252,6 +289,10 @@ export class Request implements PromiseLike<unknown> {
   #checkWaitable(routine: string, op: Operation): void {
     if (op instanceof GrequestOp && !op.done) {
       fail(routine, ERR_PENDING, 'the generalized request is not complete, and nothing can complete it while this thread blocks (call Complete() first, or await the request)');
+    }
+    const part = this.#s.part;
+    if (part !== null && part.send && part.gate !== null && !part.gate.done) {
+      fail(routine, ERR_PENDING, `partitions ${part.ready.flatMap((r, i) => (r ? [] : [i])).join(', ')} of ${part.count} are not marked ready (Pready): the send cannot complete`);
     }
   }
 
@@ -583,6 +624,70 @@ export class Prequest extends Request {
     s.op = op;
     s.value = undefined;
     s.finished = false;
+  }
+
+  /** @internal An inactive partitioned request (`MPI_Psend_init`, `MPI_Precv_init`). */
+  static partitioned(part: Partitions, start: () => Operation, kind: number, routine: string, type: TypeDesc | null = null,
+    unpack: ((received: number) => void) | null = null): Prequest {
+    const r = Prequest.persistent(start, kind, routine, type, unpack);
+    slotOf(r).part = part;
+    return r;
+  }
+
+  #partitions(routine: string, send: boolean): Partitions {
+    const s = slotOf(this);
+    const part = s.part;
+    if (part === null || part.send !== send) fail(routine, ERR_REQUEST, `invalid request (not a partitioned ${send ? 'send' : 'receive'})`);
+    return part;
+  }
+
+  #ready(routine: string, part: Partitions, partition: unknown): void {
+    if (typeof partition !== 'number' || !Number.isInteger(partition)) throw new TypeError(`${routine}: partition must be an integer, got ${describe(partition)}`);
+    if (partition < 0 || partition >= part.count) fail(routine, ERR_ARG, `invalid partition ${partition} (the request has ${part.count})`);
+    if (slotOf(this).finished || part.gate === null) fail(routine, ERR_REQUEST, 'the request is not active (Start it first)');
+    part.ready[partition] = true;
+  }
+
+  /** Send `part`'s message if every partition is ready now. */
+  #release(routine: string, part: Partitions): void {
+    if (part.gate!.done || !part.ready.every(Boolean)) return;
+    part.gate!.done = true;
+    try { part.op!.advance(); } catch (e) { raise(routine, e); }
+  }
+
+  /** Mark a partition of a partitioned send ready: `MPI_Pready`. */
+  Pready(partition: number): void {
+    const part = this.#partitions('Pready', true);
+    this.#ready('Pready', part, partition);
+    this.#release('Pready', part);
+  }
+
+  /** Mark the partitions `partition_low` to `partition_high` (inclusive) ready: `MPI_Pready_range`. */
+  Pready_range(partition_low: number, partition_high: number): void {
+    const part = this.#partitions('Pready_range', true);
+    if (typeof partition_low !== 'number' || typeof partition_high !== 'number') {
+      throw new TypeError(`Pready_range: partition_low and partition_high must be integers, got ${describe(partition_low)}, ${describe(partition_high)}`);
+    }
+    for (let i = partition_low; i <= partition_high; i++) this.#ready('Pready_range', part, i);
+    this.#release('Pready_range', part);
+  }
+
+  /** Mark the listed partitions ready: `MPI_Pready_list`. */
+  Pready_list(partitions: readonly number[]): void {
+    const part = this.#partitions('Pready_list', true);
+    if (!Array.isArray(partitions)) throw new TypeError(`Pready_list: partitions must be an array of integers, got ${describe(partitions)}`);
+    for (const i of partitions) this.#ready('Pready_list', part, i);
+    this.#release('Pready_list', part);
+  }
+
+  /** Whether a partition of a partitioned receive has arrived: `MPI_Parrived` (true for an inactive request). */
+  Parrived(partition: number): boolean {
+    const part = this.#partitions('Parrived', false);
+    if (typeof partition !== 'number' || !Number.isInteger(partition)) throw new TypeError(`Parrived: partition must be an integer, got ${describe(partition)}`);
+    if (partition < 0 || partition >= part.count) fail('Parrived', ERR_ARG, `invalid partition ${partition} (the request has ${part.count})`);
+    const op = this.operation;
+    if (op === null) return true;
+    try { return testOp(op); } catch (e) { raise('Parrived', e); }
   }
 
   /** Start every request of the list: `MPI_Startall`. */
