@@ -36,6 +36,18 @@ export interface SendOptions { dest: number; tag?: number }
 export interface RecvOptions { source?: number; tag?: number; status?: Status | null }
 const RECV_KEYS = ['source', 'tag', 'status'] as const;
 
+/**
+ * For a persistent request: a check, at each Start, that the memory `bytes`
+ * views is still there (a transferred ArrayBuffer is detached, and its
+ * views read as empty: the request would send or receive nothing).
+ */
+function attachedCheck(routine: string, bytes: Uint8Array): () => void {
+  const n = bytes.byteLength;
+  return () => {
+    if (bytes.byteLength !== n) fail('Start', ERR_BUFFER, `${routine}'s buffer: its ArrayBuffer was detached (transferred) after ${routine}`);
+  };
+}
+
 /** Make `c` COMM_NULL once the transport has released its handle (Disconnect). */
 let detach: (c: Comm) => void;
 
@@ -496,9 +508,10 @@ export class Comm {
     const [h, d, t] = this.#target(routine, dest, tag);
     let m: BufferMessage;
     try { m = parseBuffer(routine, 'buf', buf); } catch (e) { raise(routine, e); }
+    const live = attachedCheck(routine, m.bytes);
     const start = mode === 'buffered'
-      ? () => this.#bsend(routine, h, outgoing(m), d, t)
-      : () => runtime.transport.isend(h, outgoing(m), d, t, mode, false);
+      ? () => { live(); return this.#bsend(routine, h, outgoing(m), d, t); }
+      : () => { live(); return runtime.transport.isend(h, outgoing(m), d, t, mode, false); };
     return Prequest.persistent(start, Kind.Send, routine);
   }
 
@@ -531,7 +544,8 @@ export class Comm {
       m = parseBuffer('Recv_init', 'buf', buf);
       into = incoming(m);
     } catch (e) { raise('Recv_init', e); }
-    return Prequest.persistent(() => runtime.transport.irecv(h, into, s, t), Kind.RecvBuffer, 'Recv_init', m.type, unpacker(m, into));
+    const live = attachedCheck('Recv_init', m.bytes);
+    return Prequest.persistent(() => { live(); return runtime.transport.irecv(h, into, s, t); }, Kind.RecvBuffer, 'Recv_init', m.type, unpacker(m, into));
   }
 
   /**
@@ -567,7 +581,8 @@ export class Comm {
     let m: BufferMessage, p: number;
     try { [m, p] = this.#partitionedBuffer('Psend_init', buf, partitions); } catch (e) { raise('Psend_init', e); }
     const part: Partitions = { count: p, send: true, ready: [], gate: null, op: null };
-    const start = (): Operation => partitionedSend(part, () => runtime.transport.isend(h, outgoing(m), d, t, SendMode.Standard, false));
+    const live = attachedCheck('Psend_init', m.bytes);
+    const start = (): Operation => { live(); return partitionedSend(part, () => runtime.transport.isend(h, outgoing(m), d, t, SendMode.Standard, false)); };
     return Prequest.partitioned(part, start, Kind.Collective, 'Psend_init');
   }
 
@@ -580,7 +595,8 @@ export class Comm {
       into = incoming(m);
     } catch (e) { raise('Precv_init', e); }
     const part: Partitions = { count: p, send: false, ready: [], gate: null, op: null };
-    return Prequest.partitioned(part, () => runtime.transport.irecv(h, into, s, t), Kind.RecvBuffer, 'Precv_init', m.type, unpacker(m, into));
+    const live = attachedCheck('Precv_init', m.bytes);
+    return Prequest.partitioned(part, () => { live(); return runtime.transport.irecv(h, into, s, t); }, Kind.RecvBuffer, 'Precv_init', m.type, unpacker(m, into));
   }
 
   #matchedProbe(routine: string, blocking: boolean, source: number | RecvOptions, tag: number, status: Status | null | undefined): Message | null {
