@@ -101,16 +101,11 @@ class Slot {
 const NULL_SLOT = new Slot(null, Kind.Send, 'REQUEST_NULL', null, null, true);
 const EMPTY: Envelope = { source: ANY_SOURCE, tag: ANY_TAG, count: 0, error: SUCCESS, cancelled: false };
 
-/** The operation of a generalized request: done once the user calls Complete. */
-class GrequestOp implements Operation {
-  done = false;
-  status: Envelope = EMPTY;
-  readonly data = null;
-  failure: string | null = null;
-  readonly messageBytes = 0;
-}
-
-/** Done when the program says so: a partitioned send's "every partition is ready". */
+/**
+ * An operation done when the program says so: a generalized request's
+ * Complete, a partitioned send's last Pready. Nothing but this thread can
+ * open it, so no blocking wait may wait for it alone.
+ */
 class Gate implements Operation {
   done = false;
   readonly status: Envelope = EMPTY;
@@ -287,7 +282,7 @@ export class Request implements PromiseLike<unknown> {
   }
 
   #checkWaitable(routine: string, op: Operation): void {
-    if (op instanceof GrequestOp && !op.done) {
+    if (op instanceof Gate && !op.done) {
       fail(routine, ERR_PENDING, 'the generalized request is not complete, and nothing can complete it while this thread blocks (call Complete() first, or await the request)');
     }
     const part = this.#s.part;
@@ -441,10 +436,10 @@ export class Request implements PromiseLike<unknown> {
     }
     let i = ops.findIndex((o) => o !== null && o.done);
     if (i < 0) {
-      if (ops.every((o) => o === null || o instanceof GrequestOp)) {
+      if (ops.every((o) => o === null || o instanceof Gate)) {
         fail('Waitany', ERR_PENDING, 'only incomplete generalized requests are active, and nothing can complete them while this thread blocks');
       }
-      try { i = waitAnyOp(ops.map((o) => (o instanceof GrequestOp ? null : o))); } catch (e) { raise('Waitany', e); }
+      try { i = waitAnyOp(ops.map((o) => (o instanceof Gate ? null : o))); } catch (e) { raise('Waitany', e); }
     }
     return [i, requests[i]!.wait(status) as T];
   }
@@ -495,10 +490,10 @@ export class Request implements PromiseLike<unknown> {
     const ops = requests.map((r) => r.operation);
     if (ops.every((o) => o === null)) return [undefined, undefined];
     if (!ops.some((o) => o !== null && o.done)) {
-      if (ops.every((o) => o === null || o instanceof GrequestOp)) {
+      if (ops.every((o) => o === null || o instanceof Gate)) {
         fail('Waitsome', ERR_PENDING, 'only incomplete generalized requests are active, and nothing can complete them while this thread blocks');
       }
-      try { waitAnyOp(ops.map((o) => (o instanceof GrequestOp ? null : o))); } catch (e) { raise('Waitsome', e); }
+      try { waitAnyOp(ops.map((o) => (o instanceof Gate ? null : o))); } catch (e) { raise('Waitsome', e); }
     }
     return Request.testsome(requests, statuses);
   }
@@ -740,7 +735,7 @@ export class Grequest extends Request {
     check('free_fn', free_fn);
     check('cancel_fn', cancel_fn);
     if (args !== null && !Array.isArray(args)) throw new TypeError(`Grequest.Start: args must be an array or null, got ${describe(args)}`);
-    const r = Grequest.make(new GrequestOp(), Kind.Generalized, 'Grequest');
+    const r = Grequest.make(new Gate(), Kind.Generalized, 'Grequest');
     slotOf(r).greq = {
       query: query_fn as GrequestCallbacks['query'],
       free: free_fn as GrequestCallbacks['free'],
@@ -754,7 +749,7 @@ export class Grequest extends Request {
   Complete(): void {
     const s = slotOf(this);
     if (s.greq === null) fail('Complete', ERR_REQUEST, 'invalid request (REQUEST_NULL or not generalized)');
-    if (s.op !== null) (s.op as GrequestOp).done = true;
+    if (s.op !== null) (s.op as Gate).done = true;
   }
 
   /** Declare the request complete with `obj`, which wait() and test() then return: mpi4py `Grequest.complete`. */
