@@ -31,7 +31,12 @@ export {
 export { Group, GROUP_EMPTY } from './api/group.js';
 export * from './api/datatype.js';
 export { Status } from './api/status.js';
-export { Request, REQUEST_NULL } from './api/request.js';
+export { Request, Prequest, Grequest, REQUEST_NULL } from './api/request.js';
+export { Message, MESSAGE_NULL, MESSAGE_NO_PROC } from './api/message.js';
+export {
+  Attach_buffer, Detach_buffer, Flush_buffer, Iflush_buffer, BSEND_OVERHEAD, BUFFER_AUTOMATIC, Alloc_mem, Free_mem,
+} from './api/buffer.js';
+export type { AttachableBuffer } from './api/buffer.js';
 export { Comm, Intracomm, Intercomm } from './api/comm.js';
 export { Topocomm, Cartcomm, Graphcomm, Distgraphcomm, Compute_dims, CART, GRAPH, DIST_GRAPH, UNWEIGHTED, WEIGHTS_EMPTY } from './api/topo.js';
 export type { Weights, VectorSpec } from './api/topo.js';

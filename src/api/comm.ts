@@ -21,7 +21,9 @@ import { parseEqualBlocks, parseVectorBlocks, type BlockMessage, type VectorBuff
 import { fail, raise } from './errors.js';
 import { checkInt, options } from './args.js';
 import { Status } from './status.js';
-import { Request, Kind } from './request.js';
+import { Request, Prequest, Kind, partitionedSend, type Partitions } from './request.js';
+import { Message, MESSAGE_NO_PROC } from './message.js';
+import { bufferedSend, attachCommBuffer, detachCommBuffer, flushCommBuffer, iflushCommBuffer, type AttachableBuffer } from './buffer.js';
 import { runtime } from './runtime.js';
 import type { Cartcomm, Graphcomm, Distgraphcomm, TopologyConstructors, Weights } from './topo.js';
 import {
@@ -43,6 +45,18 @@ export interface SendOptions { dest: number; tag?: number }
 /** Options-object form of a receive's source. */
 export interface RecvOptions { source?: number; tag?: number; status?: Status | null }
 const RECV_KEYS = ['source', 'tag', 'status'] as const;
+
+/**
+ * For a persistent request: a check, at each Start, that the memory `bytes`
+ * views is still there (a transferred ArrayBuffer is detached, and its
+ * views read as empty: the request would send or receive nothing).
+ */
+function attachedCheck(routine: string, bytes: Uint8Array): () => void {
+  const n = bytes.byteLength;
+  return () => {
+    if (bytes.byteLength !== n) fail('Start', ERR_BUFFER, `${routine}'s buffer: its ArrayBuffer was detached (transferred) after ${routine}`);
+  };
+}
 
 /** Make `c` COMM_NULL once the transport has released its handle (Disconnect). */
 let detach: (c: Comm) => void;
@@ -370,9 +384,9 @@ export class Comm {
     this.#sendObject('ssend', SendMode.Synchronous, obj, dest, tag);
   }
 
-  /** Send an object, buffered (same as `send` here: messages are buffered by the runtime): `Comm.bsend`. */
+  /** Send an object in buffered mode, through the attached buffer (ERR_BUFFER if it does not fit): mpi4py `Comm.bsend`. */
   bsend(obj: unknown, dest: number | SendOptions, tag = 0): void {
-    this.#sendObject('bsend', SendMode.Standard, obj, dest, tag);
+    this.#bsendObject('bsend', obj, dest, tag);
   }
 
   /** Start sending an object: mpi4py `Comm.isend`. */
@@ -385,9 +399,9 @@ export class Comm {
     return this.#isendObject('issend', SendMode.Synchronous, obj, dest, tag);
   }
 
-  /** Start sending an object, buffered: `Comm.ibsend`. */
+  /** Start sending an object in buffered mode (complete once buffered): mpi4py `Comm.ibsend`. */
   ibsend(obj: unknown, dest: number | SendOptions, tag = 0): Request {
-    return this.#isendObject('ibsend', SendMode.Standard, obj, dest, tag);
+    return Request.send(this.#bsendObject('ibsend', obj, dest, tag), 'ibsend');
   }
 
   /** Receive an object (blocking): mpi4py `Comm.recv`. Any size. */
@@ -483,9 +497,9 @@ export class Comm {
     this.#sendBuffer('Ssend', SendMode.Synchronous, buf, dest, tag);
   }
 
-  /** Send a buffer, buffered: `MPI_Bsend` (the runtime buffers; no Buffer_attach needed). */
+  /** Send a buffer in buffered mode, through the attached buffer (ERR_BUFFER if it does not fit): `MPI_Bsend`. */
   Bsend(buf: BufferSpec, dest: number | SendOptions, tag = 0): void {
-    this.#sendBuffer('Bsend', SendMode.Standard, buf, dest, tag);
+    this.#bsendBuffer('Bsend', buf, dest, tag);
   }
 
   /** Send a buffer in ready mode: `MPI_Rsend` (behaves as a standard send, which MPI allows). */
@@ -503,9 +517,9 @@ export class Comm {
     return this.#isendBuffer('Issend', SendMode.Synchronous, buf, dest, tag);
   }
 
-  /** Start a buffered send: `MPI_Ibsend`. */
+  /** Start a buffered send (complete once buffered): `MPI_Ibsend`. */
   Ibsend(buf: BufferSpec, dest: number | SendOptions, tag = 0): Request {
-    return this.#isendBuffer('Ibsend', SendMode.Standard, buf, dest, tag);
+    return Request.send(this.#bsendBuffer('Ibsend', buf, dest, tag), 'Ibsend');
   }
 
   /** Start a ready-mode send: `MPI_Irsend`. */
@@ -590,6 +604,212 @@ export class Comm {
   /** Whether a matching message is available: `MPI_Iprobe`. */
   Iprobe(source: number = ANY_SOURCE, tag: number = ANY_TAG, status?: Status | null): boolean {
     return this.#iprobe('Iprobe', source, tag, status);
+  }
+
+  // ---- buffered mode, persistent requests, matched probe, Isendrecv (issue 14) ----
+
+  /** A buffered send of `bytes`: accounted in the attached buffer, then sent from a copy; the operation is complete. */
+  #bsend(routine: string, h: CommHandle, bytes: Uint8Array, d: number, t: number): Operation {
+    return bufferedSend(routine, h, bytes, d, (copy) => runtime.transport.isend(h, copy, d, t, SendMode.Standard, false));
+  }
+
+  #bsendObject(routine: string, obj: unknown, dest: number | SendOptions, tag: number): Operation {
+    const [h, d, t] = this.#target(routine, dest, tag);
+    let bytes: Uint8Array;
+    try { bytes = encodeObject(obj); } catch (e) { throw typeError(routine, e); }
+    try { return this.#bsend(routine, h, bytes, d, t); } catch (e) { raise(routine, e); }
+  }
+
+  #bsendBuffer(routine: string, buf: BufferSpec, dest: number | SendOptions, tag: number): Operation {
+    const [h, d, t] = this.#target(routine, dest, tag);
+    try { return this.#bsend(routine, h, outgoing(parseBuffer(routine, 'buf', buf)), d, t); } catch (e) { raise(routine, e); }
+  }
+
+  /** Attach a buffer for buffered sends on this communicator (null: BUFFER_AUTOMATIC): `MPI_Comm_attach_buffer`. */
+  Attach_buffer(buf: AttachableBuffer | null): void { attachCommBuffer(this.handle('Attach_buffer'), buf); }
+  /** Detach this communicator's buffer once its messages have left; returns it (null if none): `MPI_Comm_detach_buffer`. */
+  Detach_buffer(): AttachableBuffer | null { return detachCommBuffer(this.handle('Detach_buffer')); }
+  /** Wait until the messages buffered in this communicator's buffer have left: `MPI_Comm_flush_buffer`. */
+  Flush_buffer(): void { flushCommBuffer(this.handle('Flush_buffer')); }
+  /** A request that completes once they have: `MPI_Comm_iflush_buffer`. */
+  Iflush_buffer(): Request { return iflushCommBuffer(this.handle('Iflush_buffer')); }
+
+  /** A persistent send of `buf` in `mode`, inactive until started (its bytes are read at each Start). */
+  #sendInit(routine: string, mode: SendMode | 'buffered', buf: BufferSpec, dest: number | SendOptions, tag: number): Prequest {
+    const [h, d, t] = this.#target(routine, dest, tag);
+    let m: BufferMessage;
+    try { m = parseBuffer(routine, 'buf', buf); } catch (e) { raise(routine, e); }
+    const live = attachedCheck(routine, m.bytes);
+    const start = mode === 'buffered'
+      ? () => { live(); return this.#bsend(routine, h, outgoing(m), d, t); }
+      : () => { live(); return runtime.transport.isend(h, outgoing(m), d, t, mode, false); };
+    return Prequest.persistent(start, Kind.Send, routine);
+  }
+
+  /** A persistent standard send: `MPI_Send_init`. */
+  Send_init(buf: BufferSpec, dest: number | SendOptions, tag = 0): Prequest {
+    return this.#sendInit('Send_init', SendMode.Standard, buf, dest, tag);
+  }
+
+  /** A persistent buffered send: `MPI_Bsend_init`. */
+  Bsend_init(buf: BufferSpec, dest: number | SendOptions, tag = 0): Prequest {
+    return this.#sendInit('Bsend_init', 'buffered', buf, dest, tag);
+  }
+
+  /** A persistent synchronous send: `MPI_Ssend_init`. */
+  Ssend_init(buf: BufferSpec, dest: number | SendOptions, tag = 0): Prequest {
+    return this.#sendInit('Ssend_init', SendMode.Synchronous, buf, dest, tag);
+  }
+
+  /** A persistent ready-mode send (a standard send, which MPI allows): `MPI_Rsend_init`. */
+  Rsend_init(buf: BufferSpec, dest: number | SendOptions, tag = 0): Prequest {
+    return this.#sendInit('Rsend_init', SendMode.Standard, buf, dest, tag);
+  }
+
+  /** A persistent receive into `buf`: `MPI_Recv_init`. */
+  Recv_init(buf: BufferSpec, source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG): Prequest {
+    if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG } = options<RecvOptions>('Recv_init', 'source', source, ['source', 'tag']));
+    const [h, s, t] = this.#origin('Recv_init', source, tag);
+    let m: BufferMessage, into: Uint8Array;
+    try {
+      m = parseBuffer('Recv_init', 'buf', buf);
+      into = incoming(m);
+    } catch (e) { raise('Recv_init', e); }
+    const live = attachedCheck('Recv_init', m.bytes);
+    return Prequest.persistent(() => { live(); return runtime.transport.irecv(h, into, s, t); }, Kind.RecvBuffer, 'Recv_init', m.type, unpacker(m, into));
+  }
+
+  /**
+   * A partitioned message's buffer: the whole buffer, split into
+   * `partitions` (an explicit count in the spec counts per partition, as
+   * mpi4py reads it; an inferred one must divide evenly).
+   */
+  #partitionedBuffer(routine: string, buf: BufferSpec | null, partitions: unknown): [BufferMessage, number] {
+    const p = checkInt(routine, 'partitions', partitions);
+    if (p < 1) fail(routine, ERR_ARG, `partitions must be >= 1, got ${p}`);
+    let spec: unknown = buf;
+    let explicit = false;
+    if (Array.isArray(buf)) {
+      const b = buf as unknown[];
+      if ((b.length === 2 || b.length === 3 || b.length === 4) && typeof b[1] === 'number') {
+        spec = [b[0], b[1] * p, ...b.slice(2)];
+        explicit = true;
+      } else if (b.length === 3 && Array.isArray(b[1]) && typeof b[1][0] === 'number') {
+        spec = [b[0], [b[1][0] * p, b[1][1]], b[2]];
+        explicit = true;
+      }
+    }
+    const m = parseBuffer(routine, 'buf', spec);
+    if (!explicit && m.count % p !== 0) {
+      fail(routine, ERR_COUNT, `buf: ${m.count} ${m.type.name} do not split into ${p} partitions`);
+    }
+    return [m, p];
+  }
+
+  /** A partitioned send of `buf` in `partitions` parts, inactive until started; it leaves once every part is ready: `MPI_Psend_init`. */
+  Psend_init(buf: BufferSpec | null, partitions: number, dest: number | SendOptions, tag = 0, _info: unknown = null): Prequest {
+    const [h, d, t] = this.#target('Psend_init', dest, tag);
+    let m: BufferMessage, p: number;
+    try { [m, p] = this.#partitionedBuffer('Psend_init', buf, partitions); } catch (e) { raise('Psend_init', e); }
+    const part: Partitions = { count: p, send: true, ready: [], gate: null, op: null };
+    const live = attachedCheck('Psend_init', m.bytes);
+    const start = (): Operation => { live(); return partitionedSend(part, () => runtime.transport.isend(h, outgoing(m), d, t, SendMode.Standard, false)); };
+    return Prequest.partitioned(part, start, Kind.Collective, 'Psend_init');
+  }
+
+  /** A partitioned receive into `buf` in `partitions` parts, inactive until started: `MPI_Precv_init`. */
+  Precv_init(buf: BufferSpec | null, partitions: number, source: number = ANY_SOURCE, tag: number = ANY_TAG, _info: unknown = null): Prequest {
+    const [h, s, t] = this.#origin('Precv_init', source, tag);
+    let m: BufferMessage, p: number, into: Uint8Array;
+    try {
+      [m, p] = this.#partitionedBuffer('Precv_init', buf, partitions);
+      into = incoming(m);
+    } catch (e) { raise('Precv_init', e); }
+    const part: Partitions = { count: p, send: false, ready: [], gate: null, op: null };
+    const live = attachedCheck('Precv_init', m.bytes);
+    return Prequest.partitioned(part, () => { live(); return runtime.transport.irecv(h, into, s, t); }, Kind.RecvBuffer, 'Precv_init', m.type, unpacker(m, into));
+  }
+
+  #matchedProbe(routine: string, blocking: boolean, source: number | RecvOptions, tag: number, status: Status | null | undefined): Message | null {
+    if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG, status } = options<RecvOptions>(routine, 'source', source, RECV_KEYS));
+    const [h, s, t] = this.#origin(routine, source, tag);
+    if (s === PROC_NULL) {
+      Status.fill(status, { source: PROC_NULL, tag: ANY_TAG, count: 0, error: 0, cancelled: false });
+      return MESSAGE_NO_PROC;
+    }
+    let m;
+    try { m = blocking ? runtime.transport.mprobe(h, s, t) : runtime.transport.improbe(h, s, t); } catch (e) { raise(routine, e); }
+    if (m === null) return null;
+    Status.fill(status, m.status);
+    return Message.wrap(m);
+  }
+
+  /** Block until a matching message arrives and take it out of matching: `MPI_Mprobe`. Receive it with the Message. */
+  Mprobe(source: number | RecvOptions = ANY_SOURCE, tag: number = ANY_TAG, status?: Status | null): Message {
+    return this.#matchedProbe('Mprobe', true, source, tag, status)!;
+  }
+
+  /** Take a matching message out of matching if one has arrived (null otherwise): `MPI_Improbe`. */
+  Improbe(source: number | RecvOptions = ANY_SOURCE, tag: number = ANY_TAG, status?: Status | null): Message | null {
+    return this.#matchedProbe('Improbe', false, source, tag, status);
+  }
+
+  /** mpi4py `Comm.mprobe`: Mprobe, for a message to receive with `recv()`/`irecv()`. */
+  mprobe(source: number | RecvOptions = ANY_SOURCE, tag: number = ANY_TAG, status?: Status | null): Message {
+    return this.#matchedProbe('mprobe', true, source, tag, status)!;
+  }
+
+  /** mpi4py `Comm.improbe`: Improbe, for a message to receive with `recv()`/`irecv()`. */
+  improbe(source: number | RecvOptions = ANY_SOURCE, tag: number = ANY_TAG, status?: Status | null): Message | null {
+    return this.#matchedProbe('improbe', false, source, tag, status);
+  }
+
+  /** Start a send and a receive; the request completes when both have, with the receive's status: `MPI_Isendrecv`. */
+  Isendrecv(sendbuf: BufferSpec, dest: number, sendtag = 0, recvbuf: BufferSpec | null = null,
+    source: number = ANY_SOURCE, recvtag: number = ANY_TAG): Request {
+    const h = this.handle('Isendrecv');
+    const d = this.#dest('Isendrecv', h, dest);
+    const st = this.#sendTag('Isendrecv', sendtag);
+    const s = this.#source('Isendrecv', h, source);
+    const rt = this.#recvTag('Isendrecv', recvtag);
+    let rm: BufferMessage, into: Uint8Array, op: CollectiveOp<Operation>;
+    try {
+      const sm = parseBuffer('Isendrecv', 'sendbuf', sendbuf);
+      rm = parseBuffer('Isendrecv', 'recvbuf', recvbuf);
+      into = incoming(rm);
+      op = this.#pair(h, outgoing(sm), d, st, into, s, rt);
+    } catch (e) { raise('Isendrecv', e); }
+    return Request.sendrecv(op, 'Isendrecv', rm.type, unpacker(rm, into));
+  }
+
+  /** Start sending a buffer and receiving into it (the request completes when both have): `MPI_Isendrecv_replace`. */
+  Isendrecv_replace(buf: BufferSpec, dest: number, sendtag = 0, source: number = ANY_SOURCE, recvtag: number = ANY_TAG): Request {
+    const h = this.handle('Isendrecv_replace');
+    const d = this.#dest('Isendrecv_replace', h, dest);
+    const st = this.#sendTag('Isendrecv_replace', sendtag);
+    const s = this.#source('Isendrecv_replace', h, source);
+    const rt = this.#recvTag('Isendrecv_replace', recvtag);
+    let m: BufferMessage, into: Uint8Array, op: CollectiveOp<Operation>;
+    try {
+      m = parseBuffer('Isendrecv_replace', 'buf', buf);
+      // The outgoing copy frees the buffer for the incoming message.
+      const out = m.packed ? outgoing(m) : m.bytes.slice();
+      into = incoming(m);
+      op = this.#pair(h, out, d, st, into, s, rt);
+    } catch (e) { raise('Isendrecv_replace', e); }
+    return Request.sendrecv(op, 'Isendrecv_replace', m.type, unpacker(m, into));
+  }
+
+  /** A send and a receive in flight together, as one operation that yields the receive when both are done. */
+  #pair(h: CommHandle, out: Uint8Array, d: number, st: number, into: Uint8Array, s: number, rt: number): CollectiveOp<Operation> {
+    const t = runtime.transport;
+    const rop = t.irecv(h, into, s, rt);
+    const sop = t.isend(h, out, d, st, SendMode.Standard, false);
+    function* both(): Schedule<Operation> {
+      yield [sop, rop];
+      return rop;
+    }
+    return new CollectiveOp(t, both());
   }
 
   toString(): string { return `<MPI.Comm ${this.#name}>`; }

@@ -54,6 +54,15 @@ export interface Operation {
   readonly messageBytes: number;
 }
 
+/**
+ * A message a matched probe took out of matching (`MPI_Message`): no other
+ * receive or probe can see it any more, and only `imrecv` receives it.
+ */
+export interface MatchedMessage {
+  /** Its envelope (count in bytes). */
+  readonly status: Envelope;
+}
+
 /** Point-to-point send modes: standard (`MPI_Send`) or synchronous (`MPI_Ssend`). */
 export const SendMode = { Standard: 0, Synchronous: 1 } as const;
 export type SendMode = (typeof SendMode)[keyof typeof SendMode];
@@ -254,6 +263,16 @@ export interface Transport {
   iprobe(comm: CommHandle, source: number, tag: number): Envelope | null;
   /** Blocking check for a matching message. */
   probe(comm: CommHandle, source: number, tag: number): Envelope;
+  /**
+   * Matched probe (`MPI_Improbe`): take the oldest matching message out of
+   * matching, or null if none has arrived. `source` is not PROC_NULL (the
+   * API answers MESSAGE_NO_PROC itself).
+   */
+  improbe(comm: CommHandle, source: number, tag: number): MatchedMessage | null;
+  /** Blocking matched probe (`MPI_Mprobe`). */
+  mprobe(comm: CommHandle, source: number, tag: number): MatchedMessage;
+  /** Receive a message a matched probe took (`MPI_Imrecv`); `into` as for irecv. Once per message. */
+  imrecv(message: MatchedMessage, into: Uint8Array | null): Operation;
 
   /** Drive progress once; true if the operation is complete. */
   test(op: Operation): boolean;

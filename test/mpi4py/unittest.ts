@@ -43,7 +43,7 @@ function show(v: unknown): string {
 /** Python's `==` for the values tests compare: numbers, bigints, strings, arrays, typed arrays, plain objects. */
 export function pyEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  // MPI handles (Comm, Datatype, Info, Errhandler, ...) compare as handles, as mpi4py's `==` does.
+  // MPI handles (Comm, Datatype, Info, Errhandler, Request, Message, ...) compare as handles, as mpi4py's `==` does.
   if (hasEquals(a)) return a.equals(b);
   if (hasEquals(b)) return b.equals(a);
   if (typeof a === 'bigint' || typeof b === 'bigint') {
@@ -65,7 +65,8 @@ export function pyEqual(a: unknown, b: unknown): boolean {
 
 /** An mpi4ts handle (Comm, Datatype, Info, ...; an Op is a callable object, so a function). */
 function hasEquals(v: unknown): v is { equals(other: unknown): boolean } {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { equals?: unknown }).equals === 'function';
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && !Array.isArray(v) && !ArrayBuffer.isView(v)
+    && typeof (v as { equals?: unknown }).equals === 'function';
 }
 
 function asSequence(v: unknown): ArrayLike<unknown> | null {

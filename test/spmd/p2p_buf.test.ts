@@ -57,6 +57,7 @@ const checks: CheckSpec[] = [
   { name: 'non-overtaking-100-any-tag' },
   { name: 'non-overtaking-100-mixed-sizes' },
   { name: 'Ssend-Bsend-Rsend', min: 2 },
+  { name: 'Bsend-honours-the-attached-buffer' },
   { name: 'Issend-completes-when-matched', min: 2 },
   { name: 'Isend-Irecv-Waitall-statuses-in-request-order' },
   { name: 'Sendrecv-ring-shift' },

@@ -47,6 +47,10 @@ const checks: CheckSpec[] = [
   { name: 'await-isend-and-Irecv' },
   { name: 'await-promise-all-from-every-rank', min: 3 },
   { name: 'await-after-completion' },
+  { name: 'persistent-Start-Wait-Start-again' },
+  { name: 'Isendrecv-ring' },
+  { name: 'grequest-blocking-wait-before-complete-raises' },
+  { name: 'mprobe-takes-the-message-out-of-matching' },
 ];
 
 fixtureSuite('request.ts', [1, 2, 3, 4], checks, { timeoutMs: 60_000 });

@@ -27,7 +27,7 @@
 import * as fs from 'node:fs';
 import { inspect } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import type { CommHandle, Envelope, JobInfo, LibraryCollectives, Operation, SpawnCommand, SpawnedComm, Transport } from '../spi.js';
+import type { CommHandle, Envelope, JobInfo, LibraryCollectives, MatchedMessage, Operation, SpawnCommand, SpawnedComm, Transport } from '../spi.js';
 import type { TypeDesc } from '../../core/datatype.js';
 import { SendMode } from '../spi.js';
 import { ANY_SOURCE, ANY_TAG, MatchQueues, PROC_NULL } from '../../core/matching.js';
@@ -82,6 +82,11 @@ class Pulled {
     /** Addon index of the MPI_Message. */
     readonly msg: number,
   ) {}
+}
+
+/** A message a matched probe took (MPI_Mprobe/MPI_Improbe, or out of the pulled ones). */
+class NativeProbed implements MatchedMessage {
+  constructor(readonly comm: NativeComm, readonly m: Pulled, readonly status: Envelope) {}
 }
 
 /** A point-to-point operation; it is its own envelope. */
@@ -829,6 +834,48 @@ export class NativeTransport implements Transport {
     let env: Envelope | null = null;
     this.#block(() => (env = this.iprobe(comm, source, tag)) !== null);
     return env!;
+  }
+
+  improbe(comm: CommHandle, source: number, tag: number): MatchedMessage | null {
+    const c = comm as NativeComm;
+    this.progress();
+    const id = this.#commId(c);
+    const src = this.#rank(c, source);
+    const t = this.#tag(c, tag);
+    // Pulled messages come before any the library still holds.
+    const q = this.#matching.get(id);
+    const i = q === undefined || q.unexpectedQueue.length === 0 ? -1 : q.findMessage(src, t);
+    let m: Pulled;
+    if (i >= 0) {
+      m = q!.takeMessage(i);
+    } else {
+      const msg = wrap('MPI_Improbe', () => this.#mpi.improbe(id, src, t));
+      if (msg < 0) return null;
+      m = this.#pulled(msg);
+    }
+    return new NativeProbed(c, m, { source: this.#fromLibrary(c, m.source), tag: m.tag, count: m.size, error: 0, cancelled: false });
+  }
+
+  mprobe(comm: CommHandle, source: number, tag: number): MatchedMessage {
+    const c = comm as NativeComm;
+    const id = this.#commId(c);
+    const q = this.#matching.get(id);
+    if (this.#posted === 0 && this.#hooks.length === 0 && (q === undefined || q.unexpectedQueue.length === 0)) {
+      // Nothing to match meanwhile: block in the library.
+      const msg = wrap('MPI_Mprobe', () => this.#mpi.mprobe(id, this.#rank(c, source), this.#tag(c, tag)));
+      const m = this.#pulled(msg);
+      return new NativeProbed(c, m, { source: this.#fromLibrary(c, m.source), tag: m.tag, count: m.size, error: 0, cancelled: false });
+    }
+    let found: MatchedMessage | null = null;
+    this.#block(() => (found = this.improbe(comm, source, tag)) !== null);
+    return found!;
+  }
+
+  imrecv(message: MatchedMessage, into: Uint8Array | null): Operation {
+    const p = message as NativeProbed;
+    const op = new NativeOp(State.Unmatched, p.comm, p.m.source, p.m.tag, into);
+    this.#receiveMatched(op, p.m, false);
+    return op;
   }
 
   #fromLibrary(c: NativeComm, source: number): number {

@@ -26,7 +26,7 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import * as os from 'node:os';
 // Imported: the global `performance` is a lazy getter in workers, looked up on every call.
 import { performance } from 'node:perf_hooks';
-import type { CollSegment, CommHandle, Envelope, JobInfo, Operation, SpawnCommand, SpawnOrigin, Transport } from '../spi.js';
+import type { CollSegment, CommHandle, Envelope, JobInfo, MatchedMessage, Operation, SpawnCommand, SpawnOrigin, Transport } from '../spi.js';
 import { SendMode } from '../spi.js';
 import { MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { copyBytes, getWide, putWide } from '../../core/bytes.js';
@@ -97,6 +97,12 @@ class Incoming {
     /** For RTS: where the sender's bytes lie, for a single copy (0: send them as DATA). */
     readonly address = 0,
   ) {}
+}
+
+/** A message a matched probe took out of its context's unexpected queue. */
+class Probed implements MatchedMessage {
+  constructor(readonly ctx: number, readonly m: Incoming) {}
+  get status(): Envelope { return { source: this.m.source, tag: this.m.tag, count: this.m.size, error: 0, cancelled: false }; }
 }
 
 /** A receive; it is its own envelope, to save an allocation per message. */
@@ -584,6 +590,30 @@ export class ThreadsTransport implements Transport {
     this.#block(null, () => (env = this.iprobe(comm, source, tag)) !== null);
     this.#watch.unblocked();
     return env!;
+  }
+
+  improbe(comm: CommHandle, source: number, tag: number): MatchedMessage | null {
+    this.progress();
+    const ctx = (comm as ThreadsComm).ctx;
+    const q = this.#queues(ctx);
+    const i = q.findMessage(source, tag);
+    return i < 0 ? null : new Probed(ctx, q.takeMessage(i));
+  }
+
+  mprobe(comm: CommHandle, source: number, tag: number): MatchedMessage {
+    let msg = this.improbe(comm, source, tag);
+    if (msg) return msg;
+    this.#watch.hint(BLOCK_PROBE, (comm as ThreadsComm).ctx, source, tag);
+    this.#block(null, () => (msg = this.improbe(comm, source, tag)) !== null);
+    this.#watch.unblocked();
+    return msg!;
+  }
+
+  imrecv(message: MatchedMessage, into: Uint8Array | null): Operation {
+    const p = message as Probed;
+    const op = new RecvOp(p.ctx, p.m.source, p.m.tag, into);
+    this.#match(op, p.m);
+    return op;
   }
 
   cancel(op: Operation): void {
