@@ -17,7 +17,7 @@ import { allocationRanks, slurmLauncherProblem } from '../core/slurm.js';
 function defaultRanks(np: number | undefined): number | null {
   const problem = slurmLauncherProblem();
   if (problem !== null) {
-    process.stderr.write(`mpi4ts: ${problem}\n`);
+    if (process.env['SLURM_PROCID'] === '0') process.stderr.write(`mpi4ts: ${problem}\n`); // once, not from every copy
     return null;
   }
   return np ?? allocationRanks() ?? 1;
