@@ -161,8 +161,8 @@ export function planLaunch(p: PlanInput): LaunchPlan {
   if (oneHost && p.slurmJob !== undefined) {
     // Both libraries' mpiexec read the allocation (Open MPI's ras/plm slurm,
     // Hydra's slurm bootstrap) and start ranks on its nodes (through srun
-    // where they are remote): no --host, and -n beyond its slots is refused
-    // as SLURM would. Open MPI's universe is then the allocation's slots.
+    // where they are remote): no --host. Open MPI refuses -n beyond its
+    // slots (unless --oversubscribe) and its universe is those slots.
     notes.push(`inside SLURM job ${p.slurmJob}: ${p.flavour === 'openmpi' ? "Open MPI's" : "Hydra's"} mpiexec places the ranks on the allocation`);
     if (ompi && p.cores !== undefined && opts.np > p.cores && !p.yieldSet) args.push('--mca', 'mpi_yield_when_idle', '1');
   } else if (ompi && oneHost) {
