@@ -69,17 +69,31 @@ export function slurmAllocation(env: Env = process.env): SlurmAllocation | null 
   };
 }
 
+/** The sum of a SLURM per-node list such as SLURM_TASKS_PER_NODE: "3", "2(x3)", "12(x2),8"; null if unreadable. */
+export function sumPerNode(list: string | undefined): number | null {
+  if (list === undefined || list.trim() === '') return null;
+  let total = 0;
+  for (const part of list.split(',')) {
+    const m = /^(\d+)(?:\(x(\d+)\))?$/.exec(part.trim());
+    if (!m) return null;
+    total += Number(m[1]) * Number(m[2] ?? 1);
+  }
+  return total;
+}
+
 /**
- * Ranks a launcher runs without `-n` inside an allocation: the tasks asked
- * for (`salloc -n 4`), or, for one task of several CPUs (`-n 1 -c 4`, the
- * embedded runtime's natural request: one process, threads), those CPUs;
- * else the CPUs of the allocation on this node. Null outside SLURM.
+ * Ranks a launcher runs without `-n` inside an allocation: for one task of
+ * several CPUs (`-n 1 -c 4`, the embedded runtime's natural request: one
+ * process, threads), those CPUs; else the tasks asked for (`salloc -n 4`),
+ * else the tasks SLURM planned per node (`salloc -N 3`: one per node, as
+ * the seed's `salloc -N 3 mpiexec ...` runs 3), else the CPUs of the
+ * allocation on this node. Null outside SLURM.
  */
 export function allocationRanks(env: Env = process.env): number | null {
   const a = slurmAllocation(env);
   if (a === null) return null;
   if (a.ntasks === 1 && a.cpusPerTask !== null && a.cpusPerTask > 1) return a.cpusPerTask;
-  return a.ntasks ?? a.cpusOnNode;
+  return a.ntasks ?? sumPerNode(env['SLURM_TASKS_PER_NODE']) ?? a.cpusOnNode;
 }
 
 /**

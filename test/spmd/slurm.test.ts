@@ -109,7 +109,7 @@ describe('srun: native ranks form one COMM_WORLD', { skip }, () => {
 
 describe('srun: ranks that cannot find each other fail at once, naming the plugin', { skip }, () => {
   const cases = [
-    { what: 'no PMI plugin (srun -n 2)', args: ['-n', '2'], env: {}, plugin: '--mpi=pmix' },
+    { what: 'no PMI plugin (srun --mpi=none -n 2)', args: ['--mpi=none', '-n', '2'], env: {}, plugin: '--mpi=pmix' },
     { what: 'MPICH under --mpi=pmix', args: ['--mpi=pmix', '-n', '2'], env: { MPI4TS_MPI: 'mpich' }, plugin: '--mpi=pmi2' },
     { what: 'Open MPI under --mpi=pmi2', args: ['--mpi=pmi2', '-n', '2'], env: { MPI4TS_MPI: 'openmpi' }, plugin: '--mpi=pmix' },
   ];

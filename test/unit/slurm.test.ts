@@ -7,7 +7,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allocationRanks, slurmAllocation, slurmLauncherProblem, slurmPmiProblem } from '../../src/core/slurm.ts';
+import { allocationRanks, slurmAllocation, sumPerNode, slurmLauncherProblem, slurmPmiProblem } from '../../src/core/slurm.ts';
 import { planLaunch, type MpiFlavour } from '../../src/transport/native/launch.ts';
 
 const JOB = { SLURM_JOB_ID: '14', SLURM_JOB_NODELIST: 'vm', SLURM_JOB_NUM_NODES: '1', SLURM_JOB_PARTITION: 'debug' };
@@ -27,6 +27,12 @@ describe('the allocation', () => {
     const a = slurmAllocation(SALLOC)!;
     assert.deepEqual([a.jobId, a.ntasks, a.cpusOnNode, a.nodes, a.nodelist, a.partition, a.step], ['14', 3, 3, 1, 'vm', 'debug', null]);
     assert.equal(allocationRanks(SALLOC), 3);
+  });
+
+  test('salloc -N 3 (no -n): the tasks SLURM planned per node, as mpiexec would run', () => {
+    assert.equal(allocationRanks({ ...JOB, SLURM_TASKS_PER_NODE: '1(x3)', SLURM_JOB_CPUS_PER_NODE: '4(x3)' }), 3);
+    assert.equal(sumPerNode('12(x2),8'), 32);
+    assert.equal(sumPerNode('2(x'), null);
   });
 
   test('-n 1 -c 4 (one process, threads): the CPUs of the task; no -n: the CPUs on the node', () => {
