@@ -2,8 +2,10 @@
  * The only place that names concrete transports. A rank started by the
  * embedded launcher finds its bootstrap record in `workerData`; a process
  * started on its own is a singleton world of one rank (as mpi4py is when a
- * script runs without mpiexec).
+ * script runs without mpiexec), except a task of a multi-task srun step
+ * that lacks the PMI plugin of its library: that ends at once (core/slurm.ts).
  */
+import { writeSync } from 'node:fs';
 import { workerData, parentPort } from 'node:worker_threads';
 import type { Transport } from './spi.js';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../core/bootstrap.js';
@@ -13,7 +15,6 @@ import { yieldCpu, yieldStatus } from './threads/yield.js';
 import { NativeTransport } from './native/engine.js';
 import { builtLibraries, launcherLibrary, loadAddon, nativeAvailability } from './native/addon.js';
 import { slurmPmiProblem } from '../core/slurm.js';
-import { writeSync } from 'node:fs';
 
 /** Transport names `mpi4ts info` reports, with whether they can run here and why not. */
 export function availableTransports(): { name: string; available: boolean; detail: string }[] {
