@@ -78,6 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Run SPMD TypeScript/JavaScript programs with MPI (embedded runtime: ranks are worker threads)')
     .version(process.env['npm_package_version'] ?? '0.1.0')
     .enablePositionalOptions()
+    .addHelpText('after', '\nOne rank started by another launcher (srun --mpi=pmix|pmi2, mpiexec):\n  mpi4ts --rank script [args...]\n')
     .exitOverride();
 
   program.command('run', { isDefault: true })
