@@ -102,6 +102,12 @@ describe('srun: native ranks form one COMM_WORLD', { skip }, () => {
         checkWorld(await run('srun', [`--mpi=${plugin}`, '-n', String(n), process.execPath, cli, '--rank', fixture('world.ts')], { env }), n, library);
       });
     }
+    test(`${library}: a rank that throws ends the step (the other waits in recv)`, async () => {
+      const r = await run('srun', [`--mpi=${plugin}`, '-n', '2', process.execPath, cli, '--rank', fixture('throws.ts')], { env, timeoutMs: 90_000 });
+      assert.notEqual(r.code, 0, r.stdout);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /mpi4ts: rank 1 failed: Error: boom on rank 1/);
+    });
     test(`${library}: srun --mpi=${plugin} -n 2 node hello.mjs (plain JavaScript, no entry point)`, async () => {
       const r = await run('srun', [`--mpi=${plugin}`, '-n', '2', process.execPath, fixture('hello.mjs')], { env });
       assert.equal(r.code, 0, r.stderr);
