@@ -1,7 +1,21 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
-
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (e) => { process.stderr.write(`mpi4ts: ${e instanceof Error ? e.message : String(e)}\n`); process.exitCode = 2; },
-);
+// `mpi4ts --rank script [args...]`: this process is one rank that another
+// launcher started (`srun --mpi=pmix -n 4 npx mpi4ts --rank app.ts`,
+// `mpiexec -n 4 npx mpi4ts --rank app.ts`): run the script as the native
+// transport's rank entry does for `mpi4ts --transport native`, TypeScript
+// included. Without a launcher around it, a world of one.
+if (process.argv[2] === '--rank') {
+  const { fileURLToPath } = await import('node:url');
+  process.argv.splice(1, 2, fileURLToPath(new URL('../dist/transport/native/rank-entry.js', import.meta.url)));
+  if (process.argv.length < 3) {
+    process.stderr.write('usage: mpi4ts --rank script [args...]\n');
+    process.exit(2);
+  }
+  await import('../dist/transport/native/rank-entry.js');
+} else {
+  const { main } = await import('../dist/cli/main.js');
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (e) => { process.stderr.write(`mpi4ts: ${e instanceof Error ? e.message : String(e)}\n`); process.exitCode = 2; },
+  );
+}

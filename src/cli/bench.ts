@@ -18,6 +18,10 @@ export { BENCH_NAMES } from './bench/options.js';
 export interface BenchRunOptions {
   np: number;
   tagOutput?: boolean;
+  /** 'threads' or 'native' (as `mpi4ts run --transport`), and the library and --verbose of the native one. */
+  transport?: string;
+  mpi?: string;
+  verbose?: boolean;
 }
 
 /** Text appended to `mpi4ts bench --help`. */
@@ -72,5 +76,5 @@ export async function runBench(name: string | undefined, args: readonly string[]
     process.stderr.write(`${usage(spec)}\nmpi4ts bench ${name}: error: ${e.message}${hint}\n`);
     return 2;
   }
-  return runScript(programPath(name), args, { np: opts.np, tagOutput: opts.tagOutput });
+  return runScript(programPath(name), args, { np: opts.np, tagOutput: opts.tagOutput, transport: opts.transport, mpi: opts.mpi, verbose: opts.verbose });
 }

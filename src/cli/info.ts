@@ -1,6 +1,7 @@
 /** `mpi4ts info`: versions, transports and the machine, in the spirit of `cms sysinfo`. */
 import * as os from 'node:os';
 import { availableTransports } from '../transport/select.js';
+import { allocationRanks, slurmAllocation } from '../core/slurm.js';
 
 /** Attribute/value rows describing this installation and machine. */
 export function infoRows(): [string, string][] {
@@ -17,6 +18,17 @@ export function infoRows(): [string, string][] {
     ['mem.total', gib(os.totalmem())],
     ['mem.free', gib(os.freemem())],
   ];
+  const job = slurmAllocation();
+  if (job !== null) {
+    const or = (v: number | string | null): string => (v === null ? 'not given' : String(v));
+    rows.push(
+      ['slurm.job', `${job.jobId}${job.step ? ` (step ${job.step.id}, task ${job.step.procid} of ${job.step.tasks})` : ''}${job.partition ? `, partition ${job.partition}` : ''}`],
+      ['slurm.nodes', `${or(job.nodes)}: ${or(job.nodelist)}`],
+      ['slurm.ntasks', or(job.ntasks)],
+      ['slurm.cpus', `${or(job.cpusOnNode)} on this node${job.cpusPerTask !== null ? `, ${job.cpusPerTask} per task` : ''}`],
+      ['slurm.ranks', `${allocationRanks()} (mpi4ts without -n)`],
+    );
+  }
   for (const t of availableTransports()) {
     rows.push([`transport.${t.name}`, `${t.available ? 'available' : 'unavailable'}: ${t.detail}`]);
   }

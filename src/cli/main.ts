@@ -7,6 +7,21 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runScript, type RunCommandOptions } from './run.js';
 import { printInfo } from './info.js';
 import { runBench, benchHelpText } from './bench.js';
+import { allocationRanks, slurmLauncherProblem } from '../core/slurm.js';
+
+/**
+ * Ranks when `-n` is not given: inside a SLURM allocation, what it holds
+ * (`salloc -n 4 npx mpi4ts app.ts` runs 4), else 1. Null, after saying why,
+ * when srun started several copies of the launcher.
+ */
+function defaultRanks(np: number | undefined): number | null {
+  const problem = slurmLauncherProblem();
+  if (problem !== null) {
+    if (process.env['SLURM_PROCID'] === '0') process.stderr.write(`mpi4ts: ${problem}\n`); // once, not from every copy
+    return null;
+  }
+  return np ?? allocationRanks() ?? 1;
+}
 
 function positiveNumber(name: string) {
   return (v: string): number => {
@@ -63,11 +78,12 @@ export async function main(argv: string[]): Promise<number> {
     .description('Run SPMD TypeScript/JavaScript programs with MPI (embedded runtime: ranks are worker threads)')
     .version(process.env['npm_package_version'] ?? '0.1.0')
     .enablePositionalOptions()
+    .addHelpText('after', '\nOne rank started by another launcher (srun --mpi=pmix|pmi2, mpiexec):\n  mpi4ts --rank script [args...]\n')
     .exitOverride();
 
   program.command('run', { isDefault: true })
     .description('run a script on N ranks (the default command)')
-    .option('-n, --np <N>', 'number of ranks', positiveInt('-n'), 1)
+    .option('-n, --np <N>', 'number of ranks (default: the tasks of the SLURM allocation, else 1)', positiveInt('-n'))
     .option('--tag-output', 'prefix each output line with [rank]')
     .option('--futures', 'rank 0 runs the script, the other ranks serve its MPIPoolExecutors (python -m mpi4py.futures)')
     .option('--usize <U>', 'universe size (MPI.UNIVERSE_SIZE): most processes alive at once, started and spawned (default: the larger of -n and the number of cores, as Open MPI counts slots)', positiveInt('--usize'))
@@ -86,19 +102,24 @@ export async function main(argv: string[]): Promise<number> {
     .argument('[args...]', 'arguments for the script (process.argv of every rank)')
     .passThroughOptions()
     .action(async (script: string, args: string[], o: RunCommandOptions) => {
-      status = await runScript(script, args, o);
+      const np = defaultRanks(o.np);
+      status = np === null ? 2 : await runScript(script, args, { ...o, np });
     });
 
   program.command('bench')
     .description('run a benchmark, like python -m mpi4py.bench (helloworld, ringtest, pingpong)')
     .usage('[-n N] <name> [benchmark options]')
-    .option('-n, --np <N>', 'number of ranks (before the benchmark name)', positiveInt('-n'), 1)
+    .option('-n, --np <N>', 'number of ranks (before the benchmark name; default: the tasks of the SLURM allocation, else 1)', positiveInt('-n'))
+    .option('--transport <name>', "'threads' (embedded, the default) or 'native' (the system's mpiexec and MPI library)")
+    .option('--mpi <library>', "with --transport native: 'openmpi' or 'mpich'")
+    .option('--verbose', 'native: print the mpiexec command that runs')
     .argument('[name]', 'the benchmark: helloworld, ringtest or pingpong')
     .argument('[args...]', 'options of the benchmark (see mpi4ts bench <name> --help)')
     .passThroughOptions()
     .addHelpText('after', benchHelpText())
-    .action(async (name: string | undefined, args: string[], o: { np: number }) => {
-      status = await runBench(name, args, { np: o.np });
+    .action(async (name: string | undefined, args: string[], o: { np?: number; transport?: string; mpi?: string; verbose?: boolean }) => {
+      const np = defaultRanks(o.np);
+      status = np === null ? 2 : await runBench(name, args, { ...o, np });
     });
 
   program.command('info')

@@ -2,8 +2,10 @@
  * The only place that names concrete transports. A rank started by the
  * embedded launcher finds its bootstrap record in `workerData`; a process
  * started on its own is a singleton world of one rank (as mpi4py is when a
- * script runs without mpiexec).
+ * script runs without mpiexec), except a task of a multi-task srun step
+ * that lacks the PMI plugin of its library: that ends at once (core/slurm.ts).
  */
+import { writeSync } from 'node:fs';
 import { workerData, parentPort } from 'node:worker_threads';
 import type { Transport } from './spi.js';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../core/bootstrap.js';
@@ -11,7 +13,8 @@ import { ThreadsTransport, type RankToLauncher } from './threads/engine.js';
 import { ProcTable } from './threads/proctable.js';
 import { yieldCpu, yieldStatus } from './threads/yield.js';
 import { NativeTransport } from './native/engine.js';
-import { launcherLibrary, loadAddon, nativeAvailability } from './native/addon.js';
+import { builtLibraries, launcherLibrary, loadAddon, nativeAvailability } from './native/addon.js';
+import { slurmPmiProblem } from '../core/slurm.js';
 
 /** Transport names `mpi4ts info` reports, with whether they can run here and why not. */
 export function availableTransports(): { name: string; available: boolean; detail: string }[] {
@@ -33,6 +36,16 @@ export function selectTransport(): Transport {
     throw new Error(`MPI4TS_TRANSPORT=${wanted}: the transports are 'threads' and 'native'`);
   }
   const boot = (workerData as Record<string, unknown> | null)?.[BOOTSTRAP_KEY] as RankBootstrap | undefined;
+  if (!boot && wanted !== 'threads') {
+    // A task of `srun -n N` without the PMI plugin its library speaks would
+    // be a silent world of one (or hang in MPI_Init): end the step now, with
+    // the plugin to use. Task 0 says why; srun reports every task's exit.
+    const problem = slurmPmiProblem(process.env, process.env['MPI4TS_MPI'] ?? launcherLibrary() ?? builtLibraries()[0] ?? null);
+    if (problem !== null) {
+      if (process.env['SLURM_PROCID'] === '0') writeSync(2, `mpi4ts: ${problem}\n`);
+      process.exit(1);
+    }
+  }
   // A process started by an MPI launcher (and not a rank thread of the
   // embedded one) binds the MPI library, unless told otherwise.
   if (!boot && (wanted === 'native' || (wanted === undefined && launcherLibrary() !== null))) {

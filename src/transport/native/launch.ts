@@ -17,6 +17,8 @@
  * |                      |   --mca mpi_yield_when_idle 1   |                                |
  * |                      |   (when U > cores)              |                                |
  * | (no --usize)         | U = the number of cores         | -usize max(N, cores)           |
+ * | in a SLURM job,      | no --host: mpiexec reads the    | the same (Hydra's slurm        |
+ * |   no host named      |   allocation (ras/plm slurm)    |   bootstrap)                   |
  * | --oversubscribe      | --oversubscribe                 | (Hydra never refuses)          |
  * | --tag-output         | MPI4TS_TAG_OUTPUT=1: each rank prefixes `[rank] ` itself        |
  * | environment          | -x NAME=value                   | -genv NAME value               |
@@ -72,6 +74,8 @@ export interface PlanInput {
   cores?: number;
   /** The user set OMPI_MCA_mpi_yield_when_idle: leave Open MPI's idle policy to it. */
   yieldSet?: boolean;
+  /** Inside a SLURM allocation (its job id): without hosts named, mpiexec takes the allocation's nodes and slots. */
+  slurmJob?: string;
 }
 
 /** One host of a host file: name and slot count (null: not given). */
@@ -154,7 +158,14 @@ export function planLaunch(p: PlanInput): LaunchPlan {
   const oneHost = !opts.hosts && !opts.hostfile && !opts.rankfile;
   const usize = opts.usize ?? (oneHost && p.cores !== undefined ? Math.max(opts.np, p.cores) : undefined);
   if (usize && !ompi) args.push('-usize', String(usize));
-  if (ompi && oneHost) {
+  if (oneHost && p.slurmJob !== undefined) {
+    // Both libraries' mpiexec read the allocation (Open MPI's ras/plm slurm,
+    // Hydra's slurm bootstrap) and start ranks on its nodes (through srun
+    // where they are remote): no --host. Open MPI refuses -n beyond its
+    // slots (unless --oversubscribe) and its universe is those slots.
+    notes.push(`inside SLURM job ${p.slurmJob}: ${p.flavour === 'openmpi' ? "Open MPI's" : "Hydra's"} mpiexec places the ranks on the allocation`);
+    if (ompi && p.cores !== undefined && opts.np > p.cores && !p.yieldSet) args.push('--mca', 'mpi_yield_when_idle', '1');
+  } else if (ompi && oneHost) {
     // Open MPI's universe is the slots it was given: on this host alone,
     // give max(N, U) of them, so -n N runs whatever the core count and
     // UNIVERSE_SIZE is U (or N), as on the embedded runtime. Spawned
@@ -275,6 +286,7 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
       env: rankEnv, readFile: (f) => fs.readFileSync(f, 'utf8'),
       tmpdir, hostname: os.hostname(), root: process.getuid?.() === 0, cores: os.availableParallelism(),
       yieldSet: process.env['OMPI_MCA_mpi_yield_when_idle'] !== undefined,
+      slurmJob: process.env['SLURM_JOB_ID'],
     });
     for (const f of plan.files) fs.writeFileSync(f.path, f.content);
     if (o.verbose) {
