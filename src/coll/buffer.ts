@@ -169,6 +169,7 @@ export function* scatterv(c: CollContext, send: Uint8Array | null, blocks: reado
     check(op, 'Scatterv');
     return;
   }
+  const had = send!.length;
   const ops: Operation[] = [];
   for (let r = 0; r < c.size; r++) {
     const from = view(send!, blocks![r]!);
@@ -179,6 +180,8 @@ export function* scatterv(c: CollContext, send: Uint8Array | null, blocks: reado
     }
   }
   yield ops;
+  // An Iscatterv's root may have detached or shrunk sendbuf before its blocks left.
+  checkIntact('sendbuf', send!, had);
 }
 
 /** Scatter of equal blocks: binomial tree for small messages, direct sends for large. */
