@@ -31,7 +31,9 @@
  * `copyFrom` and `copyTo` copy between a pinned range and a typed array of
  * the calling rank; they check the handle (slot and generation: a stale or
  * made-up handle finds nothing) and the bounds of both sides, so a user who
- * loads this addon directly can at worst get a RangeError.
+ * loads this addon directly can at worst get a RangeError. A copy holds its
+ * own reference while it runs, so an unpin meanwhile cannot free the memory
+ * under it, and copies of several threads never wait for each other.
  *
  * Resizable ArrayBuffers are never pinned (pin returns 0): V8 decommits the
  * pages of a shrunk resizable buffer (PROT_NONE) even while its backing
@@ -44,10 +46,15 @@
  * holds then; the JavaScript side notices the detached view when the
  * operation completes and raises ERR_BUFFER there (see yield.ts).
  *
+ * Written against V8's API directly (a context-aware Node addon, loadable in
+ * every worker): these calls are on the path of every large message, and a
+ * Node-API call costs a few hundred nanoseconds more; Node-API has no call
+ * for a backing store anyway.
+ *
  * The addon is optional: without it (no compiler at install time) ranks park
  * instead of yielding and large transfers take two copies.
  */
-#include <node_api.h>
+#include <node.h>
 #include <v8.h>
 #include <sched.h>
 #include <stdint.h>
@@ -60,60 +67,37 @@
 
 namespace {
 
-napi_value Yield(napi_env, napi_callback_info) {
+using v8::FunctionCallbackInfo;
+using v8::Isolate;
+using v8::Local;
+using v8::Value;
+
+void Yield(const FunctionCallbackInfo<Value> &) {
   sched_yield();
-  return nullptr;
 }
 
-napi_value Throw(napi_env env, const char *msg) {
-  napi_throw_range_error(env, nullptr, msg);
-  return nullptr;
+void Throw(const FunctionCallbackInfo<Value> &info, const char *msg) {
+  Isolate *isolate = info.GetIsolate();
+  isolate->ThrowException(v8::Exception::RangeError(v8::String::NewFromUtf8(isolate, msg).ToLocalChecked()));
 }
 
 /* The bytes of a typed array: where they start and how many (0 for a detached or out-of-bounds view). */
-bool Bytes(napi_env env, napi_value v, uint8_t **data, size_t *len) {
-  napi_typedarray_type type;
-  size_t length, offset;
-  void *p;
-  napi_value buffer;
-  if (napi_get_typedarray_info(env, v, &type, &length, &p, &buffer, &offset) != napi_ok) return false;
-  size_t per = 1;
-  switch (type) {
-    case napi_int16_array: case napi_uint16_array: per = 2; break;
-    case napi_int32_array: case napi_uint32_array: case napi_float32_array: per = 4; break;
-    case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: per = 8; break;
-    default: per = 1;
-  }
-  *data = static_cast<uint8_t *>(p);
-  *len = length * per;
+bool Bytes(Local<Value> v, uint8_t **data, size_t *len) {
+  if (!v->IsTypedArray()) return false;
+  Local<v8::TypedArray> view = v.As<v8::TypedArray>();
+  *len = view->ByteLength();
+  // (Buffer() moves the bytes of a small on-heap array off the heap first: they never move after.)
+  *data = *len == 0 ? nullptr : static_cast<uint8_t *>(view->Buffer()->Data()) + view->ByteOffset();
   return true;
-}
-
-/* The first `want` arguments of the call, if it has them. */
-bool Args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
-  size_t argc = want;
-  return napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc >= want;
 }
 
 /* A byte count, offset or handle: an integer from 0 to 2^53 (anything else is refused). */
-bool Count(napi_env env, napi_value v, size_t *out) {
-  double d;
-  if (napi_get_value_double(env, v, &d) != napi_ok) return false;
+bool Count(Local<Value> v, size_t *out) {
+  if (!v->IsNumber()) return false;
+  double d = v.As<v8::Number>()->Value();
   if (!(d >= 0) || d > 9007199254740992.0 || std::floor(d) != d) return false;
   *out = static_cast<size_t>(d);
   return true;
-}
-
-/*
- * A napi_value is a pointer to V8's handle slot, the same bits as a
- * v8::Local (Node's own js_native_api_v8.h converts them by memcpy,
- * V8LocalValueFromJsValue). Node-API has no call for a backing store.
- */
-v8::Local<v8::Value> ToLocal(napi_value v) {
-  v8::Local<v8::Value> local;
-  static_assert(sizeof local == sizeof v, "napi_value and v8::Local differ in size");
-  memcpy(static_cast<void *>(&local), &v, sizeof v);
-  return local;
 }
 
 /* ---- the pin table (process-wide: every rank's thread uses it) ---- */
@@ -144,25 +128,21 @@ bool Find(size_t handle, Pin *out) {
 }
 
 /* pin(view) -> handle, or 0 when the view cannot be pinned (empty, detached, resizable). */
-napi_value PinView(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  uint8_t *data;
-  size_t len;
-  if (!Args(env, info, 1, argv) || !Bytes(env, argv[0], &data, &len)) return Throw(env, "pin: expected a typed array");
-  napi_value out;
+void PinView(const FunctionCallbackInfo<Value> &info) {
+  if (info.Length() < 1 || !info[0]->IsTypedArray()) return Throw(info, "pin: expected a typed array");
+  Local<v8::TypedArray> view = info[0].As<v8::TypedArray>();
   double handle = 0;
+  size_t len = view->ByteLength();
   if (len > 0) {
-    v8::Local<v8::Value> v = ToLocal(argv[0]);
-    // Node-API calls run inside a HandleScope: Buffer() may make a handle.
-    v8::Local<v8::ArrayBuffer> ab = v.As<v8::ArrayBufferView>()->Buffer();
+    Local<v8::ArrayBuffer> ab = view->Buffer();
     std::shared_ptr<v8::BackingStore> store = ab->IsSharedArrayBuffer()
-        ? v8::Local<v8::Value>(ab).As<v8::SharedArrayBuffer>()->GetBackingStore()
+        ? Local<Value>(ab).As<v8::SharedArrayBuffer>()->GetBackingStore()
         : ab->GetBackingStore();
     uint8_t *base = store ? static_cast<uint8_t *>(store->Data()) : nullptr;
+    size_t offset = view->ByteOffset();
     // The view must lie inside the store (it does; checked so that a
     // mistake here can never widen what copies may touch).
-    bool inside = base != nullptr && data >= base && len <= store->ByteLength() &&
-                  static_cast<size_t>(data - base) <= store->ByteLength() - len;
+    bool inside = base != nullptr && len <= store->ByteLength() && offset <= store->ByteLength() - len;
     if (inside && !store->IsResizableByUserJavaScript()) {
       std::lock_guard<std::mutex> lock(mu);
       uint32_t slot;
@@ -178,22 +158,20 @@ napi_value PinView(napi_env env, napi_callback_info info) {
       if (slot != UINT32_MAX) {
         Pin &p = pins[slot];
         p.store = std::move(store);
-        p.data = data;
+        p.data = base + offset;
         p.len = len;
         p.gen++;
         handle = static_cast<double>((p.gen << SLOT_BITS) | slot);
       }
     }
   }
-  napi_create_double(env, handle, &out);
-  return out;
+  info.GetReturnValue().Set(handle);
 }
 
 /* unpin(handle) -> whether it was pinned. The memory may be freed from now on. */
-napi_value Unpin(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
+void Unpin(const FunctionCallbackInfo<Value> &info) {
   size_t handle;
-  if (!Args(env, info, 1, argv) || !Count(env, argv[0], &handle)) return Throw(env, "unpin: expected a handle");
+  if (info.Length() < 1 || !Count(info[0], &handle)) return Throw(info, "unpin: expected a handle");
   std::shared_ptr<v8::BackingStore> last;  // released after the lock: freeing may take a while
   bool found = false;
   {
@@ -210,58 +188,52 @@ napi_value Unpin(napi_env env, napi_callback_info info) {
       found = true;
     }
   }
-  napi_value out;
-  napi_get_boolean(env, found, &out);
-  return out;
+  info.GetReturnValue().Set(found);
 }
 
 /* copyFrom(dst, at, handle, from, n): n bytes of the pinned range from byte `from` into dst at byte `at`. */
-napi_value CopyFrom(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
+void CopyFrom(const FunctionCallbackInfo<Value> &info) {
   uint8_t *data;
   size_t len, at, handle, from, n;
-  if (!Args(env, info, 5, argv)) return Throw(env, "copyFrom: expected (dst, at, handle, from, n)");
-  if (!Bytes(env, argv[0], &data, &len)) return Throw(env, "copyFrom: dst must be a typed array");
-  if (!Count(env, argv[1], &at) || !Count(env, argv[2], &handle) || !Count(env, argv[3], &from) || !Count(env, argv[4], &n)) {
-    return Throw(env, "copyFrom: at, handle, from and n must be integers >= 0");
+  if (info.Length() < 5) return Throw(info, "copyFrom: expected (dst, at, handle, from, n)");
+  if (!Bytes(info[0], &data, &len)) return Throw(info, "copyFrom: dst must be a typed array");
+  if (!Count(info[1], &at) || !Count(info[2], &handle) || !Count(info[3], &from) || !Count(info[4], &n)) {
+    return Throw(info, "copyFrom: at, handle, from and n must be integers >= 0");
   }
-  if (at > len || n > len - at) return Throw(env, "copyFrom: range outside dst");
+  if (at > len || n > len - at) return Throw(info, "copyFrom: range outside dst");
   Pin p;
-  if (!Find(handle, &p)) return Throw(env, "copyFrom: no such pinned buffer");
-  if (from > p.len || n > p.len - from) return Throw(env, "copyFrom: range outside the pinned buffer");
+  if (!Find(handle, &p)) return Throw(info, "copyFrom: no such pinned buffer");
+  if (from > p.len || n > p.len - from) return Throw(info, "copyFrom: range outside the pinned buffer");
   // memmove: a rank may copy from its own pinned memory.
   if (n > 0) memmove(data + at, p.data + from, n);
-  return nullptr;
 }
 
 /* copyTo(handle, at, src, n): the first n bytes of src into the pinned range at byte `at`. */
-napi_value CopyTo(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
+void CopyTo(const FunctionCallbackInfo<Value> &info) {
   uint8_t *data;
   size_t len, handle, at, n;
-  if (!Args(env, info, 4, argv)) return Throw(env, "copyTo: expected (handle, at, src, n)");
-  if (!Bytes(env, argv[2], &data, &len)) return Throw(env, "copyTo: src must be a typed array");
-  if (!Count(env, argv[0], &handle) || !Count(env, argv[1], &at) || !Count(env, argv[3], &n)) {
-    return Throw(env, "copyTo: handle, at and n must be integers >= 0");
+  if (info.Length() < 4) return Throw(info, "copyTo: expected (handle, at, src, n)");
+  if (!Bytes(info[2], &data, &len)) return Throw(info, "copyTo: src must be a typed array");
+  if (!Count(info[0], &handle) || !Count(info[1], &at) || !Count(info[3], &n)) {
+    return Throw(info, "copyTo: handle, at and n must be integers >= 0");
   }
-  if (n > len) return Throw(env, "copyTo: range outside src");
+  if (n > len) return Throw(info, "copyTo: range outside src");
   Pin p;
-  if (!Find(handle, &p)) return Throw(env, "copyTo: no such pinned buffer");
-  if (at > p.len || n > p.len - at) return Throw(env, "copyTo: range outside the pinned buffer");
+  if (!Find(handle, &p)) return Throw(info, "copyTo: no such pinned buffer");
+  if (at > p.len || n > p.len - at) return Throw(info, "copyTo: range outside the pinned buffer");
   if (n > 0) memmove(p.data + at, data, n);
-  return nullptr;
 }
 
 }  // namespace
 
-NAPI_MODULE_INIT() {
-  static const struct { const char *name; napi_callback fn; } fns[] = {
+// Context-aware: every worker thread loads it into its own isolate.
+NODE_MODULE_INIT(/* exports, module, context */) {
+  Isolate *isolate = context->GetIsolate();
+  static const struct { const char *name; v8::FunctionCallback fn; } fns[] = {
     { "yield", Yield }, { "pin", PinView }, { "unpin", Unpin }, { "copyFrom", CopyFrom }, { "copyTo", CopyTo },
   };
   for (const auto &f : fns) {
-    napi_value fn;
-    if (napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.fn, nullptr, &fn) != napi_ok) return nullptr;
-    if (napi_set_named_property(env, exports, f.name, fn) != napi_ok) return nullptr;
+    Local<v8::Function> fn = v8::FunctionTemplate::New(isolate, f.fn)->GetFunction(context).ToLocalChecked();
+    exports->Set(context, v8::String::NewFromUtf8(isolate, f.name).ToLocalChecked(), fn).Check();
   }
-  return exports;
 }
