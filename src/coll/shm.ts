@@ -445,10 +445,12 @@ export function bcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
 }
 
 /**
- * Broadcast with one copy: the root publishes where its buffer lies and
+ * Broadcast with one copy: the root publishes a pin of its buffer and
  * its length, and waits until every other rank has copied straight from
- * it (CollSegment.singleCopy). One call of a set: the address and the length
- * go in the first words of the set's slot 0.
+ * it (CollSegment.singleCopy). One call of a set: the pin and the length
+ * go in the first words of the set's slot 0. Each reader writes only into
+ * its own buffer (a pull), so after an Ibcast nobody writes into memory a
+ * program may have given away; the pin keeps what they read alive.
  *
  * The chunked broadcast below copies twice, and each chunk the root writes
  * is then pulled from its core's cache by every reader. Alternated runs of
