@@ -86,6 +86,8 @@ function* treeBcast(c: CollContext, buf: Uint8Array, root: number): Schedule<voi
     if (v + m < c.size) sends.push(isend(c, buf, abs(c, v + m, root)));
   }
   yield sends;
+  // A send whose buffer an Ibcast's program detached or shrank meanwhile fails with ERR_BUFFER.
+  for (const op of sends) check(op);
 }
 
 // ---- gather / scatter ----------------------------------------------------------------
