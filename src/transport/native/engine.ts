@@ -130,8 +130,10 @@ class NativeOp implements Operation, Envelope {
   messageBytes = 0;
   /** A library collective not started yet (see NativeTransport.#libraryOp). */
   start: ((blocking: number, op: NativeOp) => number) | null = null;
-  /** Buffers of the program a non-blocking call handed to the library (Guard). */
+  /** Buffers of the program a non-blocking collective handed to the library (Guard). */
   guards: Guard[] | null = null;
+  /** A send's buffer, the program's own memory the library reads (checked at completion, like a Guard, without allocating one). */
+  sent: Uint8Array | null = null;
   /** Bytes of `buffer` when the operation started. */
   readonly bufferBytes: number;
   /** A truncated receive lands here first, whole; its head is then copied to `buffer`. */
@@ -690,7 +692,7 @@ export class NativeTransport implements Transport {
     const bytes = borrowed || self || !pinnable(data) ? data.slice() : data;
     const inLibrary = self ? new NativeOp(State.Sending, c, dest, tag, null) : op;
     // The addon pins the program's buffer; completion reports it if it was detached meanwhile.
-    if (bytes === data) op.guards = [{ view: data, bytes: data.length, arg: 'buf', bounce: null }];
+    if (bytes === data) op.sent = data;
     inLibrary.req = wrap('MPI_Isend', () => this.#mpi.isend(this.#commId(c), bytes, this.#rank(c, dest), this.#tag(c, tag), mode));
     keepAlive.set(inLibrary, bytes);
     if (self) {
@@ -967,6 +969,10 @@ export class NativeTransport implements Transport {
       if (err !== 0) {
         op.error = err;
         op.failure = `send failed with error class ${err}`;
+      }
+      if (op.sent !== null) {
+        if (op.sent.length < op.messageBytes && op.error === 0) failChanged(op, 'buf', op.messageBytes, op.sent.length);
+        op.sent = null;
       }
       if (op.guards !== null) this.#checkGuards(op);
       op.state = State.Done;
