@@ -1188,14 +1188,28 @@ static napi_value js_ireduce(napi_env env, napi_callback_info info) {
   }
   MPI_Type_size(t, &width);
   size_t need = (size_t)(count < 0 ? 0 : count) * (size_t)width;
-  if (count < 0 || need > ns || (recv != NULL && need > nr)) {
+  int inter = 0, rank = -1;
+  if (root != TS_ALL) {
+    MPI_Comm_test_inter(c, &inter);
+    if (!inter) MPI_Comm_rank(c, &rank);
+  }
+  int at_root = root == TS_ALL ? 1 : inter ? root == TS_ROOT : rank == root;
+  /* The result is used at the root (everywhere in an allreduce); the
+   * contribution everywhere but across an intercommunicator from the root's
+   * group (MPI_ROOT, MPI_PROC_NULL). */
+  int uses_send = !(inter && (root == TS_ROOT || root == TS_PROC_NULL));
+  if (at_root && vt == napi_null) {
+    napi_throw_range_error(env, NULL, root == TS_ALL ? "ireduce: an allreduce needs a result buffer" : "ireduce: the root needs a result buffer");
+    return NULL;
+  }
+  if (count < 0 || (uses_send && need > ns) || (at_root && need > nr)) {
     napi_throw_range_error(env, NULL, "ireduce: count exceeds a buffer");
     return NULL;
   }
   void *pin_s = NULL, *pin_r = NULL;
   if (!blocking) {
     if (!pin_arg(env, argv[1], &pin_s)) return NULL;
-    if (recv != NULL && !pin_arg(env, argv[2], &pin_r)) {
+    if (vt != napi_null && !pin_arg(env, argv[2], &pin_r)) {
       mpi4ts_unpin(pin_s);
       return NULL;
     }
@@ -1204,10 +1218,6 @@ static napi_value js_ireduce(napi_env env, napi_callback_info info) {
   MPI_Request r;
   int rc;
   if (root == TS_ALL) {
-    if (recv == NULL) {
-      napi_throw_range_error(env, NULL, "ireduce: an allreduce needs a result buffer");
-      return NULL;
-    }
     if (blocking) CHECK("MPI_Allreduce", MPI_Allreduce(sbuf, recv, count, t, op, c));
     else {
       rc = MPI_Iallreduce(sbuf, recv, count, t, op, c, &r);
@@ -1215,20 +1225,12 @@ static napi_value js_ireduce(napi_env env, napi_callback_info info) {
       CHECK("MPI_Iallreduce", rc);
     }
   } else {
-    int inter = 0, rank = -1;
-    MPI_Comm_test_inter(c, &inter);
-    if (!inter) MPI_Comm_rank(c, &rank);
-    int at_root = inter ? root == TS_ROOT : rank == root;
     /* MPICH checks the send buffer even where MPI ignores it (MPI_ROOT, a
      * contribution of 0 elements), and that it is not the result: point it
      * at memory of its own. */
     static char unused;
     const void *s = at_root ? (inter ? &unused : sbuf) : send != NULL ? send : &unused;
     void *d = at_root ? recv : NULL;
-    if (at_root && recv == NULL) {
-      napi_throw_range_error(env, NULL, "ireduce: the root needs a result buffer");
-      return NULL;
-    }
     if (blocking) CHECK("MPI_Reduce", MPI_Reduce(s, d, count, t, op, to_root(root), c));
     else {
       rc = MPI_Ireduce(s, d, count, t, op, to_root(root), c, &r);
