@@ -11,7 +11,9 @@
  * the build.
  *
  * The addon is compiled with the wrapper directly (no node-gyp): it needs only
- * Node's headers (node_api.h), which ship with Node.
+ * Node's headers (node_api.h, and v8.h for pin.cc), which ship with Node.
+ * pin.cc, which holds the backing stores of buffers that non-blocking calls
+ * hand to the library, is C++: compiled with $CXX (default c++) and linked in.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -20,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const source = path.join(here, 'mpi4ts_native.c');
+const pinSource = path.join(here, 'pin.cc');
 const statusFile = path.join(here, 'build-status.json');
 
 function run(cmd, args, opts = {}) {
@@ -115,8 +118,16 @@ function main() {
     const dir = path.join(here, `build-${kind}`);
     fs.mkdirSync(dir, { recursive: true });
     const out = path.join(dir, 'mpi4ts_native.node');
+    const pinObject = path.join(dir, 'pin.o');
+    const cxx = process.env.CXX || 'c++';
+    const p = run(cxx, ['-O2', '-fPIC', '-std=c++17', `-I${include}`, '-c', pinSource, '-o', pinObject]);
+    if (!p.ok) {
+      status.built[kind] = { ok: false, compiler: cxx, reason: p.error ? String(p.error) : p.out.trim().split('\n').slice(0, 5).join(' | ') };
+      process.stdout.write(`mpi4ts: native addon for ${kind} not built (pin.cc): ${status.built[kind].reason}\n`);
+      continue;
+    }
     const args = [...c.compile.slice(1), '-O2', '-fPIC', '-shared', '-Wall', `-I${include}`,
-      '-DNODE_GYP_MODULE_NAME=mpi4ts_native', source, '-o', out, ...c.link, '-ldl'];
+      '-DNODE_GYP_MODULE_NAME=mpi4ts_native', source, pinObject, '-o', out, ...c.link, '-ldl', '-lstdc++'];
     const r = run(c.compile[0], args);
     if (r.ok) {
       status.built[kind] = { ok: true, path: path.relative(here, out), compiler: c.label, command: [c.compile[0], ...args].join(' ') };

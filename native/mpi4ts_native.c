@@ -13,9 +13,22 @@
  * values for the wildcards (ANY_SOURCE = ANY_TAG = -1, PROC_NULL = -2) and
  * are mapped to the library's here.
  *
- * Buffers are the caller's typed-array memory: no copy on either side. For
- * non-blocking calls JavaScript keeps the typed array referenced until the
- * request completes; V8 never moves an ArrayBuffer's backing store.
+ * Buffers are the caller's typed-array memory: no copy on either side.
+ * Blocking calls (MPI_Send, MPI_Recv, MPI_Mrecv, the blocking collectives)
+ * use the memory only inside the C call: no JavaScript runs meanwhile, so
+ * the program cannot detach or drop the buffer, V8 never moves an
+ * ArrayBuffer's backing store, and the argument's handle keeps it from
+ * being collected. Non-blocking calls return while the library still reads
+ * or writes the memory: each pins its buffers' backing stores (pin.cc)
+ * from the call until its request completes (test, wait, waitany release
+ * the pins with the request), so the library never touches freed memory
+ * whatever the program does with its ArrayBuffers meanwhile.
+ *
+ * Every index JavaScript passes (communicator, request, matched message)
+ * is checked against its table, and every count against its buffer, so
+ * that loading this addon directly and calling it with made-up arguments
+ * gives an exception, never a crash (and nothing is called before init or
+ * after finalize).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -27,6 +40,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+
+/* pin.cc: a pin of a typed array's backing store, NULL for an empty one, NOT_PINNABLE for a resizable one. */
+void *mpi4ts_pin(napi_env env, napi_value value);
+void mpi4ts_unpin(void *pin);
+#define NOT_PINNABLE ((void *)1)
 
 #define TS_ANY_SOURCE (-1)
 #define TS_ANY_TAG (-1)
@@ -40,12 +58,16 @@ enum { ST_SOURCE, ST_TAG, ST_COUNT, ST_ERROR, ST_CANCELLED, ST_COUNT_HI, ST_SLOT
 
 static int32_t *status_out = NULL;
 static napi_ref status_ref = NULL;
+/* The status array's backing store: the program could transfer it, and we write into it. */
+static void *status_pin = NULL;
 static int initialized = 0;
+static int finalized = 0;
 
 /* ---- handle tables ------------------------------------------------------- */
 
 #define TABLE(T, name)                                                   \
   static T *name##_tab = NULL;                                           \
+  static char *name##_live = NULL;                                       \
   static int name##_cap = 0;                                             \
   static int *name##_free = NULL;                                        \
   static int name##_nfree = 0;                                           \
@@ -57,18 +79,57 @@ static int initialized = 0;
       if (name##_top == name##_cap) {                                    \
         name##_cap = name##_cap ? 2 * name##_cap : 64;                   \
         name##_tab = realloc(name##_tab, sizeof(T) * name##_cap);        \
+        name##_live = realloc(name##_live, name##_cap);                  \
         name##_free = realloc(name##_free, sizeof(int) * name##_cap);    \
       }                                                                  \
       i = name##_top++;                                                  \
     }                                                                    \
     name##_tab[i] = h;                                                   \
+    name##_live[i] = 1;                                                  \
     return i;                                                            \
   }                                                                      \
-  static void name##_drop(int i) { name##_free[name##_nfree++] = i; }
+  /* An index JavaScript passed names a live entry (and MPI may be called). */ \
+  static int name##_ok(int i) {                                          \
+    return initialized && !finalized && i >= 0 && i < name##_top && name##_live[i]; \
+  }                                                                      \
+  static void name##_drop(int i) {                                       \
+    if (i < 0 || i >= name##_top || !name##_live[i]) return;             \
+    name##_live[i] = 0;                                                  \
+    name##_free[name##_nfree++] = i;                                     \
+  }
 
 TABLE(MPI_Comm, comm)
 TABLE(MPI_Request, req)
 TABLE(MPI_Message, msg)
+
+/*
+ * Pins of a request's buffers (up to two: a reduction's send and result),
+ * by request index, released with the request (req_release).
+ */
+static void **req_pins = NULL;
+static int req_pins_cap = 0;
+
+static int req_put_pinned(MPI_Request r, void *a, void *b) {
+  int i = req_put(r);
+  if (req_pins_cap < req_cap) {
+    req_pins = realloc(req_pins, sizeof(void *) * 2 * req_cap);
+    for (int k = 2 * req_pins_cap; k < 2 * req_cap; k++) req_pins[k] = NULL;
+    req_pins_cap = req_cap;
+  }
+  req_pins[2 * i] = a;
+  req_pins[2 * i + 1] = b;
+  return i;
+}
+
+/* The request is complete: the library is done with its buffers, which may go now. */
+static void req_release(int i) {
+  if (i >= 0 && i < req_pins_cap) {
+    mpi4ts_unpin(req_pins[2 * i]);
+    mpi4ts_unpin(req_pins[2 * i + 1]);
+    req_pins[2 * i] = req_pins[2 * i + 1] = NULL;
+  }
+  req_drop(i);
+}
 
 /* ---- error translation --------------------------------------------------- */
 
@@ -166,6 +227,46 @@ static void throw_mpi(napi_env env, const char *routine, int code) {
 
 /* ---- argument helpers ---------------------------------------------------- */
 
+static void throw_index(napi_env env, const char *what, int i) {
+  char m[160];
+  if (!initialized || finalized) snprintf(m, sizeof m, "no %s %d: MPI is %s", what, i, finalized ? "finalized" : "not initialized (call init first)");
+  else snprintf(m, sizeof m, "invalid %s index %d", what, i);
+  napi_throw_range_error(env, NULL, m);
+}
+
+/*
+ * Checked table lookups of an argument (GNU C statement expressions: they
+ * return NULL from the calling function, with a RangeError thrown, when
+ * the index names nothing).
+ */
+#define COMM_ARG(v)                                                          \
+  ({                                                                         \
+    int ci_ = i32(env, (v));                                                 \
+    if (!comm_ok(ci_)) {                                                     \
+      throw_index(env, "communicator", ci_);                                 \
+      return NULL;                                                           \
+    }                                                                        \
+    comm_tab[ci_];                                                           \
+  })
+#define REQ_INDEX(v)                                                         \
+  ({                                                                         \
+    int ri_ = i32(env, (v));                                                 \
+    if (!req_ok(ri_)) {                                                      \
+      throw_index(env, "request", ri_);                                      \
+      return NULL;                                                           \
+    }                                                                        \
+    ri_;                                                                     \
+  })
+#define MSG_INDEX(v)                                                         \
+  ({                                                                         \
+    int mi_ = i32(env, (v));                                                 \
+    if (!msg_ok(mi_)) {                                                      \
+      throw_index(env, "matched message", mi_);                              \
+      return NULL;                                                           \
+    }                                                                        \
+    mi_;                                                                     \
+  })
+
 #define ARGS(n)                                                   \
   size_t argc = n;                                                \
   napi_value argv[n > 0 ? n : 1];                                 \
@@ -224,12 +325,25 @@ static int bytes_of(napi_env env, napi_value v, void **data, size_t *nbytes) {
   return 0;
 }
 
+/*
+ * A pin of argv `v`'s backing store for a non-blocking call, or NULL for
+ * an empty buffer; throws (returns 0) for one that cannot be pinned (a
+ * resizable buffer: the engine never passes one, see pinnable() in
+ * src/transport/native/engine.ts).
+ */
+static int pin_arg(napi_env env, napi_value v, void **pin) {
+  *pin = mpi4ts_pin(env, v);
+  if (*pin != NOT_PINNABLE) return 1;
+  *pin = NULL;
+  napi_throw_range_error(env, NULL, "a resizable ArrayBuffer cannot be the buffer of a non-blocking call (copy it first)");
+  return 0;
+}
+
 static int to_source(int s) { return s == TS_ANY_SOURCE ? MPI_ANY_SOURCE : s == TS_PROC_NULL ? MPI_PROC_NULL : s; }
 static int to_tag(int t) { return t == TS_ANY_TAG ? MPI_ANY_TAG : t; }
 /* A collective's root: across an intercommunicator also MPI_ROOT and MPI_PROC_NULL. */
 static int to_root(int r) { return r == TS_ROOT ? MPI_ROOT : r == TS_PROC_NULL ? MPI_PROC_NULL : r; }
 
-static MPI_Comm comm_at(int i) { return comm_tab[i]; }
 
 /*
  * Byte counts beyond INT_MAX (typed arrays of 2 GiB and more). The MPI-3
@@ -358,6 +472,19 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "status array too small");
     return NULL;
   }
+  if (finalized) {
+    napi_throw_error(env, NULL, "MPI is finalized: it cannot be initialized again");
+    return NULL;
+  }
+  /* Every call writes statuses here: pin the memory (the program could transfer the array). */
+  void *pin = mpi4ts_pin(env, argv[0]);
+  if (pin == NULL || pin == NOT_PINNABLE) {
+    napi_throw_range_error(env, NULL, "the status array must be a typed array over a fixed-length buffer");
+    return NULL;
+  }
+  mpi4ts_unpin(status_pin);
+  status_pin = pin;
+  if (status_ref != NULL) napi_delete_reference(env, status_ref);
   status_out = data;
   napi_create_reference(env, argv[0], 1, &status_ref);
   int provided = 0;
@@ -400,6 +527,7 @@ static napi_value js_finalize(napi_env env, napi_callback_info info) {
   int done = 0;
   MPI_Finalized(&done);
   if (initialized && !done) MPI_Finalize();
+  if (initialized) finalized = 1;
   return ret_undefined(env);
 }
 
@@ -408,7 +536,7 @@ static napi_value js_abort(napi_env env, napi_callback_info info) {
   ARGS(2);
   fflush(stdout);
   fflush(stderr);
-  MPI_Abort(comm_at(i32(env, argv[0])), i32(env, argv[1]));
+  MPI_Abort(COMM_ARG(argv[0]), i32(env, argv[1]));
   exit(i32(env, argv[1]));
 }
 
@@ -437,6 +565,10 @@ static napi_value js_library_version(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_processor_name(napi_env env, napi_callback_info info) {
+  if (!initialized || finalized) {
+    throw_index(env, "processor name", 0);
+    return NULL;
+  }
   char name[MPI_MAX_PROCESSOR_NAME + 1];
   int len = 0;
   CHECK("MPI_Get_processor_name", MPI_Get_processor_name(name, &len));
@@ -457,7 +589,7 @@ static int adopt(MPI_Comm c) {
 static napi_value js_comm_dup(napi_env env, napi_callback_info info) {
   ARGS(1);
   MPI_Comm out;
-  CHECK("MPI_Comm_dup", MPI_Comm_dup(comm_at(i32(env, argv[0])), &out));
+  CHECK("MPI_Comm_dup", MPI_Comm_dup(COMM_ARG(argv[0]), &out));
   return ret_i32(env, adopt(out));
 }
 
@@ -466,14 +598,14 @@ static napi_value js_comm_split(napi_env env, napi_callback_info info) {
   ARGS(3);
   int color = i32(env, argv[1]);
   MPI_Comm out;
-  CHECK("MPI_Comm_split", MPI_Comm_split(comm_at(i32(env, argv[0])), color < 0 ? MPI_UNDEFINED : color, i32(env, argv[2]), &out));
+  CHECK("MPI_Comm_split", MPI_Comm_split(COMM_ARG(argv[0]), color < 0 ? MPI_UNDEFINED : color, i32(env, argv[2]), &out));
   return ret_i32(env, out == MPI_COMM_NULL ? -1 : adopt(out));
 }
 
 /* commCreateGroup(comm, ranks: Int32Array (ranks in comm), tag) -> comm: collective over the members only. */
 static napi_value js_comm_create_group(napi_env env, napi_callback_info info) {
   ARGS(3);
-  MPI_Comm parent = comm_at(i32(env, argv[0]));
+  MPI_Comm parent = COMM_ARG(argv[0]);
   void *data;
   size_t nbytes;
   if (!bytes_of(env, argv[1], &data, &nbytes)) return NULL;
@@ -492,8 +624,8 @@ static napi_value js_comm_create_group(napi_env env, napi_callback_info info) {
 static napi_value js_intercomm_create(napi_env env, napi_callback_info info) {
   ARGS(5);
   MPI_Comm out;
-  CHECK("MPI_Intercomm_create", MPI_Intercomm_create(comm_at(i32(env, argv[0])), i32(env, argv[1]),
-                                                     comm_at(i32(env, argv[2])), i32(env, argv[3]),
+  CHECK("MPI_Intercomm_create", MPI_Intercomm_create(COMM_ARG(argv[0]), i32(env, argv[1]),
+                                                     COMM_ARG(argv[2]), i32(env, argv[3]),
                                                      i32(env, argv[4]), &out));
   return ret_i32(env, adopt(out));
 }
@@ -501,7 +633,7 @@ static napi_value js_intercomm_create(napi_env env, napi_callback_info info) {
 /* commInfo(comm) -> [rank, size, remoteSize] */
 static napi_value js_comm_info(napi_env env, napi_callback_info info) {
   ARGS(1);
-  MPI_Comm c = comm_at(i32(env, argv[0]));
+  MPI_Comm c = COMM_ARG(argv[0]);
   int rank, size, inter = 0, rsize = 0;
   MPI_Comm_rank(c, &rank);
   MPI_Comm_size(c, &size);
@@ -522,8 +654,12 @@ static int parent_index = -2;
 static napi_value release_comm(napi_env env, napi_callback_info info, const char *routine, int (*release)(MPI_Comm *)) {
   ARGS(1);
   int i = i32(env, argv[0]);
+  if (!comm_ok(i)) {
+    throw_index(env, "communicator", i);
+    return NULL;
+  }
   if (i > 1) {
-    MPI_Comm c = comm_at(i);
+    MPI_Comm c = comm_tab[i];
     CHECK(routine, release(&c));
     comm_drop(i);
     if (i == parent_index) parent_index = -1;
@@ -571,7 +707,7 @@ static uint32_t length_of(napi_env env, napi_value arr) {
  */
 static napi_value js_comm_spawn(napi_env env, napi_callback_info info) {
   ARGS(3);
-  MPI_Comm comm = comm_at(i32(env, argv[0]));
+  MPI_Comm comm = COMM_ARG(argv[0]);
   int root = i32(env, argv[1]);
   napi_valuetype vt;
   napi_typeof(env, argv[2], &vt);
@@ -654,7 +790,7 @@ static napi_value js_comm_disconnect(napi_env env, napi_callback_info info) {
 static napi_value js_intercomm_merge(napi_env env, napi_callback_info info) {
   ARGS(2);
   MPI_Comm out;
-  CHECK("MPI_Intercomm_merge", MPI_Intercomm_merge(comm_at(i32(env, argv[0])), i32(env, argv[1]), &out));
+  CHECK("MPI_Intercomm_merge", MPI_Intercomm_merge(COMM_ARG(argv[0]), i32(env, argv[1]), &out));
   return ret_i32(env, adopt(out));
 }
 
@@ -666,7 +802,7 @@ static napi_value js_intercomm_merge(napi_env env, napi_callback_info info) {
  */
 static napi_value js_group_ranks(napi_env env, napi_callback_info info) {
   ARGS(4);
-  MPI_Comm c = comm_at(i32(env, argv[0])), o = comm_at(i32(env, argv[2]));
+  MPI_Comm c = COMM_ARG(argv[0]), o = COMM_ARG(argv[2]);
   MPI_Group g, into;
   if (i32(env, argv[1])) CHECK("MPI_Comm_remote_group", MPI_Comm_remote_group(c, &g));
   else CHECK("MPI_Comm_group", MPI_Comm_group(c, &g));
@@ -701,7 +837,7 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   if (napi_get_typedarray_info(env, argv[1], &type, &n, &data, NULL, NULL) != napi_ok || type != napi_uint8_array) {
     if (!bytes_of(env, argv[1], &data, &n)) return NULL;
   }
-  MPI_Comm c = comm_at(i32(env, argv[0]));
+  MPI_Comm c = COMM_ARG(argv[0]);
   int dest = i32(env, argv[2]), tag = i32(env, argv[3]);
   SPAN(sp, n);
   int sync = i32(env, argv[4]);
@@ -717,15 +853,21 @@ static napi_value js_isend(napi_env env, napi_callback_info info) {
   void *data;
   size_t n;
   if (!bytes_of(env, argv[1], &data, &n)) return NULL;
-  MPI_Comm c = comm_at(i32(env, argv[0]));
+  MPI_Comm c = COMM_ARG(argv[0]);
   int dest = i32(env, argv[2]), tag = i32(env, argv[3]);
   MPI_Request r;
   SPAN(sp, n);
+  void *pin;
+  if (!pin_arg(env, argv[1], &pin)) {
+    span_done(&sp);
+    return NULL;
+  }
   int sync = i32(env, argv[4]);
   int rc = sync ? MPI_Issend(data, sp.count, sp.type, dest, tag, c, &r) : MPI_Isend(data, sp.count, sp.type, dest, tag, c, &r);
   span_done(&sp);
+  if (rc != MPI_SUCCESS) mpi4ts_unpin(pin);
   CHECK(sync ? "MPI_Issend" : "MPI_Isend", rc);
-  return ret_i32(env, req_put(r));
+  return ret_i32(env, req_put_pinned(r, pin, NULL));
 }
 
 /* recv(comm, buf, source, tag): status written; truncation reported there, not thrown. */
@@ -737,7 +879,7 @@ static napi_value js_recv(napi_env env, napi_callback_info info) {
   MPI_Status st;
   SPAN(sp, n);
   int rc = MPI_Recv(data, sp.count, sp.type, to_source(i32(env, argv[2])), to_tag(i32(env, argv[3])),
-                    comm_at(i32(env, argv[0])), &st);
+                    COMM_ARG(argv[0]), &st);
   span_done(&sp);
   if (rc != MPI_SUCCESS && ts_error_class(rc) != 14) {
     throw_mpi(env, "MPI_Recv", rc);
@@ -753,13 +895,19 @@ static napi_value js_irecv(napi_env env, napi_callback_info info) {
   void *data;
   size_t n;
   if (!bytes_of(env, argv[1], &data, &n)) return NULL;
+  MPI_Comm c = COMM_ARG(argv[0]);
   MPI_Request r;
   SPAN(sp, n);
-  int rc = MPI_Irecv(data, sp.count, sp.type, to_source(i32(env, argv[2])), to_tag(i32(env, argv[3])),
-                     comm_at(i32(env, argv[0])), &r);
+  void *pin;
+  if (!pin_arg(env, argv[1], &pin)) {
+    span_done(&sp);
+    return NULL;
+  }
+  int rc = MPI_Irecv(data, sp.count, sp.type, to_source(i32(env, argv[2])), to_tag(i32(env, argv[3])), c, &r);
   span_done(&sp);
+  if (rc != MPI_SUCCESS) mpi4ts_unpin(pin);
   CHECK("MPI_Irecv", rc);
-  return ret_i32(env, req_put(r));
+  return ret_i32(env, req_put_pinned(r, pin, NULL));
 }
 
 /* iprobe(comm, source, tag) -> bool (status written when true) */
@@ -767,7 +915,7 @@ static napi_value js_iprobe(napi_env env, napi_callback_info info) {
   ARGS(3);
   int flag = 0;
   MPI_Status st;
-  CHECK("MPI_Iprobe", MPI_Iprobe(to_source(i32(env, argv[1])), to_tag(i32(env, argv[2])), comm_at(i32(env, argv[0])),
+  CHECK("MPI_Iprobe", MPI_Iprobe(to_source(i32(env, argv[1])), to_tag(i32(env, argv[2])), COMM_ARG(argv[0]),
                                  &flag, &st));
   if (flag) put_status(&st, 0);
   return ret_bool(env, flag);
@@ -777,7 +925,7 @@ static napi_value js_probe(napi_env env, napi_callback_info info) {
   ARGS(3);
   MPI_Status st;
   CHECK("MPI_Probe",
-        MPI_Probe(to_source(i32(env, argv[1])), to_tag(i32(env, argv[2])), comm_at(i32(env, argv[0])), &st));
+        MPI_Probe(to_source(i32(env, argv[1])), to_tag(i32(env, argv[2])), COMM_ARG(argv[0]), &st));
   put_status(&st, 0);
   return ret_undefined(env);
 }
@@ -787,7 +935,7 @@ static napi_value js_mprobe(napi_env env, napi_callback_info info) {
   ARGS(3);
   MPI_Status st;
   MPI_Message m;
-  CHECK("MPI_Mprobe", MPI_Mprobe(to_source(i32(env, argv[1])), to_tag(i32(env, argv[2])), comm_at(i32(env, argv[0])),
+  CHECK("MPI_Mprobe", MPI_Mprobe(to_source(i32(env, argv[1])), to_tag(i32(env, argv[2])), COMM_ARG(argv[0]),
                                  &m, &st));
   put_status(&st, 0);
   return ret_i32(env, msg_put(m));
@@ -800,7 +948,7 @@ static napi_value js_improbe(napi_env env, napi_callback_info info) {
   MPI_Message m;
   int flag = 0;
   CHECK("MPI_Improbe", MPI_Improbe(to_source(i32(env, argv[1])), to_tag(i32(env, argv[2])),
-                                   comm_at(i32(env, argv[0])), &flag, &m, &st));
+                                   COMM_ARG(argv[0]), &flag, &m, &st));
   if (!flag) return ret_i32(env, -1);
   put_status(&st, 0);
   return ret_i32(env, msg_put(m));
@@ -812,7 +960,7 @@ static napi_value js_mrecv(napi_env env, napi_callback_info info) {
   void *data;
   size_t n;
   if (!bytes_of(env, argv[1], &data, &n)) return NULL;
-  int i = i32(env, argv[0]);
+  int i = MSG_INDEX(argv[0]);
   MPI_Message m = msg_tab[i];
   msg_drop(i);
   MPI_Status st;
@@ -838,7 +986,7 @@ static napi_value js_mrecv(napi_env env, napi_callback_info info) {
  */
 static napi_value js_precv(napi_env env, napi_callback_info info) {
   ARGS(4);
-  MPI_Comm c = comm_at(i32(env, argv[0]));
+  MPI_Comm c = COMM_ARG(argv[0]);
   napi_valuetype vt;
   napi_typeof(env, argv[1], &vt);
   void *data = NULL;
@@ -937,7 +1085,7 @@ static napi_value js_recv_small(napi_env env, napi_callback_info info) {
   }
   MPI_Status st;
   int rc = MPI_Recv(landing, INT_MAX, MPI_BYTE, to_source(i32(env, argv[2])), to_tag(i32(env, argv[3])),
-                    comm_at(i32(env, argv[0])), &st);
+                    COMM_ARG(argv[0]), &st);
   if (rc != MPI_SUCCESS) {
     throw_mpi(env, "MPI_Recv", rc);
     return NULL;
@@ -960,15 +1108,19 @@ static napi_value js_imrecv(napi_env env, napi_callback_info info) {
   void *data;
   size_t n;
   if (!bytes_of(env, argv[1], &data, &n)) return NULL;
-  int i = i32(env, argv[0]);
+  int i = MSG_INDEX(argv[0]);
+  /* Pinned before the message leaves the table: a refusal leaves it there, matched, for the caller. */
+  void *pin;
+  if (!pin_arg(env, argv[1], &pin)) return NULL;
   MPI_Message m = msg_tab[i];
   msg_drop(i);
   MPI_Request r;
   SPAN(sp, n);
   int rc = MPI_Imrecv(data, sp.count, sp.type, &m, &r);
   span_done(&sp);
+  if (rc != MPI_SUCCESS) mpi4ts_unpin(pin);
   CHECK("MPI_Imrecv", rc);
-  return ret_i32(env, req_put(r));
+  return ret_i32(env, req_put_pinned(r, pin, NULL));
 }
 
 /* ---- collectives ----------------------------------------------------------- */
@@ -1016,7 +1168,7 @@ static MPI_Op op_of(int code) {
 /* ibarrier(comm, blocking) -> request or -1 */
 static napi_value js_ibarrier(napi_env env, napi_callback_info info) {
   ARGS(2);
-  MPI_Comm c = comm_at(i32(env, argv[0]));
+  MPI_Comm c = COMM_ARG(argv[0]);
   if (i32(env, argv[1])) {
     CHECK("MPI_Barrier", MPI_Barrier(c));
     return ret_i32(env, -1);
@@ -1032,7 +1184,7 @@ static napi_value js_ibcast(napi_env env, napi_callback_info info) {
   void *data;
   size_t n;
   if (!bytes_of(env, argv[1], &data, &n)) return NULL;
-  MPI_Comm c = comm_at(i32(env, argv[0]));
+  MPI_Comm c = COMM_ARG(argv[0]);
   int root = to_root(i32(env, argv[2]));
   SPAN(sp, n);
   if (i32(env, argv[3])) {
@@ -1042,10 +1194,16 @@ static napi_value js_ibcast(napi_env env, napi_callback_info info) {
     return ret_i32(env, -1);
   }
   MPI_Request r;
+  void *pin;
+  if (!pin_arg(env, argv[1], &pin)) {
+    span_done(&sp);
+    return NULL;
+  }
   int rc = MPI_Ibcast(data, sp.count, sp.type, root, c, &r);
   span_done(&sp);
+  if (rc != MPI_SUCCESS) mpi4ts_unpin(pin);
   CHECK("MPI_Ibcast", rc);
-  return ret_i32(env, req_put(r));
+  return ret_i32(env, req_put_pinned(r, pin, NULL));
 }
 
 /*
@@ -1063,21 +1221,56 @@ static napi_value js_ireduce(napi_env env, napi_callback_info info) {
   napi_valuetype vt;
   napi_typeof(env, argv[2], &vt);
   if (vt != napi_null && !bytes_of(env, argv[2], &recv, &nr)) return NULL;
-  MPI_Comm c = comm_at(i32(env, argv[0]));
+  MPI_Comm c = COMM_ARG(argv[0]);
   int count = i32(env, argv[3]);
   MPI_Datatype t = type_of(i32(env, argv[4]));
   MPI_Op op = op_of(i32(env, argv[5]));
   int root = i32(env, argv[6]);
-  const void *sbuf = recv != NULL && send == recv ? MPI_IN_PLACE : send;
-  MPI_Request r;
-  if (root == TS_ALL) {
-    if (blocking) CHECK("MPI_Allreduce", MPI_Allreduce(sbuf, recv, count, t, op, c));
-    else CHECK("MPI_Iallreduce", MPI_Iallreduce(sbuf, recv, count, t, op, c, &r));
-  } else {
-    int inter = 0, rank = -1;
+  /* The library reads and writes count elements: never more than the buffers hold. */
+  int width = 0;
+  if (t == MPI_DATATYPE_NULL || op == MPI_OP_NULL) {
+    napi_throw_range_error(env, NULL, "ireduce: unknown element type or operation code");
+    return NULL;
+  }
+  MPI_Type_size(t, &width);
+  size_t need = (size_t)(count < 0 ? 0 : count) * (size_t)width;
+  int inter = 0, rank = -1;
+  if (root != TS_ALL) {
     MPI_Comm_test_inter(c, &inter);
     if (!inter) MPI_Comm_rank(c, &rank);
-    int at_root = inter ? root == TS_ROOT : rank == root;
+  }
+  int at_root = root == TS_ALL ? 1 : inter ? root == TS_ROOT : rank == root;
+  /* The result is used at the root (everywhere in an allreduce); the
+   * contribution everywhere but across an intercommunicator from the root's
+   * group (MPI_ROOT, MPI_PROC_NULL). */
+  int uses_send = !(inter && (root == TS_ROOT || root == TS_PROC_NULL));
+  if (at_root && vt == napi_null) {
+    napi_throw_range_error(env, NULL, root == TS_ALL ? "ireduce: an allreduce needs a result buffer" : "ireduce: the root needs a result buffer");
+    return NULL;
+  }
+  if (count < 0 || (uses_send && need > ns) || (at_root && need > nr)) {
+    napi_throw_range_error(env, NULL, "ireduce: count exceeds a buffer");
+    return NULL;
+  }
+  void *pin_s = NULL, *pin_r = NULL;
+  if (!blocking) {
+    if (!pin_arg(env, argv[1], &pin_s)) return NULL;
+    if (vt != napi_null && !pin_arg(env, argv[2], &pin_r)) {
+      mpi4ts_unpin(pin_s);
+      return NULL;
+    }
+  }
+  const void *sbuf = recv != NULL && send == recv ? MPI_IN_PLACE : send;
+  MPI_Request r;
+  int rc;
+  if (root == TS_ALL) {
+    if (blocking) CHECK("MPI_Allreduce", MPI_Allreduce(sbuf, recv, count, t, op, c));
+    else {
+      rc = MPI_Iallreduce(sbuf, recv, count, t, op, c, &r);
+      if (rc != MPI_SUCCESS) mpi4ts_unpin(pin_s), mpi4ts_unpin(pin_r);
+      CHECK("MPI_Iallreduce", rc);
+    }
+  } else {
     /* MPICH checks the send buffer even where MPI ignores it (MPI_ROOT, a
      * contribution of 0 elements), and that it is not the result: point it
      * at memory of its own. */
@@ -1085,9 +1278,13 @@ static napi_value js_ireduce(napi_env env, napi_callback_info info) {
     const void *s = at_root ? (inter ? &unused : sbuf) : send != NULL ? send : &unused;
     void *d = at_root ? recv : NULL;
     if (blocking) CHECK("MPI_Reduce", MPI_Reduce(s, d, count, t, op, to_root(root), c));
-    else CHECK("MPI_Ireduce", MPI_Ireduce(s, d, count, t, op, to_root(root), c, &r));
+    else {
+      rc = MPI_Ireduce(s, d, count, t, op, to_root(root), c, &r);
+      if (rc != MPI_SUCCESS) mpi4ts_unpin(pin_s), mpi4ts_unpin(pin_r);
+      CHECK("MPI_Ireduce", rc);
+    }
   }
-  return ret_i32(env, blocking ? -1 : req_put(r));
+  return ret_i32(env, blocking ? -1 : req_put_pinned(r, pin_s, pin_r));
 }
 
 /* ---- completion ---------------------------------------------------------- */
@@ -1095,7 +1292,7 @@ static napi_value js_ireduce(napi_env env, napi_callback_info info) {
 /* test(request) -> bool; when true the request is released and the status written. */
 static napi_value js_test(napi_env env, napi_callback_info info) {
   ARGS(1);
-  int i = i32(env, argv[0]);
+  int i = REQ_INDEX(argv[0]);
   int flag = 0;
   MPI_Status st;
   int rc = MPI_Test(&req_tab[i], &flag, &st);
@@ -1108,7 +1305,7 @@ static napi_value js_test(napi_env env, napi_callback_info info) {
   }
   if (flag) {
     put_status(&st, rc);
-    req_drop(i);
+    req_release(i);
   }
   return ret_bool(env, flag);
 }
@@ -1116,7 +1313,7 @@ static napi_value js_test(napi_env env, napi_callback_info info) {
 /* wait(request): released, status written. */
 static napi_value js_wait(napi_env env, napi_callback_info info) {
   ARGS(1);
-  int i = i32(env, argv[0]);
+  int i = REQ_INDEX(argv[0]);
   MPI_Status st;
   int rc = MPI_Wait(&req_tab[i], &st);
   if (rc != MPI_SUCCESS && ts_error_class(rc) != 14) {
@@ -1124,7 +1321,7 @@ static napi_value js_wait(napi_env env, napi_callback_info info) {
     return NULL;
   }
   put_status(&st, rc);
-  req_drop(i);
+  req_release(i);
   return ret_undefined(env);
 }
 
@@ -1136,6 +1333,12 @@ static napi_value js_waitany(napi_env env, napi_callback_info info) {
   if (!bytes_of(env, argv[0], &data, &n)) return NULL;
   int32_t *ids = data;
   int count = (int)(n / 4);
+  for (int k = 0; k < count; k++) {
+    if (ids[k] >= 0 && !req_ok(ids[k])) {
+      throw_index(env, "request", ids[k]);
+      return NULL;
+    }
+  }
   MPI_Request small[64];
   MPI_Request *rs = count <= 64 ? small : malloc(sizeof(MPI_Request) * count);
   for (int k = 0; k < count; k++) rs[k] = ids[k] >= 0 ? req_tab[ids[k]] : MPI_REQUEST_NULL;
@@ -1150,14 +1353,15 @@ static napi_value js_waitany(napi_env env, napi_callback_info info) {
   if (index == MPI_UNDEFINED) return ret_i32(env, -1);
   put_status(&st, rc);
   req_tab[ids[index]] = MPI_REQUEST_NULL;
-  req_drop(ids[index]);
+  req_release(ids[index]);
   return ret_i32(env, index);
 }
 
 /* cancel(request): MPI_Cancel; completion is still observed through test/wait. */
 static napi_value js_cancel(napi_env env, napi_callback_info info) {
   ARGS(1);
-  CHECK("MPI_Cancel", MPI_Cancel(&req_tab[i32(env, argv[0])]));
+  int i = REQ_INDEX(argv[0]);
+  CHECK("MPI_Cancel", MPI_Cancel(&req_tab[i]));
   return ret_undefined(env);
 }
 

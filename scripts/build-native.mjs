@@ -3,7 +3,7 @@
  * `npm install` step: build the optional native addons with node-gyp.
  *
  * native/sched (sched_yield for oversubscribed ranks, single-copy transfers)
- * needs only a C compiler
+ * needs only a C++ compiler
  * and Node's headers. A failed build never fails the install: the package
  * works without it, and the reason is kept in native/<addon>/build-status.json
  * for `mpi4ts info`.

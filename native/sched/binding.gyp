@@ -2,8 +2,9 @@
   "targets": [
     {
       "target_name": "sched",
-      "sources": ["sched.c"],
-      "cflags": ["-O2", "-Wall", "-Wextra"]
+      "sources": ["sched.cc"],
+      "cflags": ["-O2", "-Wall"],
+      "cflags_cc": ["-O2", "-Wall", "-Wno-cast-function-type"]
     }
   ]
 }

@@ -834,7 +834,7 @@ export class Intracomm extends Comm {
   /** Run a collective algorithm to completion, turning failures into MPI.Exception. */
   #run<T>(routine: string, algorithm: (c: CollContext) => Schedule<T>): T {
     const t = runtime.transport;
-    const c = collContext(t, this.handle(routine));
+    const c = collContext(t, this.handle(routine), true);
     // Name the call for the launcher's deadlock report (cheap: two field stores).
     t.noteCall?.(routine, this.#pendingRoot, c.comm, c.tag, this.#pendingBytes);
     this.#pendingRoot = -1;

@@ -300,8 +300,11 @@ export class Request implements PromiseLike<unknown> {
   /** Wait for completion and return the received object (undefined for sends): mpi4py `Request.wait`. */
   wait<T = unknown>(status?: Status | null): T {
     const op = this.operation;
-    if (op && !op.done) {
-      this.#checkWaitable(`${this.#s.routine} (wait)`, op);
+    // A collective that progress completed while the program ran keeps what
+    // its algorithm threw (e.g. ERR_BUFFER for a buffer given away): waiting
+    // on it raises that, done or not.
+    if (op && (!op.done || op instanceof CollectiveOp)) {
+      if (!op.done) this.#checkWaitable(`${this.#s.routine} (wait)`, op);
       try { waitOp(op); } catch (e) { raise(`${this.#s.routine} (wait)`, e); }
     }
     return this.#finish(status) as T;
@@ -401,7 +404,7 @@ export class Request implements PromiseLike<unknown> {
 
   async #settle(): Promise<unknown> {
     const op = this.operation;
-    if (op && !op.done) {
+    if (op && (!op.done || op instanceof CollectiveOp)) {
       try { await waitOpAsync(op); } catch (e) { raise(`${this.#s.routine} (await)`, e); }
     }
     return this.#finish(null);

@@ -9,7 +9,7 @@ import { SendMode } from '../transport/spi.js';
 import type { Operation } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import type { DirectKernel } from '../core/reduce.js';
-import { MpiFailure } from '../core/errorcodes.js';
+import { MpiFailure, checkIntact } from '../core/errorcodes.js';
 import { libraryOf, type CollContext, type Schedule } from './schedule.js';
 import * as shm from './shm.js';
 
@@ -86,6 +86,8 @@ function* treeBcast(c: CollContext, buf: Uint8Array, root: number): Schedule<voi
     if (v + m < c.size) sends.push(isend(c, buf, abs(c, v + m, root)));
   }
   yield sends;
+  // A send whose buffer an Ibcast's program detached or shrank meanwhile fails with ERR_BUFFER.
+  for (const op of sends) check(op);
 }
 
 // ---- gather / scatter ----------------------------------------------------------------
@@ -111,6 +113,7 @@ export function* gather(c: CollContext, send: Uint8Array, recv: Uint8Array | nul
       yield isend(c, tmp, abs(c, v - m, root));
       return;
     }
+    // (tmp is ours: only the root's recv, below, is the program's.)
     if (v + m < c.size) {
       const n = Math.min(m, c.size - v - m);
       const op = irecv(c, tmp.subarray(m * bb, (m + n) * bb), abs(c, v + m, root));
@@ -118,24 +121,34 @@ export function* gather(c: CollContext, send: Uint8Array, recv: Uint8Array | nul
       check(op, 'Gather');
     }
   }
+  // An Igather's root may have detached or shrunk recvbuf meanwhile.
+  checkIntact('recvbuf', recv!, c.size * bb);
   for (let w = 0; w < c.size; w++) recv!.set(tmp.subarray(w * bb, (w + 1) * bb), abs(c, w, root) * bb);
 }
 
 /**
- * Gather of blocks of any size: each rank copies its block into the root's
- * buffer where the transport allows (shm.directGatherv), else the root
- * receives each straight into place.
+ * Gather of blocks of any size: in a blocking call each rank copies its
+ * block into the root's buffer where the transport allows
+ * (shm.directGatherv), else the root receives each straight into place.
+ * MPI never matches a blocking collective with a non-blocking one, so every
+ * rank takes the same path.
  */
 export function* gatherv(c: CollContext, send: Uint8Array, recv: Uint8Array | null, blocks: readonly Block[] | null, root: number): Schedule<void> {
-  const sh = shm.shmOf(c);
+  const sh = c.blocking === true ? shm.shmOf(c) : null;
   if (sh !== null && sh.seg.singleCopy !== undefined) {
     yield* shm.directGatherv(sh, send, recv, blocks, root);
     return;
   }
   if (c.rank !== root) {
-    yield isend(c, send, root);
+    const had = send.length;
+    const op = isend(c, send, root);
+    yield op;
+    // An Igatherv's sender may have detached or shrunk sendbuf before its bytes left.
+    checkIntact('sendbuf', send, had);
+    check(op);
     return;
   }
+  const had = recv!.length;
   const ops: Operation[] = [];
   for (let r = 0; r < c.size; r++) {
     const into = view(recv!, blocks![r]!);
@@ -146,6 +159,7 @@ export function* gatherv(c: CollContext, send: Uint8Array, recv: Uint8Array | nu
     }
   }
   yield ops;
+  checkIntact('recvbuf', recv!, had);
   for (const op of ops) check(op, 'Gatherv');
 }
 
@@ -157,6 +171,7 @@ export function* scatterv(c: CollContext, send: Uint8Array | null, blocks: reado
     check(op, 'Scatterv');
     return;
   }
+  const had = send!.length;
   const ops: Operation[] = [];
   for (let r = 0; r < c.size; r++) {
     const from = view(send!, blocks![r]!);
@@ -167,6 +182,8 @@ export function* scatterv(c: CollContext, send: Uint8Array | null, blocks: reado
     }
   }
   yield ops;
+  // An Iscatterv's root may have detached or shrunk sendbuf before its blocks left.
+  checkIntact('sendbuf', send!, had);
 }
 
 /** Scatter of equal blocks: binomial tree for small messages, direct sends for large. */

@@ -53,8 +53,8 @@ export interface InterContext {
  * shared-memory path (src/coll/shm.ts, which numbers calls by arrival) does not.
  */
 export function interContext(t: Transport, ic: InterComm, nonBlocking = false): InterContext {
-  const local = collContext(t, ic.local);
-  const x = collContext(t, ic.inter);
+  const local = collContext(t, ic.local, !nonBlocking);
+  const x = collContext(t, ic.inter, !nonBlocking);
   const library = nonBlocking ? undefined : libraryOf(x);
   const across = { remoteSize: ic.inter.remoteSize, library, acrossComm: x.comm };
   const foreign = t.foreignGroup?.(ic.inter) ?? null;

@@ -31,6 +31,14 @@ export interface CollContext {
    * library's collectives (libraryOf): it matches them in start order too.
    */
   readonly shm?: boolean;
+  /**
+   * True when the caller stays inside the call until the algorithm ends
+   * (runBlocking): its program cannot touch its buffers meanwhile, so other
+   * ranks may write into them (shm.directGatherv). False or absent for a
+   * non-blocking call, whose owner may detach or transfer its buffers
+   * before Wait: then each rank writes only into its own memory.
+   */
+  readonly blocking?: boolean;
 }
 
 /**
@@ -51,7 +59,7 @@ const sequence = new WeakMap<CommHandle, { n: number }>();
  * calls gives all ranks the same tag for the same call, and messages of two
  * non-blocking collectives in flight on one communicator never match each other.
  */
-export function collContext(t: Transport, comm: CommHandle): CollContext {
+export function collContext(t: Transport, comm: CommHandle, blocking = false): CollContext {
   const shadow = t.collective(comm);
   let seq = sequence.get(shadow);
   if (seq === undefined) {
@@ -60,7 +68,7 @@ export function collContext(t: Transport, comm: CommHandle): CollContext {
   }
   const tag = seq.n;
   seq.n = (seq.n + 1) & 0x3fffffff;
-  return { t, comm: shadow, rank: comm.rank, size: comm.size, tag };
+  return { t, comm: shadow, rank: comm.rank, size: comm.size, tag, blocking };
 }
 
 const FINISHED: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });

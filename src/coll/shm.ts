@@ -32,13 +32,13 @@
  * point-to-point algorithms): the choice depends only on the communicator and
  * on sizes that MPI requires to match.
  */
-import type { CollSegment, CommHandle, Operation } from '../transport/spi.js';
+import type { CollSegment, CommHandle, Operation, SingleCopy } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { typedOf, type DirectKernel } from '../core/reduce.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
 import { copyBytes, getWide, putWide } from '../core/bytes.js';
 import { CORES } from '../core/cores.js';
-import { ERR_TRUNCATE, MpiFailure } from '../core/errorcodes.js';
+import { ERR_TRUNCATE, MpiFailure, checkIntact } from '../core/errorcodes.js';
 import { DONE, type CollContext, type Schedule } from './schedule.js';
 import type { BufferCombiner } from './buffer.js';
 import type { Combiner } from './object.js';
@@ -440,15 +440,17 @@ function bcastChunk(shm: Shm): number {
  * alternate sets, so the root fills one while the others read the other.
  */
 export function bcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
-  if (buf.length <= shm.ringCapacity) return ringBcast(shm, buf, root);
+  if (buf.length <= shm.ringCapacity) return ringBcast(shm, buf, root, buf.length);
   return shm.seg.singleCopy !== undefined ? directBcast(shm, buf, root) : chunkedBcast(shm, buf, root);
 }
 
 /**
- * Broadcast with one copy: the root publishes where its buffer lies and
+ * Broadcast with one copy: the root publishes a pin of its buffer and
  * its length, and waits until every other rank has copied straight from
- * it (CollSegment.singleCopy). One call of a set: the address and the length
- * go in the first words of the set's slot 0.
+ * it (CollSegment.singleCopy). One call of a set: the pin and the length
+ * go in the first words of the set's slot 0. Each reader writes only into
+ * its own buffer (a pull), so after an Ibcast nobody writes into memory a
+ * program may have given away; the pin keeps what they read alive.
  *
  * The chunked broadcast below copies twice, and each chunk the root writes
  * is then pulled from its core's cache by every reader. Alternated runs of
@@ -459,22 +461,48 @@ export function bcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
  */
 function* directBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
   const n = buf.length;
+  const copy = shm.seg.singleCopy!;
+  // The root pins its bytes at once, while the call runs (an Ibcast returns
+  // to the program before the others copy): a program that transfers or
+  // drops the buffer afterwards cannot free the memory they read.
+  const pin = shm.rank === root ? pinOrCopy(copy, buf) : 0;
   const d = yield* directEnter(shm, root);
   const w = shm.words;
-  const copy = shm.seg.singleCopy!;
   if (shm.rank === root) {
-    putWide(w, d.head, copy.addressOf(buf));
+    putWide(w, d.head, pin);
     putWide(w, d.head + 2, n);
     shm.add(d.s, ARRIVE, shm.size, d.full);
-    yield* directRootLeave(shm, d);
+    try {
+      yield* directRootLeave(shm, d);
+    } finally {
+      copy.unpin(pin);
+    }
+    checkIntact('buf', buf, n);
     return;
   }
   const sent = getWide(w, d.head + 2);
-  copy.copyFrom(buf, 0, getWide(w, d.head), Math.min(n, sent));
-  directLeave(shm, d);
+  // A reader writes only into its own buffer, and only if it still has it;
+  // it leaves in any case, so that the root never waits for it in vain.
+  const intact = buf.length >= n;
+  try {
+    if (intact) copy.copyFrom(buf, 0, getWide(w, d.head), 0, Math.min(n, sent));
+  } finally {
+    directLeave(shm, d);
+  }
+  checkIntact('buf', buf, n);
   if (sent > n) {
     throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${n} bytes (root ${root})`);
   }
+}
+
+/**
+ * A pin of `bytes` (SingleCopy.pin), or of a copy of them when they cannot
+ * be pinned (a resizable buffer, whose pages V8 may take back): one more
+ * copy, only in that case.
+ */
+function pinOrCopy(copy: SingleCopy, bytes: Uint8Array): number {
+  const pin = copy.pin(bytes);
+  return pin !== 0 ? pin : copy.pin(bytes.slice());
 }
 
 /** A single-copy call (directBcast, directGatherv): its use of a set, and the word of the set's slot 0 where the root publishes. */
@@ -537,16 +565,20 @@ function* chunkedBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> 
       const e = shm.reached(s, LEAVE, base);
       if (e) yield e;
       if (k === 0) putWide(shm.words, shm.meta(s, 0), n);
-      copyBytes(shm.bytes, at, buf, off, len);
+      // Later chunks are read after an Ibcast returned: a buffer the program
+      // detached or shrank meanwhile sends zeros, and fails the root's call.
+      if (buf.length >= n) copyBytes(shm.bytes, at, buf, off, len);
+      else shm.bytes.fill(0, at, at + len);
       shm.add(s, ARRIVE, shm.size, full);
     } else {
       const a = shm.reached(s, ARRIVE, full);
       if (a) yield a;
       if (k === 0) sent = getWide(shm.words, shm.meta(s, 0));
-      copyBytes(buf, off, shm.bytes, at, Math.max(0, Math.min(len, sent - off)));
+      if (buf.length >= n) copyBytes(buf, off, shm.bytes, at, Math.max(0, Math.min(len, sent - off)));
     }
     shm.add(s, LEAVE, 1, full);
   }
+  checkIntact('buf', buf, n);
   if (sent > n) {
     throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${n} bytes (root ${root})`);
   }
@@ -557,25 +589,25 @@ function* chunkedBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> 
  * goes on (it waits only when the slot's previous use, `depth` calls ago, is
  * still being read); the others copy it out.
  */
-function ringBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
+function ringBcast(shm: Shm, buf: Uint8Array, root: number, n: number): Schedule<void> {
   const k = shm.ringReserve();
   if (shm.rank === root) {
-    if (!ringOpen(shm, k)) return ringBcastFrom(shm, k, buf, root, null);
-    ringBcastWrite(shm, k, buf);
+    if (!ringOpen(shm, k)) return ringBcastFrom(shm, k, buf, root, null, n);
+    ringBcastWrite(shm, k, buf, n);
   } else {
-    if (shm.slots.length === 0) return ringBcastFrom(shm, k, buf, root, null);
+    if (shm.slots.length === 0) return ringBcastFrom(shm, k, buf, root, null, n);
     const a = shm.ringReady(root, k);
-    if (a !== null) return ringBcastFrom(shm, k, buf, root, a);
-    ringBcastRead(shm, k, buf, root);
+    if (a !== null) return ringBcastFrom(shm, k, buf, root, a, n);
+    ringBcastRead(shm, k, buf, root, n);
   }
   return DONE;
 }
 
 /** (A reader has nothing to write: its `first` is null only when the segment had not arrived.) */
-function* ringBcastFrom(shm: Shm, k: number, buf: Uint8Array, root: number, first: Operation | null): Schedule<void> {
+function* ringBcastFrom(shm: Shm, k: number, buf: Uint8Array, root: number, first: Operation | null, n: number): Schedule<void> {
   if (shm.rank === root) {
     yield* ringEnter(shm, k);
-    ringBcastWrite(shm, k, buf);
+    ringBcastWrite(shm, k, buf, n);
     return;
   }
   if (first === null) {
@@ -583,21 +615,30 @@ function* ringBcastFrom(shm: Shm, k: number, buf: Uint8Array, root: number, firs
     first = shm.ringReady(root, k);
   }
   if (first) yield first;
-  ringBcastRead(shm, k, buf, root);
+  ringBcastRead(shm, k, buf, root, n);
 }
 
-function ringBcastWrite(shm: Shm, k: number, buf: Uint8Array): void {
-  shm.ringData[shm.rank]![k % shm.ringDepth]!.set(buf);
-  shm.ringPublish(k, buf.length);
+/**
+ * `n` is the buffer's length when the call started: an Ibcast may get here
+ * after the program detached or shrank it (then zeros go out, and the call
+ * fails with ERR_BUFFER on the rank that did it).
+ */
+function ringBcastWrite(shm: Shm, k: number, buf: Uint8Array, n: number): void {
+  const slot = shm.ringData[shm.rank]![k % shm.ringDepth]!;
+  const intact = buf.length >= n;
+  if (intact) slot.set(n === buf.length ? buf : buf.subarray(0, n));
+  else slot.fill(0, 0, n);
+  shm.ringPublish(k, n);
   shm.ringFinish(k);
+  checkIntact('buf', buf, n);
 }
 
-function ringBcastRead(shm: Shm, k: number, buf: Uint8Array, root: number): void {
+function ringBcastRead(shm: Shm, k: number, buf: Uint8Array, root: number, n: number): void {
   // The root's length comes with the data: a shorter buffer here reports the truncation.
-  const n = buf.length;
   const sent = shm.ringLength(root, k);
-  copyBytes(buf, 0, shm.ringData[root]![k % shm.ringDepth]!, 0, Math.min(n, sent));
+  if (buf.length >= n) copyBytes(buf, 0, shm.ringData[root]![k % shm.ringDepth]!, 0, Math.min(n, sent));
   shm.ringFinish(k);
+  checkIntact('buf', buf, n);
   if (sent > n) {
     throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${n} bytes (root ${root})`);
   }
@@ -636,7 +677,7 @@ export function* bcastObject(shm: Shm, obj: unknown, root: number): Schedule<{ v
 
 /**
  * Gatherv with one copy per block, made by its sender: the root publishes
- * where its receive buffer lies and each rank's block, and every rank
+ * a pin of its receive buffer and each rank's block, and every rank
  * copies its data straight into its block (CollSegment.singleCopy). The
  * ranks fill the root's buffer side by side, first touches of fresh pages
  * included, where point-to-point receives have the root make every copy:
@@ -644,40 +685,71 @@ export function* bcastObject(shm: Shm, obj: unknown, root: number): Schedule<{ v
  * thread. The root leaves when every block is in; a rank whose data is
  * longer than its block makes the root raise ERR_TRUNCATE, as a receive would.
  *
- * Words of the set's slot 0: the address (low, high), then per rank its
+ * Ownership: here other ranks write into the root's memory, so only a
+ * blocking Gatherv takes this path (CollContext.blocking: the root's program
+ * cannot run, so cannot give its buffer away, until the others are done);
+ * an Igatherv takes point-to-point messages, where each rank copies only
+ * into its own memory. The pin keeps even that case safe against what may
+ * run meanwhile (a user-defined operation of another pending collective):
+ * the writes land in memory that stays alive, and the root reports a buffer
+ * that changed (ERR_BUFFER). A resizable receive buffer is not pinned: the
+ * blocks go into a buffer of the root's own, then into place.
+ *
+ * Words of the set's slot 0: the pin (low, high), then per rank its
  * block's offset and length and the length the rank sent (low, high each).
  */
 export function* directGatherv(shm: Shm, send: Uint8Array, recv: Uint8Array | null, blocks: readonly (readonly [number, number])[] | null,
   root: number): Schedule<void> {
+  const copy = shm.seg.singleCopy!;
+  const atRoot = shm.rank === root;
+  const had = atRoot ? recv!.length : 0;
+  let target = recv;
+  let pin = 0;
+  if (atRoot && had > 0) {
+    pin = copy.pin(recv!);
+    if (pin === 0) {
+      target = new Uint8Array(had);
+      pin = copy.pin(target);
+    }
+  }
   const d = yield* directEnter(shm, root);
   const w = shm.words;
   const entry = (r: number): number => d.head + 2 + 6 * r;
-  if (shm.rank === root) {
-    putWide(w, d.head, recv!.length > 0 ? shm.seg.singleCopy!.addressOf(recv!) : 0);
+  if (atRoot) {
+    putWide(w, d.head, pin);
     for (let r = 0; r < shm.size; r++) {
       putWide(w, entry(r), blocks![r]![0]);
       putWide(w, entry(r) + 2, blocks![r]![1]);
     }
     shm.add(d.s, ARRIVE, shm.size, d.full);
-    // Its own block while the others copy theirs.
-    const [off, len] = blocks![root]!;
-    const into = recv!.subarray(off, off + len);
-    if (send !== into && send.length > 0) into.set(send.subarray(0, len));
-    yield* directRootLeave(shm, d, () => {
-      for (let r = 0; r < shm.size; r++) {
-        const sent = getWide(w, entry(r) + 4);
-        if (r !== root && sent > blocks![r]![1]) {
-          throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${blocks![r]![1]} bytes (source ${r})`);
+    try {
+      // Its own block while the others copy theirs.
+      const [off, len] = blocks![root]!;
+      const into = target!.subarray(off, off + len);
+      if (send !== into && send.length > 0 && target!.length >= had) into.set(send.subarray(0, len));
+      yield* directRootLeave(shm, d, () => {
+        for (let r = 0; r < shm.size; r++) {
+          const sent = getWide(w, entry(r) + 4);
+          if (r !== root && sent > blocks![r]![1]) {
+            throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${blocks![r]![1]} bytes (source ${r})`);
+          }
         }
-      }
-    });
+      });
+    } finally {
+      if (pin !== 0) copy.unpin(pin);
+    }
+    checkIntact('recvbuf', recv!, had);
+    if (target !== recv) recv!.set(target!);
     return;
   }
   const at = entry(shm.rank);
   const n = Math.min(send.length, getWide(w, at + 2));
   putWide(w, at + 4, send.length);
-  if (n > 0) shm.seg.singleCopy!.copyTo(getWide(w, d.head) + getWide(w, at), send, n);
-  directLeave(shm, d);
+  try {
+    if (n > 0) copy.copyTo(getWide(w, d.head), getWide(w, at), send, n);
+  } finally {
+    directLeave(shm, d);
+  }
 }
 
 // ---- reductions ----------------------------------------------------------------------

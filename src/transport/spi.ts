@@ -119,24 +119,32 @@ export interface CollSegment {
   wake(): void;
   /**
    * Single-copy transfers, where the members share one address space (the
-   * embedded runtime's threads, with its native helper built): where
-   * `bytes` lie, as a number another member can copy from or to
-   * (SingleCopy). The owner must keep the bytes alive, and not touch them,
-   * until the copies are done. Absent otherwise.
+   * embedded runtime's threads, with its native helper built): the owner
+   * pins its bytes and publishes the handle; another member copies from or
+   * to them by that handle (SingleCopy). Absent otherwise.
    */
   readonly singleCopy?: SingleCopy;
 }
 
 /**
- * Copies between the memory of members of one address space: `addressOf`
- * gives where `bytes` lie, as a number; `copyFrom` copies `n` bytes from such
- * an address into `dst` at byte `at`; `copyTo` copies the first `n` bytes of
- * `src` to such an address.
+ * Copies between the memory of members of one address space. `pin` keeps
+ * the memory under `bytes` alive until `unpin`, whatever the program does
+ * to its ArrayBuffer meanwhile (transfer, detach, collection), and gives a
+ * handle (a number, for shared memory), or 0 when the bytes cannot be
+ * pinned (empty, detached, or a resizable buffer, whose pages V8 may take
+ * back): the caller then takes a path that copies in JavaScript. `copyFrom`
+ * copies `n` bytes of a pinned range from byte `from` into `dst` at byte
+ * `at`; `copyTo` the first `n` bytes of `src` into a pinned range at byte
+ * `at`. Both check the handle and the bounds (a RangeError otherwise), so
+ * no call can touch memory that is not pinned. Only the owner of pinned
+ * memory should be written into while it cannot give it away (blocked in
+ * the call); see native/sched/sched.cc.
  */
 export interface SingleCopy {
-  addressOf(bytes: Uint8Array): number;
-  copyFrom(dst: Uint8Array, at: number, address: number, n: number): void;
-  copyTo(address: number, src: Uint8Array, n: number): void;
+  pin(bytes: Uint8Array): number;
+  unpin(handle: number): void;
+  copyFrom(dst: Uint8Array, at: number, handle: number, from: number, n: number): void;
+  copyTo(handle: number, at: number, src: Uint8Array, n: number): void;
 }
 
 /**

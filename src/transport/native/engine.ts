@@ -31,7 +31,7 @@ import type { CommHandle, Envelope, JobInfo, LibraryCollectives, MatchedMessage,
 import type { TypeDesc } from '../../core/datatype.js';
 import { SendMode } from '../spi.js';
 import { ANY_SOURCE, ANY_TAG, MatchQueues, PROC_NULL } from '../../core/matching.js';
-import { ERR_INTERN, ERR_SPAWN, ERR_TRUNCATE, ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../../core/errorcodes.js';
+import { ERR_INTERN, ERR_SPAWN, ERR_TRUNCATE, ERR_UNSUPPORTED_OPERATION, MpiFailure, bufferChanged } from '../../core/errorcodes.js';
 import { lastWords, launcherLibrary, type NativeAddon, ELEMENT_CODES, OP_CODES, ST_CANCELLED, statusCount, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
 
 /** A communicator of the native transport. */
@@ -89,6 +89,36 @@ class NativeProbed implements MatchedMessage {
   constructor(readonly comm: NativeComm, readonly m: Pulled, readonly status: Envelope) {}
 }
 
+/**
+ * A program's buffer handed to the library by a non-blocking call: checked
+ * when the call completes (the program may have detached or shrunk it
+ * meanwhile: ERR_BUFFER), and, if the library got a private copy of it
+ * (`bounce`: the buffer could not be pinned), filled from that copy.
+ */
+interface Guard {
+  readonly view: Uint8Array;
+  readonly bytes: number;
+  readonly arg: string;
+  readonly bounce: Uint8Array | null;
+}
+
+/**
+ * A view the addon can pin for a non-blocking call (native/pin.cc): not
+ * over a resizable ArrayBuffer or a growable SharedArrayBuffer, whose pages
+ * V8 may take back while the library still uses them.
+ */
+function pinnable(v: Uint8Array): boolean {
+  const b = v.buffer as { resizable?: boolean; growable?: boolean };
+  return b.resizable !== true && b.growable !== true;
+}
+
+/** Fail `op` with ERR_BUFFER for its buffer `arg`, detached or shrunk while pending. */
+function failChanged(op: NativeOp, arg: string, had: number, has: number): void {
+  const e = bufferChanged(arg, had, has);
+  op.error = e.errorClass;
+  op.failure = e.message;
+}
+
 /** A point-to-point operation; it is its own envelope. */
 class NativeOp implements Operation, Envelope {
   done = false;
@@ -104,7 +134,13 @@ class NativeOp implements Operation, Envelope {
   failure: string | null = null;
   messageBytes = 0;
   /** A library collective not started yet (see NativeTransport.#libraryOp). */
-  start: ((blocking: number) => number) | null = null;
+  start: ((blocking: number, op: NativeOp) => number) | null = null;
+  /** Buffers of the program a non-blocking collective handed to the library (Guard). */
+  guards: Guard[] | null = null;
+  /** A send's buffer, the program's own memory the library reads (checked at completion, like a Guard, without allocating one). */
+  sent: Uint8Array | null = null;
+  /** Bytes of `buffer` when the operation started. */
+  readonly bufferBytes: number;
   /** A truncated receive lands here first, whole; its head is then copied to `buffer`. */
   staging: Uint8Array | null = null;
   constructor(
@@ -119,6 +155,7 @@ class NativeOp implements Operation, Envelope {
     this.state = state;
     this.source = source;
     this.tag = tag;
+    this.bufferBytes = buffer === null ? 0 : buffer.length;
   }
 
   get status(): Envelope { return this; }
@@ -272,7 +309,7 @@ export class NativeTransport implements Transport {
     },
     bcast: (comm, buf, root) => {
       const id = this.#libraryComm(comm);
-      return id < 0 ? null : this.#libraryOp((b) => wrap('MPI_Bcast', () => this.#mpi.ibcast(id, buf, root, b)), buf);
+      return id < 0 ? null : this.#libraryOp((b, op) => wrap('MPI_Bcast', () => this.#mpi.ibcast(id, this.#hand(op, buf, 'buf', b, true), root, b)), buf);
     },
     reduce: (comm, send, result, type, op, root) => this.#reduce(comm, send, result, type, op, root),
     allreduce: (comm, send, result, type, op) => this.#reduce(comm, send, result, type, op, ALL),
@@ -302,8 +339,12 @@ export class NativeTransport implements Transport {
     // MPI_ROOT's count is its result's; the others', their contribution's.
     const count = (root === ROOT ? result?.length ?? 0 : send.length) / bytes;
     if (!Number.isInteger(count)) return null;
-    return this.#libraryOp((b) => wrap(root === ALL ? 'MPI_Allreduce' : 'MPI_Reduce',
-      () => this.#mpi.ireduce(id, send, result, count, code, opCode, root, b)), [send, result]);
+    return this.#libraryOp((b, op) => {
+      // In place (send === result) stays in place through a private copy too.
+      const r = result === null ? null : this.#hand(op, result, 'recvbuf', b, true);
+      const s = send === result ? r! : this.#hand(op, send, 'sendbuf', b, false);
+      return wrap(root === ALL ? 'MPI_Allreduce' : 'MPI_Reduce', () => this.#mpi.ireduce(id, s, r, count, code, opCode, root, b));
+    }, [send, result]);
   }
 
   /**
@@ -315,7 +356,7 @@ export class NativeTransport implements Transport {
    * non-blocking call's first step is tested at once), so every rank
    * issues them in the same order. `pin` stays referenced until completion.
    */
-  #libraryOp(start: (blocking: number) => number, pin: unknown): Operation {
+  #libraryOp(start: (blocking: number, op: NativeOp) => number, pin: unknown): Operation {
     const op = new NativeOp(State.Sending, null!, 0, 0, null);
     op.start = start;
     if (pin !== null) keepAlive.set(op, pin);
@@ -335,13 +376,39 @@ export class NativeTransport implements Transport {
     op.start = null;
     if (blocking) {
       this.#drainBeforeBlocking();
-      start(1);
+      start(1, op);
       op.state = State.Done;
       op.done = true;
       keepAlive.delete(op);
     } else {
-      op.req = start(0);
+      op.req = start(0, op);
     }
+  }
+
+  /**
+   * What to hand the library for the program's buffer `view` in a
+   * collective: the buffer itself when the call blocks (the library is done
+   * before the program runs again), else the buffer, pinned by the addon
+   * and checked at completion (Guard), or, when it cannot be pinned, a
+   * private copy, copied back at completion when `back`.
+   */
+  #hand(op: NativeOp, view: Uint8Array, arg: string, blocking: number, back: boolean): Uint8Array {
+    if (blocking) return view;
+    const bounce = pinnable(view) ? null : view.slice();
+    (op.guards ??= []).push({ view, bytes: view.length, arg, bounce: back ? bounce : null });
+    return bounce ?? view;
+  }
+
+  /** A non-blocking call completed: report buffers the program detached or shrank meanwhile, fill those that got a copy. */
+  #checkGuards(op: NativeOp): void {
+    for (const g of op.guards!) {
+      if (g.view.length < g.bytes) {
+        if (op.error === 0) failChanged(op, g.arg, g.bytes, g.view.length);
+      } else if (g.bounce !== null) {
+        g.view.set(g.bounce.subarray(0, g.bytes));
+      }
+    }
+    op.guards = null;
   }
 
   // ---- communicator construction ----------------------------------------
@@ -628,9 +695,12 @@ export class NativeTransport implements Transport {
     // done at once, as a buffered send, and the library's send completes
     // during later progress.
     const self = dest === c.rank && c.remoteSize === 0 && mode === SendMode.Standard;
-    // A borrowed buffer is reused by the caller at once; the library may still be reading it.
-    const bytes = borrowed || self ? data.slice() : data;
+    // A borrowed buffer is reused by the caller at once; the library may
+    // still be reading it. One the addon cannot pin (resizable) goes as a copy.
+    const bytes = borrowed || self || !pinnable(data) ? data.slice() : data;
     const inLibrary = self ? new NativeOp(State.Sending, c, dest, tag, null) : op;
+    // The addon pins the program's buffer; completion reports it if it was detached meanwhile.
+    if (bytes === data) op.sent = data;
     inLibrary.req = wrap('MPI_Isend', () => this.#mpi.isend(this.#commId(c), bytes, this.#rank(c, dest), this.#tag(c, tag), mode));
     keepAlive.set(inLibrary, bytes);
     if (self) {
@@ -767,7 +837,13 @@ export class NativeTransport implements Transport {
     op.messageBytes = size;
     let target = op.buffer;
     if (target === null) target = op.data = new Uint8Array(size);
-    else if (size > target.length) {
+    else if (op.buffer!.length < op.bufferBytes) {
+      // Detached or shrunk before its message came: take the message aside, report at completion.
+      target = op.staging = new Uint8Array(size);
+    } else if (!blocking && !pinnable(target)) {
+      // The addon cannot pin it: receive aside, copy at completion.
+      target = op.staging = new Uint8Array(size);
+    } else if (size > target.length) {
       op.error = ERR_TRUNCATE;
       op.failure = `message of ${size} bytes truncated into buffer of ${target.length} bytes (source ${op.source}, tag ${op.tag})`;
       // The size is known: take the whole message aside and keep its head,
@@ -791,8 +867,13 @@ export class NativeTransport implements Transport {
   #finishReceive(op: NativeOp): void {
     this.#receiving.delete(op);
     const st = this.#st;
-    op.count = Math.min(statusCount(st), op.buffer?.length ?? op.messageBytes);
-    if (op.staging !== null) {
+    op.count = Math.min(statusCount(st), op.buffer === null ? op.messageBytes : op.bufferBytes);
+    if (op.buffer !== null && op.buffer.length < op.bufferBytes) {
+      // The program detached or shrank the buffer while the receive was pending.
+      failChanged(op, 'buf', op.bufferBytes, op.buffer.length);
+      op.count = 0;
+      op.staging = null;
+    } else if (op.staging !== null) {
       op.buffer!.set(op.staging.subarray(0, op.count));
       op.staging = null;
     }
@@ -939,6 +1020,11 @@ export class NativeTransport implements Transport {
         op.error = err;
         op.failure = `send failed with error class ${err}`;
       }
+      if (op.sent !== null) {
+        if (op.sent.length < op.messageBytes && op.error === 0) failChanged(op, 'buf', op.messageBytes, op.sent.length);
+        op.sent = null;
+      }
+      if (op.guards !== null) this.#checkGuards(op);
       op.state = State.Done;
       op.done = true;
       keepAlive.delete(op);

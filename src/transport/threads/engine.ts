@@ -11,9 +11,9 @@
  *   on its own ring back; the sender then streams DATA chunks, which the
  *   receiver copies straight into the user's buffer. The ring never limits the
  *   message size and a large unexpected message never blocks the channel.
- *   With native/sched built, an RTS of 4 KiB or more also says where the
- *   sender's bytes lie: the receiver copies them itself, once, and its CTS
- *   only completes the send (2 ranks, Send/Recv 1 MiB: 64-74 -> 40 us;
+ *   With native/sched built, an RTS of 4 KiB or more also carries a pin of
+ *   the sender's bytes (SingleCopy): the receiver copies them itself, once,
+ *   and its CTS only completes the send (2 ranks, Send/Recv 1 MiB: 64-74 -> 40 us;
  *   16 MiB: 1750-3900 -> 1360-1740 us; `npx mpi4ts -n 2 bench/pingpong.ts`
  *   against MPI4TS_SINGLE_COPY=0, alternated).
  *
@@ -31,7 +31,7 @@ import { SendMode } from '../spi.js';
 import { MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { copyBytes, getWide, putWide } from '../../core/bytes.js';
 import { CORES } from '../../core/cores.js';
-import { ERR_PENDING, ERR_TRUNCATE, MpiFailure, ERR_INTERN, ERR_SPAWN } from '../../core/errorcodes.js';
+import { ERR_PENDING, ERR_TRUNCATE, MpiFailure, ERR_INTERN, ERR_SPAWN, bufferChanged } from '../../core/errorcodes.js';
 import type { RankBootstrap } from '../../core/bootstrap.js';
 import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_D, align8 } from './ring.js';
 import { yieldCpu, singleCopy } from './yield.js';
@@ -44,14 +44,29 @@ import { ProcTable, S_DOORBELL, S_PARKED, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNIN
  * straight from the sender's buffer, where the native helper is built
  * (threads of one process share the address space). Smaller ones, which only
  * synchronous sends take this way, go as DATA frames.
+ *
+ * Ownership: the sender pins its buffer before the RTS leaves and unpins it
+ * when the CTS comes back, after the receiver's copy; meanwhile the memory
+ * stays alive whatever the sender's program does with its ArrayBuffer. The
+ * receiver copies into its own buffer itself (a pull), so nobody writes into
+ * memory its owner may have given away; each side checks its own buffer
+ * when its part completes and fails with ERR_BUFFER if it was detached or
+ * shrunk (bufferChanged). Hot path cost: a pin and an unpin per message.
  */
 const SINGLE_COPY_MIN = 4096;
 
-/** An RTS frame's payload: the sender's address, low word then high word. */
-function addressFrame(address: number): Uint8Array {
+/** An RTS frame's payload: the pin of the sender's bytes (SingleCopy.pin), low word then high word. */
+function pinFrame(handle: number): Uint8Array {
   const frame = new Uint8Array(8);
-  putWide(new Int32Array(frame.buffer), 0, address);
+  putWide(new Int32Array(frame.buffer), 0, handle);
   return frame;
+}
+
+/** Fail `op` with ERR_BUFFER: the program detached or shrank the buffer named `arg` while `op` was pending. */
+function failChanged(op: { failure: string | null; status: Envelope }, arg: string, had: number, has: number): void {
+  const e = bufferChanged(arg, had, has);
+  op.failure = e.message;
+  op.status.error = e.errorClass;
 }
 
 /** Frame kinds. */
@@ -94,8 +109,8 @@ class Incoming {
     readonly sendId: number,
     /** A send to self in synchronous mode completes when this message is matched. */
     readonly selfSync: SendOp | null,
-    /** For RTS: where the sender's bytes lie, for a single copy (0: send them as DATA). */
-    readonly address = 0,
+    /** For RTS: the pin of the sender's bytes, for a single copy (0: send them as DATA). */
+    readonly pin = 0,
   ) {}
 }
 
@@ -118,13 +133,20 @@ class RecvOp implements Operation, Envelope {
   /** Rendezvous state: bytes announced, bytes received so far. */
   expected = 0;
   received = 0;
+  /** Bytes of `into` when the receive was posted: less later means the program detached or shrank it. */
+  readonly intoBytes: number;
   constructor(
     readonly ctx: number,
     /** Until matched: what the receive asks for (maybe wildcards). Then: the message's envelope. */
     public source: number,
     public tag: number,
     readonly into: Uint8Array | null,
-  ) {}
+  ) {
+    this.intoBytes = into === null ? 0 : into.length;
+  }
+
+  /** The user's buffer lost bytes since the receive was posted (checked before every copy into it). */
+  get intoChanged(): boolean { return this.into !== null && this.into.length < this.intoBytes; }
 
   get status(): Envelope { return this; }
 }
@@ -134,10 +156,15 @@ class SendOp implements Operation {
   readonly status: Envelope;
   readonly data = null;
   failure: string | null = null;
-  get messageBytes(): number { return this.bytes.length; }
+  /** Bytes of the message (of `bytes` when the send started). */
+  readonly size: number;
+  get messageBytes(): number { return this.size; }
   /** Global process id of the destination. */
   destGpid = -1;
+  /** The pin of `bytes` while a receiver may copy from it (SingleCopy), else 0. */
+  pin = 0;
   constructor(readonly bytes: Uint8Array, dest: number, tag: number) {
+    this.size = bytes.length;
     this.status = { source: dest, tag, count: bytes.length, error: 0, cancelled: false };
   }
 }
@@ -345,6 +372,7 @@ export class ThreadsTransport implements Transport {
     }
     const op = this.#startSend(c, data, dest, tag, mode, false);
     this.wait(op);
+    if (op.failure !== null) throw new MpiFailure(op.status.error, op.failure);
   }
 
   isend(comm: CommHandle, data: Uint8Array, dest: number, tag: number, mode: SendMode, borrowed: boolean): Operation {
@@ -379,9 +407,11 @@ export class ThreadsTransport implements Transport {
     op.destGpid = gpid;
     const id = this.#nextId++;
     this.#rdvSends.set(id, op);
-    // With the native helper the RTS says where the bytes lie: the receiver
+    // With the native helper the RTS carries a pin of the bytes: the receiver
     // copies them once, straight from here, and its CTS asks for nothing.
-    const where = size >= SINGLE_COPY_MIN && singleCopy !== null ? addressFrame(singleCopy.addressOf(op.bytes)) : null;
+    // Bytes that cannot be pinned (a resizable buffer) go as DATA.
+    if (size >= SINGLE_COPY_MIN && singleCopy !== null) op.pin = singleCopy.pin(op.bytes);
+    const where = op.pin !== 0 ? pinFrame(op.pin) : null;
     this.#enqueue(ch, { kind: RTS, a: c.ctx, b: c.rank, c: tag, size, d: id, payload: where, offset: 0, end: where === null ? 0 : 8, op: null });
     return op;
   }
@@ -406,6 +436,8 @@ export class ThreadsTransport implements Transport {
     let wrote = false;
     while (q.length > 0) {
       const p = q[0]!;
+      // The program's own bytes, read only now: check they are still there.
+      if (p.op !== null && p.payload !== null && p.payload.length < p.end) this.#payloadChanged(p);
       if (p.kind === DATA) {
         const chunkMax = ch.ring.maxChunk;
         while (p.offset < p.end) {
@@ -437,6 +469,17 @@ export class ThreadsTransport implements Transport {
       return true;
     }
     return false;
+  }
+
+  /**
+   * A queued send's buffer was detached or shrunk before its bytes left:
+   * send zeros instead (the receiver expects the announced size) and fail
+   * the send with ERR_BUFFER at its Wait.
+   */
+  #payloadChanged(p: Pending): void {
+    const op = p.op!;
+    failChanged(op, 'buf', op.size, p.payload!.length);
+    p.payload = new Uint8Array(p.end);
   }
 
   #writeFrame(ch: OutChannel, kind: number, a: number, b: number, c: number, size: number, d: number,
@@ -529,16 +572,21 @@ export class ThreadsTransport implements Transport {
     // Rendezvous: ask the sender for the data.
     op.expected = m.size;
     if (op.into === null) op.data = new Uint8Array(m.size);
-    else if (m.size > op.into.length) this.#truncated(op, m.size);
+    else if (m.size > op.intoBytes) this.#truncated(op, m.size);
     let id = 0;
     if (m.size === 0) {
       op.count = 0;
       op.done = true;
-    } else if (m.address !== 0) {
-      const target = op.into ?? op.data!;
-      const n = Math.min(m.size, target.length);
-      singleCopy!.copyFrom(target, 0, m.address, n);
-      op.count = n;
+    } else if (m.pin !== 0) {
+      // The sender keeps its pin until our CTS: copy first, answer after.
+      if (op.intoChanged) {
+        failChanged(op, 'buf', op.intoBytes, op.into!.length);
+      } else {
+        const target = op.into ?? op.data!;
+        const n = Math.min(m.size, target.length);
+        singleCopy!.copyFrom(target, 0, m.pin, 0, n);
+        op.count = n;
+      }
       op.done = true;
     } else {
       id = this.#nextId++;
@@ -550,7 +598,7 @@ export class ThreadsTransport implements Transport {
   }
 
   #truncated(op: RecvOp, size: number): void {
-    op.failure = `message of ${size} bytes truncated into buffer of ${op.into!.length} bytes (source ${op.source}, tag ${op.tag})`;
+    op.failure = `message of ${size} bytes truncated into buffer of ${op.intoBytes} bytes (source ${op.source}, tag ${op.tag})`;
     op.error = ERR_TRUNCATE;
   }
 
@@ -561,6 +609,8 @@ export class ThreadsTransport implements Transport {
       copyBytes(data, 0, bytes, from, size);
       op.data = data;
       op.count = size;
+    } else if (op.intoChanged) {
+      failChanged(op, 'buf', op.intoBytes, op.into.length);
     } else {
       let n = size;
       if (size > op.into.length) {
@@ -684,9 +734,9 @@ export class ThreadsTransport implements Transport {
       } else if (kind === DATA) {
         this.#landData(w[i + F_A]!, ring.bytes, at, size);
       } else if (kind === RTS) {
-        // A frame longer than its header carries the sender's address (addressFrame).
-        const address = frameBytes > HEADER_BYTES ? getWide(w, at >> 2) : 0;
-        this.#deliver(w[i + F_A]!, new Incoming(w[i + F_B]!, w[i + F_C]!, size, null, ch.gpid, w[i + F_D]!, null, address));
+        // A frame longer than its header carries the pin of the sender's bytes (pinFrame).
+        const pin = frameBytes > HEADER_BYTES ? getWide(w, at >> 2) : 0;
+        this.#deliver(w[i + F_A]!, new Incoming(w[i + F_B]!, w[i + F_C]!, size, null, ch.gpid, w[i + F_D]!, null, pin));
       } else if (kind === CTS) {
         this.#clearToSend(ch.gpid, w[i + F_A]!, w[i + F_B]!);
       } else {
@@ -700,7 +750,13 @@ export class ThreadsTransport implements Transport {
     const op = this.#rdvSends.get(sendId);
     if (op === undefined) throw new MpiFailure(ERR_INTERN, `CTS for unknown send ${sendId}`);
     this.#rdvSends.delete(sendId);
-    const size = op.bytes.length;
+    const size = op.size;
+    if (op.pin !== 0) {
+      // The receiver has copied (it answers after its copy): the memory may go.
+      singleCopy!.unpin(op.pin);
+      op.pin = 0;
+      if (op.bytes.length < size) failChanged(op, 'buf', size, op.bytes.length);
+    }
     if (size === 0 || recvId === 0) {
       op.done = true;
       return;
@@ -714,12 +770,13 @@ export class ThreadsTransport implements Transport {
     const op = this.#rdvRecvs.get(recvId);
     if (op === undefined) throw new MpiFailure(ERR_INTERN, `DATA for unknown receive ${recvId}`);
     const target = op.into ?? op.data!;
-    const room = Math.max(0, Math.min(n, target.length - op.received));
+    if (op.intoChanged && op.failure === null) failChanged(op, 'buf', op.intoBytes, op.into!.length);
+    const room = op.intoChanged ? 0 : Math.max(0, Math.min(n, target.length - op.received));
     if (room > 0) copyBytes(target, op.received, bytes, at, room);
     op.received += n;
     if (op.received >= op.expected) {
       this.#rdvRecvs.delete(recvId);
-      op.count = Math.min(op.expected, target.length);
+      op.count = op.intoChanged ? 0 : Math.min(op.expected, target.length);
       op.done = true;
     }
   }

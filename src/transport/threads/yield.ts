@@ -14,9 +14,10 @@ const STATUS = new URL('../../../native/sched/build-status.json', import.meta.ur
 
 interface Addon {
   yield(): void;
-  address(bytes: Uint8Array): number;
-  copyFrom(dst: Uint8Array, at: number, address: number, n: number): void;
-  copyTo(address: number, src: Uint8Array, n: number): void;
+  pin(bytes: Uint8Array): number;
+  unpin(handle: number): boolean;
+  copyFrom(dst: Uint8Array, at: number, handle: number, from: number, n: number): void;
+  copyTo(handle: number, at: number, src: Uint8Array, n: number): void;
 }
 
 function load(): { addon: Addon | null; reason: string } {
@@ -40,15 +41,16 @@ const loaded = load();
 /** Give the core to another runnable thread, if the addon is available. */
 export const yieldCpu: (() => void) | null = loaded.addon?.yield ?? null;
 /**
- * Where a rank's bytes lie, and a copy from there into another rank's bytes
+ * Pins of a rank's bytes, and copies between pinned bytes and another rank's
  * (threads of one process share the address space): for large broadcasts
  * and Gatherv (CollSegment.singleCopy) and rendezvous messages. Null without
- * the addon or with MPI4TS_SINGLE_COPY=0: then they take two copies, through
- * shared memory.
+ * the addon (or an addon built before pins, which handed out raw
+ * addresses) or with MPI4TS_SINGLE_COPY=0: then they take two copies,
+ * through shared memory.
  */
 export const singleCopy: SingleCopy | null =
-  loaded.addon === null || typeof loaded.addon.copyTo !== 'function' || process.env['MPI4TS_SINGLE_COPY'] === '0'
+  loaded.addon === null || typeof loaded.addon.pin !== 'function' || process.env['MPI4TS_SINGLE_COPY'] === '0'
     ? null
-    : { addressOf: loaded.addon.address, copyFrom: loaded.addon.copyFrom, copyTo: loaded.addon.copyTo };
+    : { pin: loaded.addon.pin, unpin: loaded.addon.unpin, copyFrom: loaded.addon.copyFrom, copyTo: loaded.addon.copyTo };
 /** Why yieldCpu is null, or 'built': for `mpi4ts info`. */
 export const yieldStatus: string = loaded.reason;
