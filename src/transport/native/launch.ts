@@ -297,7 +297,7 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
       for (const sig of signals) process.on(sig, forward);
       // A parent (npx, a shell) killed without passing the signal on: as SIGHUP.
       const unwatch = watchParent((parent) => {
-        process.stderr.write(`mpi4ts: the launcher's parent process (pid ${parent}) has ended: ending the job (handled as SIGHUP)\n`);
+        process.stderr.write(`mpi4ts: interrupted: the launcher's parent process (pid ${parent}) has ended (handled as SIGHUP)\n`);
         forward('SIGHUP');
       });
       const timer = o.timeout === undefined ? null : setTimeout(() => {
