@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ThreadsJob } from '../transport/threads/host.js';
 import { runNative } from '../transport/native/launch.js';
-import { watchParent } from '../core/orphan.js';
+import { watchAncestors, describeLost } from '../core/orphan.js';
 
 export interface RunOptions {
   np: number;
@@ -71,9 +71,7 @@ export async function runScript(script: string, args: readonly string[], opts: R
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const s of signals) process.on(s, onSignal);
   // A parent (npx, a shell) killed without passing the signal on: as SIGHUP.
-  const unwatch = watchParent((parent) => {
-    void job.interrupt(`interrupted: the launcher's parent process (pid ${parent}) has ended (handled as SIGHUP)`, 129);
-  });
+  const unwatch = watchAncestors((lost) => void job.interrupt(`interrupted: ${describeLost(lost)} (handled as SIGHUP)`, 129));
   const result = await job.run();
   unwatch();
   for (const s of signals) process.off(s, onSignal);

@@ -86,7 +86,7 @@ const SUBREAPER = `
 import ctypes, json, os, subprocess, sys
 ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)
 out = os.fdopen(3, 'w', buffering=1)
-child = subprocess.Popen(sys.argv[1:], start_new_session=True)
+child = subprocess.Popen(sys.argv[1:], preexec_fn=os.setpgrp)
 out.write(json.dumps({'started': child.pid}) + '\\n')
 while True:
     try:
@@ -131,19 +131,25 @@ export interface OrphanJob {
 const NODE_PARENT = `const c = require('node:child_process').spawn(process.argv[1], process.argv.slice(2), { stdio: 'inherit' });
 c.on('exit', (code, sig) => process.exit(code ?? 1));`;
 
+/** What starts the launcher: nothing (the subreaper), `sh -c`, a Node process, or a Node process through `sh -c` (as npx does). */
+export type OrphanParent = 'sh' | 'node' | 'node-sh' | null;
+
 /**
- * Start `mpi4ts launcherArgs script args --run-id <id>` under the subreaper
- * (in a session of its own), directly or through a parent that stays: `sh
- * -c` or a Node process. `job.target` is the launcher or that parent.
+ * Start `mpi4ts launcherArgs script args --run-id <id>` under the subreaper,
+ * directly or through `opts.via`. `job.target` is the launcher or the
+ * outermost of its parents, in a process group of its own; the subreaper is
+ * the session leader (the launcher does not watch that one).
  */
-export function startOrphanJob(launcherArgs: string[], script: string, args: string[], opts: { via: 'sh' | 'node' | null; timeoutMs?: number }): OrphanJob {
+export function startOrphanJob(launcherArgs: string[], script: string, args: string[], opts: { via: OrphanParent; timeoutMs?: number }): OrphanJob {
   const runId = `orphan-${randomUUID()}`;
   // `env` puts the run id into the launcher's environment only: mpiexec, the
   // ranks, spawned processes and the guardian inherit it, the test does not.
   const launch = ['env', `MPI4TS_TEST_RUN=${runId}`, process.execPath, cli, ...launcherArgs, path.resolve(repoRoot, script), ...args, '--run-id', runId];
   // `sh -c 'cmd'` would exec cmd and not stay; `; exit` keeps the shell waiting for it.
-  const argv = opts.via === 'sh' ? ['sh', '-c', '"$@"; status=$?; exit $status', 'sh', ...launch]
-    : opts.via === 'node' ? [process.execPath, '-e', NODE_PARENT, ...launch] : launch;
+  const viaShell = ['sh', '-c', '"$@"; status=$?; exit $status', 'sh', ...launch];
+  const argv = opts.via === 'sh' ? viaShell
+    : opts.via === 'node' ? [process.execPath, '-e', NODE_PARENT, ...launch]
+      : opts.via === 'node-sh' ? [process.execPath, '-e', NODE_PARENT, ...viaShell] : launch;
   const child = spawn(python3!, ['-c', SUBREAPER, ...argv], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], detached: true });
   let stdout = '';
   let stderr = '';
@@ -174,10 +180,9 @@ export function startOrphanJob(launcherArgs: string[], script: string, args: str
   const timer = setTimeout(() => killJob(child), limit);
   const closed = new Promise<void>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', () => { clearTimeout(timer); notify(); resolve(); });
+    child.on('close', () => { clearTimeout(timer); done = true; notify(); resolve(); });
   });
   let done = false;
-  void closed.then(() => { done = true; });
   const until = (what: string, ok: () => boolean): Promise<void> => new Promise((resolve, reject) => {
     const check = (): void => {
       if (ok()) resolve();
@@ -196,10 +201,16 @@ export function startOrphanJob(launcherArgs: string[], script: string, args: str
     stderr: () => stderr,
     ready: (n) => until(`waiting for ${n} READY lines`, () => started >= 0 && readyLines >= n),
     launcher: () => {
-      if (opts.via === null) return job.target;
-      const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(job.target)], { encoding: 'utf8' }).trim();
-      if (!/^\d+$/.test(out)) throw new Error(`the shell ${job.target} should have one child, the launcher: ${JSON.stringify(out)}`);
-      return Number(out);
+      // The first process at or below the target that is `node bin/mpi4ts.js ...` (the parents name it later in their arguments).
+      const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+      for (let level = [job.target]; level.length > 0; level = table.filter(([, pp]) => level.includes(pp!)).map(([p]) => p!)) {
+        for (const p of level) {
+          try {
+            if (readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[1] === cli) return p;
+          } catch { /* gone */ }
+        }
+      }
+      throw new Error(`no launcher (${cli}) at or below process ${job.target}`);
     },
     exited: (pid) => until(`waiting for process ${pid} to exit`, () => statuses.has(pid)).then(() => statuses.get(pid)!),
     closed,

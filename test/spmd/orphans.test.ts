@@ -6,10 +6,11 @@
  *   (src/transport/native/guardian.ts) ends mpiexec and every rank and
  *   removes the job's temporary directory; on the embedded runtime the ranks
  *   are threads of the launcher and go with it;
- * - the shell (`sh -c`) or the Node process (as `npx`) that started the
- *   launcher gets SIGTERM, SIGHUP or SIGINT and exits: the launcher notices
- *   it lost its parent (src/core/orphan.ts) and ends the job as for SIGHUP,
- *   with exit status 129.
+ * - the shell (`sh -c`) or the Node process that started the launcher, or a
+ *   Node process that started it through `sh -c` (as npx does: the shell
+ *   stays when npm dies of SIGHUP), gets SIGTERM, SIGHUP or SIGINT and
+ *   exits: the launcher notices (src/core/orphan.ts) and ends the job as for
+ *   SIGHUP, with exit status 129.
  * Each time, `ps` (command lines and environments) must show no process of
  * the job 3 s after the kill, guardian included.
  *
@@ -22,8 +23,9 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startOrphanJob, guardianOf, python3, type OrphanJob } from '../helpers/faults.ts';
+import { startOrphanJob, guardianOf, python3, type OrphanJob, type OrphanParent } from '../helpers/faults.ts';
 import { mpirun, lines, onNative } from '../helpers/spmd.ts';
 import { builtLibraries } from '../../src/transport/native/addon.ts';
 
@@ -49,7 +51,7 @@ const TRANSPORTS: Transport[] = [
 type Kill =
   | { what: 'launcher'; signal: 'SIGKILL' }
   | { what: 'group'; signal: 'SIGKILL' }
-  | { what: 'parent'; parent: 'sh' | 'node'; signal: 'SIGTERM' | 'SIGHUP' | 'SIGINT' };
+  | { what: 'parent'; parent: Exclude<OrphanParent, null>; signal: 'SIGTERM' | 'SIGHUP' | 'SIGINT' };
 
 const fileSkip = onNative ? 'this file picks its transports itself (it ran in npm test)'
   : python3 === null ? 'needs Linux and /usr/bin/python3 (the test harness is a subreaper, prctl)' : false;
@@ -82,6 +84,8 @@ async function orphan(t: TestContext, transport: Transport, shape: Shape, kill: 
   try {
     await job.ready(SHAPES[shape].ready);
     const launcher = job.launcher();
+    // Under `node -e ... sh -c`, the shell stays the launcher's parent and reaps it, then exits with its status.
+    const reaper = via === 'node-sh' ? Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(launcher)], { encoding: 'utf8' })) : launcher;
     const guardian = transport.lib ? guardianOf(launcher) : null;
     if (transport.lib) {
       assert.ok(guardian, `the native launcher ${launcher} has a guardian`);
@@ -104,8 +108,8 @@ async function orphan(t: TestContext, transport: Transport, shape: Shape, kill: 
       assert.equal(await job.exited(guardian.pid), 0, 'the guardian exits 0');
     }
     if (kill.what === 'parent') {
-      assert.equal(await job.exited(launcher), 129, `the launcher exits 129 (as for SIGHUP)${why()}`);
-      assert.match(job.stderr(), new RegExp(`the launcher's parent process \\(pid ${job.target}\\) has ended`));
+      assert.equal(await job.exited(reaper), 129, `the launcher exits 129 (as for SIGHUP)${why()}`);
+      assert.match(job.stderr(), new RegExp(`mpi4ts: interrupted: process ${job.target} \\(\\w+\\), which started the launcher, has ended \\(handled as SIGHUP\\)`));
       // The embedded launcher says where each rank was, as for its own signals.
       if (!transport.lib) assert.match(job.stderr(), /\(handled as SIGHUP\); where each rank was:\n {2}rank 0: /);
     }
@@ -120,11 +124,13 @@ for (const transport of TRANSPORTS) {
     test(`${transport.name}, ${shape} job: SIGKILL to the launcher leaves nothing`, { skip: fileSkip }, (t) =>
       orphan(t, transport, shape, { what: 'launcher', signal: 'SIGKILL' }));
   }
-  const parents: [Shape, 'sh' | 'node', 'SIGTERM' | 'SIGHUP' | 'SIGINT'][] = [
-    ['plain', 'sh', 'SIGTERM'], ['plain', 'node', 'SIGINT'], ['spawn', 'sh', 'SIGHUP'], ['pool', 'sh', 'SIGTERM'], ['futures', 'sh', 'SIGHUP'],
+  const parents: [Shape, Exclude<OrphanParent, null>, 'SIGTERM' | 'SIGHUP' | 'SIGINT'][] = [
+    ['plain', 'sh', 'SIGTERM'], ['plain', 'node', 'SIGINT'], ['plain', 'node-sh', 'SIGHUP'],
+    ['spawn', 'sh', 'SIGHUP'], ['pool', 'sh', 'SIGTERM'], ['futures', 'sh', 'SIGHUP'],
   ];
   for (const [shape, parent, signal] of parents) {
-    test(`${transport.name}, ${shape} job: ${signal} to its parent (${parent}) ends it, exit 129`, { skip: fileSkip }, (t) =>
+    const who = parent === 'node-sh' ? 'the Node process that started it through sh (as npx)' : `its parent (${parent})`;
+    test(`${transport.name}, ${shape} job: ${signal} to ${who} ends it, exit 129`, { skip: fileSkip }, (t) =>
       orphan(t, transport, shape, { what: 'parent', parent, signal }));
   }
 }

@@ -28,7 +28,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtLibraries } from './addon.js';
 import { jobGuardian } from './guardian.js';
-import { watchParent } from '../../core/orphan.js';
+import { watchAncestors, describeLost } from '../../core/orphan.js';
 
 export type MpiFlavour = 'openmpi' | 'mpich';
 
@@ -296,8 +296,8 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
       const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
       for (const sig of signals) process.on(sig, forward);
       // A parent (npx, a shell) killed without passing the signal on: as SIGHUP.
-      const unwatch = watchParent((parent) => {
-        process.stderr.write(`mpi4ts: interrupted: the launcher's parent process (pid ${parent}) has ended (handled as SIGHUP)\n`);
+      const unwatch = watchAncestors((lost) => {
+        process.stderr.write(`mpi4ts: interrupted: ${describeLost(lost)} (handled as SIGHUP)\n`);
         forward('SIGHUP');
       });
       const timer = o.timeout === undefined ? null : setTimeout(() => {
