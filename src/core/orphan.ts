@@ -76,8 +76,10 @@ function chain(): { pid: number | 'self'; ppid: number; parentName: string }[] |
 export function watchAncestors(onLost: (lost: LostAncestor) => void): () => void {
   const links = chain();
   const parent = process.ppid;
-  // The parent may have ended already while the launcher started.
-  const early = links !== null && parent > 1 && stat('self')?.ppid !== parent;
+  // The parent may have ended already while the launcher started (but a
+  // session leader's may end at once: `setsid` forks and its parent returns).
+  const self = stat('self');
+  const early = self !== null && self.session !== process.pid && parent > 1 && parent !== self.session && self.ppid !== parent;
   if (!early && (links !== null ? links.length === 0 : parent <= 1)) return () => {};
   const timer = setInterval(() => {
     const lost = early ? { pid: parent, name: 'parent' }

@@ -140,11 +140,11 @@ export type OrphanParent = 'sh' | 'node' | 'node-sh' | null;
  * outermost of its parents, in a process group of its own; the subreaper is
  * the session leader (the launcher does not watch that one).
  */
-export function startOrphanJob(launcherArgs: string[], script: string, args: string[], opts: { via: OrphanParent; timeoutMs?: number }): OrphanJob {
+export function startOrphanJob(launcherArgs: string[], script: string, args: string[], opts: { via: OrphanParent; setsid?: boolean; timeoutMs?: number }): OrphanJob {
   const runId = `orphan-${randomUUID()}`;
   // `env` puts the run id into the launcher's environment only: mpiexec, the
   // ranks, spawned processes and the guardian inherit it, the test does not.
-  const launch = ['env', `MPI4TS_TEST_RUN=${runId}`, process.execPath, cli, ...launcherArgs, path.resolve(repoRoot, script), ...args, '--run-id', runId];
+  const launch = [...(opts.setsid ? ['setsid'] : []), 'env', `MPI4TS_TEST_RUN=${runId}`, process.execPath, cli, ...launcherArgs, path.resolve(repoRoot, script), ...args, '--run-id', runId];
   // `sh -c 'cmd'` would exec cmd and not stay; `; exit` keeps the shell waiting for it.
   const viaShell = ['sh', '-c', '"$@"; status=$?; exit $status', 'sh', ...launch];
   const argv = opts.via === 'sh' ? viaShell

@@ -137,3 +137,22 @@ for (const transport of TRANSPORTS) {
 
 test('Open MPI, plain job: SIGKILL to the launcher and mpiexec together leaves nothing', { skip: fileSkip }, (t) =>
   orphan(t, TRANSPORTS[1]!, 'plain', { what: 'group', signal: 'SIGKILL' }));
+
+test('embedded, plain job: a launcher in a session of its own (setsid) outlives its parent', { skip: fileSkip }, async (t) => {
+  // `setsid` is how to start a job meant to outlive what started it: the launcher watches no ancestor then.
+  const job = startOrphanJob(['--transport', 'threads', ...SHAPES.plain.args], FIXTURE, ['--case', 'plain'], { via: 'sh', setsid: true });
+  try {
+    await job.ready(SHAPES.plain.ready);
+    const launcher = job.launcher();
+    process.kill(job.target, 'SIGTERM');
+    await sleep(1500);
+    assert.ok(job.left().some((l) => l.trim().startsWith(`${launcher} `)), `the launcher ${launcher} still runs 1.5 s after its shell ended${'\n'}${job.stderr()}`);
+    assert.doesNotMatch(job.stderr(), /interrupted/);
+    process.kill(launcher, 'SIGTERM');
+    assert.equal(await job.exited(launcher), 143, 'SIGTERM to the launcher ends it as usual');
+    await job.closed;
+    assert.deepEqual(job.left(), []);
+  } finally {
+    job.stop();
+  }
+});
