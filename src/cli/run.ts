@@ -70,9 +70,11 @@ export async function runScript(script: string, args: readonly string[], opts: R
   };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const s of signals) process.on(s, onSignal);
-  // A parent (npx, a shell) killed without passing the signal on: as SIGHUP.
+  const running = job.run();
+  // A parent (npx, a shell) killed without passing the signal on: as SIGHUP
+  // (looked for once the ranks are starting, off their way).
   const unwatch = watchAncestors((lost) => void job.interrupt(`interrupted: ${describeLost(lost)} (handled as SIGHUP)`, 129));
-  const result = await job.run();
+  const result = await running;
   unwatch();
   for (const s of signals) process.off(s, onSignal);
   if (result.failure) process.stderr.write(`mpi4ts: ${result.failure}\n`);
