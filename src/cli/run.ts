@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ThreadsJob } from '../transport/threads/host.js';
 import { runNative } from '../transport/native/launch.js';
+import { watchAncestors, describeLost } from '../core/orphan.js';
 
 export interface RunOptions {
   np: number;
@@ -71,7 +72,12 @@ export async function runScript(script: string, args: readonly string[], opts: R
   };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const s of signals) process.on(s, onSignal);
-  const result = await job.run();
+  const running = job.run();
+  // A parent (npx, a shell) killed without passing the signal on: as SIGHUP
+  // (looked for once the ranks are starting, off their way).
+  const unwatch = watchAncestors((lost) => void job.interrupt(`interrupted: ${describeLost(lost)} (handled as SIGHUP)`, 129));
+  const result = await running;
+  unwatch();
   for (const s of signals) process.off(s, onSignal);
   if (result.failure) process.stderr.write(`mpi4ts: ${result.failure}\n`);
   return result.code;

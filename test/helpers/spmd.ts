@@ -59,8 +59,9 @@ export function mpirun(np: number, script: string, opts: RunOptions = {}): Promi
 /**
  * Kill a launcher started with `detached: true` and everything in its
  * process group: on the native transport that is mpiexec, whose ranks then
- * end too (a SIGKILL of the launcher alone would leave mpiexec running,
- * holding the output pipes open, and the test waiting for it).
+ * end too (a SIGKILL of the launcher alone leaves mpiexec running, holding
+ * the output pipes open, until the launcher's guardian ends it up to 1.5 s
+ * later; see src/transport/native/guardian.ts).
  */
 export function killJob(child: ChildProcess): void {
   try {

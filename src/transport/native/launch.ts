@@ -29,6 +29,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtLibraries } from './addon.js';
+import { jobGuardian } from './guardian.js';
+import { watchAncestors, describeLost } from '../../core/orphan.js';
 
 export type MpiFlavour = 'openmpi' | 'mpich';
 
@@ -275,6 +277,8 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
   const mpiexec = findMpiexec(flavour);
   const entry = fileURLToPath(new URL('./rank-entry.js', import.meta.url));
   const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-'));
+  // Ends mpiexec, the ranks and removes tmpdir if this launcher is killed (guardian.ts).
+  const guardian = jobGuardian(tmpdir);
   const rankEnv = {
     MPI4TS_TRANSPORT: 'native', MPI4TS_MPI: flavour, MPI4TS_TTY: `${process.stdout.isTTY ? 1 : 0}${process.stderr.isTTY ? 1 : 0}`,
     MPI4TS_TIME_ORIGIN: String(performance.timeOrigin),
@@ -294,7 +298,8 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
       process.stderr.write(`mpi4ts: ${[plan.command, ...plan.args].map(shellQuote).join(' ')}\n`);
     }
     return await new Promise<number>((resolve, reject) => {
-      const child = spawn(plan.command, plan.args, { stdio: 'inherit', env: { ...process.env, ...rankEnv } });
+      const child = spawn(plan.command, plan.args, { stdio: 'inherit', env: { ...process.env, ...rankEnv, ...guardian.env } });
+      if (child.pid !== undefined) guardian.watch(child.pid);
       // Ctrl-C or a kill of this launcher stops the job: mpiexec passes the
       // signal to the ranks; the exit status is then 128 + the signal's
       // number (130 for SIGINT), as on the embedded runtime, not mpiexec's.
@@ -305,6 +310,11 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
       };
       const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
       for (const sig of signals) process.on(sig, forward);
+      // A parent (npx, a shell) killed without passing the signal on: as SIGHUP.
+      const unwatch = watchAncestors((lost) => {
+        process.stderr.write(`mpi4ts: interrupted: ${describeLost(lost)} (handled as SIGHUP)\n`);
+        forward('SIGHUP');
+      });
       const timer = o.timeout === undefined ? null : setTimeout(() => {
         process.stderr.write(`mpi4ts: timeout: the job did not end within ${o.timeout} s (--timeout)\n`);
         ended ??= 124;
@@ -313,11 +323,13 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
       child.on('error', reject);
       child.on('close', (code, signal) => {
         for (const sig of signals) process.off(sig, forward);
+        unwatch();
         if (timer) clearTimeout(timer);
         resolve(ended ?? code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1));
       });
     });
   } finally {
     fs.rmSync(tmpdir, { recursive: true, force: true });
+    guardian.release();
   }
 }
