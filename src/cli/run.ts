@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ThreadsJob } from '../transport/threads/host.js';
 import { runNative } from '../transport/native/launch.js';
+import { precompile } from '../loader/entry.js';
 
 export interface RunOptions {
   np: number;
@@ -36,7 +37,16 @@ export async function runScript(script: string, args: readonly string[], opts: R
     process.stderr.write(`mpi4ts: script not found: ${script}\n`);
     return 2;
   }
+  // TypeScript becomes JavaScript once, here: every rank imports that (a cache hit where it looks).
+  let entry: string | undefined;
+  try {
+    entry = await precompile(abs);
+  } catch (e) {
+    process.stderr.write(`mpi4ts: cannot compile ${script}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
   if (opts.futures) {
+    entry = undefined;
     // Every rank starts on the futures entry point, which runs the script on rank 0 and serves on the others.
     args = [abs, ...args];
     abs = fileURLToPath(new URL('../futures/main.js', import.meta.url));
@@ -60,7 +70,7 @@ export async function runScript(script: string, args: readonly string[], opts: R
     return 2;
   }
   const job = new ThreadsJob({
-    np: opts.np, script: abs, args, tagOutput: opts.tagOutput, universeSize: opts.usize,
+    np: opts.np, script: abs, entry, args, tagOutput: opts.tagOutput, universeSize: opts.usize,
     timeoutSeconds: opts.timeout, maxMemoryMb: opts.maxMemory,
   });
   // Ctrl-C or a kill: every rank stops and the launcher says where each was (exit 128 + signal number).

@@ -4,13 +4,12 @@
  * transport itself starts when the script imports `mpi4ts`.
  */
 import { workerData } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
-import { createRequire, register } from 'node:module';
 import * as fs from 'node:fs';
 import * as tty from 'node:tty';
 import { Readable } from 'node:stream';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../../core/bootstrap.js';
 import { RankOutput } from './output.js';
+import { scriptURL } from '../../loader/entry.js';
 
 const boot = (workerData as Record<string, RankBootstrap>)[BOOTSTRAP_KEY]!;
 
@@ -44,26 +43,11 @@ process.on('exit', () => {
   stderr.flushPartial();
 });
 
-// Load the runtime's modules now, through Node's own loader: once the
-// TypeScript hooks below are in place every module load takes a round trip
-// to their thread, which made a rank's start (and MPI_Comm_spawn) a quarter
-// slower. Only modules without side effects on import: mpi.js and index.js
-// start the transport, and do so when the script imports `mpi4ts`.
+// Load the runtime's modules now, through Node's own loader: once a hook is
+// registered (the mpi4ts alias for a JavaScript script outside any project)
+// every module load takes a round trip to its thread. Only modules without
+// side effects on import: mpi.js and index.js start the transport, and do
+// so when the script imports `mpi4ts`.
 await Promise.all(['comm', 'topo', 'datatype', 'op', 'group', 'errors', 'status', 'request'].map((m) => import(`../../api/${m}.js`)));
 
-if (/\.(c|m)?tsx?$/.test(boot.script)) {
-  const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
-  esm.register();
-  cjs.register();
-}
-
-// A script outside any project with mpi4ts installed still finds this copy.
-try {
-  createRequire(boot.script).resolve('mpi4ts');
-} catch {
-  register(new URL('./alias-hooks.js', import.meta.url), {
-    data: { target: new URL('../../index.js', import.meta.url).href },
-  });
-}
-
-await import(pathToFileURL(boot.script).href);
+await import(await scriptURL(boot.script, boot.entry));

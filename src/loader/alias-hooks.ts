@@ -1,9 +1,11 @@
 /**
- * Module resolution hook for futures workers whose main script lives outside
- * any project with mpi4ts installed: `mpi4ts` and `mpi4ts/futures` then
- * resolve to the copy the worker runs, as they do for the script's own ranks
- * (the launcher's hook is registered for the rank's own script only; a
- * worker's entry point is this package's, which always finds mpi4ts).
+ * Module resolution hook for JavaScript scripts that live outside any
+ * project with mpi4ts installed (e.g. a script in /tmp run with a global
+ * `mpi4ts`): the bare specifiers `mpi4ts` and `mpi4ts/futures` then resolve
+ * to the copy that runs the rank, as `from mpi4py import MPI` works wherever
+ * the script is. Registered by entry.ts, only where it is needed: every
+ * module load through a hook takes a round trip to the hook's thread.
+ * (Compiled TypeScript needs no hook: compile.ts writes the copy's URL in.)
  */
 let root = '';
 
