@@ -45,11 +45,6 @@ export interface CompiledEntry {
   readonly compiled: number;
 }
 
-/** TypeScript sources (not declaration files). */
-export function isTypeScript(file: string): boolean {
-  return /\.(c|m)?tsx?$/.test(file) && !/\.d\.(c|m)?ts$/.test(file);
-}
-
 export function contentHash(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex').slice(0, 32);
 }

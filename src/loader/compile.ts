@@ -24,9 +24,10 @@ import { isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  CACHE_FORMAT, contentHash, entryFromManifest, isTypeScript, lookup, outDir, saveManifest,
+  CACHE_FORMAT, contentHash, entryFromManifest, lookup, outDir, saveManifest,
   type CompiledEntry, type Manifest,
 } from './cache.js';
+import { isTypeScript } from './entry.js';
 
 /** This package's own modules, for scripts outside any project that has mpi4ts installed. */
 const SELF: Record<string, string> = {

@@ -11,10 +11,22 @@
 import { createRequire, register } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isTypeScript, lookup, type CompiledEntry } from './cache.js';
-import { compileEntry } from './compile.js';
+import type { CompiledEntry } from './cache.js';
 
-export { isTypeScript } from './cache.js';
+/** TypeScript sources (not declaration files). */
+export function isTypeScript(file: string): boolean {
+  return /\.(c|m)?tsx?$/.test(file) && !/\.d\.(c|m)?ts$/.test(file);
+}
+
+/**
+ * The compiled entry from the cache, compiled now if the cache lacks it.
+ * Loaded on demand: a rank whose launcher compiled its script needs neither
+ * module (nor node:crypto), and each costs every rank's start.
+ */
+async function fromCache(file: string): Promise<CompiledEntry> {
+  const [{ lookup }, { compileEntry }] = await Promise.all([import('./cache.js'), import('./compile.js')]);
+  return lookup(file) ?? compileEntry(file);
+}
 
 /** Compiled modules this process has imported or may import, by source path: a module imported twice is one instance. */
 const compiledModules = new Map<string, string>();
@@ -52,7 +64,7 @@ export async function scriptURL(file: string, compiled?: string): Promise<string
   if (compiled !== undefined) return compiled;
   const known = compiledModules.get(file);
   if (known !== undefined) return known;
-  return remember(file, lookup(file) ?? await compileEntry(file));
+  return remember(file, await fromCache(file));
 }
 
 /**
@@ -68,5 +80,6 @@ export async function moduleSpecifier(specifier: string): Promise<string> {
 /** Compile `file` if it is TypeScript (the launcher, before any rank starts): the URL ranks import, or undefined for JavaScript. */
 export async function precompile(file: string): Promise<string | undefined> {
   if (!isTypeScript(file)) return undefined;
+  const { compileEntry } = await import('./compile.js');
   return remember(file, await compileEntry(file));
 }
