@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ThreadsJob } from '../transport/threads/host.js';
 import { runNative } from '../transport/native/launch.js';
 import { precompile } from '../loader/entry.js';
+import { runtimeEntry } from '../core/entries.js';
 
 export interface RunOptions {
   np: number;
@@ -49,7 +50,7 @@ export async function runScript(script: string, args: readonly string[], opts: R
     entry = undefined;
     // Every rank starts on the futures entry point, which runs the script on rank 0 and serves on the others.
     args = [abs, ...args];
-    abs = fileURLToPath(new URL('../futures/main.js', import.meta.url));
+    abs = fileURLToPath(runtimeEntry('futures-main'));
   }
   const transport = opts.transport ?? process.env['MPI4TS_TRANSPORT'] ?? 'threads';
   if (transport === 'native') {

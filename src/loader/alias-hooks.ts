@@ -7,10 +7,10 @@
  * module load through a hook takes a round trip to the hook's thread.
  * (Compiled TypeScript needs no hook: compile.ts writes the copy's URL in.)
  */
-let root = '';
+let urls = { index: '', futures: '' };
 
-export function initialize(data: { root: string }): void {
-  root = data.root;
+export function initialize(data: { index: string; futures: string }): void {
+  urls = data;
 }
 
 type Resolve = (specifier: string, context: unknown) => Promise<{ url: string }>;
@@ -20,7 +20,7 @@ export async function resolve(specifier: string, context: unknown, next: Resolve
     try {
       return await next(specifier, context);
     } catch {
-      return { url: new URL(specifier === 'mpi4ts' ? './index.js' : './futures/index.js', root).href, shortCircuit: true };
+      return { url: specifier === 'mpi4ts' ? urls.index : urls.futures, shortCircuit: true };
     }
   }
   return next(specifier, context);

@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Bumped whenever compile.ts changes what it writes, so old folders are not reused. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 /** The sources a compiled folder was made from, and where each module went. */
 export interface Manifest {
@@ -31,7 +31,11 @@ export interface Manifest {
   readonly entry: string;
   /** Each compiled source: absolute path, content hash, file name in the folder. */
   readonly sources: readonly { path: string; hash: string; out: string }[];
-  /** tsconfig.json / jsconfig.json files consulted: path and content hash, or null for "must not exist". */
+  /**
+   * Files the output depends on besides the sources: tsconfig.json /
+   * jsconfig.json consulted (null: must still not exist) and the
+   * package.json of each package imported (its exports decide the file).
+   */
   readonly configs: readonly { path: string; hash: string | null }[];
   /** Files outside the sources that the modules import by absolute URL (packages, .js, .json): must still exist. */
   readonly externals: readonly string[];

@@ -28,11 +28,12 @@ import {
   type CompiledEntry, type Manifest,
 } from './cache.js';
 import { isTypeScript } from './entry.js';
+import { runtimeEntry } from '../core/entries.js';
 
 /** This package's own modules, for scripts outside any project that has mpi4ts installed. */
 const SELF: Record<string, string> = {
-  'mpi4ts': new URL('../index.js', import.meta.url).href,
-  'mpi4ts/futures': new URL('../futures/index.js', import.meta.url).href,
+  'mpi4ts': runtimeEntry('index').href,
+  'mpi4ts/futures': runtimeEntry('futures-index').href,
 };
 
 /** File name of a source's compiled module: unique per path, readable in stack traces of the compiler. */
@@ -54,6 +55,19 @@ function configsOf(dir: string, out: Map<string, string | null>): void {
       out.set(f, text === null ? null : contentHash(text));
       if (text !== null) return;
     }
+    if (path.dirname(d) === d) return;
+  }
+}
+
+/** The package.json nearest above `dir` (a package's, for a file a bare specifier resolved to). */
+function packageJsonOf(dir: string, out: Map<string, string | null>): void {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const f = path.join(d, 'package.json');
+    if (out.has(f)) return;
+    try {
+      out.set(f, contentHash(fs.readFileSync(f)));
+      return;
+    } catch { /* keep looking */ }
     if (path.dirname(d) === d) return;
   }
 }
@@ -93,6 +107,8 @@ export async function compileEntry(entry: string): Promise<CompiledEntry> {
   const esbuild = await import('esbuild');
   const sources = new Map<string, string>();
   const externals = new Set<string>();
+  /** Files that packages resolved to: their package.json (exports, main) decides what the next run resolves. */
+  const packageFiles = new Set<string>();
   const known = new Set([entry]);
   let round = [entry];
   const outputs = new Map<string, { code: string; map: string; source: string }>();
@@ -130,6 +146,7 @@ export async function compileEntry(entry: string): Promise<CompiledEntry> {
               return { path: `./${outName(r.path)}`, external: true };
             }
             externals.add(r.path);
+            if (!/^(\.{0,2}\/|file:)/.test(a.path)) packageFiles.add(r.path);
             return { path: pathToFileURL(r.path).href, external: true };
           });
           build.onLoad({ filter: /\.(c|m)?tsx?$/ }, async (a) => {
@@ -152,6 +169,7 @@ export async function compileEntry(entry: string): Promise<CompiledEntry> {
 
   const configs = new Map<string, string | null>();
   for (const s of sources.keys()) configsOf(path.dirname(s), configs);
+  for (const f of packageFiles) packageJsonOf(path.dirname(f), configs);
   const manifestBody = {
     format: CACHE_FORMAT,
     entry,

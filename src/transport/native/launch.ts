@@ -27,6 +27,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtLibraries } from './addon.js';
+import { runtimeEntry } from '../../core/entries.js';
 
 export type MpiFlavour = 'openmpi' | 'mpich';
 
@@ -260,7 +261,7 @@ export interface RunNativeOptions extends NativeLaunchOptions {
 export async function runNative(script: string, scriptArgs: readonly string[], o: RunNativeOptions): Promise<number> {
   const flavour = chooseFlavour(o.mpi);
   const mpiexec = findMpiexec(flavour);
-  const entry = fileURLToPath(new URL('./rank-entry.js', import.meta.url));
+  const entry = fileURLToPath(runtimeEntry('rank-entry'));
   const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-'));
   const rankEnv = {
     MPI4TS_TRANSPORT: 'native', MPI4TS_MPI: flavour, MPI4TS_TTY: `${process.stdout.isTTY ? 1 : 0}${process.stderr.isTTY ? 1 : 0}`,

@@ -13,6 +13,7 @@ import type { RankToLauncher, SpawnReply, ThreadsConfig } from './engine.js';
 import type { SpawnCommand } from '../spi.js';
 import { JobWatch, EXIT_DEADLOCK, EXIT_TIMEOUT } from './watch.js';
 import { precompile } from '../../loader/entry.js';
+import { runtimeEntry } from '../../core/entries.js';
 
 /** How to run a job. */
 export interface JobOptions {
@@ -69,7 +70,7 @@ function envConfig(): Partial<ThreadsConfig> {
   return c;
 }
 
-const RANK_MAIN = new URL('./rank-main.js', import.meta.url);
+const RANK_MAIN = runtimeEntry('rank-main');
 /** How long a spawn request that does not fit waits for exiting processes to make room. */
 const SPAWN_ROOM_WAIT_MS = 500;
 

@@ -43,11 +43,4 @@ process.on('exit', () => {
   stderr.flushPartial();
 });
 
-// Load the runtime's modules now, through Node's own loader: once a hook is
-// registered (the mpi4ts alias for a JavaScript script outside any project)
-// every module load takes a round trip to its thread. Only modules without
-// side effects on import: mpi.js and index.js start the transport, and do
-// so when the script imports `mpi4ts`.
-await Promise.all(['comm', 'topo', 'datatype', 'op', 'group', 'errors', 'status', 'request'].map((m) => import(`../../api/${m}.js`)));
-
 await import(await scriptURL(boot.script, boot.entry));
