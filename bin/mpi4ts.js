@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// The launcher bundled (scripts/bundle.mjs); dist/cli/main.js is the same unbundled.
+import { main } from '../dist/bundle/cli.js';
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
