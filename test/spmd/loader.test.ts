@@ -1,9 +1,10 @@
 /**
  * TypeScript compiled once by the launcher (src/loader/): a program with
- * local imports (`./util.ts`, extensionless `./boom`, the tsconfig paths
- * alias `@shapes/square`) at 4 ranks (2 natively), spawned as a .ts child,
- * and as task functions of a futures pool; a throw names the .ts file and
- * line; the per-user cache is private (0700) and reused on the second run.
+ * local imports (`./util.ts`, extensionless `./boom`, `./twice.js` for
+ * twice.ts, the tsconfig paths alias `@shapes/square`) at 4 ranks (2
+ * natively), spawned as a .ts child, and as task functions of a futures
+ * pool; a throw names the .ts file and line; the per-user cache is private
+ * (0700), reused on the second run and refreshed when a source changes.
  * Fixtures: test/fixtures/loader/. Run after `npm run build` (also with
  * MPI4TS_TRANSPORT=native MPI4TS_MPI=openmpi):
  *   node --import tsx --test --test-concurrency=1 test/spmd/loader.test.ts
@@ -79,11 +80,11 @@ test('the cache: a private folder (0700), reused on the second run, refreshed wh
       assert.equal(lines(r.stdout).length, 2, r.stdout);
       return r.stderr;
     };
-    assert.match(await run(), new RegExp(`^mpi4ts: compile: ${script}: 4 files compiled \\(`));
+    assert.match(await run(), new RegExp(`^mpi4ts: compile: ${script}: 5 files compiled \\(`));
     const root = path.join(cache, 'mpi4ts');
     assert.equal(fs.statSync(root).mode & 0o777, 0o700);
     const files = fs.readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-    assert.ok(files.length >= 5, `manifest and 4 modules, got ${files.map((f) => f.name)}`);
+    assert.ok(files.length >= 6, `manifest and 5 modules, got ${files.map((f) => f.name)}`);
     for (const f of files) assert.equal(fs.statSync(path.join(f.parentPath, f.name)).mode & 0o077, 0, `${f.name} is private`);
 
     assert.match(await run(), new RegExp(`^mpi4ts: compile: ${script}: cache hit, 0 files compiled \\(`));
@@ -91,7 +92,7 @@ test('the cache: a private folder (0700), reused on the second run, refreshed wh
     fs.writeFileSync(path.join(dir, 'util.ts'), fs.readFileSync(path.join(dir, 'util.ts'), 'utf8').replace('`rank ', '`Rank '));
     const r = await mpirun(2, script, { env, timeoutMs: TIMEOUT });
     ok(r);
-    assert.match(r.stderr, /: 4 files compiled \(/);
+    assert.match(r.stderr, /: 5 files compiled \(/);
     assert.deepEqual(lines(r.stdout).sort(), ['Rank 0 of 2: square sum 1 url true', 'Rank 1 of 2: square sum 1 url true']);
   } finally {
     fs.rmSync(cache, { recursive: true, force: true });
