@@ -86,6 +86,21 @@ function prelude(source: string, code: string): string {
   return meta + req;
 }
 
+/**
+ * Without esbuild (not installed, or no binary for this platform): Node's
+ * own type stripping runs the sources as they are where this Node.js has it
+ * (22.6 with --experimental-strip-types, 22.18 and 23.6 by default), with
+ * its limits: imports name the `.ts` file, no tsconfig `paths`.
+ */
+function withoutCompiler(entry: string): CompiledEntry {
+  if (!(process.features as { typescript?: string | false }).typescript) {
+    throw new Error(`cannot run TypeScript: the esbuild package is not installed (npm install esbuild), and Node.js ${process.version} strips no types itself (22.18, 23.6 and later do)`);
+  }
+  debug(entry, 'no esbuild: Node.js strips the types itself');
+  const url = pathToFileURL(entry).href;
+  return { url, modules: new Map([[entry, url]]), compiled: 0 };
+}
+
 function debug(entry: string, what: string): void {
   if ((process.env['MPI4TS_DEBUG'] ?? '').split(',').includes('compile')) {
     process.stderr.write(`mpi4ts: compile: ${entry}: ${what}\n`);
@@ -104,7 +119,8 @@ export async function compileEntry(entry: string): Promise<CompiledEntry> {
     debug(entry, `cache hit, 0 files compiled (${(performance.now() - t0).toFixed(1)} ms)`);
     return hit;
   }
-  const esbuild = await import('esbuild');
+  const esbuild = await import('esbuild').catch(() => null);
+  if (esbuild === null) return withoutCompiler(entry);
   const sources = new Map<string, string>();
   const externals = new Set<string>();
   /** Files that packages resolved to: their package.json (exports, main) decides what the next run resolves. */

@@ -65,7 +65,9 @@ export async function scriptURL(file: string, compiled?: string): Promise<string
   if (compiled !== undefined) return compiled;
   const known = compiledModules.get(file);
   if (known !== undefined) return known;
-  return remember(file, await fromCache(file));
+  const url = remember(file, await fromCache(file));
+  if (url === pathToFileURL(file).href) aliasIfNeeded(file); // Node strips the types (compile.ts withoutCompiler)
+  return url;
 }
 
 /**
