@@ -31,6 +31,9 @@ export const ENTRIES = {
   'futures-main': 'futures/main.js',
   'rank-main': 'transport/threads/rank-main.js',
   'rank-entry': 'transport/native/rank-entry.js',
+  'bench-helloworld': 'cli/bench/helloworld.js',
+  'bench-ringtest': 'cli/bench/ringtest.js',
+  'bench-pingpong': 'cli/bench/pingpong.js',
 };
 
 /** Keeps each module's import.meta.url: the URL of its file in dist/. */
