@@ -47,8 +47,9 @@ export async function runScript(script: string, args: readonly string[], opts: R
     return 1;
   }
   if (opts.futures) {
+    // Every rank starts on the futures entry point, which runs the script on rank 0 and serves on the others
+    // (it finds the script's compiled JavaScript in the cache).
     entry = undefined;
-    // Every rank starts on the futures entry point, which runs the script on rank 0 and serves on the others.
     args = [abs, ...args];
     abs = fileURLToPath(runtimeEntry('futures-main'));
   }
