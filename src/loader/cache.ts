@@ -138,6 +138,30 @@ export function lookup(entry: string): CompiledEntry | null {
   return entryFromManifest(m, 0);
 }
 
+/** How long a compiled folder no manifest names is kept: a job started before its sources changed may still import from it. */
+const UNUSED_KEPT_MS = 24 * 3600 * 1000;
+
+/**
+ * Remove compiled folders that no manifest names any more (older versions
+ * of changed sources) and left-over temporary ones, once a day old.
+ * Called after a compile, never on the way to a rank's start.
+ */
+export function pruneCache(now = Date.now()): void {
+  const root = cacheRoot();
+  const named = new Set<string>();
+  try {
+    for (const f of fs.readdirSync(path.join(root, 'entries'))) {
+      if (!f.endsWith('.json')) continue;
+      try { named.add((JSON.parse(fs.readFileSync(path.join(root, 'entries', f), 'utf8')) as Manifest).key); } catch { /* being replaced */ }
+    }
+    for (const d of fs.readdirSync(path.join(root, 'out'))) {
+      if (named.has(d)) continue;
+      const dir = path.join(root, 'out', d);
+      if (now - fs.statSync(dir).mtimeMs > UNUSED_KEPT_MS) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  } catch { /* nothing to prune, or another process prunes */ }
+}
+
 /** Record `m` as the entry's current manifest (atomically: readers see the old one or the new one). */
 export function saveManifest(m: Manifest): void {
   const file = manifestPath(m.entry);

@@ -24,7 +24,7 @@ import { isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  CACHE_FORMAT, contentHash, entryFromManifest, lookup, outDir, saveManifest,
+  CACHE_FORMAT, contentHash, entryFromManifest, lookup, outDir, pruneCache, saveManifest,
   type CompiledEntry, type Manifest,
 } from './cache.js';
 import { isTypeScript } from './entry.js';
@@ -218,6 +218,7 @@ export async function compileEntry(entry: string): Promise<CompiledEntry> {
     }
   }
   saveManifest(manifest);
+  pruneCache();
   debug(entry, `${outputs.size} files compiled (${(performance.now() - t0).toFixed(1)} ms)`);
   return entryFromManifest(manifest, outputs.size);
 }

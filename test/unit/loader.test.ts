@@ -53,3 +53,19 @@ test('a compiled module sees the source as itself; imports resolve', async () =>
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('compiled folders no manifest names are removed once a day old', async () => {
+  const { cacheRoot, pruneCache } = await import('../../src/loader/cache.ts');
+  const out = path.join(cacheRoot(), 'out');
+  const stale = path.join(out, 'stale-version');
+  fs.mkdirSync(stale, { recursive: true });
+  const entries = path.join(cacheRoot(), 'entries');
+  const named = fs.readdirSync(entries).map((f) => (JSON.parse(fs.readFileSync(path.join(entries, f), 'utf8')) as { key: string }).key);
+  assert.ok(named.length > 0, 'the first test compiled something');
+  assert.ok(fs.readdirSync(out).length > named.length + 1, 'and left an older version');
+  pruneCache(Date.now() + 1000);
+  assert.ok(fs.existsSync(stale), 'a fresh folder stays (a running job may use it)');
+  pruneCache(Date.now() + 25 * 3600 * 1000);
+  assert.ok(!fs.existsSync(stale), 'a day later it goes');
+  assert.deepEqual(fs.readdirSync(out).sort(), named.sort(), 'what manifests name stays, the older version went');
+});
