@@ -55,6 +55,8 @@ export async function runScript(script: string, args: readonly string[], opts: R
   }
   const transport = opts.transport ?? process.env['MPI4TS_TRANSPORT'] ?? 'threads';
   if (transport === 'native') {
+    // The ranks (mpiexec passes them this environment) import it without looking it up.
+    if (entry !== undefined) process.env['MPI4TS_COMPILED'] = JSON.stringify({ [abs]: entry });
     return runNative(abs, args, {
       np: opts.np, tagOutput: opts.tagOutput, usize: opts.usize, mpi: opts.mpi,
       hosts: opts.host?.split(',').filter(Boolean), hostfile: opts.hostfile, rankfile: opts.rankfile,

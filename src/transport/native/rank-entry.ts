@@ -68,7 +68,9 @@ if (process.env['MPI4TS_TAG_OUTPUT'] === '1') {
 process.argv.splice(1, 2, script);
 
 try {
-  await import(await scriptURL(script));
+  // The launcher's compiled script (run.ts), if this is the script it compiled.
+  const compiled = (JSON.parse(process.env['MPI4TS_COMPILED'] ?? '{}') as Record<string, string>)[script];
+  await import(await scriptURL(script, compiled));
 } catch (e) {
   // A script that fails before (or while) it starts MPI: the other ranks
   // may already wait for this one inside the library, and some launchers
