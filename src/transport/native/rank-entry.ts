@@ -68,8 +68,11 @@ if (process.env['MPI4TS_TAG_OUTPUT'] === '1') {
 process.argv.splice(1, 2, script);
 
 try {
-  // The launcher's compiled script (run.ts), if this is the script it compiled.
-  const compiled = (JSON.parse(process.env['MPI4TS_COMPILED'] ?? '{}') as Record<string, string>)[script];
+  // The launcher's compiled script (run.ts), if this is the script it
+  // compiled and this host sees the launcher's cache (Hydra passes the
+  // environment to other hosts too; there the cache is looked up, or filled).
+  const launcherCompiled = (JSON.parse(process.env['MPI4TS_COMPILED'] ?? '{}') as Record<string, string>)[script];
+  const compiled = launcherCompiled !== undefined && fs.existsSync(new URL(launcherCompiled)) ? launcherCompiled : undefined;
   await import(await scriptURL(script, compiled));
 } catch (e) {
   // A script that fails before (or while) it starts MPI: the other ranks
