@@ -36,6 +36,19 @@ const table = new Int32Array(boot.procTable);
 const prefix = boot.tagOutput ? `[${boot.outputTag ?? boot.worldRank}] ` : '';
 const stdout = new RankOutput(1, table, prefix);
 const stderr = new RankOutput(2, table, prefix);
+// The launcher's side of Node's own worker stdio asks this thread for more
+// data with a message that Node answers by calling a method of
+// process.stdout / process.stderr (kStdioWantsMoreDataCallback). The message
+// can arrive after the streams are replaced below (more often the faster the
+// rank starts: `TypeError: process[stream][kStdioWantsMoreDataCallback] is
+// not a function`, seen at -n 16 under load), so ours answer it as the
+// original streams would.
+for (const [name, ours] of [['stdout', stdout], ['stderr', stderr]] as const) {
+  const original = process[name] as unknown as Record<symbol, () => void>;
+  for (const key of Object.getOwnPropertySymbols(Object.getPrototypeOf(original))) {
+    if (key.description === 'kStdioWantsMoreDataCallback') (ours as unknown as Record<symbol, () => void>)[key] = () => original[key]!();
+  }
+}
 Object.defineProperty(process, 'stdout', { value: stdout, configurable: true, enumerable: true, writable: true });
 Object.defineProperty(process, 'stderr', { value: stderr, configurable: true, enumerable: true, writable: true });
 process.on('exit', () => {
