@@ -136,7 +136,7 @@ function mpi4ts(ranks: number, script: string): string[] {
  * (the process picks the native transport from the launcher's environment).
  */
 function nativeMpiexec(ranks: number, script: string): string[] {
-  return mpiexec(ranks, script).map((a) => (a === PYTHON ? process.execPath : a === script ? path.join('dist', 'transport', 'native', 'rank-entry.js') : a))
+  return mpiexec(ranks, script).map((a) => (a === PYTHON ? process.execPath : a === script ? path.join('dist', 'bundle', 'rank-entry.js') : a))
     .concat(script);
 }
 

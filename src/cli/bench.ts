@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runScript } from './run.js';
+import { runtimeEntry, type RuntimeEntry } from '../core/entries.js';
 import { BENCHES, BENCH_NAMES, BenchUsageError, help, parseBenchArgs, usage } from './bench/options.js';
 
 export { BENCH_NAMES } from './bench/options.js';
@@ -45,9 +46,9 @@ export function benchHelpText(): string {
   ].join('\n');
 }
 
-/** The compiled program of a benchmark (the .ts one when running from source). */
+/** The bundled program of a benchmark (the .ts one when running from source). */
 function programPath(name: string): string {
-  const js = fileURLToPath(new URL(`./bench/${name}.js`, import.meta.url));
+  const js = fileURLToPath(runtimeEntry(`bench-${name}` as RuntimeEntry));
   if (fs.existsSync(js)) return js;
   return fileURLToPath(new URL(`./bench/${name}.ts`, import.meta.url));
 }

@@ -5,7 +5,6 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { runScript, type RunCommandOptions } from './run.js';
-import { printInfo } from './info.js';
 import { runBench, benchHelpText } from './bench.js';
 import { allocationRanks, slurmLauncherProblem } from '../core/slurm.js';
 
@@ -124,7 +123,8 @@ export async function main(argv: string[]): Promise<number> {
 
   program.command('info')
     .description('print versions, transports and the machine')
-    .action(() => { printInfo(); });
+    // Loaded on demand: info names every transport (select.ts), which `run` need not load.
+    .action(async () => { (await import('./info.js')).printInfo(); });
 
   try {
     await program.parseAsync(normaliseArgv(argv), { from: 'user' });

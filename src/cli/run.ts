@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { ThreadsJob } from '../transport/threads/host.js';
 import { runNative } from '../transport/native/launch.js';
 import { watchAncestors, describeLost } from '../core/orphan.js';
+import { precompile } from '../loader/entry.js';
+import { runtimeEntry } from '../core/entries.js';
 
 export interface RunOptions {
   np: number;
@@ -39,13 +41,25 @@ export async function runScript(script: string, args: readonly string[], opts: R
     process.stderr.write(`mpi4ts: script not found: ${script}\n`);
     return 2;
   }
+  // TypeScript becomes JavaScript once, here: every rank imports that (a cache hit where it looks).
+  let entry: string | undefined;
+  try {
+    entry = await precompile(abs);
+  } catch (e) {
+    process.stderr.write(`mpi4ts: cannot compile ${script}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
   if (opts.futures) {
-    // Every rank starts on the futures entry point, which runs the script on rank 0 and serves on the others.
+    // Every rank starts on the futures entry point, which runs the script on rank 0 and serves on the others
+    // (it finds the script's compiled JavaScript in the cache).
+    entry = undefined;
     args = [abs, ...args];
-    abs = fileURLToPath(new URL('../futures/main.js', import.meta.url));
+    abs = fileURLToPath(runtimeEntry('futures-main'));
   }
   const transport = opts.transport ?? process.env['MPI4TS_TRANSPORT'] ?? 'threads';
   if (transport === 'native') {
+    // The ranks (mpiexec passes them this environment) import it without looking it up.
+    if (entry !== undefined) process.env['MPI4TS_COMPILED'] = JSON.stringify({ [abs]: entry });
     return runNative(abs, args, {
       np: opts.np, tagOutput: opts.tagOutput, usize: opts.usize, mpi: opts.mpi,
       hosts: opts.host?.split(',').filter(Boolean), hostfile: opts.hostfile, rankfile: opts.rankfile,
@@ -63,7 +77,7 @@ export async function runScript(script: string, args: readonly string[], opts: R
     return 2;
   }
   const job = new ThreadsJob({
-    np: opts.np, script: abs, args, tagOutput: opts.tagOutput, universeSize: opts.usize,
+    np: opts.np, script: abs, entry, args, tagOutput: opts.tagOutput, universeSize: opts.usize,
     timeoutSeconds: opts.timeout, maxMemoryMb: opts.maxMemory, check: opts.check,
   });
   // Ctrl-C or a kill: every rank stops and the launcher says where each was (exit 128 + signal number).

@@ -27,6 +27,8 @@ export interface RankBootstrap {
   /** The user's script (absolute path) and its arguments. */
   readonly script: string;
   readonly argv: readonly string[];
+  /** For a TypeScript script: the URL of its compiled JavaScript, which the launcher made (src/loader/). */
+  readonly entry?: string;
   /** True for the rank that owns standard input (rank 0 of the first world). */
   readonly ownsStdin: boolean;
   /** Prefix every output line with `[rank] ` (the launcher's --tag-output). */

@@ -6,11 +6,10 @@
  * argument.
  */
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { MPI } from '../index.js';
 import { serve } from './worker.js';
 import { markWorker } from './script.js';
-import { enableTypeScript } from './typescript.js';
+import { scriptURL } from '../loader/entry.js';
 import { splitRoot, setSharedPool, sharedPool, liveExecutors } from './pool.js';
 import { EXIT } from './protocol.js';
 
@@ -20,13 +19,12 @@ if (script === undefined) {
   process.exit(2);
 }
 const file = path.resolve(script);
-await enableTypeScript();
 
 const world = MPI.COMM_WORLD;
 if (world.Get_size() === 1) {
   // No rank to share: executors spawn their workers, as without --futures.
   process.argv = [process.execPath, file, ...args];
-  await import(pathToFileURL(file).href);
+  await import(await scriptURL(file));
 } else {
   const inter = splitRoot(world, 0);
   if (world.Get_rank() === 0) {
@@ -53,7 +51,7 @@ if (world.Get_size() === 1) {
       for (let w = 0; w < pool.size; w++) pool.comm.send([EXIT], w, 0);
     });
     process.argv = [process.execPath, file, ...args];
-    await import(pathToFileURL(file).href);
+    await import(await scriptURL(file));
   } else {
     markWorker();
     process.argv = [process.execPath, file, ...args];

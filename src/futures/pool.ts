@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MPI } from '../index.js';
+import { runtimeEntry } from '../core/entries.js';
 import { Future, BrokenExecutor } from './future.js';
 import { Manager, type Connection, type Item } from './manager.js';
 import { isWorker, mainScriptURL } from './script.js';
@@ -115,10 +116,10 @@ function recursionError(routine: string): Error {
     "if (isMain(import.meta)) { ... } (import { isMain } from 'mpi4ts/futures'), the form of Python's if __name__ == '__main__'.");
 }
 
-/** The worker program spawned ranks run: server.js next to this module (server.ts under tsx). */
+/** The worker program spawned ranks run: the futures-server bundle (server.ts next to this module under tsx). */
 function serverScript(): string {
   const here = fileURLToPath(import.meta.url);
-  return path.join(path.dirname(here), `server${path.extname(here)}`);
+  return here.endsWith('.ts') ? path.join(path.dirname(here), 'server.ts') : fileURLToPath(runtimeEntry('futures-server'));
 }
 
 const live = new Set<MPIPoolExecutor>();

@@ -6,7 +6,6 @@
 import { MPI } from '../index.js';
 import { serve } from './worker.js';
 import { markWorker } from './script.js';
-import { enableTypeScript } from './typescript.js';
 
 const parent = MPI.Comm.Get_parent();
 if (parent.isNull) {
@@ -14,6 +13,5 @@ if (parent.isNull) {
   process.exit(2);
 }
 markWorker();
-await enableTypeScript();
 await serve(parent, { shared: false });
 parent.Disconnect();

@@ -10,6 +10,7 @@ import {
   SETUP, TASK, CHUNK, STOP, EXIT, READY, RESULT, describeFailure,
   type FunctionRef, type Setup, type FailureInfo,
 } from './protocol.js';
+import { moduleSpecifier } from '../loader/entry.js';
 
 type Task = (...args: unknown[]) => unknown;
 type Namespace = Record<string, unknown>;
@@ -60,7 +61,8 @@ class TaskTable {
   #import(specifier: string): Promise<Namespace> {
     let p = this.#modules.get(specifier);
     if (p === undefined) {
-      p = import(specifier) as Promise<Namespace>;
+      // A TypeScript module as its compiled JavaScript (src/loader/).
+      p = moduleSpecifier(specifier).then((s) => import(s) as Promise<Namespace>);
       this.#modules.set(specifier, p);
     }
     return p;

@@ -32,6 +32,7 @@ import type { TypeDesc } from '../../core/datatype.js';
 import { SendMode } from '../spi.js';
 import { ANY_SOURCE, ANY_TAG, MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { ERR_INTERN, ERR_SPAWN, ERR_TRUNCATE, ERR_UNSUPPORTED_OPERATION, MpiFailure, bufferChanged } from '../../core/errorcodes.js';
+import { runtimeEntry } from '../../core/entries.js';
 import { lastWords, launcherLibrary, type NativeAddon, ELEMENT_CODES, OP_CODES, ST_CANCELLED, statusCount, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
 
 /** A communicator of the native transport. */
@@ -507,7 +508,7 @@ export class NativeTransport implements Transport {
     const user = userOf(c);
     let program: [string, string[], number, (readonly [string, string])[]][] | null = null;
     if (commands !== null) {
-      const entry = fileURLToPath(new URL('./rank-entry.js', import.meta.url));
+      const entry = fileURLToPath(runtimeEntry('rank-entry'));
       const own = process.env['MPI4TS_SPAWNED'];
       const label = `${own ? `${own}.` : ''}${++this.#spawns}`;
       program = commands.map((k) => [process.execPath, [entry, '--spawned', label, k.script, ...k.args], k.maxprocs, [...(k.info ?? [])]]);

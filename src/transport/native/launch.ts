@@ -31,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { builtLibraries } from './addon.js';
 import { jobGuardian } from './guardian.js';
 import { watchAncestors, describeLost } from '../../core/orphan.js';
+import { runtimeEntry } from '../../core/entries.js';
 
 export type MpiFlavour = 'openmpi' | 'mpich';
 
@@ -275,7 +276,7 @@ export interface RunNativeOptions extends NativeLaunchOptions {
 export async function runNative(script: string, scriptArgs: readonly string[], o: RunNativeOptions): Promise<number> {
   const flavour = chooseFlavour(o.mpi);
   const mpiexec = findMpiexec(flavour);
-  const entry = fileURLToPath(new URL('./rank-entry.js', import.meta.url));
+  const entry = fileURLToPath(runtimeEntry('rank-entry'));
   const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-'));
   // Ends mpiexec, the ranks and removes tmpdir if this launcher is killed (guardian.ts).
   const guardian = jobGuardian(tmpdir);

@@ -2,17 +2,17 @@
  * Entry of each process that `mpi4ts --transport native` starts through the
  * system's mpiexec: `node rank-entry.js script args...`. It makes the
  * process look as if `node script args...` had been run (process.argv),
- * lets TypeScript scripts run without a compile step (tsx), and lets a
- * script outside any project that installs mpi4ts import this copy, as the
- * embedded runtime's rank-main does. The transport is chosen by select.ts
+ * imports a TypeScript script's compiled JavaScript (src/loader/: the
+ * launcher compiled it; a spawned child's script is compiled on first use),
+ * and lets a script outside any project that installs mpi4ts import this
+ * copy, as the embedded runtime's rank-main does. The transport is chosen by select.ts
  * (the launcher's environment variables, MPI4TS_TRANSPORT=native).
  */
-import { createRequire, register } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { lastWords, launcherLibrary, loadAddon, ST_SLOTS } from './addon.js';
+import { scriptURL } from '../../loader/entry.js';
 
 // `--spawned <label>`: started by MPI_Comm_spawn (engine.ts spawnComm), not by mpiexec.
 const spawned = process.argv[2] === '--spawned' ? process.argv.splice(2, 2)[1]! : null;
@@ -67,22 +67,13 @@ if (process.env['MPI4TS_TAG_OUTPUT'] === '1') {
 }
 process.argv.splice(1, 2, script);
 
-if (/\.(c|m)?tsx?$/.test(script)) {
-  const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
-  esm.register();
-  cjs.register();
-}
-
 try {
-  createRequire(script).resolve('mpi4ts');
-} catch {
-  register(new URL('../threads/alias-hooks.js', import.meta.url), {
-    data: { target: new URL('../../index.js', import.meta.url).href },
-  });
-}
-
-try {
-  await import(pathToFileURL(script).href);
+  // The launcher's compiled script (run.ts), if this is the script it
+  // compiled and this host sees the launcher's cache (Hydra passes the
+  // environment to other hosts too; there the cache is looked up, or filled).
+  const launcherCompiled = (JSON.parse(process.env['MPI4TS_COMPILED'] ?? '{}') as Record<string, string>)[script];
+  const compiled = launcherCompiled !== undefined && fs.existsSync(new URL(launcherCompiled)) ? launcherCompiled : undefined;
+  await import(await scriptURL(script, compiled));
 } catch (e) {
   // A script that fails before (or while) it starts MPI: the other ranks
   // may already wait for this one inside the library, and some launchers

@@ -12,6 +12,8 @@ import { ProcTable, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED, STA
 import type { RankToLauncher, SpawnReply, ThreadsConfig } from './engine.js';
 import type { SpawnCommand } from '../spi.js';
 import { JobWatch, EXIT_DEADLOCK, EXIT_TIMEOUT } from './watch.js';
+import { precompile } from '../../loader/entry.js';
+import { runtimeEntry } from '../../core/entries.js';
 
 /** How to run a job. */
 export interface JobOptions {
@@ -19,6 +21,8 @@ export interface JobOptions {
   readonly np: number;
   /** Absolute path of the script every rank runs. */
   readonly script: string;
+  /** The URL of the script's compiled JavaScript when it is TypeScript (src/loader/precompile). */
+  readonly entry?: string;
   readonly args: readonly string[];
   /** Prefix every output line with `[rank]`. */
   readonly tagOutput?: boolean;
@@ -68,7 +72,7 @@ function envConfig(): Partial<ThreadsConfig> {
   return c;
 }
 
-const RANK_MAIN = new URL('./rank-main.js', import.meta.url);
+const RANK_MAIN = runtimeEntry('rank-main');
 /** How long a spawn request that does not fit waits for exiting processes to make room. */
 const SPAWN_ROOM_WAIT_MS = 500;
 
@@ -88,6 +92,8 @@ export class ThreadsJob {
   #allExited: () => void = () => {};
   /** Spawn requests waiting for exiting processes to make room, retried at each exit. */
   #waitingForRoom: { retry: () => boolean }[] = [];
+  /** Compiled JavaScript of the TypeScript scripts started, by script path. */
+  readonly #entries = new Map<string, string>();
   /** Deadlock detection: watches the blocked states in the process table (watch.ts). */
   readonly #watch: JobWatch;
 
@@ -99,6 +105,7 @@ export class ThreadsJob {
     }
     this.#opts = opts;
     this.#universeSize = universe;
+    if (opts.entry !== undefined) this.#entries.set(opts.script, opts.entry);
     // Process ids are never reused (peers key their channels by them), so the
     // table has room for the universe and for many spawn/exit cycles beyond it.
     this.#table = ProcTable.create(Math.max(4096, 2 * universe));
@@ -163,7 +170,7 @@ export class ThreadsJob {
     const boot: RankBootstrap = {
       version: 1, gpid, worldRank: rank, worldGpids, procTable: this.#table.sab, controlPort: port2,
       config: this.#config, timeOrigin: performance.timeOrigin, universeSize: this.#universeSize, appnum,
-      script: command.script, argv: command.args,
+      script: command.script, entry: this.#entries.get(command.script), argv: command.args,
       ownsStdin: rank === 0 && !parent, tagOutput: opts.tagOutput ?? false, parent,
       ...(job > 0 ? { outputTag: `${job},${rank}` } : {}),
     };
@@ -230,8 +237,18 @@ export class ThreadsJob {
     }
   }
 
-  /** Answer a rank's request to start processes (the root of MPI_Comm_spawn). */
+  /** Answer a rank's request to start processes (the root of MPI_Comm_spawn), TypeScript compiled first. */
   #spawn(m: Extract<RankToLauncher, { type: 'spawn' }>): void {
+    const reply = (r: SpawnReply): void => this.#handOver(m.gpid, r);
+    Promise.all(m.commands.map(async (c) => {
+      const url = await precompile(c.script);
+      if (url !== undefined) this.#entries.set(c.script, url);
+    })).then(() => this.#spawnCompiled(m), (e: unknown) => {
+      reply({ type: 'spawned', error: `cannot compile: ${e instanceof Error ? e.message : String(e)}` });
+    });
+  }
+
+  #spawnCompiled(m: Extract<RankToLauncher, { type: 'spawn' }>): void {
     const reply = (r: SpawnReply): void => this.#handOver(m.gpid, r);
     const wanted = m.commands.reduce((n, c) => n + c.maxprocs, 0);
     const tryStart = (): boolean => {

@@ -4,13 +4,12 @@
  * transport itself starts when the script imports `mpi4ts`.
  */
 import { workerData } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
-import { createRequire, register } from 'node:module';
 import * as fs from 'node:fs';
 import * as tty from 'node:tty';
 import { Readable } from 'node:stream';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../../core/bootstrap.js';
 import { RankOutput } from './output.js';
+import { scriptURL } from '../../loader/entry.js';
 
 const boot = (workerData as Record<string, RankBootstrap>)[BOOTSTRAP_KEY]!;
 
@@ -37,6 +36,19 @@ const table = new Int32Array(boot.procTable);
 const prefix = boot.tagOutput ? `[${boot.outputTag ?? boot.worldRank}] ` : '';
 const stdout = new RankOutput(1, table, prefix);
 const stderr = new RankOutput(2, table, prefix);
+// The launcher's side of Node's own worker stdio asks this thread for more
+// data with a message that Node answers by calling a method of
+// process.stdout / process.stderr (kStdioWantsMoreDataCallback). The message
+// can arrive after the streams are replaced below (more often the faster the
+// rank starts: `TypeError: process[stream][kStdioWantsMoreDataCallback] is
+// not a function`, seen at -n 16 under load), so ours answer it as the
+// original streams would.
+for (const [name, ours] of [['stdout', stdout], ['stderr', stderr]] as const) {
+  const original = process[name] as unknown as Record<symbol, () => void>;
+  for (const key of Object.getOwnPropertySymbols(Object.getPrototypeOf(original))) {
+    if (key.description === 'kStdioWantsMoreDataCallback') (ours as unknown as Record<symbol, () => void>)[key] = () => original[key]!();
+  }
+}
 Object.defineProperty(process, 'stdout', { value: stdout, configurable: true, enumerable: true, writable: true });
 Object.defineProperty(process, 'stderr', { value: stderr, configurable: true, enumerable: true, writable: true });
 process.on('exit', () => {
@@ -44,26 +56,4 @@ process.on('exit', () => {
   stderr.flushPartial();
 });
 
-// Load the runtime's modules now, through Node's own loader: once the
-// TypeScript hooks below are in place every module load takes a round trip
-// to their thread, which made a rank's start (and MPI_Comm_spawn) a quarter
-// slower. Only modules without side effects on import: mpi.js and index.js
-// start the transport, and do so when the script imports `mpi4ts`.
-await Promise.all(['comm', 'topo', 'datatype', 'op', 'group', 'errors', 'status', 'request'].map((m) => import(`../../api/${m}.js`)));
-
-if (/\.(c|m)?tsx?$/.test(boot.script)) {
-  const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
-  esm.register();
-  cjs.register();
-}
-
-// A script outside any project with mpi4ts installed still finds this copy.
-try {
-  createRequire(boot.script).resolve('mpi4ts');
-} catch {
-  register(new URL('./alias-hooks.js', import.meta.url), {
-    data: { target: new URL('../../index.js', import.meta.url).href },
-  });
-}
-
-await import(pathToFileURL(boot.script).href);
+await import(await scriptURL(boot.script, boot.entry));

@@ -1,0 +1,81 @@
+/**
+ * After `tsc`: bundle what a rank loads into a few files, dist/bundle/.
+ * A rank that loads the runtime as tsc emits it (about 50 ES modules)
+ * spends ~30 ms of CPU per rank in Node's module loader resolving, reading
+ * and linking them; bundled, about a third (`node bin/mpi4ts.js -n 4
+ * examples/helloworld.ts`, whole-process CPU, measured for issue 16).
+ *
+ * Every entry a rank can start from or import is an entry here, with the
+ * code they share in common chunks, so that a rank holds exactly one copy
+ * of the runtime: the package's exports (`mpi4ts`, `mpi4ts/futures`), the
+ * rank entries of both transports and the futures worker programs. Files
+ * are flat in dist/bundle/, and each module's `import.meta.url` still names
+ * its file in dist/ (relative paths to rank-main.js, native/, the addons
+ * keep working): a hoisted function computes it from the bundle's URL.
+ * Packages (commander, esbuild, ...) stay external.
+ */
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const out = path.join(dist, 'bundle');
+
+/** Bundle file name: the dist module it stands for. */
+export const ENTRIES = {
+  'index': 'index.js',
+  'futures-index': 'futures/index.js',
+  'futures-server': 'futures/server.js',
+  'futures-main': 'futures/main.js',
+  'rank-main': 'transport/threads/rank-main.js',
+  'rank-entry': 'transport/native/rank-entry.js',
+  'bench-helloworld': 'cli/bench/helloworld.js',
+  'bench-ringtest': 'cli/bench/ringtest.js',
+  'bench-pingpong': 'cli/bench/pingpong.js',
+};
+
+/** Keeps each module's import.meta.url: the URL of its file in dist/. */
+const moduleUrl = {
+  name: 'module-url',
+  setup(build) {
+    build.onLoad({ filter: /\.js$/ }, async (a) => {
+      let contents = await fs.promises.readFile(a.path, 'utf8');
+      if (a.path.startsWith(dist) && contents.includes('import.meta.url')) {
+        // Appended, so that line numbers (and tsc's source map) stay; hoisted, so usable anywhere.
+        const rel = `../${path.relative(dist, a.path).split(path.sep).join('/')}`;
+        contents = contents.replaceAll('import.meta.url', '__mpi4ts_module_url()') +
+          `\nfunction __mpi4ts_module_url() { return new URL(${JSON.stringify(rel)}, import.meta.url).href; }\n`;
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+fs.rmSync(out, { recursive: true, force: true });
+await esbuild.build({
+  entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, path.join(dist, file)])),
+  outdir: out, entryNames: '[name]', chunkNames: 'chunk-[hash]',
+  bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20',
+  packages: 'external',
+  // Maps to src/*.ts beside the bundles, not named in them: a rank whose
+  // script is TypeScript turns source maps on, and parsing the runtime's
+  // map cost each rank ~8 ms of CPU, a tenth of a 4-rank helloworld (the
+  // runtime's frames then name bundle lines; the functions keep their names).
+  sourcemap: 'external', sourcesContent: false,
+  logLevel: 'warning',
+  plugins: [moduleUrl],
+});
+
+// The launcher (bin/mpi4ts.js) in one file with its packages (commander), 20
+// ms of CPU less per job than its ~25 modules; it holds no runtime, only the
+// job's host. esbuild, which it loads only to compile, stays a package.
+await esbuild.build({
+  entryPoints: { cli: path.join(dist, 'cli/main.js') },
+  outdir: out, bundle: true, format: 'esm', platform: 'node', target: 'node20',
+  external: ['esbuild'], sourcemap: 'linked', sourcesContent: false, logLevel: 'warning',
+  // commander is CommonJS: its require() of Node's modules needs a require.
+  banner: { js: "import { createRequire as __mpi4ts_createRequire } from 'node:module'; const require = __mpi4ts_createRequire(import.meta.url);" },
+  plugins: [moduleUrl],
+});
