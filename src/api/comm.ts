@@ -705,13 +705,15 @@ export class Intracomm extends Comm {
     const atRoot = this.Get_rank() === r;
     try {
       const recv = atRoot ? (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'recvbuf', recvbuf, this.Get_size()) : null;
-      const send = sendbuf === IN_PLACE
+      // null at the root is IN_PLACE (mpi4py's None); off the root it is an empty message.
+      const inPlace = sendbuf === IN_PLACE || (atRoot && isInPlace(sendbuf));
+      const send = inPlace
         ? (atRoot ? ownBlock(recv!, this.Get_rank()) : fail(routine, ERR_BUFFER, 'IN_PLACE is only valid at the root'))
         : outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
       if (recv && !vector && send.length !== recv.blocks[0]![1]) {
         fail(routine, ERR_TRUNCATE, `sendbuf has ${send.length} bytes, recvbuf blocks have ${recv.blocks[0]![1]}`);
       }
-      if (sendbuf === IN_PLACE) recv?.pack?.();
+      if (inPlace) recv?.pack?.();
       return { r, send, recv, finish: () => unpackAll(recv) };
     } catch (e) { raise(routine, e); }
   }
@@ -736,10 +738,11 @@ export class Intracomm extends Comm {
     const atRoot = this.Get_rank() === r;
     try {
       const send = atRoot ? (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'sendbuf', sendbuf, this.Get_size()) : null;
-      const recv = recvbuf === IN_PLACE
+      const inPlace = recvbuf === IN_PLACE || (atRoot && isInPlace(recvbuf));
+      const recv = inPlace
         ? (atRoot ? ownBlock(send!, this.Get_rank()) : fail(routine, ERR_BUFFER, 'IN_PLACE is only valid at the root'))
         : null;
-      const rm = recvbuf === IN_PLACE ? null : parseBuffer(routine, 'recvbuf', recvbuf);
+      const rm = inPlace ? null : parseBuffer(routine, 'recvbuf', recvbuf);
       const into = recv ?? incoming(rm!);
       if (send && !vector && into.length !== send.blocks[0]![1]) {
         fail(routine, ERR_TRUNCATE, `sendbuf blocks have ${send.blocks[0]![1]} bytes, recvbuf has ${into.length}`);
@@ -768,8 +771,9 @@ export class Intracomm extends Comm {
   #allgatherArgs(routine: string, sendbuf: BufferArg, recvbuf: unknown, vector: boolean) {
     try {
       const recv = (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'recvbuf', recvbuf, this.Get_size());
-      if (sendbuf === IN_PLACE) recv.pack?.();
-      const send = sendbuf === IN_PLACE ? ownBlock(recv, this.Get_rank()) : outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
+      const inPlace = isInPlace(sendbuf);
+      if (inPlace) recv.pack?.();
+      const send = inPlace ? ownBlock(recv, this.Get_rank()) : outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
       const want = recv.blocks[this.Get_rank()]![1];
       if (send.length !== want) fail(routine, ERR_TRUNCATE, `sendbuf has ${send.length} bytes, this rank's recvbuf block has ${want}`);
       return { send, recv, finish: () => unpackAll(recv) };
@@ -795,12 +799,13 @@ export class Intracomm extends Comm {
     try {
       const parse = vector ? parseVectorBlocks : parseEqualBlocks;
       const recv = parse(routine, 'recvbuf', recvbuf, this.Get_size());
-      // IN_PLACE: the data to send is in recvbuf; send from a copy.
-      if (sendbuf === IN_PLACE) recv.pack?.();
-      const send = sendbuf === IN_PLACE
+      // IN_PLACE (or null): the data to send is in recvbuf; send from a copy.
+      const inPlace = isInPlace(sendbuf);
+      if (inPlace) recv.pack?.();
+      const send = inPlace
         ? { ...recv, bytes: recv.bytes.slice() }
         : parse(routine, 'sendbuf', sendbuf, this.Get_size());
-      if (sendbuf !== IN_PLACE) send.pack?.();
+      if (!inPlace) send.pack?.();
       return { send, recv, finish: () => unpackAll(recv) };
     } catch (e) { raise(routine, e); }
   }
@@ -849,9 +854,12 @@ export class Intracomm extends Comm {
    * recvbuf. The receive buffer may be null where the result is not wanted
    * (off the root of Reduce).
    */
-  #reduceArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg | null | undefined, needRecv: boolean, op: ReduceOp) {
+  #reduceArgs(routine: string, sendbuf: BufferArg | null, recvbuf: BufferArg | null | undefined, needRecv: boolean, op: ReduceOp) {
     try {
       const recv = recvbuf === null || recvbuf === undefined || recvbuf === IN_PLACE ? null : parseBuffer(routine, 'recvbuf', recvbuf);
+      // null is IN_PLACE (mpi4py's None), and so is a sendbuf that is recvbuf's own memory (mpi4py: sbuf == rbuf).
+      if (!isInPlace(sendbuf) && recv !== null && sameMemory(parseBuffer(routine, 'sendbuf', sendbuf), recv)) sendbuf = IN_PLACE;
+      if (isInPlace(sendbuf)) sendbuf = IN_PLACE;
       if (needRecv && recv === null) fail(routine, ERR_BUFFER, 'recvbuf is required here');
       const send = sendbuf === IN_PLACE ? recv : parseBuffer(routine, 'sendbuf', sendbuf);
       if (send === null) fail(routine, ERR_BUFFER, 'IN_PLACE needs recvbuf to hold the data');
@@ -915,8 +923,8 @@ export class Intracomm extends Comm {
     const n = this.Get_size();
     try {
       const recv = parseBuffer(routine, 'recvbuf', recvbuf);
-      // IN_PLACE: recvbuf holds all n blocks of input; the result is its first block.
-      const inPlace = sendbuf === IN_PLACE;
+      // IN_PLACE (or null): recvbuf holds all n blocks of input; the result is its first block.
+      const inPlace = isInPlace(sendbuf);
       if (inPlace && recv.count % n !== 0) fail(routine, ERR_COUNT, `IN_PLACE: recvbuf has ${recv.count} ${recv.type.name}, not ${n} equal blocks`);
       const send = inPlace ? { bytes: outgoing(recv).slice(), count: recv.count, type: recv.type } : parseBuffer(routine, 'sendbuf', sendbuf);
       const counts = Array<number>(n).fill(inPlace ? recv.count / n : recv.count);
@@ -938,7 +946,7 @@ export class Intracomm extends Comm {
     const n = this.Get_size();
     try {
       const recv = parseBuffer(routine, 'recvbuf', recvbuf);
-      const send = sendbuf === IN_PLACE ? { bytes: outgoing(recv).slice(), count: recv.count, type: recv.type } : parseBuffer(routine, 'sendbuf', sendbuf);
+      const send = isInPlace(sendbuf) ? { bytes: outgoing(recv).slice(), count: recv.count, type: recv.type } : parseBuffer(routine, 'sendbuf', sendbuf);
       const counts = recvcounts === null ? (this.allgather(recv.count) as number[]) : [...recvcounts];
       if (counts.length !== n) fail(routine, ERR_COUNT, `recvcounts has ${counts.length} entries, the communicator has ${n} ranks`);
       return this.#reduceScatter(routine, send, recv, counts, o);
@@ -1496,6 +1504,16 @@ function checkOpType(op: ReduceOp, type: TypeDesc): void {
   if (op.name !== 'user') op.combineBuffers(NO_BYTES, NO_BYTES, NO_BYTES, 0, type);
 }
 const NO_BYTES = new Uint8Array(0);
+
+/** IN_PLACE, or null / undefined, which mean IN_PLACE where MPI accepts it (mpi4py's `is_IN_PLACE`: None too). */
+function isInPlace(x: unknown): boolean {
+  return x === IN_PLACE || x === null || x === undefined;
+}
+
+/** Whether two messages start at the same byte of the same memory (mpi4py reads sbuf == rbuf as IN_PLACE). */
+function sameMemory(a: BufferMessage, b: BufferMessage): boolean {
+  return a.bytes.length > 0 && a.bytes.buffer === b.bytes.buffer && a.bytes.byteOffset === b.bytes.byteOffset;
+}
 
 /** Write every block of a packed block message back to the user's memory. */
 function unpackAll(m: BlockMessage | null): void {

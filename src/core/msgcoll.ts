@@ -12,7 +12,7 @@
  *   where displs may be null (packed), in elements (extents) of the datatype.
  */
 import { ERR_COUNT, ERR_BUFFER, MpiFailure } from './errorcodes.js';
-import { parseBuffer, type BufferMessage, type BufferSpec, type BufferLike, type DatatypeSpec } from './msgbuffer.js';
+import { parseBuffer, specParts, isDatatypeSpec, type BufferMessage, type BufferSpec, type BufferLike, type DatatypeSpec } from './msgbuffer.js';
 import type { TypeDesc } from './datatype.js';
 import { pack, unpack } from './pack.js';
 
@@ -48,15 +48,16 @@ export interface BlockMessage {
   readonly unpack?: (block: number) => void;
 }
 
-function explicitCount(spec: unknown): boolean {
-  return Array.isArray(spec) && (spec.length === 4 || (spec.length === 3 && typeof spec[1] === 'number'));
+/** Whether a buffer spec gives its count (then per rank in a collective) rather than leaving it to the buffer's length. */
+function explicitCount(routine: string, arg: string, spec: unknown): boolean {
+  return Array.isArray(spec) && specParts(routine, arg, spec).count !== null;
 }
 
 /** Equal blocks for `size` ranks. */
 export function parseEqualBlocks(routine: string, arg: string, spec: unknown, size: number): BlockMessage {
   const m = parseBuffer(routine, arg, spec);
   let per: number;
-  if (explicitCount(spec)) {
+  if (explicitCount(routine, arg, spec)) {
     // [buf, count, (displ,) type]: count is per rank; the message spans size blocks.
     per = m.count;
     const need = per * size * m.type.extent;
@@ -65,9 +66,8 @@ export function parseEqualBlocks(routine: string, arg: string, spec: unknown, si
       throw new MpiFailure(ERR_COUNT, `${arg}: ${size} blocks of ${per} ${m.type.name} need ${need} bytes, buffer has ${whole - m.bytes.byteOffset}`);
     }
     if (m.packed) {
-      const sp = spec as unknown[];
-      const whole = sp.length === 4 ? [sp[0], per * size, sp[2], sp[3]] : [sp[0], per * size, sp[2]];
-      return blocksOf(parseBuffer(routine, arg, whole), Array(size).fill(per));
+      const p = specParts(routine, arg, spec as unknown[]);
+      return blocksOf(parseBuffer(routine, arg, [p.buf, per * size, p.displ, p.type]), Array(size).fill(per));
     }
     const bytes = new Uint8Array(m.bytes.buffer, m.bytes.byteOffset, need);
     return blocksOf({ ...m, bytes }, Array(size).fill(per));
@@ -122,32 +122,57 @@ function intList(routine: string, arg: string, name: string, x: unknown, size: n
   return a;
 }
 
-/** Vector blocks for `size` ranks. */
+/**
+ * Vector blocks for `size` ranks, read as mpi4py's message_vector:
+ * `buf`, `[buf, datatype]`, `[buf, counts]`, `[buf, [counts, displs]]`,
+ * `[buf, counts, datatype]`, `[buf, [counts, displs], datatype]`,
+ * `[buf, counts, displs, datatype]`. `counts` is a list of `size` counts, one
+ * count for every rank, or null (the buffer split as evenly as it goes, the
+ * first ranks one more); `displs` a list, one stride (rank i at i * displ),
+ * or null (packed). A plain array of two items in the counts position is the
+ * pair [counts, displs] (a Python tuple in mpi4py): `[buf, [1, 2], 'i']` is
+ * count 1 at displacement 2; pass counts of two ranks as a typed array, or as
+ * `[[c0, c1], null]`.
+ */
 export function parseVectorBlocks(routine: string, arg: string, spec: unknown, size: number): BlockMessage {
-  if (!Array.isArray(spec)) {
-    // A bare buffer: equal blocks (mpi4py allows it for the v-variants too).
-    return parseEqualBlocks(routine, arg, spec, size);
-  }
-  let counts: unknown;
+  let buf: unknown = spec;
+  let counts: unknown = null;
   let displs: unknown = null;
-  let type: unknown;
-  if (spec.length === 4) {
-    [, counts, displs, type] = spec;
-  } else if (spec.length === 3) {
-    if (Array.isArray(spec[1]) && spec[1].length === 2 && (Array.isArray(spec[1][0]) || ArrayBuffer.isView(spec[1][0]))) {
-      [counts, displs] = spec[1] as unknown[];
+  let type: unknown = null;
+  if (Array.isArray(spec)) {
+    buf = spec[0];
+    if (spec.length === 2) {
+      if (isDatatypeSpec(spec[1])) type = spec[1];
+      else counts = spec[1];
+    } else if (spec.length === 3) {
+      [, counts, type] = spec;
+    } else if (spec.length === 4) {
+      [, counts, displs, type] = spec;
     } else {
-      counts = spec[1];
+      throw new TypeError(`${routine}: ${arg}: expected [buf, counts, displs, datatype], got an array of length ${spec.length}`);
     }
-    type = spec[2];
-  } else if (spec.length === 2) {
-    counts = spec[1];
-  } else {
-    throw new TypeError(`${routine}: ${arg}: expected [buf, counts, displs, datatype], got an array of length ${spec.length}`);
+    if (spec.length < 4 && Array.isArray(counts) && counts.length === 2) [counts, displs] = counts as unknown[];
   }
-  const m: BufferMessage = parseBuffer(routine, arg, type === undefined ? spec[0] : [spec[0], type]);
-  const cs = intList(routine, arg, 'counts', counts, size);
-  const ds = displs === null || displs === undefined ? undefined : intList(routine, arg, 'displs', displs, size);
+  const m: BufferMessage = parseBuffer(routine, arg, type === null || type === undefined ? buf : [buf, type]);
+  let cs: number[];
+  if (counts === null || counts === undefined) {
+    const total = m.count;
+    cs = Array.from({ length: size }, (_, i) => Math.floor(total / size) + (total % size > i ? 1 : 0));
+  } else if (typeof counts === 'number') {
+    const c = checkScalar(routine, arg, 'count', counts);
+    cs = Array<number>(size).fill(c);
+  } else {
+    cs = intList(routine, arg, 'counts', counts, size);
+  }
+  let ds: number[] | undefined;
+  if (displs === null || displs === undefined) {
+    ds = undefined;
+  } else if (typeof displs === 'number') {
+    const d = checkScalar(routine, arg, 'displacement', displs);
+    ds = cs.map((_, i) => d * i);
+  } else {
+    ds = intList(routine, arg, 'displs', displs, size);
+  }
   if (!m.packed) {
     const ext = m.type.extent;
     cs.forEach((n, r) => {
@@ -158,4 +183,10 @@ export function parseVectorBlocks(routine: string, arg: string, spec: unknown, s
     });
   }
   return blocksOf(m, cs, ds);
+}
+
+function checkScalar(routine: string, arg: string, name: string, n: number): number {
+  if (!Number.isInteger(n)) throw new TypeError(`${routine}: ${arg}: ${name} must be an integer, got ${n}`);
+  if (n < 0) throw new MpiFailure(ERR_COUNT, `${arg}: negative ${name} ${n}`);
+  return n;
 }
