@@ -4,7 +4,7 @@
  */
 import * as os from 'node:os';
 import { runtime } from './api/runtime.js';
-import { Comm, Intracomm } from './api/comm.js';
+import { Intracomm } from './api/comm.js';
 
 export { Exception, Get_error_string } from './api/errors.js';
 export * from './core/errorcodes.js';
@@ -14,11 +14,11 @@ export {
   THREAD_SERIALIZED, THREAD_MULTIPLE, VERSION, SUBVERSION, IN_PLACE, BOTTOM, INFO_NULL,
   COMM_TYPE_SHARED, COMM_TYPE_HW_GUIDED, COMM_TYPE_HW_UNGUIDED,
 } from './api/constants.js';
-export { Group, GROUP_EMPTY } from './api/group.js';
+export { Group, GROUP_EMPTY, GROUP_NULL } from './api/group.js';
 export * from './api/datatype.js';
 export { Status } from './api/status.js';
 export { Request, REQUEST_NULL } from './api/request.js';
-export { Comm, Intracomm, Intercomm } from './api/comm.js';
+export { Comm, Intracomm, Intercomm, COMM_NULL } from './api/comm.js';
 export { Topocomm, Cartcomm, Graphcomm, Distgraphcomm, Compute_dims, CART, GRAPH, DIST_GRAPH, UNWEIGHTED, WEIGHTS_EMPTY } from './api/topo.js';
 export type { Weights, VectorSpec } from './api/topo.js';
 export type { SendOptions, RecvOptions } from './api/comm.js';
@@ -31,8 +31,6 @@ import { THREAD_MULTIPLE, VERSION, SUBVERSION } from './api/constants.js';
 export const COMM_WORLD: Intracomm = new Intracomm(runtime.transport.commWorld, 'MPI_COMM_WORLD');
 /** This process alone: `MPI_COMM_SELF`. */
 export const COMM_SELF: Intracomm = new Intracomm(runtime.transport.commSelf, 'MPI_COMM_SELF');
-/** The null communicator: `MPI_COMM_NULL`. Every call on it raises ERR_COMM. */
-export const COMM_NULL: Comm = new Comm(null, 'MPI_COMM_NULL');
 
 /** Offset of this thread's clock from the job's common origin, in milliseconds. */
 const clockOffset = performance.timeOrigin - runtime.transport.job.timeOrigin;

@@ -14,7 +14,7 @@ import * as objcoll from '../coll/object.js';
 import * as bufcoll from '../coll/buffer.js';
 import * as intercoll from '../coll/inter.js';
 import * as spawncoll from '../coll/spawn.js';
-import { resolveCommand, resolveCommands, spawnOptions, fillErrcodes, type SpawnOptions, type SpawnMultipleOptions } from './spawn.js';
+import { resolveCommand, resolveCommands, spawnOptions, fillErrcodes, fillErrcodesMultiple, type SpawnOptions, type SpawnMultipleOptions } from './spawn.js';
 import { predefined as predefinedTypes } from '../core/datatype.js';
 import { parseEqualBlocks, parseVectorBlocks, type BlockMessage, type VectorBufferSpec } from '../core/msgcoll.js';
 import { fail, raise } from './errors.js';
@@ -25,7 +25,7 @@ import { runtime } from './runtime.js';
 import type { Cartcomm, Graphcomm, Distgraphcomm, TopologyConstructors, Weights } from './topo.js';
 import {
   ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, UNIVERSE_SIZE, APPNUM, WTIME_IS_GLOBAL, HOST, IO, IDENT, UNEQUAL,
-  CONGRUENT, SIMILAR, UNDEFINED, COMM_TYPE_SHARED, IN_PLACE, ROOT,
+  CONGRUENT, SIMILAR, UNDEFINED, COMM_TYPE_SHARED, COMM_TYPE_HW_GUIDED, COMM_TYPE_HW_UNGUIDED, IN_PLACE, ROOT,
 } from './constants.js';
 
 /** Options-object form of a send's destination. */
@@ -46,10 +46,22 @@ export class Comm {
   #h: CommHandle | null;
   #name: string;
 
-  /** @internal Communicators come from COMM_WORLD, COMM_SELF and the constructors. */
-  constructor(handle: CommHandle | null, name = '') {
+  /**
+   * A null communicator (`new MPI.Comm()`), or another object for the
+   * handle of `comm` (`new MPI.Comm(comm)`, as mpi4py's `Comm(comm)`).
+   * Communicators themselves come from COMM_WORLD, COMM_SELF and the constructors.
+   */
+  constructor(handle: CommHandle | Comm | null = null, name = '') {
+    if (handle instanceof Comm) {
+      this.#h = handle.#h;
+      this.#name = handle.#name;
+      return;
+    }
+    if (handle !== null && !isCommHandle(handle)) {
+      throw new TypeError(`Comm: expected an MPI.Comm to copy, got ${describeArg(handle)}`);
+    }
     this.#h = handle;
-    this.#name = name;
+    this.#name = handle === null ? 'MPI_COMM_NULL' : name;
   }
 
   /** @internal The transport handle; throws ERR_COMM for COMM_NULL. */
@@ -79,6 +91,7 @@ export class Comm {
   /** Set the name: `MPI_Comm_set_name`. */
   Set_name(name: string): void { this.#name = String(name); }
   get name(): string { return this.#name; }
+  set name(name: string) { this.Set_name(name); }
 
   /**
    * Compare two communicators: IDENT (the same), CONGRUENT (same processes in
@@ -147,9 +160,11 @@ export class Comm {
    * null communicator (`isNull`): `MPI_Comm_get_parent`.
    */
   static Get_parent(): Intercomm {
+    // Once disconnected, the parent is COMM_NULL itself (mpi4py: Get_parent() == COMM_NULL).
+    if (parentComm?.isNull) parentComm = COMM_NULL as Intercomm;
     if (parentComm === undefined) {
       const ic = spawncoll.parent(runtime.transport);
-      parentComm = ic === null ? new Intercomm(null, 'MPI_COMM_NULL') : new Intercomm(ic, 'MPI_COMM_PARENT');
+      parentComm = ic === null ? COMM_NULL as Intercomm : new Intercomm(ic, 'MPI_COMM_PARENT');
     }
     return parentComm;
   }
@@ -546,7 +561,7 @@ export class Intracomm extends Comm {
   // ---- constructors -----------------------------------------------------------
 
   #wrap(h: CommHandle | null): Intracomm {
-    return h === null ? new Intracomm(null, 'MPI_COMM_NULL') : new Intracomm(h, '');
+    return h === null ? COMM_NULL as Intracomm : new Intracomm(h, '');
   }
 
   /** A communicator with the same group and a new context: `MPI_Comm_dup`. */
@@ -573,9 +588,12 @@ export class Intracomm extends Comm {
    * Split by type: with COMM_TYPE_SHARED every rank of the embedded runtime
    * shares memory with every other, so all end up together: `MPI_Comm_split_type`.
    */
-  Split_type(splitType: number, key = 0): Intracomm {
+  Split_type(splitType: number, key = 0, info: unknown = null): Intracomm {
     const t = checkInt('Split_type', 'split_type', splitType);
-    if (t !== UNDEFINED && t !== COMM_TYPE_SHARED) fail('Split_type', ERR_ARG, `unknown split type ${t}`);
+    if (t !== UNDEFINED && t !== COMM_TYPE_SHARED && t !== COMM_TYPE_HW_GUIDED && t !== COMM_TYPE_HW_UNGUIDED) {
+      fail('Split_type', ERR_ARG, `unknown split type ${t}`);
+    }
+    void info; // hints (mpi_hw_resource_type) name no finer level than the one node every rank shares here
     return this.Split(t === UNDEFINED ? UNDEFINED : 0, key);
   }
 
@@ -651,16 +669,22 @@ export class Intracomm extends Comm {
    * i's processes have MPI.APPNUM = i): `MPI_Comm_spawn_multiple`.
    */
   Spawn_multiple(command: readonly string[], args: readonly (readonly string[] | null)[] | SpawnMultipleOptions | null = null,
-    maxprocs: readonly number[] | null = null, info: unknown = null, root = 0, errcodes: number[] | null = null): Intercomm {
+    maxprocs: number | readonly number[] | null = null, info: unknown = null, root = 0, errcodes: number[][] | null = null): Intercomm {
     const routine = 'Spawn_multiple';
     const kw = args !== null && typeof args === 'object' && !Array.isArray(args) ? args as SpawnMultipleOptions : null;
     const o = kw
       ? { args: kw.args ?? null, maxprocs: kw.maxprocs ?? null, info: kw.info ?? null, root: kw.root ?? 0, errcodes: kw.errcodes ?? null }
       : { args, maxprocs, info, root, errcodes };
     const r = this.#root(routine, o.root);
-    const ic = this.#run(routine, (c) => spawncoll.spawn(c, r, () => resolveCommands(routine, command, o.args, o.maxprocs, o.info)));
+    let counts: number[] = [];
+    const ic = this.#run(routine, (c) => spawncoll.spawn(c, r, () => {
+      const cmds = resolveCommands(routine, command, o.args, o.maxprocs, o.info);
+      counts = cmds.map((k) => k.maxprocs);
+      return cmds;
+    }));
     const inter = new Intercomm(ic, '');
-    fillErrcodes(o.errcodes, inter.Get_remote_size());
+    // Off the root the per-command counts are not known: one list of all the children.
+    fillErrcodesMultiple(o.errcodes, counts.length > 0 ? counts : [inter.Get_remote_size()]);
     return inter;
   }
 
@@ -1055,7 +1079,7 @@ export class Intracomm extends Comm {
    * A communicator with a distributed graph: this rank receives from
    * `sources` and sends to `destinations`: `MPI_Dist_graph_create_adjacent`.
    */
-  Create_dist_graph_adjacent(sources: readonly number[], destinations: readonly number[],
+  Create_dist_graph_adjacent(sources: readonly number[] | null, destinations: readonly number[] | null,
     sourceweights: Weights = null, destweights: Weights = null, info: unknown = null, reorder = false): Distgraphcomm {
     return Intracomm.topologies!.distGraphAdjacent(this, sources, destinations, sourceweights, destweights, info, reorder);
   }
@@ -1094,8 +1118,11 @@ export class Intracomm extends Comm {
 export class Intercomm extends Comm {
   #local: CommHandle | null;
 
-  /** @internal Made by Create_intercomm and Spawn. */
-  constructor(ic: intercoll.InterComm | null, name = '') {
+  /** @internal Made by Create_intercomm and Spawn; `new MPI.Intercomm()` is a null communicator. */
+  constructor(ic: intercoll.InterComm | null = null, name = '') {
+    if (ic !== null && (typeof ic !== 'object' || !('inter' in ic) || !('local' in ic))) {
+      throw new TypeError(`Intercomm: expected no argument, got ${describeArg(ic)}`);
+    }
     super(ic?.inter ?? null, name);
     this.#local = ic?.local ?? null;
   }
@@ -1180,7 +1207,7 @@ export class Intercomm extends Comm {
     try {
       r = runBlocking(runtime.transport, intercoll.split(runtime.transport, ic, col, k, UNDEFINED));
     } catch (e) { raise('Split', e); }
-    return r === null ? new Intercomm(null, 'MPI_COMM_NULL') : new Intercomm(r, '');
+    return r === null ? COMM_NULL as Intercomm : new Intercomm(r, '');
   }
 
   #interRoot(routine: string, root: unknown): number {
@@ -1215,7 +1242,9 @@ export class Intercomm extends Comm {
   /** Broadcast an object to the other group: mpi4py `bcast` on an intercommunicator. */
   bcast<T = unknown>(obj: T, root = 0): T {
     const r = this.#interRoot('bcast', root);
-    return this.#run('bcast', (c) => intercoll.bcast(c, obj, r)) as T;
+    const got = this.#run('bcast', (c) => intercoll.bcast(c, obj, r)) as T;
+    // The root's side receives nothing: null there, as mpi4py's None.
+    return (r === ROOT || r === PROC_NULL ? null : got) as T;
   }
   #bcastArgs(routine: string, buf: BufferSpec, root: number): InterAlgorithm {
     const r = this.#interRoot(routine, root);
@@ -1274,9 +1303,9 @@ export class Intercomm extends Comm {
   #gatherArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root: number): InterAlgorithm {
     const r = this.#interRoot(routine, root);
     const send = r >= 0 ? outgoing(this.#buf(routine, 'sendbuf', sendbuf)) : new Uint8Array(0);
-    const rm = r === ROOT ? this.#buf(routine, 'recvbuf', recvbuf) : null;
-    const into = rm ? incoming(rm) : null;
-    return (c) => then(intercoll.Gather(c, send, into, r), () => { if (rm) unpacker(rm, into!)?.(into!.length); });
+    // recvbuf's count, if given, is per rank of the other group (mpi4py's for_cco_recv with blocks).
+    const recv = r === ROOT ? this.#equal(routine, 'recvbuf', recvbuf) : null;
+    return (c) => then(intercoll.Gather(c, send, recv?.bytes ?? null, r), () => unpackAll(recv));
   }
   /** Gather equal blocks of the other group at root: `MPI_Gather` on an intercommunicator. */
   Gather(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): void {
@@ -1289,10 +1318,11 @@ export class Intercomm extends Comm {
 
   #scatterArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root: number): InterAlgorithm {
     const r = this.#interRoot(routine, root);
-    const send = r === ROOT ? outgoing(this.#buf(routine, 'sendbuf', sendbuf)) : null;
+    const sm = r === ROOT ? this.#equal(routine, 'sendbuf', sendbuf) : null;
+    sm?.pack?.();
     const rm = r >= 0 ? this.#buf(routine, 'recvbuf', recvbuf) : null;
     const into = rm ? incoming(rm) : new Uint8Array(0);
-    return (c) => then(intercoll.Scatter(c, send, into, r), () => { if (rm) unpacker(rm, into)?.(into.length); });
+    return (c) => then(intercoll.Scatter(c, sm?.bytes ?? null, into, r), () => { if (rm) unpacker(rm, into)?.(into.length); });
   }
   /** Scatter equal blocks from root to the other group: `MPI_Scatter` on an intercommunicator. */
   Scatter(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): void {
@@ -1305,12 +1335,12 @@ export class Intercomm extends Comm {
 
   #allgatherArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec): InterAlgorithm {
     const send = outgoing(this.#buf(routine, 'sendbuf', sendbuf));
-    const rm = this.#buf(routine, 'recvbuf', recvbuf);
-    const into = incoming(rm);
-    if (into.length !== send.length * this.Get_remote_size()) {
-      fail(routine, ERR_TRUNCATE, `recvbuf has ${into.length} bytes, the other group sends ${this.Get_remote_size()} blocks of ${send.length}`);
+    // One block per rank of the other group, whose size may differ from this one's.
+    const recv = this.#equal(routine, 'recvbuf', recvbuf);
+    if (recv.bytes.length !== send.length * this.Get_remote_size()) {
+      fail(routine, ERR_TRUNCATE, `recvbuf has ${recv.bytes.length} bytes, the other group sends ${this.Get_remote_size()} blocks of ${send.length}`);
     }
-    return (c) => then(intercoll.Allgather(c, send, into), () => unpacker(rm, into)?.(into.length));
+    return (c) => then(intercoll.Allgather(c, send, recv.bytes), () => unpackAll(recv));
   }
   /** Every rank gets the blocks of the other group: `MPI_Allgather` on an intercommunicator. */
   Allgather(sendbuf: BufferSpec, recvbuf: BufferSpec): void {
@@ -1340,15 +1370,10 @@ export class Intercomm extends Comm {
   }
 
   #alltoallArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec): InterAlgorithm {
-    const sm = this.#buf(routine, 'sendbuf', sendbuf);
-    const rm = this.#buf(routine, 'recvbuf', recvbuf);
-    const n = this.Get_remote_size();
-    if (sm.count % n !== 0 || rm.count % n !== 0) {
-      fail(routine, ERR_COUNT, `buffers must hold ${n} equal blocks (remote group size), got sendbuf ${sm.count} and recvbuf ${rm.count} ${rm.type.name}`);
-    }
-    const send = outgoing(sm);
-    const into = incoming(rm);
-    return (c) => then(intercoll.Alltoall(c, send, into), () => unpacker(rm, into)?.(into.length));
+    const send = this.#equal(routine, 'sendbuf', sendbuf);
+    send.pack?.();
+    const recv = this.#equal(routine, 'recvbuf', recvbuf);
+    return (c) => then(intercoll.Alltoall(c, send.bytes, recv.bytes), () => unpackAll(recv));
   }
   /** Block j to remote rank j, block j from remote rank j: `MPI_Alltoall` on an intercommunicator. */
   Alltoall(sendbuf: BufferSpec, recvbuf: BufferSpec): void {
@@ -1357,6 +1382,10 @@ export class Intercomm extends Comm {
   /** Start an all-to-all across the groups: `MPI_Ialltoall` on an intercommunicator. */
   Ialltoall(sendbuf: BufferSpec, recvbuf: BufferSpec): Request {
     return this.#start('Ialltoall', this.#alltoallArgs('Ialltoall', sendbuf, recvbuf));
+  }
+  /** Equal blocks, one per rank of the other group. */
+  #equal(routine: string, arg: string, spec: unknown): BlockMessage {
+    try { return parseEqualBlocks(routine, arg, spec, this.Get_remote_size()); } catch (e) { raise(routine, e); }
   }
   #vector(routine: string, arg: string, spec: unknown): BlockMessage {
     try { return parseVectorBlocks(routine, arg, spec, this.Get_remote_size()); } catch (e) { raise(routine, e); }
@@ -1470,6 +1499,20 @@ export class Intercomm extends Comm {
     const o = toReduceOp('allreduce', op);
     return this.#run('allreduce', (c) => intercoll.allreduce(c, sendobj, o)) as T;
   }
+}
+
+/** The null communicator: `MPI_COMM_NULL`. Every call that yields no communicator returns this object. */
+export const COMM_NULL: Comm = new Comm(null, 'MPI_COMM_NULL');
+
+function isCommHandle(x: unknown): x is CommHandle {
+  return typeof x === 'object' && x !== null && typeof (x as CommHandle).rank === 'number'
+    && typeof (x as CommHandle).size === 'number' && typeof (x as CommHandle).remoteSize === 'number';
+}
+
+function describeArg(x: unknown): string {
+  if (x === null) return 'null';
+  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
+  return `${typeof x} ${String(x)}`;
 }
 
 /** The parent intercommunicator, made on the first Get_parent. */

@@ -86,9 +86,26 @@ export class Datatype extends TypeHandle {
   readonly #predefined: boolean;
   readonly #contents: Contents;
 
-  /** @internal Use the predefined constants or the `Create_*` constructors. */
-  constructor(desc: TypeDesc, predefinedType: boolean, contents: Contents = NAMED) {
+  /**
+   * A null datatype (`new MPI.Datatype()`, as DATATYPE_NULL), or another
+   * object for the type of `datatype` (`new MPI.Datatype(datatype)`).
+   * Datatypes come from the predefined constants and the `Create_*` constructors.
+   */
+  constructor(desc: TypeDesc | Datatype | null = null, predefinedType = true, contents: Contents = NAMED) {
     super();
+    if (desc instanceof Datatype) {
+      this.#desc = desc.#desc;
+      this.#name = desc.#name;
+      this.#committed = desc.#committed;
+      this.#freed = desc.#freed;
+      this.#predefined = desc.#predefined;
+      this.#contents = desc.#contents;
+      return;
+    }
+    if (desc === null) desc = predefined.DATATYPE_NULL;
+    else if (typeof desc !== 'object' || typeof (desc as TypeDesc).extent !== 'number' || typeof (desc as TypeDesc).size !== 'number') {
+      throw new TypeError(`Datatype: expected an MPI.Datatype to copy, got ${typeof desc}`);
+    }
     this.#desc = desc;
     this.#name = desc.name;
     this.#committed = predefinedType;
@@ -117,7 +134,7 @@ export class Datatype extends TypeHandle {
   get true_lb(): number { return this.#live('true_lb').trueLb; }
   get true_ub(): number { const d = this.#live('true_ub'); return d.trueLb + d.trueExtent; }
   /** Name: `MPI_Type_get_name`. */
-  Get_name(): string { return this.#desc === DATATYPE_NULL.#desc ? 'DATATYPE_NULL' : this.#name; }
+  Get_name(): string { return this.#desc === predefined.DATATYPE_NULL ? 'MPI_DATATYPE_NULL' : this.#name; }
   /** Set the name: `MPI_Type_set_name`. */
   Set_name(name: string): void { this.#name = String(name); }
   get name(): string { return this.#name; }

@@ -79,9 +79,15 @@ export class Request implements PromiseLike<unknown> {
   #value: unknown = undefined;
   #finished = false;
 
-  /** @internal Built by the communication calls. */
-  constructor(op: Operation | null, kind: number, routine: string, type: TypeDesc | null = null,
+  /**
+   * A null request (`new MPI.Request()`, as REQUEST_NULL). Requests
+   * themselves come from the communication calls.
+   */
+  constructor(op: Operation | null = null, kind: number = Kind.Send, routine = 'REQUEST_NULL', type: TypeDesc | null = null,
     unpack: ((received: number) => void) | null = null) {
+    if (op !== null && (typeof op !== 'object' || op instanceof Request)) {
+      throw new TypeError(`Request: expected no argument, got ${op instanceof Request ? 'an MPI.Request' : typeof op}`);
+    }
     this.#op = op;
     this.#kind = kind as Kind;
     this.#routine = routine;
@@ -121,7 +127,8 @@ export class Request implements PromiseLike<unknown> {
     if (kind === Kind.Collective) return (op as CollectiveOp<unknown>).result;
     if (kind === Kind.RecvObject) {
       if (op.status.cancelled) return undefined;
-      return op.data === null ? undefined : decodeObject(op.data, true);
+      // A zero-byte message (a buffer send, or PROC_NULL) carries no object: null, as mpi4py's None.
+      return op.data === null ? undefined : op.data.length === 0 ? null : decodeObject(op.data, true);
     }
     return undefined;
   }

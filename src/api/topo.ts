@@ -16,7 +16,7 @@
 import type { CommHandle, Operation } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
 import { checkInt, describe } from './args.js';
-import { Intracomm } from './comm.js';
+import { Intracomm, COMM_NULL } from './comm.js';
 import { collContext, runBlocking, CollectiveOp, type CollContext, type Schedule } from '../coll/schedule.js';
 import * as commcoll from '../coll/comm.js';
 import { allgather, alltoall } from '../coll/object.js';
@@ -168,7 +168,8 @@ function createCart(parent: Intracomm, dims: unknown, periods: unknown, reorder:
   const routine = 'Create_cart';
   const [d, p, n] = cartArgs(routine, parent, dims, periods);
   truth(routine, 'reorder', reorder);
-  return new Cartcomm(firstRanks(routine, parent, n), d, p);
+  const h = firstRanks(routine, parent, n);
+  return h === null ? COMM_NULL as Cartcomm : new Cartcomm(h, d, p);
 }
 
 /**
@@ -205,7 +206,8 @@ function createGraph(parent: Intracomm, index: unknown, edges: unknown, reorder:
   const routine = 'Create_graph';
   const [ix, e] = graphArgs(routine, parent, index, edges);
   truth(routine, 'reorder', reorder);
-  return new Graphcomm(firstRanks(routine, parent, ix.length), ix, e);
+  const h = firstRanks(routine, parent, ix.length);
+  return h === null ? COMM_NULL as Graphcomm : new Graphcomm(h, ix, e);
 }
 
 /** `MPI_Graph_map`: this process's node in the graph over `parent` (UNDEFINED if none), in the parent's order. */
@@ -219,8 +221,9 @@ function createDistGraphAdjacent(parent: Intracomm, sources: unknown, destinatio
   sourceweights: unknown, destweights: unknown, _info: unknown, reorder: unknown): Distgraphcomm {
   const routine = 'Create_dist_graph_adjacent';
   const size = parent.handle(routine).size;
-  const src = rankList(routine, 'sources', sources, size);
-  const dst = rankList(routine, 'destinations', destinations, size);
+  // null sources or destinations: none (mpi4py's None).
+  const src = sources === null || sources === undefined ? [] : rankList(routine, 'sources', sources, size);
+  const dst = destinations === null || destinations === undefined ? [] : rankList(routine, 'destinations', destinations, size);
   let sw = weightList(routine, 'sourceweights', sourceweights, src.length);
   let dw = weightList(routine, 'destweights', destweights, dst.length);
   truth(routine, 'reorder', reorder);
@@ -520,7 +523,7 @@ export class Cartcomm extends Topocomm {
   #nb: Neighborhood | null = null;
 
   /** @internal Cartesian communicators come from `Create_cart`, `Sub` and `Dup`. */
-  constructor(handle: CommHandle | null, dims: readonly number[], periods: readonly boolean[]) {
+  constructor(handle: CommHandle | null = null, dims: readonly number[] = [], periods: readonly boolean[] = []) {
     super(handle, handle === null ? 'MPI_COMM_NULL' : '');
     this.#dims = dims;
     this.#periods = periods;
@@ -629,7 +632,7 @@ export class Graphcomm extends Topocomm {
   #nb: Neighborhood | null = null;
 
   /** @internal Graph communicators come from `Create_graph` and `Dup`. `index` in MPI's form. */
-  constructor(handle: CommHandle | null, index: readonly number[], edges: readonly number[]) {
+  constructor(handle: CommHandle | null = null, index: readonly number[] = [], edges: readonly number[] = []) {
     super(handle, handle === null ? 'MPI_COMM_NULL' : '');
     this.#index = index;
     this.#edges = edges;
@@ -698,8 +701,8 @@ export class Distgraphcomm extends Topocomm {
   readonly #dw: readonly number[] | null;
 
   /** @internal Distributed graph communicators come from `Create_dist_graph(_adjacent)` and `Dup`. */
-  constructor(handle: CommHandle | null, sources: readonly number[], destinations: readonly number[],
-    sourceweights: readonly number[] | null, destweights: readonly number[] | null) {
+  constructor(handle: CommHandle | null = null, sources: readonly number[] = [], destinations: readonly number[] = [],
+    sourceweights: readonly number[] | null = null, destweights: readonly number[] | null = null) {
     super(handle, handle === null ? 'MPI_COMM_NULL' : '');
     this.#nb = { sources, destinations, sendOrder: identity(destinations.length) };
     this.#sw = sourceweights;
