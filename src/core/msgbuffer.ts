@@ -59,8 +59,9 @@ export function specParts(routine: string, arg: string, spec: readonly unknown[]
   let t: unknown = null;
   switch (spec.length) {
     case 2:
-      if (isDatatypeSpec(spec[1])) t = spec[1];
-      else c = spec[1];
+      // A count (number, or [count, displ]) or else a datatype.
+      if (typeof spec[1] === 'number' || Array.isArray(spec[1]) || spec[1] === null || spec[1] === undefined) c = spec[1];
+      else t = spec[1];
       break;
     case 3:
       [, c, t] = spec;
@@ -72,7 +73,7 @@ export function specParts(routine: string, arg: string, spec: readonly unknown[]
       throw new TypeError(`${routine}: ${arg}: a buffer spec has 2 to 4 items ([buf, count?, displ?, datatype]), got ${spec.length}`);
   }
   if (spec.length < 4 && Array.isArray(c)) {
-    if (c.length !== 2) throw new TypeError(`${routine}: ${arg}: expected [count, displacement], got an array of length ${c.length}`);
+    if (c.length !== 1 && c.length !== 2) throw new TypeError(`${routine}: ${arg}: expected [count, displacement], got an array of length ${c.length}`);
     [c, d] = c;
   }
   return { buf: spec[0], count: c ?? null, displ: d ?? null, type: t ?? null };
