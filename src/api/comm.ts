@@ -9,7 +9,7 @@ import { Group } from './group.js';
 import { SUM, toReduceOp, type Op } from './op.js';
 import type { ReduceOp } from '../core/reduce.js';
 import type { TypeDesc } from '../core/datatype.js';
-import { collContext, runBlocking, CollectiveOp, type CollContext, type Schedule } from '../coll/schedule.js';
+import { collContext, runBlocking, CollectiveOp, settle, settled, type CollContext, type Schedule } from '../coll/schedule.js';
 import * as objcoll from '../coll/object.js';
 import * as bufcoll from '../coll/buffer.js';
 import * as intercoll from '../coll/inter.js';
@@ -503,7 +503,11 @@ export class Intracomm extends Comm {
     t.noteCall?.(routine, this.#pendingRoot, c.comm, c.tag, this.#pendingBytes);
     this.#pendingRoot = -1;
     this.#pendingBytes = -1;
-    try { return runBlocking(t, algorithm(c)); } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
+    try {
+      const r = runBlocking(t, algorithm(c));
+      settle(c); // a failure recorded on the way, raised once every partner has what it waits for
+      return r;
+    } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
   }
 
   /** Start a collective algorithm; the Request completes with its result. */
@@ -512,7 +516,7 @@ export class Intracomm extends Comm {
     this.#pendingRoot = -1;
     this.#pendingBytes = -1;
     try {
-      return Request.collective(new CollectiveOp(runtime.transport, algorithm(c)) as CollectiveOp<unknown>, routine);
+      return Request.collective(new CollectiveOp(runtime.transport, settled(c, algorithm)) as CollectiveOp<unknown>, routine);
     } catch (e) { raise(routine, e); }
   }
 
@@ -1006,6 +1010,7 @@ export class Intracomm extends Comm {
     return (c) => then((function* (): Schedule<void> {
       yield* bufcoll.reduce(c, mine, full, total, send.type, o, 0);
       yield* bufcoll.scatterv(scatter, full, blocks, into, 0);
+      settle(scatter);
     })(), () => unpacker(recv, into)?.(into.length));
   }
 
@@ -1222,14 +1227,18 @@ export class Intercomm extends Comm {
     const t = runtime.transport;
     const c = intercoll.interContext(t, this.#ic(routine));
     t.noteCall?.(routine, -1);
-    try { return runBlocking(t, algorithm(c)); } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
+    try {
+      const r = runBlocking(t, algorithm(c));
+      settle(c.local); // a failure the local steps recorded on the way (CollContext.failure)
+      return r;
+    } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
   }
 
   /** Start a collective algorithm across the groups; the Request completes with its result. */
   #start(routine: string, algorithm: (c: intercoll.InterContext) => Schedule<unknown>): Request {
     const c = intercoll.interContext(runtime.transport, this.#ic(routine), true);
     try {
-      return Request.collective(new CollectiveOp(runtime.transport, algorithm(c)), routine);
+      return Request.collective(new CollectiveOp(runtime.transport, settled(c.local, () => algorithm(c))), routine);
     } catch (e) { raise(routine, e); }
   }
 
