@@ -3,7 +3,7 @@ import { SendMode } from '../transport/spi.js';
 import { parseBuffer, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
 import { outgoing, incoming, unpacker, unpack } from '../core/pack.js';
 import { encodeObject } from '../core/msgobject.js';
-import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_BUFFER, ERR_TRUNCATE } from '../core/errorcodes.js';
+import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_BUFFER, ERR_TRUNCATE, ERR_TYPE } from '../core/errorcodes.js';
 import * as commcoll from '../coll/comm.js';
 import { Group } from './group.js';
 import { SUM, toReduceOp, type Op } from './op.js';
@@ -891,8 +891,14 @@ export class Intracomm extends Comm {
       if (needRecv && recv === null) fail(routine, ERR_BUFFER, 'recvbuf is required here');
       const send = sendbuf === IN_PLACE ? recv : parseBuffer(routine, 'sendbuf', sendbuf);
       if (send === null) fail(routine, ERR_BUFFER, 'IN_PLACE needs recvbuf to hold the data');
+      if (recv && recv.type !== send.type) {
+        fail(routine, ERR_TYPE, `mismatch in send and receive datatypes: sendbuf ${send.type.name}, recvbuf ${recv.type.name}`);
+      }
       if (recv && recv.count < send.count) {
         fail(routine, ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, sendbuf ${send.count} ${send.type.name}`);
+      }
+      if (recv && recv.count > send.count) {
+        fail(routine, ERR_COUNT, `mismatch in send count ${send.count} and receive count ${recv.count}`);
       }
       checkOpType(op, send.type);
       this.#pendingBytes = send.count * send.type.size;
@@ -996,8 +1002,9 @@ export class Intracomm extends Comm {
    */
   #reduceScatter(routine: string, send: BufferMessage, recv: BufferMessage, counts: number[], o: ReduceOp): (c: CollContext) => Schedule<unknown> {
     checkOpType(o, send.type);
+    if (recv.type !== send.type) fail(routine, ERR_TYPE, `mismatch in send and receive datatypes: sendbuf ${send.type.name}, recvbuf ${recv.type.name}`);
     const total = counts.reduce((x, y) => x + y, 0);
-    if (send.count < total) fail(routine, ERR_COUNT, `sendbuf has ${send.count} ${send.type.name}, recvcounts add up to ${total}`);
+    if (send.count !== total) fail(routine, ERR_COUNT, `mismatch in send count ${send.count} and sum(counts) ${total}`);
     const mineCount = counts[this.Get_rank()]!;
     if (recv.count < mineCount) fail(routine, ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, this rank's block has ${mineCount}`);
     const size = send.type.size;

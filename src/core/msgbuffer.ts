@@ -162,6 +162,9 @@ export function parseBuffer(routine: string, arg: string, spec: unknown): Buffer
   if (extent <= 0 && count === undefined) {
     throw new MpiFailure(ERR_TYPE, `${arg}: datatype ${type.name} has extent ${extent}: give a count`);
   }
+  if (displ > 0 && extent <= 0) {
+    throw new MpiFailure(ERR_TYPE, `${arg}: cannot handle displacement ${displ}: datatype ${type.name} has extent ${extent}`);
+  }
   const start = displ * extent;
   if (start > bytes.length) {
     throw new MpiFailure(ERR_COUNT, `${arg}: displacement ${displ} out of bounds, the buffer holds ${Math.floor(bytes.length / extent)} ${type.name}`);
