@@ -884,6 +884,8 @@ export class Intracomm extends Comm {
    */
   #reduceArgs(routine: string, sendbuf: BufferArg | null, recvbuf: BufferArg | null | undefined, needRecv: boolean, op: ReduceOp) {
     try {
+      // Off the root of Reduce, recvbuf is not read (mpi4py: for_cro_recv at PROC_NULL), unless it holds the data (IN_PLACE).
+      if (!needRecv && !isInPlace(sendbuf)) recvbuf = null;
       const recv = recvbuf === null || recvbuf === undefined || recvbuf === IN_PLACE ? null : parseBuffer(routine, 'recvbuf', recvbuf);
       // null is IN_PLACE (mpi4py's None), and so is a sendbuf that is recvbuf's own memory (mpi4py: sbuf == rbuf).
       if (!isInPlace(sendbuf) && recv !== null && sameMemory(parseBuffer(routine, 'sendbuf', sendbuf), recv)) sendbuf = IN_PLACE;
