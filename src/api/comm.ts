@@ -1133,9 +1133,16 @@ export class Intercomm extends Comm {
   #local: CommHandle | null;
 
   /** @internal Made by Create_intercomm and Spawn; `new MPI.Intercomm()` is a null communicator. */
-  constructor(ic: intercoll.InterComm | null = null, name = '') {
+  constructor(ic: intercoll.InterComm | Comm | null = null, name = '') {
+    if (ic instanceof Comm) {
+      // new MPI.Intercomm(comm): another object for the same intercommunicator, or a null one.
+      if (!ic.isNull && !(ic instanceof Intercomm)) throw new TypeError('Intercomm: expected an MPI.Intercomm or COMM_NULL, got an intracommunicator');
+      super(ic);
+      this.#local = ic instanceof Intercomm ? ic.#local : null;
+      return;
+    }
     if (ic !== null && (typeof ic !== 'object' || !('inter' in ic) || !('local' in ic))) {
-      throw new TypeError(`Intercomm: expected no argument, got ${describeArg(ic)}`);
+      throw new TypeError(`Intercomm: expected an MPI.Intercomm or COMM_NULL, got ${describeArg(ic)}`);
     }
     super(ic?.inter ?? null, name);
     this.#local = ic?.local ?? null;
@@ -1353,11 +1360,9 @@ export class Intercomm extends Comm {
 
   #allgatherArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec): InterAlgorithm {
     const send = outgoing(this.#buf(routine, 'sendbuf', sendbuf));
-    // One block per rank of the other group, whose size may differ from this one's.
+    // One block per rank of the other group: its blocks need not have the
+    // size of this group's (asymmetric groups), only the size the other group sends.
     const recv = this.#equal(routine, 'recvbuf', recvbuf);
-    if (recv.bytes.length !== send.length * this.Get_remote_size()) {
-      fail(routine, ERR_TRUNCATE, `recvbuf has ${recv.bytes.length} bytes, the other group sends ${this.Get_remote_size()} blocks of ${send.length}`);
-    }
     return (c) => then(intercoll.Allgather(c, send, recv.bytes), () => unpackAll(recv));
   }
   /** Every rank gets the blocks of the other group: `MPI_Allgather` on an intercommunicator. */

@@ -23,7 +23,7 @@ abstract class BaseTestCCOObjInter extends TestCase {
   static override skip: string | null = MPI.COMM_WORLD.Get_size() < 2 ? 'mpi-world-size<2' : null;
   BASECOMM: Intracomm = new MPI.Intracomm(MPI.COMM_NULL);
   INTRACOMM: Intracomm = new MPI.Intracomm(MPI.COMM_NULL);
-  INTERCOMM: Intercomm = new MPI.Intercomm();
+  INTERCOMM: Intercomm = new MPI.Intercomm(MPI.COMM_NULL);
   COLOR = 0;
   LOCAL_LEADER = 0;
   REMOTE_LEADER = 0;
