@@ -481,6 +481,16 @@ export class Comm {
 
 /** A communicator of one group: collectives, constructors, topologies. */
 export class Intracomm extends Comm {
+  /**
+   * COMM_NULL is the null value of every communicator class: what Split,
+   * Create, Create_cart... return where there is no communicator
+   * (`newcomm === MPI.COMM_NULL`), and an instance of the class they declare,
+   * as mpi4py's null Intracomm / Intercomm objects are.
+   */
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return x === COMM_NULL || Function.prototype[Symbol.hasInstance].call(this, x);
+  }
+
   // ---- helpers -------------------------------------------------------------
 
   /** Root of the collective about to run, for deadlock reports (-1: none). */
@@ -1132,13 +1142,18 @@ export class Intracomm extends Comm {
 export class Intercomm extends Comm {
   #local: CommHandle | null;
 
+  /** COMM_NULL is an Intercomm too (Get_parent outside a spawned job), see Intracomm's. */
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return x === COMM_NULL || Function.prototype[Symbol.hasInstance].call(this, x);
+  }
+
   /** @internal Made by Create_intercomm and Spawn; `new MPI.Intercomm()` is a null communicator. */
   constructor(ic: intercoll.InterComm | Comm | null = null, name = '') {
     if (ic instanceof Comm) {
       // new MPI.Intercomm(comm): another object for the same intercommunicator, or a null one.
       if (!ic.isNull && !(ic instanceof Intercomm)) throw new TypeError('Intercomm: expected an MPI.Intercomm or COMM_NULL, got an intracommunicator');
       super(ic);
-      this.#local = ic instanceof Intercomm ? ic.#local : null;
+      this.#local = ic.isNull ? null : (ic as Intercomm).#local;
       return;
     }
     if (ic !== null && (typeof ic !== 'object' || !('inter' in ic) || !('local' in ic))) {
