@@ -57,7 +57,6 @@ abstract class BaseTestComm extends TestCase {
     testGetSetInfo: NEEDS_INFO,
     testCreateFromGroup: 'needs Intracomm.Create_from_group (issue 14, another branch)',
     testSplitTypeHWGuided: NEEDS_INFO,
-    testSplitTypeResourceGuided: 'needs MPI.Info and COMM_TYPE_RESOURCE_GUIDED (issue 14, another branch)',
     testSplitTypeHWUnguided: NEEDS_INFO,
     testBuffering: 'needs MPI.Alloc_mem and Attach_buffer (issue 14, another branch)',
     testPyProps: 'needs Comm.info (issue 14, another branch: Info)',
