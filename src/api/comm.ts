@@ -491,6 +491,14 @@ export class Intracomm extends Comm {
     return x === COMM_NULL || Function.prototype[Symbol.hasInstance].call(this, x);
   }
 
+  /** A null intracommunicator (`new MPI.Intracomm()`), or another object for `comm`'s (`new MPI.Intracomm(comm)`; not an intercommunicator). */
+  constructor(handle: CommHandle | Comm | null = null, name = '') {
+    if (handle instanceof Comm && !handle.isNull && handle.Is_inter()) {
+      throw new TypeError('Intracomm: expected an MPI.Intracomm or COMM_NULL, got an intercommunicator');
+    }
+    super(handle, name);
+  }
+
   // ---- helpers -------------------------------------------------------------
 
   /** Root of the collective about to run, for deadlock reports (-1: none). */
@@ -1204,6 +1212,20 @@ export class Intercomm extends Comm {
     try {
       return new Intracomm(runBlocking(runtime.transport, intercoll.merge(runtime.transport, ic, Boolean(high))), '');
     } catch (e) { raise('Merge', e); }
+  }
+
+  /**
+   * Split both groups by type and join the parts across, as Split: with
+   * COMM_TYPE_SHARED (or the HW types) every process here shares one node;
+   * UNDEFINED gives COMM_NULL: `MPI_Comm_split_type` on an intercommunicator.
+   */
+  Split_type(splitType: number, key = 0, info: unknown = null): Intercomm {
+    const t = checkInt('Split_type', 'split_type', splitType);
+    if (t !== UNDEFINED && t !== COMM_TYPE_SHARED && t !== COMM_TYPE_HW_GUIDED && t !== COMM_TYPE_HW_UNGUIDED) {
+      fail('Split_type', ERR_ARG, `unknown split type ${t}`);
+    }
+    void info;
+    return this.Split(t === UNDEFINED ? UNDEFINED : 0, key);
   }
 
   /** UNDEFINED: intercommunicators carry no topology (`MPI_Topo_test`). */
