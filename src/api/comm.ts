@@ -1,14 +1,13 @@
 import type { CommHandle, Operation, Transport } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
 import { parseBuffer, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
-import { outgoing, incoming, unpacker, unpack } from '../core/pack.js';
+import { outgoing, incoming, unpacker } from '../core/pack.js';
 import { encodeObject } from '../core/msgobject.js';
-import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_BUFFER, ERR_TRUNCATE, ERR_TYPE } from '../core/errorcodes.js';
+import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_TRUNCATE, ERR_TYPE } from '../core/errorcodes.js';
 import * as commcoll from '../coll/comm.js';
 import { Group } from './group.js';
 import { SUM, toReduceOp, type Op } from './op.js';
 import type { ReduceOp } from '../core/reduce.js';
-import type { TypeDesc } from '../core/datatype.js';
 import { collContext, runBlocking, CollectiveOp, settle, settled, type CollContext, type Schedule } from '../coll/schedule.js';
 import * as objcoll from '../coll/object.js';
 import * as bufcoll from '../coll/buffer.js';
@@ -16,7 +15,10 @@ import * as intercoll from '../coll/inter.js';
 import * as spawncoll from '../coll/spawn.js';
 import { resolveCommand, resolveCommands, spawnOptions, fillErrcodes, fillErrcodesMultiple, type SpawnOptions, type SpawnMultipleOptions } from './spawn.js';
 import { predefined as predefinedTypes } from '../core/datatype.js';
-import { parseEqualBlocks, parseVectorBlocks, type BlockMessage, type VectorBufferSpec } from '../core/msgcoll.js';
+import {
+  forBcast, forGather, forScatter, forAllgather, forAlltoall, forReduce, checkOpType, isInPlace, forInterBcast, forInterGather,
+  forInterScatter, forInterAllgather, forInterAlltoall, forInterReduce, forInterAllreduce, forInterReduceScatter, type VectorBufferSpec,
+} from '../core/msgcoll.js';
 import { fail, raise } from './errors.js';
 import { checkInt, options } from './args.js';
 import { Status } from './status.js';
@@ -726,13 +728,10 @@ export class Intracomm extends Comm {
   #bcastArgs(routine: string, buf: BufferSpec, root: number): [Uint8Array, number, (() => void) | null] {
     const r = this.#root(routine, root);
     try {
-      const m = parseBuffer(routine, 'buf', buf);
-      const atRoot = this.Get_rank() === r;
-      const bytes = atRoot ? outgoing(m) : incoming(m);
-      const unpack = atRoot ? null : unpacker(m, bytes);
-      this.#pendingBytes = bytes.length;
+      const a = forBcast(routine, buf, this.Get_rank() === r);
+      this.#pendingBytes = a.bytes.length;
       // No closure when there is nothing to unpack: `then` then adds no generator.
-      return [bytes, r, unpack === null ? null : () => unpack(bytes.length)];
+      return [a.bytes, r, a.finish];
     } catch (e) { raise(routine, e); }
   }
   /** Broadcast a buffer from root, in place: `MPI_Bcast`. */
@@ -748,19 +747,8 @@ export class Intracomm extends Comm {
 
   #gatherArgs(routine: string, sendbuf: BufferArg, recvbuf: unknown, root: number, vector: boolean) {
     const r = this.#root(routine, root);
-    const atRoot = this.Get_rank() === r;
     try {
-      const recv = atRoot ? (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'recvbuf', recvbuf, this.Get_size()) : null;
-      // null at the root is IN_PLACE (mpi4py's None); off the root it is an empty message.
-      const inPlace = sendbuf === IN_PLACE || (atRoot && isInPlace(sendbuf));
-      const send = inPlace
-        ? (atRoot ? ownBlock(recv!, this.Get_rank()) : fail(routine, ERR_BUFFER, 'IN_PLACE is only valid at the root'))
-        : outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
-      if (recv && !vector && send.length !== recv.blocks[0]![1]) {
-        fail(routine, ERR_TRUNCATE, `sendbuf has ${send.length} bytes, recvbuf blocks have ${recv.blocks[0]![1]}`);
-      }
-      if (inPlace) recv?.pack?.();
-      return { r, send, recv, finish: () => unpackAll(recv) };
+      return { r, ...forGather(routine, sendbuf, recvbuf, this.Get_rank(), this.Get_size(), this.Get_rank() === r, vector) };
     } catch (e) { raise(routine, e); }
   }
   /** Gather equal blocks at root: `MPI_Gather`. */
@@ -781,21 +769,8 @@ export class Intracomm extends Comm {
 
   #scatterArgs(routine: string, sendbuf: unknown, recvbuf: BufferArg, root: number, vector: boolean) {
     const r = this.#root(routine, root);
-    const atRoot = this.Get_rank() === r;
     try {
-      const send = atRoot ? (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'sendbuf', sendbuf, this.Get_size()) : null;
-      const inPlace = recvbuf === IN_PLACE || (atRoot && isInPlace(recvbuf));
-      const recv = inPlace
-        ? (atRoot ? ownBlock(send!, this.Get_rank()) : fail(routine, ERR_BUFFER, 'IN_PLACE is only valid at the root'))
-        : null;
-      const rm = inPlace ? null : parseBuffer(routine, 'recvbuf', recvbuf);
-      const into = recv ?? incoming(rm!);
-      if (send && !vector && into.length !== send.blocks[0]![1]) {
-        fail(routine, ERR_TRUNCATE, `sendbuf blocks have ${send.blocks[0]![1]} bytes, recvbuf has ${into.length}`);
-      }
-      send?.pack?.();
-      const unpack = rm ? unpacker(rm, into) : null;
-      return { r, send, recv: into, finish: () => unpack?.(into.length) };
+      return { r, ...forScatter(routine, sendbuf, recvbuf, this.Get_rank(), this.Get_size(), this.Get_rank() === r, vector) };
     } catch (e) { raise(routine, e); }
   }
   /** Scatter equal blocks from root: `MPI_Scatter`. */
@@ -815,15 +790,7 @@ export class Intracomm extends Comm {
   }
 
   #allgatherArgs(routine: string, sendbuf: BufferArg, recvbuf: unknown, vector: boolean) {
-    try {
-      const recv = (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'recvbuf', recvbuf, this.Get_size());
-      const inPlace = isInPlace(sendbuf);
-      if (inPlace) recv.pack?.();
-      const send = inPlace ? ownBlock(recv, this.Get_rank()) : outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
-      const want = recv.blocks[this.Get_rank()]![1];
-      if (send.length !== want) fail(routine, ERR_TRUNCATE, `sendbuf has ${send.length} bytes, this rank's recvbuf block has ${want}`);
-      return { send, recv, finish: () => unpackAll(recv) };
-    } catch (e) { raise(routine, e); }
+    try { return forAllgather(routine, sendbuf, recvbuf, this.Get_rank(), this.Get_size(), vector); } catch (e) { raise(routine, e); }
   }
   /** Gather equal blocks on every rank: `MPI_Allgather`. */
   Allgather(sendbuf: BufferArg, recvbuf: BufferArg): void {
@@ -842,18 +809,7 @@ export class Intracomm extends Comm {
   }
 
   #alltoallArgs(routine: string, sendbuf: unknown, recvbuf: unknown, vector: boolean) {
-    try {
-      const parse = vector ? parseVectorBlocks : parseEqualBlocks;
-      const recv = parse(routine, 'recvbuf', recvbuf, this.Get_size());
-      // IN_PLACE (or null): the data to send is in recvbuf; send from a copy.
-      const inPlace = isInPlace(sendbuf);
-      if (inPlace) recv.pack?.();
-      const send = inPlace
-        ? { ...recv, bytes: recv.bytes.slice() }
-        : parse(routine, 'sendbuf', sendbuf, this.Get_size());
-      if (!inPlace) send.pack?.();
-      return { send, recv, finish: () => unpackAll(recv) };
-    } catch (e) { raise(routine, e); }
+    try { return forAlltoall(routine, sendbuf, recvbuf, this.Get_size(), vector); } catch (e) { raise(routine, e); }
   }
   /** Send block i to rank i, receive block j from rank j: `MPI_Alltoall`. */
   Alltoall(sendbuf: BufferArg, recvbuf: BufferArg): void {
@@ -902,34 +858,9 @@ export class Intracomm extends Comm {
    */
   #reduceArgs(routine: string, sendbuf: BufferArg | null, recvbuf: BufferArg | null | undefined, needRecv: boolean, op: ReduceOp) {
     try {
-      // Off the root of Reduce, recvbuf is not read (mpi4py: for_cro_recv at PROC_NULL), unless it holds the data (IN_PLACE).
-      if (!needRecv && !isInPlace(sendbuf)) recvbuf = null;
-      const recv = recvbuf === null || recvbuf === undefined || recvbuf === IN_PLACE ? null : parseBuffer(routine, 'recvbuf', recvbuf);
-      // null is IN_PLACE (mpi4py's None), and so is a sendbuf that is recvbuf's own memory (mpi4py: sbuf == rbuf).
-      if (!isInPlace(sendbuf) && recv !== null && sameMemory(parseBuffer(routine, 'sendbuf', sendbuf), recv)) sendbuf = IN_PLACE;
-      if (isInPlace(sendbuf)) sendbuf = IN_PLACE;
-      if (needRecv && recv === null) fail(routine, ERR_BUFFER, 'recvbuf is required here');
-      const send = sendbuf === IN_PLACE ? recv : parseBuffer(routine, 'sendbuf', sendbuf);
-      if (send === null) fail(routine, ERR_BUFFER, 'IN_PLACE needs recvbuf to hold the data');
-      if (recv && recv.type !== send.type) {
-        fail(routine, ERR_TYPE, `mismatch in send and receive datatypes: sendbuf ${send.type.name}, recvbuf ${recv.type.name}`);
-      }
-      if (recv && recv.count < send.count) {
-        fail(routine, ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, sendbuf ${send.count} ${send.type.name}`);
-      }
-      if (recv && recv.count > send.count) {
-        fail(routine, ERR_COUNT, `mismatch in send count ${send.count} and receive count ${recv.count}`);
-      }
-      checkOpType(op, send.type);
-      this.#pendingBytes = send.count * send.type.size;
-      // Reductions combine packed elements (count * size bytes, see core/reduce.ts):
-      // non-contiguous buffers are packed before and unpacked after.
-      const data = outgoing(send);
-      const work = recv === null ? null
-        : recv.packed ? (sendbuf === IN_PLACE ? data : new Uint8Array(send.count * send.type.size))
-        : recv.bytes.length === data.length ? recv.bytes : recv.bytes.subarray(0, data.length);
-      const finish = recv?.packed ? (): void => { unpack(work!, send.count, recv.type, recv.bytes, recv.origin ?? 0); } : null;
-      return { send: sendbuf === IN_PLACE ? work! : data, recv: work, count: send.count, type: send.type, finish };
+      const a = forReduce(routine, sendbuf, recvbuf, needRecv, op);
+      this.#pendingBytes = a.count * a.type.size;
+      return a;
     } catch (e) { raise(routine, e); }
   }
 
@@ -1308,16 +1239,25 @@ export class Intercomm extends Comm {
     // The root's side receives nothing: null there, as mpi4py's None.
     return (r === ROOT || r === PROC_NULL ? null : got) as T;
   }
-  #bcastArgs(routine: string, buf: BufferSpec, root: number): InterAlgorithm {
+  /** Normalise the buffer arguments of a collective across (src/core/msgcoll.ts), turning failures into MPI.Exception. */
+  #args<T>(routine: string, normalise: () => T): T {
+    try { return normalise(); } catch (e) { raise(routine, e); }
+  }
+
+  #bcastArgs(routine: string, buf: BufferSpec, root: number) {
     const r = this.#interRoot(routine, root);
-    const m = r === PROC_NULL ? null : this.#buf(routine, 'buf', buf);
-    const bytes = m === null ? new Uint8Array(0) : r === ROOT ? outgoing(m) : incoming(m);
-    return (c) => then(intercoll.Bcast(c, bytes, r), () => { if (m && r !== ROOT) unpacker(m, bytes)?.(bytes.length); });
+    return { r, ...this.#args(routine, () => forInterBcast(routine, buf, r)) };
   }
   /** Broadcast a buffer to the other group: `MPI_Bcast` on an intercommunicator. */
-  Bcast(buf: BufferSpec, root = 0): void { this.#run('Bcast', this.#bcastArgs('Bcast', buf, root)); }
+  Bcast(buf: BufferSpec, root = 0): void {
+    const a = this.#bcastArgs('Bcast', buf, root);
+    this.#run('Bcast', (c) => then(intercoll.Bcast(c, a.bytes, a.r), a.finish));
+  }
   /** Start a broadcast to the other group: `MPI_Ibcast` on an intercommunicator. */
-  Ibcast(buf: BufferSpec, root = 0): Request { return this.#start('Ibcast', this.#bcastArgs('Ibcast', buf, root)); }
+  Ibcast(buf: BufferSpec, root = 0): Request {
+    const a = this.#bcastArgs('Ibcast', buf, root);
+    return this.#start('Ibcast', (c) => then(intercoll.Bcast(c, a.bytes, a.r), a.finish));
+  }
   /** Gather one object from each rank of the other group at root: `gather`. */
   gather<T = unknown>(sendobj: T, root = 0): T[] | undefined {
     const r = this.#interRoot('gather', root);
@@ -1337,210 +1277,148 @@ export class Intercomm extends Comm {
     const o = toReduceOp('reduce', op);
     return this.#run('reduce', (c) => intercoll.reduce(c, sendobj, o, r)) as T | undefined;
   }
-  #reduceArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, op: Op, root: number): InterAlgorithm {
+  #reduceArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, op: Op, root: number) {
     const r = this.#interRoot(routine, root);
     const o = toReduceOp(routine, op);
-    if (r === PROC_NULL) return (c) => intercoll.Reduce(c, new Uint8Array(0), null, 0, predefinedTypes.BYTE, o, r);
-    const m = r === ROOT ? this.#buf(routine, 'recvbuf', recvbuf) : this.#buf(routine, 'sendbuf', sendbuf);
-    try { checkOpType(o, m.type); } catch (e) { raise(routine, e); }
-    if (r === ROOT) {
-      const into = incoming(m);
-      return (c) => then(intercoll.Reduce(c, new Uint8Array(0), into, m.count, m.type, o, r), () => unpacker(m, into)?.(into.length));
-    }
-    const send = outgoing(m);
-    return (c) => intercoll.Reduce(c, send, null, m.count, m.type, o, r);
+    return { r, o, ...this.#args(routine, () => forInterReduce(routine, sendbuf, recvbuf, r, o)) };
   }
   /** Reduce buffers of the other group at root: `MPI_Reduce` on an intercommunicator. */
   Reduce(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, op: Op = SUM, root = 0): void {
-    this.#run('Reduce', this.#reduceArgs('Reduce', sendbuf, recvbuf, op, root));
+    const a = this.#reduceArgs('Reduce', sendbuf, recvbuf, op, root);
+    this.#run('Reduce', (c) => then(intercoll.Reduce(c, a.send, a.recv, a.count, a.type ?? predefinedTypes.BYTE, a.o, a.r), a.finish));
   }
   /** Start a reduction at a root in the other group: `MPI_Ireduce` on an intercommunicator. */
   Ireduce(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, op: Op = SUM, root = 0): Request {
-    return this.#start('Ireduce', this.#reduceArgs('Ireduce', sendbuf, recvbuf, op, root));
-  }
-  #buf(routine: string, arg: string, spec: unknown): BufferMessage {
-    try { return parseBuffer(routine, arg, spec); } catch (e) { raise(routine, e); }
+    const a = this.#reduceArgs('Ireduce', sendbuf, recvbuf, op, root);
+    return this.#start('Ireduce', (c) => then(intercoll.Reduce(c, a.send, a.recv, a.count, a.type ?? predefinedTypes.BYTE, a.o, a.r), a.finish));
   }
 
-  #gatherArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root: number): InterAlgorithm {
+  #gatherArgs(routine: string, sendbuf: unknown, recvbuf: unknown, root: number, vector: boolean) {
     const r = this.#interRoot(routine, root);
-    const send = r >= 0 ? outgoing(this.#buf(routine, 'sendbuf', sendbuf)) : new Uint8Array(0);
-    // recvbuf's count, if given, is per rank of the other group (mpi4py's for_cco_recv with blocks).
-    const recv = r === ROOT ? this.#equal(routine, 'recvbuf', recvbuf) : null;
-    return (c) => then(intercoll.Gather(c, send, recv?.bytes ?? null, r), () => unpackAll(recv));
+    return { r, ...this.#args(routine, () => forInterGather(routine, sendbuf, recvbuf, r, this.Get_remote_size(), vector)) };
   }
   /** Gather equal blocks of the other group at root: `MPI_Gather` on an intercommunicator. */
   Gather(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): void {
-    this.#run('Gather', this.#gatherArgs('Gather', sendbuf, recvbuf, root));
+    const a = this.#gatherArgs('Gather', sendbuf, recvbuf, root, false);
+    this.#run('Gather', (c) => then(intercoll.Gather(c, a.send, a.recv?.bytes ?? null, a.r), a.finish));
   }
   /** Start a gather at a root in the other group: `MPI_Igather` on an intercommunicator. */
   Igather(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): Request {
-    return this.#start('Igather', this.#gatherArgs('Igather', sendbuf, recvbuf, root));
-  }
-
-  #scatterArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root: number): InterAlgorithm {
-    const r = this.#interRoot(routine, root);
-    const sm = r === ROOT ? this.#equal(routine, 'sendbuf', sendbuf) : null;
-    sm?.pack?.();
-    const rm = r >= 0 ? this.#buf(routine, 'recvbuf', recvbuf) : null;
-    const into = rm ? incoming(rm) : new Uint8Array(0);
-    return (c) => then(intercoll.Scatter(c, sm?.bytes ?? null, into, r), () => { if (rm) unpacker(rm, into)?.(into.length); });
-  }
-  /** Scatter equal blocks from root to the other group: `MPI_Scatter` on an intercommunicator. */
-  Scatter(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): void {
-    this.#run('Scatter', this.#scatterArgs('Scatter', sendbuf, recvbuf, root));
-  }
-  /** Start a scatter from a root in the other group: `MPI_Iscatter` on an intercommunicator. */
-  Iscatter(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): Request {
-    return this.#start('Iscatter', this.#scatterArgs('Iscatter', sendbuf, recvbuf, root));
-  }
-
-  #allgatherArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec): InterAlgorithm {
-    const send = outgoing(this.#buf(routine, 'sendbuf', sendbuf));
-    // One block per rank of the other group: its blocks need not have the
-    // size of this group's (asymmetric groups), only the size the other group sends.
-    const recv = this.#equal(routine, 'recvbuf', recvbuf);
-    return (c) => then(intercoll.Allgather(c, send, recv.bytes), () => unpackAll(recv));
-  }
-  /** Every rank gets the blocks of the other group: `MPI_Allgather` on an intercommunicator. */
-  Allgather(sendbuf: BufferSpec, recvbuf: BufferSpec): void {
-    this.#run('Allgather', this.#allgatherArgs('Allgather', sendbuf, recvbuf));
-  }
-  /** Start an allgather across the groups: `MPI_Iallgather` on an intercommunicator. */
-  Iallgather(sendbuf: BufferSpec, recvbuf: BufferSpec): Request {
-    return this.#start('Iallgather', this.#allgatherArgs('Iallgather', sendbuf, recvbuf));
-  }
-
-  #allreduceArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op): InterAlgorithm {
-    const o = toReduceOp(routine, op);
-    const sm = this.#buf(routine, 'sendbuf', sendbuf);
-    const rm = this.#buf(routine, 'recvbuf', recvbuf);
-    try { checkOpType(o, sm.type); } catch (e) { raise(routine, e); }
-    const send = outgoing(sm);
-    const into = incoming(rm);
-    return (c) => then(intercoll.Allreduce(c, send, into, sm.count, sm.type, o), () => unpacker(rm, into)?.(into.length));
-  }
-  /** Every rank gets the reduction of the other group's buffers: `MPI_Allreduce` on an intercommunicator. */
-  Allreduce(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM): void {
-    this.#run('Allreduce', this.#allreduceArgs('Allreduce', sendbuf, recvbuf, op));
-  }
-  /** Start an allreduce across the groups: `MPI_Iallreduce` on an intercommunicator. */
-  Iallreduce(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM): Request {
-    return this.#start('Iallreduce', this.#allreduceArgs('Iallreduce', sendbuf, recvbuf, op));
-  }
-
-  #alltoallArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec): InterAlgorithm {
-    const send = this.#equal(routine, 'sendbuf', sendbuf);
-    send.pack?.();
-    const recv = this.#equal(routine, 'recvbuf', recvbuf);
-    return (c) => then(intercoll.Alltoall(c, send.bytes, recv.bytes), () => unpackAll(recv));
-  }
-  /** Block j to remote rank j, block j from remote rank j: `MPI_Alltoall` on an intercommunicator. */
-  Alltoall(sendbuf: BufferSpec, recvbuf: BufferSpec): void {
-    this.#run('Alltoall', this.#alltoallArgs('Alltoall', sendbuf, recvbuf));
-  }
-  /** Start an all-to-all across the groups: `MPI_Ialltoall` on an intercommunicator. */
-  Ialltoall(sendbuf: BufferSpec, recvbuf: BufferSpec): Request {
-    return this.#start('Ialltoall', this.#alltoallArgs('Ialltoall', sendbuf, recvbuf));
-  }
-  /** Equal blocks, one per rank of the other group. */
-  #equal(routine: string, arg: string, spec: unknown): BlockMessage {
-    try { return parseEqualBlocks(routine, arg, spec, this.Get_remote_size()); } catch (e) { raise(routine, e); }
-  }
-  #vector(routine: string, arg: string, spec: unknown): BlockMessage {
-    try { return parseVectorBlocks(routine, arg, spec, this.Get_remote_size()); } catch (e) { raise(routine, e); }
-  }
-
-  #gathervArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: VectorBufferSpec | null, root: number): InterAlgorithm {
-    const r = this.#interRoot(routine, root);
-    const send = r >= 0 ? outgoing(this.#buf(routine, 'sendbuf', sendbuf)) : new Uint8Array(0);
-    const recv = r === ROOT ? this.#vector(routine, 'recvbuf', recvbuf) : null;
-    return (c) => then(intercoll.Gatherv(c, send, recv?.bytes ?? null, recv?.blocks ?? null, r), () => unpackAll(recv));
+    const a = this.#gatherArgs('Igather', sendbuf, recvbuf, root, false);
+    return this.#start('Igather', (c) => then(intercoll.Gather(c, a.send, a.recv?.bytes ?? null, a.r), a.finish));
   }
   /** Gather blocks of any size from the other group at root (recvbuf `[buf, counts, displs, datatype]`): `MPI_Gatherv` on an intercommunicator. */
   Gatherv(sendbuf: BufferSpec | null, recvbuf: VectorBufferSpec | null, root = 0): void {
-    this.#run('Gatherv', this.#gathervArgs('Gatherv', sendbuf, recvbuf, root));
+    const a = this.#gatherArgs('Gatherv', sendbuf, recvbuf, root, true);
+    this.#run('Gatherv', (c) => then(intercoll.Gatherv(c, a.send, a.recv?.bytes ?? null, a.recv?.blocks ?? null, a.r), a.finish));
   }
   /** Start a Gatherv across: `MPI_Igatherv` on an intercommunicator. */
   Igatherv(sendbuf: BufferSpec | null, recvbuf: VectorBufferSpec | null, root = 0): Request {
-    return this.#start('Igatherv', this.#gathervArgs('Igatherv', sendbuf, recvbuf, root));
+    const a = this.#gatherArgs('Igatherv', sendbuf, recvbuf, root, true);
+    return this.#start('Igatherv', (c) => then(intercoll.Gatherv(c, a.send, a.recv?.bytes ?? null, a.recv?.blocks ?? null, a.r), a.finish));
   }
 
-  #scattervArgs(routine: string, sendbuf: VectorBufferSpec | null, recvbuf: BufferSpec | null, root: number): InterAlgorithm {
+  #scatterArgs(routine: string, sendbuf: unknown, recvbuf: unknown, root: number, vector: boolean) {
     const r = this.#interRoot(routine, root);
-    const send = r === ROOT ? this.#vector(routine, 'sendbuf', sendbuf) : null;
-    send?.pack?.();
-    const rm = r >= 0 ? this.#buf(routine, 'recvbuf', recvbuf) : null;
-    const into = rm ? incoming(rm) : new Uint8Array(0);
-    return (c) => then(intercoll.Scatterv(c, send?.bytes ?? null, send?.blocks ?? null, into, r), () => { if (rm) unpacker(rm, into)?.(into.length); });
+    return { r, ...this.#args(routine, () => forInterScatter(routine, sendbuf, recvbuf, r, this.Get_remote_size(), vector)) };
+  }
+  /** Scatter equal blocks from root to the other group: `MPI_Scatter` on an intercommunicator. */
+  Scatter(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): void {
+    const a = this.#scatterArgs('Scatter', sendbuf, recvbuf, root, false);
+    this.#run('Scatter', (c) => then(intercoll.Scatter(c, a.send?.bytes ?? null, a.recv, a.r), a.finish));
+  }
+  /** Start a scatter from a root in the other group: `MPI_Iscatter` on an intercommunicator. */
+  Iscatter(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): Request {
+    const a = this.#scatterArgs('Iscatter', sendbuf, recvbuf, root, false);
+    return this.#start('Iscatter', (c) => then(intercoll.Scatter(c, a.send?.bytes ?? null, a.recv, a.r), a.finish));
   }
   /** Scatter blocks of any size from root to the other group (sendbuf `[buf, counts, displs, datatype]`): `MPI_Scatterv` on an intercommunicator. */
   Scatterv(sendbuf: VectorBufferSpec | null, recvbuf: BufferSpec | null, root = 0): void {
-    this.#run('Scatterv', this.#scattervArgs('Scatterv', sendbuf, recvbuf, root));
+    const a = this.#scatterArgs('Scatterv', sendbuf, recvbuf, root, true);
+    this.#run('Scatterv', (c) => then(intercoll.Scatterv(c, a.send?.bytes ?? null, a.send?.blocks ?? null, a.recv, a.r), a.finish));
   }
   /** Start a Scatterv across: `MPI_Iscatterv` on an intercommunicator. */
   Iscatterv(sendbuf: VectorBufferSpec | null, recvbuf: BufferSpec | null, root = 0): Request {
-    return this.#start('Iscatterv', this.#scattervArgs('Iscatterv', sendbuf, recvbuf, root));
+    const a = this.#scatterArgs('Iscatterv', sendbuf, recvbuf, root, true);
+    return this.#start('Iscatterv', (c) => then(intercoll.Scatterv(c, a.send?.bytes ?? null, a.send?.blocks ?? null, a.recv, a.r), a.finish));
   }
 
-  #allgathervArgs(routine: string, sendbuf: BufferSpec, recvbuf: VectorBufferSpec): InterAlgorithm {
-    const send = outgoing(this.#buf(routine, 'sendbuf', sendbuf));
-    const recv = this.#vector(routine, 'recvbuf', recvbuf);
-    return (c) => then(intercoll.Allgatherv(c, send, recv.bytes, recv.blocks), () => unpackAll(recv));
+  #allgatherArgs(routine: string, sendbuf: unknown, recvbuf: unknown, vector: boolean) {
+    return this.#args(routine, () => forInterAllgather(routine, sendbuf, recvbuf, this.Get_remote_size(), vector));
+  }
+  /** Every rank gets the blocks of the other group: `MPI_Allgather` on an intercommunicator. */
+  Allgather(sendbuf: BufferSpec, recvbuf: BufferSpec): void {
+    const a = this.#allgatherArgs('Allgather', sendbuf, recvbuf, false);
+    this.#run('Allgather', (c) => then(intercoll.Allgather(c, a.send, a.recv.bytes), a.finish));
+  }
+  /** Start an allgather across the groups: `MPI_Iallgather` on an intercommunicator. */
+  Iallgather(sendbuf: BufferSpec, recvbuf: BufferSpec): Request {
+    const a = this.#allgatherArgs('Iallgather', sendbuf, recvbuf, false);
+    return this.#start('Iallgather', (c) => then(intercoll.Allgather(c, a.send, a.recv.bytes), a.finish));
   }
   /** Every rank gets blocks of any size from every rank of the other group: `MPI_Allgatherv` on an intercommunicator. */
   Allgatherv(sendbuf: BufferSpec, recvbuf: VectorBufferSpec): void {
-    this.#run('Allgatherv', this.#allgathervArgs('Allgatherv', sendbuf, recvbuf));
+    const a = this.#allgatherArgs('Allgatherv', sendbuf, recvbuf, true);
+    this.#run('Allgatherv', (c) => then(intercoll.Allgatherv(c, a.send, a.recv.bytes, a.recv.blocks), a.finish));
   }
   /** Start an Allgatherv across: `MPI_Iallgatherv` on an intercommunicator. */
   Iallgatherv(sendbuf: BufferSpec, recvbuf: VectorBufferSpec): Request {
-    return this.#start('Iallgatherv', this.#allgathervArgs('Iallgatherv', sendbuf, recvbuf));
+    const a = this.#allgatherArgs('Iallgatherv', sendbuf, recvbuf, true);
+    return this.#start('Iallgatherv', (c) => then(intercoll.Allgatherv(c, a.send, a.recv.bytes, a.recv.blocks), a.finish));
   }
 
-  #alltoallvArgs(routine: string, sendbuf: VectorBufferSpec, recvbuf: VectorBufferSpec): InterAlgorithm {
-    const send = this.#vector(routine, 'sendbuf', sendbuf);
-    send.pack?.();
-    const recv = this.#vector(routine, 'recvbuf', recvbuf);
-    return (c) => then(intercoll.Alltoallv(c, send.bytes, send.blocks, recv.bytes, recv.blocks), () => unpackAll(recv));
+  #allreduceArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op) {
+    const o = toReduceOp(routine, op);
+    return { o, ...this.#args(routine, () => forInterAllreduce(routine, sendbuf, recvbuf, o)) };
+  }
+  /** Every rank gets the reduction of the other group's buffers: `MPI_Allreduce` on an intercommunicator. */
+  Allreduce(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM): void {
+    const a = this.#allreduceArgs('Allreduce', sendbuf, recvbuf, op);
+    this.#run('Allreduce', (c) => then(intercoll.Allreduce(c, a.send, a.recv, a.count, a.type, a.o), a.finish));
+  }
+  /** Start an allreduce across the groups: `MPI_Iallreduce` on an intercommunicator. */
+  Iallreduce(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM): Request {
+    const a = this.#allreduceArgs('Iallreduce', sendbuf, recvbuf, op);
+    return this.#start('Iallreduce', (c) => then(intercoll.Allreduce(c, a.send, a.recv, a.count, a.type, a.o), a.finish));
+  }
+
+  #alltoallArgs(routine: string, sendbuf: unknown, recvbuf: unknown, vector: boolean) {
+    return this.#args(routine, () => forInterAlltoall(routine, sendbuf, recvbuf, this.Get_remote_size(), vector));
+  }
+  /** Block j to remote rank j, block j from remote rank j: `MPI_Alltoall` on an intercommunicator. */
+  Alltoall(sendbuf: BufferSpec, recvbuf: BufferSpec): void {
+    const a = this.#alltoallArgs('Alltoall', sendbuf, recvbuf, false);
+    this.#run('Alltoall', (c) => then(intercoll.Alltoall(c, a.send.bytes, a.recv.bytes), a.finish));
+  }
+  /** Start an all-to-all across the groups: `MPI_Ialltoall` on an intercommunicator. */
+  Ialltoall(sendbuf: BufferSpec, recvbuf: BufferSpec): Request {
+    const a = this.#alltoallArgs('Ialltoall', sendbuf, recvbuf, false);
+    return this.#start('Ialltoall', (c) => then(intercoll.Alltoall(c, a.send.bytes, a.recv.bytes), a.finish));
   }
   /** All-to-all with blocks of any size across the groups: `MPI_Alltoallv` on an intercommunicator. */
   Alltoallv(sendbuf: VectorBufferSpec, recvbuf: VectorBufferSpec): void {
-    this.#run('Alltoallv', this.#alltoallvArgs('Alltoallv', sendbuf, recvbuf));
+    const a = this.#alltoallArgs('Alltoallv', sendbuf, recvbuf, true);
+    this.#run('Alltoallv', (c) => then(intercoll.Alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
   }
   /** Start an Alltoallv across: `MPI_Ialltoallv` on an intercommunicator. */
   Ialltoallv(sendbuf: VectorBufferSpec, recvbuf: VectorBufferSpec): Request {
-    return this.#start('Ialltoallv', this.#alltoallvArgs('Ialltoallv', sendbuf, recvbuf));
+    const a = this.#alltoallArgs('Ialltoallv', sendbuf, recvbuf, true);
+    return this.#start('Ialltoallv', (c) => then(intercoll.Alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
   }
 
-  /**
-   * The other group's buffers reduced, then scattered over this group:
-   * `counts` elements to each rank (null: every rank's recvbuf count), or
-   * equal blocks of recvbuf's count for `_block`.
-   */
-  #reduceScatterArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec, counts: readonly number[] | null,
-    block: boolean, op: Op): InterAlgorithm {
+  #reduceScatterArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec, counts: readonly number[] | null, block: boolean, op: Op) {
     const o = toReduceOp(routine, op);
-    const sm = this.#buf(routine, 'sendbuf', sendbuf);
-    const rm = this.#buf(routine, 'recvbuf', recvbuf);
-    try { checkOpType(o, sm.type); } catch (e) { raise(routine, e); }
-    const n = this.Get_size();
-    const cs = block ? Array<number>(n).fill(rm.count) : counts === null ? null : [...counts];
-    if (cs !== null) {
-      if (cs.length !== n) fail(routine, ERR_COUNT, `recvcounts has ${cs.length} entries, the local group has ${n} ranks`);
-      cs.forEach((k, i) => { if (!Number.isInteger(k) || k < 0) fail(routine, ERR_COUNT, `recvcounts[${i}] = ${k} is not a count`); });
-      if (rm.count < cs[this.Get_rank()]!) fail(routine, ERR_TRUNCATE, `recvbuf has ${rm.count} ${rm.type.name}, this rank's block has ${cs[this.Get_rank()]}`);
-    }
-    const send = outgoing(sm);
-    const into = incoming(rm).subarray(0, (cs?.[this.Get_rank()] ?? rm.count) * rm.type.size);
-    return (c) => then(intercoll.ReduceScatter(c, send, sm.count, sm.type, o, cs, rm.count, into), () => unpacker(rm, into)?.(into.length));
+    return { o, ...this.#args(routine, () => forInterReduceScatter(routine, sendbuf, recvbuf, counts, block, o, this.Get_rank(), this.Get_size())) };
   }
   /** Reduce the other group's buffers and scatter equal blocks over this group: `MPI_Reduce_scatter_block` on an intercommunicator. */
   Reduce_scatter_block(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM): void {
-    this.#run('Reduce_scatter_block', this.#reduceScatterArgs('Reduce_scatter_block', sendbuf, recvbuf, null, true, op));
+    const a = this.#reduceScatterArgs('Reduce_scatter_block', sendbuf, recvbuf, null, true, op);
+    this.#run('Reduce_scatter_block', (c) => then(intercoll.ReduceScatter(c, a.send, a.count, a.type, a.o, a.counts, a.recvCount, a.recv), a.finish));
   }
   /** Reduce the other group's buffers and scatter `recvcounts[i]` elements to rank i of this group: `MPI_Reduce_scatter` on an intercommunicator. */
   Reduce_scatter(sendbuf: BufferSpec, recvbuf: BufferSpec, recvcounts: readonly number[] | null = null, op: Op = SUM): void {
-    this.#run('Reduce_scatter', this.#reduceScatterArgs('Reduce_scatter', sendbuf, recvbuf, recvcounts, false, op));
+    const a = this.#reduceScatterArgs('Reduce_scatter', sendbuf, recvbuf, recvcounts, false, op);
+    this.#run('Reduce_scatter', (c) => then(intercoll.ReduceScatter(c, a.send, a.count, a.type, a.o, a.counts, a.recvCount, a.recv), a.finish));
   }
 
   /** Send item j to remote rank j, receive one from each: `alltoall` on an intercommunicator. */
@@ -1579,9 +1457,6 @@ function describeArg(x: unknown): string {
 let parentComm: Intercomm | undefined;
 
 
-/** A collective algorithm across the groups of an intercommunicator, its arguments bound. */
-type InterAlgorithm = (c: intercoll.InterContext) => Schedule<unknown>;
-
 /** A buffer argument of a collective: a buffer spec, or IN_PLACE where MPI allows it. */
 export type BufferArg = BufferSpec | typeof IN_PLACE;
 
@@ -1598,36 +1473,9 @@ function* thenGen<T>(s: Schedule<T>, after: () => void): Schedule<T> {
   return r;
 }
 
-/**
- * Refuse an op that is not defined for the datatype (BAND on DOUBLE) on every
- * rank, before any communication: otherwise only the ranks that happen to
- * combine data would notice, and the others would wait for them.
- */
-function checkOpType(op: ReduceOp, type: TypeDesc): void {
-  if (op.name !== 'user') op.combineBuffers(NO_BYTES, NO_BYTES, NO_BYTES, 0, type);
-}
-const NO_BYTES = new Uint8Array(0);
 
-/** IN_PLACE, or null / undefined, which mean IN_PLACE where MPI accepts it (mpi4py's `is_IN_PLACE`: None too). */
-function isInPlace(x: unknown): boolean {
-  return x === IN_PLACE || x === null || x === undefined;
-}
 
-/** Whether two messages start at the same byte of the same memory (mpi4py reads sbuf == rbuf as IN_PLACE). */
-function sameMemory(a: BufferMessage, b: BufferMessage): boolean {
-  return a.bytes.length > 0 && a.bytes.buffer === b.bytes.buffer && a.bytes.byteOffset === b.bytes.byteOffset;
-}
 
-/** Write every block of a packed block message back to the user's memory. */
-function unpackAll(m: BlockMessage | null): void {
-  if (m?.unpack) for (let r = 0; r < m.counts.length; r++) m.unpack(r);
-}
-
-/** This rank's block of a block message, as bytes. */
-function ownBlock(m: BlockMessage, rank: number): Uint8Array {
-  const [off, len] = m.blocks[rank]!;
-  return m.bytes.subarray(off, off + len);
-}
 
 function typeError(routine: string, e: unknown): Error {
   if (e instanceof TypeError) return new TypeError(`${routine}: ${e.message}`);
