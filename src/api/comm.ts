@@ -1439,8 +1439,29 @@ export class Intercomm extends Comm {
   }
 }
 
-/** The null communicator: `MPI_COMM_NULL`. Every call that yields no communicator returns this object. */
-export const COMM_NULL: Comm = new Comm(null, 'MPI_COMM_NULL');
+/**
+ * The null communicator: `MPI_COMM_NULL`. Every call that yields no
+ * communicator returns this object. It is an Intracomm (and, through
+ * Symbol.hasInstance, an Intercomm and a topology communicator), so every
+ * method a communicator of those classes has exists on it and raises
+ * ERR_COMM, as the methods of mpi4py's null communicators do.
+ */
+export const COMM_NULL: Comm = new Intracomm(null, 'MPI_COMM_NULL');
+
+/**
+ * @internal Give COMM_NULL the methods and properties of `proto` that it
+ * lacks, each raising ERR_COMM (topo.ts calls it for the topology classes).
+ */
+export function nullMethodsOf(proto: object): void {
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    if (name === 'constructor' || name in COMM_NULL) continue;
+    const d = Object.getOwnPropertyDescriptor(proto, name)!;
+    const raiseNull = (): never => fail(name, ERR_COMM, 'invalid communicator (COMM_NULL)');
+    if (typeof d.value === 'function') Object.defineProperty(COMM_NULL, name, { value: raiseNull, configurable: true });
+    else if (d.get) Object.defineProperty(COMM_NULL, name, { get: raiseNull, configurable: true });
+  }
+}
+nullMethodsOf(Intercomm.prototype);
 
 function isCommHandle(x: unknown): x is CommHandle {
   return typeof x === 'object' && x !== null && typeof (x as CommHandle).rank === 'number'

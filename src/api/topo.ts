@@ -16,7 +16,7 @@
 import type { CommHandle, Operation } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
 import { checkInt, describe } from './args.js';
-import { Comm, Intracomm, COMM_NULL } from './comm.js';
+import { Comm, Intracomm, COMM_NULL, nullMethodsOf } from './comm.js';
 import { collContext, runBlocking, CollectiveOp, type CollContext, type Schedule } from '../coll/schedule.js';
 import * as commcoll from '../coll/comm.js';
 import { allgather, alltoall } from '../coll/object.js';
@@ -775,3 +775,7 @@ Intracomm.topologies = {
   cartMap,
   graphMap,
 };
+
+// COMM_NULL (what Create_cart gives ranks beyond the grid) answers the
+// topology classes' methods with ERR_COMM, as its other methods.
+for (const cls of [Topocomm, Cartcomm, Graphcomm, Distgraphcomm]) nullMethodsOf(cls.prototype);
