@@ -636,7 +636,8 @@ export class Intracomm extends Comm {
     if (!(group instanceof Group)) throw new TypeError(`Create_group: group must be an MPI.Group, got ${typeof group}`);
     const t = checkInt('Create_group', 'tag', tag);
     if (t < 0 || t > 0x3fffffff) fail('Create_group', ERR_TAG, `invalid tag ${t}`);
-    if (group.Get_rank() === UNDEFINED) fail('Create_group', ERR_GROUP, 'this process is not in the group');
+    // A process outside the group takes no part and gets COMM_NULL (as MPICH's MPI_Comm_create_group).
+    if (group.Get_rank() === UNDEFINED) return COMM_NULL as Intracomm;
     try {
       return this.#wrap(runBlocking(runtime.transport, commcoll.createGroup(runtime.transport, h, group.ids, t)));
     } catch (e) { raise('Create_group', e); }
