@@ -305,9 +305,8 @@ const NO_BYTES = new Uint8Array(0);
  * Reduce, Allreduce, Scan, Exscan: the elements to combine (`send`), where
  * the result goes (`recv`, null off the root of Reduce), as packed elements
  * (count * size bytes, see core/reduce.ts). IN_PLACE (or null, or recvbuf's
- * own memory as sendbuf) means the data is in recvbuf. Datatypes and counts
- * as mpi4py's chk_cro_args: the same type, the same count (a smaller
- * recvbuf is a truncation).
+ * own memory as sendbuf) means the data is in recvbuf. The datatypes must be
+ * the same (mpi4py's chk_cro_args); a smaller recvbuf is a truncation.
  */
 export function forReduce(routine: string, sendbuf: unknown, recvbuf: unknown, needRecv: boolean, op: ReduceOp) {
   // Off the root of Reduce, recvbuf is not read (mpi4py: for_cro_recv at PROC_NULL), unless it holds the data (IN_PLACE).
@@ -324,7 +323,10 @@ export function forReduce(routine: string, sendbuf: unknown, recvbuf: unknown, n
   if (recv && recv.count < send.count) {
     throw new MpiFailure(ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, sendbuf ${send.count} ${send.type.name}`);
   }
-  if (recv && recv.count > send.count) throw new MpiFailure(ERR_COUNT, `mismatch in send count ${send.count} and receive count ${recv.count}`);
+  // A recvbuf longer than sendbuf is not refused here, though mpi4py's
+  // chk_cro_args refuses it: the ranks' counts are compared by the algorithm
+  // itself (every rank then raises ERR_TRUNCATE), and a refusal on this rank
+  // alone would leave the others waiting in the collective.
   checkOpType(op, send.type);
   // Reductions combine packed elements: non-contiguous buffers are packed before and unpacked after.
   const data = outgoing(send);

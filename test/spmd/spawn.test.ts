@@ -91,7 +91,8 @@ function checkFamily(out: Map<string, unknown>, parents: number, children: numbe
     assert.deepEqual(at('sizes'), { inter: true, size: parents, rank: p, remote: children }, `parent ${p}: local and remote sizes`);
     assert.equal(at('remote-group-size'), children);
     assert.deepEqual(at('Bcast-from-child-0'), [1.5, 2.5]);
-    assert.deepEqual(at('bcast-returns-at-root'), p === root ? { n: 7, words: ['a', 'b'], nested: [1, [2, 3]] } : null);
+    // mpi4py returns None at ROOT (issue 14): null on every parent.
+    assert.deepEqual(at('bcast-returns-at-root'), null);
     assert.deepEqual(at('allgather'), range(children).map((c) => `child${c}`));
     assert.equal(at('p2p-reply'), `hello parent ${p} from child 0 (source ${p})`);
     const n = parents + children;
