@@ -1214,7 +1214,7 @@ export class Intercomm extends Comm {
     t.noteCall?.(routine, -1);
     try {
       const r = runBlocking(t, algorithm(c));
-      settle(c.local); // a failure the local steps recorded on the way (CollContext.failure)
+      c.settle(); // a failure the local steps recorded on the way (CollContext.failure)
       return r;
     } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
   }
@@ -1223,7 +1223,7 @@ export class Intercomm extends Comm {
   #start(routine: string, algorithm: (c: intercoll.InterContext) => Schedule<unknown>): Request {
     const c = intercoll.interContext(runtime.transport, this.#ic(routine), true);
     try {
-      return Request.collective(new CollectiveOp(runtime.transport, settled(c.local, () => algorithm(c))), routine);
+      return Request.collective(new CollectiveOp(runtime.transport, settledInter(c, algorithm)), routine);
     } catch (e) { raise(routine, e); }
   }
 
@@ -1481,6 +1481,13 @@ let parentComm: Intercomm | undefined;
 
 /** A buffer argument of a collective: a buffer spec, or IN_PLACE where MPI allows it. */
 export type BufferArg = BufferSpec | typeof IN_PLACE;
+
+/** `algorithm(c)`, then c.settle(): a non-blocking call across raises its recorded failure at completion. */
+function* settledInter<T>(c: intercoll.InterContext, algorithm: (c: intercoll.InterContext) => Schedule<T>): Schedule<T> {
+  const r = yield* algorithm(c);
+  c.settle();
+  return r;
+}
 
 /**
  * Run `after` once the algorithm completes (unpacking results, for
