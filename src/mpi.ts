@@ -28,7 +28,7 @@ export {
   THREAD_SERIALIZED, THREAD_MULTIPLE, VERSION, SUBVERSION, IN_PLACE, BOTTOM,
   COMM_TYPE_SHARED, COMM_TYPE_HW_GUIDED, COMM_TYPE_HW_UNGUIDED,
 } from './api/constants.js';
-export { Group, GROUP_EMPTY } from './api/group.js';
+export { Group, GROUP_EMPTY, GROUP_NULL } from './api/group.js';
 export * from './api/datatype.js';
 export { Status } from './api/status.js';
 export { Request, Prequest, Grequest, REQUEST_NULL } from './api/request.js';
@@ -37,7 +37,7 @@ export {
   Attach_buffer, Detach_buffer, Flush_buffer, Iflush_buffer, BSEND_OVERHEAD, BUFFER_AUTOMATIC, Alloc_mem, Free_mem,
 } from './api/buffer.js';
 export type { AttachableBuffer } from './api/buffer.js';
-export { Comm, Intracomm, Intercomm } from './api/comm.js';
+export { Comm, Intracomm, Intercomm, COMM_NULL } from './api/comm.js';
 export { Topocomm, Cartcomm, Graphcomm, Distgraphcomm, Compute_dims, CART, GRAPH, DIST_GRAPH, UNWEIGHTED, WEIGHTS_EMPTY } from './api/topo.js';
 export type { Weights, VectorSpec } from './api/topo.js';
 export type { SendOptions, RecvOptions } from './api/comm.js';
@@ -53,8 +53,6 @@ if (checkRequested()) installCheck();
 export const COMM_WORLD: Intracomm = new Intracomm(runtime.transport.commWorld, 'MPI_COMM_WORLD');
 /** This process alone: `MPI_COMM_SELF`. */
 export const COMM_SELF: Intracomm = new Intracomm(runtime.transport.commSelf, 'MPI_COMM_SELF');
-/** The null communicator: `MPI_COMM_NULL`. Every call on it raises ERR_COMM. */
-export const COMM_NULL: Comm = new Comm(null, 'MPI_COMM_NULL');
 
 /** Offset of this thread's clock from the job's common origin, in milliseconds. */
 const clockOffset = performance.timeOrigin - runtime.transport.job.timeOrigin;

@@ -1,23 +1,26 @@
 import type { CommHandle, Operation, Transport } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
 import { parseBuffer, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
-import { outgoing, incoming, unpacker, unpack } from '../core/pack.js';
+import { outgoing, incoming, unpacker } from '../core/pack.js';
 import { encodeObject } from '../core/msgobject.js';
-import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_BUFFER, ERR_TRUNCATE } from '../core/errorcodes.js';
+import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_TRUNCATE, ERR_TYPE, ERR_BUFFER } from '../core/errorcodes.js';
 import * as commcoll from '../coll/comm.js';
 import { Group } from './group.js';
 import { SUM, toReduceOp, type Op } from './op.js';
 import type { ReduceOp } from '../core/reduce.js';
 import type { TypeDesc } from '../core/datatype.js';
-import { collContext, runBlocking, CollectiveOp, type CollContext, type Schedule } from '../coll/schedule.js';
+import { collContext, runBlocking, CollectiveOp, settle, settled, type CollContext, type Schedule } from '../coll/schedule.js';
 import { gate } from '../coll/check.js';
 import * as objcoll from '../coll/object.js';
 import * as bufcoll from '../coll/buffer.js';
 import * as intercoll from '../coll/inter.js';
 import * as spawncoll from '../coll/spawn.js';
-import { resolveCommand, resolveCommands, spawnOptions, fillErrcodes, type SpawnOptions, type SpawnMultipleOptions } from './spawn.js';
+import { resolveCommand, resolveCommands, spawnOptions, fillErrcodes, fillErrcodesMultiple, type SpawnOptions, type SpawnMultipleOptions } from './spawn.js';
 import { predefined as predefinedTypes } from '../core/datatype.js';
-import { parseEqualBlocks, parseVectorBlocks, type BlockMessage, type VectorBufferSpec } from '../core/msgcoll.js';
+import {
+  forBcast, forGather, forScatter, forAllgather, forAlltoall, forReduce, checkOpType, isInPlace, forInterBcast, forInterGather,
+  forInterScatter, forInterAllgather, forInterAlltoall, forInterReduce, forInterAllreduce, forInterReduceScatter, type VectorBufferSpec,
+} from '../core/msgcoll.js';
 import { fail, raise } from './errors.js';
 import { checkInt, options } from './args.js';
 import { Status } from './status.js';
@@ -28,7 +31,7 @@ import { runtime } from './runtime.js';
 import type { Cartcomm, Graphcomm, Distgraphcomm, TopologyConstructors, Weights } from './topo.js';
 import {
   ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, UNIVERSE_SIZE, APPNUM, WTIME_IS_GLOBAL, HOST, IO, IDENT, UNEQUAL,
-  CONGRUENT, SIMILAR, UNDEFINED, COMM_TYPE_SHARED, IN_PLACE, ROOT, LASTUSEDCODE,
+  CONGRUENT, SIMILAR, UNDEFINED, COMM_TYPE_SHARED, COMM_TYPE_HW_GUIDED, COMM_TYPE_HW_UNGUIDED, IN_PLACE, ROOT, LASTUSEDCODE,
 } from './constants.js';
 import { Info, infoArg } from './info.js';
 import {
@@ -78,10 +81,22 @@ export class Comm {
   /** User attributes (Set_attr). */
   #attrs: AttrMap | null = null;
 
-  /** @internal Communicators come from COMM_WORLD, COMM_SELF and the constructors. */
-  constructor(handle: CommHandle | null, name = '') {
+  /**
+   * A null communicator (`new MPI.Comm()`), or another object for the
+   * handle of `comm` (`new MPI.Comm(comm)`, as mpi4py's `Comm(comm)`).
+   * Communicators themselves come from COMM_WORLD, COMM_SELF and the constructors.
+   */
+  constructor(handle: CommHandle | Comm | null = null, name = '') {
+    if (handle instanceof Comm) {
+      this.#h = handle.#h;
+      this.#name = handle.#name;
+      return;
+    }
+    if (handle !== null && !isCommHandle(handle)) {
+      throw new TypeError(`Comm: expected an MPI.Comm to copy, got ${describeArg(handle)}`);
+    }
     this.#h = handle;
-    this.#name = name;
+    this.#name = handle === null ? 'MPI_COMM_NULL' : name;
   }
 
   /** @internal The transport handle; throws ERR_COMM for COMM_NULL. */
@@ -111,6 +126,7 @@ export class Comm {
   /** Set the name: `MPI_Comm_set_name`. */
   Set_name(name: string): void { this.#name = String(name); }
   get name(): string { return this.#name; }
+  set name(name: string) { this.Set_name(name); }
 
   /**
    * Compare two communicators: IDENT (the same), CONGRUENT (same processes in
@@ -292,9 +308,11 @@ export class Comm {
    * null communicator (`isNull`): `MPI_Comm_get_parent`.
    */
   static Get_parent(): Intercomm {
+    // Once disconnected, the parent is COMM_NULL itself (mpi4py: Get_parent() == COMM_NULL).
+    if (parentComm?.isNull) parentComm = COMM_NULL as Intercomm;
     if (parentComm === undefined) {
       const ic = spawncoll.parent(runtime.transport);
-      parentComm = ic === null ? new Intercomm(null, 'MPI_COMM_NULL') : new Intercomm(ic, 'MPI_COMM_PARENT');
+      parentComm = ic === null ? COMM_NULL as Intercomm : new Intercomm(ic, 'MPI_COMM_PARENT');
     }
     return parentComm;
   }
@@ -817,6 +835,24 @@ export class Comm {
 
 /** A communicator of one group: collectives, constructors, topologies. */
 export class Intracomm extends Comm {
+  /**
+   * COMM_NULL is the null value of every communicator class: what Split,
+   * Create, Create_cart... return where there is no communicator
+   * (`newcomm === MPI.COMM_NULL`), and an instance of the class they declare,
+   * as mpi4py's null Intracomm / Intercomm objects are.
+   */
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return x === COMM_NULL || Function.prototype[Symbol.hasInstance].call(this, x);
+  }
+
+  /** A null intracommunicator (`new MPI.Intracomm()`), or another object for `comm`'s (`new MPI.Intracomm(comm)`; not an intercommunicator). */
+  constructor(handle: CommHandle | Comm | null = null, name = '') {
+    if (handle instanceof Comm && !handle.isNull && handle.Is_inter()) {
+      throw new TypeError('Intracomm: expected an MPI.Intracomm or COMM_NULL, got an intercommunicator');
+    }
+    super(handle, name);
+  }
+
   // ---- helpers -------------------------------------------------------------
 
   /** Root of the collective about to run, for deadlock reports (-1: none). */
@@ -839,7 +875,11 @@ export class Intracomm extends Comm {
     t.noteCall?.(routine, this.#pendingRoot, c.comm, c.tag, this.#pendingBytes);
     this.#pendingRoot = -1;
     this.#pendingBytes = -1;
-    try { return runBlocking(t, algorithm(c)); } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
+    try {
+      const r = runBlocking(t, algorithm(c));
+      settle(c); // a failure recorded on the way, raised once every partner has what it waits for
+      return r;
+    } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
   }
 
   /** Start a collective algorithm; the Request completes with its result. */
@@ -848,7 +888,9 @@ export class Intracomm extends Comm {
     this.#pendingRoot = -1;
     this.#pendingBytes = -1;
     try {
-      return Request.collective(new CollectiveOp(runtime.transport, gate(c, algorithm)) as CollectiveOp<unknown>, routine);
+      // --check's verification first (gate), then the algorithm on the context
+      // gate hands it, whose failures are raised at completion (settled).
+      return Request.collective(new CollectiveOp(runtime.transport, gate(c, (cc) => settled(cc, algorithm))) as CollectiveOp<unknown>, routine);
     } catch (e) { raise(routine, e); }
   }
 
@@ -897,7 +939,7 @@ export class Intracomm extends Comm {
   // ---- constructors -----------------------------------------------------------
 
   #wrap(h: CommHandle | null): Intracomm {
-    return h === null ? new Intracomm(null, 'MPI_COMM_NULL') : new Intracomm(h, '');
+    return h === null ? COMM_NULL as Intracomm : new Intracomm(h, '');
   }
 
   /**
@@ -956,9 +998,12 @@ export class Intracomm extends Comm {
    * Split by type: with COMM_TYPE_SHARED every rank of the embedded runtime
    * shares memory with every other, so all end up together: `MPI_Comm_split_type`.
    */
-  Split_type(splitType: number, key = 0): Intracomm {
+  Split_type(splitType: number, key = 0, info: unknown = null): Intracomm {
     const t = checkInt('Split_type', 'split_type', splitType);
-    if (t !== UNDEFINED && t !== COMM_TYPE_SHARED) fail('Split_type', ERR_ARG, `unknown split type ${t}`);
+    if (t !== UNDEFINED && t !== COMM_TYPE_SHARED && t !== COMM_TYPE_HW_GUIDED && t !== COMM_TYPE_HW_UNGUIDED) {
+      fail('Split_type', ERR_ARG, `unknown split type ${t}`);
+    }
+    void info; // hints (mpi_hw_resource_type) name no finer level than the one node every rank shares here
     return this.Split(t === UNDEFINED ? UNDEFINED : 0, key);
   }
 
@@ -977,7 +1022,8 @@ export class Intracomm extends Comm {
     if (!(group instanceof Group)) throw new TypeError(`Create_group: group must be an MPI.Group, got ${typeof group}`);
     const t = checkInt('Create_group', 'tag', tag);
     if (t < 0 || t > 0x3fffffff) fail('Create_group', ERR_TAG, `invalid tag ${t}`);
-    if (group.Get_rank() === UNDEFINED) fail('Create_group', ERR_GROUP, 'this process is not in the group');
+    // A process outside the group takes no part and gets COMM_NULL (as MPICH's MPI_Comm_create_group).
+    if (group.Get_rank() === UNDEFINED) return COMM_NULL as Intracomm;
     try {
       return this.#wrap(runBlocking(runtime.transport, commcoll.createGroup(runtime.transport, h, group.ids, t)));
     } catch (e) { raise('Create_group', e); }
@@ -1034,16 +1080,22 @@ export class Intracomm extends Comm {
    * i's processes have MPI.APPNUM = i): `MPI_Comm_spawn_multiple`.
    */
   Spawn_multiple(command: readonly string[], args: readonly (readonly string[] | null)[] | SpawnMultipleOptions | null = null,
-    maxprocs: readonly number[] | null = null, info: unknown = null, root = 0, errcodes: number[] | null = null): Intercomm {
+    maxprocs: number | readonly number[] | null = null, info: unknown = null, root = 0, errcodes: number[][] | null = null): Intercomm {
     const routine = 'Spawn_multiple';
     const kw = args !== null && typeof args === 'object' && !Array.isArray(args) ? args as SpawnMultipleOptions : null;
     const o = kw
       ? { args: kw.args ?? null, maxprocs: kw.maxprocs ?? null, info: kw.info ?? null, root: kw.root ?? 0, errcodes: kw.errcodes ?? null }
       : { args, maxprocs, info, root, errcodes };
     const r = this.#root(routine, o.root);
-    const ic = this.#run(routine, (c) => spawncoll.spawn(c, r, () => resolveCommands(routine, command, o.args, o.maxprocs, o.info)));
+    let counts: number[] = [];
+    const ic = this.#run(routine, (c) => spawncoll.spawn(c, r, () => {
+      const cmds = resolveCommands(routine, command, o.args, o.maxprocs, o.info);
+      counts = cmds.map((k) => k.maxprocs);
+      return cmds;
+    }));
     const inter = new Intercomm(ic, '');
-    fillErrcodes(o.errcodes, inter.Get_remote_size());
+    // Off the root the per-command counts are not known: one list of all the children.
+    fillErrcodesMultiple(o.errcodes, counts.length > 0 ? counts : [inter.Get_remote_size()]);
     return inter;
   }
 
@@ -1063,13 +1115,10 @@ export class Intracomm extends Comm {
   #bcastArgs(routine: string, buf: BufferSpec, root: number): [Uint8Array, number, (() => void) | null] {
     const r = this.#root(routine, root);
     try {
-      const m = parseBuffer(routine, 'buf', buf);
-      const atRoot = this.Get_rank() === r;
-      const bytes = atRoot ? outgoing(m) : incoming(m);
-      const unpack = atRoot ? null : unpacker(m, bytes);
-      this.#pendingBytes = bytes.length;
+      const a = forBcast(routine, buf, this.Get_rank() === r);
+      this.#pendingBytes = a.bytes.length;
       // No closure when there is nothing to unpack: `then` then adds no generator.
-      return [bytes, r, unpack === null ? null : () => unpack(bytes.length)];
+      return [a.bytes, r, a.finish];
     } catch (e) { raise(routine, e); }
   }
   /** Broadcast a buffer from root, in place: `MPI_Bcast`. */
@@ -1085,17 +1134,8 @@ export class Intracomm extends Comm {
 
   #gatherArgs(routine: string, sendbuf: BufferArg, recvbuf: unknown, root: number, vector: boolean) {
     const r = this.#root(routine, root);
-    const atRoot = this.Get_rank() === r;
     try {
-      const recv = atRoot ? (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'recvbuf', recvbuf, this.Get_size()) : null;
-      const send = sendbuf === IN_PLACE
-        ? (atRoot ? ownBlock(recv!, this.Get_rank()) : fail(routine, ERR_BUFFER, 'IN_PLACE is only valid at the root'))
-        : outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
-      if (recv && !vector && send.length !== recv.blocks[0]![1]) {
-        fail(routine, ERR_TRUNCATE, `sendbuf has ${send.length} bytes, recvbuf blocks have ${recv.blocks[0]![1]}`);
-      }
-      if (sendbuf === IN_PLACE) recv?.pack?.();
-      return { r, send, recv, finish: () => unpackAll(recv) };
+      return { r, ...forGather(routine, sendbuf, recvbuf, this.Get_rank(), this.Get_size(), this.Get_rank() === r, vector) };
     } catch (e) { raise(routine, e); }
   }
   /** Gather equal blocks at root: `MPI_Gather`. */
@@ -1116,20 +1156,8 @@ export class Intracomm extends Comm {
 
   #scatterArgs(routine: string, sendbuf: unknown, recvbuf: BufferArg, root: number, vector: boolean) {
     const r = this.#root(routine, root);
-    const atRoot = this.Get_rank() === r;
     try {
-      const send = atRoot ? (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'sendbuf', sendbuf, this.Get_size()) : null;
-      const recv = recvbuf === IN_PLACE
-        ? (atRoot ? ownBlock(send!, this.Get_rank()) : fail(routine, ERR_BUFFER, 'IN_PLACE is only valid at the root'))
-        : null;
-      const rm = recvbuf === IN_PLACE ? null : parseBuffer(routine, 'recvbuf', recvbuf);
-      const into = recv ?? incoming(rm!);
-      if (send && !vector && into.length !== send.blocks[0]![1]) {
-        fail(routine, ERR_TRUNCATE, `sendbuf blocks have ${send.blocks[0]![1]} bytes, recvbuf has ${into.length}`);
-      }
-      send?.pack?.();
-      const unpack = rm ? unpacker(rm, into) : null;
-      return { r, send, recv: into, finish: () => unpack?.(into.length) };
+      return { r, ...forScatter(routine, sendbuf, recvbuf, this.Get_rank(), this.Get_size(), this.Get_rank() === r, vector) };
     } catch (e) { raise(routine, e); }
   }
   /** Scatter equal blocks from root: `MPI_Scatter`. */
@@ -1149,14 +1177,7 @@ export class Intracomm extends Comm {
   }
 
   #allgatherArgs(routine: string, sendbuf: BufferArg, recvbuf: unknown, vector: boolean) {
-    try {
-      const recv = (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'recvbuf', recvbuf, this.Get_size());
-      if (sendbuf === IN_PLACE) recv.pack?.();
-      const send = sendbuf === IN_PLACE ? ownBlock(recv, this.Get_rank()) : outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
-      const want = recv.blocks[this.Get_rank()]![1];
-      if (send.length !== want) fail(routine, ERR_TRUNCATE, `sendbuf has ${send.length} bytes, this rank's recvbuf block has ${want}`);
-      return { send, recv, finish: () => unpackAll(recv) };
-    } catch (e) { raise(routine, e); }
+    try { return forAllgather(routine, sendbuf, recvbuf, this.Get_rank(), this.Get_size(), vector); } catch (e) { raise(routine, e); }
   }
   /** Gather equal blocks on every rank: `MPI_Allgather`. */
   Allgather(sendbuf: BufferArg, recvbuf: BufferArg): void {
@@ -1175,17 +1196,7 @@ export class Intracomm extends Comm {
   }
 
   #alltoallArgs(routine: string, sendbuf: unknown, recvbuf: unknown, vector: boolean) {
-    try {
-      const parse = vector ? parseVectorBlocks : parseEqualBlocks;
-      const recv = parse(routine, 'recvbuf', recvbuf, this.Get_size());
-      // IN_PLACE: the data to send is in recvbuf; send from a copy.
-      if (sendbuf === IN_PLACE) recv.pack?.();
-      const send = sendbuf === IN_PLACE
-        ? { ...recv, bytes: recv.bytes.slice() }
-        : parse(routine, 'sendbuf', sendbuf, this.Get_size());
-      if (sendbuf !== IN_PLACE) send.pack?.();
-      return { send, recv, finish: () => unpackAll(recv) };
-    } catch (e) { raise(routine, e); }
+    try { return forAlltoall(routine, sendbuf, recvbuf, this.Get_size(), vector); } catch (e) { raise(routine, e); }
   }
   /** Send block i to rank i, receive block j from rank j: `MPI_Alltoall`. */
   Alltoall(sendbuf: BufferArg, recvbuf: BufferArg): void {
@@ -1232,25 +1243,11 @@ export class Intracomm extends Comm {
    * recvbuf. The receive buffer may be null where the result is not wanted
    * (off the root of Reduce).
    */
-  #reduceArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg | null | undefined, needRecv: boolean, op: ReduceOp) {
+  #reduceArgs(routine: string, sendbuf: BufferArg | null, recvbuf: BufferArg | null | undefined, needRecv: boolean, op: ReduceOp) {
     try {
-      const recv = recvbuf === null || recvbuf === undefined || recvbuf === IN_PLACE ? null : parseBuffer(routine, 'recvbuf', recvbuf);
-      if (needRecv && recv === null) fail(routine, ERR_BUFFER, 'recvbuf is required here');
-      const send = sendbuf === IN_PLACE ? recv : parseBuffer(routine, 'sendbuf', sendbuf);
-      if (send === null) fail(routine, ERR_BUFFER, 'IN_PLACE needs recvbuf to hold the data');
-      if (recv && recv.count < send.count) {
-        fail(routine, ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, sendbuf ${send.count} ${send.type.name}`);
-      }
-      checkOpType(op, send.type);
-      this.#pendingBytes = send.count * send.type.size;
-      // Reductions combine packed elements (count * size bytes, see core/reduce.ts):
-      // non-contiguous buffers are packed before and unpacked after.
-      const data = outgoing(send);
-      const work = recv === null ? null
-        : recv.packed ? (sendbuf === IN_PLACE ? data : new Uint8Array(send.count * send.type.size))
-        : recv.bytes.length === data.length ? recv.bytes : recv.bytes.subarray(0, data.length);
-      const finish = recv?.packed ? (): void => { unpack(work!, send.count, recv.type, recv.bytes, recv.origin ?? 0); } : null;
-      return { send: sendbuf === IN_PLACE ? work! : data, recv: work, count: send.count, type: send.type, finish };
+      const a = forReduce(routine, sendbuf, recvbuf, needRecv, op);
+      this.#pendingBytes = a.count * a.type.size;
+      return a;
     } catch (e) { raise(routine, e); }
   }
 
@@ -1298,8 +1295,8 @@ export class Intracomm extends Comm {
     const n = this.Get_size();
     try {
       const recv = parseBuffer(routine, 'recvbuf', recvbuf);
-      // IN_PLACE: recvbuf holds all n blocks of input; the result is its first block.
-      const inPlace = sendbuf === IN_PLACE;
+      // IN_PLACE (or null): recvbuf holds all n blocks of input; the result is its first block.
+      const inPlace = isInPlace(sendbuf);
       if (inPlace && recv.count % n !== 0) fail(routine, ERR_COUNT, `IN_PLACE: recvbuf has ${recv.count} ${recv.type.name}, not ${n} equal blocks`);
       const send = inPlace ? { bytes: outgoing(recv).slice(), count: recv.count, type: recv.type } : parseBuffer(routine, 'sendbuf', sendbuf);
       const counts = Array<number>(n).fill(inPlace ? recv.count / n : recv.count);
@@ -1321,7 +1318,7 @@ export class Intracomm extends Comm {
     const n = this.Get_size();
     try {
       const recv = parseBuffer(routine, 'recvbuf', recvbuf);
-      const send = sendbuf === IN_PLACE ? { bytes: outgoing(recv).slice(), count: recv.count, type: recv.type } : parseBuffer(routine, 'sendbuf', sendbuf);
+      const send = isInPlace(sendbuf) ? { bytes: outgoing(recv).slice(), count: recv.count, type: recv.type } : parseBuffer(routine, 'sendbuf', sendbuf);
       const counts = recvcounts === null ? (this.allgather(recv.count) as number[]) : [...recvcounts];
       if (counts.length !== n) fail(routine, ERR_COUNT, `recvcounts has ${counts.length} entries, the communicator has ${n} ranks`);
       return this.#reduceScatter(routine, send, recv, counts, o);
@@ -1343,8 +1340,9 @@ export class Intracomm extends Comm {
    */
   #reduceScatter(routine: string, send: BufferMessage, recv: BufferMessage, counts: number[], o: ReduceOp): (c: CollContext) => Schedule<unknown> {
     checkOpType(o, send.type);
+    if (recv.type !== send.type) fail(routine, ERR_TYPE, `mismatch in send and receive datatypes: sendbuf ${send.type.name}, recvbuf ${recv.type.name}`);
     const total = counts.reduce((x, y) => x + y, 0);
-    if (send.count < total) fail(routine, ERR_COUNT, `sendbuf has ${send.count} ${send.type.name}, recvcounts add up to ${total}`);
+    if (send.count !== total) fail(routine, ERR_COUNT, `mismatch in send count ${send.count} and sum(counts) ${total}`);
     const mineCount = counts[this.Get_rank()]!;
     if (recv.count < mineCount) fail(routine, ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, this rank's block has ${mineCount}`);
     const size = send.type.size;
@@ -1357,6 +1355,7 @@ export class Intracomm extends Comm {
     return (c) => then((function* (): Schedule<void> {
       yield* bufcoll.reduce(c, mine, full, total, send.type, o, 0);
       yield* bufcoll.scatterv(scatter, full, blocks, into, 0);
+      settle(scatter);
     })(), () => unpacker(recv, into)?.(into.length));
   }
 
@@ -1430,7 +1429,7 @@ export class Intracomm extends Comm {
    * A communicator with a distributed graph: this rank receives from
    * `sources` and sends to `destinations`: `MPI_Dist_graph_create_adjacent`.
    */
-  Create_dist_graph_adjacent(sources: readonly number[], destinations: readonly number[],
+  Create_dist_graph_adjacent(sources: readonly number[] | null, destinations: readonly number[] | null,
     sourceweights: Weights = null, destweights: Weights = null, info: unknown = null, reorder = false): Distgraphcomm {
     return Intracomm.topologies!.distGraphAdjacent(this, sources, destinations, sourceweights, destweights, info, reorder);
   }
@@ -1469,8 +1468,23 @@ export class Intracomm extends Comm {
 export class Intercomm extends Comm {
   #local: CommHandle | null;
 
-  /** @internal Made by Create_intercomm and Spawn. */
-  constructor(ic: intercoll.InterComm | null, name = '') {
+  /** COMM_NULL is an Intercomm too (Get_parent outside a spawned job), see Intracomm's. */
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return x === COMM_NULL || Function.prototype[Symbol.hasInstance].call(this, x);
+  }
+
+  /** @internal Made by Create_intercomm and Spawn; `new MPI.Intercomm()` is a null communicator. */
+  constructor(ic: intercoll.InterComm | Comm | null = null, name = '') {
+    if (ic instanceof Comm) {
+      // new MPI.Intercomm(comm): another object for the same intercommunicator, or a null one.
+      if (!ic.isNull && !(ic instanceof Intercomm)) throw new TypeError('Intercomm: expected an MPI.Intercomm or COMM_NULL, got an intracommunicator');
+      super(ic);
+      this.#local = ic.isNull ? null : (ic as Intercomm).#local;
+      return;
+    }
+    if (ic !== null && (typeof ic !== 'object' || !('inter' in ic) || !('local' in ic))) {
+      throw new TypeError(`Intercomm: expected an MPI.Intercomm or COMM_NULL, got ${describeArg(ic)}`);
+    }
     super(ic?.inter ?? null, name);
     this.#local = ic?.local ?? null;
   }
@@ -1516,6 +1530,20 @@ export class Intercomm extends Comm {
     try {
       return new Intracomm(runBlocking(runtime.transport, intercoll.merge(runtime.transport, ic, Boolean(high))), '');
     } catch (e) { raise('Merge', e); }
+  }
+
+  /**
+   * Split both groups by type and join the parts across, as Split: with
+   * COMM_TYPE_SHARED (or the HW types) every process here shares one node;
+   * UNDEFINED gives COMM_NULL: `MPI_Comm_split_type` on an intercommunicator.
+   */
+  Split_type(splitType: number, key = 0, info: unknown = null): Intercomm {
+    const t = checkInt('Split_type', 'split_type', splitType);
+    if (t !== UNDEFINED && t !== COMM_TYPE_SHARED && t !== COMM_TYPE_HW_GUIDED && t !== COMM_TYPE_HW_UNGUIDED) {
+      fail('Split_type', ERR_ARG, `unknown split type ${t}`);
+    }
+    void info;
+    return this.Split(t === UNDEFINED ? UNDEFINED : 0, key);
   }
 
   /** UNDEFINED: intercommunicators carry no topology (`MPI_Topo_test`). */
@@ -1577,7 +1605,7 @@ export class Intercomm extends Comm {
     try {
       r = runBlocking(runtime.transport, intercoll.split(runtime.transport, ic, col, k, UNDEFINED));
     } catch (e) { raise('Split', e); }
-    return r === null ? new Intercomm(null, 'MPI_COMM_NULL') : new Intercomm(r, '');
+    return r === null ? COMM_NULL as Intercomm : new Intercomm(r, '');
   }
 
   #interRoot(routine: string, root: unknown): number {
@@ -1592,14 +1620,18 @@ export class Intercomm extends Comm {
     const t = runtime.transport;
     const c = intercoll.interContext(t, this.#ic(routine));
     t.noteCall?.(routine, -1);
-    try { return runBlocking(t, algorithm(c)); } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
+    try {
+      const r = runBlocking(t, algorithm(c));
+      c.settle(); // a failure the local steps recorded on the way (CollContext.failure)
+      return r;
+    } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
   }
 
   /** Start a collective algorithm across the groups; the Request completes with its result. */
   #start(routine: string, algorithm: (c: intercoll.InterContext) => Schedule<unknown>): Request {
     const c = intercoll.interContext(runtime.transport, this.#ic(routine), true);
     try {
-      return Request.collective(new CollectiveOp(runtime.transport, gate(c, algorithm)), routine);
+      return Request.collective(new CollectiveOp(runtime.transport, gate(c, (cc) => settledInter(cc, algorithm))), routine);
     } catch (e) { raise(routine, e); }
   }
 
@@ -1612,18 +1644,29 @@ export class Intercomm extends Comm {
   /** Broadcast an object to the other group: mpi4py `bcast` on an intercommunicator. */
   bcast<T = unknown>(obj: T, root = 0): T {
     const r = this.#interRoot('bcast', root);
-    return this.#run('bcast', (c) => intercoll.bcast(c, obj, r)) as T;
+    const got = this.#run('bcast', (c) => intercoll.bcast(c, obj, r)) as T;
+    // The root's side receives nothing: null there, as mpi4py's None.
+    return (r === ROOT || r === PROC_NULL ? null : got) as T;
   }
-  #bcastArgs(routine: string, buf: BufferSpec, root: number): InterAlgorithm {
+  /** Normalise the buffer arguments of a collective across (src/core/msgcoll.ts), turning failures into MPI.Exception. */
+  #args<T>(routine: string, normalise: () => T): T {
+    try { return normalise(); } catch (e) { raise(routine, e); }
+  }
+
+  #bcastArgs(routine: string, buf: BufferSpec, root: number) {
     const r = this.#interRoot(routine, root);
-    const m = r === PROC_NULL ? null : this.#buf(routine, 'buf', buf);
-    const bytes = m === null ? new Uint8Array(0) : r === ROOT ? outgoing(m) : incoming(m);
-    return (c) => then(intercoll.Bcast(c, bytes, r), () => { if (m && r !== ROOT) unpacker(m, bytes)?.(bytes.length); });
+    return { r, ...this.#args(routine, () => forInterBcast(routine, buf, r)) };
   }
   /** Broadcast a buffer to the other group: `MPI_Bcast` on an intercommunicator. */
-  Bcast(buf: BufferSpec, root = 0): void { this.#run('Bcast', this.#bcastArgs('Bcast', buf, root)); }
+  Bcast(buf: BufferSpec, root = 0): void {
+    const a = this.#bcastArgs('Bcast', buf, root);
+    this.#run('Bcast', (c) => then(intercoll.Bcast(c, a.bytes, a.r), a.finish));
+  }
   /** Start a broadcast to the other group: `MPI_Ibcast` on an intercommunicator. */
-  Ibcast(buf: BufferSpec, root = 0): Request { return this.#start('Ibcast', this.#bcastArgs('Ibcast', buf, root)); }
+  Ibcast(buf: BufferSpec, root = 0): Request {
+    const a = this.#bcastArgs('Ibcast', buf, root);
+    return this.#start('Ibcast', (c) => then(intercoll.Bcast(c, a.bytes, a.r), a.finish));
+  }
   /** Gather one object from each rank of the other group at root: `gather`. */
   gather<T = unknown>(sendobj: T, root = 0): T[] | undefined {
     const r = this.#interRoot('gather', root);
@@ -1643,212 +1686,148 @@ export class Intercomm extends Comm {
     const o = toReduceOp('reduce', op);
     return this.#run('reduce', (c) => intercoll.reduce(c, sendobj, o, r)) as T | undefined;
   }
-  #reduceArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, op: Op, root: number): InterAlgorithm {
+  #reduceArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, op: Op, root: number) {
     const r = this.#interRoot(routine, root);
     const o = toReduceOp(routine, op);
-    if (r === PROC_NULL) return (c) => intercoll.Reduce(c, new Uint8Array(0), null, 0, predefinedTypes.BYTE, o, r);
-    const m = r === ROOT ? this.#buf(routine, 'recvbuf', recvbuf) : this.#buf(routine, 'sendbuf', sendbuf);
-    try { checkOpType(o, m.type); } catch (e) { raise(routine, e); }
-    if (r === ROOT) {
-      const into = incoming(m);
-      return (c) => then(intercoll.Reduce(c, new Uint8Array(0), into, m.count, m.type, o, r), () => unpacker(m, into)?.(into.length));
-    }
-    const send = outgoing(m);
-    return (c) => intercoll.Reduce(c, send, null, m.count, m.type, o, r);
+    return { r, o, ...this.#args(routine, () => forInterReduce(routine, sendbuf, recvbuf, r, o)) };
   }
   /** Reduce buffers of the other group at root: `MPI_Reduce` on an intercommunicator. */
   Reduce(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, op: Op = SUM, root = 0): void {
-    this.#run('Reduce', this.#reduceArgs('Reduce', sendbuf, recvbuf, op, root));
+    const a = this.#reduceArgs('Reduce', sendbuf, recvbuf, op, root);
+    this.#run('Reduce', (c) => then(intercoll.Reduce(c, a.send, a.recv, a.count, a.type ?? predefinedTypes.BYTE, a.o, a.r), a.finish));
   }
   /** Start a reduction at a root in the other group: `MPI_Ireduce` on an intercommunicator. */
   Ireduce(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, op: Op = SUM, root = 0): Request {
-    return this.#start('Ireduce', this.#reduceArgs('Ireduce', sendbuf, recvbuf, op, root));
-  }
-  #buf(routine: string, arg: string, spec: unknown): BufferMessage {
-    try { return parseBuffer(routine, arg, spec); } catch (e) { raise(routine, e); }
+    const a = this.#reduceArgs('Ireduce', sendbuf, recvbuf, op, root);
+    return this.#start('Ireduce', (c) => then(intercoll.Reduce(c, a.send, a.recv, a.count, a.type ?? predefinedTypes.BYTE, a.o, a.r), a.finish));
   }
 
-  #gatherArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root: number): InterAlgorithm {
+  #gatherArgs(routine: string, sendbuf: unknown, recvbuf: unknown, root: number, vector: boolean) {
     const r = this.#interRoot(routine, root);
-    const send = r >= 0 ? outgoing(this.#buf(routine, 'sendbuf', sendbuf)) : new Uint8Array(0);
-    const rm = r === ROOT ? this.#buf(routine, 'recvbuf', recvbuf) : null;
-    const into = rm ? incoming(rm) : null;
-    return (c) => then(intercoll.Gather(c, send, into, r), () => { if (rm) unpacker(rm, into!)?.(into!.length); });
+    return { r, ...this.#args(routine, () => forInterGather(routine, sendbuf, recvbuf, r, this.Get_remote_size(), vector)) };
   }
   /** Gather equal blocks of the other group at root: `MPI_Gather` on an intercommunicator. */
   Gather(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): void {
-    this.#run('Gather', this.#gatherArgs('Gather', sendbuf, recvbuf, root));
+    const a = this.#gatherArgs('Gather', sendbuf, recvbuf, root, false);
+    this.#run('Gather', (c) => then(intercoll.Gather(c, a.send, a.recv?.bytes ?? null, a.r), a.finish));
   }
   /** Start a gather at a root in the other group: `MPI_Igather` on an intercommunicator. */
   Igather(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): Request {
-    return this.#start('Igather', this.#gatherArgs('Igather', sendbuf, recvbuf, root));
-  }
-
-  #scatterArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root: number): InterAlgorithm {
-    const r = this.#interRoot(routine, root);
-    const send = r === ROOT ? outgoing(this.#buf(routine, 'sendbuf', sendbuf)) : null;
-    const rm = r >= 0 ? this.#buf(routine, 'recvbuf', recvbuf) : null;
-    const into = rm ? incoming(rm) : new Uint8Array(0);
-    return (c) => then(intercoll.Scatter(c, send, into, r), () => { if (rm) unpacker(rm, into)?.(into.length); });
-  }
-  /** Scatter equal blocks from root to the other group: `MPI_Scatter` on an intercommunicator. */
-  Scatter(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): void {
-    this.#run('Scatter', this.#scatterArgs('Scatter', sendbuf, recvbuf, root));
-  }
-  /** Start a scatter from a root in the other group: `MPI_Iscatter` on an intercommunicator. */
-  Iscatter(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): Request {
-    return this.#start('Iscatter', this.#scatterArgs('Iscatter', sendbuf, recvbuf, root));
-  }
-
-  #allgatherArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec): InterAlgorithm {
-    const send = outgoing(this.#buf(routine, 'sendbuf', sendbuf));
-    const rm = this.#buf(routine, 'recvbuf', recvbuf);
-    const into = incoming(rm);
-    if (into.length !== send.length * this.Get_remote_size()) {
-      fail(routine, ERR_TRUNCATE, `recvbuf has ${into.length} bytes, the other group sends ${this.Get_remote_size()} blocks of ${send.length}`);
-    }
-    return (c) => then(intercoll.Allgather(c, send, into), () => unpacker(rm, into)?.(into.length));
-  }
-  /** Every rank gets the blocks of the other group: `MPI_Allgather` on an intercommunicator. */
-  Allgather(sendbuf: BufferSpec, recvbuf: BufferSpec): void {
-    this.#run('Allgather', this.#allgatherArgs('Allgather', sendbuf, recvbuf));
-  }
-  /** Start an allgather across the groups: `MPI_Iallgather` on an intercommunicator. */
-  Iallgather(sendbuf: BufferSpec, recvbuf: BufferSpec): Request {
-    return this.#start('Iallgather', this.#allgatherArgs('Iallgather', sendbuf, recvbuf));
-  }
-
-  #allreduceArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op): InterAlgorithm {
-    const o = toReduceOp(routine, op);
-    const sm = this.#buf(routine, 'sendbuf', sendbuf);
-    const rm = this.#buf(routine, 'recvbuf', recvbuf);
-    try { checkOpType(o, sm.type); } catch (e) { raise(routine, e); }
-    const send = outgoing(sm);
-    const into = incoming(rm);
-    return (c) => then(intercoll.Allreduce(c, send, into, sm.count, sm.type, o), () => unpacker(rm, into)?.(into.length));
-  }
-  /** Every rank gets the reduction of the other group's buffers: `MPI_Allreduce` on an intercommunicator. */
-  Allreduce(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM): void {
-    this.#run('Allreduce', this.#allreduceArgs('Allreduce', sendbuf, recvbuf, op));
-  }
-  /** Start an allreduce across the groups: `MPI_Iallreduce` on an intercommunicator. */
-  Iallreduce(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM): Request {
-    return this.#start('Iallreduce', this.#allreduceArgs('Iallreduce', sendbuf, recvbuf, op));
-  }
-
-  #alltoallArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec): InterAlgorithm {
-    const sm = this.#buf(routine, 'sendbuf', sendbuf);
-    const rm = this.#buf(routine, 'recvbuf', recvbuf);
-    const n = this.Get_remote_size();
-    if (sm.count % n !== 0 || rm.count % n !== 0) {
-      fail(routine, ERR_COUNT, `buffers must hold ${n} equal blocks (remote group size), got sendbuf ${sm.count} and recvbuf ${rm.count} ${rm.type.name}`);
-    }
-    const send = outgoing(sm);
-    const into = incoming(rm);
-    return (c) => then(intercoll.Alltoall(c, send, into), () => unpacker(rm, into)?.(into.length));
-  }
-  /** Block j to remote rank j, block j from remote rank j: `MPI_Alltoall` on an intercommunicator. */
-  Alltoall(sendbuf: BufferSpec, recvbuf: BufferSpec): void {
-    this.#run('Alltoall', this.#alltoallArgs('Alltoall', sendbuf, recvbuf));
-  }
-  /** Start an all-to-all across the groups: `MPI_Ialltoall` on an intercommunicator. */
-  Ialltoall(sendbuf: BufferSpec, recvbuf: BufferSpec): Request {
-    return this.#start('Ialltoall', this.#alltoallArgs('Ialltoall', sendbuf, recvbuf));
-  }
-  #vector(routine: string, arg: string, spec: unknown): BlockMessage {
-    try { return parseVectorBlocks(routine, arg, spec, this.Get_remote_size()); } catch (e) { raise(routine, e); }
-  }
-
-  #gathervArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: VectorBufferSpec | null, root: number): InterAlgorithm {
-    const r = this.#interRoot(routine, root);
-    const send = r >= 0 ? outgoing(this.#buf(routine, 'sendbuf', sendbuf)) : new Uint8Array(0);
-    const recv = r === ROOT ? this.#vector(routine, 'recvbuf', recvbuf) : null;
-    return (c) => then(intercoll.Gatherv(c, send, recv?.bytes ?? null, recv?.blocks ?? null, r), () => unpackAll(recv));
+    const a = this.#gatherArgs('Igather', sendbuf, recvbuf, root, false);
+    return this.#start('Igather', (c) => then(intercoll.Gather(c, a.send, a.recv?.bytes ?? null, a.r), a.finish));
   }
   /** Gather blocks of any size from the other group at root (recvbuf `[buf, counts, displs, datatype]`): `MPI_Gatherv` on an intercommunicator. */
   Gatherv(sendbuf: BufferSpec | null, recvbuf: VectorBufferSpec | null, root = 0): void {
-    this.#run('Gatherv', this.#gathervArgs('Gatherv', sendbuf, recvbuf, root));
+    const a = this.#gatherArgs('Gatherv', sendbuf, recvbuf, root, true);
+    this.#run('Gatherv', (c) => then(intercoll.Gatherv(c, a.send, a.recv?.bytes ?? null, a.recv?.blocks ?? null, a.r), a.finish));
   }
   /** Start a Gatherv across: `MPI_Igatherv` on an intercommunicator. */
   Igatherv(sendbuf: BufferSpec | null, recvbuf: VectorBufferSpec | null, root = 0): Request {
-    return this.#start('Igatherv', this.#gathervArgs('Igatherv', sendbuf, recvbuf, root));
+    const a = this.#gatherArgs('Igatherv', sendbuf, recvbuf, root, true);
+    return this.#start('Igatherv', (c) => then(intercoll.Gatherv(c, a.send, a.recv?.bytes ?? null, a.recv?.blocks ?? null, a.r), a.finish));
   }
 
-  #scattervArgs(routine: string, sendbuf: VectorBufferSpec | null, recvbuf: BufferSpec | null, root: number): InterAlgorithm {
+  #scatterArgs(routine: string, sendbuf: unknown, recvbuf: unknown, root: number, vector: boolean) {
     const r = this.#interRoot(routine, root);
-    const send = r === ROOT ? this.#vector(routine, 'sendbuf', sendbuf) : null;
-    send?.pack?.();
-    const rm = r >= 0 ? this.#buf(routine, 'recvbuf', recvbuf) : null;
-    const into = rm ? incoming(rm) : new Uint8Array(0);
-    return (c) => then(intercoll.Scatterv(c, send?.bytes ?? null, send?.blocks ?? null, into, r), () => { if (rm) unpacker(rm, into)?.(into.length); });
+    return { r, ...this.#args(routine, () => forInterScatter(routine, sendbuf, recvbuf, r, this.Get_remote_size(), vector)) };
+  }
+  /** Scatter equal blocks from root to the other group: `MPI_Scatter` on an intercommunicator. */
+  Scatter(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): void {
+    const a = this.#scatterArgs('Scatter', sendbuf, recvbuf, root, false);
+    this.#run('Scatter', (c) => then(intercoll.Scatter(c, a.send?.bytes ?? null, a.recv, a.r), a.finish));
+  }
+  /** Start a scatter from a root in the other group: `MPI_Iscatter` on an intercommunicator. */
+  Iscatter(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0): Request {
+    const a = this.#scatterArgs('Iscatter', sendbuf, recvbuf, root, false);
+    return this.#start('Iscatter', (c) => then(intercoll.Scatter(c, a.send?.bytes ?? null, a.recv, a.r), a.finish));
   }
   /** Scatter blocks of any size from root to the other group (sendbuf `[buf, counts, displs, datatype]`): `MPI_Scatterv` on an intercommunicator. */
   Scatterv(sendbuf: VectorBufferSpec | null, recvbuf: BufferSpec | null, root = 0): void {
-    this.#run('Scatterv', this.#scattervArgs('Scatterv', sendbuf, recvbuf, root));
+    const a = this.#scatterArgs('Scatterv', sendbuf, recvbuf, root, true);
+    this.#run('Scatterv', (c) => then(intercoll.Scatterv(c, a.send?.bytes ?? null, a.send?.blocks ?? null, a.recv, a.r), a.finish));
   }
   /** Start a Scatterv across: `MPI_Iscatterv` on an intercommunicator. */
   Iscatterv(sendbuf: VectorBufferSpec | null, recvbuf: BufferSpec | null, root = 0): Request {
-    return this.#start('Iscatterv', this.#scattervArgs('Iscatterv', sendbuf, recvbuf, root));
+    const a = this.#scatterArgs('Iscatterv', sendbuf, recvbuf, root, true);
+    return this.#start('Iscatterv', (c) => then(intercoll.Scatterv(c, a.send?.bytes ?? null, a.send?.blocks ?? null, a.recv, a.r), a.finish));
   }
 
-  #allgathervArgs(routine: string, sendbuf: BufferSpec, recvbuf: VectorBufferSpec): InterAlgorithm {
-    const send = outgoing(this.#buf(routine, 'sendbuf', sendbuf));
-    const recv = this.#vector(routine, 'recvbuf', recvbuf);
-    return (c) => then(intercoll.Allgatherv(c, send, recv.bytes, recv.blocks), () => unpackAll(recv));
+  #allgatherArgs(routine: string, sendbuf: unknown, recvbuf: unknown, vector: boolean) {
+    return this.#args(routine, () => forInterAllgather(routine, sendbuf, recvbuf, this.Get_remote_size(), vector));
+  }
+  /** Every rank gets the blocks of the other group: `MPI_Allgather` on an intercommunicator. */
+  Allgather(sendbuf: BufferSpec, recvbuf: BufferSpec): void {
+    const a = this.#allgatherArgs('Allgather', sendbuf, recvbuf, false);
+    this.#run('Allgather', (c) => then(intercoll.Allgather(c, a.send, a.recv.bytes), a.finish));
+  }
+  /** Start an allgather across the groups: `MPI_Iallgather` on an intercommunicator. */
+  Iallgather(sendbuf: BufferSpec, recvbuf: BufferSpec): Request {
+    const a = this.#allgatherArgs('Iallgather', sendbuf, recvbuf, false);
+    return this.#start('Iallgather', (c) => then(intercoll.Allgather(c, a.send, a.recv.bytes), a.finish));
   }
   /** Every rank gets blocks of any size from every rank of the other group: `MPI_Allgatherv` on an intercommunicator. */
   Allgatherv(sendbuf: BufferSpec, recvbuf: VectorBufferSpec): void {
-    this.#run('Allgatherv', this.#allgathervArgs('Allgatherv', sendbuf, recvbuf));
+    const a = this.#allgatherArgs('Allgatherv', sendbuf, recvbuf, true);
+    this.#run('Allgatherv', (c) => then(intercoll.Allgatherv(c, a.send, a.recv.bytes, a.recv.blocks), a.finish));
   }
   /** Start an Allgatherv across: `MPI_Iallgatherv` on an intercommunicator. */
   Iallgatherv(sendbuf: BufferSpec, recvbuf: VectorBufferSpec): Request {
-    return this.#start('Iallgatherv', this.#allgathervArgs('Iallgatherv', sendbuf, recvbuf));
+    const a = this.#allgatherArgs('Iallgatherv', sendbuf, recvbuf, true);
+    return this.#start('Iallgatherv', (c) => then(intercoll.Allgatherv(c, a.send, a.recv.bytes, a.recv.blocks), a.finish));
   }
 
-  #alltoallvArgs(routine: string, sendbuf: VectorBufferSpec, recvbuf: VectorBufferSpec): InterAlgorithm {
-    const send = this.#vector(routine, 'sendbuf', sendbuf);
-    send.pack?.();
-    const recv = this.#vector(routine, 'recvbuf', recvbuf);
-    return (c) => then(intercoll.Alltoallv(c, send.bytes, send.blocks, recv.bytes, recv.blocks), () => unpackAll(recv));
+  #allreduceArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op) {
+    const o = toReduceOp(routine, op);
+    return { o, ...this.#args(routine, () => forInterAllreduce(routine, sendbuf, recvbuf, o)) };
+  }
+  /** Every rank gets the reduction of the other group's buffers: `MPI_Allreduce` on an intercommunicator. */
+  Allreduce(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM): void {
+    const a = this.#allreduceArgs('Allreduce', sendbuf, recvbuf, op);
+    this.#run('Allreduce', (c) => then(intercoll.Allreduce(c, a.send, a.recv, a.count, a.type, a.o), a.finish));
+  }
+  /** Start an allreduce across the groups: `MPI_Iallreduce` on an intercommunicator. */
+  Iallreduce(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM): Request {
+    const a = this.#allreduceArgs('Iallreduce', sendbuf, recvbuf, op);
+    return this.#start('Iallreduce', (c) => then(intercoll.Allreduce(c, a.send, a.recv, a.count, a.type, a.o), a.finish));
+  }
+
+  #alltoallArgs(routine: string, sendbuf: unknown, recvbuf: unknown, vector: boolean) {
+    return this.#args(routine, () => forInterAlltoall(routine, sendbuf, recvbuf, this.Get_remote_size(), vector));
+  }
+  /** Block j to remote rank j, block j from remote rank j: `MPI_Alltoall` on an intercommunicator. */
+  Alltoall(sendbuf: BufferSpec, recvbuf: BufferSpec): void {
+    const a = this.#alltoallArgs('Alltoall', sendbuf, recvbuf, false);
+    this.#run('Alltoall', (c) => then(intercoll.Alltoall(c, a.send.bytes, a.recv.bytes), a.finish));
+  }
+  /** Start an all-to-all across the groups: `MPI_Ialltoall` on an intercommunicator. */
+  Ialltoall(sendbuf: BufferSpec, recvbuf: BufferSpec): Request {
+    const a = this.#alltoallArgs('Ialltoall', sendbuf, recvbuf, false);
+    return this.#start('Ialltoall', (c) => then(intercoll.Alltoall(c, a.send.bytes, a.recv.bytes), a.finish));
   }
   /** All-to-all with blocks of any size across the groups: `MPI_Alltoallv` on an intercommunicator. */
   Alltoallv(sendbuf: VectorBufferSpec, recvbuf: VectorBufferSpec): void {
-    this.#run('Alltoallv', this.#alltoallvArgs('Alltoallv', sendbuf, recvbuf));
+    const a = this.#alltoallArgs('Alltoallv', sendbuf, recvbuf, true);
+    this.#run('Alltoallv', (c) => then(intercoll.Alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
   }
   /** Start an Alltoallv across: `MPI_Ialltoallv` on an intercommunicator. */
   Ialltoallv(sendbuf: VectorBufferSpec, recvbuf: VectorBufferSpec): Request {
-    return this.#start('Ialltoallv', this.#alltoallvArgs('Ialltoallv', sendbuf, recvbuf));
+    const a = this.#alltoallArgs('Ialltoallv', sendbuf, recvbuf, true);
+    return this.#start('Ialltoallv', (c) => then(intercoll.Alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
   }
 
-  /**
-   * The other group's buffers reduced, then scattered over this group:
-   * `counts` elements to each rank (null: every rank's recvbuf count), or
-   * equal blocks of recvbuf's count for `_block`.
-   */
-  #reduceScatterArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec, counts: readonly number[] | null,
-    block: boolean, op: Op): InterAlgorithm {
+  #reduceScatterArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec, counts: readonly number[] | null, block: boolean, op: Op) {
     const o = toReduceOp(routine, op);
-    const sm = this.#buf(routine, 'sendbuf', sendbuf);
-    const rm = this.#buf(routine, 'recvbuf', recvbuf);
-    try { checkOpType(o, sm.type); } catch (e) { raise(routine, e); }
-    const n = this.Get_size();
-    const cs = block ? Array<number>(n).fill(rm.count) : counts === null ? null : [...counts];
-    if (cs !== null) {
-      if (cs.length !== n) fail(routine, ERR_COUNT, `recvcounts has ${cs.length} entries, the local group has ${n} ranks`);
-      cs.forEach((k, i) => { if (!Number.isInteger(k) || k < 0) fail(routine, ERR_COUNT, `recvcounts[${i}] = ${k} is not a count`); });
-      if (rm.count < cs[this.Get_rank()]!) fail(routine, ERR_TRUNCATE, `recvbuf has ${rm.count} ${rm.type.name}, this rank's block has ${cs[this.Get_rank()]}`);
-    }
-    const send = outgoing(sm);
-    const into = incoming(rm).subarray(0, (cs?.[this.Get_rank()] ?? rm.count) * rm.type.size);
-    return (c) => then(intercoll.ReduceScatter(c, send, sm.count, sm.type, o, cs, rm.count, into), () => unpacker(rm, into)?.(into.length));
+    return { o, ...this.#args(routine, () => forInterReduceScatter(routine, sendbuf, recvbuf, counts, block, o, this.Get_rank(), this.Get_size())) };
   }
   /** Reduce the other group's buffers and scatter equal blocks over this group: `MPI_Reduce_scatter_block` on an intercommunicator. */
   Reduce_scatter_block(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM): void {
-    this.#run('Reduce_scatter_block', this.#reduceScatterArgs('Reduce_scatter_block', sendbuf, recvbuf, null, true, op));
+    const a = this.#reduceScatterArgs('Reduce_scatter_block', sendbuf, recvbuf, null, true, op);
+    this.#run('Reduce_scatter_block', (c) => then(intercoll.ReduceScatter(c, a.send, a.count, a.type, a.o, a.counts, a.recvCount, a.recv), a.finish));
   }
   /** Reduce the other group's buffers and scatter `recvcounts[i]` elements to rank i of this group: `MPI_Reduce_scatter` on an intercommunicator. */
   Reduce_scatter(sendbuf: BufferSpec, recvbuf: BufferSpec, recvcounts: readonly number[] | null = null, op: Op = SUM): void {
-    this.#run('Reduce_scatter', this.#reduceScatterArgs('Reduce_scatter', sendbuf, recvbuf, recvcounts, false, op));
+    const a = this.#reduceScatterArgs('Reduce_scatter', sendbuf, recvbuf, recvcounts, false, op);
+    this.#run('Reduce_scatter', (c) => then(intercoll.ReduceScatter(c, a.send, a.count, a.type, a.o, a.counts, a.recvCount, a.recv), a.finish));
   }
 
   /** Send item j to remote rank j, receive one from each: `alltoall` on an intercommunicator. */
@@ -1869,15 +1848,54 @@ export class Intercomm extends Comm {
   }
 }
 
+/**
+ * The null communicator: `MPI_COMM_NULL`. Every call that yields no
+ * communicator returns this object. It is an Intracomm (and, through
+ * Symbol.hasInstance, an Intercomm and a topology communicator), so every
+ * method a communicator of those classes has exists on it and raises
+ * ERR_COMM, as the methods of mpi4py's null communicators do.
+ */
+export const COMM_NULL: Comm = new Intracomm(null, 'MPI_COMM_NULL');
+
+/**
+ * @internal Give COMM_NULL the methods and properties of `proto` that it
+ * lacks, each raising ERR_COMM (topo.ts calls it for the topology classes).
+ */
+export function nullMethodsOf(proto: object): void {
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    if (name === 'constructor' || name in COMM_NULL) continue;
+    const d = Object.getOwnPropertyDescriptor(proto, name)!;
+    const raiseNull = (): never => fail(name, ERR_COMM, 'invalid communicator (COMM_NULL)');
+    if (typeof d.value === 'function') Object.defineProperty(COMM_NULL, name, { value: raiseNull, configurable: true });
+    else if (d.get) Object.defineProperty(COMM_NULL, name, { get: raiseNull, configurable: true });
+  }
+}
+nullMethodsOf(Intercomm.prototype);
+
+function isCommHandle(x: unknown): x is CommHandle {
+  return typeof x === 'object' && x !== null && typeof (x as CommHandle).rank === 'number'
+    && typeof (x as CommHandle).size === 'number' && typeof (x as CommHandle).remoteSize === 'number';
+}
+
+function describeArg(x: unknown): string {
+  if (x === null) return 'null';
+  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
+  return `${typeof x} ${String(x)}`;
+}
+
 /** The parent intercommunicator, made on the first Get_parent. */
 let parentComm: Intercomm | undefined;
 
 
-/** A collective algorithm across the groups of an intercommunicator, its arguments bound. */
-type InterAlgorithm = (c: intercoll.InterContext) => Schedule<unknown>;
-
 /** A buffer argument of a collective: a buffer spec, or IN_PLACE where MPI allows it. */
 export type BufferArg = BufferSpec | typeof IN_PLACE;
+
+/** `algorithm(c)`, then c.settle(): a non-blocking call across raises its recorded failure at completion. */
+function* settledInter<T>(c: intercoll.InterContext, algorithm: (c: intercoll.InterContext) => Schedule<T>): Schedule<T> {
+  const r = yield* algorithm(c);
+  c.settle();
+  return r;
+}
 
 /**
  * Run `after` once the algorithm completes (unpacking results, for
@@ -1893,26 +1911,9 @@ function* thenGen<T>(s: Schedule<T>, after: (() => void) | null, withResult?: (r
   return r;
 }
 
-/**
- * Refuse an op that is not defined for the datatype (BAND on DOUBLE) on every
- * rank, before any communication: otherwise only the ranks that happen to
- * combine data would notice, and the others would wait for them.
- */
-function checkOpType(op: ReduceOp, type: TypeDesc): void {
-  if (op.name !== 'user') op.combineBuffers(NO_BYTES, NO_BYTES, NO_BYTES, 0, type);
-}
-const NO_BYTES = new Uint8Array(0);
 
-/** Write every block of a packed block message back to the user's memory. */
-function unpackAll(m: BlockMessage | null): void {
-  if (m?.unpack) for (let r = 0; r < m.counts.length; r++) m.unpack(r);
-}
 
-/** This rank's block of a block message, as bytes. */
-function ownBlock(m: BlockMessage, rank: number): Uint8Array {
-  const [off, len] = m.blocks[rank]!;
-  return m.bytes.subarray(off, off + len);
-}
+
 
 function typeError(routine: string, e: unknown): Error {
   if (e instanceof TypeError) return new TypeError(`${routine}: ${e.message}`);

@@ -1,6 +1,6 @@
 import { ERR_ARG, ERR_GROUP, ERR_RANK } from '../core/errorcodes.js';
 import { fail } from './errors.js';
-import { IDENT, SIMILAR, UNEQUAL, UNDEFINED } from './constants.js';
+import { IDENT, SIMILAR, UNEQUAL, UNDEFINED, PROC_NULL } from './constants.js';
 import { runtime } from './runtime.js';
 
 function checkRanks(routine: string, g: Group, ranks: unknown): number[] {
@@ -13,6 +13,19 @@ function checkRanks(routine: string, g: Group, ranks: unknown): number[] {
     seen.add(r);
   }
   return ranks as number[];
+}
+
+/** Ranks to translate: integers in the group, or PROC_NULL; repeats allowed (MPI_Group_translate_ranks). */
+function translatable(routine: string, g: Group, ranks: unknown): number[] {
+  if (!Array.isArray(ranks) && !(ArrayBuffer.isView(ranks) && !(ranks instanceof DataView))) {
+    throw new TypeError(`${routine}: ranks must be an array of integers, got ${typeof ranks}`);
+  }
+  const rs = Array.from(ranks as ArrayLike<number>, Number);
+  for (const r of rs) {
+    if (!Number.isInteger(r)) throw new TypeError(`${routine}: ranks must be integers, got ${String(r)}`);
+    if ((r < 0 || r >= g.Get_size()) && r !== PROC_NULL) fail(routine, ERR_RANK, `rank ${r} is not in a group of size ${g.Get_size()}`);
+  }
+  return rs;
 }
 
 function expandRanges(routine: string, g: Group, ranges: unknown): number[] {
@@ -38,15 +51,32 @@ export class Group {
   readonly ids: Int32Array;
   #freed = false;
 
-  /** @internal Groups come from `comm.Get_group()` and the set operations. */
-  constructor(ids: Int32Array) {
-    this.ids = ids;
+  /**
+   * A null group (`new MPI.Group()`, GROUP_NULL), or another object for the
+   * processes of `group` (`new MPI.Group(group)`). Groups come from
+   * `comm.Get_group()` and the set operations.
+   */
+  constructor(ids: Int32Array | Group | null = null) {
+    if (ids instanceof Group) {
+      this.ids = ids.ids;
+      this.#freed = ids.#freed;
+    } else if (ids === null) {
+      this.ids = new Int32Array(0);
+      this.#freed = true;
+    } else if (ids instanceof Int32Array) {
+      this.ids = ids;
+    } else {
+      throw new TypeError(`Group: expected an MPI.Group to copy, got ${typeof ids}`);
+    }
   }
 
   #live(routine: string): Int32Array {
-    if (this.#freed) fail(routine, ERR_GROUP, 'group was freed');
+    if (this.#freed) fail(routine, ERR_GROUP, this === GROUP_NULL ? 'invalid group (GROUP_NULL)' : 'invalid group (freed or null)');
     return this.ids;
   }
+
+  /** True for GROUP_NULL and freed groups. */
+  get isNull(): boolean { return this.#freed; }
 
   /** Number of processes: `MPI_Group_size`. */
   Get_size(): number { return this.#live('Get_size').length; }
@@ -100,16 +130,20 @@ export class Group {
   Difference(other: Group): Group { return Group.Difference(this, other); }
 
   /** Ranks in `other` of the processes at `ranks` here (UNDEFINED where absent): `MPI_Group_translate_ranks`. */
-  static Translate_ranks(a: Group, ranks: readonly number[] | null, b: Group): number[] {
+  static Translate_ranks(a: Group, ranks: readonly number[] | null = null, b: Group | null = null): number[] {
     const ids = a.#live('Translate_ranks');
-    const target = b.#live('Translate_ranks');
-    const rs = ranks === null ? [...ids.keys()] : checkRanks('Translate_ranks', a, ranks);
+    if (b !== null && !(b instanceof Group)) throw new TypeError(`Translate_ranks: group must be an MPI.Group or null, got ${typeof b}`);
+    // No second group: COMM_WORLD's (mpi4py's default).
+    const target = b === null ? runtime.transport.group(runtime.transport.commWorld) : b.#live('Translate_ranks');
+    const rs = ranks === null || ranks === undefined ? [...ids.keys()] : translatable('Translate_ranks', a, ranks);
     return rs.map((r) => {
+      if (r === PROC_NULL) return PROC_NULL;
       const i = target.indexOf(ids[r]!);
       return i < 0 ? UNDEFINED : i;
     });
   }
-  Translate_ranks(ranks: readonly number[] | null, other: Group): number[] { return Group.Translate_ranks(this, ranks, other); }
+  /** Ranks in `group` (COMM_WORLD's by default) of the processes at `ranks` here: `MPI_Group_translate_ranks`. */
+  Translate_ranks(ranks: readonly number[] | null = null, group: Group | null = null): number[] { return Group.Translate_ranks(this, ranks, group); }
 
   /** IDENT (same processes, same order), SIMILAR (same processes), or UNEQUAL: `MPI_Group_compare`. */
   static Compare(a: Group, b: Group): number {
@@ -126,6 +160,7 @@ export class Group {
   Dup(): Group { return new Group(this.#live('Dup').slice()); }
   /** Release the group: `MPI_Group_free`. */
   Free(): void {
+    this.#live('Free');
     if (this === GROUP_EMPTY) fail('Free', ERR_GROUP, 'cannot free GROUP_EMPTY');
     this.#freed = true;
   }
@@ -133,3 +168,6 @@ export class Group {
 
 /** The group with no processes: `MPI_GROUP_EMPTY`. */
 export const GROUP_EMPTY = new Group(new Int32Array(0));
+
+/** The null group: `MPI_GROUP_NULL`. Calls on it raise ERR_GROUP. */
+export const GROUP_NULL = new Group(null);

@@ -29,11 +29,12 @@ export interface SpawnOptions {
 /** Keyword form of Spawn_multiple's optional arguments. */
 export interface SpawnMultipleOptions {
   args?: readonly (readonly string[] | null)[] | null;
-  maxprocs?: readonly number[] | null;
+  maxprocs?: number | readonly number[] | null;
   /** One set of hints for every command, or an array of one per command (see SpawnOptions.info). */
   info?: unknown;
   root?: number;
-  errcodes?: number[] | null;
+  /** Filled with one list of error codes per command. */
+  errcodes?: number[][] | null;
 }
 
 const SCRIPT = /\.(c|m)?(t|j)sx?$/;
@@ -113,7 +114,8 @@ export function resolveCommands(routine: string, command: unknown, args: unknown
   }
   const count = command.length;
   const argLists = args === null || args === undefined ? Array(count).fill(null) : args;
-  const procs = maxprocs === null || maxprocs === undefined ? Array(count).fill(1) : maxprocs;
+  // One count for every command, as mpi4py accepts a scalar maxprocs.
+  const procs = maxprocs === null || maxprocs === undefined ? Array(count).fill(1) : typeof maxprocs === 'number' ? Array(count).fill(maxprocs) : maxprocs;
   if (!Array.isArray(argLists) || argLists.length !== count) {
     throw new TypeError(`${routine}: args must be an array of ${count} argument lists (one per command), got ${describe(args)}${Array.isArray(args) ? ` of ${args.length}` : ''}`);
   }
@@ -124,6 +126,17 @@ export function resolveCommands(routine: string, command: unknown, args: unknown
     throw new TypeError(`${routine}: info must be one set of hints or an array of ${count} (one per command), got an array of ${info.length}`);
   }
   return command.map((c, i) => resolveCommand(routine, c, argLists[i], procs[i], `command[${i}]`, Array.isArray(info) ? info[i] : info));
+}
+
+/**
+ * Fill the caller's errcodes list for Spawn_multiple: one list of codes per
+ * command (mpi4py 4's `errcodes=`), `counts[i]` codes in list i.
+ */
+export function fillErrcodesMultiple(errcodes: unknown, counts: readonly number[]): void {
+  if (Array.isArray(errcodes)) {
+    errcodes.length = 0;
+    for (const n of counts) errcodes.push(Array<number>(n).fill(0));
+  }
 }
 
 /** Fill the caller's errcodes list (mpi4py's `errcodes=` output argument). */

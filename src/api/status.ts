@@ -3,38 +3,57 @@ import { ANY_SOURCE, ANY_TAG, UNDEFINED } from './constants.js';
 import { SUCCESS } from '../core/errorcodes.js';
 import { BYTE, Datatype } from './datatype.js';
 
-/** Information about a received message: `MPI_Status`. */
+/**
+ * Information about a received message: `MPI_Status`. The fields live in an
+ * Int32Array laid out as Open MPI's `MPI_Status` (MPI_SOURCE, MPI_TAG,
+ * MPI_ERROR, cancelled, byte count low and high words), which `tomemory()`
+ * returns, so writes through that view change the status (mpi4py's
+ * `Status.tomemory()`).
+ */
 export class Status {
-  /** Rank of the sender in the communicator. */
-  source: number = ANY_SOURCE;
-  /** Tag of the message. */
-  tag: number = ANY_TAG;
-  /** Error class of the operation (SUCCESS when it went well). */
-  error: number = SUCCESS;
-  /** Size of the message in bytes. */
-  #bytes = 0;
-  #cancelled = false;
+  #mem = new Int32Array(6);
 
   /** Copy of another status (mpi4py `Status(status)`), or an empty one. */
   constructor(other?: Status) {
-    if (other) {
-      this.source = other.source;
-      this.tag = other.tag;
-      this.error = other.error;
-      this.#bytes = other.#bytes;
-      this.#cancelled = other.#cancelled;
+    if (other !== undefined && other !== null) {
+      if (!(other instanceof Status)) throw new TypeError(`Status: expected an MPI.Status to copy, got ${typeof other}`);
+      this.#mem.set(other.#mem);
+    } else {
+      this.#mem[0] = ANY_SOURCE;
+      this.#mem[1] = ANY_TAG;
+      this.#mem[2] = SUCCESS;
     }
   }
 
   /** @internal Fill from a transport envelope. */
   static fill(st: Status | null | undefined, env: Envelope): void {
     if (!st) return;
-    st.source = env.source;
-    st.tag = env.tag;
-    st.error = env.error;
-    st.#bytes = env.count;
-    st.#cancelled = env.cancelled;
+    const m = st.#mem;
+    m[0] = env.source;
+    m[1] = env.tag;
+    m[2] = env.error;
+    m[3] = env.cancelled ? 1 : 0;
+    st.#setBytes(env.count);
   }
+
+  get #bytes(): number { return (this.#mem[4]! >>> 0) + this.#mem[5]! * 0x1_0000_0000; }
+  #setBytes(n: number): void {
+    this.#mem[4] = n % 0x1_0000_0000;
+    this.#mem[5] = Math.floor(n / 0x1_0000_0000);
+  }
+
+  /** Rank of the sender in the communicator. */
+  get source(): number { return this.#mem[0]!; }
+  set source(v: number) { this.#mem[0] = v; }
+  /** Tag of the message. */
+  get tag(): number { return this.#mem[1]!; }
+  set tag(v: number) { this.#mem[1] = v; }
+  /** Error class of the operation (SUCCESS when it went well). */
+  get error(): number { return this.#mem[2]!; }
+  set error(v: number) { this.#mem[2] = v; }
+
+  /** The status fields as a writable Int32Array view (mpi4py `Status.tomemory()`). */
+  tomemory(): Int32Array { return this.#mem; }
 
   /** Rank of the sender: `status.MPI_SOURCE`. */
   Get_source(): number { return this.source; }
@@ -70,12 +89,18 @@ export class Status {
   Set_elements(datatype: Datatype, count: number): void {
     if (!(datatype instanceof Datatype)) throw new TypeError(`Set_elements: datatype must be an MPI.Datatype, got ${datatype === null ? 'null' : typeof datatype}`);
     if (!Number.isInteger(count) || count < 0) throw new RangeError(`Set_elements: count must be a non-negative integer, got ${count}`);
-    this.#bytes = datatype.bytesOfElements(count);
+    this.#setBytes(datatype.bytesOfElements(count));
   }
-  /** Size of the message in bytes (mpi4py's `status.count`). */
+  /** Size of the message in bytes (mpi4py's `status.count`); settable, as `Set_elements(BYTE, n)`. */
   get count(): number { return this.#bytes; }
+  set count(n: number) {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`Status.count must be a non-negative integer, got ${n}`);
+    this.#setBytes(n);
+  }
   /** Whether the operation was cancelled: `MPI_Test_cancelled`. */
-  Is_cancelled(): boolean { return this.#cancelled; }
-  get cancelled(): boolean { return this.#cancelled; }
-  Set_cancelled(flag: boolean): void { this.#cancelled = flag; }
+  Is_cancelled(): boolean { return this.#mem[3] !== 0; }
+  get cancelled(): boolean { return this.Is_cancelled(); }
+  set cancelled(flag: boolean) { this.Set_cancelled(flag); }
+  /** Mark the status cancelled or not: `MPI_Status_set_cancelled`. */
+  Set_cancelled(flag: boolean): void { this.#mem[3] = flag ? 1 : 0; }
 }

@@ -16,7 +16,7 @@
 import type { CommHandle, Operation } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
 import { checkInt, describe } from './args.js';
-import { Intracomm } from './comm.js';
+import { Comm, Intracomm, COMM_NULL, nullMethodsOf } from './comm.js';
 import { collContext, runBlocking, CollectiveOp, type CollContext, type Schedule } from '../coll/schedule.js';
 import { gate } from '../coll/check.js';
 import * as commcoll from '../coll/comm.js';
@@ -170,7 +170,8 @@ function createCart(parent: Intracomm, dims: unknown, periods: unknown, reorder:
   const routine = 'Create_cart';
   const [d, p, n] = cartArgs(routine, parent, dims, periods);
   truth(routine, 'reorder', reorder);
-  return new Cartcomm(firstRanks(routine, parent, n), d, p);
+  const h = firstRanks(routine, parent, n);
+  return h === null ? COMM_NULL as Cartcomm : new Cartcomm(h, d, p);
 }
 
 /**
@@ -207,7 +208,8 @@ function createGraph(parent: Intracomm, index: unknown, edges: unknown, reorder:
   const routine = 'Create_graph';
   const [ix, e] = graphArgs(routine, parent, index, edges);
   truth(routine, 'reorder', reorder);
-  return new Graphcomm(firstRanks(routine, parent, ix.length), ix, e);
+  const h = firstRanks(routine, parent, ix.length);
+  return h === null ? COMM_NULL as Graphcomm : new Graphcomm(h, ix, e);
 }
 
 /** `MPI_Graph_map`: this process's node in the graph over `parent` (UNDEFINED if none), in the parent's order. */
@@ -221,8 +223,9 @@ function createDistGraphAdjacent(parent: Intracomm, sources: unknown, destinatio
   sourceweights: unknown, destweights: unknown, _info: unknown, reorder: unknown): Distgraphcomm {
   const routine = 'Create_dist_graph_adjacent';
   const size = parent.handle(routine).size;
-  const src = rankList(routine, 'sources', sources, size);
-  const dst = rankList(routine, 'destinations', destinations, size);
+  // null sources or destinations: none (mpi4py's None).
+  const src = sources === null || sources === undefined ? [] : rankList(routine, 'sources', sources, size);
+  const dst = destinations === null || destinations === undefined ? [] : rankList(routine, 'destinations', destinations, size);
   let sw = weightList(routine, 'sourceweights', sourceweights, src.length);
   let dw = weightList(routine, 'destweights', destweights, dst.length);
   truth(routine, 'reorder', reorder);
@@ -233,6 +236,7 @@ function createDistGraphAdjacent(parent: Intracomm, sources: unknown, destinatio
     else fail(routine, ERR_ARG, `give both sourceweights and destweights, or neither (got ${sw === null ? 'only destweights' : 'only sourceweights'})`);
   }
   const weighted = sw !== null;
+  let bad: string | null = null;
   const h = construct(routine, parent, function* (c, parentHandle): Schedule<CommHandle> {
     // One allgather agrees on the context id and checks the edges against each other,
     // so a mismatch fails here on every rank instead of hanging a neighbour collective.
@@ -243,12 +247,18 @@ function createDistGraphAdjacent(parent: Intracomm, sources: unknown, destinatio
     if (mixed >= 0) {
       throw new MpiFailure(ERR_TOPOLOGY, `rank ${all[0]![3] ? mixed : 0} gave no weights, rank ${all[0]![3] ? 0 : mixed} did: weights must be given on all ranks or none`);
     }
-    const bad = topo.distGraphMismatch(all.map((a) => [a[1], a[2]] as const));
-    if (bad !== null) throw new MpiFailure(ERR_TOPOLOGY, `inconsistent graph: ${bad}`);
+    // An inconsistent graph is accepted, as MPI libraries accept it, and
+    // refused on every rank by the first neighbourhood collective (which would hang).
+    bad = topo.distGraphMismatch(all.map((a) => [a[1], a[2]] as const));
     return c.t.makeComm(ctx, c.t.group(parentHandle), null, parentHandle);
   });
-  return new Distgraphcomm(h, src, dst, sw, dw);
+  const g = new Distgraphcomm(h, src, dst, sw, dw);
+  if (bad !== null) inconsistentGraphs.set(g, `inconsistent graph: ${bad}`);
+  return g;
 }
+
+/** Distributed graphs whose edges do not pair up (every rank knows the same): what is wrong with them. */
+const inconsistentGraphs = new WeakMap<object, string>();
 
 /**
  * `MPI_Dist_graph_create`: this process names edges of any processes:
@@ -383,6 +393,14 @@ function unpackReceived(recv: BlockMessage | NoBlocks, recvs: readonly (Operatio
  * of this process (mpi4py `Topocomm`).
  */
 export abstract class Topocomm extends Intracomm {
+  /** `new MPI.Topocomm(comm)` (and the subclasses'): only a null communicator or one of the class's own topology; else TypeError. */
+  constructor(handle: CommHandle | Comm | null = null, name = '') {
+    if (handle instanceof Comm && !handle.isNull && !(handle instanceof new.target)) {
+      throw new TypeError(`${new.target.name}: expected an MPI.${new.target.name} or COMM_NULL, got ${handle.constructor.name}`);
+    }
+    super(handle, name);
+  }
+
   /** @internal Sources and destinations of this process, in MPI's order. */
   protected abstract neighborhood(routine: string): Neighborhood;
 
@@ -522,10 +540,12 @@ export class Cartcomm extends Topocomm {
   #nb: Neighborhood | null = null;
 
   /** @internal Cartesian communicators come from `Create_cart`, `Sub` and `Dup`. */
-  constructor(handle: CommHandle | null, dims: readonly number[], periods: readonly boolean[]) {
+  constructor(handle: CommHandle | Comm | null = null, dims: readonly number[] = [], periods: readonly boolean[] = []) {
     super(handle, handle === null ? 'MPI_COMM_NULL' : '');
-    this.#dims = dims;
-    this.#periods = periods;
+    // new MPI.Cartcomm(cart): the same grid.
+    const from = handle instanceof Cartcomm && !handle.isNull ? handle : null;
+    this.#dims = from ? from.#dims : dims;
+    this.#periods = from ? from.#periods : periods;
   }
 
   #myCoords(routine: string): readonly number[] {
@@ -637,10 +657,11 @@ export class Graphcomm extends Topocomm {
   #nb: Neighborhood | null = null;
 
   /** @internal Graph communicators come from `Create_graph` and `Dup`. `index` in MPI's form. */
-  constructor(handle: CommHandle | null, index: readonly number[], edges: readonly number[]) {
+  constructor(handle: CommHandle | Comm | null = null, index: readonly number[] = [], edges: readonly number[] = []) {
     super(handle, handle === null ? 'MPI_COMM_NULL' : '');
-    this.#index = index;
-    this.#edges = edges;
+    const from = handle instanceof Graphcomm && !handle.isNull ? handle : null;
+    this.#index = from ? from.#index : index;
+    this.#edges = from ? from.#edges : edges;
   }
 
   /** @internal */
@@ -712,17 +733,20 @@ export class Distgraphcomm extends Topocomm {
   readonly #dw: readonly number[] | null;
 
   /** @internal Distributed graph communicators come from `Create_dist_graph(_adjacent)` and `Dup`. */
-  constructor(handle: CommHandle | null, sources: readonly number[], destinations: readonly number[],
-    sourceweights: readonly number[] | null, destweights: readonly number[] | null) {
+  constructor(handle: CommHandle | Comm | null = null, sources: readonly number[] = [], destinations: readonly number[] = [],
+    sourceweights: readonly number[] | null = null, destweights: readonly number[] | null = null) {
     super(handle, handle === null ? 'MPI_COMM_NULL' : '');
-    this.#nb = { sources, destinations, sendOrder: identity(destinations.length) };
-    this.#sw = sourceweights;
-    this.#dw = destweights;
+    const from = handle instanceof Distgraphcomm && !handle.isNull ? handle : null;
+    this.#nb = from ? from.#nb : { sources, destinations, sendOrder: identity(destinations.length) };
+    this.#sw = from ? from.#sw : sourceweights;
+    this.#dw = from ? from.#dw : destweights;
   }
 
   /** @internal */
   protected override neighborhood(routine: string): Neighborhood {
     this.handle(routine);
+    const bad = /eighbor_/.test(routine) ? inconsistentGraphs.get(this) : undefined;
+    if (bad !== undefined) fail(routine, ERR_TOPOLOGY, bad);
     return this.#nb;
   }
 
@@ -747,7 +771,10 @@ export class Distgraphcomm extends Topocomm {
 
   /** A distributed graph communicator with the same edges and a new context: `MPI_Comm_dup`. */
   override Dup(info: Info | null = null): Distgraphcomm {
-    return new Distgraphcomm(dupHandle('Dup', this), this.#nb.sources, this.#nb.destinations, this.#sw, this.#dw).adoptDup('Dup', this, info);
+    const g = new Distgraphcomm(dupHandle('Dup', this), this.#nb.sources, this.#nb.destinations, this.#sw, this.#dw).adoptDup('Dup', this, info);
+    const bad = inconsistentGraphs.get(this);
+    if (bad !== undefined) inconsistentGraphs.set(g, bad);
+    return g;
   }
   override Clone(): Distgraphcomm { return this.Dup(); }
   /** @internal Idup's result keeps the topology. */
@@ -768,3 +795,7 @@ Intracomm.topologies = {
   cartMap,
   graphMap,
 };
+
+// COMM_NULL (what Create_cart gives ranks beyond the grid) answers the
+// topology classes' methods with ERR_COMM, as its other methods.
+for (const cls of [Topocomm, Cartcomm, Graphcomm, Distgraphcomm]) nullMethodsOf(cls.prototype);

@@ -43,6 +43,15 @@ export function check(op: Operation, _what?: string): void {
   if (op.status.error !== 0) throw new MpiFailure(op.status.error, op.failure ?? 'receive failed');
 }
 
+/**
+ * Record a failed receive of a collective and go on (CollContext.failure):
+ * the algorithm still forwards and sends what its partners wait for, and
+ * the call raises once it has ended.
+ */
+export function defer(c: CollContext, op: Operation): void {
+  if (op.status.error !== 0) c.failure ??= new MpiFailure(op.status.error, op.failure ?? 'receive failed');
+}
+
 /** Wait for a collective the transport's library runs (Transport.libraryCollectives). */
 export function* library(op: Operation): Schedule<void> {
   yield op;
@@ -79,7 +88,7 @@ function* treeBcast(c: CollContext, buf: Uint8Array, root: number): Schedule<voi
   if (v !== 0) {
     const op = irecv(c, buf, abs(c, v - (v & -v), root));
     yield op;
-    check(op, 'Bcast');
+    defer(c, op);
   }
   const sends: Operation[] = [];
   for (let m = subtreeMask(v, c.size) >> 1; m > 0; m >>= 1) {
@@ -118,7 +127,7 @@ export function* gather(c: CollContext, send: Uint8Array, recv: Uint8Array | nul
       const n = Math.min(m, c.size - v - m);
       const op = irecv(c, tmp.subarray(m * bb, (m + n) * bb), abs(c, v + m, root));
       yield op;
-      check(op, 'Gather');
+      defer(c, op);
     }
   }
   // An Igather's root may have detached or shrunk recvbuf meanwhile.
@@ -160,7 +169,7 @@ export function* gatherv(c: CollContext, send: Uint8Array, recv: Uint8Array | nu
   }
   yield ops;
   checkIntact('recvbuf', recv!, had);
-  for (const op of ops) check(op, 'Gatherv');
+  for (const op of ops) defer(c, op);
 }
 
 /** Scatter of blocks of any size: the root sends each from its place. */
@@ -168,7 +177,7 @@ export function* scatterv(c: CollContext, send: Uint8Array | null, blocks: reado
   if (c.rank !== root) {
     const op = irecv(c, recv, root);
     yield op;
-    check(op, 'Scatterv');
+    defer(c, op);
     return;
   }
   const had = send!.length;
@@ -203,7 +212,7 @@ export function* scatter(c: CollContext, send: Uint8Array | null, recv: Uint8Arr
     tmp = new Uint8Array(span * bb);
     const op = irecv(c, tmp, abs(c, v - (v & -v), root));
     yield op;
-    check(op, 'Scatter');
+    defer(c, op);
   }
   const sends: Operation[] = [];
   for (let m = subtreeMask(v, c.size) >> 1; m > 0; m >>= 1) {
@@ -233,7 +242,7 @@ export function* allgatherv(c: CollContext, send: Uint8Array, recv: Uint8Array, 
     const r = irecv(c, view(recv, blocks[inn]!), left);
     const s = isend(c, view(recv, blocks[out]!), right);
     yield [s, r];
-    check(r, 'Allgather');
+    defer(c, r);
   }
 }
 
@@ -254,7 +263,7 @@ export function* allgather(c: CollContext, send: Uint8Array, recv: Uint8Array): 
     const r = irecv(c, recv.subarray(theirStart * bb, (theirStart + m) * bb), partner);
     const s = isend(c, recv.subarray(myStart * bb, (myStart + m) * bb), partner);
     yield [s, r];
-    check(r, 'Allgather');
+    defer(c, r);
   }
 }
 
@@ -268,7 +277,7 @@ export function* alltoallv(c: CollContext, send: Uint8Array, sendBlocks: readonl
     const r = irecv(c, view(recv, recvBlocks[from]!), from);
     const s = isend(c, view(send, sendBlocks[to]!), to);
     yield [s, r];
-    check(r, 'Alltoall');
+    defer(c, r);
   }
 }
 
@@ -307,7 +316,7 @@ function* treeReduce(c: CollContext, send: Uint8Array, result: Uint8Array | null
     if (c.rank + m < c.size) {
       const r = irecv(c, tmp, c.rank + m);
       yield r;
-      check(r, 'Reduce');
+      defer(c, r);
       op.combineBuffers(acc, acc, tmp, count, type);
     }
   }
@@ -320,7 +329,7 @@ function* treeReduce(c: CollContext, send: Uint8Array, result: Uint8Array | null
   } else if (c.rank === root) {
     const r = irecv(c, result!, 0);
     yield r;
-    check(r, 'Reduce');
+    defer(c, r);
   }
 }
 
@@ -356,7 +365,7 @@ function* p2pAllreduce(c: CollContext, send: Uint8Array, recv: Uint8Array, count
     // The send must not see recv change under it: combine only after both complete.
     const s = isend(c, recv, partner);
     yield [s, r];
-    check(r, 'Allreduce');
+    defer(c, r);
     if (partner < c.rank) op.combineBuffers(recv, tmp, recv, count, type);
     else op.combineBuffers(recv, recv, tmp, count, type);
   }
@@ -375,7 +384,7 @@ export function* scan(c: CollContext, send: Uint8Array, recv: Uint8Array, count:
     if (c.rank + d < c.size) ops.push(isend(c, recv.slice(), c.rank + d));
     yield ops;
     if (r) {
-      check(r, 'Scan');
+      defer(c, r);
       op.combineBuffers(recv, tmp, recv, count, type);
     }
   }
@@ -391,5 +400,5 @@ export function* exscan(c: CollContext, send: Uint8Array, recv: Uint8Array, coun
   const r = c.rank > 0 ? irecv(c, recv, c.rank - 1) : null;
   if (r) ops.push(r);
   yield ops;
-  if (r) check(r, 'Exscan');
+  if (r) defer(c, r);
 }

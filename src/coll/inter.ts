@@ -16,7 +16,7 @@ import { SendMode } from '../transport/spi.js';
 import type { CommHandle, LibraryCollectives, Operation, Transport } from '../transport/spi.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
 import { ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../core/errorcodes.js';
-import { collContext, libraryOf, type CollContext, type Schedule } from './schedule.js';
+import { collContext, libraryOf, settle, type CollContext, type Schedule } from './schedule.js';
 import * as obj from './object.js';
 import * as buf from './buffer.js';
 
@@ -41,6 +41,8 @@ export interface InterContext {
   /** The library's collectives across the groups (on `acrossComm`); undefined in a non-blocking call or without a library. */
   readonly library: LibraryCollectives | undefined;
   readonly acrossComm: CommHandle;
+  /** Raise the failure the local steps recorded on the way (CollContext.failure), once the call has ended. */
+  readonly settle: () => void;
 }
 
 /**
@@ -58,11 +60,14 @@ export function interContext(t: Transport, ic: InterComm, nonBlocking = false): 
   const library = nonBlocking ? undefined : libraryOf(x);
   const across = { remoteSize: ic.inter.remoteSize, library, acrossComm: x.comm };
   const foreign = t.foreignGroup?.(ic.inter) ?? null;
-  if (foreign === null) return { x, local: nonBlocking ? { ...local, shm: false } : local, ...across };
+  if (foreign === null) {
+    const l = nonBlocking ? { ...local, shm: false } : local;
+    return { x, local: l, ...across, settle: () => settle(l) };
+  }
   // The other group runs no algorithm of ours: a call that would is refused
   // on every rank that takes part (it reaches `x` or `local`), before any message.
   const refuse = (): never => { throw new MpiFailure(ERR_UNSUPPORTED_OPERATION, foreign); };
-  return { get x() { return refuse(); }, get local() { return refuse(); }, ...across };
+  return { get x() { return refuse(); }, get local() { return refuse(); }, ...across, settle: () => undefined };
 }
 
 const own = (v: unknown): Uint8Array => encodeObject(v).slice();

@@ -7,6 +7,7 @@
  * and `Bcast` share one implementation (MPICH's schedules, in spirit).
  */
 import type { CommHandle, Envelope, Operation, Transport } from '../transport/spi.js';
+import { MpiFailure } from '../core/errorcodes.js';
 
 /** What an algorithm yields: operations to complete before it continues. */
 export type Wait = Operation | readonly Operation[] | null;
@@ -39,6 +40,29 @@ export interface CollContext {
    * before Wait: then each rank writes only into its own memory.
    */
   readonly blocking?: boolean;
+  /**
+   * The first receive of this call that failed (a truncation). An algorithm
+   * records it and goes on, forwarding what it has, so that every rank
+   * still sends what the others wait for; the call raises it once the
+   * algorithm has ended (settle), never half-way with partners left waiting.
+   */
+  failure?: Error | null;
+}
+
+/** Raise the failure a collective recorded on the way (see CollContext.failure). */
+export function settle(c: CollContext): void {
+  if (c.failure) throw c.failure;
+}
+
+/**
+ * `algorithm(c)`, then settle(c): for a non-blocking call, whose errors are
+ * raised at completion (by Wait/Test), even those of a fast path that ran
+ * to its end while the call started it.
+ */
+export function* settled<T>(c: CollContext, algorithm: (c: CollContext) => Schedule<T>): Schedule<T> {
+  const r = yield* algorithm(c);
+  settle(c);
+  return r;
 }
 
 /**
@@ -123,9 +147,10 @@ function pump(): void {
  */
 export class CollectiveOp<T> implements Operation {
   done = false;
-  readonly status: Envelope = NO_ENVELOPE;
+  /** NO_ENVELOPE, or one whose error is the algorithm's failure (so a request finished without waiting raises it too). */
+  status: Envelope = NO_ENVELOPE;
   readonly data = null;
-  readonly failure = null;
+  failure: string | null = null;
   readonly messageBytes = 0;
   /** The algorithm's return value, once done. */
   result: T | undefined;
@@ -139,7 +164,9 @@ export class CollectiveOp<T> implements Operation {
   constructor(t: Transport, schedule: Schedule<T>) {
     this.#t = t;
     this.#schedule = schedule;
-    this.advance();
+    // A failure in the first steps is the request's, raised by whoever waits
+    // (MPI reports a non-blocking call's errors at completion), not by the call that started it.
+    this.advance(false);
     if (!this.done) {
       if (pending.size === 0) t.addProgressHook(pump);
       pending.add(this as CollectiveOp<unknown>);
@@ -170,6 +197,10 @@ export class CollectiveOp<T> implements Operation {
       }
     } catch (e) {
       this.#error = e;
+      if (e instanceof MpiFailure) {
+        this.status = { ...NO_ENVELOPE, error: e.errorClass };
+        this.failure = e.message;
+      }
       this.#finish();
     } finally {
       pumping = outer;

@@ -53,6 +53,44 @@ export interface BufferMessage {
 
 const EMPTY: BufferMessage = { bytes: new Uint8Array(0), count: 0, type: predefined.BYTE };
 
+/** The items of a list buffer spec, as mpi4py's message_simple unpacks them; null where not given. */
+export interface SpecParts { buf: unknown; count: unknown; displ: unknown; type: unknown }
+
+/**
+ * Unpack `[buf, count|[count, displ]|datatype]`, `[buf, count|[count, displ], datatype]`
+ * or `[buf, count, displ, datatype]` (mpi4py's message_simple).
+ */
+export function specParts(routine: string, arg: string, spec: readonly unknown[]): SpecParts {
+  let c: unknown = null;
+  let d: unknown = null;
+  let t: unknown = null;
+  switch (spec.length) {
+    case 2:
+      // A count (number, or [count, displ]) or else a datatype.
+      if (typeof spec[1] === 'number' || Array.isArray(spec[1]) || spec[1] === null || spec[1] === undefined) c = spec[1];
+      else t = spec[1];
+      break;
+    case 3:
+      [, c, t] = spec;
+      break;
+    case 4:
+      [, c, d, t] = spec;
+      break;
+    default:
+      throw new TypeError(`${routine}: ${arg}: a buffer spec has 2 to 4 items ([buf, count?, displ?, datatype]), got ${spec.length}`);
+  }
+  if (spec.length < 4 && Array.isArray(c)) {
+    if (c.length !== 1 && c.length !== 2) throw new TypeError(`${routine}: ${arg}: expected [count, displacement], got an array of length ${c.length}`);
+    [c, d] = c;
+  }
+  return { buf: spec[0], count: c ?? null, displ: d ?? null, type: t ?? null };
+}
+
+/** A datatype in a spec position (mpi4py's is_datatype): an MPI.Datatype or a type code. */
+export function isDatatypeSpec(x: unknown): boolean {
+  return x instanceof TypeHandle || typeof x === 'string';
+}
+
 function isMemory(x: unknown): x is BufferLike {
   return ArrayBuffer.isView(x) || x instanceof ArrayBuffer || x instanceof SharedArrayBuffer;
 }
@@ -101,31 +139,12 @@ export function parseBuffer(routine: string, arg: string, spec: unknown): Buffer
   if (isMemory(spec)) {
     mem = spec;
   } else if (Array.isArray(spec)) {
-    mem = spec[0];
-    switch (spec.length) {
-      case 2:
-        if (typeof spec[1] === 'number') count = checkCount(routine, arg, 'count', spec[1]);
-        else type = toDesc(routine, arg, spec[1]);
-        break;
-      case 3:
-        if (Array.isArray(spec[1])) {
-          count = checkCount(routine, arg, 'count', spec[1][0]);
-          displ = checkCount(routine, arg, 'displacement', spec[1][1] ?? 0);
-        } else if (spec[1] === null || spec[1] === undefined) {
-          count = undefined;
-        } else {
-          count = checkCount(routine, arg, 'count', spec[1]);
-        }
-        type = toDesc(routine, arg, spec[2]);
-        break;
-      case 4:
-        count = checkCount(routine, arg, 'count', spec[1]);
-        displ = checkCount(routine, arg, 'displacement', spec[2]);
-        type = toDesc(routine, arg, spec[3]);
-        break;
-      default:
-        throw new TypeError(`${routine}: ${arg}: a buffer spec has 2 to 4 items ([buf, count?, displ?, datatype]), got ${spec.length}`);
-    }
+    const parts = specParts(routine, arg, spec);
+    mem = parts.buf;
+    const { count: c, displ: d, type: t } = parts;
+    if (c !== null && c !== undefined) count = checkCount(routine, arg, 'count', c);
+    if (d !== null && d !== undefined) displ = checkCount(routine, arg, 'displacement', d);
+    if (t !== null && t !== undefined) type = toDesc(routine, arg, t);
     if (mem === BOTTOM) return bottomMessage(routine, arg, count, displ, type);
     if (mem === null || mem === undefined) {
       if (!count) return EMPTY;
@@ -153,7 +172,13 @@ export function parseBuffer(routine: string, arg: string, spec: unknown): Buffer
   if (extent <= 0 && count === undefined) {
     throw new MpiFailure(ERR_TYPE, `${arg}: datatype ${type.name} has extent ${extent}: give a count`);
   }
+  if (displ > 0 && extent <= 0) {
+    throw new MpiFailure(ERR_TYPE, `${arg}: cannot handle displacement ${displ}: datatype ${type.name} has extent ${extent}`);
+  }
   const start = displ * extent;
+  if (start > bytes.length) {
+    throw new MpiFailure(ERR_COUNT, `${arg}: displacement ${displ} out of bounds, the buffer holds ${Math.floor(bytes.length / extent)} ${type.name}`);
+  }
   if (count === undefined) {
     const avail = bytes.length - start;
     if (avail % extent !== 0) {

@@ -11,10 +11,12 @@
  *   [buf, counts, datatype] (displacements packed), [buf, counts] ...
  *   where displs may be null (packed), in elements (extents) of the datatype.
  */
-import { ERR_COUNT, ERR_BUFFER, MpiFailure } from './errorcodes.js';
-import { parseBuffer, type BufferMessage, type BufferSpec, type BufferLike, type DatatypeSpec } from './msgbuffer.js';
+import { ERR_COUNT, ERR_BUFFER, ERR_TRUNCATE, ERR_TYPE, MpiFailure } from './errorcodes.js';
+import { parseBuffer, specParts, isDatatypeSpec, type BufferMessage, type BufferSpec, type BufferLike, type DatatypeSpec } from './msgbuffer.js';
 import type { TypeDesc } from './datatype.js';
-import { pack, unpack } from './pack.js';
+import { pack, unpack, outgoing, incoming, unpacker } from './pack.js';
+import type { ReduceOp } from './reduce.js';
+import { PROC_NULL } from './matching.js';
 
 /**
  * Buffer spec of a v-collective: `[buf, counts, displs, datatype]`,
@@ -48,15 +50,16 @@ export interface BlockMessage {
   readonly unpack?: (block: number) => void;
 }
 
-function explicitCount(spec: unknown): boolean {
-  return Array.isArray(spec) && (spec.length === 4 || (spec.length === 3 && typeof spec[1] === 'number'));
+/** Whether a buffer spec gives its count (then per rank in a collective) rather than leaving it to the buffer's length. */
+function explicitCount(routine: string, arg: string, spec: unknown): boolean {
+  return Array.isArray(spec) && specParts(routine, arg, spec).count !== null;
 }
 
 /** Equal blocks for `size` ranks. */
 export function parseEqualBlocks(routine: string, arg: string, spec: unknown, size: number): BlockMessage {
   const m = parseBuffer(routine, arg, spec);
   let per: number;
-  if (explicitCount(spec)) {
+  if (explicitCount(routine, arg, spec)) {
     // [buf, count, (displ,) type]: count is per rank; the message spans size blocks.
     per = m.count;
     const need = per * size * m.type.extent;
@@ -65,9 +68,8 @@ export function parseEqualBlocks(routine: string, arg: string, spec: unknown, si
       throw new MpiFailure(ERR_COUNT, `${arg}: ${size} blocks of ${per} ${m.type.name} need ${need} bytes, buffer has ${whole - m.bytes.byteOffset}`);
     }
     if (m.packed) {
-      const sp = spec as unknown[];
-      const whole = sp.length === 4 ? [sp[0], per * size, sp[2], sp[3]] : [sp[0], per * size, sp[2]];
-      return blocksOf(parseBuffer(routine, arg, whole), Array(size).fill(per));
+      const p = specParts(routine, arg, spec as unknown[]);
+      return blocksOf(parseBuffer(routine, arg, [p.buf, per * size, p.displ, p.type]), Array(size).fill(per));
     }
     const bytes = new Uint8Array(m.bytes.buffer, m.bytes.byteOffset, need);
     return blocksOf({ ...m, bytes }, Array(size).fill(per));
@@ -122,32 +124,57 @@ function intList(routine: string, arg: string, name: string, x: unknown, size: n
   return a;
 }
 
-/** Vector blocks for `size` ranks. */
+/**
+ * Vector blocks for `size` ranks, read as mpi4py's message_vector:
+ * `buf`, `[buf, datatype]`, `[buf, counts]`, `[buf, [counts, displs]]`,
+ * `[buf, counts, datatype]`, `[buf, [counts, displs], datatype]`,
+ * `[buf, counts, displs, datatype]`. `counts` is a list of `size` counts, one
+ * count for every rank, or null (the buffer split as evenly as it goes, the
+ * first ranks one more); `displs` a list, one stride (rank i at i * displ),
+ * or null (packed). A plain array of two items in the counts position is the
+ * pair [counts, displs] (a Python tuple in mpi4py): `[buf, [1, 2], 'i']` is
+ * count 1 at displacement 2; pass counts of two ranks as a typed array, or as
+ * `[[c0, c1], null]`.
+ */
 export function parseVectorBlocks(routine: string, arg: string, spec: unknown, size: number): BlockMessage {
-  if (!Array.isArray(spec)) {
-    // A bare buffer: equal blocks (mpi4py allows it for the v-variants too).
-    return parseEqualBlocks(routine, arg, spec, size);
-  }
-  let counts: unknown;
+  let buf: unknown = spec;
+  let counts: unknown = null;
   let displs: unknown = null;
-  let type: unknown;
-  if (spec.length === 4) {
-    [, counts, displs, type] = spec;
-  } else if (spec.length === 3) {
-    if (Array.isArray(spec[1]) && spec[1].length === 2 && (Array.isArray(spec[1][0]) || ArrayBuffer.isView(spec[1][0]))) {
-      [counts, displs] = spec[1] as unknown[];
+  let type: unknown = null;
+  if (Array.isArray(spec)) {
+    buf = spec[0];
+    if (spec.length === 2) {
+      if (isDatatypeSpec(spec[1])) type = spec[1];
+      else counts = spec[1];
+    } else if (spec.length === 3) {
+      [, counts, type] = spec;
+    } else if (spec.length === 4) {
+      [, counts, displs, type] = spec;
     } else {
-      counts = spec[1];
+      throw new TypeError(`${routine}: ${arg}: expected [buf, counts, displs, datatype], got an array of length ${spec.length}`);
     }
-    type = spec[2];
-  } else if (spec.length === 2) {
-    counts = spec[1];
-  } else {
-    throw new TypeError(`${routine}: ${arg}: expected [buf, counts, displs, datatype], got an array of length ${spec.length}`);
+    if (spec.length < 4 && Array.isArray(counts) && counts.length === 2) [counts, displs] = counts as unknown[];
   }
-  const m: BufferMessage = parseBuffer(routine, arg, type === undefined ? spec[0] : [spec[0], type]);
-  const cs = intList(routine, arg, 'counts', counts, size);
-  const ds = displs === null || displs === undefined ? undefined : intList(routine, arg, 'displs', displs, size);
+  const m: BufferMessage = parseBuffer(routine, arg, type === null || type === undefined ? buf : [buf, type]);
+  let cs: number[];
+  if (counts === null || counts === undefined) {
+    const total = m.count;
+    cs = Array.from({ length: size }, (_, i) => Math.floor(total / size) + (total % size > i ? 1 : 0));
+  } else if (typeof counts === 'number') {
+    const c = checkScalar(routine, arg, 'count', counts);
+    cs = Array<number>(size).fill(c);
+  } else {
+    cs = intList(routine, arg, 'counts', counts, size);
+  }
+  let ds: number[] | undefined;
+  if (displs === null || displs === undefined) {
+    ds = undefined;
+  } else if (typeof displs === 'number') {
+    const d = checkScalar(routine, arg, 'displacement', displs);
+    ds = cs.map((_, i) => d * i);
+  } else {
+    ds = intList(routine, arg, 'displs', displs, size);
+  }
   if (!m.packed) {
     const ext = m.type.extent;
     cs.forEach((n, r) => {
@@ -158,4 +185,246 @@ export function parseVectorBlocks(routine: string, arg: string, spec: unknown, s
     });
   }
   return blocksOf(m, cs, ds);
+}
+
+function checkScalar(routine: string, arg: string, name: string, n: number): number {
+  if (!Number.isInteger(n)) throw new TypeError(`${routine}: ${arg}: ${name} must be an integer, got ${n}`);
+  if (n < 0) throw new MpiFailure(ERR_COUNT, `${arg}: negative ${name} ${n}`);
+  return n;
+}
+
+// ---- the collectives' arguments (mpi4py's _p_msg_cco.for_*) ------------------------------
+//
+// Each normaliser turns the buffer arguments of one collective into plain
+// data: the bytes this rank sends, the bytes or blocks it receives into, and
+// `finish`, which moves what arrived into non-contiguous user memory (null
+// when there is nothing to move). Failures are MpiFailure, which the public
+// method turns into an MPI.Exception naming itself. They run before any
+// communication, so a rank that raises has consumed nothing the others wait for.
+
+/** mpi4py's IN_PLACE (the same registered symbol as MPI.IN_PLACE). */
+const IN_PLACE = Symbol.for('mpi4ts.IN_PLACE');
+
+/** IN_PLACE, or null / undefined, which mean IN_PLACE where MPI accepts it (mpi4py's `is_IN_PLACE`: None too). */
+export function isInPlace(x: unknown): boolean {
+  return x === IN_PLACE || x === null || x === undefined;
+}
+
+/** Whether two messages start at the same byte of the same memory (mpi4py reads sbuf == rbuf as IN_PLACE). */
+function sameMemory(a: BufferMessage, b: BufferMessage): boolean {
+  return a.bytes.length > 0 && a.bytes.buffer === b.bytes.buffer && a.bytes.byteOffset === b.bytes.byteOffset;
+}
+
+/** Write every block of a packed block message back to the user's memory. */
+export function unpackAll(m: BlockMessage | null): void {
+  if (m?.unpack) for (let r = 0; r < m.counts.length; r++) m.unpack(r);
+}
+
+/** This rank's block of a block message, as bytes. */
+export function ownBlock(m: BlockMessage, rank: number): Uint8Array {
+  const [off, len] = m.blocks[rank]!;
+  return m.bytes.subarray(off, off + len);
+}
+
+/** What to do once the algorithm has ended: unpack into non-contiguous memory, or nothing (null). */
+export type Finish = (() => void) | null;
+
+function finishOf(m: BufferMessage | null, into: Uint8Array): Finish {
+  const u = m === null ? null : unpacker(m, into);
+  return u === null ? null : () => u(into.length);
+}
+
+/** Bcast: the root sends its buffer, the others receive into theirs. */
+export function forBcast(routine: string, buf: unknown, atRoot: boolean): { bytes: Uint8Array; finish: Finish } {
+  const m = parseBuffer(routine, 'buf', buf);
+  const bytes = atRoot ? outgoing(m) : incoming(m);
+  return { bytes, finish: atRoot ? null : finishOf(m, bytes) };
+}
+
+/** Gather / Gatherv: recvbuf in `size` blocks at the root; sendbuf IN_PLACE (or null) there means the root's own block. */
+export function forGather(routine: string, sendbuf: unknown, recvbuf: unknown, rank: number, size: number, atRoot: boolean, vector: boolean) {
+  const recv = atRoot ? (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'recvbuf', recvbuf, size) : null;
+  // null at the root is IN_PLACE (mpi4py's None); off the root it is an empty message.
+  const inPlace = sendbuf === IN_PLACE || (atRoot && isInPlace(sendbuf));
+  if (inPlace && !atRoot) throw new MpiFailure(ERR_BUFFER, 'IN_PLACE is only valid at the root');
+  const send = inPlace ? ownBlock(recv!, rank) : outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
+  if (recv && !vector && send.length !== recv.blocks[0]![1]) {
+    throw new MpiFailure(ERR_TRUNCATE, `sendbuf has ${send.length} bytes, recvbuf blocks have ${recv.blocks[0]![1]}`);
+  }
+  if (inPlace) recv?.pack?.();
+  return { send, recv, finish: recv?.unpack ? () => unpackAll(recv) : null };
+}
+
+/** Scatter / Scatterv: sendbuf in `size` blocks at the root; recvbuf IN_PLACE (or null) there means the root's own block. */
+export function forScatter(routine: string, sendbuf: unknown, recvbuf: unknown, rank: number, size: number, atRoot: boolean, vector: boolean) {
+  const send = atRoot ? (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'sendbuf', sendbuf, size) : null;
+  const inPlace = recvbuf === IN_PLACE || (atRoot && isInPlace(recvbuf));
+  if (inPlace && !atRoot) throw new MpiFailure(ERR_BUFFER, 'IN_PLACE is only valid at the root');
+  const rm = inPlace ? null : parseBuffer(routine, 'recvbuf', recvbuf);
+  const recv = rm === null ? ownBlock(send!, rank) : incoming(rm);
+  if (send && !vector && recv.length !== send.blocks[0]![1]) {
+    throw new MpiFailure(ERR_TRUNCATE, `sendbuf blocks have ${send.blocks[0]![1]} bytes, recvbuf has ${recv.length}`);
+  }
+  send?.pack?.();
+  return { send, recv, finish: finishOf(rm, recv) };
+}
+
+/** Allgather / Allgatherv: recvbuf in `size` blocks; sendbuf IN_PLACE (or null) means this rank's block of it. */
+export function forAllgather(routine: string, sendbuf: unknown, recvbuf: unknown, rank: number, size: number, vector: boolean) {
+  const recv = (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'recvbuf', recvbuf, size);
+  const inPlace = isInPlace(sendbuf);
+  if (inPlace) recv.pack?.();
+  const send = inPlace ? ownBlock(recv, rank) : outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
+  const want = recv.blocks[rank]![1];
+  if (send.length !== want) throw new MpiFailure(ERR_TRUNCATE, `sendbuf has ${send.length} bytes, this rank's recvbuf block has ${want}`);
+  return { send, recv, finish: recv.unpack ? () => unpackAll(recv) : null };
+}
+
+/** Alltoall / Alltoallv: both buffers in `size` blocks; sendbuf IN_PLACE (or null) sends from a copy of recvbuf. */
+export function forAlltoall(routine: string, sendbuf: unknown, recvbuf: unknown, size: number, vector: boolean) {
+  const parse = vector ? parseVectorBlocks : parseEqualBlocks;
+  const recv = parse(routine, 'recvbuf', recvbuf, size);
+  const inPlace = isInPlace(sendbuf);
+  if (inPlace) recv.pack?.();
+  const send = inPlace ? { ...recv, bytes: recv.bytes.slice() } : parse(routine, 'sendbuf', sendbuf, size);
+  if (!inPlace) send.pack?.();
+  return { send, recv, finish: recv.unpack ? () => unpackAll(recv) : null };
+}
+
+/**
+ * Refuse an op that is not defined for the datatype (BAND on DOUBLE) on every
+ * rank, before any communication: otherwise only the ranks that happen to
+ * combine data would notice, and the others would wait for them.
+ */
+export function checkOpType(op: ReduceOp, type: TypeDesc): void {
+  if (op.name !== 'user') op.combineBuffers(NO_BYTES, NO_BYTES, NO_BYTES, 0, type);
+}
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * Reduce, Allreduce, Scan, Exscan: the elements to combine (`send`), where
+ * the result goes (`recv`, null off the root of Reduce), as packed elements
+ * (count * size bytes, see core/reduce.ts). IN_PLACE (or null, or recvbuf's
+ * own memory as sendbuf) means the data is in recvbuf. The datatypes must be
+ * the same (mpi4py's chk_cro_args); a smaller recvbuf is a truncation.
+ */
+export function forReduce(routine: string, sendbuf: unknown, recvbuf: unknown, needRecv: boolean, op: ReduceOp) {
+  // Off the root of Reduce, recvbuf is not read (mpi4py: for_cro_recv at PROC_NULL), unless it holds the data (IN_PLACE).
+  if (!needRecv && !isInPlace(sendbuf)) recvbuf = null;
+  const recv = recvbuf === null || recvbuf === undefined || recvbuf === IN_PLACE ? null : parseBuffer(routine, 'recvbuf', recvbuf);
+  if (!isInPlace(sendbuf) && recv !== null && sameMemory(parseBuffer(routine, 'sendbuf', sendbuf), recv)) sendbuf = IN_PLACE;
+  const inPlace = isInPlace(sendbuf);
+  if (needRecv && recv === null) throw new MpiFailure(ERR_BUFFER, 'recvbuf is required here');
+  const send = inPlace ? recv : parseBuffer(routine, 'sendbuf', sendbuf);
+  if (send === null) throw new MpiFailure(ERR_BUFFER, 'IN_PLACE needs recvbuf to hold the data');
+  if (recv && recv.type !== send.type) {
+    throw new MpiFailure(ERR_TYPE, `mismatch in send and receive datatypes: sendbuf ${send.type.name}, recvbuf ${recv.type.name}`);
+  }
+  if (recv && recv.count < send.count) {
+    throw new MpiFailure(ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, sendbuf ${send.count} ${send.type.name}`);
+  }
+  // A recvbuf longer than sendbuf is not refused here, though mpi4py's
+  // chk_cro_args refuses it: the ranks' counts are compared by the algorithm
+  // itself (every rank then raises ERR_TRUNCATE), and a refusal on this rank
+  // alone would leave the others waiting in the collective.
+  checkOpType(op, send.type);
+  // Reductions combine packed elements: non-contiguous buffers are packed before and unpacked after.
+  const data = outgoing(send);
+  const work = recv === null ? null
+    : recv.packed ? (inPlace ? data : new Uint8Array(send.count * send.type.size))
+    : recv.bytes.length === data.length ? recv.bytes : recv.bytes.subarray(0, data.length);
+  const finish: Finish = recv?.packed ? (): void => { unpack(work!, send.count, recv.type, recv.bytes, recv.origin ?? 0); } : null;
+  return { send: inPlace ? work! : data, recv: work, count: send.count, type: send.type, finish };
+}
+
+// ---- intercommunicators: root is ROOT at the root, PROC_NULL at the rest of its group,
+// the root's rank in the other group; blocks are per rank of the other group.
+
+/** MPI.ROOT (api/constants.ts) and MPI.PROC_NULL. */
+const ROOT = -3;
+const PROC_NULL_RANK = PROC_NULL;
+const EMPTY_BYTES = new Uint8Array(0);
+
+/** Bcast across: the root sends, its group passes nothing, the other group receives. */
+export function forInterBcast(routine: string, buf: unknown, root: number): { bytes: Uint8Array; finish: Finish } {
+  if (root === PROC_NULL_RANK) return { bytes: EMPTY_BYTES, finish: null };
+  return forBcast(routine, buf, root === ROOT);
+}
+
+/** Gather / Gatherv across: recvbuf in blocks of the other group at the root, sendbuf in the other group. */
+export function forInterGather(routine: string, sendbuf: unknown, recvbuf: unknown, root: number, remoteSize: number, vector: boolean) {
+  const send = root >= 0 ? outgoing(parseBuffer(routine, 'sendbuf', sendbuf)) : EMPTY_BYTES;
+  // recvbuf's count, if given, is per rank of the other group (mpi4py's for_cco_recv with blocks).
+  const recv = root === ROOT ? (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'recvbuf', recvbuf, remoteSize) : null;
+  return { send, recv, finish: recv?.unpack ? () => unpackAll(recv) : null };
+}
+
+/** Scatter / Scatterv across: sendbuf in blocks of the other group at the root, recvbuf in the other group. */
+export function forInterScatter(routine: string, sendbuf: unknown, recvbuf: unknown, root: number, remoteSize: number, vector: boolean) {
+  const send = root === ROOT ? (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'sendbuf', sendbuf, remoteSize) : null;
+  send?.pack?.();
+  const rm = root >= 0 ? parseBuffer(routine, 'recvbuf', recvbuf) : null;
+  const recv = rm ? incoming(rm) : EMPTY_BYTES;
+  return { send, recv, finish: finishOf(rm, recv) };
+}
+
+/**
+ * Allgather / Allgatherv across: one block per rank of the other group in
+ * recvbuf; its blocks need not have the size of this group's (asymmetric
+ * groups), only the size the other group sends.
+ */
+export function forInterAllgather(routine: string, sendbuf: unknown, recvbuf: unknown, remoteSize: number, vector: boolean) {
+  const send = outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
+  const recv = (vector ? parseVectorBlocks : parseEqualBlocks)(routine, 'recvbuf', recvbuf, remoteSize);
+  return { send, recv, finish: recv.unpack ? () => unpackAll(recv) : null };
+}
+
+/** Alltoall / Alltoallv across: both buffers in blocks of the other group. */
+export function forInterAlltoall(routine: string, sendbuf: unknown, recvbuf: unknown, remoteSize: number, vector: boolean) {
+  const parse = vector ? parseVectorBlocks : parseEqualBlocks;
+  const send = parse(routine, 'sendbuf', sendbuf, remoteSize);
+  send.pack?.();
+  const recv = parse(routine, 'recvbuf', recvbuf, remoteSize);
+  return { send, recv, finish: recv.unpack ? () => unpackAll(recv) : null };
+}
+
+/** Reduce across: the other group's buffers combined into recvbuf at the root; sendbuf in the other group. */
+export function forInterReduce(routine: string, sendbuf: unknown, recvbuf: unknown, root: number, op: ReduceOp) {
+  if (root === PROC_NULL_RANK) return { send: EMPTY_BYTES, recv: null, count: 0, type: null, finish: null };
+  const m = parseBuffer(routine, root === ROOT ? 'recvbuf' : 'sendbuf', root === ROOT ? recvbuf : sendbuf);
+  checkOpType(op, m.type);
+  if (root === ROOT) {
+    const into = incoming(m);
+    return { send: EMPTY_BYTES, recv: into, count: m.count, type: m.type, finish: finishOf(m, into) };
+  }
+  return { send: outgoing(m), recv: null, count: m.count, type: m.type, finish: null };
+}
+
+/** Allreduce across: the other group's buffers combined into recvbuf. */
+export function forInterAllreduce(routine: string, sendbuf: unknown, recvbuf: unknown, op: ReduceOp) {
+  const sm = parseBuffer(routine, 'sendbuf', sendbuf);
+  const rm = parseBuffer(routine, 'recvbuf', recvbuf);
+  checkOpType(op, sm.type);
+  const recv = incoming(rm);
+  return { send: outgoing(sm), recv, count: sm.count, type: sm.type, finish: finishOf(rm, recv) };
+}
+
+/**
+ * Reduce_scatter(_block) across: the other group's buffers reduced, then
+ * scattered over this group: `counts` elements to each rank (null: every
+ * rank's recvbuf count), or equal blocks of recvbuf's count for `_block`.
+ */
+export function forInterReduceScatter(routine: string, sendbuf: unknown, recvbuf: unknown, counts: readonly number[] | null,
+  block: boolean, op: ReduceOp, rank: number, size: number) {
+  const sm = parseBuffer(routine, 'sendbuf', sendbuf);
+  const rm = parseBuffer(routine, 'recvbuf', recvbuf);
+  checkOpType(op, sm.type);
+  const cs = block ? Array<number>(size).fill(rm.count) : counts === null ? null : [...counts];
+  if (cs !== null) {
+    if (cs.length !== size) throw new MpiFailure(ERR_COUNT, `recvcounts has ${cs.length} entries, the local group has ${size} ranks`);
+    cs.forEach((k, i) => { if (!Number.isInteger(k) || k < 0) throw new MpiFailure(ERR_COUNT, `recvcounts[${i}] = ${k} is not a count`); });
+    if (rm.count < cs[rank]!) throw new MpiFailure(ERR_TRUNCATE, `recvbuf has ${rm.count} ${rm.type.name}, this rank's block has ${cs[rank]}`);
+  }
+  const recv = incoming(rm).subarray(0, (cs?.[rank] ?? rm.count) * rm.type.size);
+  return { send: outgoing(sm), count: sm.count, type: sm.type, counts: cs, recvCount: rm.count, recv, finish: finishOf(rm, recv) };
 }

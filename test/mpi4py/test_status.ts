@@ -7,11 +7,6 @@ export class TestStatus extends TestCase {
     testPickle: 'JavaScript has no pickle module (objects cross ranks by structured clone)',
   };
 
-  static override todo = {
-    testPyProps: 'Status.count and Status.cancelled are read-only in mpi4ts (issue 14)',
-    testToMemory: 'Status.tomemory() is missing (issue 14)',
-  };
-
   STATUS!: InstanceType<typeof MPI.Status>;
 
   override setUp(): void {

@@ -40,6 +40,23 @@ function show(v: unknown): string {
   return inspect(v, { depth: 4, breakLength: Infinity, maxArrayLength: 20 });
 }
 
+/**
+ * mpi4py's `==` between handles compares the MPI handles, not the Python
+ * objects: `MPI.Comm(comm) == comm`, a freed communicator `== MPI.COMM_NULL`.
+ * Null if a and b are not both communicators or both groups.
+ */
+function handleEqual(a: unknown, b: unknown): boolean | null {
+  if (a instanceof MPI.Comm && b instanceof MPI.Comm) {
+    if (a.isNull || b.isNull) return a.isNull && b.isNull;
+    return MPI.Comm.Compare(a, b) === MPI.IDENT;
+  }
+  if (a instanceof MPI.Group && b instanceof MPI.Group) {
+    if (a.isNull || b.isNull) return a.isNull && b.isNull;
+    return MPI.Group.Compare(a, b) === MPI.IDENT;
+  }
+  return null;
+}
+
 /** Python's `==` for the values tests compare: numbers, bigints, strings, arrays, typed arrays, plain objects. */
 export function pyEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -53,6 +70,8 @@ export function pyEqual(a: unknown, b: unknown): boolean {
     }
     return false;
   }
+  const handles = handleEqual(a, b);
+  if (handles !== null) return handles;
   const seqA = asSequence(a);
   const seqB = asSequence(b);
   if (seqA && seqB) {

@@ -34,6 +34,7 @@ const checks: CheckSpec[] = [
   { name: 'bad-operations-raise-on-every-rank' },
   { name: 'operation-not-defined-for-the-datatype-on-COMM_SELF' },
   { name: 'collectives-on-COMM_NULL' },
+  { name: 'truncation-inside-a-collective-keeps-the-ranks-in-step', embeddedOnly: 'MPI leaves a broadcast into a smaller buffer erroneous: the library may abort or hang' },
 ];
 
 fixtureSuite('errors.ts', [1, 2, 3, 4, 5], checks, { timeoutMs: 30_000 });

@@ -91,7 +91,8 @@ function checkFamily(out: Map<string, unknown>, parents: number, children: numbe
     assert.deepEqual(at('sizes'), { inter: true, size: parents, rank: p, remote: children }, `parent ${p}: local and remote sizes`);
     assert.equal(at('remote-group-size'), children);
     assert.deepEqual(at('Bcast-from-child-0'), [1.5, 2.5]);
-    assert.deepEqual(at('bcast-returns-at-root'), p === root ? { n: 7, words: ['a', 'b'], nested: [1, [2, 3]] } : null);
+    // mpi4py returns None at ROOT (issue 14): null on every parent.
+    assert.deepEqual(at('bcast-returns-at-root'), null);
     assert.deepEqual(at('allgather'), range(children).map((c) => `child${c}`));
     assert.equal(at('p2p-reply'), `hello parent ${p} from child 0 (source ${p})`);
     const n = parents + children;
@@ -195,7 +196,7 @@ test('Spawn_multiple with two commands: one COMM_WORLD, APPNUM per command, each
   const r = await mpirun(1, 'test/fixtures/spawn/multiple.ts', { launcherArgs: ['--usize', '4'], timeoutMs: 60_000 });
   ok(r);
   const out = lines(r.stdout);
-  assert.equal(out[0], 'remote 3 errcodes [0,0,0]');
+  assert.equal(out[0], 'remote 3 errcodes [[0,0],[0]]');  // one list per command, as mpi4py 4
   assert.ok(out[1]!.startsWith('multiple '));
   assert.deepEqual(JSON.parse(out[1]!.slice('multiple '.length)), [
     { script: 'multiple.ts', args: ['child', 'a b', '--flag'], rank: 0, size: 3, appnum: 0 },

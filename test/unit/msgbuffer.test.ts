@@ -338,9 +338,15 @@ describe('parseBuffer: errors', () => {
   test('datatype that is neither a Datatype nor a type code: TypeError', () => {
     const a = new Int32Array(4);
     throwsType(() => parse([a, 2, {}]), /expected an MPI.Datatype or a type code/, /Object/);
-    throwsType(() => parse([a, 2, null]), /expected an MPI.Datatype or a type code/, /null/);
+    // A null datatype is inferred from the buffer, as mpi4py's None (test '[buf, count, null]' below).
     throwsType(() => parse([a, [1, 0], 4]), /expected an MPI.Datatype or a type code/, /number 4/);
     throwsType(() => parse([a, true]), /expected an MPI.Datatype or a type code/);
+  });
+
+  test('[buf, count, null]: datatype inferred from the buffer (mpi4py None)', () => {
+    const m = parse([new Int32Array(4), 2, null]);
+    assert.equal(m.count, 2);
+    assert.equal(m.type.name, 'INT');
   });
 
   test('unknown type code: ERR_TYPE', () => {
