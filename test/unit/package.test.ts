@@ -1,8 +1,9 @@
 /**
  * The package as a user installs it (issue #18): `dependencies` is exactly
  * what the code the package runs on a user's machine imports (src/, the
- * bin, the install scripts), so an install brings nothing else; and the
- * version mpi4ts reports is its own.
+ * bin, the install scripts), so an install brings nothing else; the
+ * version mpi4ts reports is its own; the tarball holds what a user needs
+ * and not the repository's examples, tests and benchmarks.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -104,4 +105,16 @@ test('package: --version and info print mpi4ts\'s own version, whatever the proj
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('package: the tarball holds the licence, changelog, launcher and declarations, and no examples, tests or benchmarks', { timeout: 60_000 }, () => {
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repoRoot, encoding: 'utf8', timeout: 50_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const files = new Set((JSON.parse(r.stdout) as [{ files: { path: string }[] }])[0].files.map((f) => f.path));
+  for (const f of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json', 'bin/mpi4ts.js', 'dist/bundle/cli.js', 'dist/index.d.ts']) {
+    assert.ok(files.has(f), `${f} is not in the package`);
+  }
+  assert.deepEqual([...files].filter((f) => /^(examples|test|bench)\//.test(f)), []);
+  assert.match(fs.readFileSync(path.join(repoRoot, 'LICENSE'), 'utf8'), /^MIT License\n\nCopyright \(c\) \d{4} the mpi4ts authors$/m);
+  assert.equal((pkg as { license?: string }).license, 'MIT');
 });
