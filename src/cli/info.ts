@@ -1,14 +1,15 @@
 /** `mpi4ts info`: versions, transports and the machine, in the spirit of `cms sysinfo`. */
 import * as os from 'node:os';
-import { availableTransports } from '../transport/select.js';
+import { availableTransports, nativeLibraries } from '../transport/select.js';
 import { allocationRanks, slurmAllocation } from '../core/slurm.js';
+import { packageVersion } from './version.js';
 
 /** Attribute/value rows describing this installation and machine. */
 export function infoRows(): [string, string][] {
   const cpus = os.cpus();
   const gib = (n: number): string => `${(n / 2 ** 30).toFixed(1)} GiB`;
   const rows: [string, string][] = [
-    ['mpi4ts', process.env['npm_package_version'] ?? '0.1.0'],
+    ['mpi4ts', packageVersion()],
     ['node', process.version],
     ['v8', process.versions.v8],
     ['platform', `${os.platform()} ${os.release()} ${os.arch()}`],
@@ -31,6 +32,11 @@ export function infoRows(): [string, string][] {
   }
   for (const t of availableTransports()) {
     rows.push([`transport.${t.name}`, `${t.available ? 'available' : 'unavailable'}: ${t.detail}`]);
+  }
+  // The first line of MPI_Get_library_version up to its first comma: "Open MPI v4.1.4", "MPICH Version: 4.0.2".
+  for (const lib of nativeLibraries()) {
+    rows.push([`mpi.${lib.library}`, 'error' in lib ? lib.error
+      : `${lib.text.split('\n')[0]!.split(',')[0]!.replace(/\s+/g, ' ').trim()} (MPI ${lib.version.join('.')})`]);
   }
   return rows;
 }

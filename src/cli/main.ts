@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runScript, type RunCommandOptions } from './run.js';
 import { runBench, benchHelpText } from './bench.js';
 import { allocationRanks, slurmLauncherProblem } from '../core/slurm.js';
+import { packageVersion } from './version.js';
 
 /**
  * Ranks when `-n` is not given: inside a SLURM allocation, what it holds
@@ -75,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   let status = 0;
   const program = new Command('mpi4ts')
     .description('Run SPMD TypeScript/JavaScript programs with MPI (embedded runtime: ranks are worker threads)')
-    .version(process.env['npm_package_version'] ?? '0.1.0')
+    .version(packageVersion())
     .enablePositionalOptions()
     .addHelpText('after', '\nOne rank started by another launcher (srun --mpi=pmix|pmi2, mpiexec):\n  mpi4ts --rank script [args...]\n')
     .exitOverride();

@@ -13,7 +13,7 @@ import { ThreadsTransport, type RankToLauncher } from './threads/engine.js';
 import { ProcTable } from './threads/proctable.js';
 import { yieldCpu, yieldStatus } from './threads/yield.js';
 import { NativeTransport } from './native/engine.js';
-import { builtLibraries, launcherLibrary, loadAddon, nativeAvailability } from './native/addon.js';
+import { builtLibraries, describeLibraries, launcherLibrary, loadAddon, nativeAvailability, type LibraryDescription } from './native/addon.js';
 import { slurmPmiProblem } from '../core/slurm.js';
 
 /** Transport names `mpi4ts info` reports, with whether they can run here and why not. */
@@ -27,6 +27,11 @@ export function availableTransports(): { name: string; available: boolean; detai
     },
     { name: 'native', available: nativeAvailability()[0], detail: nativeAvailability()[1] },
   ];
+}
+
+/** The MPI libraries the native transport is built for, with the versions each reports (`mpi4ts info`). */
+export function nativeLibraries(): LibraryDescription[] {
+  return describeLibraries();
 }
 
 /** Create the transport of this process. */

@@ -8,6 +8,7 @@
  * OMPI_COMM_WORLD_SIZE, MPICH's Hydra sets PMI_RANK/PMI_SIZE); otherwise the
  * first one built.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
@@ -138,6 +139,37 @@ export function nativeAvailability(): [boolean, string] {
   return [false, `the addon failed to build (${reasons.join('; ') || 'no MPI library found'})`];
 }
 
+/** The settings UCX reads when the library loads (see loadAddon). */
+const UCX_SETTINGS = [['UCX_MEM_MALLOC_HOOKS', 'no'], ['UCX_MEM_EVENTS', 'no'], ['UCX_MEM_MMAP_HOOK_MODE', 'none']] as const;
+
+/** What a built library says of itself: MPI_Get_version and MPI_Get_library_version, or why it could not. */
+export type LibraryDescription = { library: string; version: [number, number]; text: string } | { library: string; error: string };
+
+/**
+ * Ask each built addon's library its versions (`mpi4ts info`). Both may be
+ * called before MPI_Init; each library is asked in a child process of its
+ * own, since Open MPI and MPICH define the same symbols and one process
+ * should not load both (about 90 ms each).
+ */
+export function describeLibraries(): LibraryDescription[] {
+  const env = { ...process.env };
+  for (const [k, v] of UCX_SETTINGS) env[k] ??= v;
+  return builtLibraries().map((library) => {
+    const file = path.join(nativeDir, `build-${library}`, 'mpi4ts_native.node');
+    const r = spawnSync(process.execPath, ['-e',
+      'const a = require(process.argv[1]); process.stdout.write(JSON.stringify([a.version(), a.libraryVersion()]));', file],
+    { env, encoding: 'utf8', timeout: 10_000 });
+    try {
+      if (r.status !== 0) throw new Error();
+      const [version, text] = JSON.parse(r.stdout) as [[number, number], string];
+      return { library, version, text };
+    } catch {
+      const why = r.error?.message ?? (r.signal !== null ? `killed by ${r.signal}` : (r.stderr.trim().split('\n').at(-1) || `exit ${r.status}`));
+      return { library, error: `could not ask the library its version: ${why}` };
+    }
+  });
+}
+
 /** Load the addon for `library` (or the one chosen as above). Throws with the reason when it cannot. */
 export function loadAddon(library?: string): { addon: NativeAddon; library: string } {
   const built = builtLibraries();
@@ -152,9 +184,7 @@ export function loadAddon(library?: string): { addon: NativeAddon; library: stri
   // set before: under V8 the hooks have crashed Node (heap corruption, seen
   // as segfaults in V8 and libuv). Shared memory and TCP do not need them.
   // Settings of the user's own win.
-  for (const [k, v] of [['UCX_MEM_MALLOC_HOOKS', 'no'], ['UCX_MEM_EVENTS', 'no'], ['UCX_MEM_MMAP_HOOK_MODE', 'none']] as const) {
-    process.env[k] ??= v;
-  }
+  for (const [k, v] of UCX_SETTINGS) process.env[k] ??= v;
   const require = createRequire(import.meta.url);
   return { addon: require(file) as NativeAddon, library: wanted };
 }
