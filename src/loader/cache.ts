@@ -123,7 +123,8 @@ export function entryFromManifest(m: Manifest, compiled: number): CompiledEntry 
 }
 
 /** The compiled form of `entry` if the cache has it for the sources as they are now, else null. */
-export function lookup(entry: string): CompiledEntry | null {
+export function lookup(file: string): CompiledEntry | null {
+  const entry = canonical(file);
   let m: Manifest;
   try {
     m = JSON.parse(fs.readFileSync(manifestPath(entry), 'utf8')) as Manifest;
@@ -136,6 +137,20 @@ export function lookup(entry: string): CompiledEntry | null {
   for (const x of m.externals) if (!fs.existsSync(x)) return null;
   if (!fs.existsSync(outDir(m.key))) return null;
   return entryFromManifest(m, 0);
+}
+
+/**
+ * The path a script is compiled and looked up under: its real path, as Node
+ * resolves a symlinked main module (esbuild names the sources it loads by
+ * real path too, so a script reached through a symlink would otherwise find
+ * no compiled module for itself).
+ */
+export function canonical(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
 }
 
 /** How long a compiled folder no manifest names is kept: a job started before its sources changed may still import from it. */

@@ -24,7 +24,7 @@ import { isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  CACHE_FORMAT, contentHash, entryFromManifest, lookup, outDir, pruneCache, saveManifest,
+  CACHE_FORMAT, canonical, contentHash, entryFromManifest, lookup, outDir, pruneCache, saveManifest,
   type CompiledEntry, type Manifest,
 } from './cache.js';
 import { isTypeScript } from './entry.js';
@@ -112,7 +112,8 @@ function debug(entry: string, what: string): void {
  * the cache when its sources are unchanged, else compiled now and cached.
  * Syntax errors reject with esbuild's message (file:line:column).
  */
-export async function compileEntry(entry: string): Promise<CompiledEntry> {
+export async function compileEntry(file: string): Promise<CompiledEntry> {
+  const entry = canonical(file);
   const t0 = performance.now();
   const hit = lookup(entry);
   if (hit !== null) {

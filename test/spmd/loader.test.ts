@@ -120,3 +120,14 @@ test('JavaScript scripts are not compiled; a TypeScript syntax error is the laun
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a script reached through a symlinked folder runs (compiled under its real path, as Node resolves it)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-symlink-'));
+  try {
+    fs.symlinkSync(FIXTURES, path.join(dir, 'loader'));
+    const r = await mpirun(2, path.join(dir, 'loader', 'app.ts'), { timeoutMs: TIMEOUT, env: { XDG_CACHE_HOME: path.join(dir, 'cache') } });
+    ok(r);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
