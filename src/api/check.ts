@@ -133,11 +133,16 @@ const Bcast: Reader = (comm, a, routine) => {
   return { root, uniform: buf, show: () => [`buf: ${text(buf)}`, rootText(root)] };
 };
 
+/** IN_PLACE as the call reads it: `null` (mpi4py's None) in a place that accepts IN_PLACE means it too. */
+function isInPlace(x: unknown): boolean {
+  return x === IN_PLACE || x === null || x === undefined;
+}
+
 function gatherLike(vector: boolean): Reader {
   return (comm, a, routine) => {
     const n = comm.size, me = comm.rank;
     const root = intraRoot(comm, a[2]);
-    const inPlace = a[0] === IN_PLACE;
+    const inPlace = me === root && isInPlace(a[0]);
     const send = inPlace ? null : msg(routine, 'sendbuf', a[0]);
     const recv = me === root ? blocks(routine, 'recvbuf', a[1], n, vector) : null;
     const recvs: Leg[] = [];
@@ -153,7 +158,7 @@ function scatterLike(vector: boolean): Reader {
   return (comm, a, routine) => {
     const n = comm.size, me = comm.rank;
     const root = intraRoot(comm, a[2]);
-    const inPlace = a[1] === IN_PLACE;
+    const inPlace = me === root && isInPlace(a[1]);
     const send = me === root ? blocks(routine, 'sendbuf', a[0], n, vector) : null;
     const recv = inPlace ? null : msg(routine, 'recvbuf', a[1]);
     const sends: Leg[] = [];
@@ -168,7 +173,7 @@ function scatterLike(vector: boolean): Reader {
 function allgatherLike(vector: boolean): Reader {
   return (comm, a, routine) => {
     const n = comm.size, me = comm.rank;
-    const inPlace = a[0] === IN_PLACE;
+    const inPlace = isInPlace(a[0]);
     const recv = blocks(routine, 'recvbuf', a[1], n, vector);
     const send = inPlace ? block(recv, me) : msg(routine, 'sendbuf', a[0]);
     const sends: Leg[] = [];
@@ -186,10 +191,10 @@ function alltoallLike(vector: boolean): Reader {
   return (comm, a, routine) => {
     const n = comm.size;
     const recv = blocks(routine, 'recvbuf', a[1], n, vector);
-    const send = a[0] === IN_PLACE ? recv : blocks(routine, 'sendbuf', a[0], n, vector);
+    const send = isInPlace(a[0]) ? recv : blocks(routine, 'sendbuf', a[0], n, vector);
     const sends = recv.counts.map((_, j) => ({ peer: j, remote: false, msg: block(send, j) }));
     const recvs = recv.counts.map((_, i) => ({ peer: i, remote: false, msg: block(recv, i) }));
-    return { sends, recvs, show: () => [`sendbuf: ${a[0] === IN_PLACE ? 'IN_PLACE' : showBlocks(send)}`, `recvbuf: ${showBlocks(recv)}`] };
+    return { sends, recvs, show: () => [`sendbuf: ${isInPlace(a[0]) ? 'IN_PLACE' : showBlocks(send)}`, `recvbuf: ${showBlocks(recv)}`] };
   };
 }
 
@@ -198,10 +203,10 @@ function reduceLike(rooted: boolean): Reader {
   return (comm, a, routine) => {
     const root = rooted ? intraRoot(comm, a[3]) : undefined;
     const op = opArg(a[2]);
-    const data = a[0] === IN_PLACE ? msg(routine, 'recvbuf', a[1]) : msg(routine, 'sendbuf', a[0]);
+    const data = isInPlace(a[0]) ? msg(routine, 'recvbuf', a[1]) : msg(routine, 'sendbuf', a[0]);
     return {
       ...(root === undefined ? {} : { root }), op, uniform: data, strict: true,
-      show: () => [`${a[0] === IN_PLACE ? 'sendbuf: IN_PLACE, recvbuf' : 'sendbuf'}: ${text(data)}`, `op ${op}`, ...(root === undefined ? [] : [rootText(root)])],
+      show: () => [`${isInPlace(a[0]) ? 'sendbuf: IN_PLACE, recvbuf' : 'sendbuf'}: ${text(data)}`, `op ${op}`, ...(root === undefined ? [] : [rootText(root)])],
     };
   };
 }
@@ -209,13 +214,13 @@ function reduceLike(rooted: boolean): Reader {
 const reduceScatterBlock: Reader = (comm, a, routine) => {
   const op = opArg(a[2]);
   const recv = msg(routine, 'recvbuf', a[1]);
-  const each = a[0] === IN_PLACE ? { type: recv.type, count: recv.count / comm.size } : recv;
+  const each = isInPlace(a[0]) ? { type: recv.type, count: recv.count / comm.size } : recv;
   return { op, uniform: each, strict: true, show: () => [`recvcount: ${text(each)}`, `op ${op}`] };
 };
 
 const reduceScatter: Reader = (_, a, routine) => {
   const op = opArg(a[3]);
-  const data = a[0] === IN_PLACE ? msg(routine, 'recvbuf', a[1]) : msg(routine, 'sendbuf', a[0]);
+  const data = isInPlace(a[0]) ? msg(routine, 'recvbuf', a[1]) : msg(routine, 'sendbuf', a[0]);
   const counts = a[2] === null || a[2] === undefined ? null : Array.from(a[2] as ArrayLike<number>, Number);
   // Without recvcounts each rank's recvbuf gives its count: only the datatype must agree.
   const uniform = { type: data.type, count: counts === null ? 1 : counts.reduce((x, y) => x + y, 0) };
