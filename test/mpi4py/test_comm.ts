@@ -51,15 +51,9 @@ export class TestCommNull extends TestCase {
 abstract class BaseTestComm extends TestCase {
   static override skips: Record<string, string> = { testPickle: PICKLE };
   static override todo: Record<string, string> = {
-    testDupWithInfo: NEEDS_INFO,
-    testIDup: 'needs Comm.Idup (issue 14, another branch: Info)',
-    testIDupWithInfo: NEEDS_INFO,
-    testGetSetInfo: NEEDS_INFO,
     testCreateFromGroup: 'needs Intracomm.Create_from_group (issue 14, another branch)',
     testSplitTypeHWGuided: NEEDS_INFO,
     testSplitTypeHWUnguided: NEEDS_INFO,
-    testBuffering: 'needs MPI.Alloc_mem and Attach_buffer (issue 14, another branch)',
-    testPyProps: 'needs Comm.info (issue 14, another branch: Info)',
   };
   COMM: Intracomm = new MPI.Intracomm(MPI.COMM_NULL);
 

@@ -23,7 +23,6 @@ abstract class BaseTestIntercomm extends TestCase {
   };
   static override todo: Record<string, string> = {
     testCreateFromGroups: NEEDS_FROM_GROUPS,
-    testPyProps: 'needs Comm.info (issue 14, another branch: Info)',
   };
   BASECOMM: Intracomm = new MPI.Intracomm(MPI.COMM_NULL);
   INTRACOMM: Intracomm = new MPI.Intracomm(MPI.COMM_NULL);

@@ -242,10 +242,6 @@ export class TestExcGroupNull extends BaseTestCase {
     }
   }
 
-  static override todo = {
-    testCompare: 'MPI.GROUP_NULL is not in mpi4ts yet (issue 14 item 4, null handles: another engineer)',
-    testAccessors: 'MPI.GROUP_NULL is not in mpi4ts yet (issue 14 item 4, null handles: another engineer)',
-  };
 }
 
 export class TestExcGroup extends BaseTestCase {}
@@ -328,10 +324,7 @@ export class TestExcSession extends BaseTestCase {
 
 export class TestExcCommNull extends BaseTestCase {
   static override todo = {
-    testIntraNull: NULL_CTOR,
     testInterNull: NULL_CTOR,
-    testAccessors: `${NULL_HANDLE}: COMM_NULL is an MPI.Comm, which lacks Get_topology`,
-    testDisconnect: `${NULL_HANDLE}: COMM_NULL is an MPI.Comm, which lacks Disconnect`,
   };
 
   ERR_COMM = MPI.ERR_COMM;

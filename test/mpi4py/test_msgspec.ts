@@ -38,7 +38,6 @@ export class TestMessageSimple extends TestCase {
     testMessageMemoryView: 'JavaScript has no read-only memory views (memoryview of bytes): every typed array is writable',
   };
   static override todo = {
-    testMessageBad: NEEDS_ALLOC_MEM,
     testMessageBottom: NEEDS_BOTTOM,
   };
 
@@ -102,8 +101,6 @@ export class TestMessageSimple extends TestCase {
 }
 
 export class TestMessageBlock extends TestCase {
-  static override todo = { testMessageBad: NEEDS_ALLOC_MEM };
-
   testMessageBad(): void {
     if (MPI.COMM_WORLD.Get_size() < 2) this.skipTest('mpi-world-size<2');
     const comm = MPI.COMM_WORLD;
@@ -265,7 +262,6 @@ function Alltoallv(smsg: Msg, rmsg: Msg): void {
 
 export class TestMessageVector extends TestCase {
   static override todo = {
-    testMessageBad: NEEDS_ALLOC_MEM,
     testMessageBottom: NEEDS_BOTTOM,
   };
 
@@ -438,7 +434,6 @@ export class TestMessageVectorW extends TestCase {
     testMessageNumba: NUMBA,
   };
   static override todo = {
-    testMessageBad: NEEDS_ALLOC_MEM,
     testMessageBottom: 'needs Alltoallw, MPI.Get_address and BOTTOM (issue 14, another branch)',
     testMessageBytes: NEEDS_ALLTOALLW,
     testMessageBytearray: NEEDS_ALLTOALLW,
@@ -535,8 +530,6 @@ export class TestMessageReduce extends TestCase {
 }
 
 export class TestMessageReduceScatter extends TestCase {
-  static override todo = { testMessageBad: NEEDS_ALLOC_MEM };
-
   testMessageBad(): void {
     const sbuf = MPIx['Alloc_mem']!(16);
     const rbuf = MPIx['Alloc_mem']!(16);
