@@ -234,28 +234,18 @@ export class TestDatatype extends TestCase {
     this.assertEqual(combiner, 'CONTIGUOUS');
     this.assertEqual(params, { count: intMax });
     mpitype.Free();
-    const [major, minor] = MPI.Get_version();
-    if (major < 3 || (major === 3 && minor < 1)) return;
+    // mpi4py builds a count beyond INT_MAX as a struct when the library is
+    // older than MPI 4.0 (Open MPI 4.1 is 3.1). mpi4ts's datatypes are its
+    // own on both transports, with MPI-4 large counts whatever the library:
+    // the MPI 4.0 branch of this test applies always.
     const count = intMax + Math.floor(intMax / 1024);
     mpitype = MPI.BYTE.Create_contiguous(count);
     this.assertEqual(mpitype.size, count);
     [basetype, combiner, params] = mpitype.decode();
     mpitype.Free();
-    if (major >= 4) {
-      this.assertEqual(basetype, MPI.BYTE);
-      this.assertEqual(combiner, 'CONTIGUOUS');
-      this.assertEqual(params, { count });
-    } else {
-      this.assertEqual(basetype, MPI.DATATYPE_NULL);
-      this.assertEqual(combiner, 'STRUCT');
-      const [qtype, rtype] = params['datatypes'] as Datatype[];
-      this.assertEqual(qtype!.combiner, MPI.COMBINER_VECTOR);
-      this.assertEqual(qtype!.size, Math.floor(count / intMax) * intMax);
-      this.assertEqual(rtype!.combiner, MPI.COMBINER_CONTIGUOUS);
-      this.assertEqual(rtype!.size, count % intMax);
-      qtype!.free();
-      rtype!.free();
-    }
+    this.assertEqual(basetype, MPI.BYTE);
+    this.assertEqual(combiner, 'CONTIGUOUS');
+    this.assertEqual(params, { count });
   }
 }
 
