@@ -1130,7 +1130,11 @@ export class NativeTransport implements Transport {
   }
 
   abort(code: number, reason: string): never {
-    if (reason) process.stderr.write(`mpi4ts: MPI_Abort with error code ${code}: ${reason}\n`);
+    if (reason) {
+      process.stderr.write(`mpi4ts: MPI_Abort with error code ${code}: ${reason}\n`);
+      // Give mpiexec time to forward the report: Hydra (MPICH) drops output still in flight when the abort kills the job.
+      lastWords();
+    }
     this.#finalized = true;
     return this.#mpi.abort(0, code);
   }
