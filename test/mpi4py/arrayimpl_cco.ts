@@ -131,3 +131,17 @@ export function range(a: number, b?: number): number[] {
   const [lo, hi] = b === undefined ? [0, a] : [a, b];
   return Array.from({ length: Math.max(0, hi - lo) }, (_, i) => lo + i);
 }
+
+/** Python's sum() and math.prod() over numbers. */
+export const sum = (a: number[]): number => a.reduce((x, y) => x + y, 0);
+export const prod = (a: number[]): number => a.reduce((x, y) => x * y, 1);
+/** An element (number or bigint) as a number, for arithmetic on results. */
+export const N = (v: number | bigint | undefined): number => Number(v);
+/** Python's `[v] * n`. */
+export const repeat = (v: number, n: number): number[] => Array<number>(Math.max(0, n)).fill(v);
+
+/** Python's enumerate(). */
+export function* enumerate<T>(it: Iterable<T>): Generator<[number, T]> {
+  let i = 0;
+  for (const v of it) yield [i++, v];
+}

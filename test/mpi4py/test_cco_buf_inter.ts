@@ -1,12 +1,11 @@
 /** Port of mpi4py's test/test_cco_buf_inter.py (arrayimpl's array.array backend as typed arrays). */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { loop, scalar, range, type ArrayImpl } from './arrayimpl_cco.ts';
+import { loop, scalar, range, N, enumerate, type ArrayImpl } from './arrayimpl_cco.ts';
 
 type Intracomm = InstanceType<typeof MPI.Intracomm>;
 type Intercomm = InstanceType<typeof MPI.Intercomm>;
 type Op = typeof MPI.SUM;
-const N = (v: number | bigint | undefined): number => Number(v);
 
 function skip_op(typecode: string, op: Op): boolean {
   if (typecode === '?') return true;
@@ -20,11 +19,6 @@ function maxvalue(a: ArrayImpl): number {
   if (a.typecode === 'f') return 1e30;
   if (a.typecode === 'd') return 1e300;
   return 2 ** (a.itemsize * 7) - 1;
-}
-
-function* enumerate<T>(it: Iterable<T>): Generator<[number, T]> {
-  let i = 0;
-  for (const v of it) yield [i++, v];
 }
 
 abstract class BaseTestCCOBufInter extends TestCase {

@@ -1,15 +1,10 @@
 /** Port of mpi4py's test/test_cco_nb_buf.py (arrayimpl's array.array backend as typed arrays). */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { loop, scalar, range, type ArrayImpl } from './arrayimpl_cco.ts';
+import { loop, scalar, range, sum, prod, N, repeat, enumerate, type ArrayImpl } from './arrayimpl_cco.ts';
 
 type Intracomm = InstanceType<typeof MPI.Intracomm>;
 type Op = typeof MPI.SUM;
-
-const sum = (a: number[]): number => a.reduce((x, y) => x + y, 0);
-const prod = (a: number[]): number => a.reduce((x, y) => x * y, 1);
-const N = (v: number | bigint | undefined): number => Number(v);
-const repeat = (v: number, n: number): number[] => Array<number>(Math.max(0, n)).fill(v);
 
 function skip_op(typecode: string, op: Op): boolean {
   if (typecode === '?') return true;
@@ -23,11 +18,6 @@ function maxvalue(a: ArrayImpl): number {
   if (a.typecode === 'f') return 1e30;
   if (a.typecode === 'd') return 1e300;
   return 2 ** (a.itemsize * 7) - 1;
-}
-
-function* enumerate<T>(it: Iterable<T>): Generator<[number, T]> {
-  let i = 0;
-  for (const v of it) yield [i++, v];
 }
 
 abstract class BaseTestCCOBuf extends TestCase {
