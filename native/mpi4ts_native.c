@@ -551,6 +551,29 @@ static napi_value js_version(napi_env env, napi_callback_info info) {
   return v;
 }
 
+/*
+ * The library's string limits: [MPI_MAX_PROCESSOR_NAME, MPI_MAX_PORT_NAME,
+ * MPI_MAX_OBJECT_NAME, MPI_MAX_PSET_NAME_LEN, MPI_MAX_STRINGTAG_LEN]; 0 for
+ * a limit the library's header lacks (the last two before MPI 4.0).
+ */
+static napi_value js_limits(napi_env env, napi_callback_info info) {
+#ifdef MPI_MAX_PSET_NAME_LEN
+  int pset = MPI_MAX_PSET_NAME_LEN;
+#else
+  int pset = 0;
+#endif
+#ifdef MPI_MAX_STRINGTAG_LEN
+  int stringtag = MPI_MAX_STRINGTAG_LEN;
+#else
+  int stringtag = 0;
+#endif
+  int values[5] = {MPI_MAX_PROCESSOR_NAME, MPI_MAX_PORT_NAME, MPI_MAX_OBJECT_NAME, pset, stringtag};
+  napi_value v;
+  napi_create_array_with_length(env, 5, &v);
+  for (int i = 0; i < 5; i++) napi_set_element(env, v, i, ret_i32(env, values[i]));
+  return v;
+}
+
 static napi_value js_library_version(napi_env env, napi_callback_info info) {
   char text[MPI_MAX_LIBRARY_VERSION_STRING + 1];
   int len = 0;
@@ -1380,6 +1403,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   } fns[] = {
       {"init", js_init},           {"finalize", js_finalize},
       {"abort", js_abort},         {"libraryVersion", js_library_version}, {"version", js_version},
+      {"limits", js_limits},
       {"processorName", js_processor_name},
       {"commDup", js_comm_dup},    {"commCreateGroup", js_comm_create_group},
       {"intercommCreate", js_intercomm_create},

@@ -38,6 +38,7 @@ export {
 } from './api/buffer.js';
 export type { AttachableBuffer } from './api/buffer.js';
 export { Comm, Intracomm, Intercomm, COMM_NULL } from './api/comm.js';
+export { Session, SESSION_NULL, MAX_PSET_NAME_LEN, MAX_STRINGTAG_LEN } from './api/session.js';
 export { Topocomm, Cartcomm, Graphcomm, Distgraphcomm, Compute_dims, CART, GRAPH, DIST_GRAPH, UNWEIGHTED, WEIGHTS_EMPTY } from './api/topo.js';
 export type { Weights, VectorSpec } from './api/topo.js';
 export type { SendOptions, RecvOptions } from './api/comm.js';
@@ -126,6 +127,15 @@ export function Is_thread_main(): boolean { return true; }
 export const MAX_ERROR_STRING = 1024;
 /** Longest library version string (`MPI_MAX_LIBRARY_VERSION_STRING`, MPICH's value). */
 export const MAX_LIBRARY_VERSION_STRING = 8192;
+
+/** The native library's string limits; the embedded runtime takes MPICH's. */
+const limits = runtime.transport.library?.limits;
+/** Longest processor name (`MPI_MAX_PROCESSOR_NAME`): the library's natively, else MPICH's 128. */
+export const MAX_PROCESSOR_NAME: number = limits?.processorName ?? 128;
+/** Longest port name (`MPI_MAX_PORT_NAME`): the library's natively, else MPICH's 256. */
+export const MAX_PORT_NAME: number = limits?.portName ?? 256;
+/** Longest object name (`MPI_MAX_OBJECT_NAME`, Comm.Set_name and kin): the library's natively, else MPICH's 128. */
+export const MAX_OBJECT_NAME: number = limits?.objectName ?? 128;
 
 /** mpi4ts's own version (package.json, one folder up from src/ and dist/). */
 const MPI4TS_VERSION: string = (() => {

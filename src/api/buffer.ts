@@ -1,6 +1,6 @@
 /**
  * Buffered mode (MPI chapter "Buffer Allocation and Usage"): the buffer a
- * process (or, MPI-4.1, one communicator) attaches for `Bsend`/`Ibsend`,
+ * process (or, MPI-4.1, one communicator or session) attaches for `Bsend`/`Ibsend`,
  * and `Alloc_mem`/`Free_mem`.
  *
  * A buffered send must not wait for its receiver: it copies the message
@@ -61,6 +61,10 @@ class Attached {
 /** The process's buffer (MPI_Buffer_attach) and the communicators' own (MPI_Comm_attach_buffer). */
 let processBuffer: Attached | null = null;
 const commBuffers = new WeakMap<CommHandle, Attached>();
+/** Sessions' buffers (MPI_Session_attach_buffer), by the session's record. */
+const sessionBuffers = new WeakMap<object, Attached>();
+/** The session each communicator made from one of its groups belongs to (its buffer is the fallback). */
+const commSessions = new WeakMap<CommHandle, object>();
 
 function attached(routine: string, memory: unknown): Attached {
   if (memory === null || memory === undefined || memory === BUFFER_AUTOMATIC) return new Attached(BUFFER_AUTOMATIC, Infinity);
@@ -132,6 +136,42 @@ export function iflushCommBuffer(comm: CommHandle): Request {
   return iflush('Iflush_buffer', commBuffers.get(comm) ?? null);
 }
 
+/** @internal Session.Attach_buffer: `MPI_Session_attach_buffer`. */
+export function attachSessionBuffer(session: object, buf: AttachableBuffer | null): void {
+  const a = attached('Attach_buffer', buf);
+  if (sessionBuffers.has(session)) fail('Attach_buffer', ERR_BUFFER, 'the session has a buffer attached already (Detach_buffer first)');
+  sessionBuffers.set(session, a);
+}
+
+/** @internal Session.Detach_buffer (and Finalize): `MPI_Session_detach_buffer`. */
+export function detachSessionBuffer(session: object, routine = 'Detach_buffer'): AttachableBuffer | null {
+  const a = sessionBuffers.get(session);
+  if (a === undefined) return null;
+  try { a.flush(); } catch (e) { raise(routine, e); }
+  sessionBuffers.delete(session);
+  return a.memory;
+}
+
+/** @internal Session.Flush_buffer: `MPI_Session_flush_buffer`. */
+export function flushSessionBuffer(session: object): void {
+  try { sessionBuffers.get(session)?.flush(); } catch (e) { raise('Flush_buffer', e); }
+}
+
+/** @internal Session.Iflush_buffer: `MPI_Session_iflush_buffer`. */
+export function iflushSessionBuffer(session: object): Request {
+  return iflush('Iflush_buffer', sessionBuffers.get(session) ?? null);
+}
+
+/** @internal `comm` was made from a group of `session`: its buffered sends fall back on the session's buffer. */
+export function bindCommToSession(comm: CommHandle, session: object): void {
+  commSessions.set(comm, session);
+}
+
+function sessionBufferOf(comm: CommHandle): Attached | null {
+  const s = commSessions.get(comm);
+  return s === undefined ? null : sessionBuffers.get(s) ?? null;
+}
+
 const SENT: Envelope = { source: -1, tag: -1, count: 0, error: 0, cancelled: false };
 /** What a buffered send's request waits for: nothing, the message is in the buffer. */
 const BUFFERED: Operation = { done: true, status: SENT, data: null, failure: null, messageBytes: 0 };
@@ -146,7 +186,8 @@ const BUFFERED: Operation = { done: true, status: SENT, data: null, failure: nul
 export function bufferedSend(routine: string, comm: CommHandle, bytes: Uint8Array, dest: number,
   start: (copy: Uint8Array) => Operation): Operation {
   if (dest < 0) return BUFFERED; // PROC_NULL: nothing to buffer
-  const a = commBuffers.get(comm) ?? processBuffer;
+  // MPI-4.1's order: the communicator's buffer, its session's, the process's.
+  const a = commBuffers.get(comm) ?? sessionBufferOf(comm) ?? processBuffer;
   if (a === null) {
     fail(routine, ERR_BUFFER, `no buffer attached for buffered sends of ${bytes.length} bytes (MPI.Attach_buffer(MPI.Alloc_mem(n + MPI.BSEND_OVERHEAD)) first)`);
   }

@@ -3,7 +3,7 @@ import { SendMode } from '../transport/spi.js';
 import { parseBuffer, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
 import { outgoing, incoming, unpacker } from '../core/pack.js';
 import { encodeObject } from '../core/msgobject.js';
-import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_TRUNCATE, ERR_TYPE, ERR_BUFFER } from '../core/errorcodes.js';
+import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_TRUNCATE, ERR_TYPE, ERR_BUFFER, ERR_UNSUPPORTED_OPERATION } from '../core/errorcodes.js';
 import * as commcoll from '../coll/comm.js';
 import { Group } from './group.js';
 import { SUM, toReduceOp, type Op } from './op.js';
@@ -26,7 +26,9 @@ import { checkInt, options } from './args.js';
 import { Status } from './status.js';
 import { Request, Prequest, Kind, partitionedSend, type Partitions } from './request.js';
 import { Message, MESSAGE_NO_PROC } from './message.js';
-import { bufferedSend, attachCommBuffer, detachCommBuffer, flushCommBuffer, iflushCommBuffer, type AttachableBuffer } from './buffer.js';
+import { bufferedSend, attachCommBuffer, detachCommBuffer, flushCommBuffer, iflushCommBuffer, bindCommToSession, type AttachableBuffer } from './buffer.js';
+import { MAX_STRINGTAG_LEN } from './session.js';
+import { stringtagKey } from '../core/stringtag.js';
 import { runtime } from './runtime.js';
 import type { Cartcomm, Graphcomm, Distgraphcomm, TopologyConstructors, Weights } from './topo.js';
 import {
@@ -59,6 +61,31 @@ function attachedCheck(routine: string, bytes: Uint8Array): () => void {
   return () => {
     if (bytes.byteLength !== n) fail('Start', ERR_BUFFER, `${routine}'s buffer: its ArrayBuffer was detached (transferred) after ${routine}`);
   };
+}
+
+/** What Create_from_group(s) are given besides the groups, checked. */
+interface FromGroupArgs { stringtag: string; hints: [string, string][]; errhandler: ErrhandlerRecord | null }
+
+/** Check the stringtag, info and errhandler of Create_from_group(s). */
+function fromGroupArgs(routine: string, stringtag: unknown, info: unknown, errhandler: unknown): FromGroupArgs {
+  if (typeof stringtag !== 'string') throw new TypeError(`${routine}: stringtag must be a string, got ${describeArg(stringtag)}`);
+  if (stringtag.length > MAX_STRINGTAG_LEN) {
+    fail(routine, ERR_ARG, `stringtag of ${stringtag.length} characters is longer than MAX_STRINGTAG_LEN (${MAX_STRINGTAG_LEN})`);
+  }
+  const hints = infoArg(routine, info);
+  const eh = errhandler === null || errhandler === undefined ? null : errhandlerArg(routine, 'Comm', errhandler);
+  return { stringtag, hints, errhandler: eh };
+}
+
+/** A group of Create_from_group(s), checked: live, and every member in COMM_WORLD, whose context the construction runs on. */
+function fromGroupMembers(routine: string, arg: string, group: unknown): Int32Array {
+  if (!(group instanceof Group)) throw new TypeError(`${routine}: ${arg} must be an MPI.Group, got ${describeArg(group)}`);
+  group.Get_size(); // ERR_GROUP for GROUP_NULL and freed groups
+  const world = new Set(runtime.transport.group(runtime.transport.commWorld));
+  if (!group.ids.every((p) => world.has(p))) {
+    fail(routine, ERR_UNSUPPORTED_OPERATION, `${arg} has processes outside MPI.COMM_WORLD (spawned ones); make the communicator from a Merge of the spawn intercommunicator instead`);
+  }
+  return group.ids;
 }
 
 /** Make `c` COMM_NULL once the transport has released its handle (Disconnect). */
@@ -1030,6 +1057,25 @@ export class Intracomm extends Comm {
   }
 
   /**
+   * A communicator of the processes in `group`, collective over them only
+   * and without a parent communicator; concurrent calls with overlapping
+   * groups are told apart by `stringtag`: `MPI_Comm_create_from_group`.
+   */
+  static Create_from_group(group: Group, stringtag = 'org.mpi4py', info: Info | null = null, errhandler: Errhandler | null = null): Intracomm {
+    const routine = 'Create_from_group';
+    const ids = fromGroupMembers(routine, 'group', group);
+    const a = fromGroupArgs(routine, stringtag, info, errhandler);
+    if (!ids.includes(runtime.transport.processId)) fail(routine, ERR_GROUP, 'this process is not in the group');
+    const t = runtime.transport;
+    let h: CommHandle;
+    try {
+      h = runBlocking(t, commcoll.createGroup(t, t.commWorld, ids, stringtagKey(a.stringtag, ids)));
+    } catch (e) { raise(routine, e); }
+    if (group.session !== null) bindCommToSession(h, group.session);
+    return adoptFromGroup(new Intracomm(h, ''), a);
+  }
+
+  /**
    * An intercommunicator between this group and another: the leaders talk
    * over `peer_comm` with `tag`: `MPI_Intercomm_create`.
    */
@@ -1524,6 +1570,39 @@ export class Intercomm extends Comm {
     this.Free();
   }
 
+  /**
+   * An intercommunicator between `local_group` (which holds this process)
+   * and `remote_group`, without a parent communicator: the groups' leaders
+   * (`local_leader`, `remote_leader`, ranks in each group) connect them;
+   * concurrent calls are told apart by `stringtag`: `MPI_Intercomm_create_from_groups`.
+   */
+  static Create_from_groups(local_group: Group, local_leader: number, remote_group: Group, remote_leader: number,
+    stringtag = 'org.mpi4py', info: Info | null = null, errhandler: Errhandler | null = null): Intercomm {
+    const routine = 'Create_from_groups';
+    const local = fromGroupMembers(routine, 'local_group', local_group);
+    const ll = checkInt(routine, 'local_leader', local_leader);
+    const remote = fromGroupMembers(routine, 'remote_group', remote_group);
+    const rl = checkInt(routine, 'remote_leader', remote_leader);
+    const a = fromGroupArgs(routine, stringtag, info, errhandler);
+    if (ll < 0 || ll >= local.length) fail(routine, ERR_RANK, `invalid local_leader ${ll} (local_group of size ${local.length})`);
+    if (rl < 0 || rl >= remote.length) fail(routine, ERR_RANK, `invalid remote_leader ${rl} (remote_group of size ${remote.length})`);
+    const t = runtime.transport;
+    if (!local.includes(t.processId)) fail(routine, ERR_GROUP, 'this process is not in local_group');
+    if (remote.some((p) => local.includes(p))) fail(routine, ERR_GROUP, 'local_group and remote_group share processes');
+    // The leaders' tag covers both groups, so that both leaders compute the same one.
+    const [first, second] = local[ll]! < remote[rl]! ? [local, remote] : [remote, local];
+    const leaderTag = stringtagKey(a.stringtag, [...first, -1, ...second]);
+    let ic: intercoll.InterComm;
+    try {
+      ic = runBlocking(t, intercoll.createFromGroups(t, t.commWorld, local, ll, remote[rl]!, stringtagKey(a.stringtag, local), leaderTag));
+    } catch (e) { raise(routine, e); }
+    if (local_group.session !== null) {
+      bindCommToSession(ic.inter, local_group.session);
+      bindCommToSession(ic.local, local_group.session);
+    }
+    return adoptFromGroup(new Intercomm(ic, ''), a);
+  }
+
   /** One intracommunicator of both groups; the group passing high=false comes first: `MPI_Intercomm_merge`. */
   Merge(high = false): Intracomm {
     const ic = this.#ic('Merge');
@@ -1921,3 +2000,10 @@ function typeError(routine: string, e: unknown): Error {
   return e as Error;
 }
 
+
+/** Give a communicator from Create_from_group(s) the hints and error handler it was asked with. */
+function adoptFromGroup<C extends Comm>(comm: C, a: FromGroupArgs): C {
+  if (a.hints.length > 0) comm.Set_info(Info.Create(new Map(a.hints)));
+  if (a.errhandler !== null) comm.Set_errhandler(Errhandler.of(a.errhandler));
+  return comm;
+}

@@ -150,7 +150,7 @@ function dispatch(obj: Guarded, e: unknown): void {
   invoke(obj.errhandlerRecord(), obj, e.Get_error_code(), e.message, obj.errhandlerObjectName());
 }
 
-/** @internal An object with an error handler: Comm (Win, File, Session later). */
+/** @internal An object with an error handler: Comm, Session (Win, File later). */
 export interface Guarded {
   errhandlerRecord(): ErrhandlerRecord;
   errhandlerObjectName(): string;

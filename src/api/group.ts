@@ -2,6 +2,7 @@ import { ERR_ARG, ERR_GROUP, ERR_RANK } from '../core/errorcodes.js';
 import { fail } from './errors.js';
 import { IDENT, SIMILAR, UNEQUAL, UNDEFINED, PROC_NULL } from './constants.js';
 import { runtime } from './runtime.js';
+import { Session } from './session.js';
 
 function checkRanks(routine: string, g: Group, ranks: unknown): number[] {
   if (!Array.isArray(ranks)) throw new TypeError(`${routine}: ranks must be an array of integers, got ${typeof ranks}`);
@@ -49,6 +50,12 @@ function expandRanges(routine: string, g: Group, ranges: unknown): number[] {
 export class Group {
   /** @internal Process ids in rank order. */
   readonly ids: Int32Array;
+  /**
+   * @internal The record of the session whose process set this group comes
+   * from (kept by the groups made from it): a communicator made from the
+   * group with Create_from_group uses that session's attached buffer.
+   */
+  session: object | null = null;
   #freed = false;
 
   /**
@@ -59,6 +66,7 @@ export class Group {
   constructor(ids: Int32Array | Group | null = null) {
     if (ids instanceof Group) {
       this.ids = ids.ids;
+      this.session = ids.session;
       this.#freed = ids.#freed;
     } else if (ids === null) {
       this.ids = new Int32Array(0);
@@ -68,6 +76,13 @@ export class Group {
     } else {
       throw new TypeError(`Group: expected an MPI.Group to copy, got ${typeof ids}`);
     }
+  }
+
+  /** A group of `ids` from the same session as `this`. */
+  #derived(ids: Int32Array): Group {
+    const g = new Group(ids);
+    g.session = this.session;
+    return g;
   }
 
   #live(routine: string): Int32Array {
@@ -91,13 +106,13 @@ export class Group {
   /** The processes at `ranks`, in that order: `MPI_Group_incl`. */
   Incl(ranks: readonly number[]): Group {
     const ids = this.#live('Incl');
-    return new Group(Int32Array.from(checkRanks('Incl', this, ranks), (r) => ids[r]!));
+    return this.#derived(Int32Array.from(checkRanks('Incl', this, ranks), (r) => ids[r]!));
   }
   /** All processes but those at `ranks`: `MPI_Group_excl`. */
   Excl(ranks: readonly number[]): Group {
     const ids = this.#live('Excl');
     const drop = new Set(checkRanks('Excl', this, ranks));
-    return new Group(ids.filter((_, r) => !drop.has(r)));
+    return this.#derived(ids.filter((_, r) => !drop.has(r)));
   }
   /** Processes in [first, last, stride] ranges: `MPI_Group_range_incl`. */
   Range_incl(ranges: readonly (readonly [number, number, number])[]): Group {
@@ -113,17 +128,17 @@ export class Group {
     const ids = [...a.#live('Union')];
     const have = new Set(ids);
     for (const p of b.#live('Union')) if (!have.has(p)) ids.push(p);
-    return new Group(Int32Array.from(ids));
+    return a.#derived(Int32Array.from(ids));
   }
   /** Processes of a that are also in b, in a's order: `MPI_Group_intersection`. */
   static Intersection(a: Group, b: Group): Group {
     const inB = new Set(b.#live('Intersection'));
-    return new Group(a.#live('Intersection').filter((p) => inB.has(p)));
+    return a.#derived(a.#live('Intersection').filter((p) => inB.has(p)));
   }
   /** Processes of a that are not in b: `MPI_Group_difference`. */
   static Difference(a: Group, b: Group): Group {
     const inB = new Set(b.#live('Difference'));
-    return new Group(a.#live('Difference').filter((p) => !inB.has(p)));
+    return a.#derived(a.#live('Difference').filter((p) => !inB.has(p)));
   }
   Union(other: Group): Group { return Group.Union(this, other); }
   Intersection(other: Group): Group { return Group.Intersection(this, other); }
@@ -157,7 +172,15 @@ export class Group {
   Compare(other: Group): number { return Group.Compare(this, other); }
 
   /** A copy: `MPI_Group_dup`. */
-  Dup(): Group { return new Group(this.#live('Dup').slice()); }
+  Dup(): Group { return this.#derived(this.#live('Dup').slice()); }
+
+  /** The group of process set `pset_name` of `session` (as `session.Create_group`): `MPI_Group_from_session_pset`. */
+  static Create_from_session_pset(session: Session, pset_name: string): Group {
+    if (!(session instanceof Session)) {
+      throw new TypeError(`Create_from_session_pset: session must be an MPI.Session, got ${session === null ? 'null' : typeof session}`);
+    }
+    return session.groupOf('Create_from_session_pset', pset_name);
+  }
   /** Release the group: `MPI_Group_free`. */
   Free(): void {
     this.#live('Free');

@@ -19,6 +19,7 @@ import { ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../core/errorcodes.js';
 import { collContext, libraryOf, settle, type CollContext, type Schedule } from './schedule.js';
 import * as obj from './object.js';
 import * as buf from './buffer.js';
+import { createGroup } from './comm.js';
 
 /** MPI_ROOT and MPI_PROC_NULL, as the API passes them. */
 export const ROOT = -3;
@@ -102,6 +103,31 @@ export function* create(t: Transport, local: CommHandle, localLeader: number, pe
   t.claimContext(ctx + 2);
   const group = t.group(local);
   return { inter: t.makeComm(ctx, group, Int32Array.from(remote)), local: t.makeComm(ctx + 2, group, null) };
+}
+
+/**
+ * MPI_Intercomm_create_from_groups: the local group's intracommunicator is
+ * made as MPI_Comm_create_group over `world` (which holds every member of
+ * both groups) with `localTag`, then the leaders talk over a communicator of
+ * their own two (on world's collective context, out of users' reach) with
+ * `leaderTag` (the same at both). `remoteLeaderId` is the remote leader's process id.
+ */
+export function* createFromGroups(t: Transport, world: CommHandle, local: Int32Array, localLeader: number,
+  remoteLeaderId: number, localTag: number, leaderTag: number): Schedule<InterComm> {
+  const lcomm = yield* createGroup(t, world, local, localTag);
+  let pair: CommHandle | null = null;
+  try {
+    let remoteLeader = 0;
+    if (lcomm.rank === localLeader) {
+      const me = t.processId;
+      pair = t.subgroupComm(world, me < remoteLeaderId ? Int32Array.of(me, remoteLeaderId) : Int32Array.of(remoteLeaderId, me));
+      remoteLeader = me < remoteLeaderId ? 1 : 0;
+    }
+    return yield* create(t, lcomm, localLeader, pair, remoteLeader, 0x40000000 | leaderTag);
+  } finally {
+    if (pair !== null) t.freeComm(pair);
+    t.freeComm(lcomm);
+  }
 }
 
 /**

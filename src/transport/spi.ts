@@ -180,7 +180,18 @@ export interface Transport {
    * transport is mpi4ts's own (MPI.Get_version then gives what mpi4ts
    * implements).
    */
-  readonly library?: { readonly version: readonly [number, number]; readonly description: string };
+  readonly library?: {
+    readonly version: readonly [number, number];
+    readonly description: string;
+    /**
+     * The library's string limits (MPI_MAX_PROCESSOR_NAME and kin, from its
+     * mpi.h); 0 where its header has none (sessions' before MPI 4.0).
+     */
+    readonly limits: {
+      readonly processorName: number; readonly portName: number; readonly objectName: number;
+      readonly psetName: number; readonly stringtag: number;
+    };
+  };
 
   /** Shadow of `comm` for collective traffic: same group, a context no user message matches. */
   collective(comm: CommHandle): CommHandle;

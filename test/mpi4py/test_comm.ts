@@ -51,7 +51,6 @@ export class TestCommNull extends TestCase {
 abstract class BaseTestComm extends TestCase {
   static override skips: Record<string, string> = { testPickle: PICKLE };
   static override todo: Record<string, string> = {
-    testCreateFromGroup: 'needs Intracomm.Create_from_group (issue 14, another branch)',
     testSplitTypeHWGuided: NEEDS_INFO,
     testSplitTypeHWUnguided: NEEDS_INFO,
   };
@@ -196,7 +195,7 @@ abstract class BaseTestComm extends TestCase {
   testCreateFromGroup(): void {
     const group = this.COMM.Get_group();
     try {
-      const comm = (MPI.Intracomm as unknown as { Create_from_group(g: unknown): Intracomm }).Create_from_group(group);
+      const comm = MPI.Intracomm.Create_from_group(group);
       const ccmp = MPI.Comm.Compare(this.COMM, comm);
       comm.Free();
       this.assertEqual(ccmp, MPI.CONGRUENT);

@@ -6,7 +6,6 @@ type Intracomm = InstanceType<typeof MPI.Intracomm>;
 type Intercomm = InstanceType<typeof MPI.Intercomm>;
 type Group = InstanceType<typeof MPI.Group>;
 const M = MPI as unknown as Record<string, unknown>;
-const NEEDS_FROM_GROUPS = 'needs Intercomm.Create_from_groups (issue 14, another branch)';
 const openmpi = MPI.Get_library_version().includes('native') && process.env['MPI4TS_MPI'] === 'openmpi';
 const worldSmall = MPI.COMM_WORLD.Get_size() < 2 ? 'mpi-world-size<2' : null;
 
@@ -20,9 +19,6 @@ abstract class BaseTestIntercomm extends TestCase {
   static override skips: Record<string, string> = {
     testHandle: 'toint/fromint and py2f/f2py are C/Fortran handle interop, left out of mpi4ts (docs/mpi4py-differences.md)',
     ...(openmpi ? { testSplitTypeShared: 'mpiunittest.skipMPI("openmpi(<5.0.0)")' } : {}),
-  };
-  static override todo: Record<string, string> = {
-    testCreateFromGroups: NEEDS_FROM_GROUPS,
   };
   BASECOMM: Intracomm = new MPI.Intracomm(MPI.COMM_NULL);
   INTRACOMM: Intracomm = new MPI.Intracomm(MPI.COMM_NULL);
@@ -92,8 +88,7 @@ abstract class BaseTestIntercomm extends TestCase {
     const lgroup = this.INTERCOMM.Get_group();
     const rgroup = this.INTERCOMM.Get_remote_group();
     try {
-      const Create_from_groups = (M['Intercomm'] as { Create_from_groups(a: Group, b: number, c: Group, d: number): Intercomm }).Create_from_groups;
-      const intercomm = Create_from_groups(lgroup, 0, rgroup, 0);
+      const intercomm = MPI.Intercomm.Create_from_groups(lgroup, 0, rgroup, 0);
       const ccmp = MPI.Comm.Compare(this.INTERCOMM, intercomm);
       intercomm.Free();
       this.assertEqual(ccmp, MPI.CONGRUENT);
@@ -173,22 +168,18 @@ export class TestIntercommDupDup extends TestIntercomm {
 
 export class TestIntercommCreateFromGroups extends TestCase {
   static override skip: string | null = worldSmall;
-  static override todo = { testPair: NEEDS_FROM_GROUPS, testHalf: NEEDS_FROM_GROUPS };
   static override skips = openmpi && MPI.COMM_WORLD.Get_size() > 2 ? { testPair: 'mpiunittest.skipMPI("openmpi", size > 2)' } : {};
 
   testPair(): void {
     let done = true;
     const rank = MPI.COMM_WORLD.Get_rank();
-    const Create_from_groups = (M['Intercomm'] as { Create_from_groups(a: Group, b: number, c: Group, d: number): Intercomm }).Create_from_groups;
-    // Missing on every rank alike: fail here, before ranks 0 and 1 leave the others in the allreduce.
-    if (typeof Create_from_groups !== 'function') throw new TypeError('MPI.Intercomm.Create_from_groups is not a function');
     if (rank < 2) {
       const world_group = MPI.COMM_WORLD.Get_group();
       const local_group = world_group.Incl([rank]);
       const remote_group = world_group.Incl([1 - rank]);
       world_group.Free();
       try {
-        const comm = Create_from_groups(local_group, 0, remote_group, 0);
+        const comm = MPI.Intercomm.Create_from_groups(local_group, 0, remote_group, 0);
         this.assertEqual(comm.Get_size(), 1);
         this.assertEqual(comm.Get_remote_size(), 1);
         comm.Free();
@@ -210,7 +201,6 @@ export class TestIntercommCreateFromGroups extends TestCase {
   testHalf(): void {
     const size = MPI.COMM_WORLD.Get_size();
     const rank = MPI.COMM_WORLD.Get_rank();
-    const Create_from_groups = (M['Intercomm'] as { Create_from_groups(a: Group, b: number, c: Group, d: number): Intercomm }).Create_from_groups;
     const world_group = MPI.COMM_WORLD.Get_group();
     const low_group = world_group.Range_incl([[0, Math.floor(size / 2) - 1, 1]]);
     const high_group = world_group.Range_incl([[Math.floor(size / 2), size - 1, 1]]);
@@ -224,7 +214,7 @@ export class TestIntercommCreateFromGroups extends TestCase {
       [local_leader, remote_leader] = [high_group.Get_size() - 1, 0];
     }
     try {
-      const comm = Create_from_groups(local_group, local_leader, remote_group, remote_leader);
+      const comm = MPI.Intercomm.Create_from_groups(local_group, local_leader, remote_group, remote_leader);
       this.assertEqual(comm.Get_rank(), local_group.Get_rank());
       this.assertEqual(comm.Get_size(), local_group.Get_size());
       this.assertEqual(comm.Get_remote_size(), remote_group.Get_size());

@@ -7,7 +7,6 @@ import { TestCase } from './unittest.ts';
 
 const PICKLE = 'JavaScript has no pickle module (handles do not cross ranks as values)';
 const WIN_FILE = 'issue 15 (Win/File not implemented yet)';
-const SESSION = 'MPI.Session is not in mpi4ts yet (issue 14, communicators and processes)';
 // mpi4py's own modules name classes that may not exist yet in mpi4ts.
 const anyMPI = MPI as unknown as Record<string, any>;
 
@@ -207,10 +206,8 @@ export class TestErrhandlerFileNull extends TestCase {
 }
 
 export class TestErrhandlerSession extends BaseTestErrhandler {
-  static override todo = Object.fromEntries(baseTests.map((t) => [t, SESSION]));
-
   override setUp(): void {
-    this.mpiobj = anyMPI['Session'].Init();
+    this.mpiobj = MPI.Session.Init();
   }
 
   override tearDown(): void {

@@ -7,7 +7,6 @@ import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
 
 const WIN_FILE = 'issue 15 (Win/File not implemented yet)';
-const SESSION = 'MPI.Session is not in mpi4ts yet (issue 14, communicators and processes)';
 const NULL_CTOR = 'new MPI.Intracomm() / new MPI.Intercomm() as null handles: issue 14 item 4 (null handles), another engineer';
 const NULL_HANDLE = 'issue 14 item 4 (null handles), another engineer';
 const anyMPI = MPI as unknown as Record<string, any>;
@@ -249,12 +248,7 @@ export class TestExcGroup extends BaseTestCase {}
 // -----------------------------------------------------------------------------
 
 export class TestExcSessionNull extends BaseTestCase {
-  static override todo = {
-    testGetNumPsets: SESSION, testGetNthPset: SESSION, testGetInfo: SESSION, testGetPsetInfo: SESSION,
-    testCreateGroup: SESSION, testGetErrhandler: SESSION, testSetErrhandler: SESSION,
-  };
-
-  get SESSION_NULL(): any { return anyMPI['SESSION_NULL']; }
+  get SESSION_NULL(): MPI.Session { return MPI.SESSION_NULL; }
 
   testGetNumPsets(): void {
     this.assertRaisesMPI(MPI.ERR_SESSION, () => this.SESSION_NULL.Get_num_psets());
@@ -286,15 +280,11 @@ export class TestExcSessionNull extends BaseTestCase {
 }
 
 export class TestExcSession extends BaseTestCase {
-  static override todo = {
-    testGetNthPsetNeg: SESSION, testGetNthPsetPos: SESSION, testGetPsetInfo: SESSION, testCreateGroup: SESSION,
-  };
-
-  SESSION: any;
+  SESSION!: MPI.Session;
 
   override setUp(): void {
     super.setUp();
-    this.SESSION = anyMPI['Session'].Init();
+    this.SESSION = MPI.Session.Init();
     this.SESSION.Set_errhandler(MPI.ERRORS_RETURN);
   }
 

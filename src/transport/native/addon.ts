@@ -23,6 +23,8 @@ export interface NativeAddon {
   /** [MPI_VERSION, MPI_SUBVERSION] of the library: MPI_Get_version. */
   version(): [number, number];
   processorName(): string;
+  /** [MPI_MAX_PROCESSOR_NAME, MPI_MAX_PORT_NAME, MPI_MAX_OBJECT_NAME, MPI_MAX_PSET_NAME_LEN, MPI_MAX_STRINGTAG_LEN]; 0 where mpi.h has none. */
+  limits(): [number, number, number, number, number];
   commDup(comm: number): number;
   commCreateGroup(comm: number, ranks: Int32Array, tag: number): number;
   /** MPI_Comm_split; color < 0 is MPI_UNDEFINED; -1 for MPI_COMM_NULL. */

@@ -173,7 +173,7 @@ export class NativeTransport implements Transport {
   readonly libraryName: string;
   readonly libraryVersion: string;
   /** What MPI_Get_version and MPI_Get_library_version say (Transport.library). */
-  readonly library: { readonly version: readonly [number, number]; readonly description: string };
+  readonly library: NonNullable<Transport['library']>;
 
   readonly #mpi: NativeAddon;
   readonly #st = new Int32Array(ST_SLOTS);
@@ -215,7 +215,11 @@ export class NativeTransport implements Transport {
     this.processId = rank;
     this.tagUpperBound = tagUb;
     this.libraryVersion = mpi.libraryVersion();
-    this.library = { version: mpi.version(), description: this.libraryVersion };
+    const [processorName, portName, objectName, psetName, stringtag] = mpi.limits();
+    this.library = {
+      version: mpi.version(), description: this.libraryVersion,
+      limits: { processorName, portName, objectName, psetName, stringtag },
+    };
     this.#recvLimit = mpi.recvLimit();
     this.#host = mpi.processorName();
     // MPI_Wtime counts from one origin on every rank (WTIME_IS_GLOBAL): the
