@@ -20,6 +20,11 @@ import { memoryAt } from './address.js';
 /** `MPI.BOTTOM` (api/constants.ts): a spec's origin at address 0, displacements absolute (MPI.Get_address). */
 const BOTTOM = Symbol.for('mpi4ts.BOTTOM');
 
+/** Whether `x` is `MPI.BOTTOM`. */
+export function isBottom(x: unknown): boolean {
+  return x === BOTTOM;
+}
+
 /** Memory a buffer spec may name. */
 export type BufferLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
 /** A datatype in a buffer spec: an `MPI.Datatype` or a type code. */

@@ -17,7 +17,7 @@
  *   addresses from MPI.Get_address).
  */
 import { ERR_COUNT, ERR_BUFFER, ERR_TRUNCATE, ERR_TYPE, MpiFailure } from './errorcodes.js';
-import { parseBuffer, specParts, isDatatypeSpec, atAddress, type BufferMessage, type BufferSpec, type BufferLike, type DatatypeSpec } from './msgbuffer.js';
+import { parseBuffer, specParts, isDatatypeSpec, atAddress, isBottom, type BufferMessage, type BufferSpec, type BufferLike, type DatatypeSpec } from './msgbuffer.js';
 import { TypeHandle, predefined, type TypeDesc } from './datatype.js';
 import { pack, unpack, outgoing, incoming, unpacker, stridedMessage, packSpan } from './pack.js';
 import type { ReduceOp } from './reduce.js';
@@ -210,9 +210,6 @@ export type WBufferSpec =
   | readonly [BufferLike | symbol | null, readonly [ArrayLike<number>, ArrayLike<number>], readonly TypeHandle[]]
   | readonly [BufferLike | symbol | null, readonly TypeHandle[]];
 
-/** `MPI.BOTTOM` (api/constants.ts). */
-const BOTTOM = Symbol.for('mpi4ts.BOTTOM');
-
 /** Byte displacements (mpi4py's chkarray of MPI_Aint): `size` integers of any sign. */
 function displList(routine: string, arg: string, name: string, x: unknown, size: number): number[] {
   if (!Array.isArray(x) && !(ArrayBuffer.isView(x) && !(x instanceof DataView))) {
@@ -254,7 +251,7 @@ export function parseWBlocks(routine: string, arg: string, spec: unknown, size: 
     throw new TypeError(`${routine}: ${arg}: expected [buf, counts, displs, datatypes] (2 to 4 items), got an array of length ${spec.length}`);
   }
   // mpi4py's is_BOTTOM: None too.
-  const bottom = buf === BOTTOM || buf === null || buf === undefined;
+  const bottom = isBottom(buf) || buf === null || buf === undefined;
   const absent = (x: unknown): boolean => x === null || x === undefined;
   if (bottom && absent(counts)) throw new MpiFailure(ERR_BUFFER, `${arg}: MPI.BOTTOM needs counts`);
   if (bottom && absent(displs)) throw new MpiFailure(ERR_BUFFER, `${arg}: MPI.BOTTOM needs displs`);
