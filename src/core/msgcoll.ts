@@ -224,9 +224,10 @@ function displList(routine: string, arg: string, name: string, x: unknown, size:
 /**
  * General blocks for `size` peers, read as mpi4py's message_vector_w: block
  * r is `counts[r]` elements of `datatypes[r]` at byte `displs[r]` of buf
- * (counts and displs absent: one element of each datatype at byte 0). The
- * blocks travel packed: `bytes` is a copy, blocks one after another, that
- * `pack()` fills from the user's memory and `unpack(r)` writes back.
+ * (counts and displs absent: one element of each datatype at byte 0). When
+ * every block is one dense range of buf the blocks are views of it; else
+ * (gaps, MPI.BOTTOM) they travel packed: `bytes` is a copy, blocks one after
+ * another, that `pack()` fills from the user's memory and `unpack(r)` writes back.
  */
 export function parseWBlocks(routine: string, arg: string, spec: unknown, size: number): BlockMessage {
   if (!Array.isArray(spec)) {
@@ -277,6 +278,11 @@ export function parseWBlocks(routine: string, arg: string, spec: unknown, size: 
     }
     return hi > lo ? stridedMessage(arg, mem, d, n, d, t) : { bytes: mem.subarray(0, 0), count: n, type: t };
   });
+  // Every block one dense range of buf: the blocks are views of it, nothing to copy.
+  if (mem !== null && parts.every((m) => !m.packed)) {
+    const blocks = parts.map((m) => [m.bytes.length === 0 ? 0 : m.bytes.byteOffset - mem.byteOffset, m.bytes.length] as const);
+    return { bytes: mem, type: predefined.BYTE, counts: cs, types: ts, blocks };
+  }
   let cum = 0;
   const blocks = parts.map((m) => {
     const b = [cum, m.count * m.type.size] as const;
@@ -403,8 +409,8 @@ export function forAlltoall(routine: string, sendbuf: unknown, recvbuf: unknown,
 export function forAlltoallw(routine: string, sendbuf: unknown, recvbuf: unknown, size: number) {
   const recv = parseWBlocks(routine, 'recvbuf', recvbuf, size);
   const send = isInPlace(sendbuf) ? recv : parseWBlocks(routine, 'sendbuf', sendbuf, size);
-  send.pack!();
-  return { send: send === recv ? { ...recv, bytes: recv.bytes.slice() } : send, recv, finish: () => unpackAll(recv) };
+  send.pack?.();
+  return { send: send === recv ? { ...recv, bytes: recv.bytes.slice() } : send, recv, finish: recv.unpack ? () => unpackAll(recv) : null };
 }
 
 /**
@@ -507,9 +513,9 @@ export function forInterAlltoall(routine: string, sendbuf: unknown, recvbuf: unk
 /** Alltoallw across: both buffers in general blocks of the other group. */
 export function forInterAlltoallw(routine: string, sendbuf: unknown, recvbuf: unknown, remoteSize: number) {
   const send = parseWBlocks(routine, 'sendbuf', sendbuf, remoteSize);
-  send.pack!();
+  send.pack?.();
   const recv = parseWBlocks(routine, 'recvbuf', recvbuf, remoteSize);
-  return { send, recv, finish: () => unpackAll(recv) };
+  return { send, recv, finish: recv.unpack ? () => unpackAll(recv) : null };
 }
 
 /** Reduce across: the other group's buffers combined into recvbuf at the root; sendbuf in the other group. */
