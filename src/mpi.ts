@@ -43,6 +43,7 @@ export { Topocomm, Cartcomm, Graphcomm, Distgraphcomm, Compute_dims, CART, GRAPH
 export type { Weights, VectorSpec } from './api/topo.js';
 export type { SendOptions, RecvOptions } from './api/comm.js';
 export type { BufferSpec, BufferLike, DatatypeSpec } from './core/msgbuffer.js';
+export type { WBufferSpec } from './core/msgcoll.js';
 export { MpiFailure } from './core/errorcodes.js';
 
 import { THREAD_MULTIPLE, VERSION, SUBVERSION } from './api/constants.js';

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { CommHandle } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { parseBuffer } from '../core/msgbuffer.js';
-import { parseEqualBlocks, parseVectorBlocks, type BlockMessage } from '../core/msgcoll.js';
+import { parseEqualBlocks, parseVectorBlocks, parseWBlocks, type BlockMessage } from '../core/msgcoll.js';
 import { signatureOf, describeMessage } from '../core/signature.js';
 import { collContext, runBlocking } from '../coll/schedule.js';
 import { cartSendOrder } from '../coll/topo.js';
@@ -56,13 +56,18 @@ function msg(routine: string, arg: string, spec: unknown): Msg {
   return { type: m.type, count: m.count };
 }
 
-function blocks(routine: string, arg: string, spec: unknown, n: number, vector: boolean): BlockMessage {
+/** How a buffer argument is cut into blocks: equal, vector (counts, displs) or general (Alltoallw: counts, byte displs, datatypes). */
+type Kind = boolean | 'w';
+
+function blocks(routine: string, arg: string, spec: unknown, n: number, vector: Kind): BlockMessage {
+  if (vector === 'w') return parseWBlocks(routine, arg, spec, n);
   return (vector ? parseVectorBlocks : parseEqualBlocks)(routine, arg, spec, n);
 }
 
-const block = (b: BlockMessage, i: number): Msg => ({ type: b.type, count: b.counts[i]! });
+const block = (b: BlockMessage, i: number): Msg => ({ type: b.types?.[i] ?? b.type, count: b.counts[i]! });
 const text = (m: Msg): string => describeMessage(m.type, m.count);
 function showBlocks(b: BlockMessage): string {
+  if (b.types) return `blocks [${b.counts.map((_, i) => text(block(b, i))).join(', ')}]`;
   const same = b.counts.every((k) => k === b.counts[0]);
   return same ? `${b.counts.length} blocks of ${b.counts[0] ?? 0} ${b.type.name}` : `counts [${b.counts.join(', ')}] of ${b.type.name}`;
 }
@@ -187,7 +192,7 @@ function allgatherLike(vector: boolean): Reader {
   };
 }
 
-function alltoallLike(vector: boolean): Reader {
+function alltoallLike(vector: Kind): Reader {
   return (comm, a, routine) => {
     const n = comm.size;
     const recv = blocks(routine, 'recvbuf', a[1], n, vector);
@@ -260,6 +265,7 @@ const intraReaders: Record<string, Reader> = {
   Scatter: scatterLike(false), Iscatter: scatterLike(false), Scatterv: scatterLike(true), Iscatterv: scatterLike(true),
   Allgather: allgatherLike(false), Iallgather: allgatherLike(false), Allgatherv: allgatherLike(true), Iallgatherv: allgatherLike(true),
   Alltoall: alltoallLike(false), Ialltoall: alltoallLike(false), Alltoallv: alltoallLike(true), Ialltoallv: alltoallLike(true),
+  Alltoallw: alltoallLike('w'), Ialltoallw: alltoallLike('w'),
   Reduce: reduceLike(true), Ireduce: reduceLike(true),
   Allreduce: reduceLike(false), Iallreduce: reduceLike(false), Scan: reduceLike(false), Iscan: reduceLike(false),
   Exscan: reduceLike(false), Iexscan: reduceLike(false),
@@ -330,7 +336,7 @@ function interAllgather(vector: boolean): Reader {
   };
 }
 
-function interAlltoall(vector: boolean): Reader {
+function interAlltoall(vector: Kind): Reader {
   return (comm, a, routine) => {
     const rn = (comm as Intercomm).remote_size;
     const send = blocks(routine, 'sendbuf', a[0], rn, vector);
@@ -362,6 +368,7 @@ const interReaders: Record<string, Reader> = {
   Scatter: interScatter(false), Iscatter: interScatter(false), Scatterv: interScatter(true), Iscatterv: interScatter(true),
   Allgather: interAllgather(false), Iallgather: interAllgather(false), Allgatherv: interAllgather(true), Iallgatherv: interAllgather(true),
   Alltoall: interAlltoall(false), Ialltoall: interAlltoall(false), Alltoallv: interAlltoall(true), Ialltoallv: interAlltoall(true),
+  Alltoallw: interAlltoall('w'), Ialltoallw: interAlltoall('w'),
   Allreduce: interAllreduce, Iallreduce: interAllreduce,
   Reduce_scatter_block: interReduceScatter(2), Reduce_scatter: interReduceScatter(3),
   Disconnect: none, Merge: none, Dup: none, Clone: none, Split: none,
@@ -375,7 +382,7 @@ function neighbors(comm: Topocomm): { sources: number[]; destinations: number[];
   return { sources, destinations, order };
 }
 
-function neighborLike(all: boolean, vector: boolean): Reader {
+function neighborLike(all: boolean, vector: Kind): Reader {
   return (comm, a, routine) => {
     const { sources, destinations, order } = neighbors(comm as Topocomm);
     const one = all ? msg(routine, 'sendbuf', a[0]) : null;
@@ -401,6 +408,7 @@ const topoReaders: Record<string, Reader> = {
   Neighbor_allgatherv: neighborLike(true, true), Ineighbor_allgatherv: neighborLike(true, true),
   Neighbor_alltoall: neighborLike(false, false), Ineighbor_alltoall: neighborLike(false, false),
   Neighbor_alltoallv: neighborLike(false, true), Ineighbor_alltoallv: neighborLike(false, true),
+  Neighbor_alltoallw: neighborLike(false, 'w'), Ineighbor_alltoallw: neighborLike(false, 'w'),
 };
 
 // ---- the wrappers -------------------------------------------------------------------

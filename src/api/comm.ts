@@ -19,7 +19,8 @@ import { resolveCommand, resolveCommands, spawnOptions, fillErrcodes, fillErrcod
 import { predefined as predefinedTypes } from '../core/datatype.js';
 import {
   forBcast, forGather, forScatter, forAllgather, forAlltoall, forReduce, checkOpType, isInPlace, forInterBcast, forInterGather,
-  forInterScatter, forInterAllgather, forInterAlltoall, forInterReduce, forInterAllreduce, forInterReduceScatter, type VectorBufferSpec,
+  forInterScatter, forInterAllgather, forInterAlltoall, forAlltoallw, forInterAlltoallw, forInterReduce, forInterAllreduce, forInterReduceScatter, type VectorBufferSpec,
+  type WBufferSpec,
 } from '../core/msgcoll.js';
 import { fail, raise } from './errors.js';
 import { checkInt, options } from './args.js';
@@ -1259,6 +1260,17 @@ export class Intracomm extends Comm {
     const a = this.#alltoallArgs('Alltoallv', sendbuf, recvbuf, true);
     this.#run('Alltoallv', (c) => then(bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
   }
+  #alltoallwArgs(routine: string, sendbuf: unknown, recvbuf: unknown) {
+    try { return forAlltoallw(routine, sendbuf, recvbuf, this.Get_size()); } catch (e) { raise(routine, e); }
+  }
+  /**
+   * All-to-all with its own count, byte displacement and datatype for every
+   * block (`[buf, counts, displs, datatypes]`, buf may be MPI.BOTTOM): `MPI_Alltoallw`.
+   */
+  Alltoallw(sendbuf: WBufferSpec | typeof IN_PLACE, recvbuf: WBufferSpec): void {
+    const a = this.#alltoallwArgs('Alltoallw', sendbuf, recvbuf);
+    this.#run('Alltoallw', (c) => then(bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
+  }
 
   // ---- reductions -------------------------------------------------------------
 
@@ -1424,6 +1436,11 @@ export class Intracomm extends Comm {
   Ialltoallv(sendbuf: VectorBufferSpec | typeof IN_PLACE, recvbuf: VectorBufferSpec): Request {
     const a = this.#alltoallArgs('Ialltoallv', sendbuf, recvbuf, true);
     return this.#start('Ialltoallv', (c) => then(bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
+  }
+  /** Start an Alltoallw: `MPI_Ialltoallw`. */
+  Ialltoallw(sendbuf: WBufferSpec | typeof IN_PLACE, recvbuf: WBufferSpec): Request {
+    const a = this.#alltoallwArgs('Ialltoallw', sendbuf, recvbuf);
+    return this.#start('Ialltoallw', (c) => then(bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
   }
   /** Start an inclusive prefix reduction: `MPI_Iscan`. */
   Iscan(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): Request {
@@ -1892,6 +1909,19 @@ export class Intercomm extends Comm {
   Ialltoallv(sendbuf: VectorBufferSpec, recvbuf: VectorBufferSpec): Request {
     const a = this.#alltoallArgs('Ialltoallv', sendbuf, recvbuf, true);
     return this.#start('Ialltoallv', (c) => then(intercoll.Alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
+  }
+  #alltoallwArgs(routine: string, sendbuf: unknown, recvbuf: unknown) {
+    return this.#args(routine, () => forInterAlltoallw(routine, sendbuf, recvbuf, this.Get_remote_size()));
+  }
+  /** All-to-all with a count, byte displacement and datatype per block across the groups: `MPI_Alltoallw` on an intercommunicator. */
+  Alltoallw(sendbuf: WBufferSpec, recvbuf: WBufferSpec): void {
+    const a = this.#alltoallwArgs('Alltoallw', sendbuf, recvbuf);
+    this.#run('Alltoallw', (c) => then(intercoll.Alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
+  }
+  /** Start an Alltoallw across: `MPI_Ialltoallw` on an intercommunicator. */
+  Ialltoallw(sendbuf: WBufferSpec, recvbuf: WBufferSpec): Request {
+    const a = this.#alltoallwArgs('Ialltoallw', sendbuf, recvbuf);
+    return this.#start('Ialltoallw', (c) => then(intercoll.Alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish));
   }
 
   #reduceScatterArgs(routine: string, sendbuf: BufferSpec, recvbuf: BufferSpec, counts: readonly number[] | null, block: boolean, op: Op) {

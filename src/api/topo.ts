@@ -23,7 +23,7 @@ import * as commcoll from '../coll/comm.js';
 import { allgather, alltoall } from '../coll/object.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
 import { parseBuffer, type BufferSpec, type BufferLike } from '../core/msgbuffer.js';
-import { parseEqualBlocks, parseVectorBlocks, type BlockMessage } from '../core/msgcoll.js';
+import { parseEqualBlocks, parseVectorBlocks, parseWBlocks, type BlockMessage, type WBufferSpec } from '../core/msgcoll.js';
 import { outgoing } from '../core/pack.js';
 import { ERR_ARG, ERR_COUNT, ERR_DIMS, ERR_RANK, ERR_TOPOLOGY, ERR_TRUNCATE, MpiFailure } from '../core/errorcodes.js';
 import { fail, raise } from './errors.js';
@@ -371,14 +371,18 @@ function* objectExchange(c: CollContext, nb: Neighborhood, payload: (j: number) 
  * Blocks of a buffer argument for `n` neighbours (none for n = 0, where MPI's
  * counts do not matter). For datatypes with gaps the blocks are a packed
  * copy: `pack` fills it before sending, `unpack(i)` writes block i back.
+ * General blocks are always such a copy.
  */
-function neighborBlocks(routine: string, arg: string, spec: unknown, n: number, vector: boolean): BlockMessage | NoBlocks {
+function neighborBlocks(routine: string, arg: string, spec: unknown, n: number, kind: BlockKind): BlockMessage | NoBlocks {
+  if (kind === 'w') return parseWBlocks(routine, arg, spec, n);
   if (n === 0) {
     parseBuffer(routine, arg, spec);
     return { bytes: new Uint8Array(0), blocks: [] };
   }
-  return (vector ? parseVectorBlocks : parseEqualBlocks)(routine, arg, spec, n);
+  return (kind === 'vector' ? parseVectorBlocks : parseEqualBlocks)(routine, arg, spec, n);
 }
+/** How a buffer argument is cut into blocks: equal, vector (counts, displs) or general (counts, byte displs, datatypes). */
+type BlockKind = 'equal' | 'vector' | 'w';
 interface NoBlocks { bytes: Uint8Array; blocks: readonly (readonly [number, number])[]; pack?: undefined; unpack?: undefined }
 
 const block = (bytes: Uint8Array, [off, len]: readonly [number, number]): Uint8Array => bytes.subarray(off, off + len);
@@ -468,7 +472,7 @@ export abstract class Topocomm extends Intracomm {
     const nb = this.neighborhood(routine);
     try {
       const send = outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
-      const recv = neighborBlocks(routine, 'recvbuf', recvbuf, nb.sources.length, vector);
+      const recv = neighborBlocks(routine, 'recvbuf', recvbuf, nb.sources.length, vector ? 'vector' : 'equal');
       if (!vector && recv.blocks.length > 0 && send.length !== recv.blocks[0]![1]) {
         fail(routine, ERR_TRUNCATE, `sendbuf has ${send.length} bytes, recvbuf blocks have ${recv.blocks[0]![1]}`);
       }
@@ -496,11 +500,11 @@ export abstract class Topocomm extends Intracomm {
     return this.#start('Ineighbor_allgatherv', this.#allgatherArgs('Ineighbor_allgatherv', sendbuf, recvbuf, true));
   }
 
-  #alltoallArgs(routine: string, sendbuf: VectorSpec | null, recvbuf: VectorSpec | null, vector: boolean) {
+  #alltoallArgs(routine: string, sendbuf: unknown, recvbuf: unknown, kind: BlockKind) {
     const nb = this.neighborhood(routine);
     try {
-      const send = neighborBlocks(routine, 'sendbuf', sendbuf, nb.destinations.length, vector);
-      const recv = neighborBlocks(routine, 'recvbuf', recvbuf, nb.sources.length, vector);
+      const send = neighborBlocks(routine, 'sendbuf', sendbuf, nb.destinations.length, kind);
+      const recv = neighborBlocks(routine, 'recvbuf', recvbuf, nb.sources.length, kind);
       send.pack?.();
       return (c: CollContext, n: Neighborhood): Schedule<void> => (function* () {
         const recvs = yield* exchange(c, n, (j) => block(send.bytes, send.blocks[j]!), (i) => block(recv.bytes, recv.blocks[i]!));
@@ -511,19 +515,30 @@ export abstract class Topocomm extends Intracomm {
 
   /** Send block j to destination j, receive block i from source i: `MPI_Neighbor_alltoall`. */
   Neighbor_alltoall(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null): void {
-    this.#run('Neighbor_alltoall', this.#alltoallArgs('Neighbor_alltoall', sendbuf, recvbuf, false));
+    this.#run('Neighbor_alltoall', this.#alltoallArgs('Neighbor_alltoall', sendbuf, recvbuf, 'equal'));
   }
   /** Start a neighbour all-to-all: `MPI_Ineighbor_alltoall`. */
   Ineighbor_alltoall(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null): Request {
-    return this.#start('Ineighbor_alltoall', this.#alltoallArgs('Ineighbor_alltoall', sendbuf, recvbuf, false));
+    return this.#start('Ineighbor_alltoall', this.#alltoallArgs('Ineighbor_alltoall', sendbuf, recvbuf, 'equal'));
   }
   /** Neighbour all-to-all with blocks of any size: `MPI_Neighbor_alltoallv`. */
   Neighbor_alltoallv(sendbuf: VectorSpec | null, recvbuf: VectorSpec | null): void {
-    this.#run('Neighbor_alltoallv', this.#alltoallArgs('Neighbor_alltoallv', sendbuf, recvbuf, true));
+    this.#run('Neighbor_alltoallv', this.#alltoallArgs('Neighbor_alltoallv', sendbuf, recvbuf, 'vector'));
   }
   /** Start a neighbour all-to-all with blocks of any size: `MPI_Ineighbor_alltoallv`. */
   Ineighbor_alltoallv(sendbuf: VectorSpec | null, recvbuf: VectorSpec | null): Request {
-    return this.#start('Ineighbor_alltoallv', this.#alltoallArgs('Ineighbor_alltoallv', sendbuf, recvbuf, true));
+    return this.#start('Ineighbor_alltoallv', this.#alltoallArgs('Ineighbor_alltoallv', sendbuf, recvbuf, 'vector'));
+  }
+  /**
+   * Neighbour all-to-all with a count, byte displacement and datatype per
+   * block (`[buf, counts, displs, datatypes]`, buf may be MPI.BOTTOM): `MPI_Neighbor_alltoallw`.
+   */
+  Neighbor_alltoallw(sendbuf: WBufferSpec, recvbuf: WBufferSpec): void {
+    this.#run('Neighbor_alltoallw', this.#alltoallArgs('Neighbor_alltoallw', sendbuf, recvbuf, 'w'));
+  }
+  /** Start a neighbour all-to-all with general blocks: `MPI_Ineighbor_alltoallw`. */
+  Ineighbor_alltoallw(sendbuf: WBufferSpec, recvbuf: WBufferSpec): Request {
+    return this.#start('Ineighbor_alltoallw', this.#alltoallArgs('Ineighbor_alltoallw', sendbuf, recvbuf, 'w'));
   }
 }
 

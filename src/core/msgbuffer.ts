@@ -20,6 +20,11 @@ import { memoryAt } from './address.js';
 /** `MPI.BOTTOM` (api/constants.ts): a spec's origin at address 0, displacements absolute (MPI.Get_address). */
 const BOTTOM = Symbol.for('mpi4ts.BOTTOM');
 
+/** Whether `x` is `MPI.BOTTOM`. */
+export function isBottom(x: unknown): boolean {
+  return x === BOTTOM;
+}
+
 /** Memory a buffer spec may name. */
 export type BufferLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
 /** A datatype in a buffer spec: an `MPI.Datatype` or a type code. */
@@ -202,19 +207,30 @@ export function parseBuffer(routine: string, arg: string, spec: unknown): Buffer
  * Get_address has seen (JavaScript cannot name memory by address).
  */
 function bottomMessage(routine: string, arg: string, count: number | undefined, displ: number, type: TypeDesc | undefined): BufferMessage {
-  if (count === undefined || type === undefined) {
-    throw new MpiFailure(ERR_BUFFER, `${arg}: MPI.BOTTOM needs a count and a datatype ([MPI.BOTTOM, count, datatype])`);
+  if (type === undefined) {
+    throw new MpiFailure(ERR_BUFFER, `${arg}: MPI.BOTTOM needs a datatype ([MPI.BOTTOM, count, datatype])`);
   }
-  const start = displ * type.extent;
+  void routine;
+  // Without a count the buffer at BOTTOM is empty (mpi4py: a zero-length buffer at MPI_BOTTOM).
+  return atAddress(arg, displ * type.extent, count ?? 0, type, `displacement ${displ}`);
+}
+
+/**
+ * `count` elements of `type` whose origin is the absolute address `start`
+ * (displacements from MPI.Get_address): resolved to the one ArrayBuffer they
+ * fall in, bounds checked; ERR_BUFFER when they are not all within one
+ * buffer that Get_address has seen (JavaScript cannot name memory by
+ * address). `where` names the origin in the error message.
+ */
+export function atAddress(arg: string, start: number, count: number, type: TypeDesc, where: string): BufferMessage {
   const [lo, hi] = packSpan(count, type);
   if (hi <= lo) return { bytes: new Uint8Array(0), count, type };
   const at = memoryAt(start + lo, start + hi);
   if (at === null) {
-    throw new MpiFailure(ERR_BUFFER, `${arg}: at MPI.BOTTOM, ${count} ${type.name} reach addresses ${start + lo} to ${start + hi}, `
+    throw new MpiFailure(ERR_BUFFER, `${arg}: at MPI.BOTTOM, ${count} ${type.name} at ${where} reach addresses ${start + lo} to ${start + hi}, `
       + 'which are not within one ArrayBuffer whose address MPI.Get_address gave (mpi4ts resolves absolute addresses in one buffer)');
   }
-  void routine;
-  return stridedMessage(arg, new Uint8Array(at.buffer), start - at.base, count, displ, type);
+  return stridedMessage(arg, new Uint8Array(at.buffer), start - at.base, count, 0, type);
 }
 
 function isDetached(mem: BufferLike): boolean {

@@ -10,11 +10,16 @@
  *   [buf, counts, displs, datatype], [buf, [counts, displs], datatype],
  *   [buf, counts, datatype] (displacements packed), [buf, counts] ...
  *   where displs may be null (packed), in elements (extents) of the datatype.
+ * General blocks (Alltoallw, Neighbor_alltoallw), mpi4py's message_vector_w:
+ *   [buf, counts, displs, datatypes], [buf, [counts, displs], datatypes],
+ *   [buf, datatypes] (one element of each at byte 0), where displs are in
+ *   BYTES and buf may be MPI.BOTTOM (displs and datatypes then absolute
+ *   addresses from MPI.Get_address).
  */
 import { ERR_COUNT, ERR_BUFFER, ERR_TRUNCATE, ERR_TYPE, MpiFailure } from './errorcodes.js';
-import { parseBuffer, specParts, isDatatypeSpec, type BufferMessage, type BufferSpec, type BufferLike, type DatatypeSpec } from './msgbuffer.js';
-import type { TypeDesc } from './datatype.js';
-import { pack, unpack, outgoing, incoming, unpacker } from './pack.js';
+import { parseBuffer, specParts, isDatatypeSpec, atAddress, isBottom, type BufferMessage, type BufferSpec, type BufferLike, type DatatypeSpec } from './msgbuffer.js';
+import { TypeHandle, predefined, type TypeDesc } from './datatype.js';
+import { pack, unpack, outgoing, incoming, unpacker, stridedMessage, packSpan } from './pack.js';
 import type { ReduceOp } from './reduce.js';
 import { PROC_NULL } from './matching.js';
 
@@ -39,6 +44,8 @@ export interface BlockMessage {
   readonly type: TypeDesc;
   /** Elements per block. */
   readonly counts: readonly number[];
+  /** Per-block datatypes (general blocks, Alltoallw); `type` is then BYTE and `counts` are in these. */
+  readonly types?: readonly TypeDesc[];
   readonly blocks: readonly (readonly [number, number])[];
   /**
    * For non-contiguous datatypes `bytes` is a packed copy, blocks one after
@@ -193,6 +200,113 @@ function checkScalar(routine: string, arg: string, name: string, n: number): num
   return n;
 }
 
+/**
+ * Buffer spec of a w-collective (mpi4py's BufSpecW): `[buf, counts, displs, datatypes]`,
+ * `[buf, [counts, displs], datatypes]` or `[buf, datatypes]`; displs in bytes,
+ * buf `MPI.BOTTOM` for absolute addresses.
+ */
+export type WBufferSpec =
+  | readonly [BufferLike | symbol | null, ArrayLike<number>, ArrayLike<number>, readonly TypeHandle[]]
+  | readonly [BufferLike | symbol | null, readonly [ArrayLike<number>, ArrayLike<number>], readonly TypeHandle[]]
+  | readonly [BufferLike | symbol | null, readonly TypeHandle[]];
+
+/** Byte displacements (mpi4py's chkarray of MPI_Aint): `size` integers of any sign. */
+function displList(routine: string, arg: string, name: string, x: unknown, size: number): number[] {
+  if (!Array.isArray(x) && !(ArrayBuffer.isView(x) && !(x instanceof DataView))) {
+    throw new TypeError(`${routine}: ${arg}: ${name} must be an array of ${size} integers, got ${x === null ? 'null' : typeof x}`);
+  }
+  const a = Array.from(x as ArrayLike<number | bigint>, Number);
+  if (a.length !== size) throw new MpiFailure(ERR_COUNT, `${arg}: ${name} has ${a.length} entries, expected ${size}`);
+  a.forEach((n) => { if (!Number.isSafeInteger(n)) throw new TypeError(`${routine}: ${arg}: ${name} must be integers, got ${n}`); });
+  return a;
+}
+
+/**
+ * General blocks for `size` peers, read as mpi4py's message_vector_w: block
+ * r is `counts[r]` elements of `datatypes[r]` at byte `displs[r]` of buf
+ * (counts and displs absent: one element of each datatype at byte 0). When
+ * every block is one dense range of buf the blocks are views of it; else
+ * (gaps, MPI.BOTTOM) they travel packed: `bytes` is a copy, blocks one after
+ * another, that `pack()` fills from the user's memory and `unpack(r)` writes back.
+ */
+export function parseWBlocks(routine: string, arg: string, spec: unknown, size: number): BlockMessage {
+  if (!Array.isArray(spec)) {
+    throw new TypeError(`${routine}: ${arg}: expected [buf, counts, displs, datatypes], got ${spec === null ? 'null' : typeof spec}`);
+  }
+  let buf: unknown;
+  let counts: unknown = null;
+  let displs: unknown = null;
+  let types: unknown;
+  if (spec.length === 2) {
+    [buf, types] = spec;
+  } else if (spec.length === 3) {
+    let pair: unknown;
+    [buf, pair, types] = spec;
+    if (!Array.isArray(pair) || pair.length !== 2) {
+      throw new TypeError(`${routine}: ${arg}: expected [buf, [counts, displs], datatypes], got ${Array.isArray(pair) ? `an array of length ${pair.length}` : String(pair)} in the middle`);
+    }
+    [counts, displs] = pair as unknown[];
+  } else if (spec.length === 4) {
+    [buf, counts, displs, types] = spec;
+  } else {
+    throw new TypeError(`${routine}: ${arg}: expected [buf, counts, displs, datatypes] (2 to 4 items), got an array of length ${spec.length}`);
+  }
+  // mpi4py's is_BOTTOM: None too.
+  const bottom = isBottom(buf) || buf === null || buf === undefined;
+  const absent = (x: unknown): boolean => x === null || x === undefined;
+  if (bottom && absent(counts)) throw new MpiFailure(ERR_BUFFER, `${arg}: MPI.BOTTOM needs counts`);
+  if (bottom && absent(displs)) throw new MpiFailure(ERR_BUFFER, `${arg}: MPI.BOTTOM needs displs`);
+  const mem = bottom ? null : parseBuffer(routine, arg, buf).bytes;
+  const both = absent(counts) && absent(displs);
+  const cs = both ? Array<number>(size).fill(1) : intList(routine, arg, 'counts', counts, size);
+  const ds = both ? Array<number>(size).fill(0) : displList(routine, arg, 'displs', displs, size);
+  if (!Array.isArray(types)) {
+    throw new TypeError(`${routine}: ${arg}: datatypes must be an array of ${size} MPI.Datatype, got ${types === null ? 'null' : typeof types}`);
+  }
+  if (types.length !== size) throw new MpiFailure(ERR_COUNT, `${arg}: datatypes has ${types.length} entries, expected ${size}`);
+  const ts = types.map((t, r) => {
+    if (!(t instanceof TypeHandle)) throw new TypeError(`${routine}: ${arg}: datatypes[${r}] must be an MPI.Datatype, got ${t === null ? 'null' : typeof t}`);
+    return t.typeDesc(routine);
+  });
+  const parts = cs.map((n, r) => {
+    const t = ts[r]!;
+    const d = ds[r]!;
+    if (mem === null) return atAddress(arg, d, n, t, `displs[${r}] = ${d}`);
+    const [lo, hi] = packSpan(n, t);
+    if (hi > lo && (d + lo < 0 || d + hi > mem.length)) {
+      throw new MpiFailure(ERR_BUFFER, `${arg}: block ${r} (${n} ${t.name} at byte ${d}) reaches bytes ${d + lo} to ${d + hi}, the buffer has ${mem.length}`);
+    }
+    return hi > lo ? stridedMessage(arg, mem, d, n, d, t) : { bytes: mem.subarray(0, 0), count: n, type: t };
+  });
+  // Every block one dense range of buf: the blocks are views of it, nothing to copy.
+  if (mem !== null && parts.every((m) => !m.packed)) {
+    const blocks = parts.map((m) => [m.bytes.length === 0 ? 0 : m.bytes.byteOffset - mem.byteOffset, m.bytes.length] as const);
+    return { bytes: mem, type: predefined.BYTE, counts: cs, types: ts, blocks };
+  }
+  let cum = 0;
+  const blocks = parts.map((m) => {
+    const b = [cum, m.count * m.type.size] as const;
+    cum += b[1];
+    return b;
+  });
+  const tmp = new Uint8Array(cum);
+  const put = (r: number): void => {
+    const m = parts[r]!;
+    if (m.packed) pack(m.bytes, m.count, m.type, tmp, m.origin ?? 0, blocks[r]![0]);
+    else tmp.set(m.bytes.subarray(0, blocks[r]![1]), blocks[r]![0]);
+  };
+  return {
+    bytes: tmp, type: predefined.BYTE, counts: cs, types: ts, blocks,
+    pack: () => { for (let r = 0; r < size; r++) put(r); },
+    unpack: (r: number) => {
+      const m = parts[r]!;
+      const [off, len] = blocks[r]!;
+      if (m.packed) unpack(tmp, m.count, m.type, m.bytes, m.origin ?? 0, off);
+      else m.bytes.set(tmp.subarray(off, off + len));
+    },
+  };
+}
+
 // ---- the collectives' arguments (mpi4py's _p_msg_cco.for_*) ------------------------------
 //
 // Each normaliser turns the buffer arguments of one collective into plain
@@ -291,6 +405,14 @@ export function forAlltoall(routine: string, sendbuf: unknown, recvbuf: unknown,
   return { send, recv, finish: recv.unpack ? () => unpackAll(recv) : null };
 }
 
+/** Alltoallw: both buffers in `size` general blocks; sendbuf IN_PLACE (or null) sends from a copy of recvbuf's blocks. */
+export function forAlltoallw(routine: string, sendbuf: unknown, recvbuf: unknown, size: number) {
+  const recv = parseWBlocks(routine, 'recvbuf', recvbuf, size);
+  const send = isInPlace(sendbuf) ? recv : parseWBlocks(routine, 'sendbuf', sendbuf, size);
+  send.pack?.();
+  return { send: send === recv ? { ...recv, bytes: recv.bytes.slice() } : send, recv, finish: recv.unpack ? () => unpackAll(recv) : null };
+}
+
 /**
  * Refuse an op that is not defined for the datatype (BAND on DOUBLE) on every
  * rank, before any communication: otherwise only the ranks that happen to
@@ -385,6 +507,14 @@ export function forInterAlltoall(routine: string, sendbuf: unknown, recvbuf: unk
   const send = parse(routine, 'sendbuf', sendbuf, remoteSize);
   send.pack?.();
   const recv = parse(routine, 'recvbuf', recvbuf, remoteSize);
+  return { send, recv, finish: recv.unpack ? () => unpackAll(recv) : null };
+}
+
+/** Alltoallw across: both buffers in general blocks of the other group. */
+export function forInterAlltoallw(routine: string, sendbuf: unknown, recvbuf: unknown, remoteSize: number) {
+  const send = parseWBlocks(routine, 'sendbuf', sendbuf, remoteSize);
+  send.pack?.();
+  const recv = parseWBlocks(routine, 'recvbuf', recvbuf, remoteSize);
   return { send, recv, finish: recv.unpack ? () => unpackAll(recv) : null };
 }
 

@@ -4,8 +4,6 @@ import { TestCase } from './unittest.ts';
 import { loop, scalar, range, type TypedArray } from './arrayimpl_cco.ts';
 
 type Comm = InstanceType<typeof MPI.Intracomm>;
-const NEEDS_ALLTOALLW = 'needs Ialltoallw (issue 14, another branch)';
-const NEEDS_ALLTOALLW_BOTTOM = 'needs Ialltoallw, MPI.Get_address and BOTTOM (issue 14, another branch)';
 const rep = (v: number, n: number): number[] => Array<number>(n).fill(v);
 
 /** Python's range(start, stop, step). */
@@ -18,10 +16,6 @@ function srange(start: number, stop: number, step: number): number[] {
 interface Alltoallw { Ialltoallw(s: unknown, r: unknown): { Wait(): void } }
 
 abstract class BaseTestCCOVec extends TestCase {
-  static override todo: Record<string, string> = {
-    testAlltoallw: NEEDS_ALLTOALLW,
-    testAlltoallwBottom: NEEDS_ALLTOALLW_BOTTOM,
-  };
   COMM: Comm = MPI.COMM_NULL as Comm;
 
   /** Rows of `size` elements: the first `count` hold a, the rest b. */
@@ -315,10 +309,6 @@ abstract class BaseTestCCOVec extends TestCase {
 }
 
 abstract class BaseTestCCOVecInplace extends TestCase {
-  static override todo: Record<string, string> = {
-    testAlltoallw: NEEDS_ALLTOALLW,
-    testAlltoallw2: NEEDS_ALLTOALLW,
-  };
   COMM: Comm = MPI.COMM_NULL as Comm;
 
   #fill(rbuf: { set(i: number, v: number): void }, size: number, count: number, rank: number): void {

@@ -66,10 +66,6 @@ interface Alltoallw {
 }
 
 abstract class BaseTestCCONghBuf extends TestCase {
-  static override todo: Record<string, string> = {
-    testNeighborAlltoallw: 'needs Neighbor_alltoallw (issue 14, another branch)',
-    testNeighborAlltoallwBottom: 'needs Neighbor_alltoallw, MPI.Get_address and BOTTOM (issue 14, another branch)',
-  };
   COMM: Intracomm = MPI.COMM_NULL as Intracomm;
 
   testNeighborAllgather(): void {

@@ -17,8 +17,6 @@ import { array, typemap, TYPECODES, type TypedArray } from './arrayimpl_cco.ts';
 const ValueError = [MPI.Exception, RangeError, TypeError];
 const KeyError = MPI.ERR_TYPE;
 const NEEDS_ALLOC_MEM = 'needs MPI.Alloc_mem (issue 14, another branch)';
-const NEEDS_BOTTOM = 'needs MPI.BOTTOM as a buffer (issue 14, another branch)';
-const NEEDS_ALLTOALLW = 'needs Alltoallw (issue 14, another branch)';
 const NUMPY = 'numpy: JavaScript has typed arrays, not NumPy arrays';
 const DLPACK = 'dlpack: DLPack capsules are a Python protocol; JavaScript memory is typed arrays';
 const CAI = 'CUDA array interface: mpi4ts has no GPU buffers';
@@ -37,10 +35,6 @@ export class TestMessageSimple extends TestCase {
   static override skips = {
     testMessageMemoryView: 'JavaScript has no read-only memory views (memoryview of bytes): every typed array is writable',
   };
-  static override todo = {
-    testMessageBottom: NEEDS_BOTTOM,
-  };
-
   testMessageBad(): void {
     let buf: unknown = MPIx['Alloc_mem']!(5);
     const empty = [null, 0, 'B'];
@@ -261,10 +255,6 @@ function Alltoallv(smsg: Msg, rmsg: Msg): void {
 }
 
 export class TestMessageVector extends TestCase {
-  static override todo = {
-    testMessageBottom: NEEDS_BOTTOM,
-  };
-
   testMessageBad(): void {
     let buf: unknown = MPIx['Alloc_mem']!(5);
     const empty = [null, 0, [0], 'B'];
@@ -433,13 +423,6 @@ export class TestMessageVectorW extends TestCase {
     testMessageCuPy: CUPY,
     testMessageNumba: NUMBA,
   };
-  static override todo = {
-    testMessageBottom: 'needs Alltoallw, MPI.Get_address and BOTTOM (issue 14, another branch)',
-    testMessageBytes: NEEDS_ALLTOALLW,
-    testMessageBytearray: NEEDS_ALLTOALLW,
-    testMessageArray: NEEDS_ALLTOALLW,
-  };
-
   testMessageBad(): void {
     const sbuf = MPIx['Alloc_mem']!(4);
     const rbuf = MPIx['Alloc_mem']!(4);

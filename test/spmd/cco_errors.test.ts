@@ -23,6 +23,7 @@ const checks: CheckSpec[] = [
   { name: 'root-not-an-integer' },
   { name: 'scatter-wrong-length-raises-on-the-root-before-communicating' },
   { name: 'alltoall-wrong-length-on-every-rank' },
+  { name: 'Alltoallw-bad-specs-on-every-rank' },
   { name: 'Gather-send-and-recv-blocks-differ-at-the-root' },
   { name: 'Gatherv-a-sender-longer-than-its-block-truncates-at-the-root' },
   { name: 'Scatter-send-and-recv-blocks-differ-at-the-root' },

@@ -118,6 +118,11 @@ for (const np of [2, 5]) {
       assertReport(rep, np, WORLD, 'Alltoallv called with type signatures that do not match: rank 0 sends 1 INT to rank 1, rank 1 receives 2 INT from rank 0');
     });
 
+    test('w-forms per pair: Alltoallw where rank 1 expects 1 DOUBLE from rank 0, which sends 2 INT', async () => {
+      const rep = await mismatch(np, 'Alltoallw-types');
+      assertReport(rep, np, WORLD, 'Alltoallw called with type signatures that do not match: rank 0 sends 2 INT to rank 1, rank 1 receives 1 DOUBLE from rank 0');
+    });
+
     test('the call number counts the good calls before', async () => {
       const rep = await mismatch(np, 'after-good-calls');
       assertReport(rep, np, /collective call #4 on it$/, 'Scatter called with type signatures that do not match: rank 0 sends 2 INT to rank 1, rank 1 receives 1 INT from rank 0');

@@ -25,6 +25,7 @@ const checks: [string, number][] = [
   ['neighbor-allgather-objects-cart', 1],
   ['neighbor-alltoall-objects-cart', 1],
   ['neighbor-collectives-buffers-cart', 1],
+  ['neighbor-alltoallw-cart', 1],
   ['cart-dup-and-topology-kind', 1],
   ['graph-ring', 1],
   ['dist-graph-adjacent', 1],

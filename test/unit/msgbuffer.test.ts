@@ -1,5 +1,5 @@
 /**
- * Unit tests for buffer specs (src/core/msgbuffer.ts, parseBuffer).
+ * Unit tests for buffer specs (src/core/msgbuffer.ts, parseBuffer; src/core/msgcoll.ts, parseWBlocks).
  *
  * Run: node --import tsx --test test/unit/msgbuffer.test.ts
  */
@@ -9,7 +9,9 @@ import { describe, test } from 'node:test';
 import { parseBuffer, type BufferMessage } from '../../src/core/msgbuffer.ts';
 import { predefined, typecodes, type TypeDesc } from '../../src/core/datatype.ts';
 import { MpiFailure, ERR_BUFFER, ERR_COUNT, ERR_TYPE } from '../../src/core/errorcodes.ts';
-import { INT, DOUBLE, BYTE, SHORT } from '../../src/api/datatype.ts';
+import { INT, DOUBLE, BYTE, SHORT, Get_address } from '../../src/api/datatype.ts';
+import { parseWBlocks, type BlockMessage } from '../../src/core/msgcoll.ts';
+import { BOTTOM } from '../../src/api/constants.ts';
 
 const parse = (spec: unknown): BufferMessage => parseBuffer('Send', 'buf', spec);
 
@@ -382,4 +384,75 @@ describe('parseBuffer: detached buffers', () => {
       throwsMpi(() => parse(spec), ERR_BUFFER, /detached/);
     });
   }
+});
+
+describe('parseWBlocks: Alltoallw buffer specs (mpi4py message_vector_w)', () => {
+  const w = (spec: unknown, n: number): BlockMessage => parseWBlocks('Alltoallw', 'sendbuf', spec, n);
+
+  test('[buf, counts, displs, datatypes]: byte displacements, a datatype per block; dense blocks are views of buf', () => {
+    const mem = new ArrayBuffer(24);
+    const m = w([mem, [2, 1], [0, 16], [INT, DOUBLE]], 2);
+    assert.deepEqual(m.counts, [2, 1]);
+    assert.deepEqual(m.types!.map((t) => t.name), ['INT', 'DOUBLE']);
+    assert.equal(m.bytes.buffer, mem, 'the user memory, not a copy');
+    assert.deepEqual(m.blocks, [[0, 8], [16, 8]]);
+    assert.equal(m.pack, undefined);
+  });
+
+  test('[buf, [counts, displs], datatypes] and [buf, datatypes] (one element at byte 0)', () => {
+    const a = Int32Array.of(1, 2, 3);
+    const v = w([a.subarray(1), [[1, 1], [4, 0]], [INT, INT]], 2);
+    assert.equal(v.bytes.byteOffset, 4, 'displacements count from the view');
+    assert.deepEqual(v.blocks, [[4, 4], [0, 4]]);
+    const m = w([a, [INT, SHORT]], 2);
+    assert.deepEqual(m.counts, [1, 1]);
+    assert.deepEqual(m.blocks, [[0, 4], [0, 2]]);
+  });
+
+  test('a block with gaps: all blocks travel packed; pack reads them, unpack writes one back', () => {
+    const vec = INT.Create_vector(2, 1, 2).Commit();
+    try {
+      const a = Int32Array.of(1, 2, 3, 4, 5);
+      const m = w([a, [1, 1], [0, 16], [vec, INT]], 2);
+      assert.deepEqual(m.blocks, [[0, 8], [8, 4]]);
+      m.pack!();
+      assert.deepEqual([...new Int32Array(m.bytes.slice().buffer)], [1, 3, 5]);
+      m.bytes.set(new Uint8Array(Int32Array.of(-1, -3, -5).buffer));
+      m.unpack!(0);
+      assert.deepEqual([...a], [-1, 2, -3, 4, 5]);
+      m.unpack!(1);
+      assert.deepEqual([...a], [-1, 2, -3, 4, -5]);
+    } finally {
+      vec.Free();
+    }
+  });
+
+  test('errors: shape, lengths, bounds, BOTTOM without counts or displs', () => {
+    const a = new Int32Array(2);
+    assert.throws(() => w([a], 1), TypeError);
+    assert.throws(() => w(a, 1), TypeError);
+    assert.throws(() => w([a, [1], [0], ['i']], 1), TypeError);
+    assert.throws(() => w([a, [1], null, [INT]], 1), TypeError);
+    throwsMpi(() => w([a, [1, 1], [0, 0], [INT]], 2), ERR_COUNT, /datatypes has 1 entries/);
+    throwsMpi(() => w([a, [1], [0, 4], [INT]], 1), ERR_COUNT, /displs has 2 entries/);
+    throwsMpi(() => w([a, [1], [5], [INT]], 1), ERR_BUFFER, /block 0 \(1 INT at byte 5\)/);
+    throwsMpi(() => w([a, [1], [-1], [INT]], 1), ERR_BUFFER, /block 0/);
+    throwsMpi(() => w([BOTTOM, null, [0], [INT]], 1), ERR_BUFFER, /BOTTOM needs counts/);
+    throwsMpi(() => w([BOTTOM, [1], null, [INT]], 1), ERR_BUFFER, /BOTTOM needs displs/);
+    throwsMpi(() => w([BOTTOM, [1], [64], [INT]], 1), ERR_BUFFER, /MPI\.Get_address/);
+  });
+
+  test('BOTTOM: each block at its own absolute address, in separate ArrayBuffers', () => {
+    const x = Int32Array.of(11);
+    const y = Float64Array.of(2.5);
+    const m = w([BOTTOM, [1, 1], [Get_address(x), Get_address(y)], [INT, DOUBLE]], 2);
+    m.pack!();
+    assert.equal(new Int32Array(m.bytes.buffer, 0, 1)[0], 11);
+    assert.equal(new Float64Array(m.bytes.slice(4, 12).buffer)[0], 2.5);
+  });
+
+  test('parseBuffer at BOTTOM without a count is empty (mpi4py: a zero-length buffer)', () => {
+    assert.equal(parse([BOTTOM, 'B']).count, 0);
+    assert.equal(parse([BOTTOM, 'B']).bytes.length, 0);
+  });
 });
