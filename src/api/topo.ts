@@ -19,6 +19,7 @@ import { checkInt, describe } from './args.js';
 import { Comm, Intracomm, COMM_NULL, nullMethodsOf } from './comm.js';
 import { collContext, runBlocking, CollectiveOp, type CollContext, type Schedule } from '../coll/schedule.js';
 import { gate } from '../coll/check.js';
+import { intraRounds } from '../coll/persistent.js';
 import * as commcoll from '../coll/comm.js';
 import { allgather, alltoall } from '../coll/object.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
@@ -27,10 +28,10 @@ import { parseEqualBlocks, parseVectorBlocks, type BlockMessage } from '../core/
 import { outgoing } from '../core/pack.js';
 import { ERR_ARG, ERR_COUNT, ERR_DIMS, ERR_RANK, ERR_TOPOLOGY, ERR_TRUNCATE, MpiFailure } from '../core/errorcodes.js';
 import { fail, raise } from './errors.js';
-import { Request } from './request.js';
+import { Request, Prequest, Kind } from './request.js';
 import { runtime } from './runtime.js';
 import { PROC_NULL, UNDEFINED } from './constants.js';
-import type { Info } from './info.js';
+import { infoArg, type Info } from './info.js';
 import * as topo from '../coll/topo.js';
 
 // ---- constants -------------------------------------------------------------------
@@ -436,6 +437,25 @@ export abstract class Topocomm extends Intracomm {
   }
 
   /**
+   * A persistent neighbourhood collective (`MPI_Neighbor_*_init`), inactive
+   * until Start; `build` normalises the arguments now and again at each
+   * Start (so each round reads the buffers as they are then), and every
+   * round runs under the tag taken here (src/coll/persistent.ts).
+   */
+  #persistent(routine: string, info: unknown, build: () => (c: CollContext, nb: Neighborhood) => Schedule<unknown>): Prequest {
+    const nb = this.neighborhood(routine);
+    const h = this.handle(routine);
+    infoArg(routine, info);
+    build();
+    const rounds = intraRounds(runtime.transport, h);
+    const start = (): Operation => {
+      const algorithm = build();
+      return rounds.start((c) => algorithm(c, nb)) as CollectiveOp<unknown>;
+    };
+    return Prequest.persistent(start, Kind.Collective, routine);
+  }
+
+  /**
    * Send `sendobj` to every destination and collect one object from each
    * source, in neighbour order (null for PROC_NULL neighbours): mpi4py
    * `neighbor_allgather`.
@@ -524,6 +544,23 @@ export abstract class Topocomm extends Intracomm {
   /** Start a neighbour all-to-all with blocks of any size: `MPI_Ineighbor_alltoallv`. */
   Ineighbor_alltoallv(sendbuf: VectorSpec | null, recvbuf: VectorSpec | null): Request {
     return this.#start('Ineighbor_alltoallv', this.#alltoallArgs('Ineighbor_alltoallv', sendbuf, recvbuf, true));
+  }
+
+  /** A persistent neighbour allgather: `MPI_Neighbor_allgather_init`. */
+  Neighbor_allgather_init(sendbuf: BufferSpec, recvbuf: BufferSpec | null, info: Info | null = null): Prequest {
+    return this.#persistent('Neighbor_allgather_init', info, () => this.#allgatherArgs('Neighbor_allgather_init', sendbuf, recvbuf, false));
+  }
+  /** A persistent neighbour allgatherv: `MPI_Neighbor_allgatherv_init`. */
+  Neighbor_allgatherv_init(sendbuf: BufferSpec, recvbuf: VectorSpec | null, info: Info | null = null): Prequest {
+    return this.#persistent('Neighbor_allgatherv_init', info, () => this.#allgatherArgs('Neighbor_allgatherv_init', sendbuf, recvbuf, true));
+  }
+  /** A persistent neighbour all-to-all: `MPI_Neighbor_alltoall_init`. */
+  Neighbor_alltoall_init(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, info: Info | null = null): Prequest {
+    return this.#persistent('Neighbor_alltoall_init', info, () => this.#alltoallArgs('Neighbor_alltoall_init', sendbuf, recvbuf, false));
+  }
+  /** A persistent neighbour all-to-all with blocks of any size: `MPI_Neighbor_alltoallv_init`. */
+  Neighbor_alltoallv_init(sendbuf: VectorSpec | null, recvbuf: VectorSpec | null, info: Info | null = null): Prequest {
+    return this.#persistent('Neighbor_alltoallv_init', info, () => this.#alltoallArgs('Neighbor_alltoallv_init', sendbuf, recvbuf, true));
   }
 }
 
