@@ -113,6 +113,11 @@ for (const np of [2, 5]) {
       assertReport(rep, np, WORLD, `Ibcast called with different type signatures: ${ranksOf(np, (r) => (r === 0 ? '2 DOUBLE' : '2 FLOAT'))}`);
     });
 
+    test('persistent: Bcast_init of DOUBLE against FLOAT, checked before its first round moves data', async () => {
+      const rep = await mismatch(np, 'Bcast_init-types');
+      assertReport(rep, np, WORLD, `Bcast_init called with different type signatures: ${ranksOf(np, (r) => (r === 0 ? '2 DOUBLE' : '2 FLOAT'))}`);
+    });
+
     test('v-forms per pair: Alltoallv where rank 1 expects 2 INT from rank 0', async () => {
       const rep = await mismatch(np, 'Alltoallv-counts');
       assertReport(rep, np, WORLD, 'Alltoallv called with type signatures that do not match: rank 0 sends 1 INT to rank 1, rank 1 receives 2 INT from rank 0');
