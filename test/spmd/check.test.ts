@@ -157,7 +157,7 @@ for (const np of [2, 5]) {
       const r = await mpirun(np, CORRECT, { launcherArgs: ['--check'], timeoutMs: 60_000 });
       assert.equal(r.code, 0, why(r));
       const done = lines(r.stdout).filter((l) => l.startsWith('DONE ')).sort();
-      assert.deepEqual(done, Array.from({ length: np }, (_, i) => `DONE ${i} 26`), why(r));
+      assert.deepEqual(done, Array.from({ length: np }, (_, i) => `DONE ${i} 27`), why(r));
     });
   });
 }
@@ -211,7 +211,7 @@ for (const lib of ['openmpi', 'mpich'] as const) {
     test('a correct program passes', async () => {
       const r = await mpirun(2, CORRECT, { launcherArgs: ['--check', ...native], timeoutMs: 120_000 });
       assert.equal(r.code, 0, why(r));
-      assert.deepEqual(lines(r.stdout).filter((l) => l.startsWith('DONE ')).sort(), ['DONE 0 26', 'DONE 1 26'], why(r));
+      assert.deepEqual(lines(r.stdout).filter((l) => l.startsWith('DONE ')).sort(), ['DONE 0 27', 'DONE 1 27'], why(r));
     });
   });
 }
