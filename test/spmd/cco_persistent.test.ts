@@ -15,6 +15,7 @@ const checks: CheckSpec[] = [
   { name: 'non-contiguous-datatype' },
   { name: 'errors' },
   { name: 'intercommunicator', min: 2 },
+  { name: 'intercommunicator-rooted-and-all-to-all', min: 2 },
   { name: 'neighbor-ring' },
 ];
 
