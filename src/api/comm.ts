@@ -1,6 +1,6 @@
 import type { CommHandle, Operation, Transport } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
-import { parseBuffer, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
+import { parseBuffer, pinSpec, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
 import { outgoing, incoming, unpacker } from '../core/pack.js';
 import { encodeObject } from '../core/msgobject.js';
 import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_TRUNCATE, ERR_TYPE, ERR_BUFFER } from '../core/errorcodes.js';
@@ -906,6 +906,8 @@ export class Intracomm extends Comm {
    * the _init call) and again at each Start, so that every round reads the
    * buffers as they are then (packs non-contiguous data, copies IN_PLACE
    * data anew); every round runs under the tag taken here (src/coll/persistent.ts).
+   * The _init methods pin their buffer arguments first (pinSpec: counts
+   * copied, datatypes kept even if the user frees them).
    */
   #persistent(routine: string, info: unknown, build: () => (c: CollContext) => Schedule<unknown>): Prequest {
     const h = this.handle(routine);
@@ -1436,6 +1438,7 @@ export class Intracomm extends Comm {
   }
   /** A persistent broadcast from root, in place: `MPI_Bcast_init`. */
   Bcast_init(buf: BufferSpec, root = 0, info: Info | null = null): Prequest {
+    buf = pinSpec('Bcast_init', buf);
     return this.#persistent('Bcast_init', info, () => {
       const [bytes, r, finish] = this.#bcastArgs('Bcast_init', buf, root);
       return (c) => then(bufcoll.bcast(c, bytes, r), finish);
@@ -1443,6 +1446,8 @@ export class Intracomm extends Comm {
   }
   /** A persistent gather of equal blocks at root: `MPI_Gather_init`. */
   Gather_init(sendbuf: BufferArg, recvbuf: BufferArg | null = null, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Gather_init', sendbuf);
+    recvbuf = pinSpec('Gather_init', recvbuf);
     return this.#persistent('Gather_init', info, () => {
       const a = this.#gatherArgs('Gather_init', sendbuf, recvbuf, root, false);
       return (c) => then(bufcoll.gather(c, a.send, a.recv?.bytes ?? null, a.r), a.finish);
@@ -1450,6 +1455,8 @@ export class Intracomm extends Comm {
   }
   /** A persistent gather of blocks of any size at root: `MPI_Gatherv_init`. */
   Gatherv_init(sendbuf: BufferArg, recvbuf: VectorBufferSpec | null = null, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Gatherv_init', sendbuf);
+    recvbuf = pinSpec('Gatherv_init', recvbuf);
     return this.#persistent('Gatherv_init', info, () => {
       const a = this.#gatherArgs('Gatherv_init', sendbuf, recvbuf, root, true);
       return (c) => then(bufcoll.gatherv(c, a.send, a.recv?.bytes ?? null, a.recv?.blocks ?? null, a.r), a.finish);
@@ -1457,6 +1464,8 @@ export class Intracomm extends Comm {
   }
   /** A persistent scatter of equal blocks from root: `MPI_Scatter_init`. */
   Scatter_init(sendbuf: BufferArg | null, recvbuf: BufferArg, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Scatter_init', sendbuf);
+    recvbuf = pinSpec('Scatter_init', recvbuf);
     return this.#persistent('Scatter_init', info, () => {
       const a = this.#scatterArgs('Scatter_init', sendbuf, recvbuf, root, false);
       return (c) => then(bufcoll.scatter(c, a.send?.bytes ?? null, a.recv, a.r), a.finish);
@@ -1464,6 +1473,8 @@ export class Intracomm extends Comm {
   }
   /** A persistent scatter of blocks of any size from root: `MPI_Scatterv_init`. */
   Scatterv_init(sendbuf: VectorBufferSpec | null, recvbuf: BufferArg, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Scatterv_init', sendbuf);
+    recvbuf = pinSpec('Scatterv_init', recvbuf);
     return this.#persistent('Scatterv_init', info, () => {
       const a = this.#scatterArgs('Scatterv_init', sendbuf, recvbuf, root, true);
       return (c) => then(bufcoll.scatterv(c, a.send?.bytes ?? null, a.send?.blocks ?? null, a.recv, a.r), a.finish);
@@ -1471,6 +1482,8 @@ export class Intracomm extends Comm {
   }
   /** A persistent allgather of equal blocks: `MPI_Allgather_init`. */
   Allgather_init(sendbuf: BufferArg, recvbuf: BufferArg, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Allgather_init', sendbuf);
+    recvbuf = pinSpec('Allgather_init', recvbuf);
     return this.#persistent('Allgather_init', info, () => {
       const a = this.#allgatherArgs('Allgather_init', sendbuf, recvbuf, false);
       return (c) => then(bufcoll.allgather(c, a.send, a.recv.bytes), a.finish);
@@ -1478,6 +1491,8 @@ export class Intracomm extends Comm {
   }
   /** A persistent allgather of blocks of any size: `MPI_Allgatherv_init`. */
   Allgatherv_init(sendbuf: BufferArg, recvbuf: VectorBufferSpec, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Allgatherv_init', sendbuf);
+    recvbuf = pinSpec('Allgatherv_init', recvbuf);
     return this.#persistent('Allgatherv_init', info, () => {
       const a = this.#allgatherArgs('Allgatherv_init', sendbuf, recvbuf, true);
       return (c) => then(bufcoll.allgatherv(c, a.send, a.recv.bytes, a.recv.blocks), a.finish);
@@ -1485,6 +1500,8 @@ export class Intracomm extends Comm {
   }
   /** A persistent all-to-all of equal blocks: `MPI_Alltoall_init`. */
   Alltoall_init(sendbuf: BufferArg, recvbuf: BufferArg, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Alltoall_init', sendbuf);
+    recvbuf = pinSpec('Alltoall_init', recvbuf);
     return this.#persistent('Alltoall_init', info, () => {
       const a = this.#alltoallArgs('Alltoall_init', sendbuf, recvbuf, false);
       return (c) => then(bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish);
@@ -1492,6 +1509,8 @@ export class Intracomm extends Comm {
   }
   /** A persistent all-to-all of blocks of any size: `MPI_Alltoallv_init`. */
   Alltoallv_init(sendbuf: VectorBufferSpec | typeof IN_PLACE, recvbuf: VectorBufferSpec, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Alltoallv_init', sendbuf);
+    recvbuf = pinSpec('Alltoallv_init', recvbuf);
     return this.#persistent('Alltoallv_init', info, () => {
       const a = this.#alltoallArgs('Alltoallv_init', sendbuf, recvbuf, true);
       return (c) => then(bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish);
@@ -1499,6 +1518,8 @@ export class Intracomm extends Comm {
   }
   /** A persistent reduction, the result at root: `MPI_Reduce_init`. */
   Reduce_init(sendbuf: BufferArg, recvbuf: BufferArg | null = null, op: Op = SUM, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Reduce_init', sendbuf);
+    recvbuf = pinSpec('Reduce_init', recvbuf);
     const r = this.#root('Reduce_init', root);
     const o = toReduceOp('Reduce_init', op);
     return this.#persistent('Reduce_init', info, () => {
@@ -1508,6 +1529,8 @@ export class Intracomm extends Comm {
   }
   /** A persistent allreduce: `MPI_Allreduce_init`. */
   Allreduce_init(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Allreduce_init', sendbuf);
+    recvbuf = pinSpec('Allreduce_init', recvbuf);
     const o = toReduceOp('Allreduce_init', op);
     return this.#persistent('Allreduce_init', info, () => {
       const a = this.#reduceArgs('Allreduce_init', sendbuf, recvbuf, true, o);
@@ -1516,6 +1539,8 @@ export class Intracomm extends Comm {
   }
   /** A persistent Reduce_scatter_block (equal blocks): `MPI_Reduce_scatter_block_init`. */
   Reduce_scatter_block_init(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Reduce_scatter_block_init', sendbuf);
+    recvbuf = pinSpec('Reduce_scatter_block_init', recvbuf);
     const scatter = this.#roundContexts('Reduce_scatter_block_init');
     return this.#persistent('Reduce_scatter_block_init', info,
       () => this.#reduceScatterBlockArgs('Reduce_scatter_block_init', sendbuf, recvbuf, op, scatter));
@@ -1526,6 +1551,9 @@ export class Intracomm extends Comm {
    */
   Reduce_scatter_init(sendbuf: BufferArg, recvbuf: BufferArg, recvcounts: readonly number[] | null = null, op: Op = SUM,
     info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Reduce_scatter_init', sendbuf);
+    recvbuf = pinSpec('Reduce_scatter_init', recvbuf);
+    recvcounts = pinSpec('Reduce_scatter_init', recvcounts);
     const routine = 'Reduce_scatter_init';
     let counts = recvcounts;
     if (counts === null) {
@@ -1539,6 +1567,8 @@ export class Intracomm extends Comm {
   }
   /** A persistent inclusive prefix reduction: `MPI_Scan_init`. */
   Scan_init(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Scan_init', sendbuf);
+    recvbuf = pinSpec('Scan_init', recvbuf);
     const o = toReduceOp('Scan_init', op);
     return this.#persistent('Scan_init', info, () => {
       const a = this.#reduceArgs('Scan_init', sendbuf, recvbuf, true, o);
@@ -1547,6 +1577,8 @@ export class Intracomm extends Comm {
   }
   /** A persistent exclusive prefix reduction (recvbuf untouched on rank 0): `MPI_Exscan_init`. */
   Exscan_init(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Exscan_init', sendbuf);
+    recvbuf = pinSpec('Exscan_init', recvbuf);
     const o = toReduceOp('Exscan_init', op);
     return this.#persistent('Exscan_init', info, () => {
       const a = this.#reduceArgs('Exscan_init', sendbuf, recvbuf, true, o);
@@ -2017,6 +2049,7 @@ export class Intercomm extends Comm {
   }
   /** A persistent broadcast to the other group: `MPI_Bcast_init` on an intercommunicator. */
   Bcast_init(buf: BufferSpec, root = 0, info: Info | null = null): Prequest {
+    buf = pinSpec('Bcast_init', buf);
     return this.#persistent('Bcast_init', info, () => {
       const a = this.#bcastArgs('Bcast_init', buf, root);
       return (c) => then(intercoll.Bcast(c, a.bytes, a.r), a.finish);
@@ -2024,6 +2057,8 @@ export class Intercomm extends Comm {
   }
   /** A persistent gather at a root in the other group: `MPI_Gather_init` on an intercommunicator. */
   Gather_init(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Gather_init', sendbuf);
+    recvbuf = pinSpec('Gather_init', recvbuf);
     return this.#persistent('Gather_init', info, () => {
       const a = this.#gatherArgs('Gather_init', sendbuf, recvbuf, root, false);
       return (c) => then(intercoll.Gather(c, a.send, a.recv?.bytes ?? null, a.r), a.finish);
@@ -2031,6 +2066,8 @@ export class Intercomm extends Comm {
   }
   /** A persistent Gatherv across: `MPI_Gatherv_init` on an intercommunicator. */
   Gatherv_init(sendbuf: BufferSpec | null, recvbuf: VectorBufferSpec | null, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Gatherv_init', sendbuf);
+    recvbuf = pinSpec('Gatherv_init', recvbuf);
     return this.#persistent('Gatherv_init', info, () => {
       const a = this.#gatherArgs('Gatherv_init', sendbuf, recvbuf, root, true);
       return (c) => then(intercoll.Gatherv(c, a.send, a.recv?.bytes ?? null, a.recv?.blocks ?? null, a.r), a.finish);
@@ -2038,6 +2075,8 @@ export class Intercomm extends Comm {
   }
   /** A persistent scatter from a root in the other group: `MPI_Scatter_init` on an intercommunicator. */
   Scatter_init(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Scatter_init', sendbuf);
+    recvbuf = pinSpec('Scatter_init', recvbuf);
     return this.#persistent('Scatter_init', info, () => {
       const a = this.#scatterArgs('Scatter_init', sendbuf, recvbuf, root, false);
       return (c) => then(intercoll.Scatter(c, a.send?.bytes ?? null, a.recv, a.r), a.finish);
@@ -2045,6 +2084,8 @@ export class Intercomm extends Comm {
   }
   /** A persistent Scatterv across: `MPI_Scatterv_init` on an intercommunicator. */
   Scatterv_init(sendbuf: VectorBufferSpec | null, recvbuf: BufferSpec | null, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Scatterv_init', sendbuf);
+    recvbuf = pinSpec('Scatterv_init', recvbuf);
     return this.#persistent('Scatterv_init', info, () => {
       const a = this.#scatterArgs('Scatterv_init', sendbuf, recvbuf, root, true);
       return (c) => then(intercoll.Scatterv(c, a.send?.bytes ?? null, a.send?.blocks ?? null, a.recv, a.r), a.finish);
@@ -2052,6 +2093,8 @@ export class Intercomm extends Comm {
   }
   /** A persistent allgather across the groups: `MPI_Allgather_init` on an intercommunicator. */
   Allgather_init(sendbuf: BufferSpec, recvbuf: BufferSpec, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Allgather_init', sendbuf);
+    recvbuf = pinSpec('Allgather_init', recvbuf);
     return this.#persistent('Allgather_init', info, () => {
       const a = this.#allgatherArgs('Allgather_init', sendbuf, recvbuf, false);
       return (c) => then(intercoll.Allgather(c, a.send, a.recv.bytes), a.finish);
@@ -2059,6 +2102,8 @@ export class Intercomm extends Comm {
   }
   /** A persistent Allgatherv across: `MPI_Allgatherv_init` on an intercommunicator. */
   Allgatherv_init(sendbuf: BufferSpec, recvbuf: VectorBufferSpec, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Allgatherv_init', sendbuf);
+    recvbuf = pinSpec('Allgatherv_init', recvbuf);
     return this.#persistent('Allgatherv_init', info, () => {
       const a = this.#allgatherArgs('Allgatherv_init', sendbuf, recvbuf, true);
       return (c) => then(intercoll.Allgatherv(c, a.send, a.recv.bytes, a.recv.blocks), a.finish);
@@ -2066,6 +2111,8 @@ export class Intercomm extends Comm {
   }
   /** A persistent all-to-all across the groups: `MPI_Alltoall_init` on an intercommunicator. */
   Alltoall_init(sendbuf: BufferSpec, recvbuf: BufferSpec, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Alltoall_init', sendbuf);
+    recvbuf = pinSpec('Alltoall_init', recvbuf);
     return this.#persistent('Alltoall_init', info, () => {
       const a = this.#alltoallArgs('Alltoall_init', sendbuf, recvbuf, false);
       return (c) => then(intercoll.Alltoall(c, a.send.bytes, a.recv.bytes), a.finish);
@@ -2073,6 +2120,8 @@ export class Intercomm extends Comm {
   }
   /** A persistent Alltoallv across: `MPI_Alltoallv_init` on an intercommunicator. */
   Alltoallv_init(sendbuf: VectorBufferSpec, recvbuf: VectorBufferSpec, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Alltoallv_init', sendbuf);
+    recvbuf = pinSpec('Alltoallv_init', recvbuf);
     return this.#persistent('Alltoallv_init', info, () => {
       const a = this.#alltoallArgs('Alltoallv_init', sendbuf, recvbuf, true);
       return (c) => then(intercoll.Alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish);
@@ -2080,6 +2129,8 @@ export class Intercomm extends Comm {
   }
   /** A persistent reduction at a root in the other group: `MPI_Reduce_init` on an intercommunicator. */
   Reduce_init(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, op: Op = SUM, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Reduce_init', sendbuf);
+    recvbuf = pinSpec('Reduce_init', recvbuf);
     return this.#persistent('Reduce_init', info, () => {
       const a = this.#reduceArgs('Reduce_init', sendbuf, recvbuf, op, root);
       return (c) => then(intercoll.Reduce(c, a.send, a.recv, a.count, a.type ?? predefinedTypes.BYTE, a.o, a.r), a.finish);
@@ -2087,6 +2138,8 @@ export class Intercomm extends Comm {
   }
   /** A persistent allreduce across the groups: `MPI_Allreduce_init` on an intercommunicator. */
   Allreduce_init(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Allreduce_init', sendbuf);
+    recvbuf = pinSpec('Allreduce_init', recvbuf);
     return this.#persistent('Allreduce_init', info, () => {
       const a = this.#allreduceArgs('Allreduce_init', sendbuf, recvbuf, op);
       return (c) => then(intercoll.Allreduce(c, a.send, a.recv, a.count, a.type, a.o), a.finish);
@@ -2094,6 +2147,8 @@ export class Intercomm extends Comm {
   }
   /** A persistent Reduce_scatter_block across: `MPI_Reduce_scatter_block_init` on an intercommunicator. */
   Reduce_scatter_block_init(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Reduce_scatter_block_init', sendbuf);
+    recvbuf = pinSpec('Reduce_scatter_block_init', recvbuf);
     return this.#persistent('Reduce_scatter_block_init', info, () => {
       const a = this.#reduceScatterArgs('Reduce_scatter_block_init', sendbuf, recvbuf, null, true, op);
       return (c) => then(intercoll.ReduceScatter(c, a.send, a.count, a.type, a.o, a.counts, a.recvCount, a.recv), a.finish);
@@ -2102,6 +2157,9 @@ export class Intercomm extends Comm {
   /** A persistent Reduce_scatter across: `MPI_Reduce_scatter_init` on an intercommunicator. */
   Reduce_scatter_init(sendbuf: BufferSpec, recvbuf: BufferSpec, recvcounts: readonly number[] | null = null, op: Op = SUM,
     info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Reduce_scatter_init', sendbuf);
+    recvbuf = pinSpec('Reduce_scatter_init', recvbuf);
+    recvcounts = pinSpec('Reduce_scatter_init', recvcounts);
     return this.#persistent('Reduce_scatter_init', info, () => {
       const a = this.#reduceScatterArgs('Reduce_scatter_init', sendbuf, recvbuf, recvcounts, false, op);
       return (c) => then(intercoll.ReduceScatter(c, a.send, a.count, a.type, a.o, a.counts, a.recvCount, a.recv), a.finish);

@@ -23,7 +23,7 @@ import { intraRounds } from '../coll/persistent.js';
 import * as commcoll from '../coll/comm.js';
 import { allgather, alltoall } from '../coll/object.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
-import { parseBuffer, type BufferSpec, type BufferLike } from '../core/msgbuffer.js';
+import { parseBuffer, pinSpec, type BufferSpec, type BufferLike } from '../core/msgbuffer.js';
 import { parseEqualBlocks, parseVectorBlocks, type BlockMessage } from '../core/msgcoll.js';
 import { outgoing } from '../core/pack.js';
 import { ERR_ARG, ERR_COUNT, ERR_DIMS, ERR_RANK, ERR_TOPOLOGY, ERR_TRUNCATE, MpiFailure } from '../core/errorcodes.js';
@@ -548,18 +548,26 @@ export abstract class Topocomm extends Intracomm {
 
   /** A persistent neighbour allgather: `MPI_Neighbor_allgather_init`. */
   Neighbor_allgather_init(sendbuf: BufferSpec, recvbuf: BufferSpec | null, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Neighbor_allgather_init', sendbuf);
+    recvbuf = pinSpec('Neighbor_allgather_init', recvbuf);
     return this.#persistent('Neighbor_allgather_init', info, () => this.#allgatherArgs('Neighbor_allgather_init', sendbuf, recvbuf, false));
   }
   /** A persistent neighbour allgatherv: `MPI_Neighbor_allgatherv_init`. */
   Neighbor_allgatherv_init(sendbuf: BufferSpec, recvbuf: VectorSpec | null, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Neighbor_allgatherv_init', sendbuf);
+    recvbuf = pinSpec('Neighbor_allgatherv_init', recvbuf);
     return this.#persistent('Neighbor_allgatherv_init', info, () => this.#allgatherArgs('Neighbor_allgatherv_init', sendbuf, recvbuf, true));
   }
   /** A persistent neighbour all-to-all: `MPI_Neighbor_alltoall_init`. */
   Neighbor_alltoall_init(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Neighbor_alltoall_init', sendbuf);
+    recvbuf = pinSpec('Neighbor_alltoall_init', recvbuf);
     return this.#persistent('Neighbor_alltoall_init', info, () => this.#alltoallArgs('Neighbor_alltoall_init', sendbuf, recvbuf, false));
   }
   /** A persistent neighbour all-to-all with blocks of any size: `MPI_Neighbor_alltoallv_init`. */
   Neighbor_alltoallv_init(sendbuf: VectorSpec | null, recvbuf: VectorSpec | null, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Neighbor_alltoallv_init', sendbuf);
+    recvbuf = pinSpec('Neighbor_alltoallv_init', recvbuf);
     return this.#persistent('Neighbor_alltoallv_init', info, () => this.#alltoallArgs('Neighbor_alltoallv_init', sendbuf, recvbuf, true));
   }
 }
