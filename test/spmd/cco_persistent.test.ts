@@ -16,6 +16,7 @@ const checks: CheckSpec[] = [
   { name: 'errors' },
   { name: 'intercommunicator', min: 2 },
   { name: 'intercommunicator-rooted-and-all-to-all', min: 2 },
+  { name: 'intercommunicator-v-forms', min: 2 },
   { name: 'neighbor-ring' },
 ];
 

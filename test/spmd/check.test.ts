@@ -178,7 +178,7 @@ test('a rank in no collective: the check waits as the collective would, and the 
  * as a mismatch before the collective can raise ERR_TOPOLOGY, as it should.
  */
 const SUITES: [string, number, string[]][] = [
-  ['cco/buf.ts', 3, []], ['cco/obj.ts', 4, []], ['cco/inter.ts', 3, []],
+  ['cco/buf.ts', 3, []], ['cco/obj.ts', 4, []], ['cco/inter.ts', 3, []], ['cco/persistent.ts', 3, []],
   ['topo/topo.ts', 4, ['dist-graph-inconsistent-edges-fail-everywhere']],
 ];
 describe('the collective suites pass under --check', { skip: onNative ? 'run on the embedded runtime (the native share is below)' : false }, () => {
