@@ -416,7 +416,8 @@ const topoReaders: Record<string, Reader> = {
 /** Inside a checked call: collectives it makes itself (Split_type's Split) are not checked again. */
 let inside = false;
 
-const NON_BLOCKING = /^I[a-z]|^ibarrier$|^ibcast$/;
+/** Non-blocking calls, and the persistent ones (`Bcast_init`), whose verification runs before their first round. */
+const NON_BLOCKING = /^I[a-z]|^ibarrier$|^ibcast$|_init$/;
 
 /** Whether this process's group is group A of an intercommunicator's reports: the one with the lowest process id. */
 const firstGroup = new WeakMap<CommHandle, boolean>();
@@ -515,6 +516,20 @@ function wrap(proto: object, name: string, read: Reader, inter: boolean): void {
   Object.defineProperty(checked, 'name', { value: name });
   (proto as Record<string, unknown>)[name] = checked;
 }
+
+/**
+ * The persistent collectives (`Bcast_init`, MPI-4) of `names`: read as
+ * their blocking forms, whose arguments they take in the same places (their
+ * trailing info aside).
+ */
+function persistentForms(readers: Record<string, Reader>, names: readonly string[]): Record<string, Reader> {
+  return Object.fromEntries(names.map((n) => [`${n}_init`, readers[n]!]));
+}
+const COMM_PERSISTENT = ['Barrier', 'Bcast', 'Gather', 'Gatherv', 'Scatter', 'Scatterv', 'Allgather', 'Allgatherv', 'Alltoall', 'Alltoallv',
+  'Alltoallw', 'Reduce', 'Allreduce', 'Reduce_scatter_block', 'Reduce_scatter'];
+Object.assign(intraReaders, persistentForms(intraReaders, [...COMM_PERSISTENT, 'Scan', 'Exscan']));
+Object.assign(interReaders, persistentForms(interReaders, COMM_PERSISTENT));
+Object.assign(topoReaders, persistentForms(topoReaders, ['Neighbor_allgather', 'Neighbor_allgatherv', 'Neighbor_alltoall', 'Neighbor_alltoallv', 'Neighbor_alltoallw']));
 
 let installed = false;
 

@@ -1,6 +1,6 @@
 import type { CommHandle, Operation, Transport } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
-import { parseBuffer, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
+import { parseBuffer, pinSpec, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
 import { outgoing, incoming, unpacker } from '../core/pack.js';
 import { encodeObject } from '../core/msgobject.js';
 import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_TRUNCATE, ERR_TYPE, ERR_BUFFER, ERR_UNSUPPORTED_OPERATION } from '../core/errorcodes.js';
@@ -11,6 +11,7 @@ import type { ReduceOp } from '../core/reduce.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { collContext, runBlocking, CollectiveOp, settle, settled, type CollContext, type Schedule } from '../coll/schedule.js';
 import { gate } from '../coll/check.js';
+import { intraRounds, interRounds, contextsOf } from '../coll/persistent.js';
 import * as objcoll from '../coll/object.js';
 import * as bufcoll from '../coll/buffer.js';
 import * as intercoll from '../coll/inter.js';
@@ -922,6 +923,40 @@ export class Intracomm extends Comm {
     } catch (e) { raise(routine, e); }
   }
 
+  /** The context of the next collective call on this communicator, when it is called for. */
+  #nextContext(routine: string): () => CollContext {
+    return () => collContext(runtime.transport, this.handle(routine));
+  }
+
+  /**
+   * A persistent collective (`MPI_*_init`), inactive until Start. `build`
+   * checks and normalises the arguments (here, so that bad ones raise from
+   * the _init call) and again at each Start, so that every round reads the
+   * buffers as they are then (packs non-contiguous data, copies IN_PLACE
+   * data anew); every round runs under the tag taken here (src/coll/persistent.ts).
+   * The _init methods pin their buffer arguments first (pinSpec: counts
+   * copied, datatypes kept even if the user frees them).
+   */
+  #persistent(routine: string, info: unknown, build: () => (c: CollContext) => Schedule<unknown>): Prequest {
+    const h = this.handle(routine);
+    infoArg(routine, info);
+    build();
+    this.#pendingRoot = -1;
+    this.#pendingBytes = -1;
+    const rounds = intraRounds(runtime.transport, h);
+    const start = (): Operation => {
+      const algorithm = build();
+      return rounds.start((c) => settled(c, algorithm)) as CollectiveOp<unknown>;
+    };
+    return Prequest.persistent(start, Kind.Collective, routine);
+  }
+
+  /** A context taken now, fresh for each round of a persistent call (Reduce_scatter's scatter phase). */
+  #roundContexts(routine: string): () => CollContext {
+    let next: (() => CollContext) | null = null;
+    return () => (next ??= contextsOf(runtime.transport, this.handle(routine)))();
+  }
+
   #sequence(routine: string, arg: string, seq: unknown): unknown[] {
     if (!Array.isArray(seq) && !(ArrayBuffer.isView(seq) && !(seq instanceof DataView))) {
       throw new TypeError(`${routine}: ${arg} must be an array of ${this.Get_size()} items, got ${seq === null ? 'null' : typeof seq}`);
@@ -1348,7 +1383,8 @@ export class Intracomm extends Comm {
     this.#run('Exscan', (c) => then(bufcoll.exscan(c, a.send === a.recv ? a.send.slice() : a.send, a.recv!, a.count, a.type, o), a.finish));
   }
 
-  #reduceScatterBlockArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg, op: Op): (c: CollContext) => Schedule<unknown> {
+  #reduceScatterBlockArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg, op: Op,
+    scatter = this.#nextContext(routine)): (c: CollContext) => Schedule<unknown> {
     const o = toReduceOp(routine, op);
     const n = this.Get_size();
     try {
@@ -1358,7 +1394,7 @@ export class Intracomm extends Comm {
       if (inPlace && recv.count % n !== 0) fail(routine, ERR_COUNT, `IN_PLACE: recvbuf has ${recv.count} ${recv.type.name}, not ${n} equal blocks`);
       const send = inPlace ? { bytes: outgoing(recv).slice(), count: recv.count, type: recv.type } : parseBuffer(routine, 'sendbuf', sendbuf);
       const counts = Array<number>(n).fill(inPlace ? recv.count / n : recv.count);
-      return this.#reduceScatter(routine, send, recv, counts, o);
+      return this.#reduceScatter(routine, send, recv, counts, o, scatter);
     } catch (e) { raise(routine, e); }
   }
   /** Reduce, then give rank i block i (equal blocks): `MPI_Reduce_scatter_block`. */
@@ -1371,7 +1407,8 @@ export class Intracomm extends Comm {
   }
 
   /** Arguments of Reduce_scatter; recvcounts null: each rank's recvbuf count, gathered first (blocking). */
-  #reduceScatterArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg, recvcounts: readonly number[] | null, op: Op): (c: CollContext) => Schedule<unknown> {
+  #reduceScatterArgs(routine: string, sendbuf: BufferArg, recvbuf: BufferArg, recvcounts: readonly number[] | null, op: Op,
+    scatter = this.#nextContext(routine)): (c: CollContext) => Schedule<unknown> {
     const o = toReduceOp(routine, op);
     const n = this.Get_size();
     try {
@@ -1379,7 +1416,7 @@ export class Intracomm extends Comm {
       const send = isInPlace(sendbuf) ? { bytes: outgoing(recv).slice(), count: recv.count, type: recv.type } : parseBuffer(routine, 'sendbuf', sendbuf);
       const counts = recvcounts === null ? (this.allgather(recv.count) as number[]) : [...recvcounts];
       if (counts.length !== n) fail(routine, ERR_COUNT, `recvcounts has ${counts.length} entries, the communicator has ${n} ranks`);
-      return this.#reduceScatter(routine, send, recv, counts, o);
+      return this.#reduceScatter(routine, send, recv, counts, o, scatter);
     } catch (e) { raise(routine, e); }
   }
   /** Reduce, then give rank i recvcounts[i] elements: `MPI_Reduce_scatter`. */
@@ -1393,10 +1430,11 @@ export class Intracomm extends Comm {
 
   /**
    * Reduce to rank 0, then scatter the blocks; works on packed elements
-   * (count * size bytes). The scatter gets a collective context of its own,
-   * taken now, so its messages never meet the reduction's.
+   * (count * size bytes). The scatter gets a collective context of its own
+   * (`scatter()`, taken once the arguments are good), so its messages never meet the reduction's.
    */
-  #reduceScatter(routine: string, send: BufferMessage, recv: BufferMessage, counts: number[], o: ReduceOp): (c: CollContext) => Schedule<unknown> {
+  #reduceScatter(routine: string, send: BufferMessage, recv: BufferMessage, counts: number[], o: ReduceOp,
+    scatter: () => CollContext): (c: CollContext) => Schedule<unknown> {
     checkOpType(o, send.type);
     if (recv.type !== send.type) fail(routine, ERR_TYPE, `mismatch in send and receive datatypes: sendbuf ${send.type.name}, recvbuf ${recv.type.name}`);
     const total = counts.reduce((x, y) => x + y, 0);
@@ -1409,11 +1447,11 @@ export class Intracomm extends Comm {
     let at = 0;
     const blocks = counts.map((k) => { const b = [at, k * size] as const; at += k * size; return b; });
     const into = incoming(recv).subarray(0, mineCount * size);
-    const scatter = collContext(runtime.transport, this.handle(routine));
+    const sc = scatter();
     return (c) => then((function* (): Schedule<void> {
       yield* bufcoll.reduce(c, mine, full, total, send.type, o, 0);
-      yield* bufcoll.scatterv(scatter, full, blocks, into, 0);
-      settle(scatter);
+      yield* bufcoll.scatterv(sc, full, blocks, into, 0);
+      settle(sc);
     })(), () => unpacker(recv, into)?.(into.length));
   }
 
@@ -1453,6 +1491,171 @@ export class Intracomm extends Comm {
     const o = toReduceOp('Iexscan', op);
     const a = this.#reduceArgs('Iexscan', sendbuf, recvbuf, true, o);
     return this.#start('Iexscan', (c) => then(bufcoll.exscan(c, a.send === a.recv ? a.send.slice() : a.send, a.recv!, a.count, a.type, o), a.finish));
+  }
+
+  // ---- persistent collectives (MPI-4) ----------------------------------------------
+
+  /** A persistent barrier, inactive until Start: `MPI_Barrier_init`. */
+  Barrier_init(info: Info | null = null): Prequest {
+    return this.#persistent('Barrier_init', info, () => (c) => objcoll.barrier(c));
+  }
+  /** A persistent broadcast from root, in place: `MPI_Bcast_init`. */
+  Bcast_init(buf: BufferSpec, root = 0, info: Info | null = null): Prequest {
+    buf = pinSpec('Bcast_init', buf);
+    return this.#persistent('Bcast_init', info, () => {
+      const [bytes, r, finish] = this.#bcastArgs('Bcast_init', buf, root);
+      return (c) => then(bufcoll.bcast(c, bytes, r), finish);
+    });
+  }
+  /** A persistent gather of equal blocks at root: `MPI_Gather_init`. */
+  Gather_init(sendbuf: BufferArg, recvbuf: BufferArg | null = null, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Gather_init', sendbuf);
+    recvbuf = pinSpec('Gather_init', recvbuf);
+    return this.#persistent('Gather_init', info, () => {
+      const a = this.#gatherArgs('Gather_init', sendbuf, recvbuf, root, false);
+      return (c) => then(bufcoll.gather(c, a.send, a.recv?.bytes ?? null, a.r), a.finish);
+    });
+  }
+  /** A persistent gather of blocks of any size at root: `MPI_Gatherv_init`. */
+  Gatherv_init(sendbuf: BufferArg, recvbuf: VectorBufferSpec | null = null, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Gatherv_init', sendbuf);
+    recvbuf = pinSpec('Gatherv_init', recvbuf);
+    return this.#persistent('Gatherv_init', info, () => {
+      const a = this.#gatherArgs('Gatherv_init', sendbuf, recvbuf, root, true);
+      return (c) => then(bufcoll.gatherv(c, a.send, a.recv?.bytes ?? null, a.recv?.blocks ?? null, a.r), a.finish);
+    });
+  }
+  /** A persistent scatter of equal blocks from root: `MPI_Scatter_init`. */
+  Scatter_init(sendbuf: BufferArg | null, recvbuf: BufferArg, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Scatter_init', sendbuf);
+    recvbuf = pinSpec('Scatter_init', recvbuf);
+    return this.#persistent('Scatter_init', info, () => {
+      const a = this.#scatterArgs('Scatter_init', sendbuf, recvbuf, root, false);
+      return (c) => then(bufcoll.scatter(c, a.send?.bytes ?? null, a.recv, a.r), a.finish);
+    });
+  }
+  /** A persistent scatter of blocks of any size from root: `MPI_Scatterv_init`. */
+  Scatterv_init(sendbuf: VectorBufferSpec | null, recvbuf: BufferArg, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Scatterv_init', sendbuf);
+    recvbuf = pinSpec('Scatterv_init', recvbuf);
+    return this.#persistent('Scatterv_init', info, () => {
+      const a = this.#scatterArgs('Scatterv_init', sendbuf, recvbuf, root, true);
+      return (c) => then(bufcoll.scatterv(c, a.send?.bytes ?? null, a.send?.blocks ?? null, a.recv, a.r), a.finish);
+    });
+  }
+  /** A persistent allgather of equal blocks: `MPI_Allgather_init`. */
+  Allgather_init(sendbuf: BufferArg, recvbuf: BufferArg, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Allgather_init', sendbuf);
+    recvbuf = pinSpec('Allgather_init', recvbuf);
+    return this.#persistent('Allgather_init', info, () => {
+      const a = this.#allgatherArgs('Allgather_init', sendbuf, recvbuf, false);
+      return (c) => then(bufcoll.allgather(c, a.send, a.recv.bytes), a.finish);
+    });
+  }
+  /** A persistent allgather of blocks of any size: `MPI_Allgatherv_init`. */
+  Allgatherv_init(sendbuf: BufferArg, recvbuf: VectorBufferSpec, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Allgatherv_init', sendbuf);
+    recvbuf = pinSpec('Allgatherv_init', recvbuf);
+    return this.#persistent('Allgatherv_init', info, () => {
+      const a = this.#allgatherArgs('Allgatherv_init', sendbuf, recvbuf, true);
+      return (c) => then(bufcoll.allgatherv(c, a.send, a.recv.bytes, a.recv.blocks), a.finish);
+    });
+  }
+  /** A persistent all-to-all of equal blocks: `MPI_Alltoall_init`. */
+  Alltoall_init(sendbuf: BufferArg, recvbuf: BufferArg, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Alltoall_init', sendbuf);
+    recvbuf = pinSpec('Alltoall_init', recvbuf);
+    return this.#persistent('Alltoall_init', info, () => {
+      const a = this.#alltoallArgs('Alltoall_init', sendbuf, recvbuf, false);
+      return (c) => then(bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish);
+    });
+  }
+  /** A persistent all-to-all of blocks of any size: `MPI_Alltoallv_init`. */
+  Alltoallv_init(sendbuf: VectorBufferSpec | typeof IN_PLACE, recvbuf: VectorBufferSpec, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Alltoallv_init', sendbuf);
+    recvbuf = pinSpec('Alltoallv_init', recvbuf);
+    return this.#persistent('Alltoallv_init', info, () => {
+      const a = this.#alltoallArgs('Alltoallv_init', sendbuf, recvbuf, true);
+      return (c) => then(bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish);
+    });
+  }
+  /** A persistent all-to-all with a count, byte displacement and datatype per block: `MPI_Alltoallw_init`. */
+  Alltoallw_init(sendbuf: WBufferSpec | typeof IN_PLACE, recvbuf: WBufferSpec, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Alltoallw_init', sendbuf);
+    recvbuf = pinSpec('Alltoallw_init', recvbuf);
+    return this.#persistent('Alltoallw_init', info, () => {
+      const a = this.#alltoallwArgs('Alltoallw_init', sendbuf, recvbuf);
+      return (c) => then(bufcoll.alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish);
+    });
+  }
+  /** A persistent reduction, the result at root: `MPI_Reduce_init`. */
+  Reduce_init(sendbuf: BufferArg, recvbuf: BufferArg | null = null, op: Op = SUM, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Reduce_init', sendbuf);
+    recvbuf = pinSpec('Reduce_init', recvbuf);
+    const r = this.#root('Reduce_init', root);
+    const o = toReduceOp('Reduce_init', op);
+    return this.#persistent('Reduce_init', info, () => {
+      const a = this.#reduceArgs('Reduce_init', sendbuf, recvbuf, this.Get_rank() === r, o);
+      return (c) => then(bufcoll.reduce(c, a.send, a.recv, a.count, a.type, o, r), a.finish);
+    });
+  }
+  /** A persistent allreduce: `MPI_Allreduce_init`. */
+  Allreduce_init(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Allreduce_init', sendbuf);
+    recvbuf = pinSpec('Allreduce_init', recvbuf);
+    const o = toReduceOp('Allreduce_init', op);
+    return this.#persistent('Allreduce_init', info, () => {
+      const a = this.#reduceArgs('Allreduce_init', sendbuf, recvbuf, true, o);
+      return (c) => then(bufcoll.allreduce(c, a.send, a.recv!, a.count, a.type, o), a.finish);
+    });
+  }
+  /** A persistent Reduce_scatter_block (equal blocks): `MPI_Reduce_scatter_block_init`. */
+  Reduce_scatter_block_init(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Reduce_scatter_block_init', sendbuf);
+    recvbuf = pinSpec('Reduce_scatter_block_init', recvbuf);
+    const scatter = this.#roundContexts('Reduce_scatter_block_init');
+    return this.#persistent('Reduce_scatter_block_init', info,
+      () => this.#reduceScatterBlockArgs('Reduce_scatter_block_init', sendbuf, recvbuf, op, scatter));
+  }
+  /**
+   * A persistent Reduce_scatter, rank i getting recvcounts[i] elements:
+   * `MPI_Reduce_scatter_init` (recvcounts null: each rank's recvbuf count, gathered now).
+   */
+  Reduce_scatter_init(sendbuf: BufferArg, recvbuf: BufferArg, recvcounts: readonly number[] | null = null, op: Op = SUM,
+    info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Reduce_scatter_init', sendbuf);
+    recvbuf = pinSpec('Reduce_scatter_init', recvbuf);
+    recvcounts = pinSpec('Reduce_scatter_init', recvcounts);
+    const routine = 'Reduce_scatter_init';
+    let counts = recvcounts;
+    if (counts === null) {
+      let own: number;
+      try { own = parseBuffer(routine, 'recvbuf', recvbuf).count; } catch (e) { raise(routine, e); }
+      counts = this.allgather(own);
+    }
+    const fixed = counts;
+    const scatter = this.#roundContexts(routine);
+    return this.#persistent(routine, info, () => this.#reduceScatterArgs(routine, sendbuf, recvbuf, fixed, op, scatter));
+  }
+  /** A persistent inclusive prefix reduction: `MPI_Scan_init`. */
+  Scan_init(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Scan_init', sendbuf);
+    recvbuf = pinSpec('Scan_init', recvbuf);
+    const o = toReduceOp('Scan_init', op);
+    return this.#persistent('Scan_init', info, () => {
+      const a = this.#reduceArgs('Scan_init', sendbuf, recvbuf, true, o);
+      return (c) => then(bufcoll.scan(c, a.send, a.recv!, a.count, a.type, o), a.finish);
+    });
+  }
+  /** A persistent exclusive prefix reduction (recvbuf untouched on rank 0): `MPI_Exscan_init`. */
+  Exscan_init(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Exscan_init', sendbuf);
+    recvbuf = pinSpec('Exscan_init', recvbuf);
+    const o = toReduceOp('Exscan_init', op);
+    return this.#persistent('Exscan_init', info, () => {
+      const a = this.#reduceArgs('Exscan_init', sendbuf, recvbuf, true, o);
+      return (c) => then(bufcoll.exscan(c, a.send === a.recv ? a.send.slice() : a.send, a.recv!, a.count, a.type, o), a.finish);
+    });
   }
 
   /** Collect one object from every rank on every rank: mpi4py `allgather`. */
@@ -1731,6 +1934,23 @@ export class Intercomm extends Comm {
     } catch (e) { raise(routine, e); }
   }
 
+  /**
+   * A persistent collective across the groups (`MPI_*_init`), inactive until
+   * Start; `build` normalises the arguments now and again at each Start (see
+   * Intracomm's), and every round runs under the tags taken here.
+   */
+  #persistent(routine: string, info: unknown, build: () => (c: intercoll.InterContext) => Schedule<unknown>): Prequest {
+    const ic = this.#ic(routine);
+    infoArg(routine, info);
+    build();
+    const rounds = interRounds(runtime.transport, ic);
+    const start = (): Operation => {
+      const algorithm = build();
+      return rounds.start((c) => settledInter(c, algorithm)) as CollectiveOp<unknown>;
+    };
+    return Prequest.persistent(start, Kind.Collective, routine);
+  }
+
   /** Barrier across both groups: `MPI_Barrier`. */
   barrier(): void { this.#run('barrier', (c) => intercoll.barrier(c)); }
   Barrier(): void { this.#run('Barrier', (c) => intercoll.barrier(c)); }
@@ -1937,6 +2157,140 @@ export class Intercomm extends Comm {
   Reduce_scatter(sendbuf: BufferSpec, recvbuf: BufferSpec, recvcounts: readonly number[] | null = null, op: Op = SUM): void {
     const a = this.#reduceScatterArgs('Reduce_scatter', sendbuf, recvbuf, recvcounts, false, op);
     this.#run('Reduce_scatter', (c) => then(intercoll.ReduceScatter(c, a.send, a.count, a.type, a.o, a.counts, a.recvCount, a.recv), a.finish));
+  }
+
+  // ---- persistent collectives across the groups (MPI-4) ------------------------------
+
+  /** A persistent barrier across both groups: `MPI_Barrier_init` on an intercommunicator. */
+  Barrier_init(info: Info | null = null): Prequest {
+    return this.#persistent('Barrier_init', info, () => (c) => intercoll.barrier(c));
+  }
+  /** A persistent broadcast to the other group: `MPI_Bcast_init` on an intercommunicator. */
+  Bcast_init(buf: BufferSpec, root = 0, info: Info | null = null): Prequest {
+    buf = pinSpec('Bcast_init', buf);
+    return this.#persistent('Bcast_init', info, () => {
+      const a = this.#bcastArgs('Bcast_init', buf, root);
+      return (c) => then(intercoll.Bcast(c, a.bytes, a.r), a.finish);
+    });
+  }
+  /** A persistent gather at a root in the other group: `MPI_Gather_init` on an intercommunicator. */
+  Gather_init(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Gather_init', sendbuf);
+    recvbuf = pinSpec('Gather_init', recvbuf);
+    return this.#persistent('Gather_init', info, () => {
+      const a = this.#gatherArgs('Gather_init', sendbuf, recvbuf, root, false);
+      return (c) => then(intercoll.Gather(c, a.send, a.recv?.bytes ?? null, a.r), a.finish);
+    });
+  }
+  /** A persistent Gatherv across: `MPI_Gatherv_init` on an intercommunicator. */
+  Gatherv_init(sendbuf: BufferSpec | null, recvbuf: VectorBufferSpec | null, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Gatherv_init', sendbuf);
+    recvbuf = pinSpec('Gatherv_init', recvbuf);
+    return this.#persistent('Gatherv_init', info, () => {
+      const a = this.#gatherArgs('Gatherv_init', sendbuf, recvbuf, root, true);
+      return (c) => then(intercoll.Gatherv(c, a.send, a.recv?.bytes ?? null, a.recv?.blocks ?? null, a.r), a.finish);
+    });
+  }
+  /** A persistent scatter from a root in the other group: `MPI_Scatter_init` on an intercommunicator. */
+  Scatter_init(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Scatter_init', sendbuf);
+    recvbuf = pinSpec('Scatter_init', recvbuf);
+    return this.#persistent('Scatter_init', info, () => {
+      const a = this.#scatterArgs('Scatter_init', sendbuf, recvbuf, root, false);
+      return (c) => then(intercoll.Scatter(c, a.send?.bytes ?? null, a.recv, a.r), a.finish);
+    });
+  }
+  /** A persistent Scatterv across: `MPI_Scatterv_init` on an intercommunicator. */
+  Scatterv_init(sendbuf: VectorBufferSpec | null, recvbuf: BufferSpec | null, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Scatterv_init', sendbuf);
+    recvbuf = pinSpec('Scatterv_init', recvbuf);
+    return this.#persistent('Scatterv_init', info, () => {
+      const a = this.#scatterArgs('Scatterv_init', sendbuf, recvbuf, root, true);
+      return (c) => then(intercoll.Scatterv(c, a.send?.bytes ?? null, a.send?.blocks ?? null, a.recv, a.r), a.finish);
+    });
+  }
+  /** A persistent allgather across the groups: `MPI_Allgather_init` on an intercommunicator. */
+  Allgather_init(sendbuf: BufferSpec, recvbuf: BufferSpec, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Allgather_init', sendbuf);
+    recvbuf = pinSpec('Allgather_init', recvbuf);
+    return this.#persistent('Allgather_init', info, () => {
+      const a = this.#allgatherArgs('Allgather_init', sendbuf, recvbuf, false);
+      return (c) => then(intercoll.Allgather(c, a.send, a.recv.bytes), a.finish);
+    });
+  }
+  /** A persistent Allgatherv across: `MPI_Allgatherv_init` on an intercommunicator. */
+  Allgatherv_init(sendbuf: BufferSpec, recvbuf: VectorBufferSpec, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Allgatherv_init', sendbuf);
+    recvbuf = pinSpec('Allgatherv_init', recvbuf);
+    return this.#persistent('Allgatherv_init', info, () => {
+      const a = this.#allgatherArgs('Allgatherv_init', sendbuf, recvbuf, true);
+      return (c) => then(intercoll.Allgatherv(c, a.send, a.recv.bytes, a.recv.blocks), a.finish);
+    });
+  }
+  /** A persistent all-to-all across the groups: `MPI_Alltoall_init` on an intercommunicator. */
+  Alltoall_init(sendbuf: BufferSpec, recvbuf: BufferSpec, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Alltoall_init', sendbuf);
+    recvbuf = pinSpec('Alltoall_init', recvbuf);
+    return this.#persistent('Alltoall_init', info, () => {
+      const a = this.#alltoallArgs('Alltoall_init', sendbuf, recvbuf, false);
+      return (c) => then(intercoll.Alltoall(c, a.send.bytes, a.recv.bytes), a.finish);
+    });
+  }
+  /** A persistent Alltoallv across: `MPI_Alltoallv_init` on an intercommunicator. */
+  Alltoallv_init(sendbuf: VectorBufferSpec, recvbuf: VectorBufferSpec, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Alltoallv_init', sendbuf);
+    recvbuf = pinSpec('Alltoallv_init', recvbuf);
+    return this.#persistent('Alltoallv_init', info, () => {
+      const a = this.#alltoallArgs('Alltoallv_init', sendbuf, recvbuf, true);
+      return (c) => then(intercoll.Alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish);
+    });
+  }
+  /** A persistent Alltoallw across: `MPI_Alltoallw_init` on an intercommunicator. */
+  Alltoallw_init(sendbuf: WBufferSpec, recvbuf: WBufferSpec, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Alltoallw_init', sendbuf);
+    recvbuf = pinSpec('Alltoallw_init', recvbuf);
+    return this.#persistent('Alltoallw_init', info, () => {
+      const a = this.#alltoallwArgs('Alltoallw_init', sendbuf, recvbuf);
+      return (c) => then(intercoll.Alltoallv(c, a.send.bytes, a.send.blocks, a.recv.bytes, a.recv.blocks), a.finish);
+    });
+  }
+  /** A persistent reduction at a root in the other group: `MPI_Reduce_init` on an intercommunicator. */
+  Reduce_init(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, op: Op = SUM, root = 0, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Reduce_init', sendbuf);
+    recvbuf = pinSpec('Reduce_init', recvbuf);
+    return this.#persistent('Reduce_init', info, () => {
+      const a = this.#reduceArgs('Reduce_init', sendbuf, recvbuf, op, root);
+      return (c) => then(intercoll.Reduce(c, a.send, a.recv, a.count, a.type ?? predefinedTypes.BYTE, a.o, a.r), a.finish);
+    });
+  }
+  /** A persistent allreduce across the groups: `MPI_Allreduce_init` on an intercommunicator. */
+  Allreduce_init(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Allreduce_init', sendbuf);
+    recvbuf = pinSpec('Allreduce_init', recvbuf);
+    return this.#persistent('Allreduce_init', info, () => {
+      const a = this.#allreduceArgs('Allreduce_init', sendbuf, recvbuf, op);
+      return (c) => then(intercoll.Allreduce(c, a.send, a.recv, a.count, a.type, a.o), a.finish);
+    });
+  }
+  /** A persistent Reduce_scatter_block across: `MPI_Reduce_scatter_block_init` on an intercommunicator. */
+  Reduce_scatter_block_init(sendbuf: BufferSpec, recvbuf: BufferSpec, op: Op = SUM, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Reduce_scatter_block_init', sendbuf);
+    recvbuf = pinSpec('Reduce_scatter_block_init', recvbuf);
+    return this.#persistent('Reduce_scatter_block_init', info, () => {
+      const a = this.#reduceScatterArgs('Reduce_scatter_block_init', sendbuf, recvbuf, null, true, op);
+      return (c) => then(intercoll.ReduceScatter(c, a.send, a.count, a.type, a.o, a.counts, a.recvCount, a.recv), a.finish);
+    });
+  }
+  /** A persistent Reduce_scatter across: `MPI_Reduce_scatter_init` on an intercommunicator. */
+  Reduce_scatter_init(sendbuf: BufferSpec, recvbuf: BufferSpec, recvcounts: readonly number[] | null = null, op: Op = SUM,
+    info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Reduce_scatter_init', sendbuf);
+    recvbuf = pinSpec('Reduce_scatter_init', recvbuf);
+    recvcounts = pinSpec('Reduce_scatter_init', recvcounts);
+    return this.#persistent('Reduce_scatter_init', info, () => {
+      const a = this.#reduceScatterArgs('Reduce_scatter_init', sendbuf, recvbuf, recvcounts, false, op);
+      return (c) => then(intercoll.ReduceScatter(c, a.send, a.count, a.type, a.o, a.counts, a.recvCount, a.recv), a.finish);
+    });
   }
 
   /** Send item j to remote rank j, receive one from each: `alltoall` on an intercommunicator. */

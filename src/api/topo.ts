@@ -19,18 +19,19 @@ import { checkInt, describe } from './args.js';
 import { Comm, Intracomm, COMM_NULL, nullMethodsOf } from './comm.js';
 import { collContext, runBlocking, CollectiveOp, type CollContext, type Schedule } from '../coll/schedule.js';
 import { gate } from '../coll/check.js';
+import { intraRounds } from '../coll/persistent.js';
 import * as commcoll from '../coll/comm.js';
 import { allgather, alltoall } from '../coll/object.js';
 import { encodeObject, decodeObject } from '../core/msgobject.js';
-import { parseBuffer, type BufferSpec, type BufferLike } from '../core/msgbuffer.js';
+import { parseBuffer, pinSpec, type BufferSpec, type BufferLike } from '../core/msgbuffer.js';
 import { parseEqualBlocks, parseVectorBlocks, parseWBlocks, type BlockMessage, type WBufferSpec } from '../core/msgcoll.js';
 import { outgoing } from '../core/pack.js';
 import { ERR_ARG, ERR_COUNT, ERR_DIMS, ERR_RANK, ERR_TOPOLOGY, ERR_TRUNCATE, MpiFailure } from '../core/errorcodes.js';
 import { fail, raise } from './errors.js';
-import { Request } from './request.js';
+import { Request, Prequest, Kind } from './request.js';
 import { runtime } from './runtime.js';
 import { PROC_NULL, UNDEFINED } from './constants.js';
-import type { Info } from './info.js';
+import { infoArg, type Info } from './info.js';
 import * as topo from '../coll/topo.js';
 
 // ---- constants -------------------------------------------------------------------
@@ -440,6 +441,25 @@ export abstract class Topocomm extends Intracomm {
   }
 
   /**
+   * A persistent neighbourhood collective (`MPI_Neighbor_*_init`), inactive
+   * until Start; `build` normalises the arguments now and again at each
+   * Start (so each round reads the buffers as they are then), and every
+   * round runs under the tag taken here (src/coll/persistent.ts).
+   */
+  #persistent(routine: string, info: unknown, build: () => (c: CollContext, nb: Neighborhood) => Schedule<unknown>): Prequest {
+    const nb = this.neighborhood(routine);
+    const h = this.handle(routine);
+    infoArg(routine, info);
+    build();
+    const rounds = intraRounds(runtime.transport, h);
+    const start = (): Operation => {
+      const algorithm = build();
+      return rounds.start((c) => algorithm(c, nb)) as CollectiveOp<unknown>;
+    };
+    return Prequest.persistent(start, Kind.Collective, routine);
+  }
+
+  /**
    * Send `sendobj` to every destination and collect one object from each
    * source, in neighbour order (null for PROC_NULL neighbours): mpi4py
    * `neighbor_allgather`.
@@ -539,6 +559,37 @@ export abstract class Topocomm extends Intracomm {
   /** Start a neighbour all-to-all with general blocks: `MPI_Ineighbor_alltoallw`. */
   Ineighbor_alltoallw(sendbuf: WBufferSpec, recvbuf: WBufferSpec): Request {
     return this.#start('Ineighbor_alltoallw', this.#alltoallArgs('Ineighbor_alltoallw', sendbuf, recvbuf, 'w'));
+  }
+
+  /** A persistent neighbour allgather: `MPI_Neighbor_allgather_init`. */
+  Neighbor_allgather_init(sendbuf: BufferSpec, recvbuf: BufferSpec | null, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Neighbor_allgather_init', sendbuf);
+    recvbuf = pinSpec('Neighbor_allgather_init', recvbuf);
+    return this.#persistent('Neighbor_allgather_init', info, () => this.#allgatherArgs('Neighbor_allgather_init', sendbuf, recvbuf, false));
+  }
+  /** A persistent neighbour allgatherv: `MPI_Neighbor_allgatherv_init`. */
+  Neighbor_allgatherv_init(sendbuf: BufferSpec, recvbuf: VectorSpec | null, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Neighbor_allgatherv_init', sendbuf);
+    recvbuf = pinSpec('Neighbor_allgatherv_init', recvbuf);
+    return this.#persistent('Neighbor_allgatherv_init', info, () => this.#allgatherArgs('Neighbor_allgatherv_init', sendbuf, recvbuf, true));
+  }
+  /** A persistent neighbour all-to-all: `MPI_Neighbor_alltoall_init`. */
+  Neighbor_alltoall_init(sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Neighbor_alltoall_init', sendbuf);
+    recvbuf = pinSpec('Neighbor_alltoall_init', recvbuf);
+    return this.#persistent('Neighbor_alltoall_init', info, () => this.#alltoallArgs('Neighbor_alltoall_init', sendbuf, recvbuf, 'equal'));
+  }
+  /** A persistent neighbour all-to-all with blocks of any size: `MPI_Neighbor_alltoallv_init`. */
+  Neighbor_alltoallv_init(sendbuf: VectorSpec | null, recvbuf: VectorSpec | null, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Neighbor_alltoallv_init', sendbuf);
+    recvbuf = pinSpec('Neighbor_alltoallv_init', recvbuf);
+    return this.#persistent('Neighbor_alltoallv_init', info, () => this.#alltoallArgs('Neighbor_alltoallv_init', sendbuf, recvbuf, 'vector'));
+  }
+  /** A persistent neighbour all-to-all with general blocks: `MPI_Neighbor_alltoallw_init`. */
+  Neighbor_alltoallw_init(sendbuf: WBufferSpec, recvbuf: WBufferSpec, info: Info | null = null): Prequest {
+    sendbuf = pinSpec('Neighbor_alltoallw_init', sendbuf) as WBufferSpec;
+    recvbuf = pinSpec('Neighbor_alltoallw_init', recvbuf) as WBufferSpec;
+    return this.#persistent('Neighbor_alltoallw_init', info, () => this.#alltoallArgs('Neighbor_alltoallw_init', sendbuf, recvbuf, 'w'));
   }
 }
 

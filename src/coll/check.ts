@@ -453,6 +453,16 @@ export function arm(verification: Schedule<void> | null): void {
 }
 
 /**
+ * For a persistent collective's _init: the verification armed for it, taken
+ * (null when not checking), to run before its first round (src/coll/persistent.ts).
+ */
+export function disarm(): Schedule<void> | null {
+  const v = armed;
+  armed = null;
+  return v;
+}
+
+/**
  * The schedule of a non-blocking collective: `algorithm(c)`, or under
  * `--check` its verification first. The algorithm then starts later than
  * the call, after waits that differ by rank, so it must keep to

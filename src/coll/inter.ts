@@ -56,8 +56,21 @@ export interface InterContext {
  * shared-memory path (src/coll/shm.ts, which numbers calls by arrival) does not.
  */
 export function interContext(t: Transport, ic: InterComm, nonBlocking = false): InterContext {
-  const local = collContext(t, ic.local, !nonBlocking);
-  const x = collContext(t, ic.inter, !nonBlocking);
+  return contextsAcross(t, ic, collContext(t, ic.local, !nonBlocking), collContext(t, ic.inter, !nonBlocking), nonBlocking);
+}
+
+/**
+ * For a persistent call (src/coll/persistent.ts): contexts taken now, handed
+ * out afresh for each round (same tags, no failure recorded), as for a
+ * non-blocking call.
+ */
+export function roundsOf(t: Transport, ic: InterComm): () => InterContext {
+  const local = collContext(t, ic.local);
+  const x = collContext(t, ic.inter);
+  return () => contextsAcross(t, ic, { ...local, failure: null }, { ...x, shm: false, failure: null }, true);
+}
+
+function contextsAcross(t: Transport, ic: InterComm, local: CollContext, x: CollContext, nonBlocking: boolean): InterContext {
   const library = nonBlocking ? undefined : libraryOf(x);
   const across = { remoteSize: ic.inter.remoteSize, library, acrossComm: x.comm };
   const foreign = t.foreignGroup?.(ic.inter) ?? null;

@@ -91,6 +91,28 @@ export function specParts(routine: string, arg: string, spec: readonly unknown[]
   return { buf: spec[0], count: c ?? null, displ: d ?? null, type: t ?? null };
 }
 
+/** A datatype as a persistent request holds it: the layout taken at its _init, still usable once the user frees the handle (as MPI's). */
+class PinnedType extends TypeHandle {
+  readonly #desc: TypeDesc;
+  constructor(desc: TypeDesc) {
+    super();
+    this.#desc = desc;
+  }
+  typeDesc(): TypeDesc { return this.#desc; }
+}
+
+/**
+ * A buffer argument as a persistent collective keeps it from its _init
+ * call: arrays copied (counts and displacements as they were then),
+ * datatypes pinned to their layout, the memory itself not copied (each
+ * Start reads it as it is then).
+ */
+export function pinSpec<T>(routine: string, spec: T): T {
+  if (spec instanceof TypeHandle) return new PinnedType(spec.typeDesc(routine)) as T;
+  if (Array.isArray(spec)) return spec.map((x: unknown) => pinSpec(routine, x)) as T;
+  return spec;
+}
+
 /** A datatype in a spec position (mpi4py's is_datatype): an MPI.Datatype or a type code. */
 export function isDatatypeSpec(x: unknown): boolean {
   return x instanceof TypeHandle || typeof x === 'string';

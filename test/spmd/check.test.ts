@@ -113,6 +113,11 @@ for (const np of [2, 5]) {
       assertReport(rep, np, WORLD, `Ibcast called with different type signatures: ${ranksOf(np, (r) => (r === 0 ? '2 DOUBLE' : '2 FLOAT'))}`);
     });
 
+    test('persistent: Bcast_init of DOUBLE against FLOAT, checked before its first round moves data', async () => {
+      const rep = await mismatch(np, 'Bcast_init-types');
+      assertReport(rep, np, WORLD, `Bcast_init called with different type signatures: ${ranksOf(np, (r) => (r === 0 ? '2 DOUBLE' : '2 FLOAT'))}`);
+    });
+
     test('v-forms per pair: Alltoallv where rank 1 expects 2 INT from rank 0', async () => {
       const rep = await mismatch(np, 'Alltoallv-counts');
       assertReport(rep, np, WORLD, 'Alltoallv called with type signatures that do not match: rank 0 sends 1 INT to rank 1, rank 1 receives 2 INT from rank 0');
@@ -157,7 +162,7 @@ for (const np of [2, 5]) {
       const r = await mpirun(np, CORRECT, { launcherArgs: ['--check'], timeoutMs: 60_000 });
       assert.equal(r.code, 0, why(r));
       const done = lines(r.stdout).filter((l) => l.startsWith('DONE ')).sort();
-      assert.deepEqual(done, Array.from({ length: np }, (_, i) => `DONE ${i} 26`), why(r));
+      assert.deepEqual(done, Array.from({ length: np }, (_, i) => `DONE ${i} 27`), why(r));
     });
   });
 }
@@ -178,7 +183,7 @@ test('a rank in no collective: the check waits as the collective would, and the 
  * as a mismatch before the collective can raise ERR_TOPOLOGY, as it should.
  */
 const SUITES: [string, number, string[]][] = [
-  ['cco/buf.ts', 3, []], ['cco/obj.ts', 4, []], ['cco/inter.ts', 3, []],
+  ['cco/buf.ts', 3, []], ['cco/obj.ts', 4, []], ['cco/inter.ts', 3, []], ['cco/persistent.ts', 3, []],
   ['topo/topo.ts', 4, ['dist-graph-inconsistent-edges-fail-everywhere']],
 ];
 describe('the collective suites pass under --check', { skip: onNative ? 'run on the embedded runtime (the native share is below)' : false }, () => {
@@ -211,7 +216,7 @@ for (const lib of ['openmpi', 'mpich'] as const) {
     test('a correct program passes', async () => {
       const r = await mpirun(2, CORRECT, { launcherArgs: ['--check', ...native], timeoutMs: 120_000 });
       assert.equal(r.code, 0, why(r));
-      assert.deepEqual(lines(r.stdout).filter((l) => l.startsWith('DONE ')).sort(), ['DONE 0 26', 'DONE 1 26'], why(r));
+      assert.deepEqual(lines(r.stdout).filter((l) => l.startsWith('DONE ')).sort(), ['DONE 0 27', 'DONE 1 27'], why(r));
     });
   });
 }

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseBuffer, type BufferMessage } from '../../src/core/msgbuffer.ts';
+import { parseBuffer, pinSpec, type BufferMessage } from '../../src/core/msgbuffer.ts';
 import { predefined, typecodes, type TypeDesc } from '../../src/core/datatype.ts';
 import { MpiFailure, ERR_BUFFER, ERR_COUNT, ERR_TYPE } from '../../src/core/errorcodes.ts';
 import { INT, DOUBLE, BYTE, SHORT, Get_address } from '../../src/api/datatype.ts';
@@ -454,5 +454,36 @@ describe('parseWBlocks: Alltoallw buffer specs (mpi4py message_vector_w)', () =>
   test('parseBuffer at BOTTOM without a count is empty (mpi4py: a zero-length buffer)', () => {
     assert.equal(parse([BOTTOM, 'B']).count, 0);
     assert.equal(parse([BOTTOM, 'B']).bytes.length, 0);
+  });
+});
+
+// A persistent collective keeps its _init's specs (pinSpec): counts as they
+// were, datatypes as layouts that outlive the handle, memory read at each Start.
+describe('pinSpec: the specs of a persistent collective', () => {
+  test('arrays are copied, memory is not, datatypes keep their layout after Free', () => {
+    const buf = new Int32Array(6);
+    const counts = [1, 2];
+    const t = INT.Create_vector(2, 1, 2).Commit();
+    const spec = [buf, [counts, null], t] as const;
+    const pinned = pinSpec('Gatherv_init', spec);
+    assert.notEqual(pinned, spec);
+    assert.equal(pinned[0], buf, 'the buffer itself, read at each Start');
+    counts[0] = 99;
+    assert.deepEqual(pinned[1], [[1, 2], null], 'counts as they were at the _init call');
+    t.Free();
+    const m = parseBuffer('Start', 'buf', [buf, 1, pinned[2]]);
+    assert.equal(m.type.size, 8, 'the freed vector type still describes 2 INT');
+    buf[0] = 7;
+    assert.equal(new Int32Array(m.bytes.buffer)[0], 7);
+  });
+  test('a type code, IN_PLACE, null and a bare typed array pass through', () => {
+    const a = new Float64Array(2);
+    assert.equal(pinSpec('Bcast_init', a), a);
+    assert.equal(pinSpec('Bcast_init', null), null);
+    assert.deepEqual(pinSpec('Bcast_init', [a, 'd']), [a, 'd']);
+  });
+  test('an uncommitted or freed datatype raises at the _init call', () => {
+    const t = INT.Create_contiguous(2);
+    assert.throws(() => pinSpec('Bcast_init', [new Int32Array(2), 1, t]), /Bcast_init: .*not committed/);
   });
 });
