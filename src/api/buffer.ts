@@ -23,8 +23,9 @@ import { runtime } from './runtime.js';
 /** Bytes each buffered message takes in the attached buffer besides its data: `MPI_BSEND_OVERHEAD`. */
 export const BSEND_OVERHEAD = 128;
 
-/** Attach this instead of memory: the runtime buffers as much as it needs (`MPI_BUFFER_AUTOMATIC`, MPI-4.1). */
-export const BUFFER_AUTOMATIC: unique symbol = Symbol.for('mpi4ts.BUFFER_AUTOMATIC');
+import { BUFFER_AUTOMATIC } from '../core/sentinels.js';
+
+export { BUFFER_AUTOMATIC, BufferAutomaticType } from '../core/sentinels.js';
 
 /** Memory that can be attached: a typed array, DataView, ArrayBuffer, or BUFFER_AUTOMATIC. */
 export type AttachableBuffer = ArrayBufferView | ArrayBuffer | SharedArrayBuffer | typeof BUFFER_AUTOMATIC;

@@ -16,9 +16,8 @@ import { ERR_BUFFER, ERR_COUNT, ERR_TYPE, MpiFailure } from './errorcodes.js';
 import { TypeHandle, inferDesc, typecodes, type TypeDesc, predefined } from './datatype.js';
 import { stridedMessage, packSpan } from './pack.js';
 import { memoryAt } from './address.js';
+import { BOTTOM, type BottomType } from './sentinels.js';
 
-/** `MPI.BOTTOM` (api/constants.ts): a spec's origin at address 0, displacements absolute (MPI.Get_address). */
-const BOTTOM = Symbol.for('mpi4ts.BOTTOM');
 
 /** Memory a buffer spec may name. */
 export type BufferLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
@@ -33,7 +32,7 @@ export type BufferSpec =
   | readonly [BufferLike, readonly [number, number], DatatypeSpec]
   | readonly [BufferLike, number, number, DatatypeSpec]
   /** `[MPI.BOTTOM, count, datatype]`: displacements are addresses from MPI.Get_address. */
-  | readonly [symbol, number, DatatypeSpec];
+  | readonly [BottomType, number, DatatypeSpec];
 
 /** A normalised buffer message. */
 export interface BufferMessage {
