@@ -34,9 +34,11 @@ export { Status } from './api/status.js';
 export { Request, Prequest, Grequest, REQUEST_NULL } from './api/request.js';
 export { Message, MESSAGE_NULL, MESSAGE_NO_PROC } from './api/message.js';
 export {
-  Attach_buffer, Detach_buffer, Flush_buffer, Iflush_buffer, BSEND_OVERHEAD, BUFFER_AUTOMATIC, BufferAutomaticType, Alloc_mem, Free_mem,
+  Attach_buffer, Detach_buffer, Flush_buffer, Iflush_buffer, BSEND_OVERHEAD, BUFFER_AUTOMATIC, BufferAutomaticType, Alloc_mem, Free_mem, buffer, memory,
 } from './api/buffer.js';
 export type { AttachableBuffer } from './api/buffer.js';
+export { Pickle, pickle } from './api/pickle.js';
+export type { DumpsFunction, LoadsFunction } from './api/pickle.js';
 export { Comm, Intracomm, Intercomm, COMM_NULL } from './api/comm.js';
 export { Topocomm, Cartcomm, Graphcomm, Distgraphcomm, Compute_dims, CART, GRAPH, DIST_GRAPH, UNWEIGHTED, WEIGHTS_EMPTY } from './api/topo.js';
 export type { Weights, VectorSpec } from './api/topo.js';

@@ -17,6 +17,7 @@ import { TypeHandle, inferDesc, typecodes, type TypeDesc, predefined } from './d
 import { stridedMessage, packSpan } from './pack.js';
 import { memoryAt } from './address.js';
 import { BOTTOM, type BottomType } from './sentinels.js';
+import { isReadonly } from './memory.js';
 
 
 /** Memory a buffer spec may name. */
@@ -121,9 +122,14 @@ function checkCount(routine: string, arg: string, name: string, n: unknown): num
 
 /**
  * Normalise a buffer argument. `routine` and `arg` name the call and argument
- * in error messages ("Send: buf: ...").
+ * in error messages ("Send: buf: ..."). `writable`: the call writes the
+ * memory (a receive buffer; any `recvbuf` is), so a read-only MPI.buffer is
+ * refused (mpi4py's BufferError).
  */
-export function parseBuffer(routine: string, arg: string, spec: unknown): BufferMessage {
+export function parseBuffer(routine: string, arg: string, spec: unknown, writable = arg === 'recvbuf'): BufferMessage {
+  if (writable && isReadonly(Array.isArray(spec) ? spec[0] : spec)) {
+    throw new TypeError(`${routine}: ${arg}: the MPI.buffer is read-only, a receive buffer must be writable`);
+  }
   // Hot path: a bare typed array, as in `comm.Send(buf, 1)`.
   if (spec instanceof Uint8Array && spec.length > 0) return { bytes: spec, count: spec.length, type: inferDesc(spec) };
   if (ArrayBuffer.isView(spec) && !(spec instanceof DataView) && spec.byteLength > 0) {
