@@ -83,8 +83,9 @@ export class buffer extends Uint8Array {
   /** A buffer over the memory of `obj`, read-only if asked (mpi4py's `buffer.frombuffer`). */
   static frombuffer(obj: Memory, readonly = false): buffer {
     if (!isMemory(obj)) throw new TypeError(`buffer.frombuffer: obj must be a typed array, DataView or ArrayBuffer, got ${describe(obj)}`);
+    if (!readonly && isReadonly(obj)) throw new TypeError('buffer.frombuffer: obj is a read-only MPI.buffer, so the buffer must be read-only too (readonly true)');
     const b = new buffer(obj);
-    b.#readonly = Boolean(readonly) || b.#readonly;
+    b.#readonly = Boolean(readonly);
     return b;
   }
 
