@@ -15,9 +15,12 @@ function registered<T extends object>(key: string, make: () => T): T {
 
 /** The type of `MPI.BOTTOM` (mpi4py's `BottomType`): `new BottomType()` is `MPI.BOTTOM`. */
 export class BottomType {
+  /** Type-level only (no field at run time): makes the class nominal, so no other object passes for it. */
+  declare private readonly kind: 'BOTTOM';
+
   constructor() {
     // eslint-disable-next-line no-constructor-return
-    return registered('mpi4ts.BOTTOM', () => Object.freeze(Object.create(BottomType.prototype) as BottomType));
+    return registered('mpi4ts.BOTTOM', () => Object.freeze(Object.create(BottomType.prototype)) as BottomType);
   }
 
   /** `'BOTTOM'`, as mpi4py's repr. */
@@ -29,9 +32,12 @@ export class BottomType {
 
 /** The type of `MPI.IN_PLACE` (mpi4py's `InPlaceType`): `new InPlaceType()` is `MPI.IN_PLACE`. */
 export class InPlaceType {
+  /** Type-level only (no field at run time): makes the class nominal, so no other object passes for it. */
+  declare private readonly kind: 'IN_PLACE';
+
   constructor() {
     // eslint-disable-next-line no-constructor-return
-    return registered('mpi4ts.IN_PLACE', () => Object.freeze(Object.create(InPlaceType.prototype) as InPlaceType));
+    return registered('mpi4ts.IN_PLACE', () => Object.freeze(Object.create(InPlaceType.prototype)) as InPlaceType);
   }
 
   /** `'IN_PLACE'`, as mpi4py's repr. */
@@ -40,9 +46,12 @@ export class InPlaceType {
 
 /** The type of `MPI.BUFFER_AUTOMATIC` (mpi4py's `BufferAutomaticType`): `new BufferAutomaticType()` is `MPI.BUFFER_AUTOMATIC`. */
 export class BufferAutomaticType {
+  /** Type-level only (no field at run time): makes the class nominal, so no other object passes for it. */
+  declare private readonly kind: 'BUFFER_AUTOMATIC';
+
   constructor() {
     // eslint-disable-next-line no-constructor-return
-    return registered('mpi4ts.BUFFER_AUTOMATIC', () => Object.freeze(Object.create(BufferAutomaticType.prototype) as BufferAutomaticType));
+    return registered('mpi4ts.BUFFER_AUTOMATIC', () => Object.freeze(Object.create(BufferAutomaticType.prototype)) as BufferAutomaticType);
   }
 
   /** `'BUFFER_AUTOMATIC'`, as mpi4py's repr. */
