@@ -16,6 +16,7 @@ const checks: CheckSpec[] = [
   { name: 'pickle-bytes-as-buffer-message' },
   { name: 'readonly-buffer-refused-as-receive-buffer' },
   { name: 'alloc-mem-buffer-travels' },
+  { name: 'free-mem-while-receive-pending', min: 2 },
 ];
 
 fixtureSuite('pickle.ts', [1, 2, 3, 4], checks, { timeoutMs: 60_000 });
