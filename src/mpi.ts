@@ -25,7 +25,7 @@ export * from './core/errorcodes.js';
 export {
   ANY_SOURCE, ANY_TAG, PROC_NULL, ROOT, UNDEFINED, TAG_UB, HOST, IO, WTIME_IS_GLOBAL, UNIVERSE_SIZE,
   LASTUSEDCODE, APPNUM, KEYVAL_INVALID, IDENT, CONGRUENT, SIMILAR, UNEQUAL, THREAD_SINGLE, THREAD_FUNNELED,
-  THREAD_SERIALIZED, THREAD_MULTIPLE, VERSION, SUBVERSION, IN_PLACE, BOTTOM,
+  THREAD_SERIALIZED, THREAD_MULTIPLE, VERSION, SUBVERSION, IN_PLACE, BOTTOM, InPlaceType, BottomType,
   COMM_TYPE_SHARED, COMM_TYPE_HW_GUIDED, COMM_TYPE_HW_UNGUIDED,
 } from './api/constants.js';
 export { Group, GROUP_EMPTY, GROUP_NULL } from './api/group.js';
@@ -34,9 +34,11 @@ export { Status } from './api/status.js';
 export { Request, Prequest, Grequest, REQUEST_NULL } from './api/request.js';
 export { Message, MESSAGE_NULL, MESSAGE_NO_PROC } from './api/message.js';
 export {
-  Attach_buffer, Detach_buffer, Flush_buffer, Iflush_buffer, BSEND_OVERHEAD, BUFFER_AUTOMATIC, Alloc_mem, Free_mem,
+  Attach_buffer, Detach_buffer, Flush_buffer, Iflush_buffer, BSEND_OVERHEAD, BUFFER_AUTOMATIC, BufferAutomaticType, Alloc_mem, Free_mem, buffer, memory,
 } from './api/buffer.js';
 export type { AttachableBuffer } from './api/buffer.js';
+export { Pickle, pickle } from './api/pickle.js';
+export type { DumpsFunction, LoadsFunction } from './api/pickle.js';
 export { Comm, Intracomm, Intercomm, COMM_NULL } from './api/comm.js';
 export { Session, SESSION_NULL, MAX_PSET_NAME_LEN, MAX_STRINGTAG_LEN } from './api/session.js';
 export { Topocomm, Cartcomm, Graphcomm, Distgraphcomm, Compute_dims, CART, GRAPH, DIST_GRAPH, UNWEIGHTED, WEIGHTS_EMPTY } from './api/topo.js';

@@ -23,8 +23,13 @@ import { runtime } from './runtime.js';
 /** Bytes each buffered message takes in the attached buffer besides its data: `MPI_BSEND_OVERHEAD`. */
 export const BSEND_OVERHEAD = 128;
 
-/** Attach this instead of memory: the runtime buffers as much as it needs (`MPI_BUFFER_AUTOMATIC`, MPI-4.1). */
-export const BUFFER_AUTOMATIC: unique symbol = Symbol.for('mpi4ts.BUFFER_AUTOMATIC');
+import { BUFFER_AUTOMATIC } from '../core/sentinels.js';
+import { buffer, isReadonly } from '../core/memory.js';
+
+export { BUFFER_AUTOMATIC, BufferAutomaticType } from '../core/sentinels.js';
+export { buffer } from '../core/memory.js';
+/** mpi4py's alias of `MPI.buffer`. */
+export const memory = buffer;
 
 /** Memory that can be attached: a typed array, DataView, ArrayBuffer, or BUFFER_AUTOMATIC. */
 export type AttachableBuffer = ArrayBufferView | ArrayBuffer | SharedArrayBuffer | typeof BUFFER_AUTOMATIC;
@@ -68,6 +73,7 @@ const commSessions = new WeakMap<CommHandle, object>();
 
 function attached(routine: string, memory: unknown): Attached {
   if (memory === null || memory === undefined || memory === BUFFER_AUTOMATIC) return new Attached(BUFFER_AUTOMATIC, Infinity);
+  if (isReadonly(memory)) throw new TypeError(`${routine}: buf is a read-only MPI.buffer, buffered sends write to it`);
   if (ArrayBuffer.isView(memory)) return new Attached(memory, memory.byteLength);
   if (memory instanceof ArrayBuffer || memory instanceof SharedArrayBuffer) return new Attached(memory, memory.byteLength);
   throw new TypeError(`${routine}: buf must be a typed array, DataView, ArrayBuffer or MPI.BUFFER_AUTOMATIC, got ${describe(memory)}`);
@@ -202,16 +208,21 @@ export function bufferedSend(routine: string, comm: CommHandle, bytes: Uint8Arra
   return BUFFERED;
 }
 
-/** Memory for message passing: `MPI_Alloc_mem`. A Uint8Array of `size` bytes (zeroed), usable wherever a buffer goes. */
-export function Alloc_mem(size: number, _info: unknown = null): Uint8Array {
+/** Memory for message passing: `MPI_Alloc_mem`. An `MPI.buffer` of `size` bytes (zeroed), usable wherever a buffer goes. */
+export function Alloc_mem(size: number, _info: unknown = null): buffer {
   if (typeof size !== 'number' || !Number.isInteger(size)) throw new TypeError(`Alloc_mem: size must be an integer, got ${describe(size)}`);
   if (size < 0) fail('Alloc_mem', ERR_ARG, `size must be >= 0, got ${size}`);
-  return new Uint8Array(size);
+  return buffer.allocate(size, true);
 }
 
-/** Release memory from Alloc_mem: `MPI_Free_mem` (the garbage collector reclaims it once unreferenced). */
+/**
+ * Release memory from Alloc_mem: `MPI_Free_mem`. An `MPI.buffer` is
+ * released (its memory detached, `nbytes` 0); other memory is left to the
+ * garbage collector.
+ */
 export function Free_mem(mem: unknown): void {
   if (!ArrayBuffer.isView(mem) && !(mem instanceof ArrayBuffer) && !(mem instanceof SharedArrayBuffer)) {
     throw new TypeError(`Free_mem: mem must be memory from Alloc_mem, got ${describe(mem)}`);
   }
+  if (mem instanceof buffer) mem.release();
 }

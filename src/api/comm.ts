@@ -2,7 +2,7 @@ import type { CommHandle, Operation, Transport } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
 import { parseBuffer, pinSpec, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
 import { outgoing, incoming, unpacker } from '../core/pack.js';
-import { encodeObject } from '../core/msgobject.js';
+import { messageCodec } from '../core/msgobject.js';
 import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_TRUNCATE, ERR_TYPE, ERR_BUFFER, ERR_UNSUPPORTED_OPERATION } from '../core/errorcodes.js';
 import * as commcoll from '../coll/comm.js';
 import { Group } from './group.js';
@@ -408,14 +408,14 @@ export class Comm {
   #sendObject(routine: string, mode: SendMode, obj: unknown, dest: number | SendOptions, tag: number): void {
     const [h, d, t] = this.#target(routine, dest, tag);
     let bytes: Uint8Array;
-    try { bytes = encodeObject(obj); } catch (e) { throw typeError(routine, e); }
+    try { bytes = messageCodec().dumps(obj); } catch (e) { throw typeError(routine, e); }
     try { runtime.transport.send(h, bytes, d, t, mode); } catch (e) { raise(routine, e); }
   }
 
   #isendObject(routine: string, mode: SendMode, obj: unknown, dest: number | SendOptions, tag: number): Request {
     const [h, d, t] = this.#target(routine, dest, tag);
     let bytes: Uint8Array;
-    try { bytes = encodeObject(obj); } catch (e) { throw typeError(routine, e); }
+    try { bytes = messageCodec().dumps(obj); } catch (e) { throw typeError(routine, e); }
     let op: Operation;
     try { op = runtime.transport.isend(h, bytes, d, t, mode, true); } catch (e) { raise(routine, e); }
     return Request.send(op, routine);
@@ -478,7 +478,7 @@ export class Comm {
     const s = this.#source('sendrecv', h, source);
     const rt = this.#recvTag('sendrecv', recvtag);
     let bytes: Uint8Array;
-    try { bytes = encodeObject(sendobj); } catch (e) { throw typeError('sendrecv', e); }
+    try { bytes = messageCodec().dumps(sendobj); } catch (e) { throw typeError('sendrecv', e); }
     let rop: Operation;
     try {
       rop = runtime.transport.irecv(h, null, s, rt);
@@ -580,7 +580,7 @@ export class Comm {
     const [h, s, t] = this.#origin('Recv', source, tag);
     let m, into, op: Operation;
     try {
-      m = parseBuffer('Recv', 'buf', buf);
+      m = parseBuffer('Recv', 'buf', buf, true);
       into = incoming(m);
       op = runtime.transport.recv(h, into, s, t);
     } catch (e) { raise('Recv', e); }
@@ -593,7 +593,7 @@ export class Comm {
     const [h, s, t] = this.#origin('Irecv', source, tag);
     let m, into, op: Operation;
     try {
-      m = parseBuffer('Irecv', 'buf', buf);
+      m = parseBuffer('Irecv', 'buf', buf, true);
       into = incoming(m);
       op = runtime.transport.irecv(h, into, s, t);
     } catch (e) { raise('Irecv', e); }
@@ -631,7 +631,7 @@ export class Comm {
     const rt = this.#recvTag('Sendrecv_replace', recvtag);
     let m, into, rop: Operation;
     try {
-      m = parseBuffer('Sendrecv_replace', 'buf', buf);
+      m = parseBuffer('Sendrecv_replace', 'buf', buf, true);
       // The outgoing copy frees the buffer for the incoming message.
       const out = m.packed ? outgoing(m) : m.bytes.slice();
       into = incoming(m);
@@ -663,7 +663,7 @@ export class Comm {
   #bsendObject(routine: string, obj: unknown, dest: number | SendOptions, tag: number): Operation {
     const [h, d, t] = this.#target(routine, dest, tag);
     let bytes: Uint8Array;
-    try { bytes = encodeObject(obj); } catch (e) { throw typeError(routine, e); }
+    try { bytes = messageCodec().dumps(obj); } catch (e) { throw typeError(routine, e); }
     try { return this.#bsend(routine, h, bytes, d, t); } catch (e) { raise(routine, e); }
   }
 
@@ -719,7 +719,7 @@ export class Comm {
     const [h, s, t] = this.#origin('Recv_init', source, tag);
     let m: BufferMessage, into: Uint8Array;
     try {
-      m = parseBuffer('Recv_init', 'buf', buf);
+      m = parseBuffer('Recv_init', 'buf', buf, true);
       into = incoming(m);
     } catch (e) { raise('Recv_init', e); }
     const live = attachedCheck('Recv_init', m.bytes);
@@ -746,7 +746,7 @@ export class Comm {
         explicit = true;
       }
     }
-    const m = parseBuffer(routine, 'buf', spec);
+    const m = parseBuffer(routine, 'buf', spec, routine === 'Precv_init');
     if (!explicit && m.count % p !== 0) {
       fail(routine, ERR_COUNT, `buf: ${m.count} ${m.type.name} do not split into ${p} partitions`);
     }
@@ -838,7 +838,7 @@ export class Comm {
     const rt = this.#recvTag('Isendrecv_replace', recvtag);
     let m: BufferMessage, into: Uint8Array, op: CollectiveOp<Operation>;
     try {
-      m = parseBuffer('Isendrecv_replace', 'buf', buf);
+      m = parseBuffer('Isendrecv_replace', 'buf', buf, true);
       // The outgoing copy frees the buffer for the incoming message.
       const out = m.packed ? outgoing(m) : m.bytes.slice();
       into = incoming(m);
@@ -978,25 +978,25 @@ export class Intracomm extends Comm {
   /** Broadcast an object from root: mpi4py `bcast`. Returns the object on every rank. */
   bcast<T = unknown>(obj: T, root = 0): T {
     const r = this.#root('bcast', root);
-    return this.#run('bcast', (c) => objcoll.bcast(c, obj, r)) as T;
+    return this.#run('bcast', (c) => objcoll.bcast(c, obj, r, messageCodec())) as T;
   }
   /** Start a broadcast of an object: `ibcast`. */
   ibcast(obj: unknown, root = 0): Request {
     const r = this.#root('ibcast', root);
-    return this.#start('ibcast', (c) => objcoll.bcast(c, obj, r));
+    return this.#start('ibcast', (c) => objcoll.bcast(c, obj, r, messageCodec()));
   }
 
   /** Send item i of `sendobj` (at root) to rank i: mpi4py `scatter`. */
   scatter<T = unknown>(sendobj: readonly T[] | null | undefined, root = 0): T {
     const r = this.#root('scatter', root);
     const items = this.Get_rank() === r ? this.#sequence('scatter', 'sendobj', sendobj) : null;
-    return this.#run('scatter', (c) => objcoll.scatter(c, items, r)) as T;
+    return this.#run('scatter', (c) => objcoll.scatter(c, items, r, messageCodec())) as T;
   }
 
   /** Collect one object from every rank at root (a list in rank order there, undefined elsewhere): mpi4py `gather`. */
   gather<T = unknown>(sendobj: T, root = 0): T[] | undefined {
     const r = this.#root('gather', root);
-    return this.#run('gather', (c) => objcoll.gather(c, sendobj, r)) as T[] | undefined;
+    return this.#run('gather', (c) => objcoll.gather(c, sendobj, r, messageCodec())) as T[] | undefined;
   }
 
   // ---- constructors -----------------------------------------------------------
@@ -1313,22 +1313,22 @@ export class Intracomm extends Comm {
   reduce<T = unknown>(sendobj: T, op: Op = SUM, root = 0): T | undefined {
     const r = this.#root('reduce', root);
     const o = toReduceOp('reduce', op);
-    return this.#run('reduce', (c) => objcoll.reduce(c, sendobj, o, r)) as T | undefined;
+    return this.#run('reduce', (c) => objcoll.reduce(c, sendobj, o, r, messageCodec())) as T | undefined;
   }
   /** Combine one object per rank with `op`; the result on every rank: mpi4py `allreduce`. */
   allreduce<T = unknown>(sendobj: T, op: Op = SUM): T {
     const o = toReduceOp('allreduce', op);
-    return this.#run('allreduce', (c) => objcoll.allreduce(c, sendobj, o)) as T;
+    return this.#run('allreduce', (c) => objcoll.allreduce(c, sendobj, o, messageCodec())) as T;
   }
   /** Inclusive prefix reduction of objects: mpi4py `scan`. */
   scan<T = unknown>(sendobj: T, op: Op = SUM): T {
     const o = toReduceOp('scan', op);
-    return this.#run('scan', (c) => objcoll.scan(c, sendobj, o)) as T;
+    return this.#run('scan', (c) => objcoll.scan(c, sendobj, o, messageCodec())) as T;
   }
   /** Exclusive prefix reduction of objects (undefined on rank 0): mpi4py `exscan`. */
   exscan<T = unknown>(sendobj: T, op: Op = SUM): T | undefined {
     const o = toReduceOp('exscan', op);
-    return this.#run('exscan', (c) => objcoll.exscan(c, sendobj, o)) as T | undefined;
+    return this.#run('exscan', (c) => objcoll.exscan(c, sendobj, o, messageCodec())) as T | undefined;
   }
 
   /**
@@ -1660,13 +1660,13 @@ export class Intracomm extends Comm {
 
   /** Collect one object from every rank on every rank: mpi4py `allgather`. */
   allgather<T = unknown>(sendobj: T): T[] {
-    return this.#run('allgather', (c) => objcoll.allgather(c, sendobj)) as T[];
+    return this.#run('allgather', (c) => objcoll.allgather(c, sendobj, messageCodec())) as T[];
   }
 
   /** Send item i of `sendobj` to rank i and receive one item from each: mpi4py `alltoall`. */
   alltoall<T = unknown>(sendobj: readonly T[]): T[] {
     const items = this.#sequence('alltoall', 'sendobj', sendobj);
-    return this.#run('alltoall', (c) => objcoll.alltoall(c, items)) as T[];
+    return this.#run('alltoall', (c) => objcoll.alltoall(c, items, messageCodec())) as T[];
   }
 
   // ---- process topologies (src/api/topo.ts) -------------------------------------
@@ -1960,7 +1960,7 @@ export class Intercomm extends Comm {
   /** Broadcast an object to the other group: mpi4py `bcast` on an intercommunicator. */
   bcast<T = unknown>(obj: T, root = 0): T {
     const r = this.#interRoot('bcast', root);
-    const got = this.#run('bcast', (c) => intercoll.bcast(c, obj, r)) as T;
+    const got = this.#run('bcast', (c) => intercoll.bcast(c, obj, r, messageCodec())) as T;
     // The root's side receives nothing: null there, as mpi4py's None.
     return (r === ROOT || r === PROC_NULL ? null : got) as T;
   }
@@ -1986,7 +1986,7 @@ export class Intercomm extends Comm {
   /** Gather one object from each rank of the other group at root: `gather`. */
   gather<T = unknown>(sendobj: T, root = 0): T[] | undefined {
     const r = this.#interRoot('gather', root);
-    return this.#run('gather', (c) => intercoll.gather(c, sendobj, r)) as T[] | undefined;
+    return this.#run('gather', (c) => intercoll.gather(c, sendobj, r, messageCodec())) as T[] | undefined;
   }
   /** Scatter objects from root to the ranks of the other group: `scatter`. */
   scatter<T = unknown>(sendobj: readonly T[] | null, root = 0): T {
@@ -1994,13 +1994,13 @@ export class Intercomm extends Comm {
     if (r === ROOT && (!Array.isArray(sendobj) || sendobj.length !== this.Get_remote_size())) {
       fail('scatter', ERR_COUNT, `sendobj must have ${this.Get_remote_size()} items (the remote group's size)`);
     }
-    return this.#run('scatter', (c) => intercoll.scatter(c, sendobj ?? null, r)) as T;
+    return this.#run('scatter', (c) => intercoll.scatter(c, sendobj ?? null, r, messageCodec())) as T;
   }
   /** Reduce objects of the other group at root: `reduce`. */
   reduce<T = unknown>(sendobj: T, op: Op = SUM, root = 0): T | undefined {
     const r = this.#interRoot('reduce', root);
     const o = toReduceOp('reduce', op);
-    return this.#run('reduce', (c) => intercoll.reduce(c, sendobj, o, r)) as T | undefined;
+    return this.#run('reduce', (c) => intercoll.reduce(c, sendobj, o, r, messageCodec())) as T | undefined;
   }
   #reduceArgs(routine: string, sendbuf: BufferSpec | null, recvbuf: BufferSpec | null, op: Op, root: number) {
     const r = this.#interRoot(routine, root);
@@ -2297,17 +2297,17 @@ export class Intercomm extends Comm {
   alltoall<T = unknown>(sendobj: readonly T[]): T[] {
     const n = this.Get_remote_size();
     if (!Array.isArray(sendobj) || sendobj.length !== n) fail('alltoall', ERR_COUNT, `sendobj must have ${n} items (the remote group's size)`);
-    return this.#run('alltoall', (c) => intercoll.alltoall(c, sendobj)) as T[];
+    return this.#run('alltoall', (c) => intercoll.alltoall(c, sendobj, messageCodec())) as T[];
   }
 
   /** Every rank gets the other group's objects: `allgather`. */
   allgather<T = unknown>(sendobj: T): T[] {
-    return this.#run('allgather', (c) => intercoll.allgather(c, sendobj)) as T[];
+    return this.#run('allgather', (c) => intercoll.allgather(c, sendobj, messageCodec())) as T[];
   }
   /** Every rank gets the reduction of the other group's objects: `allreduce`. */
   allreduce<T = unknown>(sendobj: T, op: Op = SUM): T {
     const o = toReduceOp('allreduce', op);
-    return this.#run('allreduce', (c) => intercoll.allreduce(c, sendobj, o)) as T;
+    return this.#run('allreduce', (c) => intercoll.allreduce(c, sendobj, o, messageCodec())) as T;
   }
 }
 

@@ -36,7 +36,4 @@ export const THREAD_MULTIPLE = 3;
 export const VERSION = 4;
 export const SUBVERSION = 0;
 
-/** Marker for in-place collectives (`MPI_IN_PLACE`). */
-export const IN_PLACE: unique symbol = Symbol.for('mpi4ts.IN_PLACE');
-/** Marker for absolute addresses (`MPI_BOTTOM`); typed memory has none, kept for name compatibility. */
-export const BOTTOM: unique symbol = Symbol.for('mpi4ts.BOTTOM');
+export { IN_PLACE, BOTTOM, InPlaceType, BottomType } from '../core/sentinels.js';

@@ -4,6 +4,7 @@ import {
   basicDesc, unrepresentable, type ElementKind, type TypeDesc, type PredefinedName, type PairName, type UnrepresentableName,
 } from '../core/datatype.js';
 import { addressOf } from '../core/address.js';
+import { BOTTOM } from '../core/sentinels.js';
 import { convertExternal32, external32Size as externalBytes, type External32Unit } from '../core/pack.js';
 import { pack, unpack, packSpan } from '../core/pack.js';
 import { ERR_TYPE, ERR_COUNT, ERR_ARG, ERR_BUFFER, ERR_CONVERSION } from '../core/errorcodes.js';
@@ -1095,13 +1096,11 @@ export const LOGICAL16 = refuse('LOGICAL16');
  * when they all fall within one ArrayBuffer.
  */
 export function Get_address(location: unknown): number {
-  if (location === null || location === undefined || location === BOTTOM_MARK) return 0;
+  if (location === null || location === undefined || location === BOTTOM) return 0;
   if (ArrayBuffer.isView(location)) return addressOf(location.buffer, location.byteOffset);
   if (location instanceof ArrayBuffer || location instanceof SharedArrayBuffer) return addressOf(location, 0);
   throw new TypeError(`Get_address: location must be a typed array, DataView, ArrayBuffer or MPI.BOTTOM, got ${describe(location)}`);
 }
-
-const BOTTOM_MARK = Symbol.for('mpi4ts.BOTTOM');
 
 function aint(routine: string, what: string, x: unknown): number {
   if (typeof x !== 'number' || !Number.isSafeInteger(x)) throw new TypeError(`${routine}: ${what} must be an integer, got ${describe(x)}`);

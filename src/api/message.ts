@@ -88,7 +88,7 @@ export class Message {
     const h = this.#take('Recv');
     let m, into, op: Operation;
     try {
-      m = parseBuffer('Recv', 'buf', buf);
+      m = parseBuffer('Recv', 'buf', buf, true);
       into = incoming(m);
       if (h === NO_PROC) op = procNullOp();
       else { op = runtime.transport.imrecv(h, into); runtime.transport.wait(op); }
@@ -101,7 +101,7 @@ export class Message {
     const h = this.#take('Irecv');
     let m, into, op: Operation;
     try {
-      m = parseBuffer('Irecv', 'buf', buf);
+      m = parseBuffer('Irecv', 'buf', buf, true);
       into = incoming(m);
       op = h === NO_PROC ? procNullOp() : runtime.transport.imrecv(h, into);
     } catch (e) { raise('Irecv', e); }

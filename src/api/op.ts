@@ -179,7 +179,7 @@ export class Op extends Callable {
     let a, d;
     try {
       a = parseBuffer(routine, 'inbuf', inbuf);
-      d = parseBuffer(routine, 'inoutbuf', inoutbuf);
+      d = parseBuffer(routine, 'inoutbuf', inoutbuf, true);
     } catch (e) { raise(routine, e); }
     if (a.count !== d.count) {
       throw new RangeError(`${routine}: mismatch in inbuf count ${a.count} and inoutbuf count ${d.count}`);

@@ -1,6 +1,6 @@
 import type { Envelope, Operation } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
-import { decodeObject } from '../core/msgobject.js';
+import { messageCodec } from '../core/msgobject.js';
 import { ERR_ARG, ERR_OTHER, ERR_PENDING, ERR_REQUEST, ERR_TRUNCATE, SUCCESS } from '../core/errorcodes.js';
 import { Exception, fail, raise } from './errors.js';
 import { Status } from './status.js';
@@ -237,7 +237,7 @@ export class Request implements PromiseLike<unknown> {
       if (op.status.cancelled) return undefined;
       if (op.data === null) return undefined;
       // A message of no bytes (a zero-length buffer send) is mpi4py's None.
-      return op.data.length === 0 ? null : decodeObject(op.data, true);
+      return op.data.length === 0 ? null : messageCodec().loads(op.data, true);
     }
     return undefined;
   }

@@ -22,7 +22,7 @@ import { gate } from '../coll/check.js';
 import { intraRounds } from '../coll/persistent.js';
 import * as commcoll from '../coll/comm.js';
 import { allgather, alltoall } from '../coll/object.js';
-import { encodeObject, decodeObject } from '../core/msgobject.js';
+import { messageCodec } from '../core/msgobject.js';
 import { parseBuffer, pinSpec, type BufferSpec, type BufferLike } from '../core/msgbuffer.js';
 import { parseEqualBlocks, parseVectorBlocks, parseWBlocks, type BlockMessage, type WBufferSpec } from '../core/msgcoll.js';
 import { outgoing } from '../core/pack.js';
@@ -365,7 +365,7 @@ function* exchange(c: CollContext, nb: Neighborhood, payload: (j: number) => Uin
 
 function* objectExchange(c: CollContext, nb: Neighborhood, payload: (j: number) => Uint8Array): Schedule<unknown[]> {
   const recvs = yield* exchange(c, nb, payload, null);
-  return recvs.map((op) => (op === null ? null : decodeObject(op.data ?? new Uint8Array(0), true)));
+  return recvs.map((op) => (op === null ? null : messageCodec().loads(op.data ?? new Uint8Array(0), true)));
 }
 
 /**
@@ -466,7 +466,7 @@ export abstract class Topocomm extends Intracomm {
    */
   neighbor_allgather<T = unknown>(sendobj: T): (T | null)[] {
     let bytes: Uint8Array;
-    try { bytes = encodeObject(sendobj).slice(); } catch (e) { throw new TypeError(`neighbor_allgather: ${(e as Error).message}`); }
+    try { bytes = messageCodec().dumps(sendobj).slice(); } catch (e) { throw new TypeError(`neighbor_allgather: ${(e as Error).message}`); }
     return this.#run('neighbor_allgather', (c, nb) => objectExchange(c, nb, () => bytes)) as (T | null)[];
   }
 
@@ -484,7 +484,7 @@ export abstract class Topocomm extends Intracomm {
       fail('neighbor_alltoall', ERR_COUNT, `sendobj has ${items.length} items, this process has ${nb.destinations.length} destinations`);
     }
     let payloads: Uint8Array[];
-    try { payloads = items.map((x) => encodeObject(x).slice()); } catch (e) { throw new TypeError(`neighbor_alltoall: ${(e as Error).message}`); }
+    try { payloads = items.map((x) => messageCodec().dumps(x).slice()); } catch (e) { throw new TypeError(`neighbor_alltoall: ${(e as Error).message}`); }
     return this.#run('neighbor_alltoall', (c, n) => objectExchange(c, n, (j) => payloads[j]!)) as (T | null)[];
   }
 

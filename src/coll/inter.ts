@@ -14,7 +14,7 @@
  */
 import { SendMode } from '../transport/spi.js';
 import type { CommHandle, LibraryCollectives, Operation, Transport } from '../transport/spi.js';
-import { encodeObject, decodeObject } from '../core/msgobject.js';
+import { builtinCodec, type ObjectCodec } from '../core/msgobject.js';
 import { ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../core/errorcodes.js';
 import { collContext, libraryOf, settle, type CollContext, type Schedule } from './schedule.js';
 import * as obj from './object.js';
@@ -84,7 +84,7 @@ function contextsAcross(t: Transport, ic: InterComm, local: CollContext, x: Coll
   return { get x() { return refuse(); }, get local() { return refuse(); }, ...across, settle: () => undefined };
 }
 
-const own = (v: unknown): Uint8Array => encodeObject(v).slice();
+const own = (v: unknown, codec: ObjectCodec = builtinCodec): Uint8Array => codec.dumps(v).slice();
 
 function* exchange(c: CollContext, bytes: Uint8Array, peer: number): Schedule<Uint8Array> {
   const r = c.t.irecv(c.comm, null, peer, c.tag);
@@ -108,7 +108,7 @@ export function* create(t: Transport, local: CommHandle, localLeader: number, pe
   if (local.rank === localLeader) {
     const pc: CollContext = { t, comm: peer!, rank: peer!.rank, size: peer!.size, tag };
     const sent = own([Math.max(...mine), Array.from(t.group(local))]);
-    const got = decodeObject(yield* exchange(pc, sent, remoteLeader), true) as [number, number[]];
+    const got = builtinCodec.loads(yield* exchange(pc, sent, remoteLeader), true) as [number, number[]];
     info = [Math.max(Math.max(...mine), got[0]), got[1]];
   }
   const [ctx, remote] = (yield* obj.bcast(lc, info, localLeader)) as [number, number[]];
@@ -155,7 +155,7 @@ export function* merge(t: Transport, ic: InterComm, high: boolean): Schedule<Com
   const mine = (yield* obj.allgather(c.local, t.nextContext())) as number[];
   let info: [number, boolean, number] | null = null;
   if (ic.local.rank === 0) {
-    const got = decodeObject(yield* exchange(c.x, own([Math.max(...mine), high, t.processId]), 0), true) as [number, boolean, number];
+    const got = builtinCodec.loads(yield* exchange(c.x, own([Math.max(...mine), high, t.processId]), 0), true) as [number, boolean, number];
     info = [Math.max(Math.max(...mine), got[0]), got[1], got[2]];
   }
   const [ctx, remoteHigh, remoteLeader] = (yield* obj.bcast(c.local, info, 0)) as [number, boolean, number];
@@ -179,10 +179,10 @@ export function* barrier(c: InterContext): Schedule<void> {
 }
 
 /** bcast of an object: the root sends to the remote leader, who broadcasts in its group. */
-export function* bcast(c: InterContext, value: unknown, root: number): Schedule<unknown> {
+export function* bcast(c: InterContext, value: unknown, root: number, codec: ObjectCodec = builtinCodec): Schedule<unknown> {
   if (root === PROC_NULL) return undefined;
   if (root === ROOT) {
-    yield c.x.t.isend(c.x.comm, own(value), 0, c.x.tag, SendMode.Standard, false);
+    yield c.x.t.isend(c.x.comm, own(value, codec), 0, c.x.tag, SendMode.Standard, false);
     return value;
   }
   let bytes: Uint8Array | null = null;
@@ -191,7 +191,7 @@ export function* bcast(c: InterContext, value: unknown, root: number): Schedule<
     yield r;
     bytes = r.data ?? new Uint8Array(0);
   }
-  return decodeObject(yield* obj.bcastBytes(c.local, bytes, 0), true);
+  return codec.loads(yield* obj.bcastBytes(c.local, bytes, 0), true);
 }
 
 /** Bcast of a buffer (in place in the remote group). */
@@ -212,44 +212,44 @@ export function* Bcast(c: InterContext, data: Uint8Array, root: number): Schedul
 }
 
 /** gather of objects to a root in the other group: a local gather, then the leader sends the list. */
-export function* gather(c: InterContext, value: unknown, root: number): Schedule<unknown[] | undefined> {
+export function* gather(c: InterContext, value: unknown, root: number, codec: ObjectCodec = builtinCodec): Schedule<unknown[] | undefined> {
   if (root === PROC_NULL) return undefined;
   if (root === ROOT) {
     const r = c.x.t.irecv(c.x.comm, null, 0, c.x.tag);
     yield r;
-    return decodeObject(r.data!, true) as unknown[];
+    return codec.loads(r.data!, true) as unknown[];
   }
-  const all = yield* obj.gather(c.local, value, 0);
-  if (c.local.rank === 0) yield c.x.t.isend(c.x.comm, own(all), root, c.x.tag, SendMode.Standard, false);
+  const all = yield* obj.gather(c.local, value, 0, codec);
+  if (c.local.rank === 0) yield c.x.t.isend(c.x.comm, own(all, codec), root, c.x.tag, SendMode.Standard, false);
   return undefined;
 }
 
 /** scatter of objects from a root in the other group. */
-export function* scatter(c: InterContext, values: readonly unknown[] | null, root: number): Schedule<unknown> {
+export function* scatter(c: InterContext, values: readonly unknown[] | null, root: number, codec: ObjectCodec = builtinCodec): Schedule<unknown> {
   if (root === PROC_NULL) return undefined;
   if (root === ROOT) {
-    yield c.x.t.isend(c.x.comm, own(values), 0, c.x.tag, SendMode.Standard, false);
+    yield c.x.t.isend(c.x.comm, own(values, codec), 0, c.x.tag, SendMode.Standard, false);
     return undefined;
   }
   let items: unknown[] | null = null;
   if (c.local.rank === 0) {
     const r = c.x.t.irecv(c.x.comm, null, root, c.x.tag);
     yield r;
-    items = decodeObject(r.data!, true) as unknown[];
+    items = codec.loads(r.data!, true) as unknown[];
   }
-  return yield* obj.scatter(c.local, items, 0);
+  return yield* obj.scatter(c.local, items, 0, codec);
 }
 
 /** reduce of objects to a root in the other group: a local reduction, then the leader sends it. */
-export function* reduce(c: InterContext, value: unknown, op: obj.Combiner, root: number): Schedule<unknown> {
+export function* reduce(c: InterContext, value: unknown, op: obj.Combiner, root: number, codec: ObjectCodec = builtinCodec): Schedule<unknown> {
   if (root === PROC_NULL) return undefined;
   if (root === ROOT) {
     const r = c.x.t.irecv(c.x.comm, null, 0, c.x.tag);
     yield r;
-    return decodeObject(r.data!, true);
+    return codec.loads(r.data!, true);
   }
-  const partial = yield* obj.reduce(c.local, value, op, 0);
-  if (c.local.rank === 0) yield c.x.t.isend(c.x.comm, own(partial), root, c.x.tag, SendMode.Standard, false);
+  const partial = yield* obj.reduce(c.local, value, op, 0, codec);
+  if (c.local.rank === 0) yield c.x.t.isend(c.x.comm, own(partial, codec), root, c.x.tag, SendMode.Standard, false);
   return undefined;
 }
 
@@ -281,19 +281,19 @@ export function* Reduce(c: InterContext, send: Uint8Array, recv: Uint8Array | nu
 }
 
 /** allgather across: every rank gets the remote group's values, in rank order. */
-export function* allgather(c: InterContext, value: unknown): Schedule<unknown[]> {
-  const mine = yield* obj.gather(c.local, value, 0);
+export function* allgather(c: InterContext, value: unknown, codec: ObjectCodec = builtinCodec): Schedule<unknown[]> {
+  const mine = yield* obj.gather(c.local, value, 0, codec);
   let theirs: unknown[] | null = null;
-  if (c.local.rank === 0) theirs = decodeObject(yield* exchange(c.x, own(mine), 0), true) as unknown[];
-  return (yield* obj.bcast(c.local, theirs, 0)) as unknown[];
+  if (c.local.rank === 0) theirs = codec.loads(yield* exchange(c.x, own(mine, codec), 0), true) as unknown[];
+  return (yield* obj.bcast(c.local, theirs, 0, codec)) as unknown[];
 }
 
 /** allreduce across: every rank gets the reduction of the remote group's values. */
-export function* allreduce(c: InterContext, value: unknown, op: obj.Combiner): Schedule<unknown> {
-  const mine = yield* obj.reduce(c.local, value, op, 0);
+export function* allreduce(c: InterContext, value: unknown, op: obj.Combiner, codec: ObjectCodec = builtinCodec): Schedule<unknown> {
+  const mine = yield* obj.reduce(c.local, value, op, 0, codec);
   let theirs: unknown = null;
-  if (c.local.rank === 0) theirs = decodeObject(yield* exchange(c.x, own(mine), 0), true);
-  return yield* obj.bcast(c.local, theirs, 0);
+  if (c.local.rank === 0) theirs = codec.loads(yield* exchange(c.x, own(mine, codec), 0), true);
+  return yield* obj.bcast(c.local, theirs, 0, codec);
 }
 
 // ---- buffer collectives across the groups ---------------------------------------------
@@ -365,16 +365,16 @@ export function* Alltoall(c: InterContext, send: Uint8Array, recv: Uint8Array): 
 }
 
 /** Objects: item j to remote rank j, one item from each remote rank. */
-export function* alltoall(c: InterContext, values: readonly unknown[]): Schedule<unknown[]> {
+export function* alltoall(c: InterContext, values: readonly unknown[], codec: ObjectCodec = builtinCodec): Schedule<unknown[]> {
   const n = c.remoteSize;
   const recvs: Operation[] = [];
   const sends: Operation[] = [];
   for (let j = 0; j < n; j++) {
     recvs.push(c.x.t.irecv(c.x.comm, null, j, c.x.tag));
-    sends.push(c.x.t.isend(c.x.comm, own(values[j]), j, c.x.tag, SendMode.Standard, false));
+    sends.push(c.x.t.isend(c.x.comm, own(values[j], codec), j, c.x.tag, SendMode.Standard, false));
   }
   yield [...sends, ...recvs];
-  return recvs.map((r) => decodeObject(r.data ?? new Uint8Array(0), true));
+  return recvs.map((r) => codec.loads(r.data ?? new Uint8Array(0), true));
 }
 
 // ---- duplication and splitting --------------------------------------------------------
@@ -391,7 +391,7 @@ function* agreeAcross(c: InterContext, extra: unknown = null): Schedule<[number,
   const localExtra = mine.map((m) => m[1]);
   let info: [number, unknown[]] | null = null;
   if (c.local.rank === 0) {
-    const got = decodeObject(yield* exchange(c.x, own([localMax, localExtra]), 0), true) as [number, unknown[]];
+    const got = builtinCodec.loads(yield* exchange(c.x, own([localMax, localExtra]), 0), true) as [number, unknown[]];
     info = [Math.max(localMax, got[0]), got[1]];
   }
   const [ctx, remoteExtra] = (yield* obj.bcast(c.local, info, 0)) as [number, unknown[]];

@@ -4,7 +4,7 @@
  * handles more than O(log n) messages per call, except where the result
  * itself is O(n) (gather at the root, alltoall).
  */
-import { encodeObject, decodeObject } from '../core/msgobject.js';
+import { builtinCodec, type ObjectCodec } from '../core/msgobject.js';
 import { SendMode } from '../transport/spi.js';
 import type { Operation } from '../transport/spi.js';
 import { libraryOf, type CollContext, type Schedule } from './schedule.js';
@@ -16,8 +16,8 @@ export interface Combiner {
 }
 
 /** Encoded bytes that the schedule owns (the codec's scratch is reused by the next encode). */
-function own(value: unknown): Uint8Array {
-  return encodeObject(value).slice();
+function own(value: unknown, codec: ObjectCodec = builtinCodec): Uint8Array {
+  return codec.dumps(value).slice();
 }
 
 function isend(c: CollContext, bytes: Uint8Array, dest: number): Operation {
@@ -129,14 +129,14 @@ export function* bcastBytes(c: CollContext, bytes: Uint8Array | null, root: numb
   return data!;
 }
 
-export function* bcast(c: CollContext, obj: unknown, root: number): Schedule<unknown> {
+export function* bcast(c: CollContext, obj: unknown, root: number, codec: ObjectCodec = builtinCodec): Schedule<unknown> {
   const sh = shm.shmOf(c);
   if (sh !== null) {
-    const r = yield* shm.bcastObject(sh, obj, root);
+    const r = yield* shm.bcastObject(sh, obj, root, codec);
     if (r !== null) return r.value;
   }
-  const bytes = yield* bcastBytes(c, c.rank === root ? own(obj) : null, root);
-  return c.rank === root ? obj : decodeObject(bytes, true);
+  const bytes = yield* bcastBytes(c, c.rank === root ? own(obj, codec) : null, root);
+  return c.rank === root ? obj : codec.loads(bytes, true);
 }
 
 /** Binomial-tree gather of bundles; the root gets every rank's bytes in rank order, others null. */
@@ -159,9 +159,9 @@ export function* gatherBytes(c: CollContext, mine: Uint8Array, root: number): Sc
   return out;
 }
 
-export function* gather(c: CollContext, obj: unknown, root: number): Schedule<unknown[] | undefined> {
-  const all = yield* gatherBytes(c, own(obj), root);
-  return all === null ? undefined : all.map((b) => decodeObject(b, false));
+export function* gather(c: CollContext, obj: unknown, root: number, codec: ObjectCodec = builtinCodec): Schedule<unknown[] | undefined> {
+  const all = yield* gatherBytes(c, own(obj, codec), root);
+  return all === null ? undefined : all.map((b) => codec.loads(b, false));
 }
 
 /** Binomial-tree scatter: the root holds one encoded value per rank; each rank gets its own. */
@@ -188,31 +188,31 @@ export function* scatterBytes(c: CollContext, items: Uint8Array[] | null, root: 
   return subtree.get(v)!;
 }
 
-export function* scatter(c: CollContext, seq: readonly unknown[] | null, root: number): Schedule<unknown> {
-  const items = c.rank === root ? seq!.map(own) : null;
+export function* scatter(c: CollContext, seq: readonly unknown[] | null, root: number, codec: ObjectCodec = builtinCodec): Schedule<unknown> {
+  const items = c.rank === root ? seq!.map((x) => own(x, codec)) : null;
   const mine = yield* scatterBytes(c, items, root);
-  return decodeObject(mine, false);
+  return codec.loads(mine, false);
 }
 
-export function* allgather(c: CollContext, obj: unknown): Schedule<unknown[]> {
-  const all = yield* gatherBytes(c, own(obj), 0);
+export function* allgather(c: CollContext, obj: unknown, codec: ObjectCodec = builtinCodec): Schedule<unknown[]> {
+  const all = yield* gatherBytes(c, own(obj, codec), 0);
   const bundle = yield* bcastBytes(c, all === null ? null : packBundle(all.map((b, r) => [r, b])), 0);
   const out = new Array<unknown>(c.size);
-  for (const [r, b] of unpackBundle(bundle)) out[r] = r === c.rank ? obj : decodeObject(b, false);
+  for (const [r, b] of unpackBundle(bundle)) out[r] = r === c.rank ? obj : codec.loads(b, false);
   return out;
 }
 
 /** Pairwise exchange: in round i, send to rank+i and receive from rank-i. */
-export function* alltoall(c: CollContext, seq: readonly unknown[]): Schedule<unknown[]> {
+export function* alltoall(c: CollContext, seq: readonly unknown[], codec: ObjectCodec = builtinCodec): Schedule<unknown[]> {
   const out = new Array<unknown>(c.size);
-  out[c.rank] = decodeObject(own(seq[c.rank]), true);
+  out[c.rank] = codec.loads(own(seq[c.rank], codec), true);
   for (let i = 1; i < c.size; i++) {
     const to = (c.rank + i) % c.size;
     const from = (c.rank - i + c.size) % c.size;
     const r = irecv(c, from);
-    const s = isend(c, own(seq[to]), to);
+    const s = isend(c, own(seq[to], codec), to);
     yield [s, r];
-    out[from] = decodeObject(received(r), true);
+    out[from] = codec.loads(received(r), true);
   }
   return out;
 }
@@ -223,66 +223,66 @@ export function* alltoall(c: CollContext, seq: readonly unknown[]): Schedule<unk
  * is op(op(x0, x1), ...) in rank order even for non-commutative ops; rank 0
  * then hands it to the root.
  */
-export function* reduce(c: CollContext, obj: unknown, op: Combiner, root: number): Schedule<unknown> {
+export function* reduce(c: CollContext, obj: unknown, op: Combiner, root: number, codec: ObjectCodec = builtinCodec): Schedule<unknown> {
   let partial = obj;
   let sent = false;
   for (let m = 1; m < c.size; m <<= 1) {
     if (c.rank & m) {
-      yield isend(c, own(partial), c.rank - m);
+      yield isend(c, own(partial, codec), c.rank - m);
       sent = true;
       break;
     }
     if (c.rank + m < c.size) {
       const r = irecv(c, c.rank + m);
       yield r;
-      partial = op.combine(partial, decodeObject(received(r), true));
+      partial = op.combine(partial, codec.loads(received(r), true));
     }
   }
   if (root === 0) return c.rank === 0 ? partial : undefined;
   if (c.rank === 0 && !sent) {
-    yield isend(c, own(partial), root);
+    yield isend(c, own(partial, codec), root);
     return undefined;
   }
   if (c.rank === root) {
     const r = irecv(c, 0);
     yield r;
-    return decodeObject(received(r), true);
+    return codec.loads(received(r), true);
   }
   return undefined;
 }
 
-export function* allreduce(c: CollContext, obj: unknown, op: Combiner): Schedule<unknown> {
+export function* allreduce(c: CollContext, obj: unknown, op: Combiner, codec: ObjectCodec = builtinCodec): Schedule<unknown> {
   const sh = shm.shmOf(c);
   if (sh !== null) {
-    const r = yield* shm.allreduceObject(sh, obj, op);
+    const r = yield* shm.allreduceObject(sh, obj, op, codec);
     if (r !== null) return r.value;
   }
-  const result = yield* reduce(c, obj, op, 0);
+  const result = yield* reduce(c, obj, op, 0, codec);
   // Not through shared memory: this phase starts after waits that differ by rank (see CollContext.shm).
-  return yield* bcast({ ...c, shm: false }, result, 0);
+  return yield* bcast({ ...c, shm: false }, result, 0, codec);
 }
 
 /** Inclusive scan by recursive doubling: after the step at distance d a rank holds op over [rank-2d+1 .. rank]. */
-export function* scan(c: CollContext, obj: unknown, op: Combiner): Schedule<unknown> {
+export function* scan(c: CollContext, obj: unknown, op: Combiner, codec: ObjectCodec = builtinCodec): Schedule<unknown> {
   let partial = obj;
   for (let d = 1; d < c.size; d <<= 1) {
     const ops: Operation[] = [];
     const r = c.rank - d >= 0 ? irecv(c, c.rank - d) : null;
     if (r) ops.push(r);
-    if (c.rank + d < c.size) ops.push(isend(c, own(partial), c.rank + d));
+    if (c.rank + d < c.size) ops.push(isend(c, own(partial, codec), c.rank + d));
     yield ops;
-    if (r) partial = op.combine(decodeObject(received(r), true), partial);
+    if (r) partial = op.combine(codec.loads(received(r), true), partial);
   }
   return partial;
 }
 
 /** Exclusive scan: the inclusive scan, shifted up by one rank (nothing on rank 0). */
-export function* exscan(c: CollContext, obj: unknown, op: Combiner): Schedule<unknown> {
-  const inclusive = yield* scan(c, obj, op);
+export function* exscan(c: CollContext, obj: unknown, op: Combiner, codec: ObjectCodec = builtinCodec): Schedule<unknown> {
+  const inclusive = yield* scan(c, obj, op, codec);
   const ops: Operation[] = [];
   const r = c.rank > 0 ? irecv(c, c.rank - 1) : null;
   if (r) ops.push(r);
-  if (c.rank + 1 < c.size) ops.push(isend(c, own(inclusive), c.rank + 1));
+  if (c.rank + 1 < c.size) ops.push(isend(c, own(inclusive, codec), c.rank + 1));
   yield ops;
-  return r ? decodeObject(received(r), true) : undefined;
+  return r ? codec.loads(received(r), true) : undefined;
 }

@@ -35,7 +35,7 @@
 import type { CollSegment, CommHandle, Operation, SingleCopy } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { typedOf, type DirectKernel } from '../core/reduce.js';
-import { encodeObject, decodeObject } from '../core/msgobject.js';
+import { builtinCodec, type ObjectCodec } from '../core/msgobject.js';
 import { copyBytes, getWide, putWide } from '../core/bytes.js';
 import { CORES } from '../core/cores.js';
 import { ERR_TRUNCATE, MpiFailure, checkIntact } from '../core/errorcodes.js';
@@ -649,7 +649,7 @@ function ringBcastRead(shm: Shm, k: number, buf: Uint8Array, root: number, n: nu
  * its slot. Null on every rank when it is longer than a slot (length -1
  * there): the caller then broadcasts it by point-to-point messages.
  */
-export function* bcastObject(shm: Shm, obj: unknown, root: number): Schedule<{ value: unknown } | null> {
+export function* bcastObject(shm: Shm, obj: unknown, root: number, codec: ObjectCodec = builtinCodec): Schedule<{ value: unknown } | null> {
   const k = shm.ringReserve();
   if (shm.slots.length === 0) yield* attach(shm);
   const data = shm.ringData[root]![k % shm.ringDepth]!;
@@ -657,7 +657,7 @@ export function* bcastObject(shm: Shm, obj: unknown, root: number): Schedule<{ v
     const f = shm.ringFree(k);
     if (f) yield f;
     // Encode only now: the codec's scratch is reused by whatever runs while we wait.
-    const bytes = encodeObject(obj);
+    const bytes = codec.dumps(obj);
     const fits = bytes.length <= data.length;
     if (fits) data.set(bytes);
     shm.ringPublish(k, fits ? bytes.length : -1);
@@ -668,7 +668,7 @@ export function* bcastObject(shm: Shm, obj: unknown, root: number): Schedule<{ v
   if (a) yield a;
   const len = shm.ringLength(root, k);
   // Decoding copies out of the segment (owned = false).
-  const result = len < 0 ? null : { value: decodeObject(data.subarray(0, len)) };
+  const result = len < 0 ? null : { value: codec.loads(data.subarray(0, len), false) };
   shm.ringFinish(k);
   return result;
 }
@@ -897,12 +897,12 @@ function ringCombine(shm: Shm, k: number, n: number, out: Uint8Array, count: num
  * rank order. Null when some value did not fit: every rank sees the same
  * marks, and all take the point-to-point algorithm.
  */
-export function* allreduceObject(shm: Shm, obj: unknown, op: Combiner): Schedule<{ value: unknown } | null> {
+export function* allreduceObject(shm: Shm, obj: unknown, op: Combiner, codec: ObjectCodec = builtinCodec): Schedule<{ value: unknown } | null> {
   const k = shm.ringReserve();
   if (shm.slots.length === 0) yield* attach(shm);
   const f = shm.ringFree(k);
   if (f) yield f;
-  const bytes = encodeObject(obj);
+  const bytes = codec.dumps(obj);
   const mine = shm.ringData[shm.rank]![k % shm.ringDepth]!;
   const fits = bytes.length <= mine.length;
   if (fits) mine.set(bytes);
@@ -913,8 +913,8 @@ export function* allreduceObject(shm: Shm, obj: unknown, op: Combiner): Schedule
   let ok = true;
   for (let r = 0; r < shm.size; r++) if (shm.ringLength(r, k) < 0) ok = false;
   if (ok) {
-    let acc = decodeObject(parts[0]!.subarray(0, shm.ringLength(0, k)));
-    for (let r = 1; r < shm.size; r++) acc = op.combine(acc, decodeObject(parts[r]!.subarray(0, shm.ringLength(r, k))));
+    let acc = codec.loads(parts[0]!.subarray(0, shm.ringLength(0, k)), false);
+    for (let r = 1; r < shm.size; r++) acc = op.combine(acc, codec.loads(parts[r]!.subarray(0, shm.ringLength(r, k)), false));
     result = { value: acc };
   }
   shm.ringFinish(k);

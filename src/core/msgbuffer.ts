@@ -16,9 +16,9 @@ import { ERR_BUFFER, ERR_COUNT, ERR_TYPE, MpiFailure } from './errorcodes.js';
 import { TypeHandle, inferDesc, typecodes, type TypeDesc, predefined } from './datatype.js';
 import { stridedMessage, packSpan } from './pack.js';
 import { memoryAt } from './address.js';
+import { BOTTOM, type BottomType } from './sentinels.js';
+import { isReadonly } from './memory.js';
 
-/** `MPI.BOTTOM` (api/constants.ts): a spec's origin at address 0, displacements absolute (MPI.Get_address). */
-const BOTTOM = Symbol.for('mpi4ts.BOTTOM');
 
 /** Whether `x` is `MPI.BOTTOM`. */
 export function isBottom(x: unknown): boolean {
@@ -38,7 +38,7 @@ export type BufferSpec =
   | readonly [BufferLike, readonly [number, number], DatatypeSpec]
   | readonly [BufferLike, number, number, DatatypeSpec]
   /** `[MPI.BOTTOM, count, datatype]`: displacements are addresses from MPI.Get_address. */
-  | readonly [symbol, number, DatatypeSpec];
+  | readonly [BottomType, number, DatatypeSpec];
 
 /** A normalised buffer message. */
 export interface BufferMessage {
@@ -149,9 +149,14 @@ function checkCount(routine: string, arg: string, name: string, n: unknown): num
 
 /**
  * Normalise a buffer argument. `routine` and `arg` name the call and argument
- * in error messages ("Send: buf: ...").
+ * in error messages ("Send: buf: ..."). `writable`: the call writes the
+ * memory (a receive buffer; any `recvbuf` is), so a read-only MPI.buffer is
+ * refused (mpi4py's BufferError).
  */
-export function parseBuffer(routine: string, arg: string, spec: unknown): BufferMessage {
+export function parseBuffer(routine: string, arg: string, spec: unknown, writable = arg === 'recvbuf'): BufferMessage {
+  if (writable && isReadonly(Array.isArray(spec) ? spec[0] : spec)) {
+    throw new TypeError(`${routine}: ${arg}: the MPI.buffer is read-only, a receive buffer must be writable`);
+  }
   // Hot path: a bare typed array, as in `comm.Send(buf, 1)`.
   if (spec instanceof Uint8Array && spec.length > 0) return { bytes: spec, count: spec.length, type: inferDesc(spec) };
   if (ArrayBuffer.isView(spec) && !(spec instanceof DataView) && spec.byteLength > 0) {

@@ -22,6 +22,7 @@ import { TypeHandle, predefined, type TypeDesc } from './datatype.js';
 import { pack, unpack, outgoing, incoming, unpacker, stridedMessage, packSpan } from './pack.js';
 import type { ReduceOp } from './reduce.js';
 import { PROC_NULL } from './matching.js';
+import { IN_PLACE } from './sentinels.js';
 
 /**
  * Buffer spec of a v-collective: `[buf, counts, displs, datatype]`,
@@ -316,8 +317,6 @@ export function parseWBlocks(routine: string, arg: string, spec: unknown, size: 
 // method turns into an MPI.Exception naming itself. They run before any
 // communication, so a rank that raises has consumed nothing the others wait for.
 
-/** mpi4py's IN_PLACE (the same registered symbol as MPI.IN_PLACE). */
-const IN_PLACE = Symbol.for('mpi4ts.IN_PLACE');
 
 /** IN_PLACE, or null / undefined, which mean IN_PLACE where MPI accepts it (mpi4py's `is_IN_PLACE`: None too). */
 export function isInPlace(x: unknown): boolean {

@@ -1212,3 +1212,30 @@ export function decodeObject(bytes: Uint8Array, owned = false): unknown {
   }
 }
 
+
+// ---- the codec of object messages (MPI.pickle) -------------------------------
+
+/**
+ * How object messages turn values into bytes and back. `dumps` may return a
+ * scratch view (callers copy what they keep, as for encodeObject); `loads`
+ * must not keep `bytes` unless `owned` (as for decodeObject).
+ */
+export interface ObjectCodec {
+  dumps(value: unknown): Uint8Array;
+  loads(bytes: Uint8Array, owned: boolean): unknown;
+}
+
+/** This module's codec: what internal messages always use, and object messages by default. */
+export const builtinCodec: ObjectCodec = { dumps: encodeObject, loads: decodeObject };
+
+let current: ObjectCodec = builtinCodec;
+
+/** Install `codec` for this thread's object messages (api/pickle.ts: `MPI.pickle.__init__(dumps, loads)`). */
+export function setMessageCodec(codec: ObjectCodec): void {
+  current = codec;
+}
+
+/** The codec user object messages (`comm.send(obj)`, `bcast`, ...) use now: MPI.pickle's. */
+export function messageCodec(): ObjectCodec {
+  return current;
+}

@@ -361,7 +361,14 @@ abstract class BaseTestComm extends TestCase {
       this.catchNotImplementedError(() => { comm['Flush_buffer']!(); });
       this.catchNotImplementedError(() => { (comm['Iflush_buffer']!() as { Wait(): void }).Wait(); });
     } finally {
-      this.catchNotImplementedError(() => { comm['Detach_buffer']!(); });
+      this.catchNotImplementedError(() => {
+        const oldbuf = comm['Detach_buffer']!() as InstanceType<typeof MPI.buffer>;
+        this.assertIsInstance(oldbuf, MPI.buffer);
+        this.assertIs(oldbuf.constructor, MPI.buffer);
+        // mpi4py compares addresses (omitted in mpi4ts): the same memory.
+        this.assertIs(oldbuf.obj, (buf as InstanceType<typeof MPI.buffer>).obj);
+        this.assertEqual(oldbuf.nbytes, (buf as InstanceType<typeof MPI.buffer>).nbytes);
+      });
       (M['Free_mem'] as (b: unknown) => void)(buf);
       this.catchNotImplementedError(() => {
         comm['Attach_buffer']!(M['BUFFER_AUTOMATIC']);
