@@ -1,7 +1,7 @@
 /** Port of mpi4py's test/test_cco_nb_vec.py (arrayimpl's array.array backend as typed arrays). */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { loop, scalar, range, type TypedArray } from './arrayimpl_cco.ts';
+import { loop, ArrayArray, scalar, range, type TypedArray } from './arrayimpl.ts';
 
 type Comm = InstanceType<typeof MPI.Intracomm>;
 const NEEDS_ALLTOALLW = 'needs Ialltoallw (issue 14, another branch)';
@@ -36,7 +36,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testGatherv(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -57,7 +57,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testGatherv2(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -77,7 +77,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testGatherv3(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size + 1)) {
@@ -100,7 +100,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testScatterv(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size)) {
@@ -120,7 +120,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testScatterv2(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -141,7 +141,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testScatterv3(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size + 1)) {
@@ -163,7 +163,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAllgatherv(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -181,7 +181,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAllgatherv2(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -197,7 +197,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAllgatherv3(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size + 1)) {
@@ -217,7 +217,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAlltoallv(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -235,7 +235,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAlltoallv2(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -251,7 +251,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAlltoallv3(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size + 1)) {
@@ -271,7 +271,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAlltoallw(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const n of range(1, size + 1)) {
         const check = scalar(n);
         const sbuf = array(n, typecode, [size, n]);
@@ -290,7 +290,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testAlltoallwBottom(): void {
     const size = this.COMM.Get_size();
     const M = MPI as unknown as { Get_address(b: unknown): number };
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const n of range(1, size + 1)) {
         const check = scalar(n);
         const sbuf = array(n, typecode, [size, n]);
@@ -336,7 +336,7 @@ abstract class BaseTestCCOVecInplace extends TestCase {
   testAlltoallv(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const count of range(size)) {
         const rbuf = array(-1, typecode, size * size);
         const counts = rep(count, size);
@@ -352,7 +352,7 @@ abstract class BaseTestCCOVecInplace extends TestCase {
   testAlltoallw(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const count of range(size)) {
         const rbuf = array(-1, typecode, size * size);
         this.#fill(rbuf, size, count, rank);
@@ -368,7 +368,7 @@ abstract class BaseTestCCOVecInplace extends TestCase {
   testAlltoallw2(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const count of range(size)) {
         const rbuf = array(-1, typecode, size * size);
         this.#fill(rbuf, size, count, rank);

@@ -1,7 +1,7 @@
 /** Port of mpi4py's test/test_cco_vec.py (arrayimpl's array.array backend as typed arrays). */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { loop, scalar, range, type TypedArray } from './arrayimpl_cco.ts';
+import { loop, ArrayArray, scalar, range, type TypedArray } from './arrayimpl.ts';
 
 type Comm = InstanceType<typeof MPI.Intracomm>;
 const NEEDS_ALLTOALLW = 'needs Alltoallw (issue 14, another branch)';
@@ -36,7 +36,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testGatherv(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -59,7 +59,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testGatherv2(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -81,7 +81,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testGatherv3(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size + 1)) {
@@ -107,7 +107,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testScatterv(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size)) {
@@ -127,7 +127,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testScatterv2(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -148,7 +148,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testScatterv3(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size + 1)) {
@@ -170,7 +170,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAllgatherv(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -188,7 +188,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAllgatherv2(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -204,7 +204,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAllgatherv3(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size + 1)) {
@@ -224,7 +224,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAlltoallv(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -242,7 +242,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAlltoallv2(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -258,7 +258,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAlltoallv3(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size + 1)) {
@@ -278,7 +278,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAlltoallw(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const n of range(1, size + 1)) {
         const check = scalar(n);
         const sbuf = array(n, typecode, [size, n]);
@@ -297,7 +297,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testAlltoallwBottom(): void {
     const size = this.COMM.Get_size();
     const M = MPI as unknown as { Get_address(b: unknown): number };
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const n of range(1, size + 1)) {
         const check = scalar(n);
         const sbuf = array(n, typecode, [size, n]);
@@ -343,7 +343,7 @@ abstract class BaseTestCCOVecInplace extends TestCase {
   testAlltoallv(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const count of range(size)) {
         const rbuf = array(-1, typecode, size * size);
         const counts = rep(count, size);
@@ -359,7 +359,7 @@ abstract class BaseTestCCOVecInplace extends TestCase {
   testAlltoallw(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const count of range(size)) {
         const rbuf = array(-1, typecode, size * size);
         this.#fill(rbuf, size, count, rank);
@@ -375,7 +375,7 @@ abstract class BaseTestCCOVecInplace extends TestCase {
   testAlltoallw2(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const count of range(size)) {
         const rbuf = array(-1, typecode, size * size);
         this.#fill(rbuf, size, count, rank);
