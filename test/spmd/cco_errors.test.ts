@@ -53,7 +53,11 @@ const oneRank: CheckSpec[] = [
   { name: 'Alltoallv-one-rank-sends-more-than-the-others-receive', min: 2 },
   { name: 'Reduce-the-roots-recvbuf-too-small-or-missing' },
   { name: 'Allreduce-and-Scan-one-ranks-recvbuf-too-small' },
-  { name: 'intercommunicator-truncations-at-the-root-or-one-receiver', min: 2 },
+  { name: 'intercommunicator-truncations-at-the-root', min: 2 },
+  {
+    name: 'intercommunicator-Bcast-one-receiver-too-small', min: 2,
+    embeddedOnly: 'MPI leaves a broadcast into a smaller buffer erroneous: the library may hang (Open MPI leaves the rest of that group waiting)',
+  },
 ];
 
 fixtureSuite('errors_one_rank.ts', [1, 2, 3, 4], oneRank, { timeoutMs: 60_000 });
