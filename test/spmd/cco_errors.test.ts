@@ -53,6 +53,7 @@ const oneRank: CheckSpec[] = [
   { name: 'Alltoallv-one-rank-sends-more-than-the-others-receive', min: 2 },
   { name: 'Reduce-the-roots-recvbuf-too-small-or-missing' },
   { name: 'Allreduce-and-Scan-one-ranks-recvbuf-too-small' },
+  { name: 'Reduce_scatter-one-ranks-recvbuf-too-small' },
   { name: 'intercommunicator-truncations-at-the-root', min: 2 },
   {
     name: 'intercommunicator-Bcast-one-receiver-too-small', min: 2,
