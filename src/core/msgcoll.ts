@@ -460,8 +460,17 @@ export function forInterReduceScatter(routine: string, sendbuf: unknown, recvbuf
   if (cs !== null) {
     if (cs.length !== size) throw new MpiFailure(ERR_COUNT, `recvcounts has ${cs.length} entries, the local group has ${size} ranks`);
     cs.forEach((k, i) => { if (!Number.isInteger(k) || k < 0) throw new MpiFailure(ERR_COUNT, `recvcounts[${i}] = ${k} is not a count`); });
-    if (rm.count < cs[rank]!) throw new MpiFailure(ERR_TRUNCATE, `recvbuf has ${rm.count} ${rm.type.name}, this rank's block has ${cs[rank]}`);
   }
-  const recv = incoming(rm).subarray(0, (cs?.[rank] ?? rm.count) * rm.type.size);
-  return { send: outgoing(sm), count: sm.count, type: sm.type, counts: cs, recvCount: rm.count, recv, finish: finishOf(rm, recv) };
+  const into = incoming(rm);
+  const want = (cs?.[rank] ?? rm.count) * rm.type.size;
+  if (want <= into.length) {
+    const recv = into.subarray(0, want);
+    return { send: outgoing(sm), count: sm.count, type: sm.type, counts: cs, recvCount: rm.count, recv, finish: finishOf(rm, recv) };
+  }
+  // This rank's block does not fit its recvbuf: a truncation of this rank alone (see fitted).
+  const failure = new MpiFailure(ERR_TRUNCATE, `recvbuf has ${rm.count} ${rm.type.name}, this rank's block has ${cs![rank]}`);
+  const recv = new Uint8Array(want);
+  const finish = finishOf(rm, into);
+  const keep = (): void => { into.set(recv.subarray(0, into.length)); finish?.(); };
+  return { send: outgoing(sm), count: sm.count, type: sm.type, counts: cs, recvCount: rm.count, recv, finish: failAfter(keep, failure) };
 }
