@@ -54,6 +54,7 @@ const oneRank: CheckSpec[] = [
   { name: 'Reduce-the-roots-recvbuf-too-small-or-missing' },
   { name: 'Allreduce-and-Scan-one-ranks-recvbuf-too-small' },
   { name: 'Reduce_scatter-one-ranks-recvbuf-too-small' },
+  { name: 'Neighbor_allgather-one-ranks-blocks-differ-from-its-sendbuf' },
   { name: 'intercommunicator-truncations-at-the-root', min: 2 },
   {
     name: 'intercommunicator-Bcast-one-receiver-too-small', min: 2,
