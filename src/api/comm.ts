@@ -3,7 +3,7 @@ import { SendMode } from '../transport/spi.js';
 import { parseBuffer, pinSpec, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
 import { outgoing, incoming, unpacker } from '../core/pack.js';
 import { messageCodec } from '../core/msgobject.js';
-import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_TRUNCATE, ERR_TYPE, ERR_BUFFER, ERR_UNSUPPORTED_OPERATION } from '../core/errorcodes.js';
+import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_TRUNCATE, ERR_TYPE, ERR_BUFFER, ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../core/errorcodes.js';
 import * as commcoll from '../coll/comm.js';
 import { Group } from './group.js';
 import { SUM, toReduceOp, type Op } from './op.js';
@@ -1440,19 +1440,32 @@ export class Intracomm extends Comm {
     const total = counts.reduce((x, y) => x + y, 0);
     if (send.count !== total) fail(routine, ERR_COUNT, `mismatch in send count ${send.count} and sum(counts) ${total}`);
     const mineCount = counts[this.Get_rank()]!;
-    if (recv.count < mineCount) fail(routine, ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, this rank's block has ${mineCount}`);
     const size = send.type.size;
     const full = this.Get_rank() === 0 ? new Uint8Array(total * size) : null;
     const mine = outgoing(send).subarray(0, total * size);
     let at = 0;
     const blocks = counts.map((k) => { const b = [at, k * size] as const; at += k * size; return b; });
-    const into = incoming(recv).subarray(0, mineCount * size);
+    // A recvbuf too small for this rank's block is a truncation of this rank
+    // alone: it still takes part (its block into a scratch buffer, what fits
+    // kept) and raises at the end, so the others are not left in the call.
+    const truncated = recv.count < mineCount
+      ? new MpiFailure(ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, this rank's block has ${mineCount}`) : null;
+    const into = truncated ? new Uint8Array(mineCount * size) : incoming(recv).subarray(0, mineCount * size);
+    const finish = truncated
+      ? (): void => {
+        const kept = into.subarray(0, recv.count * size);
+        const unpack = unpacker(recv, kept);
+        if (unpack) unpack(kept.length);
+        else incoming(recv).set(kept);
+        throw truncated;
+      }
+      : (): void => unpacker(recv, into)?.(into.length);
     const sc = scatter();
     return (c) => then((function* (): Schedule<void> {
       yield* bufcoll.reduce(c, mine, full, total, send.type, o, 0);
       yield* bufcoll.scatterv(sc, full, blocks, into, 0);
       settle(sc);
-    })(), () => unpacker(recv, into)?.(into.length));
+    })(), finish);
   }
 
   /** Start a Gatherv: `MPI_Igatherv`. */

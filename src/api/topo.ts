@@ -493,12 +493,14 @@ export abstract class Topocomm extends Intracomm {
     try {
       const send = outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
       const recv = neighborBlocks(routine, 'recvbuf', recvbuf, nb.sources.length, vector ? 'vector' : 'equal');
-      if (!vector && recv.blocks.length > 0 && send.length !== recv.blocks[0]![1]) {
-        fail(routine, ERR_TRUNCATE, `sendbuf has ${send.length} bytes, recvbuf blocks have ${recv.blocks[0]![1]}`);
-      }
+      // Blocks that differ from sendbuf are this rank's mismatch: it still
+      // exchanges (its neighbours wait for it), then raises.
+      const mismatch = !vector && recv.blocks.length > 0 && send.length !== recv.blocks[0]![1]
+        ? new MpiFailure(ERR_TRUNCATE, `sendbuf has ${send.length} bytes, recvbuf blocks have ${recv.blocks[0]![1]}`) : null;
       return (c: CollContext, n: Neighborhood): Schedule<void> => (function* () {
         const recvs = yield* exchange(c, n, () => send, (i) => block(recv.bytes, recv.blocks[i]!));
         unpackReceived(recv, recvs);
+        if (mismatch) throw mismatch;
       })();
     } catch (e) { raise(routine, e); }
   }

@@ -206,7 +206,7 @@ export function* Bcast(c: InterContext, data: Uint8Array, root: number): Schedul
   if (c.local.rank === 0) {
     const r: Operation = c.x.t.irecv(c.x.comm, data, root, c.x.tag);
     yield r;
-    buf.check(r);
+    buf.defer(c.local, r); // raised once the group has its data (settle): its ranks wait for it
   }
   yield* buf.bcast(c.local, data, 0);
 }
@@ -315,7 +315,7 @@ export function* Scatter(c: InterContext, send: Uint8Array | null, recv: Uint8Ar
     all = new Uint8Array(recv.length * c.local.size);
     const r = c.x.t.irecv(c.x.comm, all, root, c.x.tag);
     yield r;
-    buf.check(r);
+    buf.defer(c.local, r); // raised once the group has its data (settle): its ranks wait for it
   }
   yield* buf.scatter(c.local, all, recv, 0);
 }
@@ -329,7 +329,7 @@ function* swapAndSpread(c: InterContext, mine: Uint8Array | null, recv: Uint8Arr
     const r = c.x.t.irecv(c.x.comm, recv, 0, c.x.tag);
     const s = c.x.t.isend(c.x.comm, mine, 0, c.x.tag, SendMode.Standard, false);
     yield [s, r];
-    buf.check(r);
+    buf.defer(c.local, r); // raised once the group has its data (settle): its ranks wait for it
   }
   yield* buf.bcast(c.local, recv, 0);
 }
@@ -500,7 +500,7 @@ export function* ReduceScatter(c: InterContext, send: Uint8Array, count: number,
     const r = c.x.t.irecv(c.x.comm, theirs, 0, c.x.tag);
     const s = c.x.t.isend(c.x.comm, mine, 0, c.x.tag, SendMode.Standard, false);
     yield [s, r];
-    buf.check(r);
+    buf.defer(c.local, r); // raised once the group has its data (settle): its ranks wait for it
   }
   yield* buf.scatterv(c.local, theirs, blocks, recv.subarray(0, cs[c.local.rank]! * type.size), 0);
 }

@@ -347,6 +347,30 @@ function finishOf(m: BufferMessage | null, into: Uint8Array): Finish {
   return u === null ? null : () => u(into.length);
 }
 
+/*
+ * A buffer that does not fit the call on this rank only (its own block of a
+ * Gather at the root, its recvbuf of a Reduce...) is a truncation, which MPI
+ * reports at the receiver once the collective has moved its data. Refusing
+ * the call here instead would leave the other ranks waiting in it, and the
+ * communicator's calls out of step. So this rank takes part with a buffer of
+ * the size the call needs (`fitted`), keeps what fits, and raises at the end
+ * (`failAfter`), where the call's own truncation errors are raised too.
+ */
+
+/** `bytes` cut or zero-padded to `length` (`bytes` itself when it has that length). */
+function fitted(bytes: Uint8Array, length: number): Uint8Array {
+  if (bytes.length === length) return bytes;
+  const out = new Uint8Array(length);
+  out.set(bytes.subarray(0, length));
+  return out;
+}
+
+/** `finish`, then raise `failure`: the end of a call that moved its data but did not fit on this rank. */
+function failAfter(finish: Finish, failure: MpiFailure | null): Finish {
+  if (failure === null) return finish;
+  return () => { finish?.(); throw failure; };
+}
+
 /** Bcast: the root sends its buffer, the others receive into theirs. */
 export function forBcast(routine: string, buf: unknown, atRoot: boolean): { bytes: Uint8Array; finish: Finish } {
   const m = parseBuffer(routine, 'buf', buf);
@@ -360,12 +384,14 @@ export function forGather(routine: string, sendbuf: unknown, recvbuf: unknown, r
   // null at the root is IN_PLACE (mpi4py's None); off the root it is an empty message.
   const inPlace = sendbuf === IN_PLACE || (atRoot && isInPlace(sendbuf));
   if (inPlace && !atRoot) throw new MpiFailure(ERR_BUFFER, 'IN_PLACE is only valid at the root');
-  const send = inPlace ? ownBlock(recv!, rank) : outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
-  if (recv && !vector && send.length !== recv.blocks[0]![1]) {
-    throw new MpiFailure(ERR_TRUNCATE, `sendbuf has ${send.length} bytes, recvbuf blocks have ${recv.blocks[0]![1]}`);
-  }
+  let send = inPlace ? ownBlock(recv!, rank) : outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
+  // At the root, its own block: equal blocks must match it, a vector block must hold it.
+  const want = recv?.blocks[rank]![1] ?? send.length;
+  const late = vector ? send.length > want : send.length !== want;
+  const failure = late ? new MpiFailure(ERR_TRUNCATE, `sendbuf has ${send.length} bytes, ${vector ? "this rank's recvbuf block has" : 'recvbuf blocks have'} ${want}`) : null;
+  if (late) send = fitted(send, want);
   if (inPlace) recv?.pack?.();
-  return { send, recv, finish: recv?.unpack ? () => unpackAll(recv) : null };
+  return { send, recv, finish: failAfter(recv?.unpack ? () => unpackAll(recv) : null, failure) };
 }
 
 /** Scatter / Scatterv: sendbuf in `size` blocks at the root; recvbuf IN_PLACE (or null) there means the root's own block. */
@@ -374,12 +400,16 @@ export function forScatter(routine: string, sendbuf: unknown, recvbuf: unknown, 
   const inPlace = recvbuf === IN_PLACE || (atRoot && isInPlace(recvbuf));
   if (inPlace && !atRoot) throw new MpiFailure(ERR_BUFFER, 'IN_PLACE is only valid at the root');
   const rm = inPlace ? null : parseBuffer(routine, 'recvbuf', recvbuf);
-  const recv = rm === null ? ownBlock(send!, rank) : incoming(rm);
-  if (send && !vector && recv.length !== send.blocks[0]![1]) {
-    throw new MpiFailure(ERR_TRUNCATE, `sendbuf blocks have ${send.blocks[0]![1]} bytes, recvbuf has ${recv.length}`);
-  }
+  const into = rm === null ? ownBlock(send!, rank) : incoming(rm);
+  // At the root, its own block: equal blocks must match recvbuf, a vector block must fit in it.
+  const have = send?.blocks[rank]![1] ?? into.length;
+  const late = vector ? have > into.length : have !== into.length;
   send?.pack?.();
-  return { send, recv, finish: finishOf(rm, recv) };
+  if (!late) return { send, recv: into, finish: finishOf(rm, into) };
+  const failure = new MpiFailure(ERR_TRUNCATE, `sendbuf ${vector ? "has a block of" : 'blocks have'} ${have} bytes for this rank, recvbuf has ${into.length}`);
+  const recv = new Uint8Array(have);
+  const finish = finishOf(rm, into);
+  return { send, recv, finish: failAfter(() => { into.set(recv.subarray(0, into.length)); finish?.(); }, failure) };
 }
 
 /** Allgather / Allgatherv: recvbuf in `size` blocks; sendbuf IN_PLACE (or null) means this rank's block of it. */
@@ -389,8 +419,8 @@ export function forAllgather(routine: string, sendbuf: unknown, recvbuf: unknown
   if (inPlace) recv.pack?.();
   const send = inPlace ? ownBlock(recv, rank) : outgoing(parseBuffer(routine, 'sendbuf', sendbuf));
   const want = recv.blocks[rank]![1];
-  if (send.length !== want) throw new MpiFailure(ERR_TRUNCATE, `sendbuf has ${send.length} bytes, this rank's recvbuf block has ${want}`);
-  return { send, recv, finish: recv.unpack ? () => unpackAll(recv) : null };
+  const failure = send.length === want ? null : new MpiFailure(ERR_TRUNCATE, `sendbuf has ${send.length} bytes, this rank's recvbuf block has ${want}`);
+  return { send: fitted(send, want), recv, finish: failAfter(recv.unpack ? () => unpackAll(recv) : null, failure) };
 }
 
 /** Alltoall / Alltoallv: both buffers in `size` blocks; sendbuf IN_PLACE (or null) sends from a copy of recvbuf. */
@@ -435,15 +465,14 @@ export function forReduce(routine: string, sendbuf: unknown, recvbuf: unknown, n
   const recv = recvbuf === null || recvbuf === undefined || recvbuf === IN_PLACE ? null : parseBuffer(routine, 'recvbuf', recvbuf);
   if (!isInPlace(sendbuf) && recv !== null && sameMemory(parseBuffer(routine, 'sendbuf', sendbuf), recv)) sendbuf = IN_PLACE;
   const inPlace = isInPlace(sendbuf);
-  if (needRecv && recv === null) throw new MpiFailure(ERR_BUFFER, 'recvbuf is required here');
   const send = inPlace ? recv : parseBuffer(routine, 'sendbuf', sendbuf);
   if (send === null) throw new MpiFailure(ERR_BUFFER, 'IN_PLACE needs recvbuf to hold the data');
   if (recv && recv.type !== send.type) {
     throw new MpiFailure(ERR_TYPE, `mismatch in send and receive datatypes: sendbuf ${send.type.name}, recvbuf ${recv.type.name}`);
   }
-  if (recv && recv.count < send.count) {
-    throw new MpiFailure(ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, sendbuf ${send.count} ${send.type.name}`);
-  }
+  const failure = needRecv && recv === null ? new MpiFailure(ERR_BUFFER, 'recvbuf is required here')
+    : recv && recv.count < send.count
+      ? new MpiFailure(ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, sendbuf ${send.count} ${send.type.name}`) : null;
   // A recvbuf longer than sendbuf is not refused here, though mpi4py's
   // chk_cro_args refuses it: the ranks' counts are compared by the algorithm
   // itself (every rank then raises ERR_TRUNCATE), and a refusal on this rank
@@ -451,6 +480,14 @@ export function forReduce(routine: string, sendbuf: unknown, recvbuf: unknown, n
   checkOpType(op, send.type);
   // Reductions combine packed elements: non-contiguous buffers are packed before and unpacked after.
   const data = outgoing(send);
+  if (failure !== null) {
+    // No recvbuf, or one too small (never IN_PLACE: its data is recvbuf): the result goes to a scratch buffer, what fits to recvbuf.
+    const work = new Uint8Array(data.length);
+    const keep = recv === null ? null
+      : recv.packed ? (): void => { unpack(work, recv.count, recv.type, recv.bytes, recv.origin ?? 0); }
+      : (): void => { recv.bytes.set(work.subarray(0, recv.count * recv.type.size)); };
+    return { send: data, recv: work, count: send.count, type: send.type, finish: failAfter(keep, failure) };
+  }
   const work = recv === null ? null
     : recv.packed ? (inPlace ? data : new Uint8Array(send.count * send.type.size))
     : recv.bytes.length === data.length ? recv.bytes : recv.bytes.subarray(0, data.length);
@@ -552,8 +589,17 @@ export function forInterReduceScatter(routine: string, sendbuf: unknown, recvbuf
   if (cs !== null) {
     if (cs.length !== size) throw new MpiFailure(ERR_COUNT, `recvcounts has ${cs.length} entries, the local group has ${size} ranks`);
     cs.forEach((k, i) => { if (!Number.isInteger(k) || k < 0) throw new MpiFailure(ERR_COUNT, `recvcounts[${i}] = ${k} is not a count`); });
-    if (rm.count < cs[rank]!) throw new MpiFailure(ERR_TRUNCATE, `recvbuf has ${rm.count} ${rm.type.name}, this rank's block has ${cs[rank]}`);
   }
-  const recv = incoming(rm).subarray(0, (cs?.[rank] ?? rm.count) * rm.type.size);
-  return { send: outgoing(sm), count: sm.count, type: sm.type, counts: cs, recvCount: rm.count, recv, finish: finishOf(rm, recv) };
+  const into = incoming(rm);
+  const want = (cs?.[rank] ?? rm.count) * rm.type.size;
+  if (want <= into.length) {
+    const recv = into.subarray(0, want);
+    return { send: outgoing(sm), count: sm.count, type: sm.type, counts: cs, recvCount: rm.count, recv, finish: finishOf(rm, recv) };
+  }
+  // This rank's block does not fit its recvbuf: a truncation of this rank alone (see fitted).
+  const failure = new MpiFailure(ERR_TRUNCATE, `recvbuf has ${rm.count} ${rm.type.name}, this rank's block has ${cs![rank]}`);
+  const recv = new Uint8Array(want);
+  const finish = finishOf(rm, into);
+  const keep = (): void => { into.set(recv.subarray(0, into.length)); finish?.(); };
+  return { send: outgoing(sm), count: sm.count, type: sm.type, counts: cs, recvCount: rm.count, recv, finish: failAfter(keep, failure) };
 }

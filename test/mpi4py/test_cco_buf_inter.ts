@@ -1,7 +1,7 @@
 /** Port of mpi4py's test/test_cco_buf_inter.py (arrayimpl's array.array backend as typed arrays). */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { loop, scalar, range, N, enumerate, type ArrayImpl } from './arrayimpl_cco.ts';
+import { loop, ArrayArray, scalar, range, N, enumerate, type ArrayImpl } from './arrayimpl.ts';
 
 type Intracomm = InstanceType<typeof MPI.Intracomm>;
 type Intercomm = InstanceType<typeof MPI.Intercomm>;
@@ -73,7 +73,7 @@ abstract class BaseTestCCOBufInter extends TestCase {
     const rank = comm.Get_rank();
     const size = comm.Get_size();
     const rsize = comm.Get_remote_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const color of [0, 1]) {
         if (this.COLOR === color) {
           for (const root of range(size)) {
@@ -102,7 +102,7 @@ abstract class BaseTestCCOBufInter extends TestCase {
     const rank = comm.Get_rank();
     const size = comm.Get_size();
     const rsize = comm.Get_remote_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const color of [0, 1]) {
         if (this.COLOR === color) {
           for (const root of range(size)) {
@@ -130,7 +130,7 @@ abstract class BaseTestCCOBufInter extends TestCase {
     const rank = comm.Get_rank();
     const size = comm.Get_size();
     const rsize = comm.Get_remote_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const color of [0, 1]) {
         if (this.COLOR === color) {
           for (const root of range(size)) {
@@ -157,7 +157,7 @@ abstract class BaseTestCCOBufInter extends TestCase {
     const comm = this.INTERCOMM;
     const size = comm.Get_size();
     const rsize = comm.Get_remote_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const color of [0, 1]) {
         if (this.COLOR === color) {
           for (const n of range(size)) {
@@ -184,7 +184,7 @@ abstract class BaseTestCCOBufInter extends TestCase {
     const comm = this.INTERCOMM;
     const size = comm.Get_size();
     const rsize = comm.Get_remote_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const color of [0, 1]) {
         if (this.COLOR === color) {
           for (const n of range(size)) {
@@ -212,7 +212,7 @@ abstract class BaseTestCCOBufInter extends TestCase {
     const rank = comm.Get_rank();
     const lsize = comm.Get_size();
     const rsize = comm.Get_remote_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.PROD, MPI.MAX, MPI.MIN]) {
         if (skip_op(typecode, op)) continue;
         for (const color of [0, 1]) {
@@ -241,7 +241,7 @@ abstract class BaseTestCCOBufInter extends TestCase {
   testAllreduce(): void {
     const comm = this.INTERCOMM;
     const rsize = comm.Get_remote_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.PROD, MPI.MAX, MPI.MIN]) {
         if (skip_op(typecode, op)) continue;
         const sbuf = array(range(5), typecode);
@@ -257,7 +257,7 @@ abstract class BaseTestCCOBufInter extends TestCase {
     const comm = this.INTERCOMM;
     const size = comm.Get_size();
     const rsize = comm.Get_remote_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.MAX, MPI.MIN, MPI.PROD]) {
         if (skip_op(typecode, op)) continue;
         const rcnt = Array<number>(size).fill(rsize);
@@ -274,7 +274,7 @@ abstract class BaseTestCCOBufInter extends TestCase {
     const comm = this.INTERCOMM;
     const size = comm.Get_size();
     const rsize = comm.Get_remote_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.MAX, MPI.MIN, MPI.PROD]) {
         if (skip_op(typecode, op)) continue;
         const sbuf = array(Array.from({ length: rsize }, () => range(size)).flat(), typecode);

@@ -1,7 +1,7 @@
 /** Port of mpi4py's test/test_cco_nb_buf.py (arrayimpl's array.array backend as typed arrays). */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { loop, scalar, range, sum, prod, N, repeat, enumerate, type ArrayImpl } from './arrayimpl_cco.ts';
+import { loop, ArrayArray, scalar, range, sum, prod, N, repeat, enumerate, type ArrayImpl } from './arrayimpl.ts';
 
 type Intracomm = InstanceType<typeof MPI.Intracomm>;
 type Op = typeof MPI.SUM;
@@ -30,7 +30,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testBcast(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         const buf = rank === root ? array(root, typecode, root) : array(-1, typecode, root);
@@ -43,7 +43,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testGather(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         const sbuf = array(root, typecode, root + 1);
@@ -57,7 +57,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testScatter(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         const rbuf = array(-1, typecode, size);
@@ -70,7 +70,7 @@ abstract class BaseTestCCOBuf extends TestCase {
 
   testAllgather(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         const sbuf = array(root, typecode, root + 1);
@@ -83,7 +83,7 @@ abstract class BaseTestCCOBuf extends TestCase {
 
   testAlltoall(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         const sbuf = array(root, typecode, [size, root + 1]);
@@ -109,7 +109,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testReduce(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.PROD, MPI.MAX, MPI.MIN]) {
         if (skip_op(typecode, op)) continue;
         for (const root of range(size)) {
@@ -131,7 +131,7 @@ abstract class BaseTestCCOBuf extends TestCase {
 
   testAllreduce(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.MAX, MPI.MIN, MPI.PROD]) {
         if (skip_op(typecode, op)) continue;
         const sbuf = array(range(size), typecode);
@@ -146,7 +146,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testReduceScatter(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.MAX, MPI.MIN, MPI.PROD]) {
         if (skip_op(typecode, op)) continue;
         const rcnt = range(1, size + 1);
@@ -176,7 +176,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testReduceScatterBlock(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.MAX, MPI.MIN, MPI.PROD]) {
         if (skip_op(typecode, op)) continue;
         for (const rcnt of range(1, size + 1)) {
@@ -207,7 +207,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testScan(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.PROD, MPI.MAX, MPI.MIN]) {
         if (skip_op(typecode, op)) continue;
         const sbuf = array(range(size), typecode);
@@ -222,7 +222,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testExscan(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.PROD, MPI.MAX, MPI.MIN]) {
         if (skip_op(typecode, op)) continue;
         const sbuf = array(range(size), typecode);
@@ -241,7 +241,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testBcastTypeIndexed(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       const datatype = array.TypeMap[typecode]!;
       for (const root of range(size)) {
         for (const [first, kept] of [[0, (i: number) => i % 2 === 0], [1, (i: number) => i % 2 !== 0]] as const) {
@@ -268,7 +268,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
   testGather(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         const count = root + 3;
@@ -297,7 +297,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
   testScatter(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(1, 10)) {
@@ -326,7 +326,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
   testAllgather(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const count of range(1, 10)) {
         const check = scalar(count);
         const buf = array(-1, typecode, [size, count]);
@@ -370,7 +370,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
   testReduce(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.PROD, MPI.MAX, MPI.MIN]) {
         if (skip_op(typecode, op)) continue;
         for (const root of range(size)) {
@@ -398,7 +398,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
 
   testAllreduce(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.MAX, MPI.MIN, MPI.PROD]) {
         if (skip_op(typecode, op)) continue;
         const buf = array(range(size), typecode);
@@ -412,7 +412,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
   testReduceScatterBlock(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.MAX, MPI.MIN, MPI.PROD]) {
         if (skip_op(typecode, op)) continue;
         for (const rcnt of range(size)) {
@@ -428,7 +428,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
   testReduceScatter(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.MAX, MPI.MIN, MPI.PROD]) {
         if (skip_op(typecode, op)) continue;
         const rcnt = range(1, size + 1);
@@ -443,7 +443,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
   testScan(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.PROD, MPI.MAX, MPI.MIN]) {
         if (skip_op(typecode, op)) continue;
         const buf = array(range(size), typecode);
@@ -457,7 +457,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
   testExscan(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.PROD, MPI.MAX, MPI.MIN]) {
         if (skip_op(typecode, op)) continue;
         const buf = array(range(size), typecode);

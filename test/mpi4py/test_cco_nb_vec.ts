@@ -1,7 +1,7 @@
 /** Port of mpi4py's test/test_cco_nb_vec.py (arrayimpl's array.array backend as typed arrays). */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { loop, scalar, range, type TypedArray } from './arrayimpl_cco.ts';
+import { loop, ArrayArray, scalar, range, type TypedArray } from './arrayimpl.ts';
 
 type Comm = InstanceType<typeof MPI.Intracomm>;
 const rep = (v: number, n: number): number[] => Array<number>(n).fill(v);
@@ -30,7 +30,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testGatherv(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -51,7 +51,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testGatherv2(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -71,7 +71,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testGatherv3(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size + 1)) {
@@ -94,7 +94,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testScatterv(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size)) {
@@ -114,7 +114,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testScatterv2(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -135,7 +135,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testScatterv3(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size + 1)) {
@@ -157,7 +157,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAllgatherv(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -175,7 +175,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAllgatherv2(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -191,7 +191,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAllgatherv3(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size + 1)) {
@@ -211,7 +211,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAlltoallv(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -229,7 +229,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAlltoallv2(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -245,7 +245,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAlltoallv3(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size + 1)) {
@@ -265,7 +265,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAlltoallw(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const n of range(1, size + 1)) {
         const check = scalar(n);
         const sbuf = array(n, typecode, [size, n]);
@@ -284,7 +284,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testAlltoallwBottom(): void {
     const size = this.COMM.Get_size();
     const M = MPI as unknown as { Get_address(b: unknown): number };
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const n of range(1, size + 1)) {
         const check = scalar(n);
         const sbuf = array(n, typecode, [size, n]);
@@ -326,7 +326,7 @@ abstract class BaseTestCCOVecInplace extends TestCase {
   testAlltoallv(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const count of range(size)) {
         const rbuf = array(-1, typecode, size * size);
         const counts = rep(count, size);
@@ -342,7 +342,7 @@ abstract class BaseTestCCOVecInplace extends TestCase {
   testAlltoallw(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const count of range(size)) {
         const rbuf = array(-1, typecode, size * size);
         this.#fill(rbuf, size, count, rank);
@@ -358,7 +358,7 @@ abstract class BaseTestCCOVecInplace extends TestCase {
   testAlltoallw2(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const count of range(size)) {
         const rbuf = array(-1, typecode, size * size);
         this.#fill(rbuf, size, count, rank);

@@ -1,7 +1,7 @@
 /** Port of mpi4py's test/test_cco_ngh_buf.py (arrayimpl's array.array backend as typed arrays). */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { loop, scalar, range } from './arrayimpl_cco.ts';
+import { loop, ArrayArray, scalar, range } from './arrayimpl.ts';
 
 type Intracomm = InstanceType<typeof MPI.Intracomm>;
 type Topocomm = InstanceType<typeof MPI.Cartcomm> | InstanceType<typeof MPI.Graphcomm> | InstanceType<typeof MPI.Distgraphcomm>;
@@ -71,7 +71,7 @@ abstract class BaseTestCCONghBuf extends TestCase {
   testNeighborAllgather(): void {
     for (const comm of create_topo_comms(this.COMM)) {
       const [rsize] = get_neighbors_count(comm);
-      for (const [array, typecode] of loop()) {
+      for (const [array, typecode] of loop(ArrayArray)) {
         for (const v of range(3)) {
           const check = scalar(v);
           let sbuf = array(v, typecode, 3);
@@ -99,7 +99,7 @@ abstract class BaseTestCCONghBuf extends TestCase {
   testNeighborAlltoall(): void {
     for (const comm of create_topo_comms(this.COMM)) {
       const [rsize, ssize] = get_neighbors_count(comm);
-      for (const [array, typecode] of loop()) {
+      for (const [array, typecode] of loop(ArrayArray)) {
         for (const v of range(3)) {
           const check = scalar(v);
           let sbuf = array(v, typecode, [ssize, 3]);
@@ -131,7 +131,7 @@ abstract class BaseTestCCONghBuf extends TestCase {
   testNeighborAlltoallw(): void {
     for (const comm of create_topo_comms(this.COMM)) {
       const [rsize, ssize] = get_neighbors_count(comm);
-      for (const [array, typecode] of loop()) {
+      for (const [array, typecode] of loop(ArrayArray)) {
         for (const n of range(1, 4)) {
           for (const v of range(3)) {
             let check = scalar(v);
@@ -159,7 +159,7 @@ abstract class BaseTestCCONghBuf extends TestCase {
     const M = MPI as unknown as { Get_address(b: unknown): number };
     for (const comm of create_topo_comms(this.COMM)) {
       const [rsize, ssize] = get_neighbors_count(comm);
-      for (const [array, typecode] of loop()) {
+      for (const [array, typecode] of loop(ArrayArray)) {
         for (const n of range(1, 4)) {
           for (const v of range(3)) {
             let check = scalar(v);

@@ -1,7 +1,7 @@
 /** Port of mpi4py's test/test_cco_obj.py. */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { range } from './arrayimpl_cco.ts';
+import { range } from './arrayimpl.ts';
 
 type Intracomm = InstanceType<typeof MPI.Intracomm>;
 

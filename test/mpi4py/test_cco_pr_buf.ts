@@ -1,7 +1,7 @@
 /** Port of mpi4py's test/test_cco_pr_buf.py (persistent collectives; arrayimpl's array.array backend as typed arrays). */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { loop, scalar, range, sum, prod, N, repeat, enumerate, type ArrayImpl } from './arrayimpl_cco.ts';
+import { loop, ArrayArray, scalar, range, sum, prod, N, repeat, enumerate, type ArrayImpl } from './arrayimpl.ts';
 
 type Intracomm = InstanceType<typeof MPI.Intracomm>;
 type Op = typeof MPI.SUM;
@@ -37,7 +37,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testBcast(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         const buf = rank === root ? array(root, typecode, root) : array(-1, typecode, root);
@@ -50,7 +50,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testGather(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         const sbuf = array(root, typecode, root + 1);
@@ -64,7 +64,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testScatter(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         const rbuf = array(-1, typecode, size);
@@ -77,7 +77,7 @@ abstract class BaseTestCCOBuf extends TestCase {
 
   testAllgather(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         const sbuf = array(root, typecode, root + 1);
@@ -90,7 +90,7 @@ abstract class BaseTestCCOBuf extends TestCase {
 
   testAlltoall(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         const sbuf = array(root, typecode, [size, root + 1]);
@@ -116,7 +116,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testReduce(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.PROD, MPI.MAX, MPI.MIN]) {
         if (skip_op(typecode, op)) continue;
         for (const root of range(size)) {
@@ -138,7 +138,7 @@ abstract class BaseTestCCOBuf extends TestCase {
 
   testAllreduce(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.MAX, MPI.MIN, MPI.PROD]) {
         if (skip_op(typecode, op)) continue;
         const sbuf = array(range(size), typecode);
@@ -153,7 +153,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testReduceScatter(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.MAX, MPI.MIN, MPI.PROD]) {
         if (skip_op(typecode, op)) continue;
         const rcnt = range(1, size + 1);
@@ -183,7 +183,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testReduceScatterBlock(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.MAX, MPI.MIN, MPI.PROD]) {
         if (skip_op(typecode, op)) continue;
         for (const rcnt of range(1, size + 1)) {
@@ -214,7 +214,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testScan(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.PROD, MPI.MAX, MPI.MIN]) {
         if (skip_op(typecode, op)) continue;
         const sbuf = array(range(size), typecode);
@@ -229,7 +229,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testExscan(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.PROD, MPI.MAX, MPI.MIN]) {
         if (skip_op(typecode, op)) continue;
         const sbuf = array(range(size), typecode);
@@ -248,7 +248,7 @@ abstract class BaseTestCCOBuf extends TestCase {
   testBcastTypeIndexed(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       const datatype = array.TypeMap[typecode]!;
       for (const root of range(size)) {
         for (const [first, kept] of [[0, (i: number) => i % 2 === 0], [1, (i: number) => i % 2 !== 0]] as const) {
@@ -275,7 +275,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
   testGather(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         const count = root + 3;
@@ -304,7 +304,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
   testScatter(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(1, 10)) {
@@ -333,7 +333,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
   testAllgather(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const count of range(1, 10)) {
         const check = scalar(count);
         const buf = array(-1, typecode, [size, count]);
@@ -377,7 +377,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
   testReduce(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.PROD, MPI.MAX, MPI.MIN]) {
         if (skip_op(typecode, op)) continue;
         for (const root of range(size)) {
@@ -405,7 +405,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
 
   testAllreduce(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.MAX, MPI.MIN, MPI.PROD]) {
         if (skip_op(typecode, op)) continue;
         const buf = array(range(size), typecode);
@@ -419,7 +419,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
   testReduceScatterBlock(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.MAX, MPI.MIN, MPI.PROD]) {
         if (skip_op(typecode, op)) continue;
         for (const rcnt of range(size)) {
@@ -435,7 +435,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
   testReduceScatter(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.MAX, MPI.MIN, MPI.PROD]) {
         if (skip_op(typecode, op)) continue;
         const rcnt = range(1, size + 1);
@@ -450,7 +450,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
   testScan(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.PROD, MPI.MAX, MPI.MIN]) {
         if (skip_op(typecode, op)) continue;
         const buf = array(range(size), typecode);
@@ -464,7 +464,7 @@ abstract class BaseTestCCOBufInplace extends TestCase {
   testExscan(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const op of [MPI.SUM, MPI.PROD, MPI.MAX, MPI.MIN]) {
         if (skip_op(typecode, op)) continue;
         const buf = array(range(size), typecode);

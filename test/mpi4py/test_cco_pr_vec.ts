@@ -1,7 +1,7 @@
 /** Port of mpi4py's test/test_cco_pr_vec.py (persistent collectives; arrayimpl's array.array backend as typed arrays). */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { loop, scalar, range, type TypedArray } from './arrayimpl_cco.ts';
+import { loop, ArrayArray, scalar, range, type TypedArray } from './arrayimpl.ts';
 
 type Comm = InstanceType<typeof MPI.Intracomm>;
 const rep = (v: number, n: number): number[] => Array<number>(n).fill(v);
@@ -37,7 +37,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testGatherv(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -58,7 +58,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testGatherv2(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -78,7 +78,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testGatherv3(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size + 1)) {
@@ -101,7 +101,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testScatterv(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size)) {
@@ -121,7 +121,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testScatterv2(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -142,7 +142,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testScatterv3(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size + 1)) {
@@ -164,7 +164,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAllgatherv(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -182,7 +182,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAllgatherv2(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -198,7 +198,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAllgatherv3(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size + 1)) {
@@ -218,7 +218,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAlltoallv(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -236,7 +236,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAlltoallv2(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check_a = scalar(root);
         const check_b = scalar(-1);
@@ -252,7 +252,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAlltoallv3(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const root of range(size)) {
         const check = scalar(root);
         for (const count of range(size + 1)) {
@@ -272,7 +272,7 @@ abstract class BaseTestCCOVec extends TestCase {
 
   testAlltoallw(): void {
     const size = this.COMM.Get_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const n of range(1, size + 1)) {
         const check = scalar(n);
         const sbuf = array(n, typecode, [size, n]);
@@ -291,7 +291,7 @@ abstract class BaseTestCCOVec extends TestCase {
   testAlltoallwBottom(): void {
     const size = this.COMM.Get_size();
     const M = MPI as unknown as { Get_address(b: unknown): number };
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const n of range(1, size + 1)) {
         const check = scalar(n);
         const sbuf = array(n, typecode, [size, n]);
@@ -333,7 +333,7 @@ abstract class BaseTestCCOVecInplace extends TestCase {
   testAlltoallv(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const count of range(size)) {
         const rbuf = array(-1, typecode, size * size);
         const counts = rep(count, size);
@@ -349,7 +349,7 @@ abstract class BaseTestCCOVecInplace extends TestCase {
   testAlltoallw(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const count of range(size)) {
         const rbuf = array(-1, typecode, size * size);
         this.#fill(rbuf, size, count, rank);
@@ -365,7 +365,7 @@ abstract class BaseTestCCOVecInplace extends TestCase {
   testAlltoallw2(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const count of range(size)) {
         const rbuf = array(-1, typecode, size * size);
         this.#fill(rbuf, size, count, rank);

@@ -1,7 +1,7 @@
 /** Port of mpi4py's test/test_cco_vec_inter.py (arrayimpl's array.array backend as typed arrays). */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { loop, scalar, range } from './arrayimpl_cco.ts';
+import { loop, ArrayArray, scalar, range } from './arrayimpl.ts';
 
 type Intracomm = InstanceType<typeof MPI.Intracomm>;
 type Intercomm = InstanceType<typeof MPI.Intercomm>;
@@ -44,7 +44,7 @@ abstract class BaseTestCCOVecInter extends TestCase {
     const rank = comm.Get_rank();
     const size = comm.Get_size();
     const rsize = comm.Get_remote_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const color of [0, 1]) {
         if (this.COLOR === color) {
           for (const root of range(size)) {
@@ -72,7 +72,7 @@ abstract class BaseTestCCOVecInter extends TestCase {
     const rank = comm.Get_rank();
     const size = comm.Get_size();
     const rsize = comm.Get_remote_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const color of [0, 1]) {
         if (this.COLOR === color) {
           for (const root of range(size)) {
@@ -100,7 +100,7 @@ abstract class BaseTestCCOVecInter extends TestCase {
     comm.Get_rank();
     const size = comm.Get_size();
     const rsize = comm.Get_remote_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const color of [0, 1]) {
         if (this.COLOR === color) {
           for (const n of range(size)) {
@@ -128,7 +128,7 @@ abstract class BaseTestCCOVecInter extends TestCase {
     comm.Get_rank();
     const size = comm.Get_size();
     const rsize = comm.Get_remote_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const color of [0, 1]) {
         if (this.COLOR === color) {
           for (const n of range(size)) {
@@ -157,7 +157,7 @@ abstract class BaseTestCCOVecInter extends TestCase {
     comm.Get_rank();
     const size = comm.Get_size();
     const rsize = comm.Get_remote_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const color of [0, 1]) {
         if (this.COLOR === color) {
           for (const n of range(size)) {
@@ -184,7 +184,7 @@ abstract class BaseTestCCOVecInter extends TestCase {
     const comm = this.INTERCOMM;
     comm.Get_size();
     const rsize = comm.Get_remote_size();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray)) {
       for (const n of range(5)) {
         const check = scalar(n);
         const sbuf = array(n, typecode, [rsize, n]);

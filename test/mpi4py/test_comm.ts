@@ -4,7 +4,7 @@
  */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { range } from './arrayimpl_cco.ts';
+import { range } from './arrayimpl.ts';
 
 type Intracomm = InstanceType<typeof MPI.Intracomm>;
 const PICKLE = 'JavaScript has no pickle module (objects cross ranks by structured clone)';

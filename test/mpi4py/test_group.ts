@@ -6,7 +6,7 @@
  */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { range } from './arrayimpl_cco.ts';
+import { range } from './arrayimpl.ts';
 
 type Group = InstanceType<typeof MPI.Group>;
 const PICKLE = 'JavaScript has no pickle module (objects cross ranks by structured clone)';

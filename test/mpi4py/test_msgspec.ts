@@ -1,7 +1,7 @@
 /**
  * Port of mpi4py's test/test_msgspec.py: the parts about buffer specs
  * (point-to-point, block and vector collectives, reductions). array.array
- * becomes a typed array (test/mpi4py/arrayimpl_typed.ts); the classes about
+ * becomes a typed array (test/mpi4py/arrayimpl.ts); the classes about
  * numpy, DLPack, the CUDA array interface, CuPy and Numba are skipped with
  * their reason, as is one-sided communication (MPI.Win, the next issue).
  *
@@ -12,7 +12,7 @@
  */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { array, typemap, TYPECODES, type TypedArray } from './arrayimpl_cco.ts';
+import { array, typemap, TYPECODES, type TypedArray } from './arrayimpl.ts';
 
 const ValueError = [MPI.Exception, RangeError, TypeError];
 const KeyError = MPI.ERR_TYPE;

@@ -1,11 +1,11 @@
 /**
  * Port of mpi4py's test/test_p2p_buf.py, over typed arrays
- * (arrayimpl_p2p.ts). `bool(request)` is `!request.isNull`; `bytearray(1)`
+ * (arrayimpl.ts). `bool(request)` is `!request.isNull`; `bytearray(1)`
  * is a Uint8Array; the GPU-array skips (is_mpi_gpu) have no counterpart.
  */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { loop, scalar } from './arrayimpl_p2p.ts';
+import { loop, scalar, ArrayArray, ArrayNumPyUnsigned } from './arrayimpl.ts';
 
 type Comm = InstanceType<typeof MPI.Intracomm>;
 type Request = InstanceType<typeof MPI.Request>;
@@ -32,7 +32,7 @@ abstract class BaseTestP2PBuf extends TestCase {
     const rank = this.COMM.Get_rank();
     const dest = (rank + 1) % size;
     const source = (rank - 1 + size) % size;
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray, ArrayNumPyUnsigned)) {
       for (const s of range(size + 1)) {
         subTest({ typecode, s }, () => {
           const sbuf = array(s, typecode, s);
@@ -53,7 +53,7 @@ abstract class BaseTestP2PBuf extends TestCase {
     const dest = (rank + 1) % size;
     const source = (rank - 1 + size) % size;
     this.COMM.Isendrecv(new Uint8Array(1), dest, 0, new Uint8Array(1), source, 0).Wait();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray, ArrayNumPyUnsigned)) {
       for (const s of range(size + 1)) {
         subTest({ typecode, s }, () => {
           const sbuf = array(s, typecode, s);
@@ -73,7 +73,7 @@ abstract class BaseTestP2PBuf extends TestCase {
     const rank = this.COMM.Get_rank();
     const dest = (rank + 1) % size;
     const source = (rank - 1 + size) % size;
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray, ArrayNumPyUnsigned)) {
       for (const s of range(size + 1)) {
         subTest({ typecode, s }, () => {
           const buf = array(rank, typecode, s);
@@ -91,7 +91,7 @@ abstract class BaseTestP2PBuf extends TestCase {
     const dest = (rank + 1) % size;
     const source = (rank - 1 + size) % size;
     this.COMM.Isendrecv_replace(new Uint8Array(1), dest, 0, source, 0).Wait();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray, ArrayNumPyUnsigned)) {
       for (const s of range(size + 1)) {
         subTest({ typecode, s }, () => {
           const buf = array(rank, typecode, s);
@@ -106,7 +106,7 @@ abstract class BaseTestP2PBuf extends TestCase {
   testSendRecv(): void {
     const size = this.COMM.Get_size();
     let rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray, ArrayNumPyUnsigned)) {
       for (const s of range(size + 1)) {
         subTest({ typecode, s }, () => {
           //
@@ -254,7 +254,7 @@ abstract class BaseTestP2PBuf extends TestCase {
       check = scalar(-1);
       for (const value of rbuf.slice(s)) this.assertEqual(value, check);
     };
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray, ArrayNumPyUnsigned)) {
       for (const s of range(size + 1)) {
         for (const xs of range(3)) {
           subTest({ typecode, s, xs }, () => {

@@ -1,10 +1,10 @@
 /**
  * Port of mpi4py's test/test_p2p_buf_matched.py, over typed arrays
- * (arrayimpl_p2p.ts). `bool(x)` for a Message or Request is `!x.isNull`.
+ * (arrayimpl.ts). `bool(x)` for a Message or Request is `!x.isNull`.
  */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { loop, scalar } from './arrayimpl_p2p.ts';
+import { loop, scalar, ArrayArray, ArrayNumPyUnsigned } from './arrayimpl.ts';
 
 type Comm = InstanceType<typeof MPI.Intracomm>;
 type Message = InstanceType<typeof MPI.Message>;
@@ -100,7 +100,7 @@ abstract class BaseTestP2PMatched extends TestCase {
     const comm = this.COMM;
     const size = comm.Get_size();
     const rank = comm.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray, ArrayNumPyUnsigned)) {
       for (const s of range(size + 1)) {
         subTest({ typecode, s }, () => {
           const sbuf = array(s, typecode, s);

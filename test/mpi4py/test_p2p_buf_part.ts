@@ -1,12 +1,12 @@
 /**
  * Port of mpi4py's test/test_p2p_buf_part.py (partitioned communication),
- * over typed arrays (arrayimpl_p2p.ts). mpi4py's have_feature() probe
+ * over typed arrays (arrayimpl.ts). mpi4py's have_feature() probe
  * (which disables the module where the library lacks MPI_Psend_init) is
  * not needed: mpi4ts has it on every transport.
  */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import { loop, scalar } from './arrayimpl_p2p.ts';
+import { loop, scalar, ArrayArray, ArrayNumPyUnsigned } from './arrayimpl.ts';
 
 type Comm = InstanceType<typeof MPI.Intracomm>;
 
@@ -27,7 +27,7 @@ abstract class BaseTestP2PBufPart extends TestCase {
   testSelf(): void {
     const size = this.COMM.Get_size();
     const rank = this.COMM.Get_rank();
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray, ArrayNumPyUnsigned)) {
       for (const s of range(size)) {
         for (const p of range(1, 4)) {
           subTest({ typecode, p, s }, () => {
@@ -76,7 +76,7 @@ abstract class BaseTestP2PBufPart extends TestCase {
     const rank = this.COMM.Get_rank();
     const dest = (rank + 1) % size;
     const source = (rank - 1 + size) % size;
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray, ArrayNumPyUnsigned)) {
       for (const s of range(size)) {
         for (const p of range(1, 4)) {
           subTest({ typecode, p, s }, () => {
@@ -123,7 +123,7 @@ abstract class BaseTestP2PBufPart extends TestCase {
     const rank = this.COMM.Get_rank();
     const dest = (rank + 1) % size;
     const source = (rank - 1 + size) % size;
-    for (const [array, typecode] of loop()) {
+    for (const [array, typecode] of loop(ArrayArray, ArrayNumPyUnsigned)) {
       for (const s of range(size)) {
         for (const p of range(1, 4)) {
           subTest({ typecode, p, s }, () => {

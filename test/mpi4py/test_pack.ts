@@ -1,7 +1,7 @@
 /** Port of mpi4py's test/test_pack.py. */
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
-import * as arrayimpl from './arrayimpl_typed.ts';
+import * as arrayimpl from './arrayimpl.ts';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
@@ -24,7 +24,7 @@ abstract class BaseTestPack extends TestCase {
   skipdtype = '';
 
   testPackSize(): void {
-    for (const [array, typecode] of arrayimpl.loop()) {
+    for (const [array, typecode] of arrayimpl.loop(arrayimpl.ArrayNumPy)) {
       if (this.skipdtype.includes(typecode)) continue;
       const datatype = array.TypeMap[typecode]!;
       const itemsize = datatype.Get_size();
@@ -37,7 +37,7 @@ abstract class BaseTestPack extends TestCase {
   }
 
   testPackUnpack(): void {
-    for (const [array, typecode1] of arrayimpl.loop()) {
+    for (const [array, typecode1] of arrayimpl.loop(arrayimpl.ArrayNumPy)) {
       if (this.skipdtype.includes(typecode1)) continue;
       for (const typecode2 of Object.keys(array.TypeMap)) {
         if (this.skipdtype.includes(typecode2)) continue;
@@ -106,7 +106,7 @@ abstract class BaseTestPackExternal extends TestCase {
   skipdtype = '';
 
   testPackSize(): void {
-    for (const [array, typecode] of arrayimpl.loop()) {
+    for (const [array, typecode] of arrayimpl.loop(arrayimpl.ArrayNumPy)) {
       if (this.skipdtype.includes(typecode)) continue;
       const datatype = array.TypeMap[typecode]!;
       const overhead = datatype.Pack_external_size(EXT32, 0);
@@ -119,7 +119,7 @@ abstract class BaseTestPackExternal extends TestCase {
   }
 
   testPackUnpackExternal(): void {
-    for (const [array, typecode1] of arrayimpl.loop()) {
+    for (const [array, typecode1] of arrayimpl.loop(arrayimpl.ArrayNumPy)) {
       if (this.skipdtype.includes(typecode1)) continue;
       for (const typecode2 of Object.keys(array.TypeMap)) {
         if (this.skipdtype.includes(typecode2)) continue;

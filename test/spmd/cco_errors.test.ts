@@ -40,6 +40,31 @@ const checks: CheckSpec[] = [
 
 fixtureSuite('errors.ts', [1, 2, 3, 4, 5], checks, { timeoutMs: 30_000 });
 
+// 3. test/fixtures/cco/errors_one_rank.ts: a buffer that does not fit the call
+//    on one rank only. Every rank makes the call; the erring rank raises once
+//    the call has moved its data, the others return, and the next collectives
+//    are in step (before issue 14: exit 86 embedded, a hang natively, or
+//    corrupt messages in the next call).
+//    Repro: node bin/mpi4ts.js -n 3 test/fixtures/cco/errors_one_rank.ts --only <check>
+const oneRank: CheckSpec[] = [
+  { name: 'Gather-and-Gatherv-the-roots-own-block-does-not-fit' },
+  { name: 'Scatter-and-Scatterv-the-roots-recvbuf-does-not-fit' },
+  { name: 'Scatterv-a-receivers-recvbuf-too-small' },
+  { name: 'Allgather-and-Allgatherv-one-ranks-sendbuf-is-longer-than-its-block', min: 2 },
+  { name: 'Alltoallv-one-rank-sends-more-than-the-others-receive', min: 2 },
+  { name: 'Reduce-the-roots-recvbuf-too-small-or-missing' },
+  { name: 'Allreduce-and-Scan-one-ranks-recvbuf-too-small' },
+  { name: 'Reduce_scatter-one-ranks-recvbuf-too-small' },
+  { name: 'Neighbor_allgather-one-ranks-blocks-differ-from-its-sendbuf' },
+  { name: 'intercommunicator-truncations-at-the-root', min: 2 },
+  {
+    name: 'intercommunicator-Bcast-one-receiver-too-small', min: 2,
+    embeddedOnly: 'MPI leaves a broadcast into a smaller buffer erroneous: the library may hang (Open MPI leaves the rest of that group waiting)',
+  },
+];
+
+fixtureSuite('errors_one_rank.ts', [1, 2, 3, 4], oneRank, { timeoutMs: 60_000 });
+
 // MPICH's error classes (src/core/errorcodes.ts)
 const ERR_COUNT = 2;
 const ERR_ROOT = 7;
