@@ -40,6 +40,10 @@ export type { AttachableBuffer } from './api/buffer.js';
 export { Comm, Intracomm, Intercomm, COMM_NULL } from './api/comm.js';
 export { Topocomm, Cartcomm, Graphcomm, Distgraphcomm, Compute_dims, CART, GRAPH, DIST_GRAPH, UNWEIGHTED, WEIGHTS_EMPTY } from './api/topo.js';
 export type { Weights, VectorSpec } from './api/topo.js';
+export {
+  File, FILE_NULL, Register_datarep, MODE_RDONLY, MODE_RDWR, MODE_WRONLY, MODE_CREATE, MODE_EXCL, MODE_DELETE_ON_CLOSE,
+  MODE_UNIQUE_OPEN, MODE_SEQUENTIAL, MODE_APPEND, SEEK_SET, SEEK_CUR, SEEK_END, DISPLACEMENT_CURRENT, DISP_CUR, MAX_DATAREP_STRING,
+} from './api/file.js';
 export type { SendOptions, RecvOptions } from './api/comm.js';
 export type { BufferSpec, BufferLike, DatatypeSpec } from './core/msgbuffer.js';
 export { MpiFailure } from './core/errorcodes.js';
