@@ -159,7 +159,6 @@ export class TestErrhandlerWin extends BaseTestErrhandler {
 }
 
 export class TestErrhandlerFile extends BaseTestErrhandler {
-  static override todo = Object.fromEntries(baseTests.map((t) => [t, WIN_FILE]));
 
   override setUp(): void {
     const amode = anyMPI['MODE_WRONLY'] | anyMPI['MODE_CREATE'] | anyMPI['MODE_DELETE_ON_CLOSE'];
@@ -173,7 +172,6 @@ export class TestErrhandlerFile extends BaseTestErrhandler {
 }
 
 export class TestErrhandlerFileNull extends TestCase {
-  static override todo = { testErrorsReturn: WIN_FILE, testErrorsFatal: WIN_FILE, testErrorsAbort: WIN_FILE };
 
   eh_save!: MPI.Errhandler;
 
