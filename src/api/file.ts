@@ -198,6 +198,9 @@ function fillStatus(status: Status | null | undefined, bytes: number): void {
 
 // ---- the file object ---------------------------------------------------------
 
+/** Largest read or write handed to node:fs at once. */
+const MAX_CALL_BYTES = 1 << 30;
+
 /** Which pointer a data access uses. */
 const enum At { Explicit, Individual, Shared }
 
@@ -496,7 +499,7 @@ export class File {
    * Move the data of `buf` to or from the view's data stream at etype
    * `offset`; returns the bytes moved (a read stops at the end of the file).
    */
-  #access(routine: string, s: FileState, write: boolean, offset: number, m: BufferMessage, data: Uint8Array, locked: boolean): number {
+  #access(routine: string, s: FileState, write: boolean, offset: number, data: Uint8Array, locked: boolean): number {
     const view = s.view;
     const run = (): number => {
       const { offsets, lengths } = fileRuns(view, offset * view.etype.size, data.length);
@@ -505,11 +508,12 @@ export class File {
         const len = lengths[i]!;
         let got = 0;
         try {
-          // A run may need more than one call (large writes, short reads).
+          // A run may need more than one call (short reads and writes; node:fs takes at most 2 GiB a call).
           while (got < len) {
+            const chunk = Math.min(len - got, MAX_CALL_BYTES);
             const n = write
-              ? fs.writeSync(s.fd, data, done + got, len - got, offsets[i]! + got)
-              : fs.readSync(s.fd, data, done + got, len - got, offsets[i]! + got);
+              ? fs.writeSync(s.fd, data, done + got, chunk, offsets[i]! + got)
+              : fs.readSync(s.fd, data, done + got, chunk, offsets[i]! + got);
             if (n === 0) break;
             got += n;
           }
@@ -528,7 +532,6 @@ export class File {
     } catch (e) {
       raise(routine, e);
     }
-    void m;
     return moved;
   }
 
@@ -556,9 +559,9 @@ export class File {
     const data = write ? outgoing(m) : incoming(m);
     let moved: number;
     if (at === At.Explicit) {
-      moved = this.#access(routine, s, write, offset, m, data, false);
+      moved = this.#access(routine, s, write, offset, data, false);
     } else if (at === At.Individual) {
-      moved = this.#access(routine, s, write, s.position, m, data, false);
+      moved = this.#access(routine, s, write, s.position, data, false);
       // The pointer moves past what was asked for, as MPI says, even at the end of the file.
       s.position += count;
     } else {
@@ -567,11 +570,11 @@ export class File {
       let inside = 0;
       let start = 0;
       try {
-        start = s.shared.fetchAdd(count, atomic ? (p) => { inside = this.#access(routine, s, write, p, m, data, true); } : null);
+        start = s.shared.fetchAdd(count, atomic ? (p) => { inside = this.#access(routine, s, write, p, data, true); } : null);
       } catch (e) {
         raise(routine, e);
       }
-      moved = atomic ? inside : this.#access(routine, s, write, start, m, data, false);
+      moved = atomic ? inside : this.#access(routine, s, write, start, data, false);
     }
     if (!write && moved > 0) unpacker(m, data)?.(moved - (moved % m.type.size));
     return moved;
@@ -615,7 +618,7 @@ export class File {
     let before = 0;
     for (let r = 0; r < rank; r++) before += counts[r]!;
     const data = write ? outgoing(m) : incoming(m);
-    const moved = this.#access(routine, s, write, base + before, m, data, false);
+    const moved = this.#access(routine, s, write, base + before, data, false);
     if (!write && moved > 0) unpacker(m, data)?.(moved - (moved % m.type.size));
     return moved;
   }
