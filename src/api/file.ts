@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   ERR_ACCESS, ERR_AMODE, ERR_ARG, ERR_BAD_FILE, ERR_COMM, ERR_DUP_DATAREP, ERR_FILE, ERR_FILE_EXISTS, ERR_IO, ERR_NO_SPACE,
-  ERR_NO_SUCH_FILE, ERR_OTHER, ERR_QUOTA, ERR_READ_ONLY, ERR_TYPE, ERR_UNSUPPORTED_DATAREP, ERR_UNSUPPORTED_OPERATION,
+  ERR_NO_SUCH_FILE, ERR_NOT_SAME, ERR_OTHER, ERR_QUOTA, ERR_READ_ONLY, ERR_TYPE, ERR_UNSUPPORTED_DATAREP, ERR_UNSUPPORTED_OPERATION,
   MpiFailure, SUCCESS,
 } from '../core/errorcodes.js';
 import { parseBuffer, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
@@ -192,6 +192,12 @@ function doneOperation(bytes: number) {
   };
 }
 
+/** What a rank tells the others of a failed check in a collective call: its error class and message. */
+function failureOf(e: unknown): [number, string] {
+  if (e instanceof Exception) return [e.Get_error_class(), e.message];
+  return [ERR_ARG, e instanceof Error ? e.message : String(e)];
+}
+
 function fillStatus(status: Status | null | undefined, bytes: number): void {
   Status.fill(status, { source: ANY_SOURCE, tag: ANY_TAG, count: bytes, error: SUCCESS, cancelled: false });
 }
@@ -252,6 +258,34 @@ export class File {
   #state(routine: string): FileState {
     if (this.#s === null) fail(routine, ERR_FILE, 'invalid file (FILE_NULL or closed)');
     return this.#s;
+  }
+
+  /**
+   * A collective call's checks, agreed on: every rank runs `check` (its
+   * argument checks) and the ranks exchange the outcomes with the payloads
+   * it returns, so that when any rank's check fails every rank raises (the
+   * failing rank its own error, the others one naming it) instead of some
+   * waiting for it forever. The exchange also orders the call after every
+   * rank's earlier accesses (a barrier).
+   */
+  #agree<T>(routine: string, s: FileState, check: () => T, share: ((t: T) => number) | null = null): { mine: T; shared: number[] } {
+    let payload: T | undefined;
+    let mine: unknown = null;
+    try {
+      payload = check();
+    } catch (e) {
+      mine = e;
+    }
+    if (s.comm.Get_size() === 1) {
+      if (mine !== null) throw mine;
+      return { mine: payload!, shared: share === null ? [] : [share(payload!)] };
+    }
+    const own: [[number, string] | null, number] = [mine === null ? null : failureOf(mine), mine === null && share !== null ? share(payload!) : 0];
+    const all = s.comm.allgather(own);
+    if (mine !== null) throw mine;
+    const bad = all.findIndex(([f]) => f !== null);
+    if (bad >= 0) fail(routine, all[bad]![0]![0], `rank ${bad} of the file's group failed the call: ${all[bad]![0]![1]}`);
+    return { mine: payload!, shared: all.map(([, n]) => n) };
   }
 
   /** True for FILE_NULL (and a handle once closed): mpi4py's `not file`. */
@@ -327,10 +361,11 @@ export class File {
   Close(): void {
     const routine = 'Close';
     const s = this.#state(routine);
-    if (s.split !== null) fail(routine, ERR_OTHER, `split collective ${s.split.routine} was begun and not ended`);
+    // Everyone's accesses are done before the first rank deletes anything (the exchange).
+    this.#agree(routine, s, () => {
+      if (s.split !== null) fail(routine, ERR_OTHER, `split collective ${s.split.routine} was begun and not ended`);
+    });
     const rank = s.comm.Get_rank();
-    // Everyone's accesses are done before the first rank deletes anything.
-    s.comm.Barrier();
     let error: [number, string] | null = null;
     try {
       fs.closeSync(s.fd);
@@ -387,12 +422,13 @@ export class File {
   /** The first rank resizes while the others wait for its result (collective). */
   #resize(routine: string, size: unknown, grow: boolean): void {
     const s = this.#state(routine);
-    const n = checkInt(routine, 'size', size);
-    if (n < 0) fail(routine, ERR_ARG, `size ${n} is negative`);
-    if ((s.amode & MODE_RDONLY) !== 0) fail(routine, ERR_READ_ONLY, `${s.path} is open MODE_RDONLY`);
-    if ((s.amode & MODE_SEQUENTIAL) !== 0) fail(routine, ERR_UNSUPPORTED_OPERATION, `${s.path} is open MODE_SEQUENTIAL`);
-    const multi = s.comm.Get_size() > 1;
-    if (multi) s.comm.Barrier();
+    const { mine: n } = this.#agree(routine, s, () => {
+      const n = checkInt(routine, 'size', size);
+      if (n < 0) fail(routine, ERR_ARG, `size ${n} is negative`);
+      if ((s.amode & MODE_RDONLY) !== 0) fail(routine, ERR_READ_ONLY, `${s.path} is open MODE_RDONLY`);
+      if ((s.amode & MODE_SEQUENTIAL) !== 0) fail(routine, ERR_UNSUPPORTED_OPERATION, `${s.path} is open MODE_SEQUENTIAL`);
+      return n;
+    });
     let error: [number, string] | null = null;
     if (s.comm.Get_rank() === 0) {
       try {
@@ -401,7 +437,8 @@ export class File {
         error = [ioClass(e), `resizing ${s.path} to ${n} bytes: ${(e as Error).message}`];
       }
     }
-    if (multi) error = s.comm.bcast(error, 0);
+    // The others wait for the result: none writes before the file is cut.
+    if (s.comm.Get_size() > 1) error = s.comm.bcast(error, 0);
     if (error !== null) throw new Exception(error[0], `${routine}: ${error[1]}`);
   }
 
@@ -447,37 +484,41 @@ export class File {
   Set_view(disp: number = 0, etype: Datatype = BYTE, filetype: Datatype | null = null, datarep = 'native', info: Info | null = null): void {
     const routine = 'Set_view';
     const s = this.#state(routine);
-    let d = checkInt(routine, 'disp', disp);
-    const et = datatypeArg(routine, 'etype', etype);
-    const ft = filetype === null || filetype === undefined ? et : datatypeArg(routine, 'filetype', filetype);
-    if (typeof datarep !== 'string') throw new TypeError(`${routine}: datarep must be a string, got ${describe(datarep)}`);
-    if (!NATIVE_DATAREPS.has(datarep)) {
-      fail(routine, ERR_UNSUPPORTED_DATAREP, datareps.has(datarep)
-        ? `data representation '${datarep}' is not supported (mpi4ts reads and writes 'native' and 'internal' only)`
-        : `unknown data representation '${datarep}'`);
-    }
-    if (info !== null && info !== undefined) infoArg(routine, info);
-    if (s.split !== null) fail(routine, ERR_OTHER, `split collective ${s.split.routine} was begun and not ended`);
-    const etDesc = et.typeDesc(routine);
-    const ftDesc = ft.typeDesc(routine);
-    try {
-      checkView(etDesc, ftDesc);
-    } catch (e) {
-      raise(routine, e);
-    }
-    if (d === DISPLACEMENT_CURRENT) {
-      if ((s.amode & MODE_SEQUENTIAL) === 0) fail(routine, ERR_ARG, 'DISPLACEMENT_CURRENT needs a file opened MODE_SEQUENTIAL');
-      d = byteOffset(s.view, s.shared.get());
-    } else if (d < 0) {
-      fail(routine, ERR_ARG, `disp ${d} is negative`);
-    }
+    const { mine: view } = this.#agree(routine, s, () => {
+      const d = checkInt(routine, 'disp', disp);
+      const et = datatypeArg(routine, 'etype', etype);
+      const ft = filetype === null || filetype === undefined ? et : datatypeArg(routine, 'filetype', filetype);
+      if (typeof datarep !== 'string') throw new TypeError(`${routine}: datarep must be a string, got ${describe(datarep)}`);
+      if (!NATIVE_DATAREPS.has(datarep)) {
+        fail(routine, ERR_UNSUPPORTED_DATAREP, datareps.has(datarep)
+          ? `data representation '${datarep}' is not supported (mpi4ts reads and writes 'native' and 'internal' only)`
+          : `unknown data representation '${datarep}'`);
+      }
+      if (info !== null && info !== undefined) infoArg(routine, info);
+      if (s.split !== null) fail(routine, ERR_OTHER, `split collective ${s.split.routine} was begun and not ended`);
+      const etDesc = et.typeDesc(routine);
+      const ftDesc = ft.typeDesc(routine);
+      try {
+        checkView(etDesc, ftDesc);
+      } catch (e) {
+        raise(routine, e);
+      }
+      if (d === DISPLACEMENT_CURRENT) {
+        if ((s.amode & MODE_SEQUENTIAL) === 0) fail(routine, ERR_ARG, 'DISPLACEMENT_CURRENT needs a file opened MODE_SEQUENTIAL');
+      } else if (d < 0) {
+        fail(routine, ERR_ARG, `disp ${d} is negative`);
+      }
+      return { d, et, ft, etDesc, ftDesc };
+    });
+    // Past the exchange every rank's earlier shared-pointer accesses are done.
+    const { et, ft, etDesc, ftDesc } = view;
+    const d = view.d === DISPLACEMENT_CURRENT ? byteOffset(s.view, s.shared.get()) : view.d;
     const keep = (t: Datatype): Datatype => (t.is_predefined ? t : t.Dup());
-    const multi = s.comm.Get_size() > 1;
-    if (multi) s.comm.Barrier();
     s.view = { disp: d, etype: etDesc, filetype: ftDesc, etypeHandle: keep(et), filetypeHandle: keep(ft), datarep };
     s.position = 0;
     if (s.comm.Get_rank() === 0) s.shared.set(0);
-    if (multi) s.comm.Barrier();
+    // Nobody uses the shared pointer before rank 0 has reset it.
+    if (s.comm.Get_size() > 1) s.comm.Barrier();
   }
 
   /** The view: [disp, etype, filetype, datarep] (derived types as new handles; free them): `MPI_File_get_view`. */
@@ -583,25 +624,22 @@ export class File {
   /** A collective access through the shared pointer, in rank order (Read_ordered, Write_ordered). */
   #ordered(routine: string, write: boolean, buf: BufferSpec): number {
     const s = this.#state(routine);
-    if (write && (s.amode & MODE_RDONLY)) fail(routine, ERR_READ_ONLY, `${s.path} is open MODE_RDONLY`);
-    if (!write && (s.amode & MODE_WRONLY)) fail(routine, ERR_ACCESS, `${s.path} is open MODE_WRONLY`);
-    let m: BufferMessage;
-    try {
-      m = parseBuffer(routine, 'buf', buf);
-    } catch (e) {
-      raise(routine, e);
-    }
-    const bytes = m.count * m.type.size;
     const esize = s.view.etype.size;
-    // Every rank takes part in the exchange before any raises, so none waits for a rank that left.
-    const count = bytes % esize === 0 ? bytes / esize : -1;
-    const counts = s.comm.Get_size() > 1 ? s.comm.allgather(count) : [count];
-    const bad = counts.findIndex((c) => c < 0);
-    if (bad >= 0) {
-      fail(routine, ERR_TYPE, bad === s.comm.Get_rank()
-        ? `buf holds ${bytes} bytes (${m.count} ${m.type.name}), not a whole number of etype ${s.view.etype.name} (${esize} bytes)`
-        : `rank ${bad}'s buffer is not a whole number of etypes`);
-    }
+    const { mine: m, shared: counts } = this.#agree(routine, s, () => {
+      if (write && (s.amode & MODE_RDONLY)) fail(routine, ERR_READ_ONLY, `${s.path} is open MODE_RDONLY`);
+      if (!write && (s.amode & MODE_WRONLY)) fail(routine, ERR_ACCESS, `${s.path} is open MODE_WRONLY`);
+      let m: BufferMessage;
+      try {
+        m = parseBuffer(routine, 'buf', buf);
+      } catch (e) {
+        raise(routine, e);
+      }
+      const bytes = m.count * m.type.size;
+      if (bytes % esize !== 0) {
+        fail(routine, ERR_TYPE, `buf holds ${bytes} bytes (${m.count} ${m.type.name}), not a whole number of etype ${s.view.etype.name} (${esize} bytes)`);
+      }
+      return m;
+    }, (m) => (m.count * m.type.size) / esize);
     const rank = s.comm.Get_rank();
     const total = counts.reduce((a, b) => a + b, 0);
     let base = 0;
@@ -721,11 +759,8 @@ export class File {
   Seek_shared(offset: number, whence: number = SEEK_SET): void {
     const routine = 'Seek_shared';
     const s = this.#state(routine);
-    const o = checkInt(routine, 'offset', offset);
-    const w = whenceArg(routine, whence);
-    const multi = s.comm.Get_size() > 1;
-    // Everyone's earlier shared accesses are done before the pointer moves, and it has moved before anyone goes on.
-    if (multi) s.comm.Barrier();
+    // Everyone's earlier shared accesses are done before the pointer moves (the exchange), and it has moved before anyone goes on (the bcast).
+    const { mine: [o, w] } = this.#agree(routine, s, () => [checkInt(routine, 'offset', offset), whenceArg(routine, whence)] as const);
     let error: string | null = null;
     if (s.comm.Get_rank() === 0) {
       try {
@@ -736,7 +771,7 @@ export class File {
         error = (e as Error).message;
       }
     }
-    if (multi) error = s.comm.bcast(error, 0);
+    if (s.comm.Get_size() > 1) error = s.comm.bcast(error, 0);
     if (error !== null) fail(routine, ERR_ARG, error);
   }
 
@@ -785,7 +820,10 @@ export class File {
    * the shared pointer's lock): `MPI_File_set_atomicity`.
    */
   Set_atomicity(flag: boolean): void {
-    const s = this.#state('Set_atomicity');
+    const routine = 'Set_atomicity';
+    const s = this.#state(routine);
+    const { shared } = this.#agree(routine, s, () => Boolean(flag), (f) => Number(f));
+    if (shared.some((f) => f !== shared[0])) fail(routine, ERR_NOT_SAME, `the ranks gave different flags (${shared.map(Boolean).join(', ')})`);
     s.atomic = Boolean(flag);
   }
   /** Whether atomic mode is on: `MPI_File_get_atomicity`. */

@@ -32,6 +32,8 @@ const ERRORS: [string, string][] = [
   ['view uncommitted filetype', 'ERR_TYPE'],
   ['view negative disp', 'ERR_ARG'],
   ['view DISPLACEMENT_CURRENT', 'ERR_ARG'],
+  ['view bad on rank 0 only', 'ERR_UNSUPPORTED_DATAREP'],
+  ['ordered bad on the last rank only', 'ERR_TYPE'],
   ['read 3 bytes on an INT view', 'ERR_TYPE'],
   ['read at -1', 'ERR_ARG'],
   ['read at 1.5', 'TypeError'],
