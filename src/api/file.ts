@@ -207,6 +207,45 @@ function fillStatus(status: Status | null | undefined, bytes: number): void {
 /** Largest read or write handed to node:fs at once. */
 const MAX_CALL_BYTES = 1 << 30;
 
+/** Data sieving: a span read at once holds at most this many bytes ... */
+const SIEVE_SPAN = 4 << 20;
+/** ... of runs shorter than this, with gaps no larger than this between them. */
+const SIEVE_RUN = 64 << 10;
+
+/**
+ * The last run, from run `i`, of a group of short runs with short gaps
+ * that one read of their span covers at a saving (i itself when none).
+ */
+function sieveEnd(offsets: number[], lengths: number[], i: number): number {
+  if (lengths[i]! >= SIEVE_RUN) return i;
+  const start = offsets[i]!;
+  let k = i;
+  while (k + 1 < offsets.length) {
+    const gap = offsets[k + 1]! - (offsets[k]! + lengths[k]!);
+    const end = offsets[k + 1]! + lengths[k + 1]!;
+    if (lengths[k + 1]! >= SIEVE_RUN || gap > SIEVE_RUN || end - start > SIEVE_SPAN) break;
+    k++;
+  }
+  return k;
+}
+
+/** Read or write `len` bytes of `data` from index `at` at file byte `pos`; returns the bytes moved (short at the end of the file). */
+function transfer(routine: string, s: { fd: number; path: string }, write: boolean, data: Uint8Array, at: number, len: number, pos: number): number {
+  let got = 0;
+  try {
+    // A run may need more than one call (short reads and writes; node:fs takes at most 2 GiB a call).
+    while (got < len) {
+      const chunk = Math.min(len - got, MAX_CALL_BYTES);
+      const n = write ? fs.writeSync(s.fd, data, at + got, chunk, pos + got) : fs.readSync(s.fd, data, at + got, chunk, pos + got);
+      if (n === 0) break;
+      got += n;
+    }
+  } catch (e) {
+    raise(routine, ioFailure(e, `${write ? 'writing' : 'reading'} ${s.path} at byte ${pos + got}`));
+  }
+  return got;
+}
+
 /** Which pointer a data access uses. */
 const enum At { Explicit, Individual, Shared }
 
@@ -545,24 +584,29 @@ export class File {
     const run = (): number => {
       const { offsets, lengths } = fileRuns(view, offset * view.etype.size, data.length);
       let done = 0;
-      for (let i = 0; i < offsets.length; i++) {
-        const len = lengths[i]!;
-        let got = 0;
-        try {
-          // A run may need more than one call (short reads and writes; node:fs takes at most 2 GiB a call).
-          while (got < len) {
-            const chunk = Math.min(len - got, MAX_CALL_BYTES);
-            const n = write
-              ? fs.writeSync(s.fd, data, done + got, chunk, offsets[i]! + got)
-              : fs.readSync(s.fd, data, done + got, chunk, offsets[i]! + got);
-            if (n === 0) break;
-            got += n;
+      for (let i = 0; i < offsets.length;) {
+        // Data sieving (ROMIO's, for reads): many short runs close together are read as one span and copied out.
+        const last = write ? i : sieveEnd(offsets, lengths, i);
+        if (last > i) {
+          const start = offsets[i]!;
+          const span = offsets[last]! + lengths[last]! - start;
+          const scratch = new Uint8Array(span);
+          const got = transfer(routine, s, false, scratch, 0, span, start);
+          for (let k = i; k <= last; k++) {
+            const at = offsets[k]! - start;
+            const n = Math.max(0, Math.min(lengths[k]!, got - at));
+            data.set(scratch.subarray(at, at + n), done);
+            done += n;
+            if (n < lengths[k]!) return done;
           }
-        } catch (e) {
-          raise(routine, ioFailure(e, `${write ? 'writing' : 'reading'} ${s.path} at byte ${offsets[i]! + got}`));
+          i = last + 1;
+          continue;
         }
+        const len = lengths[i]!;
+        const got = transfer(routine, s, write, data, done, len, offsets[i]!);
         done += got;
         if (got < len) break;
+        i++;
       }
       return done;
     };

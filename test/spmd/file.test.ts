@@ -80,6 +80,12 @@ for (const np of counts) {
     assert.deepEqual(lines(r.stdout), ['atomic torn reads 0']);
   });
 
+  test(`File: strided reads (data sieving) get every element and stop at the end of the file (np=${np})`, async () => {
+    const r = await mpirun(np, FIXTURE, { args: ['sieve'], timeoutMs: 120_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(lines(r.stdout).sort(), [...Array(np).keys()].map((rank) => `rank ${rank} sieved 100000 of 100002 wrong 0 tail -1,-1`));
+  });
+
   test(`File: MODE_APPEND, MODE_SEQUENTIAL, MODE_EXCL, byte offsets, non-blocking statuses (np=${np})`, async () => {
     const r = await mpirun(np, FIXTURE, { args: ['modes'], timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.stderr);
