@@ -5,7 +5,7 @@
  * file pointer kept consistent across ranks (Write_shared from every rank
  * at once), atomic mode, and the MODE_* flags.
  *
- * Repro: node bin/mpi4ts.js -n 3 test/fixtures/file/file.ts errors|shared|atomic|modes
+ * Repro: node bin/mpi4ts.js -n 3 test/fixtures/file/file.ts errors|shared|atomic|sieve|modes
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
