@@ -345,12 +345,33 @@ export class File {
     if (!(comm instanceof Comm)) throw new TypeError(`${routine}: comm must be an MPI.Intracomm, got ${describe(comm)}`);
     if (comm.isNull) fail(routine, ERR_COMM, 'invalid communicator (COMM_NULL)');
     if (comm.Is_inter()) fail(routine, ERR_COMM, 'files are opened on intracommunicators, not intercommunicators');
-    const path = filenameArg(routine, filename);
-    const mode = amodeArg(routine, amode);
-    const hints = info === null || info === undefined ? [] : infoArg(routine, info);
+    let args: { path: string; mode: number; hints: [string, string][] } | null = null;
+    let argError: unknown = null;
+    try {
+      args = {
+        path: filenameArg(routine, filename),
+        mode: amodeArg(routine, amode),
+        hints: info === null || info === undefined ? [] : infoArg(routine, info),
+      };
+    } catch (e) {
+      argError = e;
+    }
     const icomm = (comm as Intracomm).Dup();
     const rank = icomm.Get_rank();
     const size = icomm.Get_size();
+    // The ranks agree on the arguments before any touches the file (MPI: the same amode everywhere).
+    if (size > 1) {
+      const all = icomm.allgather<[[number, string] | null, number]>([argError === null ? null : failureOf(argError), args?.mode ?? 0]);
+      const bad = all.findIndex(([f]) => f !== null);
+      const modes = new Set(all.map(([, m]) => m));
+      if (argError === null && bad >= 0) argError = new Exception(all[bad]![0]![0], `${routine}: rank ${bad} of the group failed the call: ${all[bad]![0]![1]}`);
+      if (argError === null && modes.size > 1) argError = new Exception(ERR_NOT_SAME, `${routine}: the ranks gave different amodes (${all.map(([, m]) => m).join(', ')})`);
+    }
+    if (argError !== null) {
+      icomm.Free();
+      throw argError;
+    }
+    const { path, mode, hints } = args!;
     // The first rank creates (and alone applies MODE_EXCL), then the others open.
     let fd = -1;
     let error: [number, string] | null = null;

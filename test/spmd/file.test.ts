@@ -59,6 +59,7 @@ for (const np of counts) {
     const expected: string[] = [];
     for (let rank = 0; rank < np; rank++) {
       for (const [what, cls] of ERRORS) expected.push(`rank ${rank} ${what} ${cls}`);
+      if (np > 1) expected.push(`rank ${rank} open bad amode on rank 0 only ERR_AMODE`, `rank ${rank} open amodes differ ERR_NOT_SAME`);
     }
     expected.push('rank 0 delete missing ERR_NO_SUCH_FILE');
     assert.deepEqual(lines(r.stdout).sort(), expected.sort());
