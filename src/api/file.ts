@@ -271,6 +271,8 @@ interface FileState {
   errhandler: ErrhandlerRecord;
   /** The split collective begun and not yet ended: its routine and bytes moved. */
   split: { routine: string; bytes: number } | null;
+  /** Set by Close: copies of the handle (`new MPI.File(f)`) must not use the descriptor, which the system may give to another file. */
+  closed: boolean;
 }
 
 const VIEW_BYTES: View = {
@@ -295,7 +297,7 @@ export class File {
 
   /** The open file's state; ERR_FILE for FILE_NULL or a closed file. */
   #state(routine: string): FileState {
-    if (this.#s === null) fail(routine, ERR_FILE, 'invalid file (FILE_NULL or closed)');
+    if (this.#s === null || this.#s.closed) fail(routine, ERR_FILE, 'invalid file (FILE_NULL or closed)');
     return this.#s;
   }
 
@@ -405,7 +407,7 @@ export class File {
     const f = new File();
     f.#s = {
       fd, path, amode: mode, comm: icomm, shared: new SharedPointer(sharedFile), info: new Map(hints),
-      view: VIEW_BYTES, position: 0, atomic: false, errhandler: defaultFileErrhandler, split: null,
+      view: VIEW_BYTES, position: 0, atomic: false, errhandler: defaultFileErrhandler, split: null, closed: false,
     };
     if (mode & MODE_APPEND) {
       const end = fs.fstatSync(fd).size;
@@ -427,6 +429,7 @@ export class File {
     });
     const rank = s.comm.Get_rank();
     let error: [number, string] | null = null;
+    s.closed = true;
     try {
       fs.closeSync(s.fd);
     } catch (e) {

@@ -49,6 +49,7 @@ const ERRORS: [string, string][] = [
   ['handler saw', '[true ERR_READ_ONLY]'],
   ['errhandler for Comm on a file', 'ERR_ARG'],
   ['close twice', 'ERR_FILE'],
+  ['a copy of a closed handle', 'ERR_FILE'],
   ['FILE_NULL Get_size', 'ERR_FILE'],
 ];
 
