@@ -8,8 +8,15 @@
  * communicator only where MPI's semantics need it (Open, Close, Set_size,
  * Preallocate, Set_view, Seek_shared, the ordered calls); the collective data
  * calls (Read_all, Write_at_all, ...) are the independent ones, which MPI
- * allows, so their non-blocking and split forms complete at once. The shared
+ * allows, so their non-blocking and split forms complete at once. Reads of
+ * many short runs close together are sieved (one read of the span, copied
+ * out); writes are one positioned write per run of the view. Two-phase
+ * aggregation was tried for fine-grained collective views and measured
+ * slower on node:fs (a cyclic darray of 2^20 doubles at 4 ranks: write
+ * 2.6 s vs 0.74 s, read 2.3 s vs 0.15 s), so it is not used. The shared
  * file pointer is a hidden file under an O_EXCL lock (core/sharedfp.ts).
+ * The control calls (Open, Close, Set_view, ...) first agree on every
+ * rank's argument checks, so an error on one rank raises on all of them.
  *
  * Only the "native" data representation (and "internal", the same here) is
  * supported; "external32" and user representations raise
