@@ -12,8 +12,10 @@
  * many short runs close together are sieved (one read of the span, copied
  * out); writes are one positioned write per run of the view. Two-phase
  * aggregation was tried for fine-grained collective views and measured
- * slower on node:fs (a cyclic darray of 2^20 doubles at 4 ranks: write
- * 2.6 s vs 0.74 s, read 2.3 s vs 0.15 s), so it is not used. The shared
+ * several times slower on node:fs (the exchange of many small pieces costs
+ * more than the system calls it saves: a cyclic darray of 2^20 doubles at
+ * 4 ranks, written and read back with Write_all/Read_all), so it is not
+ * used. The shared
  * file pointer is a hidden file under an O_EXCL lock (core/sharedfp.ts).
  * The control calls (Open, Close, Set_view, ...) first agree on every
  * rank's argument checks, so an error on one rank raises on all of them.
