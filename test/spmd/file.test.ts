@@ -5,10 +5,13 @@
  * file pointer kept consistent across ranks (Write_shared from every rank
  * at once), atomic mode, and the MODE_* flags.
  *
- * Repro: node bin/mpi4ts.js -n 3 test/fixtures/file/file.ts errors|shared|atomic|sieve|modes
+ * Repro: node bin/mpi4ts.js -n 3 test/fixtures/file/file.ts errors|shared|atomic|sieve|modes (fatal DIR)
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { mpirun, lines, onNative } from '../helpers/spmd.ts';
 
 const FIXTURE = 'test/fixtures/file/file.ts';
@@ -100,3 +103,15 @@ for (const np of counts) {
     assert.deepEqual(lines(r.stdout).sort(), expected.sort());
   });
 }
+
+test('File: ERRORS_ARE_FATAL set on FILE_NULL reaches files opened afterwards; an error on one ends the job with its class', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-file-fatal-'));
+  try {
+    const r = await mpirun(2, FIXTURE, { args: ['fatal', dir], timeoutMs: 60_000 });
+    assert.equal(r.code, 40, `exit ${r.code}\n${r.stderr}`); // ERR_READ_ONLY
+    assert.match(r.stderr, /MPI_ERRORS_ARE_FATAL on .*fatal\.bin: Write_at: .*fatal\.bin is open MODE_RDONLY/);
+    assert.doesNotMatch(r.stdout, /still running|passed the barrier/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
