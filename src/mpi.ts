@@ -145,7 +145,7 @@ const MPI4TS_VERSION: string = (() => {
  * the library's own (Open MPI 4.1 says 3.1, MPICH 4.0 says 4.0); on the
  * embedded runtime, the standard mpi4ts follows (MPI.VERSION,
  * MPI.SUBVERSION: 4.0 — it implements a subset of MPI 4.0, without
- * one-sided communication and I/O so far).
+ * one-sided communication so far).
  */
 export function Get_version(): [number, number] {
   const lib = runtime.transport.library;
