@@ -43,6 +43,10 @@ export { Comm, Intracomm, Intercomm, COMM_NULL } from './api/comm.js';
 export { Session, SESSION_NULL, MAX_PSET_NAME_LEN, MAX_STRINGTAG_LEN } from './api/session.js';
 export { Topocomm, Cartcomm, Graphcomm, Distgraphcomm, Compute_dims, CART, GRAPH, DIST_GRAPH, UNWEIGHTED, WEIGHTS_EMPTY } from './api/topo.js';
 export type { Weights, VectorSpec } from './api/topo.js';
+export {
+  File, FILE_NULL, Register_datarep, MODE_RDONLY, MODE_RDWR, MODE_WRONLY, MODE_CREATE, MODE_EXCL, MODE_DELETE_ON_CLOSE,
+  MODE_UNIQUE_OPEN, MODE_SEQUENTIAL, MODE_APPEND, SEEK_SET, SEEK_CUR, SEEK_END, DISPLACEMENT_CURRENT, DISP_CUR, MAX_DATAREP_STRING,
+} from './api/file.js';
 export type { SendOptions, RecvOptions } from './api/comm.js';
 export type { BufferSpec, BufferLike, DatatypeSpec } from './core/msgbuffer.js';
 export type { WBufferSpec } from './core/msgcoll.js';
@@ -154,7 +158,7 @@ const MPI4TS_VERSION: string = (() => {
  * the library's own (Open MPI 4.1 says 3.1, MPICH 4.0 says 4.0); on the
  * embedded runtime, the standard mpi4ts follows (MPI.VERSION,
  * MPI.SUBVERSION: 4.0 — it implements a subset of MPI 4.0, without
- * one-sided communication and I/O so far).
+ * one-sided communication so far).
  */
 export function Get_version(): [number, number] {
   const lib = runtime.transport.library;

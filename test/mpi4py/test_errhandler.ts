@@ -158,36 +158,32 @@ export class TestErrhandlerWin extends BaseTestErrhandler {
 }
 
 export class TestErrhandlerFile extends BaseTestErrhandler {
-  static override todo = Object.fromEntries(baseTests.map((t) => [t, WIN_FILE]));
-
   override setUp(): void {
-    const amode = anyMPI['MODE_WRONLY'] | anyMPI['MODE_CREATE'] | anyMPI['MODE_DELETE_ON_CLOSE'];
+    const amode = MPI.MODE_WRONLY | MPI.MODE_CREATE | MPI.MODE_DELETE_ON_CLOSE;
     const filename = `/tmp/mpi4ts-errhandler-${process.pid}-${MPI.COMM_WORLD.Get_rank()}`;
-    this.mpiobj = anyMPI['File'].Open(MPI.COMM_SELF, filename, amode, MPI.INFO_NULL);
+    this.mpiobj = MPI.File.Open(MPI.COMM_SELF, filename, amode, MPI.INFO_NULL);
   }
 
   override tearDown(): void {
-    (this.mpiobj as unknown as { Close(): void } | undefined)?.Close();
+    (this.mpiobj as MPI.File).Close();
   }
 }
 
 export class TestErrhandlerFileNull extends TestCase {
-  static override todo = { testErrorsReturn: WIN_FILE, testErrorsFatal: WIN_FILE, testErrorsAbort: WIN_FILE };
-
   eh_save!: MPI.Errhandler;
 
   override setUp(): void {
-    this.eh_save = anyMPI['FILE_NULL'].Get_errhandler();
+    this.eh_save = MPI.FILE_NULL.Get_errhandler();
   }
 
   override tearDown(): void {
-    anyMPI['FILE_NULL']?.Set_errhandler(this.eh_save);
+    MPI.FILE_NULL.Set_errhandler(this.eh_save);
     this.eh_save?.Free();
   }
 
   _run_test_get_set(errhandler: MPI.Errhandler): void {
-    anyMPI['FILE_NULL'].Set_errhandler(errhandler);
-    const eh = anyMPI['FILE_NULL'].Get_errhandler() as MPI.Errhandler;
+    MPI.FILE_NULL.Set_errhandler(errhandler);
+    const eh = MPI.FILE_NULL.Get_errhandler();
     this.assertEqual(eh, errhandler);
     eh.Free();
   }
