@@ -38,6 +38,7 @@ export {
 } from './api/buffer.js';
 export type { AttachableBuffer } from './api/buffer.js';
 export { Comm, Intracomm, Intercomm, COMM_NULL } from './api/comm.js';
+export { Open_port, Close_port, Publish_name, Unpublish_name, Lookup_name, MAX_PORT_NAME } from './api/ports.js';
 export { Topocomm, Cartcomm, Graphcomm, Distgraphcomm, Compute_dims, CART, GRAPH, DIST_GRAPH, UNWEIGHTED, WEIGHTS_EMPTY } from './api/topo.js';
 export type { Weights, VectorSpec } from './api/topo.js';
 export type { SendOptions, RecvOptions } from './api/comm.js';

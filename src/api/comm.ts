@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { CommHandle, Operation, Transport } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
 import { parseBuffer, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
@@ -15,6 +16,8 @@ import * as objcoll from '../coll/object.js';
 import * as bufcoll from '../coll/buffer.js';
 import * as intercoll from '../coll/inter.js';
 import * as spawncoll from '../coll/spawn.js';
+import * as portscoll from '../coll/ports.js';
+import { portService, portName, joinDescriptor } from './ports.js';
 import { resolveCommand, resolveCommands, spawnOptions, fillErrcodes, fillErrcodesMultiple, type SpawnOptions, type SpawnMultipleOptions } from './spawn.js';
 import { predefined as predefinedTypes } from '../core/datatype.js';
 import {
@@ -315,6 +318,20 @@ export class Comm {
       parentComm = ic === null ? COMM_NULL as Intercomm : new Intercomm(ic, 'MPI_COMM_PARENT');
     }
     return parentComm;
+  }
+
+  /**
+   * The intercommunicator of this process and the one at the other end of
+   * the connected socket `fd` (a file descriptor, or a net.Socket), which
+   * calls Join too: `MPI_Comm_join`. Nothing else may read the socket
+   * meanwhile (given a net.Socket, Join stops its reading).
+   */
+  static Join(fd: number | Socket): Intercomm {
+    const descriptor = joinDescriptor(fd);
+    const ports = portService('Join');
+    try {
+      return new Intercomm(portscoll.join(runtime.transport, ports, descriptor), '');
+    } catch (e) { return raise('Join', e); }
   }
 
   /** Terminate every process of the job with `errorcode`: `MPI_Abort`. */
@@ -1103,6 +1120,31 @@ export class Intracomm extends Comm {
   Disconnect(): void {
     this.#run('Disconnect', (c) => objcoll.barrier(c));
     this.Free();
+  }
+
+  /**
+   * Wait at `port_name` (from MPI.Open_port; only root's counts) for a group
+   * that Connects to it; collective over this communicator. Returns the
+   * intercommunicator whose remote group is the connecting one: `MPI_Comm_accept`.
+   */
+  Accept(port_name: string | null = null, info: unknown = null, root = 0): Intercomm {
+    return this.#connect('Accept', true, port_name, info, root);
+  }
+
+  /**
+   * Connect to the group that Accepts at `port_name` (only root's counts);
+   * collective over this communicator. Returns the intercommunicator whose
+   * remote group is the accepting one: `MPI_Comm_connect`.
+   */
+  Connect(port_name: string | null = null, info: unknown = null, root = 0): Intercomm {
+    return this.#connect('Connect', false, port_name, info, root);
+  }
+
+  #connect(routine: string, accept: boolean, port: unknown, info: unknown, root: unknown): Intercomm {
+    const r = this.#root(routine, root);
+    const hints = infoArg(routine, info);
+    const ports = portService(routine);
+    return new Intercomm(this.#run(routine, (c) => portscoll.connect(c, ports, r, accept, () => portName(routine, port), hints)), '');
   }
 
   // ---- collectives on buffers ---------------------------------------------------
