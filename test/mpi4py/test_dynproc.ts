@@ -16,8 +16,6 @@ import { TestCase } from './unittest.ts';
 
 type Intercomm = InstanceType<typeof MPI.Intercomm>;
 
-const library = process.env['MPI4TS_TRANSPORT'] === 'native' ? process.env['MPI4TS_MPI'] ?? 'openmpi' : null;
-
 const message: unknown[] = [
   null,
   true,
@@ -40,12 +38,6 @@ const message: unknown[] = [
 
 export class TestDPM extends TestCase {
   static override skip: string | null = MPI.COMM_WORLD.Get_size() < 2 ? 'mpi-world-size<2' : null;
-  static override skips: Record<string, string> = {
-    ...(library === 'openmpi' ? {
-      testNamePublishing: 'Open MPI 4.1 publishes names only through an ompi-server (mpirun --ompi-server), which the native launcher does not start',
-    } : {}),
-  };
-
   testNamePublishing(): void {
     const rank = MPI.COMM_WORLD.Get_rank();
     const service = `mpi4py-${rank}`;
