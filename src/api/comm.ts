@@ -1111,8 +1111,9 @@ export class Intracomm extends Comm {
       return cmds;
     }));
     const inter = new Intercomm(ic, '');
-    // Off the root the per-command counts are not known: one list of all the children.
-    fillErrcodesMultiple(o.errcodes, counts.length > 0 ? counts : [inter.Get_remote_size()]);
+    // Off the root the per-command counts are this rank's own maxprocs, where
+    // they add up to the children (mpi4py fills errcodes from them), else one list of all the children.
+    fillErrcodesMultiple(o.errcodes, counts.length > 0 ? counts : localCounts(command, o.maxprocs, inter.Get_remote_size()));
     return inter;
   }
 
@@ -1923,6 +1924,15 @@ function describeArg(x: unknown): string {
   if (x === null) return 'null';
   if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
   return `${typeof x} ${String(x)}`;
+}
+
+/** Spawn_multiple's per-command counts from a rank's own arguments, if they add up to `children`; else [children]. */
+function localCounts(command: unknown, maxprocs: unknown, children: number): number[] {
+  const n = Array.isArray(command) ? command.length : 0;
+  const counts = maxprocs === null || maxprocs === undefined ? Array<number>(n).fill(1)
+    : typeof maxprocs === 'number' ? Array<number>(n).fill(maxprocs) : Array.isArray(maxprocs) ? maxprocs as unknown[] : [];
+  const valid = counts.length === n && n > 0 && counts.every((k) => Number.isInteger(k) && (k as number) > 0);
+  return valid && (counts as number[]).reduce((a, b) => a + b, 0) === children ? counts as number[] : [children];
 }
 
 /** The parent intercommunicator, made on the first Get_parent. */

@@ -38,6 +38,7 @@ const message: unknown[] = [
 
 export class TestDPM extends TestCase {
   static override skip: string | null = MPI.COMM_WORLD.Get_size() < 2 ? 'mpi-world-size<2' : null;
+
   testNamePublishing(): void {
     const rank = MPI.COMM_WORLD.Get_rank();
     const service = `mpi4py-${rank}`;
