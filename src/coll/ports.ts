@@ -14,7 +14,7 @@
  */
 import * as fs from 'node:fs';
 import type { Hints, PortService, Transport } from '../transport/spi.js';
-import { ERR_OTHER, ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../core/errorcodes.js';
+import { ERR_ARG, ERR_OTHER, ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../core/errorcodes.js';
 import type { CollContext, Schedule } from './schedule.js';
 import * as obj from './object.js';
 import type { InterComm } from './inter.js';
@@ -56,6 +56,7 @@ function* libraryConnect(c: CollContext, ports: PortService, root: number, accep
   if (c.rank === root) {
     try {
       name = port();
+      ports.checkPort?.(name);
       outcome = { ok: true };
     } catch (e) {
       outcome = describe(e);
@@ -95,6 +96,14 @@ function socketFailure(what: string, e: unknown): MpiFailure {
  * it reads no byte past the other's record.
  */
 export function join(t: Transport, ports: PortService, fd: number): InterComm {
+  // Not a socket: nothing would ever answer (Open MPI's MPI_Comm_join waits forever on /dev/null).
+  let socket = false;
+  try {
+    socket = fs.fstatSync(fd).isSocket();
+  } catch (e) {
+    throw new MpiFailure(ERR_ARG, `fd ${fd} is not an open file descriptor (${(e as { code?: string }).code ?? String(e)})`);
+  }
+  if (!socket) throw new MpiFailure(ERR_ARG, `fd ${fd} is not a socket`);
   if (ports.joinComm) return ports.joinComm(fd);
   if (ports.universe === undefined) throw new MpiFailure(ERR_UNSUPPORTED_OPERATION, 'this transport cannot join processes over a socket');
   const mine: JoinRecord = { mpi4ts: 1, universe: ports.universe, id: t.processId, ctx: t.nextContext() };

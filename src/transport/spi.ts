@@ -384,6 +384,12 @@ export interface PortService {
    * exchanges it, with the process id and a free context, over the socket.
    */
   readonly universe?: string;
+  /**
+   * Optional, with connectComm: at the root, before any rank enters the
+   * library's Accept or Connect; throws MpiFailure(ERR_PORT) for a port
+   * this process knows to be closed (the library would wait there forever).
+   */
+  checkPort?(port: string): void;
   /** The whole of MPI_Comm_accept/_connect in the library, collective over `comm` (a collective shadow); `port` counts at `root` only. */
   connectComm?(comm: CommHandle, port: string | null, info: Hints, root: number, accept: boolean): SpawnedComm;
   /** The whole of MPI_Comm_join in the library, over the connected socket `fd`. */

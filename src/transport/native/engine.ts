@@ -633,9 +633,26 @@ export class NativeTransport implements Transport {
    * another world get ids of their own.
    */
   #libraryPorts(): PortService {
+    // Ports this process opened and closed: the libraries take a Close_port
+    // of any name, and wait forever in an Accept or Connect at a closed port.
+    const open = new Set<string>();
+    const closed = new Set<string>();
     return {
-      openPort: (info) => wrap('MPI_Open_port', () => this.#mpi.openPort(info)),
-      closePort: (port) => wrap('MPI_Close_port', () => this.#mpi.closePort(port)),
+      openPort: (info) => {
+        const port = wrap('MPI_Open_port', () => this.#mpi.openPort(info));
+        open.add(port);
+        closed.delete(port);
+        return port;
+      },
+      closePort: (port) => {
+        if (!open.has(port)) throw new MpiFailure(ERR_PORT, `no open port named '${port}' in this process`);
+        wrap('MPI_Close_port', () => this.#mpi.closePort(port));
+        open.delete(port);
+        closed.add(port);
+      },
+      checkPort: (port) => {
+        if (closed.has(port)) throw new MpiFailure(ERR_PORT, `port '${port}' is closed`);
+      },
       publishName: (service, port, info) => void wrap('MPI_Publish_name', () => this.#mpi.nameService(0, service, port, info)),
       unpublishName: (service, port, info) => void wrap('MPI_Unpublish_name', () => this.#mpi.nameService(1, service, port, info)),
       lookupName: (service, info) => wrap('MPI_Lookup_name', () => this.#mpi.nameService(2, service, null, info)!),
@@ -712,6 +729,7 @@ export class NativeTransport implements Transport {
           return { remote: Int32Array.from(them.group), ctx: agreed };
         }
         if (owner < 0 || owner >= this.commWorld.size) throw new MpiFailure(ERR_PORT, `'${port}' names no process of this job`);
+        if (owner === this.processId && !open.has(port)) throw new MpiFailure(ERR_PORT, `no open port named '${port}' in this process`);
         exchange(owner, 2 * n, { group: Array.from(group), ctx });
         const them = answer(owner, 2 * n + 1);
         return { remote: Int32Array.from(them.group), ctx: them.ctx };
