@@ -342,6 +342,7 @@ export interface Transport {
    * unknown service name), ERR_SERVICE (a name published or unpublished wrongly).
    */
   readonly ports?: PortService;
+
   /**
    * Optional, for deadlock reports: the public call now running on this
    * process (e.g. `bcast`), its root (-1 if none), and for a collective its
@@ -352,7 +353,6 @@ export interface Transport {
   /** Terminate the whole job with `code` (MPI_Abort). Never returns. */
   abort(code: number, reason: string): never;
 }
-
 
 /** What MPI_Info hints a port or name call passes on (key/value pairs). */
 export type Hints = readonly (readonly [string, string])[];
