@@ -230,8 +230,13 @@ export class NativeTransport implements Transport {
     // MPICH over UCX cannot open ports (MPI_Open_port, MPI_Comm_join: "not
     // supported with ucx netmod"), and cannot spawn: one world, whose
     // processes mpi4ts connects itself, over a duplicate of MPI_COMM_WORLD
-    // no user call sees (made now: MPI_Comm_dup is collective).
-    this.#portComm = !mpi.portsSupported() ? this.#wrap(wrap('MPI_Comm_dup', () => mpi.commDup(0)), this.commWorld.group, null, true) : null;
+    // no user call sees. Made now (MPI_Comm_dup is collective), and only
+    // where every process of the world is an mpi4ts rank that makes it too:
+    // started by mpi4ts's launcher (MPI4TS_TIME_ORIGIN), or alone. In a job
+    // mpiexec started with other programs (MPMD with a C rank) they would
+    // never join it; there the library's MPI_Open_port says what it lacks.
+    const ownWorld = process.env['MPI4TS_TIME_ORIGIN'] !== undefined || size === 1;
+    this.#portComm = ownWorld && !mpi.portsSupported() ? this.#wrap(wrap('MPI_Comm_dup', () => mpi.commDup(0)), this.commWorld.group, null, true) : null;
     this.ports = this.#portComm === null ? this.#libraryPorts() : this.#ownPorts(this.#portComm);
     // A spawned process meets its parents now, as they return from MPI_Comm_spawn.
     // A process that a C or Python program spawned (not through rank-entry's
