@@ -32,6 +32,7 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <mpi.h>
 #include <node_api.h>
@@ -587,6 +588,21 @@ static napi_value js_library_version(napi_env env, napi_callback_info info) {
   return v;
 }
 
+/*
+ * portsSupported() -> boolean: whether MPI_Open_port and MPI_Comm_join can
+ * work. MPICH's ch4:ucx netmod has no ports ("not supported with ucx
+ * netmod"); its full library version names the device.
+ */
+static napi_value js_ports_supported(napi_env env, napi_callback_info info) {
+  char text[MPI_MAX_LIBRARY_VERSION_STRING + 1];
+  int len = 0;
+  MPI_Get_library_version(text, &len);
+  text[len] = 0;
+  napi_value v;
+  napi_get_boolean(env, strstr(text, "MPICH") == NULL || strstr(text, "ch4:ucx") == NULL, &v);
+  return v;
+}
+
 static napi_value js_processor_name(napi_env env, napi_callback_info info) {
   if (!initialized || finalized) {
     throw_index(env, "processor name", 0);
@@ -723,6 +739,27 @@ static uint32_t length_of(napi_env env, napi_value arr) {
 }
 
 /*
+ * An MPI_Info of the hints [[key, value], ...] (MPI_INFO_NULL for none; the
+ * caller frees another). 0 with an exception pending when a hint is not a string.
+ */
+static int new_info(napi_env env, napi_value hints, MPI_Info *out) {
+  *out = MPI_INFO_NULL;
+  uint32_t nh = length_of(env, hints);
+  int ok = 1;
+  if (nh > 0) MPI_Info_create(out);
+  for (uint32_t j = 0; j < nh && ok; j++) {
+    napi_value kv = element(env, hints, j);
+    char *key = new_cstring(env, element(env, kv, 0), "info key");
+    char *val = key ? new_cstring(env, element(env, kv, 1), "info value") : NULL;
+    if (key && val) MPI_Info_set(*out, key, val);
+    ok = key && val;
+    free(key);
+    free(val);
+  }
+  return ok;
+}
+
+/*
  * commSpawn(comm, root, commands | null) -> [intercomm, ...errcodes]: MPI_Comm_spawn_multiple,
  * collective over comm. At the root, commands is [[program, argv[], maxprocs, [[key, value], ...]], ...];
  * elsewhere null (MPI reads the root's arguments only). Errcodes (root only) are
@@ -750,18 +787,7 @@ static napi_value js_comm_spawn(napi_env env, napi_callback_info info) {
     for (uint32_t j = 0; j < n && ok; j++) ok = (argvs[k][j] = new_cstring(env, element(env, args, j), "argument")) != NULL;
     maxprocs[k] = i32(env, element(env, cmd, 2));
     total += maxprocs[k];
-    napi_value hints = element(env, cmd, 3);
-    uint32_t nh = length_of(env, hints);
-    if (nh > 0 && ok) MPI_Info_create(&infos[k]);
-    for (uint32_t j = 0; j < nh && ok; j++) {
-      napi_value kv = element(env, hints, j);
-      char *key = new_cstring(env, element(env, kv, 0), "info key");
-      char *val = key ? new_cstring(env, element(env, kv, 1), "info value") : NULL;
-      if (key && val) MPI_Info_set(infos[k], key, val);
-      ok = key && val;
-      free(key);
-      free(val);
-    }
+    if (ok) ok = new_info(env, element(env, cmd, 3), &infos[k]);
   }
   int *errcodes = total > 0 ? calloc(total, sizeof(int)) : NULL;
   MPI_Comm inter = MPI_COMM_NULL;
@@ -802,6 +828,123 @@ static napi_value js_comm_get_parent(napi_env env, napi_callback_info info) {
     parent_index = p == MPI_COMM_NULL ? -1 : adopt(p);
   }
   return ret_i32(env, parent_index);
+}
+
+/* ---- ports and names ------------------------------------------------------ */
+
+/* openPort(hints) -> port name: MPI_Open_port. */
+static napi_value js_open_port(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  MPI_Info hints;
+  if (!new_info(env, argv[0], &hints)) return NULL;
+  char port[MPI_MAX_PORT_NAME + 1] = {0};
+  int rc = MPI_Open_port(hints, port);
+  if (hints != MPI_INFO_NULL) MPI_Info_free(&hints);
+  if (rc != MPI_SUCCESS) {
+    throw_mpi(env, "MPI_Open_port", rc);
+    return NULL;
+  }
+  napi_value v;
+  napi_create_string_utf8(env, port, NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+/* closePort(port): MPI_Close_port. */
+static napi_value js_close_port(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  char *port = new_cstring(env, argv[0], "port name");
+  if (port == NULL) return NULL;
+  int rc = MPI_Close_port(port);
+  free(port);
+  if (rc != MPI_SUCCESS) throw_mpi(env, "MPI_Close_port", rc);
+  return NULL;
+}
+
+/*
+ * nameService(op, service, port | null, hints) -> port name or undefined:
+ * op 0 MPI_Publish_name, 1 MPI_Unpublish_name, 2 MPI_Lookup_name.
+ */
+static napi_value js_name_service(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  int op = i32(env, argv[0]);
+  char found[MPI_MAX_PORT_NAME + 1] = {0};
+  char *service = new_cstring(env, argv[1], "service name");
+  char *port = service && op != 2 ? new_cstring(env, argv[2], "port name") : NULL;
+  MPI_Info hints = MPI_INFO_NULL;
+  int ok = service != NULL && (op == 2 || port != NULL) && new_info(env, argv[3], &hints);
+  int rc = MPI_SUCCESS;
+  const char *routine = op == 0 ? "MPI_Publish_name" : op == 1 ? "MPI_Unpublish_name" : "MPI_Lookup_name";
+  if (ok) {
+    if (op == 0) rc = MPI_Publish_name(service, hints, port);
+    else if (op == 1) rc = MPI_Unpublish_name(service, hints, port);
+    else rc = MPI_Lookup_name(service, hints, found);
+  }
+  free(service);
+  free(port);
+  if (hints != MPI_INFO_NULL) MPI_Info_free(&hints);
+  if (!ok) return NULL; /* an exception is pending */
+  if (rc != MPI_SUCCESS) {
+    throw_mpi(env, routine, rc);
+    return NULL;
+  }
+  if (op != 2) return NULL;
+  napi_value v;
+  napi_create_string_utf8(env, found, NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+/*
+ * commConnect(comm, port | null, hints, root, accept) -> intercomm:
+ * MPI_Comm_accept (accept = 1) or MPI_Comm_connect, collective over comm;
+ * the port counts at the root only.
+ */
+static napi_value js_comm_connect(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  MPI_Comm comm = COMM_ARG(argv[0]);
+  napi_valuetype vt;
+  napi_typeof(env, argv[1], &vt);
+  char *port = vt == napi_string ? new_cstring(env, argv[1], "port name") : NULL;
+  if (vt == napi_string && port == NULL) return NULL;
+  MPI_Info hints;
+  if (!new_info(env, argv[2], &hints)) {
+    free(port);
+    return NULL;
+  }
+  int root = i32(env, argv[3]);
+  int accept = i32(env, argv[4]);
+  MPI_Comm inter = MPI_COMM_NULL;
+  int rc = accept ? MPI_Comm_accept(port, hints, root, comm, &inter) : MPI_Comm_connect(port, hints, root, comm, &inter);
+  free(port);
+  if (hints != MPI_INFO_NULL) MPI_Info_free(&hints);
+  if (rc != MPI_SUCCESS) {
+    throw_mpi(env, accept ? "MPI_Comm_accept" : "MPI_Comm_connect", rc);
+    return NULL;
+  }
+  return ret_i32(env, adopt(inter));
+}
+
+/*
+ * commJoin(fd) -> intercomm: MPI_Comm_join. Node.js makes its sockets
+ * non-blocking, and the libraries read and write the descriptor expecting
+ * blocking calls: it is blocking for the call, then as it was.
+ */
+static napi_value js_comm_join(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int fd = i32(env, argv[0]);
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0) {
+    napi_throw_range_error(env, NULL, "MPI_Comm_join: not an open file descriptor");
+    return NULL;
+  }
+  if (flags & O_NONBLOCK) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  MPI_Comm inter = MPI_COMM_NULL;
+  int rc = MPI_Comm_join(fd, &inter);
+  if (flags & O_NONBLOCK) fcntl(fd, F_SETFL, flags);
+  if (rc != MPI_SUCCESS) {
+    throw_mpi(env, "MPI_Comm_join", rc);
+    return NULL;
+  }
+  return ret_i32(env, inter == MPI_COMM_NULL ? -1 : adopt(inter));
 }
 
 /* commDisconnect(comm): MPI_Comm_disconnect, collective over both groups of an intercommunicator. */
@@ -1402,13 +1545,15 @@ static napi_value Init(napi_env env, napi_value exports) {
     napi_callback cb;
   } fns[] = {
       {"init", js_init},           {"finalize", js_finalize},
-      {"abort", js_abort},         {"libraryVersion", js_library_version}, {"version", js_version},
+      {"abort", js_abort},         {"libraryVersion", js_library_version}, {"portsSupported", js_ports_supported}, {"version", js_version},
       {"limits", js_limits},
       {"processorName", js_processor_name},
       {"commDup", js_comm_dup},    {"commCreateGroup", js_comm_create_group},
       {"intercommCreate", js_intercomm_create},
       {"commInfo", js_comm_info},  {"commFree", js_comm_free},
       {"commSpawn", js_comm_spawn}, {"commGetParent", js_comm_get_parent},
+      {"openPort", js_open_port}, {"closePort", js_close_port}, {"nameService", js_name_service},
+      {"commConnect", js_comm_connect}, {"commJoin", js_comm_join},
       {"commDisconnect", js_comm_disconnect}, {"intercommMerge", js_intercomm_merge},
       {"groupRanks", js_group_ranks},
       {"commSplit", js_comm_split},

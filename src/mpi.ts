@@ -41,6 +41,7 @@ export { Pickle, pickle } from './api/pickle.js';
 export type { DumpsFunction, LoadsFunction } from './api/pickle.js';
 export { Comm, Intracomm, Intercomm, COMM_NULL } from './api/comm.js';
 export { Session, SESSION_NULL, MAX_PSET_NAME_LEN, MAX_STRINGTAG_LEN } from './api/session.js';
+export { Open_port, Close_port, Publish_name, Unpublish_name, Lookup_name } from './api/ports.js';
 export { Topocomm, Cartcomm, Graphcomm, Distgraphcomm, Compute_dims, CART, GRAPH, DIST_GRAPH, UNWEIGHTED, WEIGHTS_EMPTY } from './api/topo.js';
 export type { Weights, VectorSpec } from './api/topo.js';
 export {

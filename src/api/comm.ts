@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { CommHandle, Operation, Transport } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
 import { parseBuffer, pinSpec, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
@@ -16,6 +17,8 @@ import * as objcoll from '../coll/object.js';
 import * as bufcoll from '../coll/buffer.js';
 import * as intercoll from '../coll/inter.js';
 import * as spawncoll from '../coll/spawn.js';
+import * as portscoll from '../coll/ports.js';
+import { portService, portName, joinDescriptor } from './ports.js';
 import { resolveCommand, resolveCommands, spawnOptions, fillErrcodes, fillErrcodesMultiple, type SpawnOptions, type SpawnMultipleOptions } from './spawn.js';
 import { predefined as predefinedTypes } from '../core/datatype.js';
 import {
@@ -344,6 +347,20 @@ export class Comm {
       parentComm = ic === null ? COMM_NULL as Intercomm : new Intercomm(ic, 'MPI_COMM_PARENT');
     }
     return parentComm;
+  }
+
+  /**
+   * The intercommunicator of this process and the one at the other end of
+   * the connected socket `fd` (a file descriptor, or a net.Socket), which
+   * calls Join too: `MPI_Comm_join`. Nothing else may read the socket
+   * meanwhile (given a net.Socket, Join stops its reading).
+   */
+  static Join(fd: number | Socket): Intercomm {
+    const descriptor = joinDescriptor(fd);
+    const ports = portService('Join');
+    try {
+      return new Intercomm(portscoll.join(runtime.transport, ports, descriptor), '');
+    } catch (e) { return raise('Join', e); }
   }
 
   /** Terminate every process of the job with `errorcode`: `MPI_Abort`. */
@@ -1176,8 +1193,9 @@ export class Intracomm extends Comm {
       return cmds;
     }));
     const inter = new Intercomm(ic, '');
-    // Off the root the per-command counts are not known: one list of all the children.
-    fillErrcodesMultiple(o.errcodes, counts.length > 0 ? counts : [inter.Get_remote_size()]);
+    // Off the root the per-command counts are this rank's own maxprocs, where
+    // they add up to the children (mpi4py fills errcodes from them), else one list of all the children.
+    fillErrcodesMultiple(o.errcodes, counts.length > 0 ? counts : localCounts(command, o.maxprocs, inter.Get_remote_size()));
     return inter;
   }
 
@@ -1185,6 +1203,31 @@ export class Intracomm extends Comm {
   Disconnect(): void {
     this.#run('Disconnect', (c) => objcoll.barrier(c));
     this.Free();
+  }
+
+  /**
+   * Wait at `port_name` (from MPI.Open_port; only root's counts) for a group
+   * that Connects to it; collective over this communicator. Returns the
+   * intercommunicator whose remote group is the connecting one: `MPI_Comm_accept`.
+   */
+  Accept(port_name: string | null = null, info: unknown = null, root = 0): Intercomm {
+    return this.#connect('Accept', true, port_name, info, root);
+  }
+
+  /**
+   * Connect to the group that Accepts at `port_name` (only root's counts);
+   * collective over this communicator. Returns the intercommunicator whose
+   * remote group is the accepting one: `MPI_Comm_connect`.
+   */
+  Connect(port_name: string | null = null, info: unknown = null, root = 0): Intercomm {
+    return this.#connect('Connect', false, port_name, info, root);
+  }
+
+  #connect(routine: string, accept: boolean, port: unknown, info: unknown, root: unknown): Intercomm {
+    const r = this.#root(routine, root);
+    const hints = infoArg(routine, info);
+    const ports = portService(routine);
+    return new Intercomm(this.#run(routine, (c) => portscoll.connect(c, ports, r, accept, () => portName(routine, port), hints)), '');
   }
 
   // ---- collectives on buffers ---------------------------------------------------
@@ -2357,6 +2400,15 @@ function describeArg(x: unknown): string {
   if (x === null) return 'null';
   if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
   return `${typeof x} ${String(x)}`;
+}
+
+/** Spawn_multiple's per-command counts from a rank's own arguments, if they add up to `children`; else [children]. */
+function localCounts(command: unknown, maxprocs: unknown, children: number): number[] {
+  const n = Array.isArray(command) ? command.length : 0;
+  const counts = maxprocs === null || maxprocs === undefined ? Array<number>(n).fill(1)
+    : typeof maxprocs === 'number' ? Array<number>(n).fill(maxprocs) : Array.isArray(maxprocs) ? maxprocs as unknown[] : [];
+  const valid = counts.length === n && n > 0 && counts.every((k) => Number.isInteger(k) && (k as number) > 0);
+  return valid && (counts as number[]).reduce((a, b) => a + b, 0) === children ? counts as number[] : [children];
 }
 
 /** The parent intercommunicator, made on the first Get_parent. */

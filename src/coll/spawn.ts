@@ -17,8 +17,8 @@ import * as obj from './object.js';
 import type { InterComm } from './inter.js';
 
 /** What the root found: the children's process ids, or why there are none. */
-type Outcome =
-  | { ok: true; gpids: number[] }
+export type Outcome<T = { gpids: number[] }> =
+  | ({ ok: true } & T)
   | { ok: false; kind: 'TypeError' | 'RangeError' | 'MpiFailure'; errorClass: number; message: string };
 
 /**
@@ -72,14 +72,15 @@ function* librarySpawn(c: CollContext, root: number, prepare: () => SpawnCommand
 }
 
 /** Throw the root's error, if it had one. */
-function rethrow(o: Outcome): asserts o is Extract<Outcome, { ok: true }> {
+export function rethrow<T>(o: Outcome<T>): asserts o is { ok: true } & T {
   if (o.ok) return;
   if (o.kind === 'TypeError') throw new TypeError(o.message);
   if (o.kind === 'RangeError') throw new RangeError(o.message);
   throw new MpiFailure(o.errorClass, o.message);
 }
 
-function describe(e: unknown): Outcome {
+/** The outcome a failed root broadcasts: its error, as data. */
+export function describe(e: unknown): Outcome<never> {
   if (e instanceof MpiFailure) return { ok: false, kind: 'MpiFailure', errorClass: e.errorClass, message: e.message };
   if (e instanceof TypeError) return { ok: false, kind: 'TypeError', errorClass: 0, message: e.message };
   if (e instanceof RangeError) return { ok: false, kind: 'RangeError', errorClass: 0, message: e.message };

@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Bumped whenever compile.ts changes what it writes, so old folders are not reused. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 
 /** The sources a compiled folder was made from, and where each module went. */
 export interface Manifest {
@@ -29,7 +29,11 @@ export interface Manifest {
   readonly key: string;
   /** Absolute path of the entry script. */
   readonly entry: string;
-  /** Each compiled source: absolute path, content hash, file name in the folder. */
+  /**
+   * Each compiled source: absolute path, content hash, file name in the
+   * folder ('' for a source esbuild put inside its importer's module: one a
+   * glob import, `import(`./${name}.ts`)`, reaches).
+   */
   readonly sources: readonly { path: string; hash: string; out: string }[];
   /**
    * Files the output depends on besides the sources: tsconfig.json /
@@ -118,7 +122,7 @@ function hashFile(file: string): string | null {
 /** The entry as the manifest describes it: URLs of its compiled modules. */
 export function entryFromManifest(m: Manifest, compiled: number): CompiledEntry {
   const dir = outDir(m.key);
-  const modules = new Map(m.sources.map((s) => [s.path, pathToFileURL(path.join(dir, s.out)).href]));
+  const modules = new Map(m.sources.filter((s) => s.out !== '').map((s) => [s.path, pathToFileURL(path.join(dir, s.out)).href]));
   return { url: modules.get(m.entry)!, modules, compiled };
 }
 

@@ -184,13 +184,15 @@ export async function compileEntry(file: string): Promise<CompiledEntry> {
     round = next;
   }
 
+  // Sources a glob import reached are inside their importer's module, not files of their own.
+  const written = new Set([...outputs.values()].map((o) => o.source));
   const configs = new Map<string, string | null>();
   for (const s of sources.keys()) configsOf(path.dirname(s), configs);
   for (const f of packageFiles) packageJsonOf(path.dirname(f), configs);
   const manifestBody = {
     format: CACHE_FORMAT,
     entry,
-    sources: [...sources].sort(([a], [b]) => a.localeCompare(b)).map(([p, hash]) => ({ path: p, hash, out: outName(p) })),
+    sources: [...sources].sort(([a], [b]) => a.localeCompare(b)).map(([p, hash]) => ({ path: p, hash, out: written.has(p) ? outName(p) : '' })),
     configs: [...configs].sort(([a], [b]) => a.localeCompare(b)).map(([p, hash]) => ({ path: p, hash })),
     externals: [...externals].sort(),
   };

@@ -343,6 +343,17 @@ export interface Transport {
   /** Optional: MPI_Comm_disconnect (collective, waits for pending traffic); `freeComm` otherwise. */
   disconnectComm?(comm: CommHandle): void;
 
+  // ---- ports and names (MPI_Open_port, MPI_Comm_accept/connect, MPI_Publish_name, MPI_Comm_join) ----
+
+  /**
+   * Optional: the name service and ports (absent: a process without a
+   * launcher or library to keep them). MPI_Open_port: a new port name;
+   * MPI_Close_port; MPI_Publish_name, _Unpublish_name, _Lookup_name.
+   * Errors: MpiFailure with ERR_PORT (a port that is not open), ERR_NAME (an
+   * unknown service name), ERR_SERVICE (a name published or unpublished wrongly).
+   */
+  readonly ports?: PortService;
+
   /**
    * Optional, for deadlock reports: the public call now running on this
    * process (e.g. `bcast`), its root (-1 if none), and for a collective its
@@ -352,4 +363,46 @@ export interface Transport {
   noteCall?(routine: string | null, root: number, comm?: CommHandle | null, seq?: number, bytes?: number): void;
   /** Terminate the whole job with `code` (MPI_Abort). Never returns. */
   abort(code: number, reason: string): never;
+}
+
+/** What MPI_Info hints a port or name call passes on (key/value pairs). */
+export type Hints = readonly (readonly [string, string])[];
+
+/**
+ * Ports and the name service. A transport's own (the embedded runtime's
+ * launcher keeps them) offers `meet`, and src/coll/ports.ts builds the
+ * intercommunicator on it; a library's offers `connectComm` and `joinComm`
+ * instead, which do the whole collective.
+ */
+export interface PortService {
+  openPort(info: Hints): string;
+  closePort(port: string): void;
+  publishName(service: string, port: string, info: Hints): void;
+  unpublishName(service: string, port: string, info: Hints): void;
+  lookupName(service: string, info: Hints): string;
+  /**
+   * The root's part of MPI_Comm_accept (`accept`) or _connect: wait at
+   * `port` for the other side's root and exchange with it this group's
+   * process ids and the lowest context id free on all of them; returns the
+   * other group and the agreed context (the larger one: `ctx` and `ctx + 2`
+   * are then free on both groups). Throws MpiFailure(ERR_PORT) when the port
+   * is not open.
+   */
+  meet?(port: string, accept: boolean, group: Int32Array, ctx: number): { remote: Int32Array; ctx: number };
+  /**
+   * Identity of this transport's world of processes (the same string in every
+   * process whose ids `group` and `makeComm` can name together): MPI_Comm_join
+   * exchanges it, with the process id and a free context, over the socket.
+   */
+  readonly universe?: string;
+  /**
+   * Optional, with connectComm: at the root, before any rank enters the
+   * library's Accept or Connect; throws MpiFailure(ERR_PORT) for a port
+   * this process knows to be closed (the library would wait there forever).
+   */
+  checkPort?(port: string): void;
+  /** The whole of MPI_Comm_accept/_connect in the library, collective over `comm` (a collective shadow); `port` counts at `root` only. */
+  connectComm?(comm: CommHandle, port: string | null, info: Hints, root: number, accept: boolean): SpawnedComm;
+  /** The whole of MPI_Comm_join in the library, over the connected socket `fd`. */
+  joinComm?(fd: number): SpawnedComm;
 }

@@ -33,6 +33,12 @@ const modules = fs.readdirSync(path.join(repoRoot, 'test/mpi4py'))
   .filter((m) => chosen === null || chosen.includes(m))
   .sort();
 const rankCounts = onNative ? [2] : [1, 2, 3, 4];
+/**
+ * Launcher options a module needs: test_spawn's "Many" classes start as many
+ * children per rank as there are ranks, from every rank at once (COMM_SELF),
+ * beyond the default universe (mpi4py's runs have no such bound).
+ */
+const launcherArgs: Record<string, string[]> = { test_spawn: ['--usize', '64'] };
 
 interface Verdict { status: 'ok' | 'skip' | 'fail'; detail: string }
 
@@ -47,6 +53,7 @@ async function runModule(module: string, np: number): Promise<{ order: string[];
     const settled = [...verdicts.keys()];
     const result = await mpirun(np, 'test/mpi4py/run.ts', {
       args: [module, ...(settled.length ? ['--skip', settled.join(',')] : [])],
+      launcherArgs: launcherArgs[module] ?? [],
       timeoutMs: 180_000,
     });
     runs.push(result);

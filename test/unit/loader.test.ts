@@ -69,3 +69,27 @@ test('compiled folders no manifest names are removed once a day old', async () =
   assert.ok(!fs.existsSync(stale), 'a day later it goes');
   assert.deepEqual(fs.readdirSync(out).sort(), named.sort(), 'what manifests name stays, the older version went');
 });
+
+test('a module a glob import reaches is inside its importer: no module file of its own is listed', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-src-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'child.ts'), 'export const n: number = 7;\n');
+    fs.writeFileSync(path.join(dir, 'main.ts'), [
+      'export async function load(name: string): Promise<number> {',
+      '  return ((await import(`./${name}.ts`)) as { n: number }).n;',
+      '}',
+      '',
+    ].join('\n'));
+    const main = path.join(dir, 'main.ts');
+    const c = await compileEntry(main);
+    // The glob import put child.ts inside main's module: listing a URL for
+    // it (a file never written) made a spawned child.ts resolve to nothing.
+    for (const [source, url] of c.modules) assert.ok(fs.existsSync(new URL(url)), `${source} listed as ${url}, which does not exist`);
+    assert.equal(c.modules.has(path.join(dir, 'child.ts')), false);
+    const m = await import(c.url) as { load: (name: string) => Promise<number> };
+    assert.equal(await m.load('child'), 7);
+    assert.deepEqual([...lookup(main)!.modules.keys()], [...c.modules.keys()]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

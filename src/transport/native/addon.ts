@@ -20,6 +20,8 @@ export interface NativeAddon {
   finalize(): void;
   abort(comm: number, code: number): never;
   libraryVersion(): string;
+  /** False where the library has no ports (MPI_Open_port, MPI_Comm_join): MPICH over UCX. */
+  portsSupported(): boolean;
   /** [MPI_VERSION, MPI_SUBVERSION] of the library: MPI_Get_version. */
   version(): [number, number];
   processorName(): string;
@@ -40,6 +42,15 @@ export interface NativeAddon {
   commFree(comm: number): void;
   /** MPI_Comm_spawn_multiple; commands [program, argv, maxprocs, info pairs] at the root, null elsewhere. Returns [intercomm, ...errcodes]. */
   commSpawn(comm: number, root: number, commands: [string, string[], number, (readonly [string, string])[]][] | null): number[];
+  /** MPI_Open_port with the hints; the port name. */
+  openPort(hints: readonly (readonly [string, string])[]): string;
+  closePort(port: string): void;
+  /** op 0 MPI_Publish_name, 1 MPI_Unpublish_name, 2 MPI_Lookup_name (returns the port name). */
+  nameService(op: number, service: string, port: string | null, hints: readonly (readonly [string, string])[]): string | undefined;
+  /** MPI_Comm_accept (accept 1) or MPI_Comm_connect; the port counts at the root only. */
+  commConnect(comm: number, port: string | null, hints: readonly (readonly [string, string])[], root: number, accept: number): number;
+  /** MPI_Comm_join over the socket `fd`: -1 for MPI_COMM_NULL. */
+  commJoin(fd: number): number;
   /** MPI_Comm_get_parent: -1 for none. */
   commGetParent(): number;
   commDisconnect(comm: number): void;

@@ -27,11 +27,11 @@
 import * as fs from 'node:fs';
 import { inspect } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import type { CommHandle, Envelope, JobInfo, LibraryCollectives, MatchedMessage, Operation, SpawnCommand, SpawnedComm, Transport } from '../spi.js';
+import type { CommHandle, Envelope, JobInfo, LibraryCollectives, MatchedMessage, Operation, PortService, SpawnCommand, SpawnedComm, Transport } from '../spi.js';
 import type { TypeDesc } from '../../core/datatype.js';
 import { SendMode } from '../spi.js';
 import { ANY_SOURCE, ANY_TAG, MatchQueues, PROC_NULL } from '../../core/matching.js';
-import { ERR_INTERN, ERR_SPAWN, ERR_TRUNCATE, ERR_UNSUPPORTED_OPERATION, MpiFailure, bufferChanged } from '../../core/errorcodes.js';
+import { ERR_INTERN, ERR_OTHER, ERR_PORT, ERR_SPAWN, ERR_TRUNCATE, ERR_UNSUPPORTED_OPERATION, MpiFailure, bufferChanged } from '../../core/errorcodes.js';
 import { runtimeEntry } from '../../core/entries.js';
 import { lastWords, launcherLibrary, type NativeAddon, ELEMENT_CODES, OP_CODES, ST_CANCELLED, statusCount, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
 
@@ -205,6 +205,9 @@ export class NativeTransport implements Transport {
   readonly #foreign = new WeakSet<NativeComm>();
   readonly #host: string;
   #finalized = false;
+  /** Traffic of mpi4ts's own ports, where the library has none (MPICH over UCX); null otherwise. */
+  readonly #portComm: NativeComm | null;
+  readonly ports: PortService;
 
   constructor(mpi: NativeAddon, library: string) {
     this.#mpi = mpi;
@@ -228,6 +231,17 @@ export class NativeTransport implements Transport {
     this.job = { transport: 'native', universeSize, appnum, timeOrigin: Number.isFinite(origin) ? origin : 0 };
     this.commWorld = this.#wrap(0, Int32Array.from({ length: size }, (_, i) => i), null, false, true);
     this.commSelf = this.#wrap(1, Int32Array.of(rank), null, false);
+    // MPICH over UCX cannot open ports (MPI_Open_port, MPI_Comm_join: "not
+    // supported with ucx netmod"), and cannot spawn: one world, whose
+    // processes mpi4ts connects itself, over a duplicate of MPI_COMM_WORLD
+    // no user call sees. Made now (MPI_Comm_dup is collective), and only
+    // where every process of the world is an mpi4ts rank that makes it too:
+    // started by mpi4ts's launcher (MPI4TS_TIME_ORIGIN), or alone. In a job
+    // mpiexec started with other programs (MPMD with a C rank) they would
+    // never join it; there the library's MPI_Open_port says what it lacks.
+    const ownWorld = process.env['MPI4TS_TIME_ORIGIN'] !== undefined || size === 1;
+    this.#portComm = ownWorld && !mpi.portsSupported() ? this.#wrap(wrap('MPI_Comm_dup', () => mpi.commDup(0)), this.commWorld.group, null, true) : null;
+    this.ports = this.#portComm === null ? this.#libraryPorts() : this.#ownPorts(this.#portComm);
     // A spawned process meets its parents now, as they return from MPI_Comm_spawn.
     // A process that a C or Python program spawned (not through rank-entry's
     // --spawned) has a parent that never joins an MPI_Comm_dup of the
@@ -571,7 +585,8 @@ export class NativeTransport implements Transport {
     const remote = this.#mpi.groupRanks(interId, 1, 0, 0).map((r) => (r >= 0 ? r : this.#nextForeign++));
     const inter = this.#wrap(interId, group, remote, true, foreign);
     if (foreign) this.#foreign.add(inter).add(this.#shadowOf(inter));
-    this.#connected.set(inter, remote.length);
+    // Processes of other worlds count against the universe (checkSpawn); those of this one are counted already.
+    this.#connected.set(inter, remote.filter((id) => id >= FOREIGN_IDS).length);
     return { inter, local: this.#ownCollective(localId, group) };
   }
 
@@ -619,6 +634,118 @@ export class NativeTransport implements Transport {
     const remote = ids(mpi.groupRanks(interId, 1, interUser, 1), c.remote!);
     return { inter: this.#wrap(interId, group, remote, true), local: this.#ownCollective(localId, group) };
   }
+
+  /**
+   * Ports, names, Accept/Connect and Join in the library (MPI_Open_port,
+   * MPI_Publish_name, MPI_Comm_accept, MPI_Comm_join...). The
+   * intercommunicators are made as a spawn's are (`#spawned`): processes of
+   * another world get ids of their own.
+   */
+  #libraryPorts(): PortService {
+    // Ports this process opened and closed: the libraries take a Close_port
+    // of any name, and wait forever in an Accept or Connect at a closed port.
+    const open = new Set<string>();
+    const closed = new Set<string>();
+    return {
+      openPort: (info) => {
+        const port = wrap('MPI_Open_port', () => this.#mpi.openPort(info));
+        open.add(port);
+        closed.delete(port);
+        return port;
+      },
+      closePort: (port) => {
+        if (!open.has(port)) throw new MpiFailure(ERR_PORT, `no open port named '${port}' in this process`);
+        wrap('MPI_Close_port', () => this.#mpi.closePort(port));
+        open.delete(port);
+        closed.add(port);
+      },
+      checkPort: (port) => {
+        if (closed.has(port)) throw new MpiFailure(ERR_PORT, `port '${port}' is closed`);
+      },
+      publishName: (service, port, info) => void wrap('MPI_Publish_name', () => this.#mpi.nameService(0, service, port, info)),
+      unpublishName: (service, port, info) => void wrap('MPI_Unpublish_name', () => this.#mpi.nameService(1, service, port, info)),
+      lookupName: (service, info) => wrap('MPI_Lookup_name', () => this.#mpi.nameService(2, service, null, info)!),
+      connectComm: (comm, port, info, root, accept) => {
+        const c = comm as NativeComm;
+        const user = userOf(c);
+        this.#drainBeforeBlocking();
+        const routine = accept ? 'MPI_Comm_accept' : 'MPI_Comm_connect';
+        const inter = wrap(routine, () => this.#mpi.commConnect(user, port, info, root, accept ? 1 : 0));
+        const local = wrap('MPI_Comm_dup', () => this.#mpi.commDup(user));
+        return this.#spawned(inter, local, c.group);
+      },
+      joinComm: (fd) => {
+        this.#drainBeforeBlocking();
+        const inter = wrap('MPI_Comm_join', () => this.#mpi.commJoin(fd));
+        if (inter < 0) throw new MpiFailure(ERR_OTHER, 'MPI_Comm_join: the library gave MPI_COMM_NULL (the other end of the socket did not join)');
+        const local = wrap('MPI_Comm_dup', () => this.#mpi.commDup(1));
+        return this.#spawned(inter, local, Int32Array.of(this.processId));
+      },
+    };
+  }
+
+  /**
+   * mpi4ts's own ports, for a library without (see #portComm): a port name
+   * names the process that opened it and a number; Accept waits there for
+   * a Connect's request (tag 2n), which carries the connecting group and
+   * its free context, and answers (tag 2n + 1) with its own group and the
+   * agreed context. Then both build the intercommunicator as any other
+   * (makeComm: MPI_Comm_create_group and MPI_Intercomm_create on
+   * MPI_COMM_WORLD). Names are the library's (MPI_Publish_name works).
+   */
+  #ownPorts(pc: NativeComm): PortService {
+    const library = this.#libraryPorts();
+    const job = process.env['MPI4TS_TIME_ORIGIN'] ?? `singleton-${this.#host}-${process.pid}`;
+    const prefix = `mpi4ts-port:${job}:`;
+    const open = new Set<string>();
+    let opened = 0;
+    const parse = (port: string): [owner: number, n: number] => {
+      const m = port.startsWith(prefix) ? /^(\d+):(\d+)$/.exec(port.slice(prefix.length)) : null;
+      if (m === null) throw new MpiFailure(ERR_PORT, `'${port}' is not a port of this job (MPI.Open_port gives them)`);
+      return [Number(m[1]), Number(m[2])];
+    };
+    const exchange = (dest: number, tag: number, mine: { group: number[]; ctx: number }): void => {
+      this.send(pc, new TextEncoder().encode(JSON.stringify(mine)), dest, tag, SendMode.Standard);
+    };
+    const answer = (source: number, tag: number): { source: number; group: number[]; ctx: number } => {
+      const op = this.irecv(pc, null, source, tag);
+      this.wait(op);
+      const r = JSON.parse(new TextDecoder().decode(op.data!)) as { group: number[]; ctx: number };
+      return { source: op.status.source, ...r };
+    };
+    return {
+      universe: job,
+      openPort: () => {
+        const port = `${prefix}${this.processId}:${++opened}`;
+        open.add(port);
+        return port;
+      },
+      closePort: (port) => {
+        if (!open.delete(port)) throw new MpiFailure(ERR_PORT, `no open port named '${port}' in this process`);
+      },
+      publishName: library.publishName,
+      unpublishName: library.unpublishName,
+      lookupName: library.lookupName,
+      meet: (port, accept, group, ctx) => {
+        const [owner, n] = parse(port);
+        if (accept) {
+          if (owner !== this.processId || !open.has(port)) {
+            throw new MpiFailure(ERR_PORT, `no open port named '${port}' in this process (with ${this.libraryName}, mpi4ts accepts only at the process that opened the port)`);
+          }
+          const them = answer(ANY_SOURCE, 2 * n);
+          const agreed = Math.max(ctx, them.ctx);
+          exchange(them.source, 2 * n + 1, { group: Array.from(group), ctx: agreed });
+          return { remote: Int32Array.from(them.group), ctx: agreed };
+        }
+        if (owner < 0 || owner >= this.commWorld.size) throw new MpiFailure(ERR_PORT, `'${port}' names no process of this job`);
+        if (owner === this.processId && !open.has(port)) throw new MpiFailure(ERR_PORT, `no open port named '${port}' in this process`);
+        exchange(owner, 2 * n, { group: Array.from(group), ctx });
+        const them = answer(owner, 2 * n + 1);
+        return { remote: Int32Array.from(them.group), ctx: them.ctx };
+      },
+    };
+  }
+
 
   /** MPI_Intercomm_merge for intercommunicators that reach another world (spawned processes); null for the others. */
   mergeComm(inter: CommHandle, high: boolean): CommHandle | null {

@@ -26,7 +26,7 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import * as os from 'node:os';
 // Imported: the global `performance` is a lazy getter in workers, looked up on every call.
 import { performance } from 'node:perf_hooks';
-import type { CollSegment, CommHandle, Envelope, JobInfo, MatchedMessage, Operation, SpawnCommand, SpawnOrigin, Transport } from '../spi.js';
+import type { CollSegment, CommHandle, Envelope, JobInfo, MatchedMessage, Operation, PortService, SpawnCommand, SpawnOrigin, Transport } from '../spi.js';
 import { SendMode } from '../spi.js';
 import { MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { copyBytes, getWide, putWide } from '../../core/bytes.js';
@@ -37,6 +37,7 @@ import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_D, align
 import { yieldCpu, singleCopy } from './yield.js';
 import { RankWatch, unmatchedIn, BLOCK_PROBE, BLOCK_WAITANY, BLOCK_FINALIZE, type BlockedReport } from './watch.js';
 import { Segments } from './segment.js';
+import type { PortReply, PortRequest } from './ports.js';
 import { ProcTable, S_DOORBELL, S_PARKED, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED, H_LIVE } from './proctable.js';
 
 /**
@@ -219,6 +220,7 @@ export type RankToLauncher =
   | { type: 'abort'; gpid: number; code: number; reason: string }
   | { type: 'segment'; key: string; sab: SharedArrayBuffer; to: number[] }
   | { type: 'spawn'; gpid: number; commands: SpawnCommand[]; parents: number[]; ctx: number }
+  | { type: 'port'; gpid: number; request: PortRequest }
   | BlockedReport;
 
 /** The launcher's answer to a 'spawn' request, on the rank's control port. */
@@ -264,6 +266,10 @@ export class ThreadsTransport implements Transport {
   readonly spawnedBy: SpawnOrigin | null;
   /** The launcher's answer to this rank's pending spawn request. */
   #spawnReply: SpawnReply | null = null;
+  /** The launcher's answer to this rank's pending port or name request. */
+  #portReply: PortReply | null = null;
+  /** Ports and names, kept by the launcher (absent in a process without one). */
+  readonly ports?: PortService;
   /** What this rank is blocked in, published for the launcher's deadlock detection. */
   readonly #watch: RankWatch;
 
@@ -289,6 +295,36 @@ export class ThreadsTransport implements Transport {
     if (parent) this.#nextContext = Math.max(this.#nextContext, parent.ctx + 4);
     this.#watch = new RankWatch(this.#table, boot.gpid, (m) => post({ ...m, gpid: boot.gpid }), () => unmatchedIn(this.#contexts));
     process.on('exit', () => this.#finalize());
+    if (this.#port !== null) this.ports = this.#portService();
+  }
+
+  /**
+   * Ports and names through the launcher: every call is one request on the
+   * control port and one answer (as a spawn is), waited for with progress.
+   */
+  #portService(): PortService {
+    const ask = (request: PortRequest): string | { remote: number[]; ctx: number } => {
+      this.#portReply = null;
+      this.#post({ type: 'port', gpid: this.#gpid, request });
+      this.#block(null, () => this.#portReply !== null);
+      const reply = this.#portReply!;
+      this.#portReply = null;
+      if ('error' in reply) throw new MpiFailure(reply.errorClass, reply.error);
+      return reply.value;
+    };
+    return {
+      // One Node.js process runs the whole job: its id names the processes' world.
+      universe: `${os.hostname()}:${process.pid}`,
+      openPort: () => ask({ op: 'open' }) as string,
+      closePort: (port) => void ask({ op: 'close', port }),
+      publishName: (service, port) => void ask({ op: 'publish', service, port }),
+      unpublishName: (service, port) => void ask({ op: 'unpublish', service, port }),
+      lookupName: (service) => ask({ op: 'lookup', service }) as string,
+      meet: (port, accept, group, ctx) => {
+        const r = ask({ op: 'meet', port, accept, group: Array.from(group), ctx }) as { remote: number[]; ctx: number };
+        return { remote: Int32Array.from(r.remote), ctx: r.ctx };
+      },
+    };
   }
 
   noteCall(routine: string | null, root: number, comm?: CommHandle | null, seq?: number, bytes?: number): void {
@@ -704,6 +740,7 @@ export class ThreadsTransport implements Transport {
       if (msg.type === 'channel') this.#in.push(new InChannel(Ring.attach(msg.sab), msg.from));
       else if (msg.type === 'segment') this.#segments.arrived((m.message as { key: string }).key, msg.sab);
       else if (msg.type === 'spawned') this.#spawnReply = m.message as SpawnReply;
+      else if (msg.type === 'ported') this.#portReply = m.message as PortReply;
     }
   }
 

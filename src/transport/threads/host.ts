@@ -13,6 +13,8 @@ import type { RankToLauncher, SpawnReply, ThreadsConfig } from './engine.js';
 import type { SpawnCommand } from '../spi.js';
 import { JobWatch, EXIT_DEADLOCK, EXIT_TIMEOUT } from './watch.js';
 import { precompile } from '../../loader/entry.js';
+import { PortRegistry } from './ports.js';
+import * as os from 'node:os';
 import { runtimeEntry } from '../../core/entries.js';
 
 /** How to run a job. */
@@ -92,6 +94,8 @@ export class ThreadsJob {
   #allExited: () => void = () => {};
   /** Spawn requests waiting for exiting processes to make room, retried at each exit. */
   #waitingForRoom: { retry: () => boolean }[] = [];
+  /** Ports and published names, for every world of the job (see ports.ts). */
+  readonly #portRegistry = new PortRegistry(`mpi4ts-port:${os.hostname()}:${process.pid}:`, (gpid, r) => this.#handOver(gpid, r));
   /** Compiled JavaScript of the TypeScript scripts started, by script path. */
   readonly #entries = new Map<string, string>();
   /** Deadlock detection: watches the blocked states in the process table (watch.ts). */
@@ -234,6 +238,8 @@ export class ThreadsJob {
       if (!this.#stopping) this.#fail(m.code, m.reason || `MPI_Abort invoked with errorcode ${m.code}`);
     } else if (m.type === 'spawn') {
       this.#spawn(m);
+    } else if (m.type === 'port') {
+      this.#portRegistry.handle(m.gpid, m.request);
     }
   }
 
