@@ -202,11 +202,15 @@ export function bufferedSend(routine: string, comm: CommHandle, bytes: Uint8Arra
   return BUFFERED;
 }
 
-/** Memory for message passing: `MPI_Alloc_mem`. A Uint8Array of `size` bytes (zeroed), usable wherever a buffer goes. */
+/**
+ * Memory for message passing and one-sided windows: `MPI_Alloc_mem`. A
+ * Uint8Array of `size` bytes (zeroed) over a SharedArrayBuffer, so that
+ * `Win.Create` can expose it to the other ranks.
+ */
 export function Alloc_mem(size: number, _info: unknown = null): Uint8Array {
   if (typeof size !== 'number' || !Number.isInteger(size)) throw new TypeError(`Alloc_mem: size must be an integer, got ${describe(size)}`);
   if (size < 0) fail('Alloc_mem', ERR_ARG, `size must be >= 0, got ${size}`);
-  return new Uint8Array(size);
+  return new Uint8Array(new SharedArrayBuffer(size));
 }
 
 /** Release memory from Alloc_mem: `MPI_Free_mem` (the garbage collector reclaims it once unreferenced). */
