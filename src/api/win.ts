@@ -27,7 +27,7 @@ import {
   ERR_ARG, ERR_RANK, ERR_WIN, ERR_SIZE, ERR_DISP, ERR_LOCKTYPE, ERR_RMA_SYNC, ERR_RMA_RANGE, ERR_RMA_FLAVOR,
   ERR_RMA_ATTACH, ERR_TYPE, ERR_OP, ERR_UNSUPPORTED_OPERATION, ERR_ASSERT, SUCCESS,
 } from '../core/errorcodes.js';
-import { PROC_NULL } from './constants.js';
+import { PROC_NULL, BOTTOM } from './constants.js';
 import { fail, raise } from './errors.js';
 import { checkInt, describe } from './args.js';
 import { runtime } from './runtime.js';
@@ -160,7 +160,8 @@ export class Win {
     const unit = dispUnitArg(routine, disp_unit);
     const hints = infoArg(routine, info);
     let local: Uint8Array;
-    if (memory === null || memory === undefined) local = new Uint8Array(0);
+    // MPI.BOTTOM: no memory at address 0, as mpi4py passes it.
+    if (memory === null || memory === undefined || (memory as unknown) === BOTTOM) local = new Uint8Array(0);
     else {
       try { local = parseBuffer(routine, 'memory', memory).bytes; } catch (e) { raise(routine, e); }
       if (ArrayBuffer.isView(memory)) local = new Uint8Array(memory.buffer, memory.byteOffset, memory.byteLength);
