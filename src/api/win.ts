@@ -247,12 +247,11 @@ export class Win {
     return w;
   }
 
-  /** Memory of rank `rank` of a shared window and its displacement unit (PROC_NULL: the first rank with memory): `MPI_Win_shared_query`. */
+  /** Memory of rank `rank` of the window (any flavor but dynamic, as MPI 4.1) and its displacement unit (PROC_NULL: the first rank with memory): `MPI_Win_shared_query`. */
   Shared_query(rank: number): [Uint8Array, number] {
     const rec = this.#live('Shared_query');
-    if (rec.flavor !== WIN_FLAVOR_SHARED && rec.flavor !== WIN_FLAVOR_ALLOCATE) {
-      fail('Shared_query', ERR_RMA_FLAVOR, 'the window was not made by Allocate_shared or Allocate');
-    }
+    // MPI 4.1 allows every flavor but the dynamic one; every rank's memory here is shared.
+    if (rec.flavor === WIN_FLAVOR_DYNAMIC) fail('Shared_query', ERR_RMA_FLAVOR, 'a dynamic window has no memory to query');
     let r = checkInt('Shared_query', 'rank', rank);
     if (r === PROC_NULL) {
       r = rec.memory.findIndex((m) => m.length > 0);
@@ -379,8 +378,8 @@ export class Win {
     return freeKeyval('Free_keyval', 'Win', keyval);
   }
 
-  /** Name: `MPI_Win_get_name`. */
-  Get_name(): string { return this.#live('Get_name').name; }
+  /** Name (`MPI_WIN_NULL` for the null window): `MPI_Win_get_name`. */
+  Get_name(): string { return this.#rec === null ? 'MPI_WIN_NULL' : this.#live('Get_name').name; }
   /** Set the name: `MPI_Win_set_name`. */
   Set_name(name: string): void { this.#live('Set_name').name = String(name); }
   get name(): string { return this.Get_name(); }

@@ -47,7 +47,7 @@ export class ThreadsSegment implements CollSegment {
   }
 
   attach(sab: SharedArrayBuffer): void {
-    this.words = new Int32Array(sab);
+    this.words = new Int32Array(sab, 0, sab.byteLength >> 2);
     this.bytes = new Uint8Array(sab);
     this.attached = true;
   }
