@@ -433,9 +433,25 @@ export class Win {
   /** Get_accumulate of one element at `target_disp`: `MPI_Fetch_and_op`. */
   Fetch_and_op(origin: BufferSpec | null, result: BufferSpec, target_rank: number, target_disp = 0, op: Op = SUM): void {
     const routine = 'Fetch_and_op';
+    const rec = this.#live(routine);
     const disp = checkInt(routine, 'target_disp', target_disp);
-    this.#accumulate(routine, origin, result, target_rank, [disp, 1], op, 1);
+    const rank = this.#rank(routine, rec, target_rank);
+    const reduce = toReduceOp(routine, op);
+    let o, r;
+    try {
+      o = parseBuffer(routine, 'origin', origin);
+      r = parseBuffer(routine, 'result', result);
+    } catch (e) { raise(routine, e); }
+    if (rank === PROC_NULL) return;
+    oneElement(routine, 'origin', o);
+    oneElement(routine, 'result', r);
+    sameType(routine, 'origin', o.type, 'result', r.type);
+    this.#atomic(routine, rec, rank, disp, o.type, (old, out) => {
+      r.bytes.set(old);
+      reduce.combineBuffers(out, old, o.bytes, 1, o.type);
+    });
   }
+
   /** Replace the element at `target_disp` with `origin` if it equals `compare`; the old value goes to `result`: `MPI_Compare_and_swap`. */
   Compare_and_swap(origin: BufferSpec, compare: BufferSpec, result: BufferSpec, target_rank: number, target_disp = 0): void {
     const routine = 'Compare_and_swap';
@@ -449,18 +465,31 @@ export class Win {
       r = parseBuffer(routine, 'result', result);
     } catch (e) { raise(routine, e); }
     if (rank === PROC_NULL) return;
-    const type = o.type;
-    if (type.element === null || type.size !== type.extent || !type.contiguous) fail(routine, ERR_TYPE, `datatype ${type.name} is not a predefined type`);
-    const n = type.size;
-    if (o.bytes.length < n || c.bytes.length < n || r.bytes.length < n) fail(routine, ERR_ARG, `origin, compare and result must each hold one ${type.name}`);
-    const [mem, at] = this.#target(routine, rec, rank, disp, 1, type);
-    this.#withMutex(rec, rank, () => {
-      const old = mem.slice(at, at + n);
-      let same = true;
-      for (let i = 0; i < n; i++) if (old[i] !== c.bytes[i]) { same = false; break; }
-      if (same) mem.set(o.bytes.subarray(0, n), at);
+    oneElement(routine, 'origin', o);
+    oneElement(routine, 'compare', c);
+    oneElement(routine, 'result', r);
+    sameType(routine, 'origin', o.type, 'compare', c.type);
+    sameType(routine, 'origin', o.type, 'result', r.type);
+    this.#atomic(routine, rec, rank, disp, o.type, (old, out) => {
       r.bytes.set(old);
+      let same = true;
+      for (let i = 0; i < old.length; i++) if (old[i] !== c.bytes[i]) { same = false; break; }
+      out.set(same ? o.bytes.subarray(0, old.length) : old);
     });
+  }
+
+  /** One element of a predefined `type` at `disp` of rank `rank`, read and rewritten under its mutex by `fn(old, out)`. */
+  #atomic(routine: string, rec: WinRecord, rank: number, disp: number, type: TypeDesc, fn: (old: Uint8Array, out: Uint8Array) => void): void {
+    if (type.element === null && type.pair == null) fail(routine, ERR_TYPE, `datatype ${type.name} is not a predefined type`);
+    const [mem, at] = this.#target(routine, rec, rank, disp, 1, type);
+    try {
+      this.#withMutex(rec, rank, () => {
+        const old = readTarget(mem, at, 1, type);
+        const out = new Uint8Array(old.length);
+        fn(old, out);
+        writeTarget(mem, at, 1, type, out);
+      });
+    } catch (e) { raise(routine, e); }
   }
 
   /** Put, as a request (complete at once): `MPI_Rput`. */
@@ -514,7 +543,7 @@ export class Win {
    * elements travel packed; `op` combines target (first) and origin.
    */
   #accumulate(routine: string, origin: BufferSpec | null, result: BufferSpec | null, target_rank: unknown, target: unknown,
-    op: unknown, single = 0): void {
+    op: unknown): void {
     const rec = this.#live(routine);
     const rank = this.#rank(routine, rec, target_rank);
     const reduce = toReduceOp(routine, op);
@@ -528,7 +557,6 @@ export class Win {
     const base = noOrigin ? r! : o;
     const [disp, count, type] = targetArg(routine, target, base.count, base.type);
     if (rank === PROC_NULL) return;
-    if (single && (o.count !== 1 && !noOrigin)) fail(routine, ERR_ARG, `origin must hold one element, got ${o.count} ${o.type.name}`);
     if (!noOrigin) sameSize(routine, o.count, o.type, count, type);
     if (r !== null) sameSize(routine, r.count, r.type, count, type);
     if (type.element === null && reduce.name !== 'REPLACE' && reduce.name !== 'NO_OP' && type.pair == null) {
@@ -825,6 +853,15 @@ function targetArg(routine: string, target: unknown, count: number, type: TypeDe
     try { type = parseBuffer(routine, 'target', [new Uint8Array(0), 0, target[2]]).type; } catch (e) { raise(routine, e); }
   }
   return [disp, count, type];
+}
+
+/** mpi4py's ValueError for Fetch_and_op and Compare_and_swap arguments of more or less than one element. */
+function oneElement(routine: string, arg: string, m: ReturnType<typeof parseBuffer>): void {
+  if (m.count !== 1) throw new RangeError(`${routine}: ${arg} must hold one element, got ${m.count} ${m.type.name}`);
+}
+
+function sameType(routine: string, a: string, ta: TypeDesc, b: string, tb: TypeDesc): void {
+  if (ta !== tb && ta.name !== tb.name) throw new RangeError(`${routine}: ${a} (${ta.name}) and ${b} (${tb.name}) differ in datatype`);
 }
 
 function sameSize(routine: string, count: number, type: TypeDesc, tcount: number, ttype: TypeDesc): void {
