@@ -517,7 +517,7 @@ export class Win {
     const rec = this.#live(routine);
     const rank = this.#rank(routine, rec, target_rank);
     let o;
-    try { o = parseBuffer(routine, 'origin', origin); } catch (e) { raise(routine, e); }
+    try { o = parseBuffer(routine, 'origin', originArg(origin)); } catch (e) { raise(routine, e); }
     const [disp, count, type] = targetArg(routine, target, o.count, o.type);
     if (rank === PROC_NULL) return;
     sameSize(routine, o.count, o.type, count, type);
@@ -530,7 +530,7 @@ export class Win {
     const rec = this.#live(routine);
     const rank = this.#rank(routine, rec, target_rank);
     let o;
-    try { o = parseBuffer(routine, 'origin', origin); } catch (e) { raise(routine, e); }
+    try { o = parseBuffer(routine, 'origin', originArg(origin)); } catch (e) { raise(routine, e); }
     const [disp, count, type] = targetArg(routine, target, o.count, o.type);
     if (rank === PROC_NULL) return;
     sameSize(routine, o.count, o.type, count, type);
@@ -853,6 +853,11 @@ function targetArg(routine: string, target: unknown, count: number, type: TypeDe
     try { type = parseBuffer(routine, 'target', [new Uint8Array(0), 0, target[2]]).type; } catch (e) { raise(routine, e); }
   }
   return [disp, count, type];
+}
+
+/** An origin of MPI.BOTTOM alone (mpi4py passes it with PROC_NULL) is no data. */
+function originArg(origin: unknown): BufferSpec | null {
+  return origin === BOTTOM ? null : origin as BufferSpec;
 }
 
 /** mpi4py's ValueError for Fetch_and_op and Compare_and_swap arguments of more or less than one element. */
