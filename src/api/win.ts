@@ -45,34 +45,49 @@ import {
   Errhandler, createErrhandler, errhandlerArg, defaultErrhandler, invoke, guard, type ErrhandlerRecord, type ErrhandlerFunction,
 } from './errhandler.js';
 
-/** Window attribute keys for `Win.Get_attr` (MPICH's values). */
+// Window attribute keys for `Win.Get_attr` (MPICH's values).
+/** Attribute: address of the local window memory (`MPI_WIN_BASE`), as MPI.Get_address gives it. */
 export const WIN_BASE = 0x66000001;
+/** Attribute: bytes of the local window memory (`MPI_WIN_SIZE`). */
 export const WIN_SIZE = 0x66000003;
+/** Attribute: the local displacement unit (`MPI_WIN_DISP_UNIT`). */
 export const WIN_DISP_UNIT = 0x66000005;
+/** Attribute: how the window was made (`MPI_WIN_CREATE_FLAVOR`). */
 export const WIN_CREATE_FLAVOR = 0x66000007;
 /** mpi4py's alias of WIN_CREATE_FLAVOR. */
 export const WIN_FLAVOR = WIN_CREATE_FLAVOR;
+/** Attribute: the memory model (`MPI_WIN_MODEL`). */
 export const WIN_MODEL = 0x66000009;
 
-/** How a window was made (`Win.flavor`): Create, Allocate, Create_dynamic, Allocate_shared. */
+/** Flavor of a window made by Win.Create (`MPI_WIN_FLAVOR_CREATE`). */
 export const WIN_FLAVOR_CREATE = 1;
+/** Flavor of a window made by Win.Allocate (`MPI_WIN_FLAVOR_ALLOCATE`). */
 export const WIN_FLAVOR_ALLOCATE = 2;
+/** Flavor of a window made by Win.Create_dynamic (`MPI_WIN_FLAVOR_DYNAMIC`). */
 export const WIN_FLAVOR_DYNAMIC = 3;
+/** Flavor of a window made by Win.Allocate_shared (`MPI_WIN_FLAVOR_SHARED`). */
 export const WIN_FLAVOR_SHARED = 4;
-/** Memory models (`Win.model`): separate public and private copies, or one unified copy (mpi4ts's). */
+/** Memory model with separate public and private copies (`MPI_WIN_SEPARATE`). */
 export const WIN_SEPARATE = 1;
+/** Memory model with one copy (`MPI_WIN_UNIFIED`): mpi4ts's windows. */
 export const WIN_UNIFIED = 2;
 
-/** Assertions of Fence, Start, Post and Lock (hints: mpi4ts checks their range and otherwise ignores them except MODE_NOCHECK on Lock). */
+// Assertions of Fence, Start, Post and Lock: hints; mpi4ts checks them and acts on MODE_NOCHECK of Lock/Lock_all.
+/** Assertion: no conflicting lock or matching call is pending (`MPI_MODE_NOCHECK`). */
 export const MODE_NOCHECK = 1024;
+/** Assertion: no local stores since the last synchronisation (`MPI_MODE_NOSTORE`). */
 export const MODE_NOSTORE = 2048;
+/** Assertion: no Put or Accumulate into the local window until the next synchronisation (`MPI_MODE_NOPUT`). */
 export const MODE_NOPUT = 4096;
+/** Assertion: the fence ends no epoch (`MPI_MODE_NOPRECEDE`). */
 export const MODE_NOPRECEDE = 8192;
+/** Assertion: the fence starts no epoch (`MPI_MODE_NOSUCCEED`). */
 export const MODE_NOSUCCEED = 16384;
 const MODES = MODE_NOCHECK | MODE_NOSTORE | MODE_NOPUT | MODE_NOPRECEDE | MODE_NOSUCCEED;
 
-/** Lock types of `Win.Lock`. */
+/** Lock type of `Win.Lock`: one origin at a time (`MPI_LOCK_EXCLUSIVE`). */
 export const LOCK_EXCLUSIVE = 234;
+/** Lock type of `Win.Lock`: with other shared holders (`MPI_LOCK_SHARED`). */
 export const LOCK_SHARED = 235;
 
 /**
@@ -121,7 +136,6 @@ interface WinRecord {
   startGroup: number[] | null;
   postGroup: number[] | null;
   postSends: Request[];
-  fenceOpen: boolean;
 }
 
 /** A window: `MPI_Win`. `new MPI.Win()` is WIN_NULL; windows come from Win.Create, Allocate, Allocate_shared, Create_dynamic. */
@@ -242,7 +256,7 @@ export class Win {
       live: true, flavor, comm, handle, rank: handle.rank, size: handle.size, control, memory,
       dispUnits: views.map((v) => v[2]), segments, shared: h0.size > 1, attached: [],
       info: new Map(hints), attrs: null, errhandler: defaultErrhandler, name: '',
-      locks: new Map(), lockAll: false, startGroup: null, postGroup: null, postSends: [], fenceOpen: false,
+      locks: new Map(), lockAll: false, startGroup: null, postGroup: null, postSends: [],
     };
     return w;
   }
@@ -570,7 +584,7 @@ export class Win {
         if (r !== null) deliver(r, old.slice());
         if (data !== null && reduce.name !== 'NO_OP') {
           const out = new Uint8Array(old.length);
-          reduce.combineBuffers(out, old, data, count, type.contiguous ? type : packedType(type));
+          reduce.combineBuffers(out, old, data, count, type);
           writeTarget(mem, at, count, type, out);
         }
       });
@@ -638,7 +652,6 @@ export class Win {
     if (rec.locks.size > 0 || rec.lockAll) fail('Fence', ERR_RMA_SYNC, 'a passive-target epoch is open (Unlock first)');
     // Every rank's operations of the epoch are complete (they are copies done at the call); the barrier orders them before what follows.
     rec.comm.Barrier();
-    rec.fenceOpen = (assertion & MODE_NOSUCCEED) === 0;
   }
 
   /** Start an access epoch to the ranks of `group` (they Post): `MPI_Win_start`. */
@@ -893,8 +906,4 @@ function deliver(m: ReturnType<typeof parseBuffer>, data: Uint8Array): void {
   else unpack(data, m.count, m.type, m.bytes, m.origin ?? 0);
 }
 
-/** A derived type's elements, packed, as the combine kernels take them: the same basic element, contiguous. */
-function packedType(type: TypeDesc): TypeDesc {
-  return { ...type, extent: type.size, lb: 0, trueLb: 0, trueExtent: type.size, contiguous: true, blocks: [[0, type.size]] };
-}
 
