@@ -7,8 +7,9 @@
 // arguments (default 100 1000 10000), then 0 ends the loop as it does there.
 // Run with: npx mpi4ts -n 4 examples/cpi-rma.ts [n ...]
 //
-// Window memory over more than one rank must be SharedArrayBuffer-backed
-// (MPI.Alloc_mem gives such memory), where the demo exposes NumPy arrays.
+// The demo's NumPy arrays are typed arrays here; the other ranks reach rank
+// 0's through the window (directly where the memory is a SharedArrayBuffer,
+// else through pinned copies).
 import { MPI } from 'mpi4ts';
 
 function get_n(queue: number[]): number {
@@ -34,8 +35,8 @@ const nprocs = MPI.COMM_WORLD.Get_size();
 const myrank = MPI.COMM_WORLD.Get_rank();
 const queue = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [100, 1000, 10000];
 
-const n = new Int32Array(MPI.Alloc_mem(4).buffer);
-const pi = new Float64Array(MPI.Alloc_mem(8).buffer);
+const n = new Int32Array(1);
+const pi = new Float64Array(1);
 const mypi = new Float64Array(1);
 
 let win_n: MPI.Win;

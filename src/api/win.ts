@@ -11,15 +11,17 @@
  *
  * Each rank contributes two pieces of shared memory: a control block
  * (below) and its window memory. For Win.Create the window memory is the
- * user's own, so it must live in a SharedArrayBuffer (MPI.Alloc_mem gives
- * such memory) whenever the window spans more than one process; a window
- * over COMM_SELF takes any memory. The memory model is WIN_UNIFIED.
+ * user's own: where it lives in a SharedArrayBuffer (MPI.Alloc_mem gives
+ * such memory) the others load and store it directly; other memory is
+ * pinned by its owner and reached through the threads helper's copies
+ * (spi.ts SingleCopy), and refused on every rank where the helper is not
+ * built. The memory model is WIN_UNIFIED.
  *
  * Active-target synchronisation: Fence is a barrier on the window's own
  * communicator (a Dup of the one it was made on); Post/Start/Complete/Wait
  * are empty messages there, as MPICH does it over point-to-point.
  */
-import type { CollSegment, CommHandle, Operation, Envelope } from '../transport/spi.js';
+import type { CollSegment, CommHandle, Operation, Envelope, SingleCopy } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { parseBuffer, type BufferSpec } from '../core/msgbuffer.js';
 import { packSpan, pack, unpack, outgoing } from '../core/pack.js';
@@ -119,6 +121,10 @@ interface WinRecord {
   /** Every rank's control words and window memory, by rank; `segments` to wait and wake through. */
   readonly control: Int32Array[];
   readonly memory: Uint8Array[];
+  /** How this rank reaches each rank's memory: directly, or through pinned copies (SingleCopy). */
+  readonly access: Access[];
+  /** This rank's pin of its own memory when it is not shared (0 if none): unpinned at Free. */
+  readonly pin: number;
   readonly dispUnits: number[];
   readonly segments: CollSegment[] | null;
   /** Whether the memory was handed over through the transport (release it at Free). */
@@ -165,8 +171,8 @@ export class Win {
 
   /**
    * A window over `memory` on every rank of `comm` (collective): `MPI_Win_create`.
-   * Over more than one process the memory must be SharedArrayBuffer-backed
-   * (e.g. from MPI.Alloc_mem) or empty.
+   * Over more than one process, memory in a SharedArrayBuffer (e.g. from
+   * MPI.Alloc_mem) is reached directly, other memory through pinned copies.
    */
   static Create(memory: BufferSpec | null, disp_unit = 1, info: Info | null = null, comm: Intracomm | null = null): Win {
     const routine = 'Create';
@@ -225,36 +231,53 @@ export class Win {
     }
     const comm = from.Dup();
     const handle = comm.handle(routine);
-    const views = comm.allgather([canShare, local.length, unit]) as [boolean, number, number][];
-    if (h0.size > 1) {
-      const bad = views.findIndex((v) => !v[0]);
-      if (bad >= 0) {
-        comm.Free();
-        fail(routine, ERR_UNSUPPORTED_OPERATION, `rank ${bad}'s memory is not in a SharedArrayBuffer: a window over more than one process needs memory the other ranks can reach (use MPI.Alloc_mem or Win.Allocate)`);
-      }
-    }
     const controlSab = new SharedArrayBuffer(CONTROL_BYTES);
     let control: Int32Array[];
     let memory: Uint8Array[];
+    let access: Access[];
     let segments: CollSegment[] | null = null;
+    let pin = 0;
+    let units: number[];
     if (h0.size === 1) {
       control = [new Int32Array(controlSab)];
       memory = [local];
+      access = [directAccess(local)];
+      units = [unit];
     } else {
       const rma = t.rma!;
-      const memSab = local.length > 0 ? local.buffer as SharedArrayBuffer : new SharedArrayBuffer(0);
-      const offsets = comm.allgather(local.byteOffset) as number[];
+      const memSab = canShare && local.length > 0 ? local.buffer as SharedArrayBuffer : new SharedArrayBuffer(0);
       segments = rma.shareMemory(handle, 0, controlSab);
       const mems = rma.shareMemory(handle, 1, memSab);
+      // Memory that is not shared is reached through pins, where the transport can copy between its threads.
+      const copier = segments[0]!.singleCopy ?? null;
+      if (!canShare && copier !== null) pin = copier.pin(local);
+      const layout = comm.allgather([local.byteOffset, local.length, unit, canShare, pin]) as [number, number, number, boolean, number][];
+      const bad = layout.findIndex(([, length, , shared, pinned]) => !shared && length > 0 && pinned === 0);
+      if (bad >= 0) {
+        if (pin !== 0) copier!.unpin(pin);
+        rma.releaseMemory(handle, 0);
+        rma.releaseMemory(handle, 1);
+        comm.Free();
+        fail(routine, ERR_UNSUPPORTED_OPERATION, `rank ${bad}'s memory is not in a SharedArrayBuffer and cannot be pinned for the other ranks (the threads helper addon is not built, or the buffer is resizable): use MPI.Alloc_mem or Win.Allocate`);
+      }
       const all = [...segments, ...mems];
       t.wait(segments[0]!.until(() => all.every((s) => s.attached)));
       control = segments.map((s) => new Int32Array(s.bytes.buffer, 0, CONTROL_BYTES >> 2));
-      memory = mems.map((s, r) => r === handle.rank ? local : new Uint8Array(s.bytes.buffer, offsets[r]!, views[r]![1]));
+      memory = mems.map((s, r) => {
+        if (r === handle.rank) return local;
+        const [offset, length, , shared] = layout[r]!;
+        return shared ? new Uint8Array(s.bytes.buffer, offset, length) : new Uint8Array(0);
+      });
+      access = memory.map((m, r) => {
+        const [, length, , shared, pinned] = layout[r]!;
+        return r === handle.rank || shared || length === 0 ? directAccess(m) : pinnedAccess(copier!, pinned, length);
+      });
+      units = layout.map((v) => v[2]);
     }
     const w = new Win();
     w.#rec = {
-      live: true, flavor, comm, handle, rank: handle.rank, size: handle.size, control, memory,
-      dispUnits: views.map((v) => v[2]), segments, shared: h0.size > 1, attached: [],
+      live: true, flavor, comm, handle, rank: handle.rank, size: handle.size, control, memory, access, pin,
+      dispUnits: units, segments, shared: h0.size > 1, attached: [],
       info: new Map(hints), attrs: null, errhandler: defaultErrhandler, name: '',
       locks: new Map(), lockAll: false, startGroup: null, postGroup: null, postSends: [],
     };
@@ -304,6 +327,7 @@ export class Win {
     rec.attrs = null;
     // Every rank's accesses end before any rank's memory goes.
     rec.comm.Barrier();
+    if (rec.pin !== 0) rec.segments![0]!.singleCopy!.unpin(rec.pin);
     if (rec.shared) {
       runtime.transport.rma!.releaseMemory(rec.handle, 0);
       runtime.transport.rma!.releaseMemory(rec.handle, 1);
@@ -498,10 +522,10 @@ export class Win {
     const [mem, at] = this.#target(routine, rec, rank, disp, 1, type);
     try {
       this.#withMutex(rec, rank, () => {
-        const old = readTarget(mem, at, 1, type);
+        const old = mem.read(at, 1, type);
         const out = new Uint8Array(old.length);
         fn(old, out);
-        writeTarget(mem, at, 1, type, out);
+        mem.write(at, 1, type, out);
       });
     } catch (e) { raise(routine, e); }
   }
@@ -537,7 +561,7 @@ export class Win {
     sameSize(routine, o.count, o.type, count, type);
     const [mem, at] = this.#target(routine, rec, rank, disp, count, type);
     const data = outgoing(o);
-    writeTarget(mem, at, count, type, data);
+    mem.write(at, count, type, data);
   }
 
   #get(routine: string, origin: BufferSpec, target_rank: unknown, target: unknown): void {
@@ -549,7 +573,7 @@ export class Win {
     if (rank === PROC_NULL) return;
     sameSize(routine, o.count, o.type, count, type);
     const [mem, at] = this.#target(routine, rec, rank, disp, count, type);
-    deliver(o, readTarget(mem, at, count, type));
+    deliver(o, mem.read(at, count, type));
   }
 
   /**
@@ -580,12 +604,12 @@ export class Win {
     const data = noOrigin ? null : outgoing(o);
     try {
       this.#withMutex(rec, rank, () => {
-        const old = readTarget(mem, at, count, type);
+        const old = mem.read(at, count, type);
         if (r !== null) deliver(r, old.slice());
         if (data !== null && reduce.name !== 'NO_OP') {
           const out = new Uint8Array(old.length);
           reduce.combineBuffers(out, old, data, count, type);
-          writeTarget(mem, at, count, type, out);
+          mem.write(at, count, type, out);
         }
       });
     } catch (e) { raise(routine, e); }
@@ -599,27 +623,27 @@ export class Win {
   }
 
   /** The target's memory and the byte where `count` `type` at `disp` start, bounds checked (ERR_RMA_RANGE). */
-  #target(routine: string, rec: WinRecord, rank: number, disp: number, count: number, type: TypeDesc): [Uint8Array, number] {
+  #target(routine: string, rec: WinRecord, rank: number, disp: number, count: number, type: TypeDesc): [Access, number] {
     if (rec.flavor === WIN_FLAVOR_DYNAMIC) return this.#dynamicTarget(routine, rec, rank, disp, count, type);
-    const mem = rec.memory[rank]!;
+    const mem = rec.access[rank]!;
     const at = disp * rec.dispUnits[rank]!;
-    if (count === 0 || type.size === 0) return [mem, Math.min(Math.max(at, 0), mem.length)];
+    if (count === 0 || type.size === 0) return [mem, Math.min(Math.max(at, 0), mem.size)];
     const [lo, hi] = packSpan(count, type);
-    if (disp < 0 || at + lo < 0 || at + hi > mem.length) {
-      fail(routine, ERR_RMA_RANGE, `${count} ${type.name} at displacement ${disp} (byte ${at}) reach bytes ${at + lo} to ${at + hi} of rank ${rank}'s window of ${mem.length} bytes`);
+    if (disp < 0 || at + lo < 0 || at + hi > mem.size) {
+      fail(routine, ERR_RMA_RANGE, `${count} ${type.name} at displacement ${disp} (byte ${at}) reach bytes ${at + lo} to ${at + hi} of rank ${rank}'s window of ${mem.size} bytes`);
     }
     return [mem, at];
   }
 
   /** In a dynamic window `disp` is an address (MPI.Get_address) within memory attached on the target. */
-  #dynamicTarget(routine: string, rec: WinRecord, rank: number, disp: number, count: number, type: TypeDesc): [Uint8Array, number] {
+  #dynamicTarget(routine: string, rec: WinRecord, rank: number, disp: number, count: number, type: TypeDesc): [Access, number] {
     if (rank !== rec.rank) {
       fail(routine, ERR_UNSUPPORTED_OPERATION, 'memory attached to a dynamic window is reached from its own rank only (its address means nothing to other ranks in mpi4ts)');
     }
     const [lo, hi] = count === 0 ? [0, 0] : packSpan(count, type);
     for (const m of rec.attached) {
       const base = Get_address(m);
-      if (disp + lo >= base && disp + hi <= base + m.length) return [m, disp - base];
+      if (disp + lo >= base && disp + hi <= base + m.length) return [directAccess(m), disp - base];
     }
     return fail(routine, ERR_RMA_RANGE, `no attached memory holds ${count} ${type.name} at address ${disp}`);
   }
@@ -888,16 +912,65 @@ function sameSize(routine: string, count: number, type: TypeDesc, tcount: number
   }
 }
 
-/** The packed bytes of `count` `type` at byte `at` of `mem` (a copy). */
-function readTarget(mem: Uint8Array, at: number, count: number, type: TypeDesc): Uint8Array {
-  const out = new Uint8Array(count * type.size);
-  pack(mem, count, type, out, at);
-  return out;
+/**
+ * How an origin reaches one rank's window memory: `read` gives the packed
+ * bytes of `count` `type` at byte `at` (a copy); `write` unpacks packed
+ * `data` there. Callers have checked the bounds against `size`.
+ */
+interface Access {
+  readonly size: number;
+  read(at: number, count: number, type: TypeDesc): Uint8Array;
+  write(at: number, count: number, type: TypeDesc, data: Uint8Array): void;
 }
 
-/** Unpack `data` into `count` `type` at byte `at` of `mem`. */
-function writeTarget(mem: Uint8Array, at: number, count: number, type: TypeDesc, data: Uint8Array): void {
-  unpack(data, count, type, mem, at);
+/** Memory this thread can load and store: its own, or a SharedArrayBuffer. */
+function directAccess(mem: Uint8Array): Access {
+  return {
+    size: mem.length,
+    read(at, count, type) {
+      const out = new Uint8Array(count * type.size);
+      pack(mem, count, type, out, at);
+      return out;
+    },
+    write(at, count, type, data) { unpack(data, count, type, mem, at); },
+  };
+}
+
+/**
+ * Another rank's memory that is not shared, pinned by its owner (who
+ * unpins it at Free, after every rank's last access): copies through the
+ * threads helper (spi.ts SingleCopy), which checks the handle and bounds
+ * again. A derived type is written block by block, so the bytes between
+ * its blocks, which the owner may be storing to, are never rewritten.
+ */
+function pinnedAccess(copier: SingleCopy, handle: number, size: number): Access {
+  return {
+    size,
+    read(at, count, type) {
+      const out = new Uint8Array(count * type.size);
+      if (out.length === 0) return out;
+      const [lo, hi] = packSpan(count, type);
+      const span = new Uint8Array(hi - lo);
+      copier.copyFrom(span, 0, handle, at + lo, span.length);
+      pack(span, count, type, out, -lo);
+      return out;
+    },
+    write(at, count, type, data) {
+      const n = count * type.size;
+      if (n === 0) return;
+      if (type.contiguous) {
+        copier.copyTo(handle, at, data, n);
+        return;
+      }
+      let p = 0;
+      for (let i = 0; i < count; i++) {
+        for (const [offset, length] of type.blocks) {
+          copier.copyTo(handle, at + i * type.extent + offset, data.subarray(p, p + length), length);
+          p += length;
+        }
+      }
+    },
+  };
 }
 
 /** Packed bytes into an origin or result message. */
