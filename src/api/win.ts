@@ -174,7 +174,7 @@ export class Win {
    * Over more than one process, memory in a SharedArrayBuffer (e.g. from
    * MPI.Alloc_mem) is reached directly, other memory through pinned copies.
    */
-  static Create(memory: BufferSpec | null, disp_unit = 1, info: Info | null = null, comm: Intracomm | null = null): Win {
+  static Create(memory: BufferSpec | typeof BOTTOM | null, disp_unit = 1, info: Info | null = null, comm: Intracomm | null = null): Win {
     const routine = 'Create';
     const c = commArg(routine, comm);
     const unit = dispUnitArg(routine, disp_unit);
@@ -453,11 +453,11 @@ export class Win {
   // ---- communication ----------------------------------------------------------
 
   /** Copy `origin` into rank `target_rank`'s window (`target`: disp, or [disp, count, datatype]): `MPI_Put`. */
-  Put(origin: BufferSpec, target_rank: number, target: TargetSpec | null = null): void {
+  Put(origin: BufferSpec | typeof BOTTOM | null, target_rank: number, target: TargetSpec | null = null): void {
     this.#put('Put', origin, target_rank, target);
   }
   /** Copy from rank `target_rank`'s window into `origin`: `MPI_Get`. */
-  Get(origin: BufferSpec, target_rank: number, target: TargetSpec | null = null): void {
+  Get(origin: BufferSpec | typeof BOTTOM | null, target_rank: number, target: TargetSpec | null = null): void {
     this.#get('Get', origin, target_rank, target);
   }
   /** Combine `origin` into rank `target_rank`'s window with `op`, element-wise atomically: `MPI_Accumulate`. */
@@ -531,12 +531,12 @@ export class Win {
   }
 
   /** Put, as a request (complete at once): `MPI_Rput`. */
-  Rput(origin: BufferSpec, target_rank: number, target: TargetSpec | null = null): Request {
+  Rput(origin: BufferSpec | typeof BOTTOM | null, target_rank: number, target: TargetSpec | null = null): Request {
     this.#put('Rput', origin, target_rank, target);
     return Request.send(DONE_OP, 'Rput');
   }
   /** Get, as a request (complete at once): `MPI_Rget`. */
-  Rget(origin: BufferSpec, target_rank: number, target: TargetSpec | null = null): Request {
+  Rget(origin: BufferSpec | typeof BOTTOM | null, target_rank: number, target: TargetSpec | null = null): Request {
     this.#get('Rget', origin, target_rank, target);
     return Request.send(DONE_OP, 'Rget');
   }
@@ -551,7 +551,7 @@ export class Win {
     return Request.send(DONE_OP, 'Rget_accumulate');
   }
 
-  #put(routine: string, origin: BufferSpec, target_rank: unknown, target: unknown): void {
+  #put(routine: string, origin: unknown, target_rank: unknown, target: unknown): void {
     const rec = this.#live(routine);
     const rank = this.#rank(routine, rec, target_rank);
     let o;
@@ -564,7 +564,7 @@ export class Win {
     mem.write(at, count, type, data);
   }
 
-  #get(routine: string, origin: BufferSpec, target_rank: unknown, target: unknown): void {
+  #get(routine: string, origin: unknown, target_rank: unknown, target: unknown): void {
     const rec = this.#live(routine);
     const rank = this.#rank(routine, rec, target_rank);
     let o;
