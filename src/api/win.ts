@@ -941,7 +941,11 @@ function directAccess(mem: Uint8Array): Access {
  * unpins it at Free, after every rank's last access): copies through the
  * threads helper (spi.ts SingleCopy), which checks the handle and bounds
  * again. A derived type is written block by block, so the bytes between
- * its blocks, which the owner may be storing to, are never rewritten.
+ * its blocks, which the owner may be storing to, are never rewritten. The
+ * pin keeps the memory alive whatever the owner does with its ArrayBuffer
+ * (native/sched/sched.cc); memory it transfers away meanwhile still takes
+ * the window's accesses until Free, as MPI leaves window memory to the
+ * window while it lives.
  */
 function pinnedAccess(copier: SingleCopy, handle: number, size: number): Access {
   return {
