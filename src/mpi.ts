@@ -40,6 +40,12 @@ export type { AttachableBuffer } from './api/buffer.js';
 export { Pickle, pickle } from './api/pickle.js';
 export type { DumpsFunction, LoadsFunction } from './api/pickle.js';
 export { Comm, Intracomm, Intercomm, COMM_NULL } from './api/comm.js';
+export {
+  Win, WIN_NULL, WIN_BASE, WIN_SIZE, WIN_DISP_UNIT, WIN_CREATE_FLAVOR, WIN_FLAVOR, WIN_MODEL,
+  WIN_FLAVOR_CREATE, WIN_FLAVOR_ALLOCATE, WIN_FLAVOR_DYNAMIC, WIN_FLAVOR_SHARED, WIN_SEPARATE, WIN_UNIFIED,
+  MODE_NOCHECK, MODE_NOSTORE, MODE_NOPUT, MODE_NOPRECEDE, MODE_NOSUCCEED, LOCK_EXCLUSIVE, LOCK_SHARED,
+} from './api/win.js';
+export type { TargetSpec } from './api/win.js';
 export { Session, SESSION_NULL, MAX_PSET_NAME_LEN, MAX_STRINGTAG_LEN } from './api/session.js';
 export { Open_port, Close_port, Publish_name, Unpublish_name, Lookup_name } from './api/ports.js';
 export { Topocomm, Cartcomm, Graphcomm, Distgraphcomm, Compute_dims, CART, GRAPH, DIST_GRAPH, UNWEIGHTED, WEIGHTS_EMPTY } from './api/topo.js';

@@ -208,17 +208,21 @@ export function bufferedSend(routine: string, comm: CommHandle, bytes: Uint8Arra
   return BUFFERED;
 }
 
-/** Memory for message passing: `MPI_Alloc_mem`. An `MPI.buffer` of `size` bytes (zeroed), usable wherever a buffer goes. */
+/**
+ * Memory for message passing and one-sided windows: `MPI_Alloc_mem`. An
+ * `MPI.buffer` of `size` bytes (zeroed) over a SharedArrayBuffer, so that
+ * `Win.Create` can expose it to the other ranks.
+ */
 export function Alloc_mem(size: number, _info: unknown = null): buffer {
   if (typeof size !== 'number' || !Number.isInteger(size)) throw new TypeError(`Alloc_mem: size must be an integer, got ${describe(size)}`);
   if (size < 0) fail('Alloc_mem', ERR_ARG, `size must be >= 0, got ${size}`);
-  return buffer.allocate(size, true);
+  return new buffer(new SharedArrayBuffer(size));
 }
 
 /**
  * Release memory from Alloc_mem: `MPI_Free_mem`. An `MPI.buffer` is
- * released (its memory detached, `nbytes` 0); other memory is left to the
- * garbage collector.
+ * released (`obj` null, `nbytes` 0); the shared memory itself is left to the
+ * garbage collector (a SharedArrayBuffer cannot be detached).
  */
 export function Free_mem(mem: unknown): void {
   if (!ArrayBuffer.isView(mem) && !(mem instanceof ArrayBuffer) && !(mem instanceof SharedArrayBuffer)) {

@@ -168,6 +168,27 @@ export interface LibraryCollectives {
   allreduce(comm: CommHandle, send: Uint8Array, result: Uint8Array, type: TypeDesc, op: string): Operation | null;
 }
 
+/**
+ * One-sided communication (`MPI_Win`) where the members of a communicator
+ * share one address space (the embedded runtime's threads): each member's
+ * window memory is a SharedArrayBuffer every other member loads and stores
+ * directly, so a passive-target operation needs nothing from its target.
+ * The window algorithms (src/api/win.ts) lay the memory out and keep their
+ * locks in it; the transport only hands the memory over.
+ */
+export interface RmaCapability {
+  /**
+   * Collective over the intracommunicator `comm`: give `mine` to the other
+   * members and take theirs; `part` tells apart the pieces one window
+   * shares (the same on every member). Entry `r` is rank r's memory (this rank's is
+   * attached at once, the others' once they arrive: wait for `attached`
+   * with `until`). `wake` on an entry rings every other member.
+   */
+  shareMemory(comm: CommHandle, part: number, mine: SharedArrayBuffer): CollSegment[];
+  /** Forget what shareMemory kept for `comm` and `part` (the window is freed). */
+  releaseMemory(comm: CommHandle, part: number): void;
+}
+
 export interface Transport {
   /** Name for `mpi4ts info` and benchmarks, e.g. `threads`. */
   readonly name: string;
@@ -209,6 +230,8 @@ export interface Transport {
    * shadow the algorithms hold.
    */
   readonly libraryCollectives?: LibraryCollectives;
+  /** Optional: windows in memory the members share (RmaCapability); absent where windows span more than one process's memory. */
+  readonly rma?: RmaCapability;
   /**
    * Optional: why mpi4ts's own algorithms cannot run across the
    * intercommunicator `inter` (its other group is not an mpi4ts program:

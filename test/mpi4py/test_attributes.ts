@@ -8,7 +8,6 @@
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
 
-const WIN = 'issue 15 (Win/File not implemented yet)';
 const anyMPI = MPI as unknown as Record<string, any>;
 
 /** Python's ValueError, for the callbacks that raise one. */
@@ -289,7 +288,6 @@ const winTests = [
 ];
 
 export class TestWinAttr extends BaseTestAttr {
-  static override todo = Object.fromEntries(winTests.map((t) => [t, WIN]));
   NULL: unknown = anyMPI['WIN_NULL'];
 
   override setUp(): void {

@@ -146,7 +146,6 @@ export class TestErrhandlerComm extends BaseTestErrhandler {
 const baseTests = ['testCreate', 'testCall', 'testGetFree', 'testErrorsReturn', 'testErrorsFatal', 'testErrorsAbort'];
 
 export class TestErrhandlerWin extends BaseTestErrhandler {
-  static override todo = Object.fromEntries(baseTests.map((t) => [t, WIN_FILE]));
 
   override setUp(): void {
     this.mpiobj = anyMPI['Win'].Create(MPI.BOTTOM, 1, MPI.INFO_NULL, MPI.COMM_SELF);

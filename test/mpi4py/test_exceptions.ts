@@ -395,7 +395,6 @@ export class TestExcComm extends BaseTestCase {
 // -----------------------------------------------------------------------------
 
 export class TestExcWinNull extends BaseTestCase {
-  static override todo = { testFree: WIN_FILE, testGetErrhandler: WIN_FILE, testSetErrhandler: WIN_FILE, testCallErrhandler: WIN_FILE };
 
   ERRORS = [anyMPI['ERR_WIN'] as number, MPI.ERR_ARG];
 
@@ -419,8 +418,6 @@ export class TestExcWinNull extends BaseTestCase {
 }
 
 export class TestExcWin extends BaseTestCase {
-  static override todo = { testKeyvalInvalid: WIN_FILE };
-
   WIN: any;
 
   override setUp(): void {

@@ -26,7 +26,7 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import * as os from 'node:os';
 // Imported: the global `performance` is a lazy getter in workers, looked up on every call.
 import { performance } from 'node:perf_hooks';
-import type { CollSegment, CommHandle, Envelope, JobInfo, MatchedMessage, Operation, PortService, SpawnCommand, SpawnOrigin, Transport } from '../spi.js';
+import type { CollSegment, RmaCapability, CommHandle, Envelope, JobInfo, MatchedMessage, Operation, PortService, SpawnCommand, SpawnOrigin, Transport } from '../spi.js';
 import { SendMode } from '../spi.js';
 import { MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { copyBytes, getWide, putWide } from '../../core/bytes.js';
@@ -284,6 +284,7 @@ export class ThreadsTransport implements Transport {
     this.#port = boot.controlPort;
     this.#port?.unref?.();
     this.#post = post;
+    this.rma = this.#port === null ? undefined : this.#makeRma();
     this.#config = { ...defaultConfig, ...boot.config };
     this.#eagerLimit = Math.min(this.#config.eagerLimit, (this.#config.ringBytes >> 2) - HEADER_BYTES);
     this.job = { transport: 'threads', universeSize: boot.universeSize, appnum: boot.appnum, timeOrigin: boot.timeOrigin };
@@ -340,6 +341,24 @@ export class ThreadsTransport implements Transport {
     if (c.remoteSize > 0 || c.size < 2 || this.#port === null || this.#segments.none.has(c)) return null;
     return this.#segments.get(c.ctx, c.group, c.rank, bytes,
       (key, sab, to) => this.#post({ type: 'segment', key, sab, to }));
+  }
+
+  /** One-sided windows: every rank of a communicator is a thread of this process (spi.ts RmaCapability). */
+  readonly rma: RmaCapability | undefined;
+
+  #makeRma(): RmaCapability {
+    return {
+    shareMemory: (comm, part, mine) => {
+      const c = comm as ThreadsComm;
+      const others = Int32Array.from(c.group.filter((g) => g !== this.#gpid));
+      return Array.from(c.group, (g, r) => this.#segments.share(`win:${c.ctx}:${part}:${g}`, r === c.rank ? mine : null, others,
+        (key, sab, to) => this.#post({ type: 'segment', key, sab, to })));
+    },
+    releaseMemory: (comm, part) => {
+      const c = comm as ThreadsComm;
+      for (const g of c.group) this.#segments.forget(`win:${c.ctx}:${part}:${g}`);
+    },
+    };
   }
 
   get processId(): number {

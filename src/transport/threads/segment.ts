@@ -47,7 +47,7 @@ export class ThreadsSegment implements CollSegment {
   }
 
   attach(sab: SharedArrayBuffer): void {
-    this.words = new Int32Array(sab);
+    this.words = new Int32Array(sab, 0, sab.byteLength >> 2);
     this.bytes = new Uint8Array(sab);
     this.attached = true;
   }
@@ -96,6 +96,31 @@ export class Segments {
     }
     this.#byKey.set(key, seg);
     return seg;
+  }
+
+  /**
+   * The memory under `key` of one member (one-sided windows, spi.ts
+   * `RmaCapability`): `sab` when it is this process's own (posted to
+   * `others` with `publish`), else attached once it arrives from its owner.
+   */
+  share(key: string, sab: SharedArrayBuffer | null, others: Int32Array,
+    publish: (key: string, sab: SharedArrayBuffer, to: number[]) => void): ThreadsSegment {
+    if (sab !== null) {
+      const seg = new ThreadsSegment(this.table, others, sab);
+      if (others.length > 0) publish(key, sab, Array.from(others));
+      return seg;
+    }
+    const early = this.#early.get(key) ?? null;
+    this.#early.delete(key);
+    const seg = new ThreadsSegment(this.table, others, early);
+    if (early === null) this.#byKey.set(key, seg);
+    return seg;
+  }
+
+  /** Forget a shared memory key (its window was freed); memory that arrives later under it is dropped at the next share of the key. */
+  forget(key: string): void {
+    this.#byKey.delete(key);
+    this.#early.delete(key);
   }
 
   /** A segment arrived from its creator through the launcher. */
