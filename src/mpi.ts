@@ -3,13 +3,13 @@
  * gives this module as a namespace, like `from mpi4py import MPI`.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { runtime } from './api/runtime.js';
 import { Comm, Intracomm } from './api/comm.js';
 import { installCheck, checkRequested } from './api/check.js';
 import { Exception } from './api/errors.js';
 import { Info } from './api/info.js';
 import { ERR_ARG } from './core/errorcodes.js';
+import { libraryVersion, ownVendor, vendorOf } from './core/library.js';
 
 export {
   Exception, Get_error_string, Get_error_class, Add_error_class, Add_error_code, Add_error_string,
@@ -165,9 +165,7 @@ export function Get_version(): [number, number] {
  * its transport and the Node.js it runs on.
  */
 export function Get_library_version(): string {
-  const lib = runtime.transport.library;
-  const own = `mpi4ts (transport ${runtime.transport.name}, Node.js ${process.version}, ${os.platform()}-${os.arch()})`;
-  return lib ? `${lib.description.trim()}; ${own}` : own;
+  return libraryVersion(runtime.transport.name, runtime.transport.library?.description ?? null);
 }
 
 /**
@@ -177,17 +175,7 @@ export function Get_library_version(): string {
  */
 export function get_vendor(): [string, [number, number, number]] {
   const lib = runtime.transport.library;
-  if (lib) {
-    const text = lib.description;
-    const triple = (m: RegExpExecArray | null): [number, number, number] =>
-      [Number(m?.[1] ?? 0), Number(m?.[2] ?? 0), Number(m?.[3] ?? 0)];
-    if (/Open MPI/.test(text)) return ['Open MPI', triple(/v(\d+)\.(\d+)(?:\.(\d+))?/.exec(text))];
-    if (/MPICH/.test(text)) return ['MPICH', triple(/Version:\s*(\d+)\.(\d+)(?:\.(\d+))?/.exec(text))];
-    if (/Intel/.test(text)) return ['Intel MPI', triple(/(\d+)\.(\d+)(?:\.(\d+))?/.exec(text))];
-    return ['unknown', [0, 0, 0]];
-  }
-  const [a, b, c] = MPI4TS_VERSION.split('.').map(Number);
-  return ['mpi4ts', [a ?? 0, b ?? 0, c ?? 0]];
+  return lib ? vendorOf(lib.description) : ownVendor(MPI4TS_VERSION);
 }
 export {
   Op, OP_NULL, SUM, PROD, MAX, MIN, LAND, LOR, LXOR, BAND, BOR, BXOR, MAXLOC, MINLOC, REPLACE, NO_OP,

@@ -8,6 +8,7 @@ import { runScript, type RunCommandOptions } from './run.js';
 import { runBench, benchHelpText } from './bench.js';
 import { allocationRanks, slurmLauncherProblem } from '../core/slurm.js';
 import { packageVersion } from './version.js';
+import type { InfoOptions } from './info.js';
 
 /**
  * Ranks when `-n` is not given: inside a SLURM allocation, what it holds
@@ -40,6 +41,8 @@ function positiveInt(name: string) {
 }
 
 const SUBCOMMANDS = new Set(['run', 'info', 'bench', 'help']);
+/** `python -m mpi4py` options that only print and exit: `mpi4ts --mpi-vendor` is `mpi4ts info --mpi-vendor`. */
+const INFO_OPTIONS = new Set(['--mpi-std-version', '--mpi-lib-version', '--mpi-vendor']);
 /** Options that take a value, so the first positional can be found. */
 const VALUED = new Set(['-n', '--np', '--usize', '-c', '--timeout', '--max-memory', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn']);
 
@@ -61,6 +64,7 @@ export function normaliseArgv(argv: string[]): string[] {
     }
     return j;
   };
+  if (out.length > 0 && INFO_OPTIONS.has(out[0]!)) return ['info', ...out];
   const i = rewrite(0);
   if (i < out.length && SUBCOMMANDS.has(out[i]!)) rewrite(i + 1);
   if (i < out.length && SUBCOMMANDS.has(out[i]!) && i > 0) {
@@ -123,9 +127,18 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program.command('info')
-    .description('print versions, transports and the machine')
+    .description('print the machine (the attributes of cms sysinfo), versions, transports and MPI libraries')
+    .option('-v, --vector', "the system vector S(N, p, c, t): nodes, processors per node, cores per processor, threads per core")
+    .option('-t, --totals', 'the totals S^T(N, N*p, N*p*c, N*p*c*t)')
+    .option('--json', 'print one JSON object instead of the table')
+    .option('--mpi-std-version', 'print the MPI standard version, and the library\'s where it differs (python -m mpi4py --mpi-std-version)')
+    .option('--mpi-lib-version', 'print the MPI library version (MPI_Get_library_version)')
+    .option('--mpi-vendor', 'print the MPI vendor and its version (mpi4py\'s get_vendor)')
+    .option('--transport <name>', "which transport the --mpi-* options describe: 'threads' (the default) or 'native'")
+    .option('--mpi <library>', "with --transport native: 'openmpi' or 'mpich' (default: MPI4TS_MPI, else the first built)")
+    .addHelpText('after', '\nmpi4ts --mpi-std-version (and --mpi-lib-version, --mpi-vendor) is short for mpi4ts info --mpi-std-version.\n')
     // Loaded on demand: info names every transport (select.ts), which `run` need not load.
-    .action(async () => { (await import('./info.js')).printInfo(); });
+    .action(async (o: InfoOptions) => { status = (await import('./info.js')).printInfo(o); });
 
   try {
     await program.parseAsync(normaliseArgv(argv), { from: 'user' });
