@@ -39,8 +39,7 @@ export interface CpuTopology {
  * distinct `physical id`/`core id` pairs) on Linux; elsewhere, or where
  * the file does not say, one socket and a core per logical CPU.
  */
-export function cpuTopology(cpuinfo: string | null = readText('/proc/cpuinfo')): CpuTopology {
-  const threads = os.cpus().length || 1;
+export function cpuTopology(cpuinfo: string | null = readText('/proc/cpuinfo'), threads = os.cpus().length || 1): CpuTopology {
   const sockets = new Set<string>();
   const cores = new Set<string>();
   for (const block of (cpuinfo ?? '').split(/\n\s*\n/)) {
@@ -66,8 +65,7 @@ export interface SystemVector {
  * §10.4.2): N is the nodes of the SLURM allocation (1 outside one), p, c
  * and t those of this node.
  */
-export function systemVector(topology: CpuTopology = cpuTopology()): SystemVector {
-  const N = slurmAllocation()?.nodes ?? 1;
+export function systemVector(topology: CpuTopology = cpuTopology(), N = slurmAllocation()?.nodes ?? 1): SystemVector {
   const p = topology.sockets;
   const c = Math.max(1, Math.round(topology.cores / p));
   const t = Math.max(1, Math.round(topology.threads / (p * c)));
