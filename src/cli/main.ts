@@ -9,6 +9,7 @@ import { runBench, benchHelpText } from './bench.js';
 import { allocationRanks, slurmLauncherProblem } from '../core/slurm.js';
 import { packageVersion } from './version.js';
 import type { InfoOptions } from './info.js';
+import { parseRc, RcError } from '../core/rc.js';
 
 /**
  * Ranks when `-n` is not given: inside a SLURM allocation, what it holds
@@ -40,11 +41,22 @@ function positiveInt(name: string) {
   };
 }
 
+/** `-rc a=1 -rc b=2`: checked (core/rc.ts) and joined, as mpi4py collects them. */
+function rcArg(v: string, previous: string | undefined): string {
+  try {
+    parseRc(v);
+  } catch (e) {
+    if (e instanceof RcError) throw new InvalidArgumentError(e.message);
+    throw e;
+  }
+  return previous === undefined ? v : `${previous},${v}`;
+}
+
 const SUBCOMMANDS = new Set(['run', 'info', 'bench', 'help']);
 /** `python -m mpi4py` options that only print and exit: `mpi4ts --mpi-vendor` is `mpi4ts info --mpi-vendor`. */
 const INFO_OPTIONS = new Set(['--mpi-std-version', '--mpi-lib-version', '--mpi-vendor']);
 /** Options that take a value, so the first positional can be found. */
-const VALUED = new Set(['-n', '--np', '--usize', '-c', '--timeout', '--max-memory', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn']);
+const VALUED = new Set(['-n', '--np', '--usize', '--rc', '-rc', '-c', '--timeout', '--max-memory', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn']);
 
 /** Rewrite mpiexec spellings and put the subcommand first (`mpi4ts -n 4 bench x` = `mpi4ts bench -n 4 x`). */
 export function normaliseArgv(argv: string[]): string[] {
@@ -60,6 +72,7 @@ export function normaliseArgv(argv: string[]): string[] {
       else if (out[j] === '-hostfile' || out[j] === '-machinefile' || out[j] === '--machinefile') out[j] = '--hostfile';
       else if (out[j] === '-rankfile') out[j] = '--rankfile';
       else if (out[j] === '-ppn') out[j] = '--ppn';
+      else if (out[j] === '-rc') out[j] = '--rc';
       j += VALUED.has(out[j]!) ? 2 : 1;
     }
     return j;
@@ -102,10 +115,13 @@ export async function main(argv: string[]): Promise<number> {
     .option('--ppn <K>', 'native: processes per node', positiveInt('--ppn'))
     .option('--oversubscribe', 'native: allow more processes than slots (Open MPI)')
     .option('--verbose', 'native: print the mpiexec command that runs')
+    .option('--rc <key=value,...>', "runtime configuration, as python -m mpi4py -rc: threads, thread_level ('multiple', 'serialized', 'funneled', 'single'), errors ('exception', 'default', 'abort', 'fatal'); every rank reads it from MPI4TS_RC (also -rc)", rcArg)
     .argument('<script>', 'the .ts, .mts, .js or .mjs file every rank runs')
     .argument('[args...]', 'arguments for the script (process.argv of every rank)')
     .passThroughOptions()
-    .action(async (script: string, args: string[], o: RunCommandOptions) => {
+    .action(async (script: string, args: string[], o: RunCommandOptions & { rc?: string }) => {
+      // Ranks (threads, mpiexec's processes, spawned ones) inherit the environment.
+      if (o.rc !== undefined) process.env['MPI4TS_RC'] = o.rc;
       const np = defaultRanks(o.np);
       status = np === null ? 2 : await runScript(script, args, { ...o, np });
     });

@@ -56,6 +56,11 @@ describe('normaliseArgv: subcommands', () => {
     assert.deepEqual(norm('info', '-v', '-t'), ['info', '-v', '-t']);
   });
 
+  test('-rc (python -m mpi4py -rc) -> --rc, a launcher option taking a value', () => {
+    assert.deepEqual(norm('-rc', 'errors=fatal', 'app.ts'), ['run', '--rc', 'errors=fatal', 'app.ts']);
+    assert.deepEqual(norm('-n', '2', '-rc', 'a=1', 'app.ts', '-rc', 'x'), ['run', '-n', '2', '--rc', 'a=1', 'app.ts', '-rc', 'x']);
+  });
+
   test('a subcommand already first is left alone', () => {
     assert.deepEqual(norm('info'), ['info']);
     assert.deepEqual(norm('bench', '-n', '2', 'ringtest'), ['bench', '-n', '2', 'ringtest']);
