@@ -34,6 +34,7 @@ import { runtimeEntry } from '../core/entries.js';
 const SELF: Record<string, string> = {
   'mpi4ts': runtimeEntry('index').href,
   'mpi4ts/futures': runtimeEntry('futures-index').href,
+  'mpi4ts/stopwatch': runtimeEntry('stopwatch').href,
 };
 
 /** File name of a source's compiled module: unique per path, readable in stack traces of the compiler. */
