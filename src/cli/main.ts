@@ -10,6 +10,7 @@ import { allocationRanks, slurmLauncherProblem } from '../core/slurm.js';
 import { packageVersion } from './version.js';
 import type { InfoOptions } from './info.js';
 import { parseRc, RcError } from '../core/rc.js';
+import { collectCsv, parseParam, runSweep, sweepJobs, sweepScript, type SweepOptions } from './sweep.js';
 
 /**
  * Ranks when `-n` is not given: inside a SLURM allocation, what it holds
@@ -41,6 +42,20 @@ function positiveInt(name: string) {
   };
 }
 
+/** `-n 1,2,4` of sweep. */
+function rankList(v: string): number[] {
+  return v.split(',').map((x) => positiveInt('-n')(x));
+}
+
+/** `--param name=v1,v2` of sweep, as commander wants its errors. */
+function paramArg(v: string): [string, string[]] {
+  try {
+    return parseParam(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
 /** `-rc a=1 -rc b=2`: checked (core/rc.ts) and joined, as mpi4py collects them. */
 function rcArg(v: string, previous: string | undefined): string {
   try {
@@ -52,11 +67,11 @@ function rcArg(v: string, previous: string | undefined): string {
   return previous === undefined ? v : `${previous},${v}`;
 }
 
-const SUBCOMMANDS = new Set(['run', 'info', 'bench', 'help']);
+const SUBCOMMANDS = new Set(['run', 'info', 'bench', 'sweep', 'help']);
 /** `python -m mpi4py` options that only print and exit: `mpi4ts --mpi-vendor` is `mpi4ts info --mpi-vendor`. */
 const INFO_OPTIONS = new Set(['--mpi-std-version', '--mpi-lib-version', '--mpi-vendor']);
 /** Options that take a value, so the first positional can be found. */
-const VALUED = new Set(['-n', '--np', '--usize', '--rc', '-rc', '-c', '--timeout', '--max-memory', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn']);
+const VALUED = new Set(['-n', '--np', '--usize', '--rc', '-rc', '-c', '--timeout', '--max-memory', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn', '--param', '--dir']);
 
 /** Rewrite mpiexec spellings and put the subcommand first (`mpi4ts -n 4 bench x` = `mpi4ts bench -n 4 x`). */
 export function normaliseArgv(argv: string[]): string[] {
@@ -140,6 +155,28 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (name: string | undefined, args: string[], o: { np?: number; transport?: string; mpi?: string; verbose?: boolean }) => {
       const np = defaultRanks(o.np);
       status = np === null ? 2 : await runBench(name, args, { ...o, np });
+    });
+
+  program.command('sweep')
+    .description('run a parameter sweep as the seed does: one job and log per combination, skipping jobs whose log has a result (mpi4ts/stopwatch # csv lines)')
+    .usage('[-n 1,2,4] [--param name=v1,v2] [--dir benchmark] [--script | --collect] <script> [args...]')
+    .option('-n, --np <list>', 'rank counts, comma-separated', rankList, [1])
+    .option('--param <name=v1,v2,...>', "a parameter of the script, passed as --name value (repeat for more)", (v: string, prev: [string, string[]][]) => [...prev, paramArg(v)], [] as [string, string[]][])
+    .option('--dir <folder>', 'folder of the logs', 'benchmark')
+    .option('--script', 'print the sweep as a shell script instead of running it (the seed\'s sweep-generator)')
+    .option('--collect', 'print one CSV of the # csv lines of every log in --dir (np and the parameters first)')
+    .argument('[script]', 'the program each job runs')
+    .argument('[args...]', 'arguments for every job')
+    .passThroughOptions()
+    .action(async (script: string | undefined, args: string[], o: SweepOptions) => {
+      if (o.collect) {
+        process.stdout.write(collectCsv(o.dir));
+        return;
+      }
+      if (script === undefined) throw new InvalidArgumentError('sweep: which script? (mpi4ts sweep -n 1,2 app.ts)');
+      const jobs = sweepJobs(script, args, o);
+      if (o.script) process.stdout.write(sweepScript(jobs));
+      else status = runSweep(jobs, (l) => process.stdout.write(`${l}\n`)) > 0 ? 1 : 0;
     });
 
   program.command('info')
