@@ -71,7 +71,7 @@ const SUBCOMMANDS = new Set(['run', 'info', 'bench', 'sweep', 'help']);
 /** `python -m mpi4py` options that only print and exit: `mpi4ts --mpi-vendor` is `mpi4ts info --mpi-vendor`. */
 const INFO_OPTIONS = new Set(['--mpi-std-version', '--mpi-lib-version', '--mpi-vendor']);
 /** Options that take a value, so the first positional can be found. */
-const VALUED = new Set(['-n', '--np', '--usize', '--rc', '-rc', '-c', '--timeout', '--max-memory', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn', '--param', '--dir']);
+const VALUED = new Set(['-n', '--np', '--usize', '--rc', '-rc', '-c', '--timeout', '--max-memory', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn', '--param', '--dir', '--plot', '--x']);
 
 /** Rewrite mpiexec spellings and put the subcommand first (`mpi4ts -n 4 bench x` = `mpi4ts bench -n 4 x`). */
 export function normaliseArgv(argv: string[]): string[] {
@@ -159,16 +159,30 @@ export async function main(argv: string[]): Promise<number> {
 
   program.command('sweep')
     .description('run a parameter sweep as the seed does: one job and log per combination, skipping jobs whose log has a result (mpi4ts/stopwatch # csv lines)')
-    .usage('[-n 1,2,4] [--param name=v1,v2] [--dir benchmark] [--script | --collect] <script> [args...]')
+    .usage('[-n 1,2,4] [--param name=v1,v2] [--dir benchmark] [--script | --collect | --plot out.png --x name] <script> [args...]')
     .option('-n, --np <list>', 'rank counts, comma-separated', rankList, [1])
     .option('--param <name=v1,v2,...>', "a parameter of the script, passed as --name value (repeat for more)", (v: string, prev: [string, string[]][]) => [...prev, paramArg(v)], [] as [string, string[]][])
     .option('--dir <folder>', 'folder of the logs', 'benchmark')
     .option('--script', 'print the sweep as a shell script instead of running it (the seed\'s sweep-generator)')
     .option('--collect', 'print one CSV of the # csv lines of every log in --dir (np and the parameters first)')
+    .option('--plot <file.png>', 'draw the collected CSV of --dir: time (first timer of each job) against --x, one line per rank count')
+    .option('--x <param>', 'with --plot: the parameter on the x axis')
     .argument('[script]', 'the program each job runs')
     .argument('[args...]', 'arguments for every job')
     .passThroughOptions()
-    .action(async (script: string | undefined, args: string[], o: SweepOptions) => {
+    .action(async (script: string | undefined, args: string[], o: SweepOptions & { plot?: string; x?: string }) => {
+      if (o.plot !== undefined) {
+        if (o.x === undefined) throw new InvalidArgumentError('sweep --plot: which parameter goes on the x axis? (--x name)');
+        const { savePlot } = await import('./plot.js');
+        try {
+          savePlot(o.plot, collectCsv(o.dir), o.x);
+        } catch (e) {
+          if (!(e instanceof RangeError)) throw e;
+          process.stderr.write(`mpi4ts sweep: ${e.message}\n`);
+          status = 2;
+        }
+        return;
+      }
       if (o.collect) {
         process.stdout.write(collectCsv(o.dir));
         return;

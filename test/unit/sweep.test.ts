@@ -12,7 +12,33 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from '../helpers/spmd.ts';
+import { inflateSync } from 'node:zlib';
 import { parseParam, sweepJobs } from '../../src/cli/sweep.ts';
+import { seriesOf } from '../../src/cli/plot.ts';
+
+/** Width, height and the set of colours of an 8-bit RGBA PNG without filters (as plot.ts writes it). */
+function readPng(file: string): { width: number; height: number; colours: Set<string> } {
+  const buf = fs.readFileSync(file);
+  assert.deepEqual([...buf.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'PNG signature');
+  const width = buf.readUInt32BE(16);
+  const height = buf.readUInt32BE(20);
+  const idat: Buffer[] = [];
+  for (let at = 8; at < buf.length;) {
+    const len = buf.readUInt32BE(at);
+    if (buf.toString('ascii', at + 4, at + 8) === 'IDAT') idat.push(buf.subarray(at + 8, at + 8 + len));
+    at += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  assert.equal(raw.length, (width * 4 + 1) * height);
+  const colours = new Set<string>();
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * (width * 4 + 1) + 1 + x * 4;
+      colours.add(`#${[raw[i]!, raw[i + 1]!, raw[i + 2]!].map((v) => v.toString(16).padStart(2, '0')).join('')}`);
+    }
+  }
+  return { width, height, colours };
+}
 
 const bin = path.join(repoRoot, 'bin', 'mpi4ts.js');
 const mpi4ts = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
@@ -76,6 +102,19 @@ test('sweep runs each job once, skips the ones with a result, retries a failed o
       '1,10,work 1 10', '1,1000,work 1 1000', '2,10,work 2 10', '2,1000,work 2 1000', '3,10,work 3 10',
     ]);
     for (const row of rows) assert.match(row.split(',')[4]!, /^\d+(\.\d+)?$/);
+
+    // The plot: time against size, one line per rank count (matplotlib's first colours).
+    const series = seriesOf(r.stdout, 'size');
+    assert.deepEqual(series.map((x) => [x.np, x.points.map(([v]) => v)]), [[1, [10, 1000]], [2, [10, 1000]], [3, [10]]]);
+    r = mpi4ts(dir, 'sweep', '--plot', 'plot.png', '--x', 'size');
+    assert.equal(r.status, 0, r.stderr);
+    const png = readPng(path.join(dir, 'plot.png'));
+    assert.deepEqual([png.width, png.height], [640, 480]);
+    for (const c of ['#ffffff', '#000000', '#1f77b4', '#ff7f0e', '#2ca02c']) assert.ok(png.colours.has(c), c);
+    assert.ok(!png.colours.has('#d62728'), 'no fourth line');
+    r = mpi4ts(dir, 'sweep', '--plot', 'plot.png', '--x', 'count');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--x count: not a parameter of this sweep \(columns: np, size\)/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
