@@ -229,10 +229,10 @@ test('parallel_pi (001 6.3) at -n 4, shortened sweep: output, statistics and bot
   const cwd = tmpdir();
   const out = await runRanks(4, 'examples/parallel_pi.ts', { args: ['--max-log4', '8'], cwd });
   checkPiLines(out[0]!, 4, 8);
-  // StopWatch: every rank reports its overall time, last.
+  // StopWatch.benchmark() (mpi4ts/stopwatch): every rank reports its overall time, last, in its # csv line.
   for (let r = 0; r < 4; r++) {
-    assert.match(out[r]!.at(-1)!, /^Timer Overall time: \d+\.\d{6} s$/);
-    assert.equal(out[r]!.length, r === 0 ? 1 + 4 + 1 : 1);
+    assert.match(out[r]!.filter((l) => l !== '').at(-1)!, /^# csv,Overall time,ok,\d+(\.\d+)?,/);
+    assert.equal(out[r]!.filter((l) => /^(MPI size|\d+ )/.test(l)).length, r === 0 ? 1 + 4 : 0);
   }
   for (const name of ['pi_vs_log2_N.png', 'log2_std_vs_log2_N.png']) {
     const png = readPNG(path.join(cwd, name));
