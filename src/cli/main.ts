@@ -172,7 +172,11 @@ export async function main(argv: string[]): Promise<number> {
     .passThroughOptions()
     .action(async (script: string | undefined, args: string[], o: SweepOptions & { plot?: string; x?: string }) => {
       if (o.plot !== undefined) {
-        if (o.x === undefined) throw new InvalidArgumentError('sweep --plot: which parameter goes on the x axis? (--x name)');
+        if (o.x === undefined) {
+          process.stderr.write('mpi4ts sweep: --plot: which parameter goes on the x axis? (--x name)\n');
+          status = 2;
+          return;
+        }
         const { savePlot } = await import('./plot.js');
         try {
           savePlot(o.plot, collectCsv(o.dir), o.x);
@@ -187,7 +191,11 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(collectCsv(o.dir));
         return;
       }
-      if (script === undefined) throw new InvalidArgumentError('sweep: which script? (mpi4ts sweep -n 1,2 app.ts)');
+      if (script === undefined) {
+        process.stderr.write('mpi4ts sweep: which script? (mpi4ts sweep -n 1,2 app.ts)\n');
+        status = 2;
+        return;
+      }
       const jobs = sweepJobs(script, args, o);
       if (o.script) process.stdout.write(sweepScript(jobs));
       else status = runSweep(jobs, (l) => process.stdout.write(`${l}\n`)) > 0 ? 1 : 0;

@@ -120,6 +120,25 @@ test('sweep runs each job once, skips the ones with a result, retries a failed o
   }
 });
 
+test('misuse says what is missing, exit status 2', { timeout: 120_000 }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-sweep-'));
+  try {
+    for (const [argv, message] of [
+      [['sweep'], /^mpi4ts sweep: which script\? \(mpi4ts sweep -n 1,2 app\.ts\)$/m],
+      [['sweep', '--plot', 'x.png'], /^mpi4ts sweep: --plot: which parameter goes on the x axis\? \(--x name\)$/m],
+      [['sweep', '--param', 'bad', 'x.ts'], /--param bad: expected name=value,value,\.\.\./],
+      [['sweep', '-n', '1,0', 'x.ts'], /-n must be a positive integer, got '0'/],
+    ] as const) {
+      const r = mpi4ts(dir, ...argv);
+      assert.equal(r.status, 2, `${argv.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message, argv.join(' '));
+    }
+    assert.deepEqual(fs.readdirSync(dir), [], 'nothing run, nothing written');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('--script: the sweep as a shell script that skips jobs with a result, and runs', { timeout: 300_000 }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-sweep-'));
   try {
