@@ -10,6 +10,7 @@
 // `abs(z) < 2` is tested as |z|^2 < 4. The seed also writes a PDF copy; this
 // port writes the PNG only.
 import { MPI } from 'mpi4ts';
+import { StopWatch } from 'mpi4ts/stopwatch';
 import { imsave } from './lib/png.ts';
 
 function mandelbrot(x: number, y: number, maxit: number): number {
@@ -35,9 +36,8 @@ const maxit = 127;
 const comm = MPI.COMM_WORLD;
 const size = comm.Get_size();
 const rank = comm.Get_rank();
-let t0 = 0;
 if (rank === 0) {
-  t0 = performance.now(); // StopWatch.start(`parallel ${size}`)
+  StopWatch.start(`parallel ${size}`);
 }
 // number of rows to compute here
 const N = Math.floor(h / size) + (h % size > rank ? 1 : 0);
@@ -74,10 +74,9 @@ comm.Gatherv([Cl, MPI.INT], [C, [counts, null], rowtype], 0);
 rowtype.Free();
 
 if (rank === 0) {
-  const seconds = (performance.now() - t0) / 1000; // StopWatch.stop(`parallel ${size}`)
+  StopWatch.stop(`parallel ${size}`);
 
   imsave('mandelbrot.png', C!, w, h); // pyplot.imsave('mandelbrot-parallel-numba.png', C)
 
-  // StopWatch.benchmark()
-  console.log(`Timer parallel ${size}: ${seconds.toFixed(6)} s`);
+  StopWatch.benchmark();
 }

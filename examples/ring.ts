@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { parseArgs } from 'node:util';
 import { MPI } from 'mpi4ts';
+import { StopWatch } from 'mpi4ts/stopwatch';
 import { input, pyInt } from './lib/input.ts';
 
 function ring(count = 1, debug = false): void {
@@ -23,9 +24,8 @@ function ring(count = 1, debug = false): void {
     initial = data;
     data += 1; // Data is modified
   }
-  let start = 0;
   if (rank === 0) { // ONLY processor 0 uses the stopwatch
-    start = performance.now(); // StopWatch.start(`ring ${size} ${count}`)
+    StopWatch.start(`ring ${size} ${count}`);
   }
   for (let i = 0; i < count; i++) {
     if (rank === 0) {
@@ -55,9 +55,8 @@ function ring(count = 1, debug = false): void {
     assert.equal(data, initial + 1 + count * (size - 1));
   }
   if (rank === 0) {
-    // StopWatch.stop(...) and StopWatch.benchmark(): print the time
-    const seconds = (performance.now() - start) / 1000;
-    console.log(`Timer ring ${size} ${count}: ${seconds.toFixed(6)} s`);
+    StopWatch.stop(`ring ${size} ${count}`); // print the time
+    StopWatch.benchmark();
   }
 }
 

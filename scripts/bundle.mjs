@@ -27,6 +27,7 @@ const out = path.join(dist, 'bundle');
 export const ENTRIES = {
   'index': 'index.js',
   'futures-index': 'futures/index.js',
+  'stopwatch': 'stopwatch.js',
   'futures-server': 'futures/server.js',
   'futures-main': 'futures/main.js',
   'rank-main': 'transport/threads/rank-main.js',

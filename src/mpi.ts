@@ -3,13 +3,13 @@
  * gives this module as a namespace, like `from mpi4py import MPI`.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { runtime } from './api/runtime.js';
 import { Comm, Intracomm } from './api/comm.js';
 import { installCheck, checkRequested } from './api/check.js';
 import { Exception } from './api/errors.js';
 import { Info } from './api/info.js';
 import { ERR_ARG } from './core/errorcodes.js';
+import { libraryVersion, ownVendor, vendorOf } from './core/library.js';
 
 export {
   Exception, Get_error_string, Get_error_class, Add_error_class, Add_error_code, Add_error_string,
@@ -59,7 +59,16 @@ export type { BufferSpec, BufferLike, DatatypeSpec } from './core/msgbuffer.js';
 export type { WBufferSpec } from './core/msgcoll.js';
 export { MpiFailure } from './core/errorcodes.js';
 
-import { THREAD_MULTIPLE, VERSION, SUBVERSION } from './api/constants.js';
+import { THREAD_FUNNELED, THREAD_MULTIPLE, THREAD_SERIALIZED, THREAD_SINGLE, VERSION, SUBVERSION } from './api/constants.js';
+import { ERRORS_ABORT, ERRORS_ARE_FATAL } from './api/errhandler.js';
+import { rcFromEnv } from './core/rc.js';
+
+/** Runtime configuration (`mpi4ts -rc key=value`, MPI4TS_RC; mpi4py.rc): see core/rc.ts. */
+const rc = rcFromEnv();
+/** The thread level reported: the one rc asks for (THREAD_SINGLE with threads=False, as MPI_Init). */
+const THREAD_LEVEL: number = rc.threads
+  ? { multiple: THREAD_MULTIPLE, serialized: THREAD_SERIALIZED, funneled: THREAD_FUNNELED, single: THREAD_SINGLE }[rc.thread_level]
+  : THREAD_SINGLE;
 
 // `--check`: collectives compare their calls across the ranks first (src/api/check.ts).
 if (checkRequested()) installCheck();
@@ -68,6 +77,13 @@ if (checkRequested()) installCheck();
 export const COMM_WORLD: Intracomm = new Intracomm(runtime.transport.commWorld, 'MPI_COMM_WORLD');
 /** This process alone: `MPI_COMM_SELF`. */
 export const COMM_SELF: Intracomm = new Intracomm(runtime.transport.commSelf, 'MPI_COMM_SELF');
+
+// rc errors: 'exception' keeps ERRORS_RETURN (exceptions); 'default' is MPI's default, ERRORS_ARE_FATAL.
+if (rc.errors !== 'exception') {
+  const eh = rc.errors === 'abort' ? ERRORS_ABORT : ERRORS_ARE_FATAL;
+  COMM_WORLD.Set_errhandler(eh);
+  COMM_SELF.Set_errhandler(eh);
+}
 
 /** Offset of this thread's clock from the job's common origin, in milliseconds. */
 const clockOffset = performance.timeOrigin - runtime.transport.job.timeOrigin;
@@ -115,10 +131,10 @@ export function Init(): void {
   void runtime.transport;
 }
 
-/** Initialise with a thread level; returns the level provided: `MPI_Init_thread`. */
+/** Initialise with a thread level; returns the level provided (THREAD_MULTIPLE unless `-rc thread_level` says otherwise): `MPI_Init_thread`. */
 export function Init_thread(_required: number = THREAD_MULTIPLE): number {
   void runtime.transport;
-  return THREAD_MULTIPLE;
+  return THREAD_LEVEL;
 }
 
 /** Finalise MPI: `MPI_Finalize`. Communication afterwards is an error. */
@@ -133,8 +149,8 @@ export function Finalize(): void {
 export function Is_initialized(): boolean { return runtime.initialized; }
 /** `MPI_Finalized`. */
 export function Is_finalized(): boolean { return runtime.finalized; }
-/** Thread support level: `MPI_Query_thread`. */
-export function Query_thread(): number { return THREAD_MULTIPLE; }
+/** Thread support level (THREAD_MULTIPLE unless `-rc thread_level` says otherwise): `MPI_Query_thread`. */
+export function Query_thread(): number { return THREAD_LEVEL; }
 /** Whether this is the main thread of its rank: `MPI_Is_thread_main`. */
 export function Is_thread_main(): boolean { return true; }
 /** Longest error string (`MPI_MAX_ERROR_STRING`, MPICH's value). */
@@ -178,9 +194,7 @@ export function Get_version(): [number, number] {
  * its transport and the Node.js it runs on.
  */
 export function Get_library_version(): string {
-  const lib = runtime.transport.library;
-  const own = `mpi4ts (transport ${runtime.transport.name}, Node.js ${process.version}, ${os.platform()}-${os.arch()})`;
-  return lib ? `${lib.description.trim()}; ${own}` : own;
+  return libraryVersion(runtime.transport.name, runtime.transport.library?.description ?? null);
 }
 
 /**
@@ -190,17 +204,7 @@ export function Get_library_version(): string {
  */
 export function get_vendor(): [string, [number, number, number]] {
   const lib = runtime.transport.library;
-  if (lib) {
-    const text = lib.description;
-    const triple = (m: RegExpExecArray | null): [number, number, number] =>
-      [Number(m?.[1] ?? 0), Number(m?.[2] ?? 0), Number(m?.[3] ?? 0)];
-    if (/Open MPI/.test(text)) return ['Open MPI', triple(/v(\d+)\.(\d+)(?:\.(\d+))?/.exec(text))];
-    if (/MPICH/.test(text)) return ['MPICH', triple(/Version:\s*(\d+)\.(\d+)(?:\.(\d+))?/.exec(text))];
-    if (/Intel/.test(text)) return ['Intel MPI', triple(/(\d+)\.(\d+)(?:\.(\d+))?/.exec(text))];
-    return ['unknown', [0, 0, 0]];
-  }
-  const [a, b, c] = MPI4TS_VERSION.split('.').map(Number);
-  return ['mpi4ts', [a ?? 0, b ?? 0, c ?? 0]];
+  return lib ? vendorOf(lib.description) : ownVendor(MPI4TS_VERSION);
 }
 export {
   Op, OP_NULL, SUM, PROD, MAX, MIN, LAND, LOR, LXOR, BAND, BOR, BXOR, MAXLOC, MINLOC, REPLACE, NO_OP,

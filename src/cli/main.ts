@@ -8,6 +8,9 @@ import { runScript, type RunCommandOptions } from './run.js';
 import { runBench, benchHelpText } from './bench.js';
 import { allocationRanks, slurmLauncherProblem } from '../core/slurm.js';
 import { packageVersion } from './version.js';
+import type { InfoOptions } from './info.js';
+import { parseRc, RcError } from '../core/rc.js';
+import { collectCsv, parseParam, runSweep, sweepJobs, sweepScript, type SweepOptions } from './sweep.js';
 
 /**
  * Ranks when `-n` is not given: inside a SLURM allocation, what it holds
@@ -39,9 +42,36 @@ function positiveInt(name: string) {
   };
 }
 
-const SUBCOMMANDS = new Set(['run', 'info', 'bench', 'help']);
+/** `-n 1,2,4` of sweep. */
+function rankList(v: string): number[] {
+  return v.split(',').map((x) => positiveInt('-n')(x));
+}
+
+/** `--param name=v1,v2` of sweep, as commander wants its errors. */
+function paramArg(v: string): [string, string[]] {
+  try {
+    return parseParam(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** `-rc a=1 -rc b=2`: checked (core/rc.ts) and joined, as mpi4py collects them. */
+function rcArg(v: string, previous: string | undefined): string {
+  try {
+    parseRc(v);
+  } catch (e) {
+    if (e instanceof RcError) throw new InvalidArgumentError(e.message);
+    throw e;
+  }
+  return previous === undefined ? v : `${previous},${v}`;
+}
+
+const SUBCOMMANDS = new Set(['run', 'info', 'bench', 'sweep', 'help']);
+/** `python -m mpi4py` options that only print and exit: `mpi4ts --mpi-vendor` is `mpi4ts info --mpi-vendor`. */
+const INFO_OPTIONS = new Set(['--mpi-std-version', '--mpi-lib-version', '--mpi-vendor']);
 /** Options that take a value, so the first positional can be found. */
-const VALUED = new Set(['-n', '--np', '--usize', '-c', '--timeout', '--max-memory', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn']);
+const VALUED = new Set(['-n', '--np', '--usize', '--rc', '-rc', '-c', '--timeout', '--max-memory', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn', '--param', '--dir', '--plot', '--x']);
 
 /** Rewrite mpiexec spellings and put the subcommand first (`mpi4ts -n 4 bench x` = `mpi4ts bench -n 4 x`). */
 export function normaliseArgv(argv: string[]): string[] {
@@ -57,10 +87,12 @@ export function normaliseArgv(argv: string[]): string[] {
       else if (out[j] === '-hostfile' || out[j] === '-machinefile' || out[j] === '--machinefile') out[j] = '--hostfile';
       else if (out[j] === '-rankfile') out[j] = '--rankfile';
       else if (out[j] === '-ppn') out[j] = '--ppn';
+      else if (out[j] === '-rc') out[j] = '--rc';
       j += VALUED.has(out[j]!) ? 2 : 1;
     }
     return j;
   };
+  if (out.length > 0 && INFO_OPTIONS.has(out[0]!)) return ['info', ...out];
   const i = rewrite(0);
   if (i < out.length && SUBCOMMANDS.has(out[i]!)) rewrite(i + 1);
   if (i < out.length && SUBCOMMANDS.has(out[i]!) && i > 0) {
@@ -98,10 +130,13 @@ export async function main(argv: string[]): Promise<number> {
     .option('--ppn <K>', 'native: processes per node', positiveInt('--ppn'))
     .option('--oversubscribe', 'native: allow more processes than slots (Open MPI)')
     .option('--verbose', 'native: print the mpiexec command that runs')
+    .option('--rc <key=value,...>', "runtime configuration, as python -m mpi4py -rc: threads, thread_level ('multiple', 'serialized', 'funneled', 'single'), errors ('exception', 'default', 'abort', 'fatal'); every rank reads it from MPI4TS_RC (also -rc)", rcArg)
     .argument('<script>', 'the .ts, .mts, .js or .mjs file every rank runs')
     .argument('[args...]', 'arguments for the script (process.argv of every rank)')
     .passThroughOptions()
-    .action(async (script: string, args: string[], o: RunCommandOptions) => {
+    .action(async (script: string, args: string[], o: RunCommandOptions & { rc?: string }) => {
+      // Ranks (threads, mpiexec's processes, spawned ones) inherit the environment.
+      if (o.rc !== undefined) process.env['MPI4TS_RC'] = o.rc;
       const np = defaultRanks(o.np);
       status = np === null ? 2 : await runScript(script, args, { ...o, np });
     });
@@ -122,10 +157,63 @@ export async function main(argv: string[]): Promise<number> {
       status = np === null ? 2 : await runBench(name, args, { ...o, np });
     });
 
+  program.command('sweep')
+    .description('run a parameter sweep as the seed does: one job and log per combination, skipping jobs whose log has a result (mpi4ts/stopwatch # csv lines)')
+    .usage('[-n 1,2,4] [--param name=v1,v2] [--dir benchmark] [--script | --collect | --plot out.png --x name] <script> [args...]')
+    .option('-n, --np <list>', 'rank counts, comma-separated', rankList, [1])
+    .option('--param <name=v1,v2,...>', "a parameter of the script, passed as --name value (repeat for more)", (v: string, prev: [string, string[]][]) => [...prev, paramArg(v)], [] as [string, string[]][])
+    .option('--dir <folder>', 'folder of the logs', 'benchmark')
+    .option('--script', 'print the sweep as a shell script instead of running it (the seed\'s sweep-generator)')
+    .option('--collect', 'print one CSV of the # csv lines of every log in --dir (np and the parameters first)')
+    .option('--plot <file.png>', 'draw the collected CSV of --dir: time (first timer of each job) against --x, one line per rank count')
+    .option('--x <param>', 'with --plot: the parameter on the x axis')
+    .argument('[script]', 'the program each job runs')
+    .argument('[args...]', 'arguments for every job')
+    .passThroughOptions()
+    .action(async (script: string | undefined, args: string[], o: SweepOptions & { plot?: string; x?: string }) => {
+      if (o.plot !== undefined) {
+        if (o.x === undefined) {
+          process.stderr.write('mpi4ts sweep: --plot: which parameter goes on the x axis? (--x name)\n');
+          status = 2;
+          return;
+        }
+        const { savePlot } = await import('./plot.js');
+        try {
+          savePlot(o.plot, collectCsv(o.dir), o.x);
+        } catch (e) {
+          if (!(e instanceof RangeError)) throw e;
+          process.stderr.write(`mpi4ts sweep: ${e.message}\n`);
+          status = 2;
+        }
+        return;
+      }
+      if (o.collect) {
+        process.stdout.write(collectCsv(o.dir));
+        return;
+      }
+      if (script === undefined) {
+        process.stderr.write('mpi4ts sweep: which script? (mpi4ts sweep -n 1,2 app.ts)\n');
+        status = 2;
+        return;
+      }
+      const jobs = sweepJobs(script, args, o);
+      if (o.script) process.stdout.write(sweepScript(jobs));
+      else status = runSweep(jobs, (l) => process.stdout.write(`${l}\n`)) > 0 ? 1 : 0;
+    });
+
   program.command('info')
-    .description('print versions, transports and the machine')
+    .description('print the machine (the attributes of cms sysinfo), versions, transports and MPI libraries')
+    .option('-v, --vector', "the system vector S(N, p, c, t): nodes, processors per node, cores per processor, threads per core")
+    .option('-t, --totals', 'the totals S^T(N, N*p, N*p*c, N*p*c*t)')
+    .option('--json', 'print one JSON object instead of the table')
+    .option('--mpi-std-version', 'print the MPI standard version, and the library\'s where it differs (python -m mpi4py --mpi-std-version)')
+    .option('--mpi-lib-version', 'print the MPI library version (MPI_Get_library_version)')
+    .option('--mpi-vendor', 'print the MPI vendor and its version (mpi4py\'s get_vendor)')
+    .option('--transport <name>', "which transport the --mpi-* options describe: 'threads' (the default) or 'native'")
+    .option('--mpi <library>', "with --transport native: 'openmpi' or 'mpich' (default: MPI4TS_MPI, else the first built)")
+    .addHelpText('after', '\nmpi4ts --mpi-std-version (and --mpi-lib-version, --mpi-vendor) is short for mpi4ts info --mpi-std-version.\n')
     // Loaded on demand: info names every transport (select.ts), which `run` need not load.
-    .action(async () => { (await import('./info.js')).printInfo(); });
+    .action(async (o: InfoOptions) => { status = (await import('./info.js')).printInfo(o); });
 
   try {
     await program.parseAsync(normaliseArgv(argv), { from: 'user' });

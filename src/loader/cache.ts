@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Bumped whenever compile.ts changes what it writes, so old folders are not reused. */
-export const CACHE_FORMAT = 3;
+export const CACHE_FORMAT = 4;
 
 /** The sources a compiled folder was made from, and where each module went. */
 export interface Manifest {
@@ -43,6 +43,14 @@ export interface Manifest {
   readonly configs: readonly { path: string; hash: string | null }[];
   /** Files outside the sources that the modules import by absolute URL (packages, .js, .json): must still exist. */
   readonly externals: readonly string[];
+  /**
+   * Each glob-style import (esbuild's reading of `` import(`./dir/${name}.ts`) ``
+   * or `import('./dir/' + name)`: absolute pattern such as `/p/dir/*.ts`)
+   * and the hash of what it matched, names and contents. esbuild puts every
+   * file that matched into the importing module and nothing else, so a file
+   * that appears, goes or changes makes the compiled module stale.
+   */
+  readonly globs: readonly { pattern: string; hash: string }[];
 }
 
 /** A compiled entry: the URL to import, and the URL of every module of its graph by source path. */
@@ -119,6 +127,51 @@ function hashFile(file: string): string | null {
   try { return contentHash(fs.readFileSync(file)); } catch { return null; }
 }
 
+/** One glob segment (`t_*.ts`) as a regular expression: `*` is any run of characters within one path segment. */
+function segmentRegExp(segment: string): RegExp {
+  const literal = (p: string): string => p.replace(/[.+?^$|()[\]{}\\]/g, '\\$&');
+  return new RegExp(`^${segment.split('*').map(literal).join('[^/]*')}$`);
+}
+
+/**
+ * The files an absolute glob pattern matches, sorted (`/p/dir/t_*.ts`; a
+ * string concatenation gives `**` segments): `*` within one segment, a `**`
+ * segment any number of folders (symbolic links to folders are not
+ * followed, so no walk loops). A superset of what esbuild bundles is
+ * harmless: it can only cause an extra compile.
+ */
+export function globFiles(pattern: string): string[] {
+  const segments = pattern.split('/');
+  let fixed = 0;
+  while (fixed < segments.length - 1 && !segments[fixed]!.includes('*')) fixed++;
+  const base = segments.slice(0, fixed).join('/') || '/';
+  const found: string[] = [];
+  const walk = (dir: string, rest: string[]): void => {
+    let entries: fs.Dirent[];
+    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    const [segment, ...more] = rest;
+    if (segment === undefined) return;
+    if (segment === '**') {
+      walk(dir, more);
+      for (const e of entries) if (e.isDirectory()) walk(path.join(dir, e.name), rest);
+      return;
+    }
+    const re = segmentRegExp(segment);
+    for (const e of entries) {
+      if (!re.test(e.name)) continue;
+      const p = path.join(dir, e.name);
+      if (more.length === 0) { if (!e.isDirectory()) found.push(p); } else if (e.isDirectory()) walk(p, more);
+    }
+  };
+  walk(base, segments.slice(fixed));
+  return [...new Set(found)].sort();
+}
+
+/** Hash of what a glob pattern matches now: each file's path and content. */
+export function globHash(pattern: string): string {
+  return contentHash(globFiles(pattern).map((f) => `${f}\0${hashFile(f)}`).join('\n'));
+}
+
 /** The entry as the manifest describes it: URLs of its compiled modules. */
 export function entryFromManifest(m: Manifest, compiled: number): CompiledEntry {
   const dir = outDir(m.key);
@@ -139,6 +192,7 @@ export function lookup(file: string): CompiledEntry | null {
   for (const s of m.sources) if (hashFile(s.path) !== s.hash) return null;
   for (const c of m.configs) if (hashFile(c.path) !== c.hash) return null;
   for (const x of m.externals) if (!fs.existsSync(x)) return null;
+  for (const g of m.globs) if (globHash(g.pattern) !== g.hash) return null;
   if (!fs.existsSync(outDir(m.key))) return null;
   return entryFromManifest(m, 0);
 }

@@ -24,7 +24,7 @@ import { isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  CACHE_FORMAT, canonical, contentHash, entryFromManifest, lookup, outDir, pruneCache, saveManifest,
+  CACHE_FORMAT, canonical, contentHash, entryFromManifest, globHash, lookup, outDir, pruneCache, saveManifest,
   type CompiledEntry, type Manifest,
 } from './cache.js';
 import { isTypeScript } from './entry.js';
@@ -34,6 +34,7 @@ import { runtimeEntry } from '../core/entries.js';
 const SELF: Record<string, string> = {
   'mpi4ts': runtimeEntry('index').href,
   'mpi4ts/futures': runtimeEntry('futures-index').href,
+  'mpi4ts/stopwatch': runtimeEntry('stopwatch').href,
 };
 
 /** File name of a source's compiled module: unique per path, readable in stack traces of the compiler. */
@@ -126,6 +127,8 @@ export async function compileEntry(file: string): Promise<CompiledEntry> {
   const externals = new Set<string>();
   /** Files that packages resolved to: their package.json (exports, main) decides what the next run resolves. */
   const packageFiles = new Set<string>();
+  /** Absolute patterns of glob-style imports (`` import(`./${name}.ts`) ``): the files they match are bundled into the importer. */
+  const globs = new Set<string>();
   const known = new Set([entry]);
   let round = [entry];
   const outputs = new Map<string, { code: string; map: string; source: string }>();
@@ -143,6 +146,9 @@ export async function compileEntry(file: string): Promise<CompiledEntry> {
       conditions: [], mainFields: ['main'],
       define: { 'import.meta': '__mpi4ts_meta', '__filename': '__mpi4ts_meta.filename', '__dirname': '__mpi4ts_meta.dirname' },
       logLevel: 'silent',
+      // The metafile names each glob-style import's pattern: esbuild resolves
+      // those without asking plugins and bundles what matched now.
+      metafile: true,
       plugins: [{
         name: 'mpi4ts-resolve',
         setup(build) {
@@ -174,6 +180,11 @@ export async function compileEntry(file: string): Promise<CompiledEntry> {
         },
       }],
     });
+    for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
+      for (const i of imports) {
+        if (i.path.includes('*') && /^\.{1,2}\//.test(i.path)) globs.add(path.resolve(path.dirname(path.resolve(input)), i.path));
+      }
+    }
     for (const f of result.outputFiles) {
       const name = path.basename(f.path);
       const id = name.replace(/\.mjs(\.map)?$/, '');
@@ -195,6 +206,7 @@ export async function compileEntry(file: string): Promise<CompiledEntry> {
     sources: [...sources].sort(([a], [b]) => a.localeCompare(b)).map(([p, hash]) => ({ path: p, hash, out: written.has(p) ? outName(p) : '' })),
     configs: [...configs].sort(([a], [b]) => a.localeCompare(b)).map(([p, hash]) => ({ path: p, hash })),
     externals: [...externals].sort(),
+    globs: [...globs].sort().map((pattern) => ({ pattern, hash: globHash(pattern) })),
   };
   const key = contentHash(JSON.stringify({ ...manifestBody, esbuild: esbuild.version, node: process.versions.node.split('.')[0], self: SELF }));
   const manifest: Manifest = { ...manifestBody, key };

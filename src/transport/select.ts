@@ -29,9 +29,13 @@ export function availableTransports(): { name: string; available: boolean; detai
   ];
 }
 
-/** The MPI libraries the native transport is built for, with the versions each reports (`mpi4ts info`). */
-export function nativeLibraries(): LibraryDescription[] {
-  return describeLibraries();
+/**
+ * The MPI libraries the native transport is built for, with the versions
+ * each reports (`mpi4ts info`); given a library, that one only, as the
+ * native transport would choose it (else the first built).
+ */
+export function nativeLibraries(library?: string): LibraryDescription[] {
+  return describeLibraries(library);
 }
 
 /** Create the transport of this process. */

@@ -229,10 +229,10 @@ test('parallel_pi (001 6.3) at -n 4, shortened sweep: output, statistics and bot
   const cwd = tmpdir();
   const out = await runRanks(4, 'examples/parallel_pi.ts', { args: ['--max-log4', '8'], cwd });
   checkPiLines(out[0]!, 4, 8);
-  // StopWatch: every rank reports its overall time, last.
+  // StopWatch.benchmark() (mpi4ts/stopwatch): every rank reports its overall time, last, in its # csv line.
   for (let r = 0; r < 4; r++) {
-    assert.match(out[r]!.at(-1)!, /^Timer Overall time: \d+\.\d{6} s$/);
-    assert.equal(out[r]!.length, r === 0 ? 1 + 4 + 1 : 1);
+    assert.match(out[r]!.filter((l) => l !== '').at(-1)!, /^# csv,Overall time,ok,\d+(\.\d+)?,/);
+    assert.equal(out[r]!.filter((l) => /^(MPI size|\d+ )/.test(l)).length, r === 0 ? 1 + 4 : 0);
   }
   for (const name of ['pi_vs_log2_N.png', 'log2_std_vs_log2_N.png']) {
     const png = readPNG(path.join(cwd, name));
@@ -263,8 +263,10 @@ test('mandelbrot (001 6.4) at -n 4, 3 and 1: the same 1200x800 viridis picture',
   for (const np of [4, 3, 1]) {
     const cwd = tmpdir();
     const out = await runRanks(np, 'examples/mandelbrot.ts', { cwd });
-    assert.equal(out[0]!.length, 1);
-    assert.match(out[0]![0]!, new RegExp(`^Timer parallel ${np}: \\d+\\.\\d{6} s$`));
+    // StopWatch.benchmark() (mpi4ts/stopwatch): the machine, the timer, its # csv line.
+    const csv = out[0]!.filter((l) => l.startsWith('# csv'));
+    assert.equal(csv.length, 2, out[0]!.join('\n'));
+    assert.match(csv[1]!, new RegExp(`^# csv,parallel ${np},ok,\\d+(\\.\\d+)?,`));
     for (let r = 1; r < np; r++) assert.deepEqual(out[r], []);
     const png = readPNG(path.join(cwd, 'mandelbrot.png'));
     assert.equal(png.width, 1200);

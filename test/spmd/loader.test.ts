@@ -100,6 +100,38 @@ test('the cache: a private folder (0700), reused on the second run, refreshed wh
   }
 });
 
+test('a template import(`./${name}.ts`): a module added after the first run is found on the next (no stale cache)', async () => {
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-xdg-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-loader-'));
+  try {
+    // As test/mpi4py/run.ts loads its test modules.
+    fs.writeFileSync(path.join(dir, 'entry.ts'), [
+      "import { MPI } from 'mpi4ts';",
+      'const name = process.argv[2]!;',
+      'const mod = await import(`./mod_${name}.ts`) as { v: string };',
+      'console.log(`rank ${MPI.COMM_WORLD.rank}: ${mod.v}`);',
+      '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'mod_a.ts'), "export const v: string = 'a';\n");
+    const env = { XDG_CACHE_HOME: cache, MPI4TS_DEBUG: 'compile' };
+    const run = (name: string): Promise<RunResult> => mpirun(2, path.join(dir, 'entry.ts'), { args: [name], env, timeoutMs: TIMEOUT });
+    let r = await run('a');
+    ok(r);
+    assert.deepEqual(lines(r.stdout).sort(), ['rank 0: a', 'rank 1: a']);
+    r = await run('a');
+    ok(r);
+    assert.match(r.stderr, /cache hit, 0 files compiled/);
+    fs.writeFileSync(path.join(dir, 'mod_b.ts'), "export const v: string = 'b';\n");
+    r = await run('b');
+    ok(r);
+    assert.doesNotMatch(r.stderr, /cache hit|Module not found in bundle/);
+    assert.deepEqual(lines(r.stdout).sort(), ['rank 0: b', 'rank 1: b']);
+  } finally {
+    fs.rmSync(cache, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('JavaScript scripts are not compiled; a TypeScript syntax error is the launcher\'s, with file and line', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-loader-'));
   try {

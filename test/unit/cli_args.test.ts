@@ -49,6 +49,18 @@ describe('normaliseArgv: subcommands', () => {
     assert.deepEqual(norm('-np', '3', 'bench', 'pingpong', '-n', '10'), ['bench', '--np', '3', 'pingpong', '-n', '10']);
   });
 
+  test('python -m mpi4py\'s --mpi-std-version, --mpi-lib-version, --mpi-vendor are info\'s', () => {
+    assert.deepEqual(norm('--mpi-std-version'), ['info', '--mpi-std-version']);
+    assert.deepEqual(norm('--mpi-vendor', '--json'), ['info', '--mpi-vendor', '--json']);
+    assert.deepEqual(norm('--mpi-lib-version'), ['info', '--mpi-lib-version']);
+    assert.deepEqual(norm('info', '-v', '-t'), ['info', '-v', '-t']);
+  });
+
+  test('-rc (python -m mpi4py -rc) -> --rc, a launcher option taking a value', () => {
+    assert.deepEqual(norm('-rc', 'errors=fatal', 'app.ts'), ['run', '--rc', 'errors=fatal', 'app.ts']);
+    assert.deepEqual(norm('-n', '2', '-rc', 'a=1', 'app.ts', '-rc', 'x'), ['run', '-n', '2', '--rc', 'a=1', 'app.ts', '-rc', 'x']);
+  });
+
   test('a subcommand already first is left alone', () => {
     assert.deepEqual(norm('info'), ['info']);
     assert.deepEqual(norm('bench', '-n', '2', 'ringtest'), ['bench', '-n', '2', 'ringtest']);

@@ -54,6 +54,51 @@ test('a compiled module sees the source as itself; imports resolve', async () =>
   }
 });
 
+test('a glob-style import: a file that appears, goes or changes where it looks makes the cache miss', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-src-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'data', 'deep'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'test_a.ts'), "export const v: string = 'a';\n");
+    fs.writeFileSync(path.join(dir, 'data', 'x.json'), '{ "n": 1 }');
+    fs.writeFileSync(path.join(dir, 'main.ts'), [
+      // As test/mpi4py/run.ts imports its modules: a template, and a concatenation (which esbuild reads as data/**/*.json).
+      'export const load = (name: string) => import(`./test_${name}.ts`) as Promise<{ v: string }>;',
+      "export const data = (name: string) => import('./data/' + name + '.json') as Promise<{ default: { n: number } }>;",
+      '',
+    ].join('\n'));
+    const main = path.join(dir, 'main.ts');
+    type Main = { load(n: string): Promise<{ v: string }>; data(n: string): Promise<{ default: { n: number } }> };
+    const first = await import((await compileEntry(main)).url) as Main;
+    assert.equal((await first.load('a')).v, 'a');
+    await assert.rejects(async () => first.load('b'), /Module not found in bundle: \.\/test_b\.ts/, 'the compiled module holds what matched then');
+    assert.notEqual(lookup(main), null, 'nothing changed: the cache answers');
+
+    fs.writeFileSync(path.join(dir, 'test_b.ts'), "export const v: string = 'b';\n");
+    assert.equal(lookup(main), null, 'a new file the template matches: compiled again');
+    const second = await import((await compileEntry(main)).url) as Main;
+    assert.equal((await second.load('b')).v, 'b');
+    assert.notEqual(lookup(main), null);
+
+    fs.writeFileSync(path.join(dir, 'test_b.mjs'), '');
+    fs.writeFileSync(path.join(dir, 'other_c.ts'), '');
+    assert.notEqual(lookup(main), null, 'files the pattern does not match change nothing');
+
+    fs.writeFileSync(path.join(dir, 'data', 'deep', 'y.json'), '{ "n": 2 }');
+    assert.equal(lookup(main), null, 'a new file in a folder below a concatenation: compiled again');
+    const third = await import((await compileEntry(main)).url) as Main;
+    assert.equal((await third.data('deep/y')).default.n, 2);
+
+    fs.writeFileSync(path.join(dir, 'data', 'x.json'), '{ "n": 3 }');
+    assert.equal(lookup(main), null, 'a matched file that is not TypeScript changed (its content is in the bundle): compiled again');
+    await compileEntry(main);
+
+    fs.rmSync(path.join(dir, 'test_a.ts'));
+    assert.equal(lookup(main), null, 'a matched file went: compiled again');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('compiled folders no manifest names are removed once a day old', async () => {
   const { cacheRoot, pruneCache } = await import('../../src/loader/cache.ts');
   const out = path.join(cacheRoot(), 'out');

@@ -152,6 +152,11 @@ export function nativeAvailability(): [boolean, string] {
   return [false, `the addon failed to build (${reasons.join('; ') || 'no MPI library found'})`];
 }
 
+/** The message for a library without a built addon. */
+function noAddon(library: string, built: string[]): string {
+  return `the native transport has no addon for '${library}' (built: ${built.join(', ') || 'none'})`;
+}
+
 /** The settings UCX reads when the library loads (see loadAddon). */
 const UCX_SETTINGS = [['UCX_MEM_MALLOC_HOOKS', 'no'], ['UCX_MEM_EVENTS', 'no'], ['UCX_MEM_MMAP_HOOK_MODE', 'none']] as const;
 
@@ -159,15 +164,20 @@ const UCX_SETTINGS = [['UCX_MEM_MALLOC_HOOKS', 'no'], ['UCX_MEM_EVENTS', 'no'], 
 export type LibraryDescription = { library: string; version: [number, number]; text: string } | { library: string; error: string };
 
 /**
- * Ask each built addon's library its versions (`mpi4ts info`). Both may be
+ * Ask each built addon's library (or `only` that one) its versions
+ * (`mpi4ts info`). Both may be
  * called before MPI_Init; each library is asked in a child process of its
  * own, since Open MPI and MPICH define the same symbols and one process
  * should not load both (about 90 ms each).
  */
-export function describeLibraries(): LibraryDescription[] {
+export function describeLibraries(only?: string): LibraryDescription[] {
   const env = { ...process.env };
   for (const [k, v] of UCX_SETTINGS) env[k] ??= v;
-  return builtLibraries().map((library) => {
+  const built = builtLibraries();
+  if (only !== undefined && !built.includes(only)) {
+    return [{ library: only, error: noAddon(only, built) }];
+  }
+  return (only !== undefined ? [only] : built).map((library) => {
     const file = path.join(nativeDir, `build-${library}`, 'mpi4ts_native.node');
     const r = spawnSync(process.execPath, ['-e',
       'const a = require(process.argv[1]); process.stdout.write(JSON.stringify([a.version(), a.libraryVersion()]));', file],
@@ -190,7 +200,7 @@ export function loadAddon(library?: string): { addon: NativeAddon; library: stri
   if (wanted === undefined) throw new Error(`the native transport is unavailable: ${nativeAvailability()[1]}`);
   const file = path.join(nativeDir, `build-${wanted}`, 'mpi4ts_native.node');
   if (!fs.existsSync(file)) {
-    throw new Error(`the native transport has no addon for '${wanted}' (built: ${built.join(', ') || 'none'}; ${nativeAvailability()[1]})`);
+    throw new Error(`${noAddon(wanted, built)}; ${nativeAvailability()[1]}`);
   }
   // UCX (under MPICH's ch4:ucx) patches malloc and mmap to track memory it
   // registers; it reads these settings when the library loads, so they are
