@@ -302,7 +302,7 @@ export class Request<T = unknown> implements PromiseLike<T> {
   }
 
   /** Wait for completion and return the received object (undefined for sends): mpi4py `Request.wait`. */
-  wait<R = T>(status?: Status | null): R {
+  wait<R = T>(status?: Status | null): NoInfer<R> {
     const op = this.operation;
     // A collective that progress completed while the program ran keeps what
     // its algorithm threw (e.g. ERR_BUFFER for a buffer given away): waiting
@@ -320,7 +320,7 @@ export class Request<T = unknown> implements PromiseLike<T> {
   }
 
   /** Test for completion; returns [done, received object]: mpi4py `Request.test`. */
-  test<R = T>(status?: Status | null): [boolean, R | undefined] {
+  test<R = T>(status?: Status | null): [boolean, NoInfer<R> | undefined] {
     const op = this.operation;
     if (op) {
       let done: boolean;
