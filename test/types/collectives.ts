@@ -46,6 +46,18 @@ const fromOther: Config | null = inter.bcast<Config>(null, MPI.ROOT);
 const item: number | undefined = inter.scatter<number>(null, 0);
 const interAll: number[] = inter.allgather(rank);
 
+// Topology communicators inherit the intracommunicator's signatures.
+const cart = comm.Create_cart([size], [true]);
+const fromCart: number = cart.bcast<number>(rank === 0 ? 1 : null);
+const neighbours: (number | null)[] = cart.neighbor_allgather(rank);
+
+// Blocking point-to-point: the received type is named at the call.
+comm.send({ steps: 1, name: 'a' }, (rank + 1) % size, 3);
+const got = comm.recv<Config>(MPI.ANY_SOURCE, 3);
+const status = new MPI.Status();
+const echoed: string = comm.sendrecv<string>('ping', (rank + 1) % size, 0, MPI.ANY_SOURCE, 0, status);
+
+void [fromCart, neighbours, got.steps, echoed];
 void [steps, name, all, mine, first, total, everywhere, prefix, before, names, swapped, later, fromOther, item, interAll];
 
 // ---- misuse that must not compile -------------------------------------------
