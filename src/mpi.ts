@@ -32,6 +32,7 @@ export { Group, GROUP_EMPTY, GROUP_NULL } from './api/group.js';
 export * from './api/datatype.js';
 export { Status } from './api/status.js';
 export { Request, Prequest, Grequest, REQUEST_NULL } from './api/request.js';
+export type { RequestList } from './api/request.js';
 export { Message, MESSAGE_NULL, MESSAGE_NO_PROC } from './api/message.js';
 export {
   Attach_buffer, Detach_buffer, Flush_buffer, Iflush_buffer, BSEND_OVERHEAD, BUFFER_AUTOMATIC, BufferAutomaticType, Alloc_mem, Free_mem, buffer, memory,
@@ -55,7 +56,7 @@ export {
   MODE_UNIQUE_OPEN, MODE_SEQUENTIAL, MODE_APPEND, SEEK_SET, SEEK_CUR, SEEK_END, DISPLACEMENT_CURRENT, DISP_CUR, MAX_DATAREP_STRING,
 } from './api/file.js';
 export type { SendOptions, RecvOptions } from './api/comm.js';
-export type { BufferSpec, BufferLike, DatatypeSpec } from './core/msgbuffer.js';
+export type { BufferSpec, BufferLike, DatatypeSpec, Typecode } from './core/msgbuffer.js';
 export type { WBufferSpec } from './core/msgcoll.js';
 export { MpiFailure } from './core/errorcodes.js';
 

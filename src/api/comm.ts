@@ -429,7 +429,7 @@ export class Comm {
     try { runtime.transport.send(h, bytes, d, t, mode); } catch (e) { raise(routine, e); }
   }
 
-  #isendObject(routine: string, mode: SendMode, obj: unknown, dest: number | SendOptions, tag: number): Request {
+  #isendObject(routine: string, mode: SendMode, obj: unknown, dest: number | SendOptions, tag: number): Request<undefined> {
     const [h, d, t] = this.#target(routine, dest, tag);
     let bytes: Uint8Array;
     try { bytes = messageCodec().dumps(obj); } catch (e) { throw typeError(routine, e); }
@@ -454,17 +454,17 @@ export class Comm {
   }
 
   /** Start sending an object: mpi4py `Comm.isend`. */
-  isend(obj: unknown, dest: number | SendOptions, tag = 0): Request {
+  isend(obj: unknown, dest: number | SendOptions, tag = 0): Request<undefined> {
     return this.#isendObject('isend', SendMode.Standard, obj, dest, tag);
   }
 
   /** Start sending an object in synchronous mode: `Comm.issend`. */
-  issend(obj: unknown, dest: number | SendOptions, tag = 0): Request {
+  issend(obj: unknown, dest: number | SendOptions, tag = 0): Request<undefined> {
     return this.#isendObject('issend', SendMode.Synchronous, obj, dest, tag);
   }
 
   /** Start sending an object in buffered mode (complete once buffered): mpi4py `Comm.ibsend`. */
-  ibsend(obj: unknown, dest: number | SendOptions, tag = 0): Request {
+  ibsend(obj: unknown, dest: number | SendOptions, tag = 0): Request<undefined> {
     return Request.send(this.#bsendObject('ibsend', obj, dest, tag), 'ibsend');
   }
 
@@ -477,8 +477,8 @@ export class Comm {
     return Request.complete(op, Kind.RecvObject, 'recv', null, status) as T;
   }
 
-  /** Start receiving an object: mpi4py `Comm.irecv` (no size limit). */
-  irecv(source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG): Request {
+  /** Start receiving an object: mpi4py `Comm.irecv` (no size limit). `await comm.irecv<T>(source)` gives a T. */
+  irecv<T = unknown>(source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG): Request<T> {
     if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG } = options<RecvOptions>('irecv', 'source', source, ['source', 'tag']));
     const [h, s, t] = this.#origin('irecv', source, tag);
     let op: Operation;
@@ -992,15 +992,19 @@ export class Intracomm extends Comm {
   /** Start a barrier: `MPI_Ibarrier`. */
   ibarrier(): Request { return this.#start('ibarrier', (c) => objcoll.barrier(c)); }
 
-  /** Broadcast an object from root: mpi4py `bcast`. Returns the object on every rank. */
-  bcast<T = unknown>(obj: T, root = 0): T {
+  /**
+   * Broadcast an object from root: mpi4py `bcast`. Returns the object on
+   * every rank; the others pass anything, typically null
+   * (`comm.bcast<T>(rank === 0 ? x : null)` is a T).
+   */
+  bcast<T = unknown>(obj: T | null | undefined, root = 0): T {
     const r = this.#root('bcast', root);
     return this.#run('bcast', (c) => objcoll.bcast(c, obj, r, messageCodec())) as T;
   }
   /** Start a broadcast of an object: `ibcast`. */
-  ibcast(obj: unknown, root = 0): Request {
+  ibcast<T = unknown>(obj: T | null | undefined, root = 0): Request<T> {
     const r = this.#root('ibcast', root);
-    return this.#start('ibcast', (c) => objcoll.bcast(c, obj, r, messageCodec()));
+    return this.#start('ibcast', (c) => objcoll.bcast(c, obj, r, messageCodec())) as Request<T>;
   }
 
   /** Send item i of `sendobj` (at root) to rank i: mpi4py `scatter`. */
@@ -2013,12 +2017,12 @@ export class Intercomm extends Comm {
   /** Start a barrier across both groups: `MPI_Ibarrier`. */
   Ibarrier(): Request { return this.#start('Ibarrier', (c) => intercoll.barrier(c)); }
   ibarrier(): Request { return this.#start('ibarrier', (c) => intercoll.barrier(c)); }
-  /** Broadcast an object to the other group: mpi4py `bcast` on an intercommunicator. */
-  bcast<T = unknown>(obj: T, root = 0): T {
+  /** Broadcast an object to the other group: mpi4py `bcast` on an intercommunicator (null in the root's group). */
+  bcast<T = unknown>(obj: T | null | undefined, root = 0): T | null {
     const r = this.#interRoot('bcast', root);
     const got = this.#run('bcast', (c) => intercoll.bcast(c, obj, r, messageCodec())) as T;
     // The root's side receives nothing: null there, as mpi4py's None.
-    return (r === ROOT || r === PROC_NULL ? null : got) as T;
+    return r === ROOT || r === PROC_NULL ? null : got;
   }
   /** Normalise the buffer arguments of a collective across (src/core/msgcoll.ts), turning failures into MPI.Exception. */
   #args<T>(routine: string, normalise: () => T): T {
@@ -2044,13 +2048,13 @@ export class Intercomm extends Comm {
     const r = this.#interRoot('gather', root);
     return this.#run('gather', (c) => intercoll.gather(c, sendobj, r, messageCodec())) as T[] | undefined;
   }
-  /** Scatter objects from root to the ranks of the other group: `scatter`. */
-  scatter<T = unknown>(sendobj: readonly T[] | null, root = 0): T {
+  /** Scatter objects from root to the ranks of the other group: `scatter` (undefined in the root's group). */
+  scatter<T = unknown>(sendobj: readonly T[] | null | undefined, root = 0): T | undefined {
     const r = this.#interRoot('scatter', root);
     if (r === ROOT && (!Array.isArray(sendobj) || sendobj.length !== this.Get_remote_size())) {
       fail('scatter', ERR_COUNT, `sendobj must have ${this.Get_remote_size()} items (the remote group's size)`);
     }
-    return this.#run('scatter', (c) => intercoll.scatter(c, sendobj ?? null, r, messageCodec())) as T;
+    return this.#run('scatter', (c) => intercoll.scatter(c, sendobj ?? null, r, messageCodec())) as T | undefined;
   }
   /** Reduce objects of the other group at root: `reduce`. */
   reduce<T = unknown>(sendobj: T, op: Op = SUM, root = 0): T | undefined {

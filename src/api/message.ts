@@ -120,7 +120,7 @@ export class Message {
   }
 
   /** Start receiving the message as an object: mpi4py `Message.irecv`. */
-  irecv(): Request {
+  irecv<T = unknown>(): Request<T> {
     const h = this.#take('irecv');
     let op: Operation;
     try { op = h === NO_PROC ? procNullOp() : runtime.transport.imrecv(h, null); } catch (e) { raise('irecv', e); }

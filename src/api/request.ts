@@ -166,8 +166,10 @@ let slotOf: (r: Request) => Slot;
  * (`await comm.irecv(0)`) without blocking the event loop. Completing a
  * request (Wait, a successful Test, Free) makes this handle null
  * (`isNull`, equal to REQUEST_NULL), as MPI sets it to MPI_REQUEST_NULL.
+ * `T` is what completing it yields (`comm.irecv<number>(0)` is a
+ * `Request<number>`, so `await` and `wait()` give a number).
  */
-export class Request implements PromiseLike<unknown> {
+export class Request<T = unknown> implements PromiseLike<T> {
   #s: Slot;
 
   /** A null request, or a copy of the handle `request` (mpi4py `Request(request)`): both name the same request. */
@@ -193,15 +195,17 @@ export class Request implements PromiseLike<unknown> {
   }
 
   /** @internal */
-  static send(op: Operation, routine: string): Request { return Request.make(op, Kind.Send, routine); }
+  static send(op: Operation, routine: string): Request<undefined> { return Request.make(op, Kind.Send, routine) as Request<undefined>; }
   /** @internal */
   static recvBuffer(op: Operation, routine: string, type: TypeDesc, unpack: ((received: number) => void) | null = null): Request {
     return Request.make(op, Kind.RecvBuffer, routine, type, unpack);
   }
   /** @internal */
-  static recvObject(op: Operation, routine: string): Request { return Request.make(op, Kind.RecvObject, routine); }
+  static recvObject<T = unknown>(op: Operation, routine: string): Request<T> { return Request.make(op, Kind.RecvObject, routine) as Request<T>; }
   /** @internal A non-blocking collective; `wait()` returns the algorithm's result. */
-  static collective(op: CollectiveOp<unknown>, routine: string): Request { return Request.make(op, Kind.Collective, routine); }
+  static collective<T = unknown>(op: CollectiveOp<T>, routine: string): Request<T> {
+    return Request.make(op as CollectiveOp<unknown>, Kind.Collective, routine) as Request<T>;
+  }
   /**
    * @internal A send and a receive in one request (`MPI_Isendrecv`): `op`
    * is a schedule that waits for both and returns the receive, whose
@@ -298,7 +302,7 @@ export class Request implements PromiseLike<unknown> {
   }
 
   /** Wait for completion and return the received object (undefined for sends): mpi4py `Request.wait`. */
-  wait<T = unknown>(status?: Status | null): T {
+  wait<R = T>(status?: Status | null): NoInfer<R> {
     const op = this.operation;
     // A collective that progress completed while the program ran keeps what
     // its algorithm threw (e.g. ERR_BUFFER for a buffer given away): waiting
@@ -307,7 +311,7 @@ export class Request implements PromiseLike<unknown> {
       if (!op.done) this.#checkWaitable(`${this.#s.routine} (wait)`, op);
       try { waitOp(op); } catch (e) { raise(`${this.#s.routine} (wait)`, e); }
     }
-    return this.#finish(status) as T;
+    return this.#finish(status) as R;
   }
 
   /** Test for completion: `MPI_Test`. */
@@ -316,14 +320,14 @@ export class Request implements PromiseLike<unknown> {
   }
 
   /** Test for completion; returns [done, received object]: mpi4py `Request.test`. */
-  test<T = unknown>(status?: Status | null): [boolean, T | undefined] {
+  test<R = T>(status?: Status | null): [boolean, NoInfer<R> | undefined] {
     const op = this.operation;
     if (op) {
       let done: boolean;
       try { done = testOp(op); } catch (e) { raise(`${this.#s.routine} (test)`, e); }
       if (!done) return [false, undefined];
     }
-    return [true, this.#finish(status) as T];
+    return [true, this.#finish(status) as R];
   }
 
   /** Whether the operation has completed, without finishing it (status filled if so): `MPI_Request_get_status`. */
@@ -395,19 +399,19 @@ export class Request implements PromiseLike<unknown> {
   get active(): boolean { return !this.#s.finished; }
 
   /** Awaitable: resolves with what `wait()` returns, without blocking the event loop. */
-  then<R1 = unknown, R2 = never>(
-    onfulfilled?: ((value: unknown) => R1 | PromiseLike<R1>) | null,
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     return this.#settle().then(onfulfilled, onrejected);
   }
 
-  async #settle(): Promise<unknown> {
+  async #settle(): Promise<T> {
     const op = this.operation;
     if (op && (!op.done || op instanceof CollectiveOp)) {
       try { await waitOpAsync(op); } catch (e) { raise(`${this.#s.routine} (await)`, e); }
     }
-    return this.#finish(null);
+    return this.#finish(null) as T;
   }
 
   // ---- many requests ----------------------------------------------------
@@ -419,7 +423,7 @@ export class Request implements PromiseLike<unknown> {
   }
 
   /** Wait for all and return their objects in request order: mpi4py `Request.waitall`. */
-  static waitall<T = unknown>(requests: readonly Request[], statuses?: Status[] | null): T[] {
+  static waitall<T = unknown>(requests: RequestList<T>, statuses?: Status[] | null): T[] {
     checkList('Waitall', requests);
     return requests.map((r, i) => r.wait(statusAt(statuses, i)) as T);
   }
@@ -430,7 +434,7 @@ export class Request implements PromiseLike<unknown> {
   }
 
   /** Wait for any one; returns [index, object]: mpi4py `Request.waitany`. */
-  static waitany<T = unknown>(requests: readonly Request[], status?: Status | null): [number, T | undefined] {
+  static waitany<T = unknown>(requests: RequestList<T>, status?: Status | null): [number, T | undefined] {
     checkList('Waitany', requests);
     const ops = requests.map((r) => r.operation);
     if (ops.every((o) => o === null)) {
@@ -453,7 +457,7 @@ export class Request implements PromiseLike<unknown> {
   }
 
   /** Test whether all completed; returns [flag, objects or undefined]: mpi4py `Request.testall`. */
-  static testall<T = unknown>(requests: readonly Request[], statuses?: Status[] | null): [boolean, T[] | undefined] {
+  static testall<T = unknown>(requests: RequestList<T>, statuses?: Status[] | null): [boolean, T[] | undefined] {
     checkList('Testall', requests);
     for (const r of requests) {
       const op = r.operation;
@@ -469,7 +473,7 @@ export class Request implements PromiseLike<unknown> {
   }
 
   /** Test for any completed: returns [index, flag, object]: mpi4py `Request.testany`. */
-  static testany<T = unknown>(requests: readonly Request[], status?: Status | null): [number, boolean, T | undefined] {
+  static testany<T = unknown>(requests: RequestList<T>, status?: Status | null): [number, boolean, T | undefined] {
     checkList('Testany', requests);
     let anyActive = false;
     for (let i = 0; i < requests.length; i++) {
@@ -488,7 +492,7 @@ export class Request implements PromiseLike<unknown> {
   }
 
   /** Wait until at least one completes; returns [indices, objects] (both undefined if none is active): mpi4py `Request.waitsome`. */
-  static waitsome<T = unknown>(requests: readonly Request[], statuses?: Status[] | null): [number[] | undefined, T[] | undefined] {
+  static waitsome<T = unknown>(requests: RequestList<T>, statuses?: Status[] | null): [number[] | undefined, T[] | undefined] {
     checkList('Waitsome', requests);
     const ops = requests.map((r) => r.operation);
     if (ops.every((o) => o === null)) return [undefined, undefined];
@@ -507,7 +511,7 @@ export class Request implements PromiseLike<unknown> {
   }
 
   /** Indices and objects of the requests that completed now (both undefined if none is active): mpi4py `Request.testsome`. */
-  static testsome<T = unknown>(requests: readonly Request[], statuses?: Status[] | null): [number[] | undefined, T[] | undefined] {
+  static testsome<T = unknown>(requests: RequestList<T>, statuses?: Status[] | null): [number[] | undefined, T[] | undefined] {
     checkList('Testsome', requests);
     const done: number[] = [];
     const objs: T[] = [];
@@ -708,9 +712,10 @@ export type GrequestArgs = readonly unknown[] | null;
  * status when it completes, `free_fn(...args)` runs when it is released,
  * `cancel_fn(completed, ...args)` when it is cancelled. A blocking Wait on
  * one that is not complete raises ERR_PENDING (this thread is the only one
- * that could complete it); `await` it instead.
+ * that could complete it); `await` it instead. `T` is the type of the
+ * object `complete(obj)` gives.
  */
-export class Grequest extends Request {
+export class Grequest<T = unknown> extends Request<T> {
   /** A null generalized request, or a copy of the handle `request` (which must be a Grequest). */
   constructor(request?: Request | null) {
     if (request !== undefined && request !== null && !(request instanceof Grequest)) {
@@ -724,13 +729,13 @@ export class Grequest extends Request {
    * callback's own arguments; `kwargs`, when given, is passed after them
    * (JavaScript has no keyword arguments).
    */
-  static Start(
+  static Start<T = unknown>(
     query_fn: ((status: Status, ...args: never[]) => void) | null = null,
     free_fn: ((...args: never[]) => void) | null = null,
     cancel_fn: ((completed: boolean, ...args: never[]) => void) | null = null,
     args: GrequestArgs = null,
     kwargs: Record<string, unknown> | null = null,
-  ): Grequest {
+  ): Grequest<T> {
     const check = (name: string, f: unknown): void => {
       if (f !== null && typeof f !== 'function') throw new TypeError(`Grequest.Start: ${name} must be a function or null, got ${describe(f)}`);
     };
@@ -738,7 +743,7 @@ export class Grequest extends Request {
     check('free_fn', free_fn);
     check('cancel_fn', cancel_fn);
     if (args !== null && !Array.isArray(args)) throw new TypeError(`Grequest.Start: args must be an array or null, got ${describe(args)}`);
-    const r = Grequest.make(new Gate(), Kind.Generalized, 'Grequest');
+    const r = Grequest.make(new Gate(), Kind.Generalized, 'Grequest') as Grequest<T>;
     slotOf(r).greq = {
       query: query_fn as GrequestCallbacks['query'],
       free: free_fn as GrequestCallbacks['free'],
@@ -756,7 +761,7 @@ export class Grequest extends Request {
   }
 
   /** Declare the request complete with `obj`, which wait() and test() then return: mpi4py `Grequest.complete`. */
-  complete(obj: unknown = null): void {
+  complete(obj: T | null = null): void {
     const s = slotOf(this);
     if (s.greq !== null) s.value = obj;
     this.Complete();
@@ -778,6 +783,12 @@ function statusAt(statuses: Status[] | null | undefined, i: number): Status | un
   if (i >= statuses.length && Object.isFrozen(statuses)) return undefined;
   return (statuses[i] ??= new Status());
 }
+
+/**
+ * The requests of `Request.waitall` and the like: typed ones give their type
+ * to the results, untyped ones take the one the call names (`waitall<number>(reqs)`).
+ */
+export type RequestList<T> = readonly Request<T>[] | readonly Request[];
 
 /** `MPI_REQUEST_NULL`: the null request. */
 export const REQUEST_NULL = new Request();

@@ -167,7 +167,7 @@ export type UnrepresentableName = keyof typeof unrepresentable;
 export type PredefinedName = keyof typeof predefined;
 
 /** Python/NumPy type codes accepted in buffer specs, as mpi4py does (`[buf, 'i']`). */
-export const typecodes: Readonly<Record<string, TypeDesc>> = {
+export const typecodes = {
   c: predefined.CHAR, b: predefined.SIGNED_CHAR, B: predefined.UNSIGNED_CHAR,
   h: predefined.SHORT, H: predefined.UNSIGNED_SHORT, i: predefined.INT, I: predefined.UNSIGNED,
   l: predefined.LONG, L: predefined.UNSIGNED_LONG, q: predefined.LONG_LONG, Q: predefined.UNSIGNED_LONG_LONG,
@@ -176,7 +176,15 @@ export const typecodes: Readonly<Record<string, TypeDesc>> = {
   u1: predefined.UINT8_T, u2: predefined.UINT16_T, u4: predefined.UINT32_T, u8: predefined.UINT64_T,
   f4: predefined.FLOAT, f8: predefined.DOUBLE,
   F: predefined.C_FLOAT_COMPLEX, D: predefined.C_DOUBLE_COMPLEX, c8: predefined.C_FLOAT_COMPLEX, c16: predefined.C_DOUBLE_COMPLEX,
-};
+} as const satisfies Readonly<Record<string, TypeDesc>>;
+
+/** A type code mpi4ts accepts in a buffer spec (`'i'`, `'d'`, `'f8'`, ...): a key of `typecodes`. */
+export type Typecode = keyof typeof typecodes;
+
+/** The datatype of type code `code`, or undefined if it is not one (own keys only: 'toString' is no type code). */
+export function typecodeDesc(code: string): TypeDesc | undefined {
+  return Object.hasOwn(typecodes, code) ? typecodes[code as Typecode] : undefined;
+}
 
 /** The datatype a typed array implies when the buffer spec names none. */
 export function inferDesc(view: ArrayBufferView): TypeDesc {

@@ -13,7 +13,7 @@
  * `datatype` is an `MPI.Datatype` or a NumPy type code such as 'i' or 'd'.
  */
 import { ERR_BUFFER, ERR_COUNT, ERR_TYPE, MpiFailure } from './errorcodes.js';
-import { TypeHandle, inferDesc, typecodes, type TypeDesc, predefined } from './datatype.js';
+import { TypeHandle, inferDesc, typecodeDesc, type TypeDesc, type Typecode, predefined } from './datatype.js';
 import { stridedMessage, packSpan } from './pack.js';
 import { memoryAt } from './address.js';
 import { BOTTOM, type BottomType } from './sentinels.js';
@@ -27,8 +27,9 @@ export function isBottom(x: unknown): boolean {
 
 /** Memory a buffer spec may name. */
 export type BufferLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
-/** A datatype in a buffer spec: an `MPI.Datatype` or a type code. */
-export type DatatypeSpec = TypeHandle | string;
+/** A datatype in a buffer spec: an `MPI.Datatype` or a type code (`'i'`, `'d'`, `'f8'`, ...). */
+export type DatatypeSpec = TypeHandle | Typecode;
+export type { Typecode };
 /** Every accepted form of a buffer argument. */
 export type BufferSpec =
   | BufferLike
@@ -132,7 +133,7 @@ function describe(x: unknown): string {
 function toDesc(routine: string, arg: string, t: unknown): TypeDesc {
   if (t instanceof TypeHandle) return t.typeDesc(routine);
   if (typeof t === 'string') {
-    const d = typecodes[t];
+    const d = typecodeDesc(t);
     if (d) return d;
     throw new MpiFailure(ERR_TYPE, `${arg}: unknown type code '${t}'`);
   }

@@ -21,6 +21,9 @@ import { MapResult, type MapOptions } from './map.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Task = (...args: any[]) => unknown;
 
+/** One iterable per parameter of a task: what `map` takes for `fn(...args: A)`. */
+export type MapIterables<A extends readonly unknown[]> = { [K in keyof A]: Iterable<A[K]> };
+
 /** Options of MPIPoolExecutor (mpi4py's keyword arguments, camelCase). */
 export interface ExecutorOptions {
   /**
@@ -267,7 +270,9 @@ export class MPIPoolExecutor implements AsyncDisposable {
    * with `for await` as they come. A last argument that is a plain object,
    * not iterable, holds the options `{ chunksize, unordered, timeout, progress }`.
    */
-  map<F extends Task>(fn: F, ...iterablesAndOptions: (Iterable<unknown> | MapOptions)[]): MapResult<Awaited<ReturnType<F>>> {
+  map<A extends unknown[], R>(fn: (...args: A) => R, ...iterables: MapIterables<A>): MapResult<Awaited<R>>;
+  map<A extends unknown[], R>(fn: (...args: A) => R, ...iterablesAndOptions: [...MapIterables<A>, MapOptions]): MapResult<Awaited<R>>;
+  map(fn: Task, ...iterablesAndOptions: (Iterable<unknown> | MapOptions)[]): MapResult<unknown> {
     const last = iterablesAndOptions[iterablesAndOptions.length - 1];
     let options: MapOptions = {};
     let iterables = iterablesAndOptions as Iterable<unknown>[];

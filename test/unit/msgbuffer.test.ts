@@ -353,6 +353,10 @@ describe('parseBuffer: errors', () => {
 
   test('unknown type code: ERR_TYPE', () => {
     throwsMpi(() => parse([new Int32Array(4), 'zz']), ERR_TYPE, /unknown type code 'zz'/);
+    // Names inherited by every object are no type codes either.
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      throwsMpi(() => parse([new Int32Array(4), name]), ERR_TYPE, new RegExp(`unknown type code '${name}'`));
+    }
     throwsMpi(() => parse([new Int32Array(4), 1, '']), ERR_TYPE);
   });
 
