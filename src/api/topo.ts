@@ -674,7 +674,7 @@ export class Cartcomm extends Topocomm {
   }
 
   /**
-   * [source, dest]: the ranks `disp` steps back and forward along dimension
+   * `[source, dest]`: the ranks `disp` steps back and forward along dimension
    * `direction` (PROC_NULL past a non-periodic edge): `MPI_Cart_shift`.
    */
   Shift(direction: number, disp: number): [number, number] {
@@ -826,7 +826,7 @@ export class Distgraphcomm extends Topocomm {
   }
 
   /**
-   * [sources, destinations, weights]: weights is [sourceweights,
+   * `[sources, destinations, weights]`: weights is [sourceweights,
    * destweights], or null when the graph is unweighted: `MPI_Dist_graph_neighbors`.
    */
   Get_dist_neighbors(): [number[], number[], [number[], number[]] | null] {
