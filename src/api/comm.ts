@@ -48,9 +48,21 @@ import {
 import { lastUsed } from './errors.js';
 
 /** Options-object form of a send's destination. */
-export interface SendOptions { dest: number; tag?: number }
+export interface SendOptions {
+  /** Rank of the destination. */
+  dest: number;
+  /** Message tag (default 0). */
+  tag?: number;
+}
 /** Options-object form of a receive's source. */
-export interface RecvOptions { source?: number; tag?: number; status?: Status | null }
+export interface RecvOptions {
+  /** Rank of the source, or ANY_SOURCE (the default). */
+  source?: number;
+  /** Message tag, or ANY_TAG (the default). */
+  tag?: number;
+  /** A Status to fill in with the message's envelope. */
+  status?: Status | null;
+}
 const RECV_KEYS = ['source', 'tag', 'status'] as const;
 
 /**
@@ -143,18 +155,25 @@ export class Comm {
   Get_rank(): number { return this.handle('Get_rank').rank; }
   /** Number of processes (local group for intercommunicators): `MPI_Comm_size`. */
   Get_size(): number { return this.handle('Get_size').size; }
+  /** This process's rank, as Get_rank (mpi4py property `rank`). */
   get rank(): number { return this.Get_rank(); }
+  /** Number of processes, as Get_size (mpi4py property `size`). */
   get size(): number { return this.Get_size(); }
   /** True for an intercommunicator: `MPI_Comm_test_inter`. */
   Is_inter(): boolean { return this.handle('Is_inter').remoteSize > 0; }
+  /** True for an intracommunicator (not Is_inter). */
   Is_intra(): boolean { return !this.Is_inter(); }
+  /** As Is_inter (mpi4py property `is_inter`). */
   get is_inter(): boolean { return this.Is_inter(); }
+  /** As Is_intra (mpi4py property `is_intra`). */
   get is_intra(): boolean { return this.Is_intra(); }
   /** Name: `MPI_Comm_get_name`. */
   Get_name(): string { return this.#name; }
   /** Set the name: `MPI_Comm_set_name`. */
   Set_name(name: string): void { this.#name = String(name); }
+  /** The communicator's name, as Get_name (mpi4py property `name`). */
   get name(): string { return this.#name; }
+  /** Rename, as Set_name. */
   set name(name: string) { this.Set_name(name); }
 
   /**
@@ -178,12 +197,14 @@ export class Comm {
     }
     return r;
   }
+  /** Compare with `other`, as the static Comm.Compare(this, other). */
   Compare(other: Comm): number { return Comm.Compare(this, other); }
 
   /** The group of processes (local group for intercommunicators): `MPI_Comm_group`. */
   Get_group(): Group {
     return new Group(runtime.transport.group(this.handle('Get_group')));
   }
+  /** The group, as Get_group (mpi4py property `group`). */
   get group(): Group { return this.Get_group(); }
 
   /** Release the communicator; the object becomes COMM_NULL: `MPI_Comm_free`. */
@@ -287,6 +308,7 @@ export class Comm {
   }
   /** The hints, as Get_info. */
   get info(): Info { return this.Get_info(); }
+  /** Set the hints, as Set_info. */
   set info(info: Info) { this.Set_info(info); }
 
   /** A new error handler for communicators, calling `errhandler_fn(comm, errorcode)`: `MPI_Comm_create_errhandler`. */
@@ -859,6 +881,7 @@ export class Comm {
     return new CollectiveOp(t, both());
   }
 
+  /** A readable form, `<MPI.Comm name>`. */
   toString(): string { return `<MPI.Comm ${this.#name}>`; }
 }
 
@@ -1722,7 +1745,9 @@ export class Intracomm extends Comm {
 
   /** CART, GRAPH, DIST_GRAPH, or UNDEFINED for a communicator without a topology: `MPI_Topo_test`. */
   Get_topology(): number { this.handle('Get_topology'); return UNDEFINED; }
+  /** As Get_topology (mpi4py property `topology`). */
   get topology(): number { return this.Get_topology(); }
+  /** True when the communicator has a topology (mpi4py property `is_topo`). */
   get is_topo(): boolean { return this.Get_topology() !== UNDEFINED; }
 }
 
@@ -1761,9 +1786,11 @@ export class Intercomm extends Comm {
 
   /** Size of the remote group: `MPI_Comm_remote_size`. */
   Get_remote_size(): number { return this.handle('Get_remote_size').remoteSize; }
+  /** As Get_remote_size (mpi4py property `remote_size`). */
   get remote_size(): number { return this.Get_remote_size(); }
   /** The remote group: `MPI_Comm_remote_group`. */
   Get_remote_group(): Group { return new Group(runtime.transport.remoteGroup(this.handle('Get_remote_group'))!); }
+  /** As Get_remote_group (mpi4py property `remote_group`). */
   get remote_group(): Group { return this.Get_remote_group(); }
 
   /**
@@ -1847,7 +1874,9 @@ export class Intercomm extends Comm {
 
   /** UNDEFINED: intercommunicators carry no topology (`MPI_Topo_test`). */
   Get_topology(): number { this.handle('Get_topology'); return UNDEFINED; }
+  /** As Get_topology: UNDEFINED (mpi4py property `topology`). */
   get topology(): number { return this.Get_topology(); }
+  /** False: intercommunicators carry no topology (mpi4py property `is_topo`). */
   get is_topo(): boolean { return false; }
 
   /** Release the intercommunicator and its local side; the object becomes COMM_NULL: `MPI_Comm_free`. */
@@ -1953,9 +1982,11 @@ export class Intercomm extends Comm {
 
   /** Barrier across both groups: `MPI_Barrier`. */
   barrier(): void { this.#run('barrier', (c) => intercoll.barrier(c)); }
+  /** Barrier across both groups: `MPI_Barrier`. */
   Barrier(): void { this.#run('Barrier', (c) => intercoll.barrier(c)); }
   /** Start a barrier across both groups: `MPI_Ibarrier`. */
   Ibarrier(): Request { return this.#start('Ibarrier', (c) => intercoll.barrier(c)); }
+  /** Start a barrier across both groups: `MPI_Ibarrier` (mpi4py `ibarrier`). */
   ibarrier(): Request { return this.#start('ibarrier', (c) => intercoll.barrier(c)); }
   /** Broadcast an object to the other group: mpi4py `bcast` on an intercommunicator. */
   bcast<T = unknown>(obj: T, root = 0): T {
