@@ -443,7 +443,20 @@ export class Comm {
     return Request.send(op, routine);
   }
 
-  /** Send an object (blocking, standard mode): mpi4py `Comm.send`. */
+  /**
+   * Send an object (blocking, standard mode): mpi4py `Comm.send`. Any value
+   * the structured clone algorithm copies (numbers, strings, arrays, plain
+   * objects, typed arrays, Map, Set...).
+   * @param obj the value to send
+   * @param dest rank of the destination, or `{ dest, tag }`
+   * @param tag message tag (default 0)
+   * @example
+   * ```ts
+   * const comm = MPI.COMM_WORLD;
+   * if (comm.rank === 0) comm.send({ a: 7, b: 3.14 }, 1, 11);
+   * else if (comm.rank === 1) console.log(comm.recv(0, 11));
+   * ```
+   */
   send(obj: unknown, dest: number | SendOptions, tag = 0): void {
     this.#sendObject('send', SendMode.Standard, obj, dest, tag);
   }
@@ -556,7 +569,18 @@ export class Comm {
     return Request.send(op, routine);
   }
 
-  /** Send a buffer (blocking, standard mode): `MPI_Send`. */
+  /**
+   * Send a buffer (blocking, standard mode): `MPI_Send`.
+   * @param buf a typed array, or `[data, datatype]`, `[data, count, datatype]`, `[data, [count, displ], datatype]`
+   * @param dest rank of the destination, or `{ dest, tag }`
+   * @param tag message tag (default 0)
+   * @example
+   * ```ts
+   * const data = new Float64Array(1000);
+   * if (comm.rank === 0) comm.Send([data, MPI.DOUBLE], 1, 77);
+   * else if (comm.rank === 1) comm.Recv([data, MPI.DOUBLE], 0, 77);
+   * ```
+   */
   Send(buf: BufferSpec, dest: number | SendOptions, tag = 0): void {
     this.#sendBuffer('Send', SendMode.Standard, buf, dest, tag);
   }
@@ -596,7 +620,14 @@ export class Comm {
     return this.#isendBuffer('Irsend', SendMode.Standard, buf, dest, tag);
   }
 
-  /** Receive into a buffer (blocking): `MPI_Recv`. */
+  /**
+   * Receive into a buffer (blocking): `MPI_Recv`. A longer message raises
+   * `MPI.Exception` with ERR_TRUNCATE.
+   * @param buf a typed array, or `[data, datatype]`, `[data, count, datatype]`
+   * @param source rank of the source, ANY_SOURCE (the default), or `{ source, tag, status }`
+   * @param tag message tag, or ANY_TAG (the default)
+   * @param status filled in with the message's source, tag and size
+   */
   Recv(buf: BufferSpec, source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG, status?: Status | null): void {
     if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG, status } = options<RecvOptions>('Recv', 'source', source, RECV_KEYS));
     const [h, s, t] = this.#origin('Recv', source, tag);
@@ -1338,7 +1369,16 @@ export class Intracomm extends Comm {
     const o = toReduceOp('reduce', op);
     return this.#run('reduce', (c) => objcoll.reduce(c, sendobj, o, r)) as T | undefined;
   }
-  /** Combine one object per rank with `op`; the result on every rank: mpi4py `allreduce`. */
+  /**
+   * Combine one object per rank with `op`; the result on every rank: mpi4py `allreduce`.
+   * @param sendobj this rank's contribution
+   * @param op a predefined operation (SUM by default) or one from Op.Create
+   * @returns the reduction of every rank's `sendobj`
+   * @example
+   * ```ts
+   * const total = MPI.COMM_WORLD.allreduce(MPI.COMM_WORLD.rank, MPI.SUM); // 0 + 1 + ... + (size - 1)
+   * ```
+   */
   allreduce<T = unknown>(sendobj: T, op: Op = SUM): T {
     const o = toReduceOp('allreduce', op);
     return this.#run('allreduce', (c) => objcoll.allreduce(c, sendobj, o)) as T;
@@ -1381,7 +1421,19 @@ export class Intracomm extends Comm {
     const a = this.#reduceArgs('Ireduce', sendbuf, recvbuf, this.Get_rank() === r, o);
     return this.#start('Ireduce', (c) => then(bufcoll.reduce(c, a.send, a.recv, a.count, a.type, o, r), a.finish));
   }
-  /** Combine buffers element-wise; the result on every rank: `MPI_Allreduce`. */
+  /**
+   * Combine buffers element-wise; the result on every rank: `MPI_Allreduce`.
+   * @param sendbuf this rank's values (a typed array or `[data, datatype]`), or IN_PLACE to take them from `recvbuf`
+   * @param recvbuf receives the element-wise reduction, same count and datatype
+   * @param op a predefined operation (SUM by default) or one from Op.Create
+   * @example
+   * ```ts
+   * const local = new Float64Array([comm.rank, 1]);
+   * const sum = new Float64Array(2);
+   * comm.Allreduce(local, sum, MPI.SUM); // sum = [0 + 1 + ... + (size - 1), size]
+   * comm.Allreduce(MPI.IN_PLACE, local, MPI.MAX);
+   * ```
+   */
   Allreduce(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): void {
     const o = toReduceOp('Allreduce', op);
     const a = this.#reduceArgs('Allreduce', sendbuf, recvbuf, true, o);
