@@ -209,7 +209,7 @@ export class Datatype extends TypeHandle {
     return d;
   }
 
-  /** @internal The layout, checking the handle is usable. */
+  /** @hidden The layout, checking the handle is usable (in the declarations: it implements TypeHandle's abstract member). */
   override typeDesc(routine: string): TypeDesc {
     this.#live(routine);
     if (!this.#committed) fail(routine, ERR_TYPE, `datatype ${this.#name} is not committed (call Commit() first)`);

@@ -117,6 +117,16 @@ test('@internal members do not appear in the reference', async () => {
   }
 });
 
+test('the published declarations carry no @internal member (tsconfig stripInternal)', () => {
+  const tsconfig = fs.readFileSync(path.join(repoRoot, 'tsconfig.json'), 'utf8');
+  assert.match(tsconfig, /"stripInternal": true/);
+  const dist = path.join(repoRoot, 'dist');
+  assert.ok(fs.existsSync(path.join(dist, 'index.d.ts')), 'dist/ is built (npm run build)');
+  const leaks = (fs.readdirSync(dist, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.d.ts') && fs.readFileSync(path.join(dist, f), 'utf8').includes('@internal'));
+  assert.deepEqual(leaks, [], 'declaration files with @internal members');
+});
+
 test('the HTML site holds the reference pages and the guides', async () => {
   const { app, project } = await convert();
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-docs-'));
