@@ -1102,6 +1102,12 @@ export class Intracomm extends Comm {
   /**
    * Partition by color, ordering each part by key then rank; color UNDEFINED
    * gives COMM_NULL: `MPI_Comm_split`.
+   * @param color processes with the same color share a new communicator
+   * @param key orders the ranks within each part (ties by rank here)
+   * @example
+   * ```ts
+   * const half = comm.Split(comm.rank % 2, comm.rank); // evens and odds
+   * ```
    */
   Split(color = 0, key = 0): Intracomm {
     const h = this.handle('Split');
@@ -1257,7 +1263,17 @@ export class Intracomm extends Comm {
       return [a.bytes, r, a.finish];
     } catch (e) { raise(routine, e); }
   }
-  /** Broadcast a buffer from root, in place: `MPI_Bcast`. */
+  /**
+   * Broadcast a buffer from root, in place: `MPI_Bcast`.
+   * @param buf the data at root, and where the other ranks receive it
+   * @param root rank that sends (default 0)
+   * @example
+   * ```ts
+   * const params = new Int32Array(3);
+   * if (comm.rank === 0) params.set([10, 20, 30]);
+   * comm.Bcast(params, 0); // params = [10, 20, 30] on every rank
+   * ```
+   */
   Bcast(buf: BufferSpec, root = 0): void {
     const [bytes, r, finish] = this.#bcastArgs('Bcast', buf, root);
     this.#run('Bcast', (c) => then(bufcoll.bcast(c, bytes, r), finish));
@@ -1274,7 +1290,18 @@ export class Intracomm extends Comm {
       return { r, ...forGather(routine, sendbuf, recvbuf, this.Get_rank(), this.Get_size(), this.Get_rank() === r, vector) };
     } catch (e) { raise(routine, e); }
   }
-  /** Gather equal blocks at root: `MPI_Gather`. */
+  /**
+   * Gather equal blocks at root: `MPI_Gather`.
+   * @param sendbuf this rank's block, or IN_PLACE at root (its block already in `recvbuf`)
+   * @param recvbuf at root, room for size blocks in rank order; ignored (null) elsewhere
+   * @param root rank that receives (default 0)
+   * @example
+   * ```ts
+   * const mine = new Float64Array([comm.rank, comm.rank * 10]);
+   * const all = comm.rank === 0 ? new Float64Array(2 * comm.size) : null;
+   * comm.Gather(mine, all, 0); // all = [0, 0, 1, 10, 2, 20, ...] at rank 0
+   * ```
+   */
   Gather(sendbuf: BufferArg, recvbuf: BufferArg | null = null, root = 0): void {
     const a = this.#gatherArgs('Gather', sendbuf, recvbuf, root, false);
     this.#run('Gather', (c) => then(bufcoll.gather(c, a.send, a.recv?.bytes ?? null, a.r), a.finish));
@@ -1296,7 +1323,18 @@ export class Intracomm extends Comm {
       return { r, ...forScatter(routine, sendbuf, recvbuf, this.Get_rank(), this.Get_size(), this.Get_rank() === r, vector) };
     } catch (e) { raise(routine, e); }
   }
-  /** Scatter equal blocks from root: `MPI_Scatter`. */
+  /**
+   * Scatter equal blocks from root: `MPI_Scatter`.
+   * @param sendbuf at root, size blocks in rank order; ignored (null) elsewhere
+   * @param recvbuf this rank's block, or IN_PLACE at root (it keeps its block in `sendbuf`)
+   * @param root rank that sends (default 0)
+   * @example
+   * ```ts
+   * const all = comm.rank === 0 ? Float64Array.from({ length: 2 * comm.size }, (_, i) => i) : null;
+   * const mine = new Float64Array(2);
+   * comm.Scatter(all, mine, 0); // rank r gets [2r, 2r + 1]
+   * ```
+   */
   Scatter(sendbuf: BufferArg | null, recvbuf: BufferArg, root = 0): void {
     const a = this.#scatterArgs('Scatter', sendbuf, recvbuf, root, false);
     this.#run('Scatter', (c) => then(bufcoll.scatter(c, a.send?.bytes ?? null, a.recv, a.r), a.finish));
@@ -1753,6 +1791,11 @@ export class Intracomm extends Comm {
    * A communicator on a Cartesian grid of `dims` (periodic where `periods`
    * says; all false by default) over the first prod(dims) ranks; COMM_NULL
    * (isNull) on the others: `MPI_Cart_create`.
+   * @example
+   * ```ts
+   * const ring = comm.Create_cart([comm.size], [true]);
+   * const [left, right] = ring.Shift(0, 1);
+   * ```
    */
   Create_cart(dims: readonly number[], periods: boolean | readonly boolean[] | null = null, reorder = false): Cartcomm {
     return Intracomm.topologies!.cart(this, dims, periods, reorder);

@@ -363,7 +363,17 @@ export class Datatype extends TypeHandle {
     return this.#derived(contiguousDesc(`${this.#name}x${count}`, count, d), COMBINER_CONTIGUOUS, [count], []);
   }
 
-  /** `count` blocks of `blocklength` elements, block starts `stride` elements apart: `MPI_Type_vector`. */
+  /**
+   * `count` blocks of `blocklength` elements, block starts `stride` elements apart: `MPI_Type_vector`.
+   * Commit it before use, free it after.
+   * @example
+   * ```ts
+   * const column = MPI.DOUBLE.Create_vector(4, 1, 4).Commit(); // a column of a 4x4 row-major matrix
+   * const m = Float64Array.from({ length: 16 }, (_, i) => i);
+   * if (comm.rank === 0) comm.Send([m, 1, column], 1);  // sends 0, 4, 8, 12
+   * column.Free();
+   * ```
+   */
   Create_vector(count: number, blocklength: number, stride: number): Datatype {
     const r = 'Create_vector';
     const d = this.#live(r);
