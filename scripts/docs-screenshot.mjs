@@ -22,7 +22,7 @@ const out = path.resolve(process.argv[2] ?? path.join(site, 'Intracomm.Allreduce
 const [cls, member] = (process.argv[3] ?? 'Intracomm.Allreduce').split('.');
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-const page = path.join(site, 'classes', `index.MPI.${cls}.html`);
+const page = path.join(site, 'classes', `mpi4ts.MPI.${cls}.html`);
 if (!fs.existsSync(page)) {
   console.error(`docs-screenshot: ${path.relative(root, page)} does not exist; run \`npm run docs\` first`);
   process.exit(1);

@@ -81,8 +81,8 @@ test('the conversion gives no warning (what `npm run docs` would fail on)', asyn
 
 test('every public export, and every public member of Comm, Intracomm, Request and Datatype, has a doc comment', async () => {
   const { project } = await convert();
-  const mpi = project.getChildByName('index.MPI');
-  const futures = project.getChildByName('futures');
+  const mpi = project.getChildByName('mpi4ts.MPI');
+  const futures = project.getChildByName('mpi4ts/futures');
   assert.ok(mpi instanceof DeclarationReflection, 'the MPI namespace is documented');
   assert.ok(futures instanceof DeclarationReflection, 'mpi4ts/futures is documented');
   const exports = [...(mpi.children ?? []), ...(futures.children ?? [])];
@@ -102,6 +102,16 @@ test('every public export, and every public member of Comm, Intracomm, Request a
     const r = mpi.getChildByName(name);
     assert.ok(r instanceof DeclarationReflection && documentable(r).every(hasText), `MPI.${name} is documented`);
   }
+  // ... and the main calls show how they are used.
+  for (const name of [
+    'Comm.send', 'Comm.Send', 'Intracomm.allreduce', 'Intracomm.Allreduce', 'Intracomm.Bcast', 'Intracomm.Scatter',
+    'Intracomm.Gather', 'Intracomm.Split', 'Intracomm.Create_cart', 'Datatype.Create_vector',
+  ]) {
+    const r = mpi.getChildByName(name);
+    assert.ok(r instanceof DeclarationReflection, `MPI.${name} exists`);
+    const tags = documentable(r).flatMap((d) => d.comment?.blockTags.map((t) => t.tag) ?? []);
+    assert.ok(tags.includes('@example'), `MPI.${name} has an @example`);
+  }
 });
 
 test('@internal members do not appear in the reference', async () => {
@@ -110,7 +120,7 @@ test('@internal members do not appear in the reference', async () => {
     .filter((r) => r.comment?.hasModifier('@internal') || r.comment?.hasModifier('@hidden'))
     .map((r) => r.getFullName());
   assert.deepEqual(internal, []);
-  const comm = project.getChildByName('index.MPI.Comm');
+  const comm = project.getChildByName('mpi4ts.MPI.Comm');
   assert.ok(comm instanceof DeclarationReflection);
   for (const name of ['handle', 'transport']) {
     assert.equal(comm.getChildByName(name), undefined, `Comm.${name} is @internal`);
@@ -133,7 +143,7 @@ test('the HTML site holds the reference pages and the guides', async () => {
   try {
     await app.generateDocs(project, out);
     assert.equal(app.logger.warningCount, 0, 'rendering gives no warning');
-    const intracomm = fs.readFileSync(path.join(out, 'classes', 'index.MPI.Intracomm.html'), 'utf8');
+    const intracomm = fs.readFileSync(path.join(out, 'classes', 'mpi4ts.MPI.Intracomm.html'), 'utf8');
     assert.match(intracomm, /id="allreduce"/, 'Intracomm.Allreduce has its anchor');
     const index = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
     assert.match(index, /Use mpi4ts in your project/, 'the README is the entry page');
