@@ -30,7 +30,9 @@ export type DeleteFunction<T> = (obj: T, keyval: number, attrval: any) => void;
 
 /** Keyword form of Create_keyval's arguments (mpi4py's `copy_fn=`, `delete_fn=`, `nopython=`). */
 export interface KeyvalOptions<T> {
+  /** Called when a handle is duplicated; true copies the value, false/null drops it. */
   copy_fn?: CopyFunction<T> | boolean | null;
+  /** Called when the attribute is deleted or its handle freed. */
   delete_fn?: DeleteFunction<T> | boolean | null;
   /** Values are plain integers (C attribute values in mpi4py); copied as they are. */
   nopython?: boolean;

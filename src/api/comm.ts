@@ -51,9 +51,21 @@ import {
 import { lastUsed } from './errors.js';
 
 /** Options-object form of a send's destination. */
-export interface SendOptions { dest: number; tag?: number }
+export interface SendOptions {
+  /** Rank of the destination. */
+  dest: number;
+  /** Message tag (default 0). */
+  tag?: number;
+}
 /** Options-object form of a receive's source. */
-export interface RecvOptions { source?: number; tag?: number; status?: Status | null }
+export interface RecvOptions {
+  /** Rank of the source, or ANY_SOURCE (the default). */
+  source?: number;
+  /** Message tag, or ANY_TAG (the default). */
+  tag?: number;
+  /** A Status to fill in with the message's envelope. */
+  status?: Status | null;
+}
 const RECV_KEYS = ['source', 'tag', 'status'] as const;
 
 /**
@@ -146,18 +158,25 @@ export class Comm {
   Get_rank(): number { return this.handle('Get_rank').rank; }
   /** Number of processes (local group for intercommunicators): `MPI_Comm_size`. */
   Get_size(): number { return this.handle('Get_size').size; }
+  /** This process's rank, as Get_rank (mpi4py property `rank`). */
   get rank(): number { return this.Get_rank(); }
+  /** Number of processes, as Get_size (mpi4py property `size`). */
   get size(): number { return this.Get_size(); }
   /** True for an intercommunicator: `MPI_Comm_test_inter`. */
   Is_inter(): boolean { return this.handle('Is_inter').remoteSize > 0; }
+  /** True for an intracommunicator (not Is_inter). */
   Is_intra(): boolean { return !this.Is_inter(); }
+  /** As Is_inter (mpi4py property `is_inter`). */
   get is_inter(): boolean { return this.Is_inter(); }
+  /** As Is_intra (mpi4py property `is_intra`). */
   get is_intra(): boolean { return this.Is_intra(); }
   /** Name: `MPI_Comm_get_name`. */
   Get_name(): string { return this.#name; }
   /** Set the name: `MPI_Comm_set_name`. */
   Set_name(name: string): void { this.#name = String(name); }
+  /** The communicator's name, as Get_name (mpi4py property `name`). */
   get name(): string { return this.#name; }
+  /** Rename, as Set_name. */
   set name(name: string) { this.Set_name(name); }
 
   /**
@@ -181,12 +200,14 @@ export class Comm {
     }
     return r;
   }
+  /** Compare with `other`, as the static Comm.Compare(this, other). */
   Compare(other: Comm): number { return Comm.Compare(this, other); }
 
   /** The group of processes (local group for intercommunicators): `MPI_Comm_group`. */
   Get_group(): Group {
     return new Group(runtime.transport.group(this.handle('Get_group')));
   }
+  /** The group, as Get_group (mpi4py property `group`). */
   get group(): Group { return this.Get_group(); }
 
   /** Release the communicator; the object becomes COMM_NULL: `MPI_Comm_free`. */
@@ -290,6 +311,7 @@ export class Comm {
   }
   /** The hints, as Get_info. */
   get info(): Info { return this.Get_info(); }
+  /** Set the hints, as Set_info. */
   set info(info: Info) { this.Set_info(info); }
 
   /** A new error handler for communicators, calling `errhandler_fn(comm, errorcode)`: `MPI_Comm_create_errhandler`. */
@@ -438,7 +460,20 @@ export class Comm {
     return Request.send(op, routine);
   }
 
-  /** Send an object (blocking, standard mode): mpi4py `Comm.send`. */
+  /**
+   * Send an object (blocking, standard mode): mpi4py `Comm.send`. Any value
+   * the structured clone algorithm copies (numbers, strings, arrays, plain
+   * objects, typed arrays, Map, Set...).
+   * @param obj the value to send
+   * @param dest rank of the destination, or `{ dest, tag }`
+   * @param tag message tag (default 0)
+   * @example
+   * ```ts
+   * const comm = MPI.COMM_WORLD;
+   * if (comm.rank === 0) comm.send({ a: 7, b: 3.14 }, 1, 11);
+   * else if (comm.rank === 1) console.log(comm.recv(0, 11));
+   * ```
+   */
   send(obj: unknown, dest: number | SendOptions, tag = 0): void {
     this.#sendObject('send', SendMode.Standard, obj, dest, tag);
   }
@@ -551,7 +586,18 @@ export class Comm {
     return Request.send(op, routine);
   }
 
-  /** Send a buffer (blocking, standard mode): `MPI_Send`. */
+  /**
+   * Send a buffer (blocking, standard mode): `MPI_Send`.
+   * @param buf a typed array, or `[data, datatype]`, `[data, count, datatype]`, `[data, [count, displ], datatype]`
+   * @param dest rank of the destination, or `{ dest, tag }`
+   * @param tag message tag (default 0)
+   * @example
+   * ```ts
+   * const data = new Float64Array(1000);
+   * if (comm.rank === 0) comm.Send([data, MPI.DOUBLE], 1, 77);
+   * else if (comm.rank === 1) comm.Recv([data, MPI.DOUBLE], 0, 77);
+   * ```
+   */
   Send(buf: BufferSpec, dest: number | SendOptions, tag = 0): void {
     this.#sendBuffer('Send', SendMode.Standard, buf, dest, tag);
   }
@@ -591,7 +637,14 @@ export class Comm {
     return this.#isendBuffer('Irsend', SendMode.Standard, buf, dest, tag);
   }
 
-  /** Receive into a buffer (blocking): `MPI_Recv`. */
+  /**
+   * Receive into a buffer (blocking): `MPI_Recv`. A longer message raises
+   * `MPI.Exception` with ERR_TRUNCATE.
+   * @param buf a typed array, or `[data, datatype]`, `[data, count, datatype]`
+   * @param source rank of the source, ANY_SOURCE (the default), or `{ source, tag, status }`
+   * @param tag message tag, or ANY_TAG (the default)
+   * @param status filled in with the message's source, tag and size
+   */
   Recv(buf: BufferSpec, source: number | RecvOptions = ANY_SOURCE, tag = ANY_TAG, status?: Status | null): void {
     if (typeof source === 'object' && source !== null) ({ source = ANY_SOURCE, tag = ANY_TAG, status } = options<RecvOptions>('Recv', 'source', source, RECV_KEYS));
     const [h, s, t] = this.#origin('Recv', source, tag);
@@ -876,6 +929,7 @@ export class Comm {
     return new CollectiveOp(t, both());
   }
 
+  /** A readable form, `<MPI.Comm name>`. */
   toString(): string { return `<MPI.Comm ${this.#name}>`; }
 }
 
@@ -1069,6 +1123,12 @@ export class Intracomm extends Comm {
   /**
    * Partition by color, ordering each part by key then rank; color UNDEFINED
    * gives COMM_NULL: `MPI_Comm_split`.
+   * @param color processes with the same color share a new communicator
+   * @param key orders the ranks within each part (ties by rank here)
+   * @example
+   * ```ts
+   * const half = comm.Split(comm.rank % 2, comm.rank); // evens and odds
+   * ```
    */
   Split(color = 0, key = 0): Intracomm {
     const h = this.handle('Split');
@@ -1250,7 +1310,17 @@ export class Intracomm extends Comm {
       return [a.bytes, r, a.finish];
     } catch (e) { raise(routine, e); }
   }
-  /** Broadcast a buffer from root, in place: `MPI_Bcast`. */
+  /**
+   * Broadcast a buffer from root, in place: `MPI_Bcast`.
+   * @param buf the data at root, and where the other ranks receive it
+   * @param root rank that sends (default 0)
+   * @example
+   * ```ts
+   * const params = new Int32Array(3);
+   * if (comm.rank === 0) params.set([10, 20, 30]);
+   * comm.Bcast(params, 0); // params = [10, 20, 30] on every rank
+   * ```
+   */
   Bcast(buf: BufferSpec, root = 0): void {
     const [bytes, r, finish] = this.#bcastArgs('Bcast', buf, root);
     this.#run('Bcast', (c) => then(bufcoll.bcast(c, bytes, r), finish));
@@ -1267,7 +1337,18 @@ export class Intracomm extends Comm {
       return { r, ...forGather(routine, sendbuf, recvbuf, this.Get_rank(), this.Get_size(), this.Get_rank() === r, vector) };
     } catch (e) { raise(routine, e); }
   }
-  /** Gather equal blocks at root: `MPI_Gather`. */
+  /**
+   * Gather equal blocks at root: `MPI_Gather`.
+   * @param sendbuf this rank's block, or IN_PLACE at root (its block already in `recvbuf`)
+   * @param recvbuf at root, room for size blocks in rank order; ignored (null) elsewhere
+   * @param root rank that receives (default 0)
+   * @example
+   * ```ts
+   * const mine = new Float64Array([comm.rank, comm.rank * 10]);
+   * const all = comm.rank === 0 ? new Float64Array(2 * comm.size) : null;
+   * comm.Gather(mine, all, 0); // all = [0, 0, 1, 10, 2, 20, ...] at rank 0
+   * ```
+   */
   Gather(sendbuf: BufferArg, recvbuf: BufferArg | null = null, root = 0): void {
     const a = this.#gatherArgs('Gather', sendbuf, recvbuf, root, false);
     this.#run('Gather', (c) => then(bufcoll.gather(c, a.send, a.recv?.bytes ?? null, a.r), a.finish));
@@ -1289,7 +1370,18 @@ export class Intracomm extends Comm {
       return { r, ...forScatter(routine, sendbuf, recvbuf, this.Get_rank(), this.Get_size(), this.Get_rank() === r, vector) };
     } catch (e) { raise(routine, e); }
   }
-  /** Scatter equal blocks from root: `MPI_Scatter`. */
+  /**
+   * Scatter equal blocks from root: `MPI_Scatter`.
+   * @param sendbuf at root, size blocks in rank order; ignored (null) elsewhere
+   * @param recvbuf this rank's block, or IN_PLACE at root (it keeps its block in `sendbuf`)
+   * @param root rank that sends (default 0)
+   * @example
+   * ```ts
+   * const all = comm.rank === 0 ? Float64Array.from({ length: 2 * comm.size }, (_, i) => i) : null;
+   * const mine = new Float64Array(2);
+   * comm.Scatter(all, mine, 0); // rank r gets [2r, 2r + 1]
+   * ```
+   */
   Scatter(sendbuf: BufferArg | null, recvbuf: BufferArg, root = 0): void {
     const a = this.#scatterArgs('Scatter', sendbuf, recvbuf, root, false);
     this.#run('Scatter', (c) => then(bufcoll.scatter(c, a.send?.bytes ?? null, a.recv, a.r), a.finish));
@@ -1362,7 +1454,16 @@ export class Intracomm extends Comm {
     const o = toReduceOp('reduce', op);
     return this.#run('reduce', (c) => objcoll.reduce(c, sendobj, o, r, messageCodec())) as T | undefined;
   }
-  /** Combine one object per rank with `op`; the result on every rank: mpi4py `allreduce`. */
+  /**
+   * Combine one object per rank with `op`; the result on every rank: mpi4py `allreduce`.
+   * @param sendobj this rank's contribution
+   * @param op a predefined operation (SUM by default) or one from Op.Create
+   * @returns the reduction of every rank's `sendobj`
+   * @example
+   * ```ts
+   * const total = MPI.COMM_WORLD.allreduce(MPI.COMM_WORLD.rank, MPI.SUM); // 0 + 1 + ... + (size - 1)
+   * ```
+   */
   allreduce<T = unknown>(sendobj: T, op: Op = SUM): T {
     const o = toReduceOp('allreduce', op);
     return this.#run('allreduce', (c) => objcoll.allreduce(c, sendobj, o, messageCodec())) as T;
@@ -1405,7 +1506,19 @@ export class Intracomm extends Comm {
     const a = this.#reduceArgs('Ireduce', sendbuf, recvbuf, this.Get_rank() === r, o);
     return this.#start('Ireduce', (c) => then(bufcoll.reduce(c, a.send, a.recv, a.count, a.type, o, r), a.finish));
   }
-  /** Combine buffers element-wise; the result on every rank: `MPI_Allreduce`. */
+  /**
+   * Combine buffers element-wise; the result on every rank: `MPI_Allreduce`.
+   * @param sendbuf this rank's values (a typed array or `[data, datatype]`), or IN_PLACE to take them from `recvbuf`
+   * @param recvbuf receives the element-wise reduction, same count and datatype
+   * @param op a predefined operation (SUM by default) or one from Op.Create
+   * @example
+   * ```ts
+   * const local = new Float64Array([comm.rank, 1]);
+   * const sum = new Float64Array(2);
+   * comm.Allreduce(local, sum, MPI.SUM); // sum = [0 + 1 + ... + (size - 1), size]
+   * comm.Allreduce(MPI.IN_PLACE, local, MPI.MAX);
+   * ```
+   */
   Allreduce(sendbuf: BufferArg, recvbuf: BufferArg, op: Op = SUM): void {
     const o = toReduceOp('Allreduce', op);
     const a = this.#reduceArgs('Allreduce', sendbuf, recvbuf, true, o);
@@ -1738,6 +1851,11 @@ export class Intracomm extends Comm {
    * A communicator on a Cartesian grid of `dims` (periodic where `periods`
    * says; all false by default) over the first prod(dims) ranks; COMM_NULL
    * (isNull) on the others: `MPI_Cart_create`.
+   * @example
+   * ```ts
+   * const ring = comm.Create_cart([comm.size], [true]);
+   * const [left, right] = ring.Shift(0, 1);
+   * ```
    */
   Create_cart(dims: readonly number[], periods: boolean | readonly boolean[] | null = null, reorder = false): Cartcomm {
     return Intracomm.topologies!.cart(this, dims, periods, reorder);
@@ -1782,7 +1900,9 @@ export class Intracomm extends Comm {
 
   /** CART, GRAPH, DIST_GRAPH, or UNDEFINED for a communicator without a topology: `MPI_Topo_test`. */
   Get_topology(): number { this.handle('Get_topology'); return UNDEFINED; }
+  /** As Get_topology (mpi4py property `topology`). */
   get topology(): number { return this.Get_topology(); }
+  /** True when the communicator has a topology (mpi4py property `is_topo`). */
   get is_topo(): boolean { return this.Get_topology() !== UNDEFINED; }
 }
 
@@ -1821,9 +1941,11 @@ export class Intercomm extends Comm {
 
   /** Size of the remote group: `MPI_Comm_remote_size`. */
   Get_remote_size(): number { return this.handle('Get_remote_size').remoteSize; }
+  /** As Get_remote_size (mpi4py property `remote_size`). */
   get remote_size(): number { return this.Get_remote_size(); }
   /** The remote group: `MPI_Comm_remote_group`. */
   Get_remote_group(): Group { return new Group(runtime.transport.remoteGroup(this.handle('Get_remote_group'))!); }
+  /** As Get_remote_group (mpi4py property `remote_group`). */
   get remote_group(): Group { return this.Get_remote_group(); }
 
   /**
@@ -1907,7 +2029,9 @@ export class Intercomm extends Comm {
 
   /** UNDEFINED: intercommunicators carry no topology (`MPI_Topo_test`). */
   Get_topology(): number { this.handle('Get_topology'); return UNDEFINED; }
+  /** As Get_topology: UNDEFINED (mpi4py property `topology`). */
   get topology(): number { return this.Get_topology(); }
+  /** False: intercommunicators carry no topology (mpi4py property `is_topo`). */
   get is_topo(): boolean { return false; }
 
   /** Release the intercommunicator and its local side; the object becomes COMM_NULL: `MPI_Comm_free`. */
@@ -2013,9 +2137,11 @@ export class Intercomm extends Comm {
 
   /** Barrier across both groups: `MPI_Barrier`. */
   barrier(): void { this.#run('barrier', (c) => intercoll.barrier(c)); }
+  /** Barrier across both groups: `MPI_Barrier`. */
   Barrier(): void { this.#run('Barrier', (c) => intercoll.barrier(c)); }
   /** Start a barrier across both groups: `MPI_Ibarrier`. */
   Ibarrier(): Request { return this.#start('Ibarrier', (c) => intercoll.barrier(c)); }
+  /** Start a barrier across both groups: `MPI_Ibarrier` (mpi4py `ibarrier`). */
   ibarrier(): Request { return this.#start('ibarrier', (c) => intercoll.barrier(c)); }
   /** Broadcast an object to the other group: mpi4py `bcast` on an intercommunicator (null in the root's group). */
   bcast<T = unknown>(obj: T | null | undefined, root = 0): T | null {

@@ -21,27 +21,46 @@ export const ORDER_F = ORDER_FORTRAN;
 
 /** Combiners for `Get_envelope` (MPICH's values). */
 export const COMBINER_NAMED = 1;
+/** Combiner of a datatype made by `Dup`: `MPI_COMBINER_DUP`. */
 export const COMBINER_DUP = 2;
+/** Combiner of a datatype made by `Create_contiguous`: `MPI_COMBINER_CONTIGUOUS`. */
 export const COMBINER_CONTIGUOUS = 3;
+/** Combiner of a datatype made by `Create_vector`: `MPI_COMBINER_VECTOR`. */
 export const COMBINER_VECTOR = 4;
+/** Combiner of a datatype made by `Create_hvector`: `MPI_COMBINER_HVECTOR`. */
 export const COMBINER_HVECTOR = 6;
+/** Combiner of a datatype made by `Create_indexed`: `MPI_COMBINER_INDEXED`. */
 export const COMBINER_INDEXED = 7;
+/** Combiner of a datatype made by `Create_hindexed`: `MPI_COMBINER_HINDEXED`. */
 export const COMBINER_HINDEXED = 9;
+/** Combiner of a datatype made by `Create_indexed_block`: `MPI_COMBINER_INDEXED_BLOCK`. */
 export const COMBINER_INDEXED_BLOCK = 10;
+/** Combiner of a datatype made by `Create_hindexed_block`: `MPI_COMBINER_HINDEXED_BLOCK`. */
 export const COMBINER_HINDEXED_BLOCK = 11;
+/** Combiner of a datatype made by `Create_struct`: `MPI_COMBINER_STRUCT`. */
 export const COMBINER_STRUCT = 13;
+/** Combiner of a datatype made by `Create_subarray`: `MPI_COMBINER_SUBARRAY`. */
 export const COMBINER_SUBARRAY = 14;
+/** Combiner of a datatype made by `Create_darray`: `MPI_COMBINER_DARRAY`. */
 export const COMBINER_DARRAY = 15;
+/** Combiner of a datatype made by `Create_resized`: `MPI_COMBINER_RESIZED`. */
 export const COMBINER_RESIZED = 19;
+/** Combiner of a datatype made by `Get_value_index` (a value-index pair type): `MPI_COMBINER_VALUE_INDEX`. */
 export const COMBINER_VALUE_INDEX = 20;
+/** Combiner of a datatype made by `Create_f90_real`: `MPI_COMBINER_F90_REAL`. */
 export const COMBINER_F90_REAL = 16;
+/** Combiner of a datatype made by `Create_f90_complex`: `MPI_COMBINER_F90_COMPLEX`. */
 export const COMBINER_F90_COMPLEX = 17;
+/** Combiner of a datatype made by `Create_f90_integer`: `MPI_COMBINER_F90_INTEGER`. */
 export const COMBINER_F90_INTEGER = 18;
 
 /** Type classes for `Datatype.Match_size` (MPICH's values; LOGICAL is MPI 5's). */
 export const TYPECLASS_REAL = 1;
+/** Type class of integer types for `Datatype.Match_size`: `MPI_TYPECLASS_INTEGER`. */
 export const TYPECLASS_INTEGER = 2;
+/** Type class of complex types for `Datatype.Match_size`: `MPI_TYPECLASS_COMPLEX`. */
 export const TYPECLASS_COMPLEX = 3;
+/** Type class of logical types for `Datatype.Match_size`: `MPI_TYPECLASS_LOGICAL`. */
 export const TYPECLASS_LOGICAL = 4;
 
 /** mpi4py's names of the combiners, as `decode()` returns them. */
@@ -191,7 +210,7 @@ export class Datatype extends TypeHandle {
     return d;
   }
 
-  /** @internal The layout, checking the handle is usable. */
+  /** @hidden The layout, checking the handle is usable (in the declarations: it implements TypeHandle's abstract member). */
   override typeDesc(routine: string): TypeDesc {
     this.#live(routine);
     if (!this.#committed) fail(routine, ERR_TYPE, `datatype ${this.#name} is not committed (call Commit() first)`);
@@ -200,22 +219,31 @@ export class Datatype extends TypeHandle {
 
   /** Size in bytes of the data in one element: `MPI_Type_size`. */
   Get_size(): number { return this.#live('Get_size').size; }
+  /** As Get_size (mpi4py property `size`). */
   get size(): number { return this.Get_size(); }
   /** Lower bound and extent: `MPI_Type_get_extent`. */
   Get_extent(): [number, number] { const d = this.#live('Get_extent'); return [d.lb, d.extent]; }
+  /** As Get_extent()[1] (mpi4py property `extent`). */
   get extent(): number { return this.#live('extent').extent; }
+  /** As Get_extent()[0] (mpi4py property `lb`). */
   get lb(): number { return this.#live('lb').lb; }
+  /** As lb + extent (mpi4py property `ub`). */
   get ub(): number { const d = this.#live('ub'); return d.lb + d.extent; }
   /** True lower bound and extent: `MPI_Type_get_true_extent`. */
   Get_true_extent(): [number, number] { const d = this.#live('Get_true_extent'); return [d.trueLb, d.trueExtent]; }
+  /** As Get_true_extent()[1] (mpi4py property `true_extent`). */
   get true_extent(): number { return this.#live('true_extent').trueExtent; }
+  /** As Get_true_extent()[0] (mpi4py property `true_lb`). */
   get true_lb(): number { return this.#live('true_lb').trueLb; }
+  /** As true_lb + true_extent (mpi4py property `true_ub`). */
   get true_ub(): number { const d = this.#live('true_ub'); return d.trueLb + d.trueExtent; }
   /** Name: `MPI_Type_get_name`. */
   Get_name(): string { return this.#identity === predefined.DATATYPE_NULL ? 'MPI_DATATYPE_NULL' : this.#name; }
   /** Set the name: `MPI_Type_set_name`. */
   Set_name(name: string): void { this.#name = String(name); }
+  /** As Get_name (mpi4py property `name`). */
   get name(): string { return this.Get_name(); }
+  /** As Set_name. */
   set name(name: string) { this.Set_name(name); }
   /** True for predefined datatypes. */
   get is_predefined(): boolean { return this.#predefined; }
@@ -234,7 +262,9 @@ export class Datatype extends TypeHandle {
     const c = this.#contents;
     return [c.integers.length, c.addresses.length, 0, c.datatypes.length, c.combiner];
   }
+  /** As Get_envelope (mpi4py property `envelope`). */
   get envelope(): [number, number, number, number, number] { return this.Get_envelope(); }
+  /** The combiner, as Get_envelope()[4] (mpi4py property `combiner`). */
   get combiner(): number { return this.Get_envelope()[4]; }
 
   /**
@@ -248,6 +278,7 @@ export class Datatype extends TypeHandle {
     // Fresh handles each time: the caller may free them (mpi4py's tests do).
     return [[...c.integers], [...c.addresses], [], c.datatypes.map((t) => t.#ref())];
   }
+  /** As Get_contents (mpi4py property `contents`). */
   get contents(): [number[], number[], number[], Datatype[]] { return this.Get_contents(); }
 
   // ---- lifecycle ---------------------------------------------------------
@@ -333,7 +364,17 @@ export class Datatype extends TypeHandle {
     return this.#derived(contiguousDesc(`${this.#name}x${count}`, count, d), COMBINER_CONTIGUOUS, [count], []);
   }
 
-  /** `count` blocks of `blocklength` elements, block starts `stride` elements apart: `MPI_Type_vector`. */
+  /**
+   * `count` blocks of `blocklength` elements, block starts `stride` elements apart: `MPI_Type_vector`.
+   * Commit it before use, free it after.
+   * @example
+   * ```ts
+   * const column = MPI.DOUBLE.Create_vector(4, 1, 4).Commit(); // a column of a 4x4 row-major matrix
+   * const m = Float64Array.from({ length: 16 }, (_, i) => i);
+   * if (comm.rank === 0) comm.Send([m, 1, column], 1);  // sends 0, 4, 8, 12
+   * column.Free();
+   * ```
+   */
   Create_vector(count: number, blocklength: number, stride: number): Datatype {
     const r = 'Create_vector';
     const d = this.#live(r);
@@ -978,90 +1019,163 @@ function makePair(name: PairName): Datatype {
   return new Datatype(pairTypes[name], true);
 }
 
+/** The null datatype handle: `MPI_DATATYPE_NULL`. */
 export const DATATYPE_NULL = make('DATATYPE_NULL');
+/** Data packed by `Datatype.Pack`: `MPI_PACKED`. */
 export const PACKED = make('PACKED');
+/** Uninterpreted 8-bit bytes (Uint8Array): `MPI_BYTE`. */
 export const BYTE = make('BYTE');
+/** Address-sized integer (64-bit; BigInt64Array): `MPI_AINT`. */
 export const AINT = make('AINT');
+/** File offset integer (64-bit; BigInt64Array): `MPI_OFFSET`. */
 export const OFFSET = make('OFFSET');
+/** Large count integer (64-bit; BigInt64Array): `MPI_COUNT`. */
 export const COUNT = make('COUNT');
+/** C `char` (8-bit; Int8Array or Uint8Array): `MPI_CHAR`. */
 export const CHAR = make('CHAR');
+/** C `wchar_t` (32-bit on LP64): `MPI_WCHAR`. */
 export const WCHAR = make('WCHAR');
+/** C `signed char` (Int8Array): `MPI_SIGNED_CHAR`. */
 export const SIGNED_CHAR = make('SIGNED_CHAR');
+/** C `short` (Int16Array): `MPI_SHORT`. */
 export const SHORT = make('SHORT');
+/** C `int` (Int32Array): `MPI_INT`. */
 export const INT = make('INT');
+/** C `long` (64-bit on LP64; BigInt64Array): `MPI_LONG`. */
 export const LONG = make('LONG');
+/** C `long long` (BigInt64Array): `MPI_LONG_LONG`. */
 export const LONG_LONG = make('LONG_LONG');
+/** C `unsigned char` (Uint8Array): `MPI_UNSIGNED_CHAR`. */
 export const UNSIGNED_CHAR = make('UNSIGNED_CHAR');
+/** C `unsigned short` (Uint16Array): `MPI_UNSIGNED_SHORT`. */
 export const UNSIGNED_SHORT = make('UNSIGNED_SHORT');
+/** C `unsigned int` (Uint32Array): `MPI_UNSIGNED`. */
 export const UNSIGNED = make('UNSIGNED');
+/** C `unsigned long` (64-bit on LP64; BigUint64Array): `MPI_UNSIGNED_LONG`. */
 export const UNSIGNED_LONG = make('UNSIGNED_LONG');
+/** C `unsigned long long` (BigUint64Array): `MPI_UNSIGNED_LONG_LONG`. */
 export const UNSIGNED_LONG_LONG = make('UNSIGNED_LONG_LONG');
+/** C `float` (Float32Array): `MPI_FLOAT`. */
 export const FLOAT = make('FLOAT');
+/** C `double` (Float64Array): `MPI_DOUBLE`. */
 export const DOUBLE = make('DOUBLE');
+/** C `_Bool` (one byte; Uint8Array): `MPI_C_BOOL`. */
 export const C_BOOL = make('C_BOOL');
+/** C `int8_t` (Int8Array): `MPI_INT8_T`. */
 export const INT8_T = make('INT8_T');
+/** C `int16_t` (Int16Array): `MPI_INT16_T`. */
 export const INT16_T = make('INT16_T');
+/** C `int32_t` (Int32Array): `MPI_INT32_T`. */
 export const INT32_T = make('INT32_T');
+/** C `int64_t` (BigInt64Array): `MPI_INT64_T`. */
 export const INT64_T = make('INT64_T');
+/** C `uint8_t` (Uint8Array): `MPI_UINT8_T`. */
 export const UINT8_T = make('UINT8_T');
+/** C `uint16_t` (Uint16Array): `MPI_UINT16_T`. */
 export const UINT16_T = make('UINT16_T');
+/** C `uint32_t` (Uint32Array): `MPI_UINT32_T`. */
 export const UINT32_T = make('UINT32_T');
+/** C `uint64_t` (BigUint64Array): `MPI_UINT64_T`. */
 export const UINT64_T = make('UINT64_T');
+/** Fortran `CHARACTER` (one byte): `MPI_CHARACTER`. */
 export const CHARACTER = make('CHARACTER');
+/** Fortran `LOGICAL` (4 bytes): `MPI_LOGICAL`. */
 export const LOGICAL = make('LOGICAL');
+/** Fortran `INTEGER` (4 bytes; Int32Array): `MPI_INTEGER`. */
 export const INTEGER = make('INTEGER');
+/** Fortran `REAL` (Float32Array): `MPI_REAL`. */
 export const REAL = make('REAL');
+/** Fortran `DOUBLE PRECISION` (Float64Array): `MPI_DOUBLE_PRECISION`. */
 export const DOUBLE_PRECISION = make('DOUBLE_PRECISION');
 /** Aliases mpi4py also exports. */
 export const SIGNED_SHORT = SHORT;
+/** Alias of INT (mpi4py `MPI.SIGNED_INT`). */
 export const SIGNED_INT = INT;
+/** Alias of LONG (mpi4py `MPI.SIGNED_LONG`). */
 export const SIGNED_LONG = LONG;
+/** Alias of LONG_LONG (mpi4py `MPI.SIGNED_LONG_LONG`). */
 export const SIGNED_LONG_LONG = LONG_LONG;
+/** Alias of UNSIGNED (mpi4py `MPI.UNSIGNED_INT`). */
 export const UNSIGNED_INT = UNSIGNED;
+/** Alias of C_BOOL (mpi4py `MPI.BOOL`). */
 export const BOOL = C_BOOL;
 /** Value-index pairs for MAXLOC/MINLOC: C structs `{ value; int index; }`. */
 export const SHORT_INT = makePair('SHORT_INT');
+/** Pair of C `int`s, for MINLOC/MAXLOC: `MPI_2INT`. */
 export const INT_INT = makePair('INT_INT');
+/** `long` value and `int` index, for MINLOC/MAXLOC: `MPI_LONG_INT`. */
 export const LONG_INT = makePair('LONG_INT');
+/** `float` value and `int` index, for MINLOC/MAXLOC: `MPI_FLOAT_INT`. */
 export const FLOAT_INT = makePair('FLOAT_INT');
+/** `double` value and `int` index, for MINLOC/MAXLOC: `MPI_DOUBLE_INT`. */
 export const DOUBLE_INT = makePair('DOUBLE_INT');
 /** `MPI_2INT`. */
 export const TWOINT = INT_INT;
+/** Fortran `COMPLEX` (two float32s): `MPI_COMPLEX`. */
 export const COMPLEX = make('COMPLEX');
+/** Fortran `DOUBLE COMPLEX` (two float64s): `MPI_DOUBLE_COMPLEX`. */
 export const DOUBLE_COMPLEX = make('DOUBLE_COMPLEX');
 /** Complex types: a (real, imaginary) pair of floats per element, over Float32Array / Float64Array. */
 export const C_FLOAT_COMPLEX = make('C_FLOAT_COMPLEX');
+/** C `double _Complex` (two float64s): `MPI_C_DOUBLE_COMPLEX`. */
 export const C_DOUBLE_COMPLEX = make('C_DOUBLE_COMPLEX');
+/** Alias of C_FLOAT_COMPLEX (mpi4py `MPI.C_COMPLEX`). */
 export const C_COMPLEX = C_FLOAT_COMPLEX;
+/** C++ `bool` (one byte): `MPI_CXX_BOOL`. */
 export const CXX_BOOL = make('CXX_BOOL');
+/** C++ `std::complex<float>` (two float32s): `MPI_CXX_FLOAT_COMPLEX`. */
 export const CXX_FLOAT_COMPLEX = make('CXX_FLOAT_COMPLEX');
+/** C++ `std::complex<double>` (two float64s): `MPI_CXX_DOUBLE_COMPLEX`. */
 export const CXX_DOUBLE_COMPLEX = make('CXX_DOUBLE_COMPLEX');
 /** Fortran 90 fixed-size types. */
 export const LOGICAL1 = make('LOGICAL1');
+/** Fortran `LOGICAL*2`: `MPI_LOGICAL2`. */
 export const LOGICAL2 = make('LOGICAL2');
+/** Fortran `LOGICAL*4`: `MPI_LOGICAL4`. */
 export const LOGICAL4 = make('LOGICAL4');
+/** Fortran `LOGICAL*8`: `MPI_LOGICAL8`. */
 export const LOGICAL8 = make('LOGICAL8');
+/** Fortran `INTEGER*1`: `MPI_INTEGER1`. */
 export const INTEGER1 = make('INTEGER1');
+/** Fortran `INTEGER*2`: `MPI_INTEGER2`. */
 export const INTEGER2 = make('INTEGER2');
+/** Fortran `INTEGER*4`: `MPI_INTEGER4`. */
 export const INTEGER4 = make('INTEGER4');
+/** Fortran `INTEGER*8`: `MPI_INTEGER8`. */
 export const INTEGER8 = make('INTEGER8');
+/** Fortran `REAL*4` (Float32Array): `MPI_REAL4`. */
 export const REAL4 = make('REAL4');
+/** Fortran `REAL*8` (Float64Array): `MPI_REAL8`. */
 export const REAL8 = make('REAL8');
+/** Fortran `COMPLEX*8` (two float32s): `MPI_COMPLEX8`. */
 export const COMPLEX8 = make('COMPLEX8');
+/** Fortran `COMPLEX*16` (two float64s): `MPI_COMPLEX16`. */
 export const COMPLEX16 = make('COMPLEX16');
 /** mpi4py's aliases of the fixed-size and Fortran types. */
 export const SINT8_T = INT8_T;
+/** Alias of INT16_T (mpi4py `MPI.SINT16_T`). */
 export const SINT16_T = INT16_T;
+/** Alias of INT32_T (mpi4py `MPI.SINT32_T`). */
 export const SINT32_T = INT32_T;
+/** Alias of INT64_T (mpi4py `MPI.SINT64_T`). */
 export const SINT64_T = INT64_T;
+/** Alias of FLOAT (mpi4py `MPI.FLOAT32_T`). */
 export const FLOAT32_T = FLOAT;
+/** Alias of DOUBLE (mpi4py `MPI.FLOAT64_T`). */
 export const FLOAT64_T = DOUBLE;
+/** Alias of LOGICAL (mpi4py `MPI.F_BOOL`). */
 export const F_BOOL = LOGICAL;
+/** Alias of INTEGER (mpi4py `MPI.F_INT`). */
 export const F_INT = INTEGER;
+/** Alias of REAL (mpi4py `MPI.F_FLOAT`). */
 export const F_FLOAT = REAL;
+/** Alias of DOUBLE_PRECISION (mpi4py `MPI.F_DOUBLE`). */
 export const F_DOUBLE = DOUBLE_PRECISION;
+/** Alias of COMPLEX (mpi4py `MPI.F_COMPLEX`). */
 export const F_COMPLEX = COMPLEX;
+/** Alias of COMPLEX (mpi4py `MPI.F_FLOAT_COMPLEX`). */
 export const F_FLOAT_COMPLEX = COMPLEX;
+/** Alias of DOUBLE_COMPLEX (mpi4py `MPI.F_DOUBLE_COMPLEX`). */
 export const F_DOUBLE_COMPLEX = DOUBLE_COMPLEX;
 
 function refuse(name: UnrepresentableName): Datatype {
@@ -1074,16 +1188,27 @@ function refuse(name: UnrepresentableName): Datatype {
  * extended precision) has no JavaScript representation`).
  */
 export const LONG_DOUBLE = refuse('LONG_DOUBLE');
+/** `MPI_C_LONG_DOUBLE_COMPLEX`: the name exists, but JavaScript has no typed array for it, so every use raises ERR_TYPE. */
 export const C_LONG_DOUBLE_COMPLEX = refuse('C_LONG_DOUBLE_COMPLEX');
+/** `MPI_CXX_LONG_DOUBLE_COMPLEX`: the name exists, but JavaScript has no typed array for it, so every use raises ERR_TYPE. */
 export const CXX_LONG_DOUBLE_COMPLEX = refuse('CXX_LONG_DOUBLE_COMPLEX');
+/** `MPI_LONG_DOUBLE_INT`: the name exists, but JavaScript has no typed array for it, so every use raises ERR_TYPE. */
 export const LONG_DOUBLE_INT = refuse('LONG_DOUBLE_INT');
+/** `MPI_FLOAT16_T`: the name exists, but JavaScript has no typed array for it, so every use raises ERR_TYPE. */
 export const FLOAT16_T = refuse('FLOAT16_T');
+/** `MPI_BFLOAT16_T`: the name exists, but JavaScript has no typed array for it, so every use raises ERR_TYPE. */
 export const BFLOAT16_T = refuse('BFLOAT16_T');
+/** `MPI_REAL2`: the name exists, but JavaScript has no typed array for it, so every use raises ERR_TYPE. */
 export const REAL2 = refuse('REAL2');
+/** `MPI_COMPLEX4`: the name exists, but JavaScript has no typed array for it, so every use raises ERR_TYPE. */
 export const COMPLEX4 = refuse('COMPLEX4');
+/** `MPI_REAL16`: the name exists, but JavaScript has no typed array for it, so every use raises ERR_TYPE. */
 export const REAL16 = refuse('REAL16');
+/** `MPI_COMPLEX32`: the name exists, but JavaScript has no typed array for it, so every use raises ERR_TYPE. */
 export const COMPLEX32 = refuse('COMPLEX32');
+/** `MPI_INTEGER16`: the name exists, but JavaScript has no typed array for it, so every use raises ERR_TYPE. */
 export const INTEGER16 = refuse('INTEGER16');
+/** `MPI_LOGICAL16`: the name exists, but JavaScript has no typed array for it, so every use raises ERR_TYPE. */
 export const LOGICAL16 = refuse('LOGICAL16');
 
 // ---- addresses ---------------------------------------------------------------

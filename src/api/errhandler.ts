@@ -86,8 +86,10 @@ export class Errhandler {
   }
   /** Free unless null (mpi4py's `free`, and `using` blocks). */
   free(): void { if (this.#rec !== null) this.Free(); }
+  /** Free the handle at the end of a `using` block, as free(). */
   [Symbol.dispose](): void { this.free(); }
 
+  /** A readable form, `<MPI.Errhandler ...>`. */
   toString(): string { return `<MPI.Errhandler ${this.#rec?.name ?? 'MPI_ERRHANDLER_NULL'}>`; }
 }
 

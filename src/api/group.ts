@@ -95,12 +95,14 @@ export class Group {
 
   /** Number of processes: `MPI_Group_size`. */
   Get_size(): number { return this.#live('Get_size').length; }
+  /** As Get_size (mpi4py property `size`). */
   get size(): number { return this.Get_size(); }
   /** This process's rank in the group, or UNDEFINED: `MPI_Group_rank`. */
   Get_rank(): number {
     const i = this.#live('Get_rank').indexOf(runtime.transport.processId);
     return i < 0 ? UNDEFINED : i;
   }
+  /** As Get_rank (mpi4py property `rank`). */
   get rank(): number { return this.Get_rank(); }
 
   /** The processes at `ranks`, in that order: `MPI_Group_incl`. */
@@ -140,8 +142,11 @@ export class Group {
     const inB = new Set(b.#live('Difference'));
     return a.#derived(a.#live('Difference').filter((p) => !inB.has(p)));
   }
+  /** As Group.Union(this, other). */
   Union(other: Group): Group { return Group.Union(this, other); }
+  /** As Group.Intersection(this, other). */
   Intersection(other: Group): Group { return Group.Intersection(this, other); }
+  /** As Group.Difference(this, other). */
   Difference(other: Group): Group { return Group.Difference(this, other); }
 
   /** Ranks in `other` of the processes at `ranks` here (UNDEFINED where absent): `MPI_Group_translate_ranks`. */
@@ -169,6 +174,7 @@ export class Group {
     const s = new Set(x);
     return y.every((p) => s.has(p)) ? SIMILAR : UNEQUAL;
   }
+  /** As Group.Compare(this, other). */
   Compare(other: Group): number { return Group.Compare(this, other); }
 
   /** A copy: `MPI_Group_dup`. */

@@ -16,6 +16,7 @@ import { runtime } from './runtime.js';
 
 /** MPI_MAX_INFO_KEY and MPI_MAX_INFO_VAL (MPICH's and Open MPI's limits). */
 export const MAX_INFO_KEY = 255;
+/** Longest info value, in characters: `MPI_MAX_INFO_VAL`. */
 export const MAX_INFO_VAL = 1024;
 
 /** The storage one or more Info objects refer to, as MPI handles refer to one object. */
@@ -257,11 +258,13 @@ export class Info implements Iterable<string> {
   free(): void {
     if (!this.isNull && !this.#store!.predefined) this.Free();
   }
+  /** Free the handle at the end of a `using` block, as free(). */
   [Symbol.dispose](): void { this.free(); }
 
   /** @internal The pairs to hand to a library, [] for INFO_NULL. */
   hints(): [string, string][] { return this.items(); }
 
+  /** A readable form, `<MPI.Info ...>`. */
   toString(): string {
     return this === INFO_NULL ? '<MPI.Info INFO_NULL>' : this === INFO_ENV ? '<MPI.Info INFO_ENV>' : `<MPI.Info ${this.isNull ? 'null' : JSON.stringify(Object.fromEntries(this.items()))}>`;
   }

@@ -130,6 +130,7 @@ export class Message {
   /** mpi4py 4's `free()`: makes the handle null (a probed message must still be received in MPI; here it is dropped). */
   free(): void { if (this !== MESSAGE_NULL && this !== MESSAGE_NO_PROC) this.#h = null; }
 
+  /** A readable form, `<MPI.Message ...>`. */
   toString(): string {
     return this.#h === null ? '<MPI.Message MESSAGE_NULL>' : this.#h === NO_PROC ? '<MPI.Message MESSAGE_NO_PROC>' : '<MPI.Message>';
   }

@@ -162,6 +162,7 @@ export class Op extends Callable {
   Is_commutative(): boolean {
     return this.reduceOp('Op.Is_commutative').commute;
   }
+  /** As Is_commutative (mpi4py property `is_commutative`). */
   get is_commutative(): boolean { return this.Is_commutative(); }
 
   /** True for predefined operations and OP_NULL (a freed operation is OP_NULL). */

@@ -101,6 +101,7 @@ export class Session {
   }
   /** Finalize unless null (mpi4py's `free`, and `using` blocks). */
   free(): void { if (this.#rec !== null && this.#rec.live) this.Finalize(); }
+  /** Free the handle at the end of a `using` block, as free(). */
   [Symbol.dispose](): void { this.free(); }
 
   /** Number of process sets (mpi://WORLD and mpi://SELF): `MPI_Session_get_num_psets`. */
@@ -204,6 +205,7 @@ export class Session {
   /** @internal */
   errhandlerObjectName(): string { return 'a session'; }
 
+  /** A readable form, `<MPI.Session ...>`. */
   toString(): string { return this.#rec === null ? '<MPI.Session SESSION_NULL>' : '<MPI.Session>'; }
 }
 

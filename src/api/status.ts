@@ -44,12 +44,15 @@ export class Status {
 
   /** Rank of the sender in the communicator. */
   get source(): number { return this.#mem[0]!; }
+  /** Set the source, as Set_source. */
   set source(v: number) { this.#mem[0] = v; }
   /** Tag of the message. */
   get tag(): number { return this.#mem[1]!; }
+  /** Set the tag, as Set_tag. */
   set tag(v: number) { this.#mem[1] = v; }
   /** Error class of the operation (SUCCESS when it went well). */
   get error(): number { return this.#mem[2]!; }
+  /** Set the error class, as Set_error. */
   set error(v: number) { this.#mem[2] = v; }
 
   /** The status fields as a writable Int32Array view (mpi4py `Status.tomemory()`). */
@@ -57,12 +60,15 @@ export class Status {
 
   /** Rank of the sender: `status.MPI_SOURCE`. */
   Get_source(): number { return this.source; }
+  /** Set the rank of the sender: `status.MPI_SOURCE`. */
   Set_source(source: number): void { this.source = source; }
   /** Tag: `status.MPI_TAG`. */
   Get_tag(): number { return this.tag; }
+  /** Set the tag: `status.MPI_TAG`. */
   Set_tag(tag: number): void { this.tag = tag; }
   /** Error class: `status.MPI_ERROR`. */
   Get_error(): number { return this.error; }
+  /** Set the error class: `status.MPI_ERROR`. */
   Set_error(error: number): void { this.error = error; }
 
   /** Number of elements of `datatype` received: `MPI_Get_count` (UNDEFINED if not a whole number). */
@@ -93,13 +99,16 @@ export class Status {
   }
   /** Size of the message in bytes (mpi4py's `status.count`); settable, as `Set_elements(BYTE, n)`. */
   get count(): number { return this.#bytes; }
+  /** Set the size in bytes, as Set_elements(BYTE, n). */
   set count(n: number) {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`Status.count must be a non-negative integer, got ${n}`);
     this.#setBytes(n);
   }
   /** Whether the operation was cancelled: `MPI_Test_cancelled`. */
   Is_cancelled(): boolean { return this.#mem[3] !== 0; }
+  /** As Is_cancelled (mpi4py property `cancelled`). */
   get cancelled(): boolean { return this.Is_cancelled(); }
+  /** As Set_cancelled. */
   set cancelled(flag: boolean) { this.Set_cancelled(flag); }
   /** Mark the status cancelled or not: `MPI_Status_set_cancelled`. */
   Set_cancelled(flag: boolean): void { this.#mem[3] = flag ? 1 : 0; }

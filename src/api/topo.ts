@@ -423,7 +423,9 @@ export abstract class Topocomm extends Intracomm {
     const nb = this.neighborhood('inoutedges');
     return [[...nb.sources], [...nb.destinations]];
   }
+  /** Ranks this process receives from, as inoutedges[0] (mpi4py property `inedges`). */
   get inedges(): number[] { return this.inoutedges[0]; }
+  /** Ranks this process sends to, as inoutedges[1] (mpi4py property `outedges`). */
   get outedges(): number[] { return this.inoutedges[1]; }
 
   #run<T>(routine: string, algorithm: (c: CollContext, nb: Neighborhood) => Schedule<T>): T {
@@ -636,7 +638,9 @@ export class Cartcomm extends Topocomm {
 
   /** Number of dimensions: `MPI_Cartdim_get`. */
   Get_dim(): number { this.handle('Get_dim'); return this.#dims.length; }
+  /** Number of dimensions, as Get_dim (mpi4py property `dim`). */
   get dim(): number { return this.Get_dim(); }
+  /** Number of dimensions, as Get_dim (mpi4py property `ndim`). */
   get ndim(): number { return this.Get_dim(); }
 
   /** [dims, periods, coords of this process]: `MPI_Cart_get`. */
@@ -644,9 +648,13 @@ export class Cartcomm extends Topocomm {
     const coords = this.#myCoords('Get_topo');
     return [[...this.#dims], [...this.#periods], [...coords]];
   }
+  /** As Get_topo: [dims, periods, coords] (mpi4py property `topo`). */
   get topo(): [number[], boolean[], number[]] { return this.Get_topo(); }
+  /** Extent of each dimension (mpi4py property `dims`). */
   get dims(): number[] { this.handle('dims'); return [...this.#dims]; }
+  /** Whether each dimension is periodic (mpi4py property `periods`). */
   get periods(): boolean[] { this.handle('periods'); return [...this.#periods]; }
+  /** This process's coordinates, as Get_coords(rank) (mpi4py property `coords`). */
   get coords(): number[] { return [...this.#myCoords('coords')]; }
 
   /** Coordinates of `rank`: `MPI_Cart_coords`. */
@@ -676,7 +684,7 @@ export class Cartcomm extends Topocomm {
   }
 
   /**
-   * [source, dest]: the ranks `disp` steps back and forward along dimension
+   * `[source, dest]`: the ranks `disp` steps back and forward along dimension
    * `direction` (PROC_NULL past a non-periodic edge): `MPI_Cart_shift`.
    */
   Shift(direction: number, disp: number): [number, number] {
@@ -713,6 +721,7 @@ export class Cartcomm extends Topocomm {
     return c;
   }
 
+  /** A readable form, `<MPI.Cartcomm name>`. */
   override toString(): string { return `<MPI.Cartcomm ${this.name}>`; }
 }
 
@@ -747,14 +756,20 @@ export class Graphcomm extends Topocomm {
 
   /** [nnodes, nedges]: `MPI_Graphdims_get`. */
   Get_dims(): [number, number] { this.handle('Get_dims'); return [this.#index.length, this.#edges.length]; }
+  /** As Get_dims: [nnodes, nedges] (mpi4py property `dims`). */
   get dims(): [number, number] { return this.Get_dims(); }
+  /** Number of nodes (mpi4py property `nnodes`). */
   get nnodes(): number { return this.Get_dims()[0]; }
+  /** Number of edges (mpi4py property `nedges`). */
   get nedges(): number { return this.Get_dims()[1]; }
 
   /** [index, edges] (index in MPI's form: index[i] counts the edges of nodes 0..i): `MPI_Graph_get`. */
   Get_topo(): [number[], number[]] { this.handle('Get_topo'); return [[...this.#index], [...this.#edges]]; }
+  /** As Get_topo: [index, edges] (mpi4py property `topo`). */
   get topo(): [number[], number[]] { return this.Get_topo(); }
+  /** The index array of Get_topo (mpi4py property `index`). */
   get index(): number[] { return this.Get_topo()[0]; }
+  /** The edges array of Get_topo (mpi4py property `edges`). */
   get edges(): number[] { return this.Get_topo()[1]; }
 
   #node(routine: string, rank: unknown): number {
@@ -788,6 +803,7 @@ export class Graphcomm extends Topocomm {
     return c;
   }
 
+  /** A readable form, `<MPI.Graphcomm name>`. */
   override toString(): string { return `<MPI.Graphcomm ${this.name}>`; }
 }
 
@@ -828,7 +844,7 @@ export class Distgraphcomm extends Topocomm {
   }
 
   /**
-   * [sources, destinations, weights]: weights is [sourceweights,
+   * `[sources, destinations, weights]`: weights is [sourceweights,
    * destweights], or null when the graph is unweighted: `MPI_Dist_graph_neighbors`.
    */
   Get_dist_neighbors(): [number[], number[], [number[], number[]] | null] {
@@ -852,6 +868,7 @@ export class Distgraphcomm extends Topocomm {
     return c;
   }
 
+  /** A readable form, `<MPI.Distgraphcomm name>`. */
   override toString(): string { return `<MPI.Distgraphcomm ${this.name}>`; }
 }
 

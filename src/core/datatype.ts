@@ -451,6 +451,7 @@ export function resizedDesc(name: string, t: TypeDesc, lb: number, extent: numbe
 
 /** `MPI_ORDER_C` and `MPI_ORDER_FORTRAN`, with MPICH's values. */
 export const ORDER_C = 56;
+/** Column-major array order for Create_subarray/Create_darray: `MPI_ORDER_FORTRAN`. */
 export const ORDER_FORTRAN = 57;
 
 /**
@@ -479,8 +480,11 @@ export function subarrayDesc(name: string, sizes: readonly number[], subsizes: r
 
 /** `MPI_DISTRIBUTE_*` and `MPI_DISTRIBUTE_DFLT_DARG`, with MPICH's values. */
 export const DISTRIBUTE_BLOCK = 121;
+/** Cyclic distribution of a dimension in Create_darray: `MPI_DISTRIBUTE_CYCLIC`. */
 export const DISTRIBUTE_CYCLIC = 122;
+/** Dimension not distributed in Create_darray: `MPI_DISTRIBUTE_NONE`. */
 export const DISTRIBUTE_NONE = 123;
+/** Default distribution argument in Create_darray: `MPI_DISTRIBUTE_DFLT_DARG`. */
 export const DISTRIBUTE_DFLT_DARG = -49767;
 
 /**

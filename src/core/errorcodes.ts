@@ -216,7 +216,12 @@ export const errorClassNames: Readonly<Record<number, string>> = {
  * core code never imports the API.
  */
 export class MpiFailure extends Error {
-  constructor(readonly errorClass: number, message: string) {
+  /** A failure of MPI error class `errorClass`, with `message`. */
+  constructor(
+    /** The MPI error class (ERR_ARG, ERR_TRUNCATE, ...). */
+    readonly errorClass: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'MpiFailure';
   }

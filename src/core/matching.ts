@@ -8,8 +8,11 @@
  * received in send order (MPI's non-overtaking rule).
  */
 
+/** Wildcard source for receives and probes: `MPI_ANY_SOURCE`. */
 export const ANY_SOURCE = -1;
+/** Wildcard tag for receives and probes: `MPI_ANY_TAG`. */
 export const ANY_TAG = -1;
+/** Null peer: operations with it complete at once and move no data: `MPI_PROC_NULL`. */
 export const PROC_NULL = -2;
 
 /** Anything with an envelope. */

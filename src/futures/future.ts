@@ -43,6 +43,7 @@ type Settle = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
  */
 export class Future<T = unknown> extends Promise<T> {
   // then/catch/finally make plain Promises, not new Futures.
+  /** Promise, so that `then` on a Future gives a plain Promise. */
   static override get [Symbol.species](): PromiseConstructor { return Promise; }
 
   #state = PENDING;

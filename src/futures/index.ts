@@ -1,6 +1,7 @@
 /**
  * `import { MPIPoolExecutor, MPICommExecutor } from 'mpi4ts/futures'`: run
  * calls on a pool of MPI worker ranks, as mpi4py.futures does.
+ * @module mpi4ts/futures
  */
 export { MPIPoolExecutor, MPICommExecutor, defaultMaxWorkers } from './pool.js';
 export type { ExecutorOptions, CommExecutorOptions, ShutdownOptions, MapIterables } from './pool.js';

@@ -125,6 +125,7 @@ export class MapResult<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     return out;
   }
 
+  /** Iterate the results in order as they arrive (`for await`). */
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return this.#iterate();
   }

@@ -33,6 +33,7 @@ export interface ExecutorOptions {
   maxWorkers?: number;
   /** Called in every worker before any task (an exported function of the main script or of `modules`). */
   initializer?: Task;
+  /** Arguments for `initializer`. */
   initargs?: readonly unknown[];
   /** Values set on each worker's `globalThis` before the main script is imported. */
   globals?: Record<string, unknown>;
