@@ -31,7 +31,7 @@ import { runtime } from './runtime.js';
 import type { Cartcomm, Graphcomm, Distgraphcomm, TopologyConstructors, Weights } from './topo.js';
 import {
   ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, UNIVERSE_SIZE, APPNUM, WTIME_IS_GLOBAL, HOST, IO, IDENT, UNEQUAL,
-  CONGRUENT, SIMILAR, UNDEFINED, COMM_TYPE_SHARED, COMM_TYPE_HW_GUIDED, COMM_TYPE_HW_UNGUIDED, IN_PLACE, ROOT, LASTUSEDCODE,
+  CONGRUENT, SIMILAR, UNDEFINED, COMM_TYPE_SHARED, COMM_TYPE_HW_GUIDED, COMM_TYPE_HW_UNGUIDED, COMM_TYPE_RESOURCE_GUIDED, IN_PLACE, ROOT, LASTUSEDCODE,
 } from './constants.js';
 import { Info, infoArg } from './info.js';
 import {
@@ -59,6 +59,14 @@ function attachedCheck(routine: string, bytes: Uint8Array): () => void {
   return () => {
     if (bytes.byteLength !== n) fail('Start', ERR_BUFFER, `${routine}'s buffer: its ArrayBuffer was detached (transferred) after ${routine}`);
   };
+}
+
+/** The module's communicator constants, which `free()` leaves alone. */
+const constants = new WeakSet<Comm>();
+/** @internal Mark a module constant (COMM_WORLD, COMM_SELF, COMM_NULL): `free()` leaves it alone. */
+export function constantComm<T extends Comm>(c: T): T {
+  constants.add(c);
+  return c;
 }
 
 /** Make `c` COMM_NULL once the transport has released its handle (Disconnect). */
@@ -166,6 +174,18 @@ export class Comm {
     deleteAll('Free', this, this.#attrs);
     runtime.transport.freeComm(h);
     this.#h = null;
+  }
+
+  /**
+   * Free it unless it is null or predefined (mpi4py 4's `free`): the module
+   * constants (COMM_WORLD, COMM_SELF, COMM_NULL) stay as they are, another
+   * object for COMM_WORLD or COMM_SELF becomes null, any other is freed.
+   */
+  free(): void {
+    const h = this.#h;
+    if (h === null || constants.has(this)) return;
+    if (h === runtime.transport.commWorld || h === runtime.transport.commSelf) this.#h = null;
+    else this.Free();
   }
 
   static {
@@ -998,13 +1018,8 @@ export class Intracomm extends Comm {
    * Split by type: with COMM_TYPE_SHARED every rank of the embedded runtime
    * shares memory with every other, so all end up together: `MPI_Comm_split_type`.
    */
-  Split_type(splitType: number, key = 0, info: unknown = null): Intracomm {
-    const t = checkInt('Split_type', 'split_type', splitType);
-    if (t !== UNDEFINED && t !== COMM_TYPE_SHARED && t !== COMM_TYPE_HW_GUIDED && t !== COMM_TYPE_HW_UNGUIDED) {
-      fail('Split_type', ERR_ARG, `unknown split type ${t}`);
-    }
-    void info; // hints (mpi_hw_resource_type) name no finer level than the one node every rank shares here
-    return this.Split(t === UNDEFINED ? UNDEFINED : 0, key);
+  Split_type(splitType: number, key = 0, info: Info | null = null): Intracomm {
+    return this.Split(splitTypeColor(splitType, info), key);
   }
 
   /** A communicator of the processes in `group` (collective over this one): `MPI_Comm_create`. */
@@ -1537,13 +1552,8 @@ export class Intercomm extends Comm {
    * COMM_TYPE_SHARED (or the HW types) every process here shares one node;
    * UNDEFINED gives COMM_NULL: `MPI_Comm_split_type` on an intercommunicator.
    */
-  Split_type(splitType: number, key = 0, info: unknown = null): Intercomm {
-    const t = checkInt('Split_type', 'split_type', splitType);
-    if (t !== UNDEFINED && t !== COMM_TYPE_SHARED && t !== COMM_TYPE_HW_GUIDED && t !== COMM_TYPE_HW_UNGUIDED) {
-      fail('Split_type', ERR_ARG, `unknown split type ${t}`);
-    }
-    void info;
-    return this.Split(t === UNDEFINED ? UNDEFINED : 0, key);
+  Split_type(splitType: number, key = 0, info: Info | null = null): Intercomm {
+    return this.Split(splitTypeColor(splitType, info), key);
   }
 
   /** UNDEFINED: intercommunicators carry no topology (`MPI_Topo_test`). */
@@ -1606,6 +1616,20 @@ export class Intercomm extends Comm {
       r = runBlocking(runtime.transport, intercoll.split(runtime.transport, ic, col, k, UNDEFINED));
     } catch (e) { raise('Split', e); }
     return r === null ? COMM_NULL as Intercomm : new Intercomm(r, '');
+  }
+
+  /**
+   * An intercommunicator of the processes in `group` (part of the local
+   * group; collective over both groups) and those the other side names;
+   * COMM_NULL outside them, or where either side names none: `MPI_Comm_create` on an intercommunicator.
+   */
+  Create(group: Group): Intercomm {
+    const ic = this.#ic('Create');
+    if (!(group instanceof Group)) throw new TypeError(`Create: group must be an MPI.Group, got ${describeArg(group)}`);
+    const mine = new Set(runtime.transport.group(ic.inter));
+    if (!group.ids.every((p) => mine.has(p))) fail('Create', ERR_GROUP, 'the group has processes outside the local group');
+    const r = group.Get_rank();
+    return this.Split(r === UNDEFINED ? UNDEFINED : 0, r === UNDEFINED ? 0 : r);
   }
 
   #interRoot(routine: string, root: unknown): number {
@@ -1855,7 +1879,7 @@ export class Intercomm extends Comm {
  * method a communicator of those classes has exists on it and raises
  * ERR_COMM, as the methods of mpi4py's null communicators do.
  */
-export const COMM_NULL: Comm = new Intracomm(null, 'MPI_COMM_NULL');
+export const COMM_NULL: Comm = constantComm(new Intracomm(null, 'MPI_COMM_NULL'));
 
 /**
  * @internal Give COMM_NULL the methods and properties of `proto` that it
@@ -1871,6 +1895,33 @@ export function nullMethodsOf(proto: object): void {
   }
 }
 nullMethodsOf(Intercomm.prototype);
+
+/** The one hardware resource mpi4ts splits on (what Get_hw_resource_info reports). */
+const SHARED_MEMORY = 'mpi_shared_memory';
+
+/**
+ * Split_type's color on this rank: 0 (the processes of one node end up
+ * together) or UNDEFINED (COMM_NULL). COMM_TYPE_SHARED splits by node;
+ * COMM_TYPE_HW_GUIDED and COMM_TYPE_RESOURCE_GUIDED (MPI 4.1) split by the
+ * resource info's `mpi_hw_resource_type` names, COMM_NULL for none or one
+ * not known; COMM_TYPE_HW_UNGUIDED asks for a strictly smaller part, and the
+ * node is the only level known here, so it gives COMM_NULL.
+ */
+function splitTypeColor(splitType: unknown, info: Info | null): number {
+  const t = checkInt('Split_type', 'split_type', splitType);
+  if (info !== null && info !== undefined) infoArg('Split_type', info);
+  switch (t) {
+    case UNDEFINED: return UNDEFINED;
+    case COMM_TYPE_SHARED: return 0;
+    case COMM_TYPE_HW_UNGUIDED: return UNDEFINED;
+    case COMM_TYPE_HW_GUIDED:
+    case COMM_TYPE_RESOURCE_GUIDED: {
+      const resource = info === null || info === undefined || info.isNull ? null : info.Get('mpi_hw_resource_type');
+      return resource === SHARED_MEMORY ? 0 : UNDEFINED;
+    }
+    default: return fail('Split_type', ERR_ARG, `unknown split type ${t}`);
+  }
+}
 
 function isCommHandle(x: unknown): x is CommHandle {
   return typeof x === 'object' && x !== null && typeof (x as CommHandle).rank === 'number'

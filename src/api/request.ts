@@ -351,6 +351,7 @@ export class Request implements PromiseLike<unknown> {
    */
   Cancel(): void {
     const s = this.#s;
+    if (s === NULL_SLOT) fail('Cancel', ERR_REQUEST, 'invalid request (REQUEST_NULL)');
     if (s.greq !== null) {
       if (s.finished) return;
       const g = s.greq;
@@ -372,6 +373,7 @@ export class Request implements PromiseLike<unknown> {
    */
   Free(): void {
     const s = this.#s;
+    if (s === NULL_SLOT) fail('Free', ERR_REQUEST, 'invalid request (REQUEST_NULL)');
     const op = this.operation;
     if (op && s.unpack !== null && s.kind !== Kind.SendRecv) adopt(op, s.unpack);
     if (s.greq !== null && !s.finished && s.greq.free !== null) {
