@@ -42,6 +42,7 @@ import {
   type CopyFunction, type DeleteFunction, type KeyvalOptions,
 } from './attributes.js';
 import { lastUsed } from './errors.js';
+import * as ulfm from '../coll/ulfm.js';
 
 /** Options-object form of a send's destination. */
 export interface SendOptions { dest: number; tag?: number }
@@ -112,6 +113,23 @@ export class Comm {
     if (this.#h === null) fail(routine, ERR_COMM, 'invalid communicator (COMM_NULL)');
     return this.#h;
   }
+
+  /** @internal The handle for point-to-point calls: ERR_COMM for COMM_NULL, ERR_REVOKED once known revoked. */
+  p2pHandle(routine: string): CommHandle {
+    const h = this.handle(routine);
+    try { ulfm.check(h); } catch (e) { raise(routine, e); }
+    return h;
+  }
+
+  /** @internal The handle for collective calls: as p2pHandle, after taking in any revocation notice. */
+  collHandle(routine: string): CommHandle {
+    const h = this.handle(routine);
+    try { ulfm.checkPolled(runtime.transport, h, this.localHandle()); } catch (e) { raise(routine, e); }
+    return h;
+  }
+
+  /** @internal The local group's communicator of an intercommunicator; null for an intracommunicator. */
+  localHandle(): CommHandle | null { return null; }
 
   /** @internal */
   get transport(): Transport { return runtime.transport; }
@@ -194,6 +212,111 @@ export class Comm {
       c.#h = null;
     };
     attach = (c, h) => { c.#h = h; };
+  }
+
+  // ---- fault tolerance (MPI 5, ULFM; see src/coll/ulfm.ts) ----------------------
+
+  /**
+   * Revoke the communicator on every process of it: from then on calls on
+   * it raise ERR_REVOKED, except Agree and Shrink: `MPI_Comm_revoke`.
+   * Other processes learn of it at their next collective call or Is_revoked.
+   */
+  Revoke(): void {
+    const h = this.handle('Revoke');
+    try { ulfm.revoke(runtime.transport, h, this.localHandle()); } catch (e) { raise('Revoke', e); }
+  }
+
+  /** Whether the communicator was revoked (here or by another process): `MPI_Comm_is_revoked`. */
+  Is_revoked(): boolean {
+    const h = this.handle('Is_revoked');
+    try { return ulfm.poll(runtime.transport, h, this.localHandle()); } catch (e) { raise('Is_revoked', e); }
+  }
+
+  /**
+   * The group of failed processes: `MPI_Comm_get_failed`. A failed process
+   * ends an mpi4ts job, so it is always empty.
+   */
+  Get_failed(): Group {
+    this.handle('Get_failed');
+    return new Group(new Int32Array(0));
+  }
+
+  /**
+   * Acknowledge up to `num_to_ack` failures (default: all); returns the
+   * number acknowledged, always 0 here (see Get_failed): `MPI_Comm_ack_failed`.
+   */
+  Ack_failed(num_to_ack: number | null = null): number {
+    this.handle('Ack_failed');
+    if (num_to_ack !== null && num_to_ack !== undefined) {
+      const n = checkInt('Ack_failed', 'num_to_ack', num_to_ack);
+      if (n < 0) fail('Ack_failed', ERR_ARG, `num_to_ack must be >= 0, got ${n}`);
+    }
+    return 0;
+  }
+
+  /**
+   * The bitwise AND of `flag` over every process (for an
+   * intercommunicator, over the remote group), also on a revoked
+   * communicator: `MPI_Comm_agree`.
+   */
+  Agree(flag: number): number {
+    const f = checkInt('Agree', 'flag', flag);
+    if (f !== (f | 0)) throw new RangeError(`Agree: flag must be a 32-bit integer, got ${f}`);
+    const h = this.handle('Agree');
+    try { return runBlocking(runtime.transport, ulfm.agree(runtime.transport, h, this.localHandle(), f, true)); } catch (e) { raise('Agree', e); }
+  }
+
+  /**
+   * Start an agreement on the 32-bit integer in `flag` (a buffer of 4
+   * bytes, e.g. an Int32Array of one element), which holds the AND once
+   * the request completes: `MPI_Comm_iagree`.
+   */
+  Iagree(flag: ArrayBufferView): Request {
+    if (!ArrayBuffer.isView(flag)) throw new TypeError(`Iagree: flag must be a buffer of one 32-bit integer (e.g. Int32Array), got ${describeArg(flag)}`);
+    if (flag.byteLength !== 4) throw new RangeError(`Iagree: flag: expecting int buffer of length one, got ${flag.byteLength} bytes`);
+    const h = this.handle('Iagree');
+    const t = runtime.transport;
+    const view = new DataView(flag.buffer, flag.byteOffset, 4);
+    const value = view.getInt32(0, true);
+    try {
+      const s = then(ulfm.agree(t, h, this.localHandle(), value, false), null, (r) => view.setInt32(0, r, true));
+      return Request.collective(new CollectiveOp(t, s) as CollectiveOp<unknown>, 'Iagree');
+    } catch (e) { raise('Iagree', e); }
+  }
+
+  /**
+   * A communicator of the processes that have not failed, also from a
+   * revoked one: `MPI_Comm_shrink`. None ever fails here, so it has the
+   * same group (a duplicate without attributes).
+   */
+  Shrink(): Intracomm | Intercomm {
+    const h = this.handle('Shrink');
+    const t = runtime.transport;
+    const local = this.localHandle();
+    try {
+      if (local !== null) return new Intercomm(runBlocking(t, ulfm.shrinkInter(t, h, local)), '');
+      return new Intracomm(runBlocking(t, ulfm.shrink(t, h, true)), '');
+    } catch (e) { raise('Shrink', e); }
+  }
+
+  /**
+   * Start a Shrink: the new communicator (usable once the request
+   * completes) and the request: `MPI_Comm_ishrink`.
+   */
+  Ishrink(): [Intracomm | Intercomm, Request] {
+    const h = this.handle('Ishrink');
+    const t = runtime.transport;
+    const local = this.localHandle();
+    try {
+      if (local !== null) {
+        // As Intercomm.Idup: made at the call, the request complete when returned.
+        const comm = new Intercomm(runBlocking(t, ulfm.shrinkInter(t, h, local)), '');
+        return [comm, Request.collective(new CollectiveOp(t, (function* (): Schedule<undefined> { return undefined; })()), 'Ishrink')];
+      }
+      const comm = new Intracomm(null, '');
+      const s = then(ulfm.shrink(t, h, false), null, (nh) => attach(comm, nh));
+      return [comm, Request.collective(new CollectiveOp(t, s) as CollectiveOp<unknown>, 'Ishrink')];
+    } catch (e) { raise('Ishrink', e); }
   }
 
   /** True unless this is COMM_NULL or was freed. */
@@ -383,14 +506,14 @@ export class Comm {
 
   /** Communicator, destination and tag of a send, checked; accepts the options-object form. */
   #target(routine: string, dest: number | SendOptions, tag: number): [CommHandle, number, number] {
-    const h = this.handle(routine);
+    const h = this.p2pHandle(routine);
     if (typeof dest === 'object' && dest !== null) ({ dest, tag = 0 } = options<SendOptions>(routine, 'dest', dest, ['dest', 'tag']));
     return [h, this.#dest(routine, h, dest), this.#sendTag(routine, tag)];
   }
 
   /** Communicator, source and tag of a receive or probe, checked. */
   #origin(routine: string, source: unknown, tag: unknown): [CommHandle, number, number] {
-    const h = this.handle(routine);
+    const h = this.p2pHandle(routine);
     return [h, this.#source(routine, h, source), this.#recvTag(routine, tag)];
   }
 
@@ -463,7 +586,7 @@ export class Comm {
   /** Send an object and receive one: mpi4py `Comm.sendrecv`. */
   sendrecv<T = unknown>(sendobj: unknown, dest: number, sendtag = 0, source: number = ANY_SOURCE,
     recvtag: number = ANY_TAG, status?: Status | null): T {
-    const h = this.handle('sendrecv');
+    const h = this.p2pHandle('sendrecv');
     const d = this.#dest('sendrecv', h, dest);
     const st = this.#sendTag('sendrecv', sendtag);
     const s = this.#source('sendrecv', h, source);
@@ -594,7 +717,7 @@ export class Comm {
   /** Send one buffer and receive another: `MPI_Sendrecv`. */
   Sendrecv(sendbuf: BufferSpec, dest: number, sendtag = 0, recvbuf: BufferSpec | null = null,
     source: number = ANY_SOURCE, recvtag: number = ANY_TAG, status?: Status | null): void {
-    const h = this.handle('Sendrecv');
+    const h = this.p2pHandle('Sendrecv');
     const d = this.#dest('Sendrecv', h, dest);
     const st = this.#sendTag('Sendrecv', sendtag);
     const s = this.#source('Sendrecv', h, source);
@@ -615,7 +738,7 @@ export class Comm {
   /** Send a buffer and receive into the same buffer: `MPI_Sendrecv_replace`. */
   Sendrecv_replace(buf: BufferSpec, dest: number, sendtag = 0, source: number = ANY_SOURCE,
     recvtag: number = ANY_TAG, status?: Status | null): void {
-    const h = this.handle('Sendrecv_replace');
+    const h = this.p2pHandle('Sendrecv_replace');
     const d = this.#dest('Sendrecv_replace', h, dest);
     const st = this.#sendTag('Sendrecv_replace', sendtag);
     const s = this.#source('Sendrecv_replace', h, source);
@@ -805,7 +928,7 @@ export class Comm {
   /** Start a send and a receive; the request completes when both have, with the receive's status: `MPI_Isendrecv`. */
   Isendrecv(sendbuf: BufferSpec, dest: number, sendtag = 0, recvbuf: BufferSpec | null = null,
     source: number = ANY_SOURCE, recvtag: number = ANY_TAG): Request {
-    const h = this.handle('Isendrecv');
+    const h = this.p2pHandle('Isendrecv');
     const d = this.#dest('Isendrecv', h, dest);
     const st = this.#sendTag('Isendrecv', sendtag);
     const s = this.#source('Isendrecv', h, source);
@@ -822,7 +945,7 @@ export class Comm {
 
   /** Start sending a buffer and receiving into it (the request completes when both have): `MPI_Isendrecv_replace`. */
   Isendrecv_replace(buf: BufferSpec, dest: number, sendtag = 0, source: number = ANY_SOURCE, recvtag: number = ANY_TAG): Request {
-    const h = this.handle('Isendrecv_replace');
+    const h = this.p2pHandle('Isendrecv_replace');
     const d = this.#dest('Isendrecv_replace', h, dest);
     const st = this.#sendTag('Isendrecv_replace', sendtag);
     const s = this.#source('Isendrecv_replace', h, source);
@@ -890,7 +1013,7 @@ export class Intracomm extends Comm {
   /** Run a collective algorithm to completion, turning failures into MPI.Exception. */
   #run<T>(routine: string, algorithm: (c: CollContext) => Schedule<T>): T {
     const t = runtime.transport;
-    const c = collContext(t, this.handle(routine), true);
+    const c = collContext(t, this.collHandle(routine), true);
     // Name the call for the launcher's deadlock report (cheap: two field stores).
     t.noteCall?.(routine, this.#pendingRoot, c.comm, c.tag, this.#pendingBytes);
     this.#pendingRoot = -1;
@@ -904,7 +1027,7 @@ export class Intracomm extends Comm {
 
   /** Start a collective algorithm; the Request completes with its result. */
   #start<T>(routine: string, algorithm: (c: CollContext) => Schedule<T>): Request {
-    const c = collContext(runtime.transport, this.handle(routine));
+    const c = collContext(runtime.transport, this.collHandle(routine));
     this.#pendingRoot = -1;
     this.#pendingBytes = -1;
     try {
@@ -1033,7 +1156,7 @@ export class Intracomm extends Comm {
 
   /** A communicator of `group`, collective over its members only: `MPI_Comm_create_group`. */
   Create_group(group: Group, tag = 0): Intracomm {
-    const h = this.handle('Create_group');
+    const h = this.collHandle('Create_group');
     if (!(group instanceof Group)) throw new TypeError(`Create_group: group must be an MPI.Group, got ${typeof group}`);
     const t = checkInt('Create_group', 'tag', tag);
     if (t < 0 || t > 0x3fffffff) fail('Create_group', ERR_TAG, `invalid tag ${t}`);
@@ -1050,7 +1173,7 @@ export class Intracomm extends Comm {
    */
   Create_intercomm(local_leader: number, peer_comm: Comm, remote_leader: number, tag = 0): Intercomm {
     const routine = 'Create_intercomm';
-    const h = this.handle(routine);
+    const h = this.collHandle(routine);
     const ll = checkInt(routine, 'local_leader', local_leader);
     if (ll < 0 || ll >= h.size) fail(routine, ERR_RANK, `invalid local_leader ${ll} (group of size ${h.size})`);
     const t = checkInt(routine, 'tag', tag);
@@ -1366,7 +1489,7 @@ export class Intracomm extends Comm {
     let at = 0;
     const blocks = counts.map((k) => { const b = [at, k * size] as const; at += k * size; return b; });
     const into = incoming(recv).subarray(0, mineCount * size);
-    const scatter = collContext(runtime.transport, this.handle(routine));
+    const scatter = collContext(runtime.transport, this.collHandle(routine));
     return (c) => then((function* (): Schedule<void> {
       yield* bufcoll.reduce(c, mine, full, total, send.type, o, 0);
       yield* bufcoll.scatterv(scatter, full, blocks, into, 0);
@@ -1504,9 +1627,13 @@ export class Intercomm extends Comm {
     this.#local = ic?.local ?? null;
   }
 
+  /** The two handles, for a call that communicates: ERR_REVOKED once revoked (after taking in any notice). */
   #ic(routine: string): intercoll.InterComm {
-    return { inter: this.handle(routine), local: this.#local! };
+    return { inter: this.collHandle(routine), local: this.#local! };
   }
+
+  /** @internal */
+  override localHandle(): CommHandle | null { return this.#local; }
 
   /** Size of the remote group: `MPI_Comm_remote_size`. */
   Get_remote_size(): number { return this.handle('Get_remote_size').remoteSize; }
