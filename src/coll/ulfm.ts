@@ -48,11 +48,20 @@ function shadows(t: Transport, comm: CommHandle, local: CommHandle | null): Comm
   return local === null ? [t.collective(comm)] : [t.collective(comm), t.collective(local)];
 }
 
+/** Whether a shadow the notices travel on is not made yet (see Transport.shadowPending). */
+function pending(t: Transport, comm: CommHandle, local: CommHandle | null): boolean {
+  return t.shadowPending !== undefined && (t.shadowPending(comm) || (local !== null && t.shadowPending(local)));
+}
+
 /** MPI_Comm_revoke: mark `comm` revoked here and tell every other process of it (local and remote group). */
 export function revoke(t: Transport, comm: CommHandle, local: CommHandle | null): void {
   if (revoked.has(comm)) return;
   revoked.add(comm);
   anyRevoked = true;
+  // No shadow yet (native COMM_WORLD before its first collective): no one can
+  // communicate on it before everyone has joined in making it, and Revoke is
+  // not collective, so the mark stays here.
+  if (pending(t, comm, local)) return;
   const tag = revokeTag(t);
   const notice = new Uint8Array(0);
   if (local === null) {
@@ -73,6 +82,7 @@ export function revoke(t: Transport, comm: CommHandle, local: CommHandle | null)
 export function poll(t: Transport, comm: CommHandle, local: CommHandle | null): boolean {
   if (sending.length > 0) sending = sending.filter((op) => !t.test(op));
   if (revoked.has(comm)) return true;
+  if (pending(t, comm, local)) return false; // no one can have sent a notice on a shadow not made yet
   const tag = revokeTag(t);
   for (const sh of shadows(t, comm, local)) {
     const env = t.iprobe(sh, ANY_SOURCE, tag);
@@ -83,6 +93,22 @@ export function poll(t: Transport, comm: CommHandle, local: CommHandle | null): 
     return true;
   }
   return false;
+}
+
+/**
+ * Before `comm` is freed: take in the notices that have arrived, so none is
+ * left in a communicator the library may still hold (the native transport
+ * keeps freed shadows a while for the notices still on their way).
+ */
+export function release(t: Transport, comm: CommHandle, local: CommHandle | null): void {
+  if (pending(t, comm, local)) return;
+  const tag = revokeTag(t);
+  for (const sh of shadows(t, comm, local)) {
+    for (let env = t.iprobe(sh, ANY_SOURCE, tag); env !== null; env = t.iprobe(sh, ANY_SOURCE, tag)) {
+      t.wait(t.recv(sh, new Uint8Array(0), env.source, tag));
+    }
+  }
+  revoked.delete(comm);
 }
 
 /** Raise ERR_REVOKED if `comm` is known to be revoked here (no poll: point-to-point calls). */
