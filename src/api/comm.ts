@@ -2051,9 +2051,11 @@ function splitTypeColor(splitType: unknown, info: Info | null): number {
   }
 }
 
+/** A transport's handle: own data fields rank, size, remoteSize (read without running any getter, as a Group's `rank` is). */
 function isCommHandle(x: unknown): x is CommHandle {
-  return typeof x === 'object' && x !== null && typeof (x as CommHandle).rank === 'number'
-    && typeof (x as CommHandle).size === 'number' && typeof (x as CommHandle).remoteSize === 'number';
+  if (typeof x !== 'object' || x === null) return false;
+  const own = (k: string): unknown => Object.getOwnPropertyDescriptor(x, k)?.value;
+  return typeof own('rank') === 'number' && typeof own('size') === 'number' && typeof own('remoteSize') === 'number';
 }
 
 function describeArg(x: unknown): string {
