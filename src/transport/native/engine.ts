@@ -482,16 +482,23 @@ export class NativeTransport implements Transport {
 
   freeComm(comm: CommHandle): void {
     const c = comm as NativeComm;
+    // Only communicators within this world are held: one that connects to
+    // another (Spawn, Connect) must go, or MPI_Finalize would wait for it.
+    const local = !c.group.some((id) => id >= FOREIGN_IDS) && !(c.remote?.some((id) => id >= FOREIGN_IDS) ?? false);
     if (c.shadow === c) {
-      this.#retire(c.owned); // its own shadow
+      if (local) this.#retire(c.owned); // its own shadow
+      else for (const id of c.owned) this.#freeId(id);
       return;
     }
     for (const id of c.owned) this.#freeId(id);
-    if (c.shadow !== null) this.#retire(c.shadow.owned);
+    if (c.shadow !== null) {
+      if (local) this.#retire(c.shadow.owned);
+      else for (const id of c.shadow.owned) this.#freeId(id);
+    }
   }
 
   /**
-   * Shadows retired by freeComm, freed only after LATE_FREES more: a
+   * Shadows retired by freeComm (of communicators within this world), freed only after LATE_FREES more: a
    * message that reaches a shadow after its last process let it go (a
    * revocation notice, src/coll/ulfm.ts, which its receivers need not wait
    * for) then lands on a communicator still held, not on a later one the
