@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { runtime } from './api/runtime.js';
-import { Comm, Intracomm } from './api/comm.js';
+import { Comm, Intracomm, constantComm } from './api/comm.js';
 import { installCheck, checkRequested } from './api/check.js';
 import { Exception } from './api/errors.js';
 import { Info } from './api/info.js';
@@ -26,7 +26,7 @@ export {
   ANY_SOURCE, ANY_TAG, PROC_NULL, ROOT, UNDEFINED, TAG_UB, HOST, IO, WTIME_IS_GLOBAL, UNIVERSE_SIZE,
   LASTUSEDCODE, APPNUM, KEYVAL_INVALID, IDENT, CONGRUENT, SIMILAR, UNEQUAL, THREAD_SINGLE, THREAD_FUNNELED,
   THREAD_SERIALIZED, THREAD_MULTIPLE, VERSION, SUBVERSION, IN_PLACE, BOTTOM, InPlaceType, BottomType,
-  COMM_TYPE_SHARED, COMM_TYPE_HW_GUIDED, COMM_TYPE_HW_UNGUIDED,
+  COMM_TYPE_SHARED, COMM_TYPE_HW_GUIDED, COMM_TYPE_HW_UNGUIDED, COMM_TYPE_RESOURCE_GUIDED,
 } from './api/constants.js';
 export { Group, GROUP_EMPTY, GROUP_NULL } from './api/group.js';
 export * from './api/datatype.js';
@@ -75,9 +75,9 @@ const THREAD_LEVEL: number = rc.threads
 if (checkRequested()) installCheck();
 
 /** All processes started together: `MPI_COMM_WORLD`. */
-export const COMM_WORLD: Intracomm = new Intracomm(runtime.transport.commWorld, 'MPI_COMM_WORLD');
+export const COMM_WORLD: Intracomm = constantComm(new Intracomm(runtime.transport.commWorld, 'MPI_COMM_WORLD'));
 /** This process alone: `MPI_COMM_SELF`. */
-export const COMM_SELF: Intracomm = new Intracomm(runtime.transport.commSelf, 'MPI_COMM_SELF');
+export const COMM_SELF: Intracomm = constantComm(new Intracomm(runtime.transport.commSelf, 'MPI_COMM_SELF'));
 
 // rc errors: 'exception' keeps ERRORS_RETURN (exceptions); 'default' is MPI's default, ERRORS_ARE_FATAL.
 if (rc.errors !== 'exception') {

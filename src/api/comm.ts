@@ -38,7 +38,7 @@ import { runtime } from './runtime.js';
 import type { Cartcomm, Graphcomm, Distgraphcomm, TopologyConstructors, Weights } from './topo.js';
 import {
   ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, UNIVERSE_SIZE, APPNUM, WTIME_IS_GLOBAL, HOST, IO, IDENT, UNEQUAL,
-  CONGRUENT, SIMILAR, UNDEFINED, COMM_TYPE_SHARED, COMM_TYPE_HW_GUIDED, COMM_TYPE_HW_UNGUIDED, IN_PLACE, ROOT, LASTUSEDCODE,
+  CONGRUENT, SIMILAR, UNDEFINED, COMM_TYPE_SHARED, COMM_TYPE_HW_GUIDED, COMM_TYPE_HW_UNGUIDED, COMM_TYPE_RESOURCE_GUIDED, IN_PLACE, ROOT, LASTUSEDCODE,
 } from './constants.js';
 import { Info, infoArg } from './info.js';
 import {
@@ -49,6 +49,7 @@ import {
   type CopyFunction, type DeleteFunction, type KeyvalOptions,
 } from './attributes.js';
 import { lastUsed } from './errors.js';
+import * as ulfm from '../coll/ulfm.js';
 
 /** Options-object form of a send's destination. */
 export interface SendOptions {
@@ -105,6 +106,14 @@ function fromGroupMembers(routine: string, arg: string, group: unknown): Int32Ar
   return group.ids;
 }
 
+/** The module's communicator constants, which `free()` leaves alone. */
+const constants = new WeakSet<Comm>();
+/** @internal Mark a module constant (COMM_WORLD, COMM_SELF, COMM_NULL): `free()` leaves it alone. */
+export function constantComm<T extends Comm>(c: T): T {
+  constants.add(c);
+  return c;
+}
+
 /** Make `c` COMM_NULL once the transport has released its handle (Disconnect). */
 let detach: (c: Comm) => void;
 /** Give `c` (made by Idup before its handle exists) its handle. */
@@ -148,6 +157,23 @@ export class Comm {
     if (this.#h === null) fail(routine, ERR_COMM, 'invalid communicator (COMM_NULL)');
     return this.#h;
   }
+
+  /** @internal The handle for point-to-point calls: ERR_COMM for COMM_NULL, ERR_REVOKED once known revoked. */
+  p2pHandle(routine: string): CommHandle {
+    const h = this.handle(routine);
+    try { ulfm.check(h); } catch (e) { raise(routine, e); }
+    return h;
+  }
+
+  /** @internal The handle for collective calls: as p2pHandle, after taking in any revocation notice. */
+  collHandle(routine: string): CommHandle {
+    const h = this.handle(routine);
+    try { ulfm.checkPolled(runtime.transport, h, this.localHandle()); } catch (e) { raise(routine, e); }
+    return h;
+  }
+
+  /** @internal The local group's communicator of an intercommunicator; null for an intracommunicator. */
+  localHandle(): CommHandle | null { return null; }
 
   /** @internal */
   get transport(): Transport { return runtime.transport; }
@@ -217,8 +243,21 @@ export class Comm {
       fail('Free', ERR_COMM, `cannot free ${this.#name || 'a predefined communicator'}`);
     }
     deleteAll('Free', this, this.#attrs);
+    try { ulfm.release(runtime.transport, h, this.localHandle()); } catch (e) { raise('Free', e); }
     runtime.transport.freeComm(h);
     this.#h = null;
+  }
+
+  /**
+   * Free it unless it is null or predefined (mpi4py 4's `free`): the module
+   * constants (COMM_WORLD, COMM_SELF, COMM_NULL) stay as they are, another
+   * object for COMM_WORLD or COMM_SELF becomes null, any other is freed.
+   */
+  free(): void {
+    const h = this.#h;
+    if (h === null || constants.has(this)) return;
+    if (h === runtime.transport.commWorld || h === runtime.transport.commSelf) this.#h = null;
+    else this.Free();
   }
 
   static {
@@ -227,6 +266,111 @@ export class Comm {
       c.#h = null;
     };
     attach = (c, h) => { c.#h = h; };
+  }
+
+  // ---- fault tolerance (MPI 5, ULFM; see src/coll/ulfm.ts) ----------------------
+
+  /**
+   * Revoke the communicator on every process of it: from then on calls on
+   * it raise ERR_REVOKED, except Agree and Shrink: `MPI_Comm_revoke`.
+   * Other processes learn of it at their next collective call or Is_revoked.
+   */
+  Revoke(): void {
+    const h = this.handle('Revoke');
+    try { ulfm.revoke(runtime.transport, h, this.localHandle()); } catch (e) { raise('Revoke', e); }
+  }
+
+  /** Whether the communicator was revoked (here or by another process): `MPI_Comm_is_revoked`. */
+  Is_revoked(): boolean {
+    const h = this.handle('Is_revoked');
+    try { return ulfm.poll(runtime.transport, h, this.localHandle()); } catch (e) { raise('Is_revoked', e); }
+  }
+
+  /**
+   * The group of failed processes: `MPI_Comm_get_failed`. A failed process
+   * ends an mpi4ts job, so it is always empty.
+   */
+  Get_failed(): Group {
+    this.handle('Get_failed');
+    return new Group(new Int32Array(0));
+  }
+
+  /**
+   * Acknowledge up to `num_to_ack` failures (default: all); returns the
+   * number acknowledged, always 0 here (see Get_failed): `MPI_Comm_ack_failed`.
+   */
+  Ack_failed(num_to_ack: number | null = null): number {
+    this.handle('Ack_failed');
+    if (num_to_ack !== null && num_to_ack !== undefined) {
+      const n = checkInt('Ack_failed', 'num_to_ack', num_to_ack);
+      if (n < 0) fail('Ack_failed', ERR_ARG, `num_to_ack must be >= 0, got ${n}`);
+    }
+    return 0;
+  }
+
+  /**
+   * The bitwise AND of `flag` over every process (for an
+   * intercommunicator, over the remote group), also on a revoked
+   * communicator: `MPI_Comm_agree`.
+   */
+  Agree(flag: number): number {
+    const f = checkInt('Agree', 'flag', flag);
+    if (f !== (f | 0)) throw new RangeError(`Agree: flag must be a 32-bit integer, got ${f}`);
+    const h = this.handle('Agree');
+    try { return runBlocking(runtime.transport, ulfm.agree(runtime.transport, h, this.localHandle(), f, true)); } catch (e) { raise('Agree', e); }
+  }
+
+  /**
+   * Start an agreement on the 32-bit integer in `flag` (a buffer of 4
+   * bytes, e.g. an Int32Array of one element), which holds the AND once
+   * the request completes: `MPI_Comm_iagree`.
+   */
+  Iagree(flag: ArrayBufferView): Request {
+    if (!ArrayBuffer.isView(flag)) throw new TypeError(`Iagree: flag must be a buffer of one 32-bit integer (e.g. Int32Array), got ${describeArg(flag)}`);
+    if (flag.byteLength !== 4) throw new RangeError(`Iagree: flag: expecting int buffer of length one, got ${flag.byteLength} bytes`);
+    const h = this.handle('Iagree');
+    const t = runtime.transport;
+    const view = new DataView(flag.buffer, flag.byteOffset, 4);
+    const value = view.getInt32(0, true);
+    try {
+      const s = then(ulfm.agree(t, h, this.localHandle(), value, false), null, (r) => view.setInt32(0, r, true));
+      return Request.collective(new CollectiveOp(t, s) as CollectiveOp<unknown>, 'Iagree');
+    } catch (e) { raise('Iagree', e); }
+  }
+
+  /**
+   * A communicator of the processes that have not failed, also from a
+   * revoked one: `MPI_Comm_shrink`. None ever fails here, so it has the
+   * same group (a duplicate without attributes).
+   */
+  Shrink(): Intracomm | Intercomm {
+    const h = this.handle('Shrink');
+    const t = runtime.transport;
+    const local = this.localHandle();
+    try {
+      if (local !== null) return new Intercomm(runBlocking(t, ulfm.shrinkInter(t, h, local)), '');
+      return new Intracomm(runBlocking(t, ulfm.shrink(t, h, true)), '');
+    } catch (e) { raise('Shrink', e); }
+  }
+
+  /**
+   * Start a Shrink: the new communicator (usable once the request
+   * completes) and the request: `MPI_Comm_ishrink`.
+   */
+  Ishrink(): [Intracomm | Intercomm, Request] {
+    const h = this.handle('Ishrink');
+    const t = runtime.transport;
+    const local = this.localHandle();
+    try {
+      if (local !== null) {
+        // As Intercomm.Idup: made at the call, the request complete when returned.
+        const comm = new Intercomm(runBlocking(t, ulfm.shrinkInter(t, h, local)), '');
+        return [comm, Request.collective(new CollectiveOp(t, (function* (): Schedule<undefined> { return undefined; })()), 'Ishrink')];
+      }
+      const comm = new Intracomm(null, '');
+      const s = then(ulfm.shrink(t, h, false), null, (nh) => attach(comm, nh));
+      return [comm, Request.collective(new CollectiveOp(t, s) as CollectiveOp<unknown>, 'Ishrink')];
+    } catch (e) { raise('Ishrink', e); }
   }
 
   /** True unless this is COMM_NULL or was freed. */
@@ -431,14 +575,14 @@ export class Comm {
 
   /** Communicator, destination and tag of a send, checked; accepts the options-object form. */
   #target(routine: string, dest: number | SendOptions, tag: number): [CommHandle, number, number] {
-    const h = this.handle(routine);
+    const h = this.p2pHandle(routine);
     if (typeof dest === 'object' && dest !== null) ({ dest, tag = 0 } = options<SendOptions>(routine, 'dest', dest, ['dest', 'tag']));
     return [h, this.#dest(routine, h, dest), this.#sendTag(routine, tag)];
   }
 
   /** Communicator, source and tag of a receive or probe, checked. */
   #origin(routine: string, source: unknown, tag: unknown): [CommHandle, number, number] {
-    const h = this.handle(routine);
+    const h = this.p2pHandle(routine);
     return [h, this.#source(routine, h, source), this.#recvTag(routine, tag)];
   }
 
@@ -524,7 +668,7 @@ export class Comm {
   /** Send an object and receive one: mpi4py `Comm.sendrecv`. */
   sendrecv<T = unknown>(sendobj: unknown, dest: number, sendtag = 0, source: number = ANY_SOURCE,
     recvtag: number = ANY_TAG, status?: Status | null): T {
-    const h = this.handle('sendrecv');
+    const h = this.p2pHandle('sendrecv');
     const d = this.#dest('sendrecv', h, dest);
     const st = this.#sendTag('sendrecv', sendtag);
     const s = this.#source('sendrecv', h, source);
@@ -673,7 +817,7 @@ export class Comm {
   /** Send one buffer and receive another: `MPI_Sendrecv`. */
   Sendrecv(sendbuf: BufferSpec, dest: number, sendtag = 0, recvbuf: BufferSpec | null = null,
     source: number = ANY_SOURCE, recvtag: number = ANY_TAG, status?: Status | null): void {
-    const h = this.handle('Sendrecv');
+    const h = this.p2pHandle('Sendrecv');
     const d = this.#dest('Sendrecv', h, dest);
     const st = this.#sendTag('Sendrecv', sendtag);
     const s = this.#source('Sendrecv', h, source);
@@ -694,7 +838,7 @@ export class Comm {
   /** Send a buffer and receive into the same buffer: `MPI_Sendrecv_replace`. */
   Sendrecv_replace(buf: BufferSpec, dest: number, sendtag = 0, source: number = ANY_SOURCE,
     recvtag: number = ANY_TAG, status?: Status | null): void {
-    const h = this.handle('Sendrecv_replace');
+    const h = this.p2pHandle('Sendrecv_replace');
     const d = this.#dest('Sendrecv_replace', h, dest);
     const st = this.#sendTag('Sendrecv_replace', sendtag);
     const s = this.#source('Sendrecv_replace', h, source);
@@ -884,7 +1028,7 @@ export class Comm {
   /** Start a send and a receive; the request completes when both have, with the receive's status: `MPI_Isendrecv`. */
   Isendrecv(sendbuf: BufferSpec, dest: number, sendtag = 0, recvbuf: BufferSpec | null = null,
     source: number = ANY_SOURCE, recvtag: number = ANY_TAG): Request {
-    const h = this.handle('Isendrecv');
+    const h = this.p2pHandle('Isendrecv');
     const d = this.#dest('Isendrecv', h, dest);
     const st = this.#sendTag('Isendrecv', sendtag);
     const s = this.#source('Isendrecv', h, source);
@@ -901,7 +1045,7 @@ export class Comm {
 
   /** Start sending a buffer and receiving into it (the request completes when both have): `MPI_Isendrecv_replace`. */
   Isendrecv_replace(buf: BufferSpec, dest: number, sendtag = 0, source: number = ANY_SOURCE, recvtag: number = ANY_TAG): Request {
-    const h = this.handle('Isendrecv_replace');
+    const h = this.p2pHandle('Isendrecv_replace');
     const d = this.#dest('Isendrecv_replace', h, dest);
     const st = this.#sendTag('Isendrecv_replace', sendtag);
     const s = this.#source('Isendrecv_replace', h, source);
@@ -970,7 +1114,7 @@ export class Intracomm extends Comm {
   /** Run a collective algorithm to completion, turning failures into MPI.Exception. */
   #run<T>(routine: string, algorithm: (c: CollContext) => Schedule<T>): T {
     const t = runtime.transport;
-    const c = collContext(t, this.handle(routine), true);
+    const c = collContext(t, this.collHandle(routine), true);
     // Name the call for the launcher's deadlock report (cheap: two field stores).
     t.noteCall?.(routine, this.#pendingRoot, c.comm, c.tag, this.#pendingBytes);
     this.#pendingRoot = -1;
@@ -984,7 +1128,7 @@ export class Intracomm extends Comm {
 
   /** Start a collective algorithm; the Request completes with its result. */
   #start<T>(routine: string, algorithm: (c: CollContext) => Schedule<T>): Request {
-    const c = collContext(runtime.transport, this.handle(routine));
+    const c = collContext(runtime.transport, this.collHandle(routine));
     this.#pendingRoot = -1;
     this.#pendingBytes = -1;
     try {
@@ -996,7 +1140,7 @@ export class Intracomm extends Comm {
 
   /** The context of the next collective call on this communicator, when it is called for. */
   #nextContext(routine: string): () => CollContext {
-    return () => collContext(runtime.transport, this.handle(routine));
+    return () => collContext(runtime.transport, this.collHandle(routine));
   }
 
   /**
@@ -1142,13 +1286,8 @@ export class Intracomm extends Comm {
    * Split by type: with COMM_TYPE_SHARED every rank of the embedded runtime
    * shares memory with every other, so all end up together: `MPI_Comm_split_type`.
    */
-  Split_type(splitType: number, key = 0, info: unknown = null): Intracomm {
-    const t = checkInt('Split_type', 'split_type', splitType);
-    if (t !== UNDEFINED && t !== COMM_TYPE_SHARED && t !== COMM_TYPE_HW_GUIDED && t !== COMM_TYPE_HW_UNGUIDED) {
-      fail('Split_type', ERR_ARG, `unknown split type ${t}`);
-    }
-    void info; // hints (mpi_hw_resource_type) name no finer level than the one node every rank shares here
-    return this.Split(t === UNDEFINED ? UNDEFINED : 0, key);
+  Split_type(splitType: number, key = 0, info: Info | null = null): Intracomm {
+    return this.Split(splitTypeColor(splitType, info), key);
   }
 
   /** A communicator of the processes in `group` (collective over this one): `MPI_Comm_create`. */
@@ -1162,7 +1301,7 @@ export class Intracomm extends Comm {
 
   /** A communicator of `group`, collective over its members only: `MPI_Comm_create_group`. */
   Create_group(group: Group, tag = 0): Intracomm {
-    const h = this.handle('Create_group');
+    const h = this.collHandle('Create_group');
     if (!(group instanceof Group)) throw new TypeError(`Create_group: group must be an MPI.Group, got ${typeof group}`);
     const t = checkInt('Create_group', 'tag', tag);
     if (t < 0 || t > 0x3fffffff) fail('Create_group', ERR_TAG, `invalid tag ${t}`);
@@ -1198,7 +1337,7 @@ export class Intracomm extends Comm {
    */
   Create_intercomm(local_leader: number, peer_comm: Comm, remote_leader: number, tag = 0): Intercomm {
     const routine = 'Create_intercomm';
-    const h = this.handle(routine);
+    const h = this.collHandle(routine);
     const ll = checkInt(routine, 'local_leader', local_leader);
     if (ll < 0 || ll >= h.size) fail(routine, ERR_RANK, `invalid local_leader ${ll} (group of size ${h.size})`);
     const t = checkInt(routine, 'tag', tag);
@@ -1935,9 +2074,13 @@ export class Intercomm extends Comm {
     this.#local = ic?.local ?? null;
   }
 
+  /** The two handles, for a call that communicates: ERR_REVOKED once revoked (after taking in any notice). */
   #ic(routine: string): intercoll.InterComm {
-    return { inter: this.handle(routine), local: this.#local! };
+    return { inter: this.collHandle(routine), local: this.#local! };
   }
+
+  /** @internal */
+  override localHandle(): CommHandle | null { return this.#local; }
 
   /** Size of the remote group: `MPI_Comm_remote_size`. */
   Get_remote_size(): number { return this.handle('Get_remote_size').remoteSize; }
@@ -2018,13 +2161,8 @@ export class Intercomm extends Comm {
    * COMM_TYPE_SHARED (or the HW types) every process here shares one node;
    * UNDEFINED gives COMM_NULL: `MPI_Comm_split_type` on an intercommunicator.
    */
-  Split_type(splitType: number, key = 0, info: unknown = null): Intercomm {
-    const t = checkInt('Split_type', 'split_type', splitType);
-    if (t !== UNDEFINED && t !== COMM_TYPE_SHARED && t !== COMM_TYPE_HW_GUIDED && t !== COMM_TYPE_HW_UNGUIDED) {
-      fail('Split_type', ERR_ARG, `unknown split type ${t}`);
-    }
-    void info;
-    return this.Split(t === UNDEFINED ? UNDEFINED : 0, key);
+  Split_type(splitType: number, key = 0, info: Info | null = null): Intercomm {
+    return this.Split(splitTypeColor(splitType, info), key);
   }
 
   /** UNDEFINED: intercommunicators carry no topology (`MPI_Topo_test`). */
@@ -2089,6 +2227,20 @@ export class Intercomm extends Comm {
       r = runBlocking(runtime.transport, intercoll.split(runtime.transport, ic, col, k, UNDEFINED));
     } catch (e) { raise('Split', e); }
     return r === null ? COMM_NULL as Intercomm : new Intercomm(r, '');
+  }
+
+  /**
+   * An intercommunicator of the processes in `group` (part of the local
+   * group; collective over both groups) and those the other side names;
+   * COMM_NULL outside them, or where either side names none: `MPI_Comm_create` on an intercommunicator.
+   */
+  Create(group: Group): Intercomm {
+    const ic = this.#ic('Create');
+    if (!(group instanceof Group)) throw new TypeError(`Create: group must be an MPI.Group, got ${describeArg(group)}`);
+    const mine = new Set(runtime.transport.group(ic.inter));
+    if (!group.ids.every((p) => mine.has(p))) fail('Create', ERR_GROUP, 'the group has processes outside the local group');
+    const r = group.Get_rank();
+    return this.Split(r === UNDEFINED ? UNDEFINED : 0, r === UNDEFINED ? 0 : r);
   }
 
   #interRoot(routine: string, root: unknown): number {
@@ -2504,7 +2656,7 @@ export class Intercomm extends Comm {
  * method a communicator of those classes has exists on it and raises
  * ERR_COMM, as the methods of mpi4py's null communicators do.
  */
-export const COMM_NULL: Comm = new Intracomm(null, 'MPI_COMM_NULL');
+export const COMM_NULL: Comm = constantComm(new Intracomm(null, 'MPI_COMM_NULL'));
 
 /**
  * @internal Give COMM_NULL the methods and properties of `proto` that it
@@ -2521,9 +2673,38 @@ export function nullMethodsOf(proto: object): void {
 }
 nullMethodsOf(Intercomm.prototype);
 
+/** The one hardware resource mpi4ts splits on (what Get_hw_resource_info reports). */
+const SHARED_MEMORY = 'mpi_shared_memory';
+
+/**
+ * Split_type's color on this rank: 0 (the processes of one node end up
+ * together) or UNDEFINED (COMM_NULL). COMM_TYPE_SHARED splits by node;
+ * COMM_TYPE_HW_GUIDED and COMM_TYPE_RESOURCE_GUIDED (MPI 4.1) split by the
+ * resource info's `mpi_hw_resource_type` names, COMM_NULL for none or one
+ * not known; COMM_TYPE_HW_UNGUIDED asks for a strictly smaller part, and the
+ * node is the only level known here, so it gives COMM_NULL.
+ */
+function splitTypeColor(splitType: unknown, info: Info | null): number {
+  const t = checkInt('Split_type', 'split_type', splitType);
+  if (info !== null && info !== undefined) infoArg('Split_type', info);
+  switch (t) {
+    case UNDEFINED: return UNDEFINED;
+    case COMM_TYPE_SHARED: return 0;
+    case COMM_TYPE_HW_UNGUIDED: return UNDEFINED;
+    case COMM_TYPE_HW_GUIDED:
+    case COMM_TYPE_RESOURCE_GUIDED: {
+      const resource = info === null || info === undefined || info.isNull ? null : info.Get('mpi_hw_resource_type');
+      return resource === SHARED_MEMORY ? 0 : UNDEFINED;
+    }
+    default: return fail('Split_type', ERR_ARG, `unknown split type ${t}`);
+  }
+}
+
+/** A transport's handle: own data fields rank, size, remoteSize (read without running any getter, as a Group's `rank` is). */
 function isCommHandle(x: unknown): x is CommHandle {
-  return typeof x === 'object' && x !== null && typeof (x as CommHandle).rank === 'number'
-    && typeof (x as CommHandle).size === 'number' && typeof (x as CommHandle).remoteSize === 'number';
+  if (typeof x !== 'object' || x === null) return false;
+  const own = (k: string): unknown => Object.getOwnPropertyDescriptor(x, k)?.value;
+  return typeof own('rank') === 'number' && typeof own('size') === 'number' && typeof own('remoteSize') === 'number';
 }
 
 function describeArg(x: unknown): string {

@@ -37,6 +37,8 @@ export const COMM_TYPE_SHARED = 1;
 export const COMM_TYPE_HW_GUIDED = 2;
 /** Split into a smaller hardware level of the library's choice (`MPI_COMM_TYPE_HW_UNGUIDED`). */
 export const COMM_TYPE_HW_UNGUIDED = 3;
+/** Split_type by the resource the info's `mpi_hw_resource_type` names (MPI 4.1): `MPI_COMM_TYPE_RESOURCE_GUIDED`. */
+export const COMM_TYPE_RESOURCE_GUIDED = 4;
 
 /** Thread support levels: every rank is one thread, so THREAD_MULTIPLE is trivially met per rank. */
 export const THREAD_SINGLE = 0;

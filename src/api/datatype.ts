@@ -162,6 +162,8 @@ export class Datatype extends TypeHandle {
   #committed: boolean;
   #freed = false;
   #predefined: boolean;
+  /** A module constant (MPI.INT, ...), which `free()` leaves alone; copies are not. */
+  #constant = false;
   #contents: Contents;
   /** What `==` compares: copies made by `new MPI.Datatype(t)` share it, as they share the MPI handle. */
   #identity: object;
@@ -207,6 +209,12 @@ export class Datatype extends TypeHandle {
   static refused(name: string, size: number, reason: string): Datatype {
     const d = new Datatype(basicDesc(name, null, size), true);
     d.#refused = reason;
+    return Datatype.constant(d);
+  }
+
+  /** @internal Mark a module constant: `free()` leaves it alone. */
+  static constant(d: Datatype): Datatype {
+    d.#constant = true;
     return d;
   }
 
@@ -690,10 +698,16 @@ export class Datatype extends TypeHandle {
     return t;
   }
 
-  /** Free the datatype unless it is null or predefined (mpi4py's safe `free()`). */
+  /**
+   * Free it unless it is null or predefined (mpi4py 4's `free`): the module
+   * constants (MPI.INT, ...) stay as they are, another object for a
+   * predefined datatype becomes null, a derived one is freed (its
+   * attributes deleted through their callbacks).
+   */
   free(): void {
-    if (this.#predefined || this.#freed || this.#identity === predefined.DATATYPE_NULL) return;
-    this.#freed = true;
+    if (this.isNull || this.#constant) return;
+    if (this.#predefined) this.#freed = true;
+    else this.Free();
   }
 
     // ---- packing -------------------------------------------------------------
@@ -1012,11 +1026,11 @@ function repeat<T>(runs: readonly (readonly [T, number])[], times: number): [T, 
 }
 
 function make(name: PredefinedName): Datatype {
-  return new Datatype(predefined[name], true);
+  return Datatype.constant(new Datatype(predefined[name], true));
 }
 
 function makePair(name: PairName): Datatype {
-  return new Datatype(pairTypes[name], true);
+  return Datatype.constant(new Datatype(pairTypes[name], true));
 }
 
 /** The null datatype handle: `MPI_DATATYPE_NULL`. */

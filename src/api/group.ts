@@ -93,6 +93,11 @@ export class Group {
   /** True for GROUP_NULL and freed groups. */
   get isNull(): boolean { return this.#freed; }
 
+  /** Same group handle (mpi4py's `==`): a copy made by `new MPI.Group(g)`, or both null. */
+  equals(other: unknown): boolean {
+    return other instanceof Group && (other.#freed || this.#freed ? other.#freed && this.#freed : other.ids === this.ids);
+  }
+
   /** Number of processes: `MPI_Group_size`. */
   Get_size(): number { return this.#live('Get_size').length; }
   /** As Get_size (mpi4py property `size`). */
@@ -142,6 +147,9 @@ export class Group {
     const inB = new Set(b.#live('Difference'));
     return a.#derived(a.#live('Difference').filter((p) => !inB.has(p)));
   }
+  /** mpi4py 4's alias of Intersection: `MPI_Group_intersection`. */
+  static Intersect(a: Group, b: Group): Group { return Group.Intersection(a, b); }
+  Intersect(other: Group): Group { return Group.Intersection(this, other); }
   /** As Group.Union(this, other). */
   Union(other: Group): Group { return Group.Union(this, other); }
   /** As Group.Intersection(this, other). */
@@ -192,6 +200,16 @@ export class Group {
     this.#live('Free');
     if (this === GROUP_EMPTY) fail('Free', ERR_GROUP, 'cannot free GROUP_EMPTY');
     this.#freed = true;
+  }
+
+  /**
+   * Free it unless it is null or predefined (mpi4py 4's `free`): GROUP_EMPTY
+   * stays as it is, another object for the empty group becomes null.
+   */
+  free(): void {
+    if (this.#freed || this === GROUP_EMPTY) return;
+    if (this.ids === GROUP_EMPTY.ids) this.#freed = true;
+    else this.Free();
   }
 }
 

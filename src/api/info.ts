@@ -254,9 +254,14 @@ export class Info implements Iterable<string> {
     if (!this.isNull) this.#live('clear').clear();
   }
 
-  /** Free it unless null or predefined (mpi4py's `free`, and `using` blocks). */
+  /**
+   * Free it unless null or predefined (mpi4py 4's `free`, and `using`
+   * blocks): INFO_ENV stays as it is, another object for it becomes INFO_NULL.
+   */
   free(): void {
-    if (!this.isNull && !this.#store!.predefined) this.Free();
+    if (this.isNull || this === INFO_ENV) return;
+    if (this.#store!.predefined) this.#store = null;
+    else this.Free();
   }
   /** Free the handle at the end of a `using` block, as free(). */
   [Symbol.dispose](): void { this.free(); }

@@ -127,8 +127,11 @@ export class Message {
     return Request.recvObject(op, 'irecv');
   }
 
-  /** mpi4py 4's `free()`: makes the handle null (a probed message must still be received in MPI; here it is dropped). */
-  free(): void { if (this !== MESSAGE_NULL && this !== MESSAGE_NO_PROC) this.#h = null; }
+  /**
+   * mpi4py 4's `free()`: another object for MESSAGE_NO_PROC becomes null;
+   * the constants and a probed message (which must still be received) stay.
+   */
+  free(): void { if (this.#h === NO_PROC && this !== MESSAGE_NO_PROC) this.#h = null; }
 
   /** A readable form, `<MPI.Message ...>`. */
   toString(): string {

@@ -63,6 +63,10 @@ function sameLayout(x: TypeDesc, y: TypeDesc): boolean {
 }
 
 let makeOp!: (state: OpState) => Op;
+/** The state of every null operation. */
+const NULL_STATE: OpState = { core: null, name: 'OP_NULL', predefined: true, fn: null, freed: false };
+/** The module's operation constants (OP_NULL, SUM, ...), which `free()` leaves alone. */
+const constantOps = new WeakSet<Op>();
 
 /** A short hash of a function's source, to compare created operations across ranks. */
 function sourceHash(text: string): string {
@@ -93,7 +97,7 @@ export class Op extends Callable {
     };
     super(f);
     if (op === undefined || op === null) {
-      this.#state = { core: null, name: 'OP_NULL', predefined: true, fn: null, freed: false };
+      this.#state = NULL_STATE;
     } else if (op instanceof Op) {
       this.#state = op.#state;
     } else {
@@ -157,6 +161,21 @@ export class Op extends Callable {
     if (s.freed) fail('Op.Free', ERR_OP, 'operation was freed');
     s.freed = true;
   }
+
+  /**
+   * Free it unless it is null or predefined (mpi4py 4's `free`): the module
+   * constants (MPI.SUM, ...) stay as they are, another object for a
+   * predefined operation becomes OP_NULL, a created one is freed.
+   */
+  free(): void {
+    const s = this.#state;
+    if (s.core === null || s.freed || constantOps.has(this)) return;
+    if (s.predefined) this.#state = NULL_STATE;
+    else this.Free();
+  }
+
+  /** True for OP_NULL and freed operations (mpi4py's `not op`). */
+  get isNull(): boolean { return this.#state.core === null || this.#state.freed; }
 
   /** Whether the operation is commutative: `MPI_Op_commutative`. */
   Is_commutative(): boolean {
@@ -243,7 +262,9 @@ export function toReduceOp(routine: string, op: unknown): ReduceOp {
 }
 
 function predefinedOp(name: PredefinedOpName): Op {
-  return makeOp({ core: predefinedOps[name], name, predefined: true, fn: null, freed: false });
+  const op = makeOp({ core: predefinedOps[name], name, predefined: true, fn: null, freed: false });
+  constantOps.add(op);
+  return op;
 }
 
 /** The null operation: `MPI_OP_NULL`. */

@@ -355,6 +355,7 @@ export class Request<T = unknown> implements PromiseLike<T> {
    */
   Cancel(): void {
     const s = this.#s;
+    if (s === NULL_SLOT) fail('Cancel', ERR_REQUEST, 'invalid request (REQUEST_NULL)');
     if (s.greq !== null) {
       if (s.finished) return;
       const g = s.greq;
@@ -376,6 +377,7 @@ export class Request<T = unknown> implements PromiseLike<T> {
    */
   Free(): void {
     const s = this.#s;
+    if (s === NULL_SLOT) fail('Free', ERR_REQUEST, 'invalid request (REQUEST_NULL)');
     const op = this.operation;
     if (op && s.unpack !== null && s.kind !== Kind.SendRecv) adopt(op, s.unpack);
     if (s.greq !== null && !s.finished && s.greq.free !== null) {

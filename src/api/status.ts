@@ -25,6 +25,14 @@ export class Status {
     }
   }
 
+  /** Same fields (mpi4py's `==` on statuses): source, tag, error, cancelled and count. */
+  equals(other: unknown): boolean {
+    if (!(other instanceof Status)) return false;
+    const a = this.#mem;
+    const b = other.#mem;
+    return a.every((v, i) => v === b[i]);
+  }
+
   /** @internal Fill from a transport envelope. */
   static fill(st: Status | null | undefined, env: Envelope): void {
     if (!st) return;

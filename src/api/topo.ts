@@ -119,7 +119,7 @@ function show(xs: readonly unknown[]): string {
 
 /** Run a construction schedule over `parent`, failures as MPI.Exception of `routine`. */
 function construct<T>(routine: string, parent: Intracomm, algorithm: (c: CollContext, h: CommHandle) => Schedule<T>): T {
-  const h = parent.handle(routine);
+  const h = parent.collHandle(routine);
   const t = runtime.transport;
   try { return runBlocking(t, algorithm(collContext(t, h), h)); } catch (e) { raise(routine, e); }
 }
@@ -430,13 +430,13 @@ export abstract class Topocomm extends Intracomm {
 
   #run<T>(routine: string, algorithm: (c: CollContext, nb: Neighborhood) => Schedule<T>): T {
     const nb = this.neighborhood(routine);
-    const c = collContext(runtime.transport, this.handle(routine));
+    const c = collContext(runtime.transport, this.collHandle(routine));
     try { return runBlocking(runtime.transport, algorithm(c, nb)); } catch (e) { raise(routine, e); }
   }
 
   #start(routine: string, algorithm: (c: CollContext, nb: Neighborhood) => Schedule<unknown>): Request {
     const nb = this.neighborhood(routine);
-    const c = collContext(runtime.transport, this.handle(routine));
+    const c = collContext(runtime.transport, this.collHandle(routine));
     try {
       return Request.collective(new CollectiveOp(runtime.transport, gate(c, (cc) => algorithm(cc, nb))), routine);
     } catch (e) { raise(routine, e); }

@@ -217,6 +217,13 @@ export interface Transport {
   /** Shadow of `comm` for collective traffic: same group, a context no user message matches. */
   collective(comm: CommHandle): CommHandle;
   /**
+   * Optional: true while point-to-point on `comm`'s shadow would first need
+   * a collective step (the native transport makes COMM_WORLD's MPI_Comm_dup
+   * at its first collective), so a call only some ranks make must not use
+   * it yet. Absent: shadows are always ready.
+   */
+  shadowPending?(comm: CommHandle): boolean;
+  /**
    * Optional: shared memory for the collectives of the intracommunicator
    * `comm` (its collective shadow), `bytes` long (rank 0's value counts);
    * null where there is none (intercommunicators, ranks on several hosts).

@@ -8,7 +8,6 @@ import { range } from './arrayimpl.ts';
 
 type Intracomm = InstanceType<typeof MPI.Intracomm>;
 const PICKLE = 'JavaScript has no pickle module (objects cross ranks by structured clone)';
-const NEEDS_INFO = 'needs MPI.Info (issue 14, another branch)';
 const M = MPI as unknown as Record<string, unknown>;
 
 /** Python's tuple comparison MPI.Get_version() < (major, minor). */
@@ -50,10 +49,6 @@ export class TestCommNull extends TestCase {
 
 abstract class BaseTestComm extends TestCase {
   static override skips: Record<string, string> = { testPickle: PICKLE };
-  static override todo: Record<string, string> = {
-    testSplitTypeHWGuided: NEEDS_INFO,
-    testSplitTypeHWUnguided: NEEDS_INFO,
-  };
   COMM: Intracomm = new MPI.Intracomm(MPI.COMM_NULL);
 
   testConstructor(): void {

@@ -7,8 +7,6 @@ import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
 
 const WIN_FILE = 'issue 15 (Win/File not implemented yet)';
-const NULL_CTOR = 'new MPI.Intracomm() / new MPI.Intercomm() as null handles: issue 14 item 4 (null handles), another engineer';
-const NULL_HANDLE = 'issue 14 item 4 (null handles), another engineer';
 const anyMPI = MPI as unknown as Record<string, any>;
 
 const errclasscache = new Map<number, string>();
@@ -124,11 +122,6 @@ export class TestExcStatus extends BaseTestCase {
 // -----------------------------------------------------------------------------
 
 export class TestExcRequestNull extends BaseTestCase {
-  static override todo = {
-    testFree: `${NULL_HANDLE}: REQUEST_NULL.Free() does not raise ERR_REQUEST`,
-    testCancel: `${NULL_HANDLE}: REQUEST_NULL.Cancel() does not raise ERR_REQUEST`,
-  };
-
   testFree(): void {
     this.assertRaisesMPI(MPI.ERR_REQUEST, () => MPI.REQUEST_NULL.Free());
   }
@@ -313,10 +306,6 @@ export class TestExcSession extends BaseTestCase {
 // -----------------------------------------------------------------------------
 
 export class TestExcCommNull extends BaseTestCase {
-  static override todo = {
-    testInterNull: NULL_CTOR,
-  };
-
   ERR_COMM = MPI.ERR_COMM;
 
   testFree(): void {

@@ -74,6 +74,9 @@ const ALL = -1;
 const FOREIGN_IDS = 1 << 24;
 
 /** A message matched out of the library (MPI_Improbe) and not yet received. */
+/** Shadow communicators held after freeComm, the newest first freed after this many more (see #retire). */
+const LATE_FREES = 64;
+
 class Pulled {
   constructor(
     /** Envelope in the library's ranks and tags. */
@@ -497,8 +500,61 @@ export class NativeTransport implements Transport {
 
   freeComm(comm: CommHandle): void {
     const c = comm as NativeComm;
-    for (const id of c.owned) this.#mpi.commFree(id);
-    if (c.shadow !== null && c.shadow !== c) for (const id of c.shadow.owned) this.#mpi.commFree(id);
+    // Only communicators within this world are held: one that connects to
+    // another (Spawn, Connect) must go, or MPI_Finalize would wait for it.
+    const local = !c.group.some((id) => id >= FOREIGN_IDS) && !(c.remote?.some((id) => id >= FOREIGN_IDS) ?? false);
+    if (c.shadow === c) {
+      if (local) this.#retire(c.owned); // its own shadow
+      else for (const id of c.owned) this.#freeId(id);
+      return;
+    }
+    for (const id of c.owned) this.#freeId(id);
+    if (c.shadow !== null) {
+      if (local) this.#retire(c.shadow.owned);
+      else for (const id of c.shadow.owned) this.#freeId(id);
+    }
+  }
+
+  /**
+   * Shadows retired by freeComm (of communicators within this world), freed only after LATE_FREES more: a
+   * message that reaches a shadow after its last process let it go (a
+   * revocation notice, src/coll/ulfm.ts, which its receivers need not wait
+   * for) then lands on a communicator still held, not on a later one the
+   * library gives the same context (Open MPI's per-peer sequence numbers
+   * would then wait for it forever).
+   */
+  #retired: number[] = [];
+
+  #retire(ids: readonly number[]): void {
+    for (const id of ids) {
+      this.#retired.push(id);
+      if (this.#retired.length > LATE_FREES) this.#freeId(this.#retired.shift()!);
+    }
+  }
+
+  #freeId(id: number): void {
+    this.#dropPulled(id);
+    this.#mpi.commFree(id);
+  }
+
+  /**
+   * Forget the matching queues of a communicator being freed: the library
+   * reuses its handle for a later one, which must not find the messages
+   * left here (a revocation notice no one waited for, src/coll/ulfm.ts).
+   * Messages pulled already are matched (MPI_Improbe), so they are received
+   * and dropped.
+   */
+  #dropPulled(id: number): void {
+    const q = this.#matching.get(id);
+    if (q === undefined) return;
+    for (const m of q.unexpectedQueue) wrap('MPI_Mrecv', () => this.#mpi.mrecv(m.msg, new Uint8Array(m.size)));
+    this.#matching.delete(id);
+  }
+
+  /** Whether `comm`'s shadow has no MPI communicator yet (COMM_WORLD's until its first collective: making it is collective). */
+  shadowPending(comm: CommHandle): boolean {
+    const s = (comm as NativeComm).shadow;
+    return s === null || s.id < 0;
   }
 
   processorName(): string {
