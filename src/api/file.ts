@@ -342,6 +342,7 @@ export class File {
   get isNull(): boolean { return this.#s === null; }
   /** Same file (mpi4py's `==` on handles). */
   equals(other: unknown): boolean { return other instanceof File && other.#s === this.#s; }
+  /** A short description for logs: the file's path. */
   toString(): string { return this.#s === null ? '<MPI.File MPI_FILE_NULL>' : `<MPI.File ${this.#s.path}>`; }
 
   // ---- opening and closing ---------------------------------------------------
@@ -463,6 +464,7 @@ export class File {
 
   /** Close unless null (mpi4py's `free`, and `using` blocks). */
   free(): void { if (this.#s !== null) this.Close(); }
+  /** Close the file at the end of a `using` block (mpi4py's context manager). */
   [Symbol.dispose](): void { this.free(); }
 
   /** Delete a file (not open anywhere): `MPI_File_delete`. ERR_NO_SUCH_FILE if it does not exist. */
@@ -544,6 +546,7 @@ export class File {
   Get_info(): Info { return Info.Create(this.#state('Get_info').info); }
   /** The hints, as Get_info / Set_info. */
   get info(): Info { return this.Get_info(); }
+  /** Set the file's hints (Set_info). */
   set info(info: Info) { this.Set_info(info); }
 
   // ---- views -------------------------------------------------------------------
@@ -907,6 +910,7 @@ export class File {
   Get_atomicity(): boolean { return this.#state('Get_atomicity').atomic; }
   /** Atomic mode, as Get_atomicity / Set_atomicity. */
   get atomicity(): boolean { return this.Get_atomicity(); }
+  /** Set atomic mode (Set_atomicity, collective). */
   set atomicity(flag: boolean) { this.Set_atomicity(flag); }
 
   /** Write this process's data through to the storage device (collective): `MPI_File_sync`. */

@@ -149,6 +149,7 @@ export class Group {
   }
   /** mpi4py 4's alias of Intersection: `MPI_Group_intersection`. */
   static Intersect(a: Group, b: Group): Group { return Group.Intersection(a, b); }
+  /** As Group.Intersect(this, other). */
   Intersect(other: Group): Group { return Group.Intersection(this, other); }
   /** As Group.Union(this, other). */
   Union(other: Group): Group { return Group.Union(this, other); }

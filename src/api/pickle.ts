@@ -96,6 +96,7 @@ export class Pickle {
 
   /** The protocol passed to dumps (null: dumps is called without one). */
   get PROTOCOL(): number | null { return this.#protocol; }
+  /** Set the protocol (null: the default); mpi4ts has one encoding, so the value is only recorded. */
   set PROTOCOL(protocol: number | null) {
     checkNumber('PROTOCOL', protocol);
     this.#protocol = protocol ?? (this.#dumps === defaultDumps ? CODEC_PROTOCOL : null);
@@ -103,6 +104,7 @@ export class Pickle {
 
   /** The size from which dumps_oob would send a buffer out of band (mpi4py's default 0.25 MiB). */
   get THRESHOLD(): number { return this.#threshold; }
+  /** Set the out-of-band threshold in bytes (null: the default). */
   set THRESHOLD(threshold: number | null) {
     checkNumber('THRESHOLD', threshold);
     this.#threshold = threshold ?? DEFAULT_THRESHOLD;

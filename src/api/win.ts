@@ -339,6 +339,7 @@ export class Win {
   }
   /** Free unless null (mpi4py's `free`, and `using` blocks). */
   free(): void { if (this.#rec !== null && this.#rec.live) this.Free(); }
+  /** Free the window at the end of a `using` block (mpi4py's context manager). */
   [Symbol.dispose](): void { this.free(); }
 
   /** The local window memory as bytes (mpi4py's `tomemory`, the buffer interface of a window). */
@@ -353,8 +354,11 @@ export class Win {
     const rec = this.#live('Get_group');
     return new Group(runtime.transport.group(rec.handle).slice());
   }
+  /** The group of the window's processes (Get_group). */
   get group(): Group { return this.Get_group(); }
+  /** The number of processes of the window. */
   get group_size(): number { return this.#live('group_size').size; }
+  /** This process's rank in the window's group. */
   get group_rank(): number { return this.#live('group_rank').rank; }
 
   /** Set hints (kept; Get_info returns them): `MPI_Win_set_info`. */
@@ -367,7 +371,9 @@ export class Win {
   Get_info(): Info {
     return Info.Create(new Map(this.#live('Get_info').info));
   }
+  /** The window's hints (Get_info). */
   get info(): Info { return this.Get_info(); }
+  /** Set the window's hints (Set_info). */
   set info(info: Info) { this.Set_info(info); }
 
   /** How the window was made: WIN_FLAVOR_CREATE, _ALLOCATE, _DYNAMIC or _SHARED. */
@@ -420,7 +426,9 @@ export class Win {
   Get_name(): string { return this.#rec === null ? 'MPI_WIN_NULL' : this.#live('Get_name').name; }
   /** Set the name: `MPI_Win_set_name`. */
   Set_name(name: string): void { this.#live('Set_name').name = String(name); }
+  /** The window's name (Get_name). */
   get name(): string { return this.Get_name(); }
+  /** Name the window (Set_name). */
   set name(name: string) { this.Set_name(name); }
 
   // ---- error handling -------------------------------------------------------
@@ -844,6 +852,7 @@ export class Win {
     });
   }
 
+  /** A short description for logs. */
   toString(): string { return this.isNull ? '<MPI.Win WIN_NULL>' : '<MPI.Win>'; }
 }
 
