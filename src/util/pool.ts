@@ -9,6 +9,9 @@
  */
 import { MPIPoolExecutor, Future, CancelledError, TimeoutError, type ExecutorOptions } from '../futures/index.js';
 
+/** What `AsyncResult.get` raises when the result is not ready in time or the call was cancelled (Python's TimeoutError). */
+export { TimeoutError };
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Task = (...args: any[]) => unknown;
 type Result<F extends Task> = Awaited<ReturnType<F>>;
