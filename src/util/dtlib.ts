@@ -70,7 +70,7 @@ function typedArrayCode(x: unknown): string | null {
 export function fromTypedArray(arrayOrConstructor: ArrayBufferView | TypedArrayConstructor): MPI.Datatype {
   const code = typedArrayCode(arrayOrConstructor);
   if (code === null) throw new TypeError(`fromTypedArray: expected a typed array or typed array constructor, got ${describe(arrayOrConstructor)}`);
-  return MPI.Datatype.fromcode(code).Dup();
+  return MPI.Datatype.fromcode(numpyChar(code)).Dup();
 }
 
 /**
@@ -178,7 +178,25 @@ function fromString(routine: string, spec: string, align: boolean): MPI.Datatype
   }
   if (code.startsWith('<') || code.startsWith('=') || code.startsWith('|')) code = code.slice(1);
   if (code === 'O') throw new RangeError(`${routine}: data type ${JSON.stringify(spec)} has object entries`);
-  return MPI.Datatype.fromcode(code).Dup();
+  return MPI.Datatype.fromcode(numpyChar(code)).Dup();
+}
+
+/** NumPy's character codes, in the order NumPy prefers one for a type string ('i8' is 'l' on LP64). */
+const NUMPY_CHARS = [...'?bBhHiIlLqQefdgFDG'];
+
+/**
+ * The character code NumPy gives a type string (`dtype('i4').char` is
+ * 'i'), as mpi4py's from_numpy_dtype maps `dtype.char`: 'i4' is MPI.INT,
+ * not INT32_T. Codes without a character (S1, U1...) stay as they are.
+ */
+function numpyChar(code: string): string {
+  const typestr = MPI.Datatype.fromcode(code).typestr;
+  for (const c of NUMPY_CHARS) {
+    let t: MPI.Datatype;
+    try { t = MPI.Datatype.fromcode(c); } catch { continue; }
+    if (t.typestr === typestr) return c;
+  }
+  return code;
 }
 
 function fromSubarray(routine: string, base: DTypeSpec, shape: readonly number[]): MPI.Datatype {
@@ -262,7 +280,7 @@ function structAlign(datatype: MPI.Datatype): number {
 function fromSpec(routine: string, spec: unknown, align: boolean): MPI.Datatype {
   if (typeof spec === 'string') return fromString(routine, spec, align);
   const code = typedArrayCode(spec);
-  if (code !== null) return MPI.Datatype.fromcode(code).Dup();
+  if (code !== null) return MPI.Datatype.fromcode(numpyChar(code)).Dup();
   if (Array.isArray(spec)) {
     if (spec.length === 2 && typeof spec[1] === 'object' && spec[1] !== null && !Array.isArray(spec[1])) {
       return fromSpec(routine, spec[0], Boolean((spec[1] as { align?: boolean }).align));
