@@ -11,7 +11,7 @@
  */
 import { MPI } from 'mpi4ts';
 import { pool } from 'mpi4ts/util';
-import { TestCase } from './unittest.ts';
+import { TestCase, SkipTest } from './unittest.ts';
 import { sqr, mul, identity, raising, sleep, int, KeyError } from './_util_pool_tasks.ts';
 
 const TIMEOUT1 = 0.1;
@@ -298,6 +298,20 @@ abstract class BaseTestPool extends TestCase {
 
 export class TestProcessPool extends BaseTestPool {
   static override skip = MPI.COMM_WORLD.Get_size() > 1 ? 'mpi-world-size>1' : null;
+
+  /** mpi4py's skipIf(disable_mpi_spawn()): where the MPI library cannot spawn (MPICH here without a process manager that can), skip. */
+  override async setUp(): Promise<void> {
+    super.setUp();
+    try {
+      await this.pool.apply(identity, [0]);
+    } catch (e) {
+      if (e instanceof Error && e.name === 'BrokenExecutor' && /the MPI library refused/.test(e.message)) {
+        this.pool.terminate();
+        throw new SkipTest(`mpi-spawn: ${e.message.split('\n')[0]}`);
+      }
+      throw e;
+    }
+  }
 
   Pool(processes: number | null = null, initializer: ((...a: any[]) => unknown) | null = null, initargs: unknown[] = [], options: pool.PoolOptions = {}): AnyPool {
     return new pool.Pool(processes, initializer, initargs, { modules: [TASKS], main: false, ...options });
