@@ -299,18 +299,31 @@ abstract class BaseTestPool extends TestCase {
 export class TestProcessPool extends BaseTestPool {
   static override skip = MPI.COMM_WORLD.Get_size() > 1 ? 'mpi-world-size>1' : null;
 
-  /** mpi4py's skipIf(disable_mpi_spawn()): where the MPI library cannot spawn (MPICH here without a process manager that can), skip. */
+  /** The probe's verdict: why spawning fails here, or null (once per run, as mpi4py's class-level skipIf). */
+  static #spawnRefused: Promise<string | null> | null = null;
+
+  /**
+   * mpi4py's skipIf(disable_mpi_spawn()): where the MPI library cannot spawn
+   * (MPICH here, without a process manager that can), skip. The probe's pool
+   * is joined before the test, so its worker leaves room in the universe.
+   */
   override async setUp(): Promise<void> {
-    super.setUp();
-    try {
-      await this.pool.apply(identity, [0]);
-    } catch (e) {
-      if (e instanceof Error && e.name === 'BrokenExecutor' && /the MPI library refused/.test(e.message)) {
-        this.pool.terminate();
-        throw new SkipTest(`mpi-spawn: ${e.message.split('\n')[0]}`);
+    TestProcessPool.#spawnRefused ??= (async () => {
+      const probe = this.Pool(1);
+      try {
+        await probe.apply(identity, [0]);
+        return null;
+      } catch (e) {
+        if (e instanceof Error && e.name === 'BrokenExecutor' && /the MPI library refused/.test(e.message)) return e.message.split('\n')[0]!;
+        throw e;
+      } finally {
+        probe.terminate();
+        await probe.join();
       }
-      throw e;
-    }
+    })();
+    const refused = await TestProcessPool.#spawnRefused;
+    if (refused !== null) throw new SkipTest(`mpi-spawn: ${refused}`);
+    super.setUp();
   }
 
   Pool(processes: number | null = null, initializer: ((...a: any[]) => unknown) | null = null, initargs: unknown[] = [], options: pool.PoolOptions = {}): AnyPool {
