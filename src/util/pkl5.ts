@@ -188,11 +188,27 @@ function mrecvData(message: readonly MPI.Message[], mrecv: MrecvFn, status: MPI.
 
 // ---- collectives: a duplicate communicator and a tag per call, as mpi4py's _commctx ----
 
-interface IntraContext { comm: MPI.Intracomm; tag: number }
-interface InterContext { comm: MPI.Intercomm; tag: number; local: MPI.Intracomm }
+interface Context { comm: MPI.Comm; tag: number; local: MPI.Intracomm | null }
 
-const intraContexts = new WeakMap<object, IntraContext>();
-const interContexts = new WeakMap<object, InterContext>();
+/**
+ * The attribute key under which a communicator keeps its context, as mpi4py
+ * keeps its _commctx: freeing the communicator frees the duplicate (and the
+ * local intracommunicator), and a Dup starts without one (no copy_fn).
+ */
+let contextKey: number | null = null;
+
+function contextOf(comm: MPI.Comm, make: () => Context): Context {
+  contextKey ??= MPI.Comm.Create_keyval(null, (_comm: MPI.Comm, _key: number, ctx: Context) => {
+    ctx.comm.Free();
+    ctx.local?.Free();
+  });
+  let ctx = comm.Get_attr(contextKey) as Context | null | undefined;
+  if (ctx === null || ctx === undefined) {
+    ctx = make();
+    comm.Set_attr(contextKey, ctx);
+  }
+  return ctx;
+}
 
 function nextTag(ctx: { tag: number }): number {
   const tag = ctx.tag;
@@ -202,18 +218,13 @@ function nextTag(ctx: { tag: number }): number {
 
 /** The duplicate (made collectively on first use) and this call's tag: mpi4py's `_commctx_intra`. */
 function commctxIntra(comm: MPI.Intracomm): [MPI.Intracomm, number] {
-  let ctx = intraContexts.get(comm);
-  if (ctx === undefined) {
-    ctx = { comm: MPI.Intracomm.prototype.Dup.call(comm), tag: 0 };
-    intraContexts.set(comm, ctx);
-  }
-  return [ctx.comm, nextTag(ctx)];
+  const ctx = contextOf(comm, () => ({ comm: MPI.Intracomm.prototype.Dup.call(comm), tag: 0, local: null }));
+  return [ctx.comm as MPI.Intracomm, nextTag(ctx)];
 }
 
 /** The duplicate, this call's tag and an intracommunicator of the local group: mpi4py's `_commctx_inter`. */
 function commctxInter(comm: MPI.Intercomm): [MPI.Intercomm, number, MPI.Intracomm] {
-  let ctx = interContexts.get(comm);
-  if (ctx === undefined) {
+  const ctx = contextOf(comm, () => {
     const dup = MPI.Intercomm.prototype.Dup.call(comm);
     const merged = dup.Merge(false);
     // The two groups are disjoint, so the lowest merged rank of the other
@@ -221,10 +232,9 @@ function commctxInter(comm: MPI.Intercomm): [MPI.Intercomm, number, MPI.Intracom
     const remote = dup.allgather(merged.Get_rank()) as number[];
     const local = merged.Split(Math.min(...remote), dup.Get_rank());
     merged.Free();
-    ctx = { comm: dup, tag: 0, local };
-    interContexts.set(comm, ctx);
-  }
-  return [ctx.comm, nextTag(ctx), ctx.local];
+    return { comm: dup, tag: 0, local };
+  });
+  return [ctx.comm as MPI.Intercomm, nextTag(ctx), ctx.local!];
 }
 
 function rootError(comm: MPI.Comm, routine: string, root: number): never {
