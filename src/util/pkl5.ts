@@ -18,6 +18,8 @@ export const pickle: MPI.Pickle = new MPI.Pickle();
 
 /** mpi4py's `pkl5.Pickle`: the class of `pickle`. */
 export const Pickle = MPI.Pickle;
+/** The type of a Pickle (mpi4py's `pkl5.Pickle`). */
+export type Pickle = MPI.Pickle;
 
 /**
  * Large counts (mpi4py's `_BigMPI`): a buffer longer than `blocksize` bytes
