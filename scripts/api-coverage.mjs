@@ -134,8 +134,35 @@ const summary = `mpi4ts has ${totals.have} of ${totals.total} mpi4py names (${(1
   + `${totals.omitted} omitted, with reason; ${missingCount} missing`
   + ` (${Object.entries(missing).filter(([g]) => /issue 15/.test(g)).reduce((n, [, v]) => n + v.length, 0)} of them Win/File, issue 15)`;
 
+// mpi4py.util (pkl5, dtlib, pool; util.sync waits for MPI.Win) against mpi4ts/util: counted on their own line.
+const utilApi = JSON.parse(readFileSync(path.join(root, 'scripts/api-coverage/mpi4py-util-api.json'), 'utf8'));
+const util = await import(pathToFileURL(path.join(root, 'dist/util/index.js')).href);
+const utilTotals = { have: 0, total: 0, omitted: 0 };
+const utilMissing = [];
+/** A member on the class, its prototype chain, or an instance made without arguments (fields such as Pool.executor). */
+function utilHas(cls, name) {
+  if (name in cls || (cls.prototype && name in cls.prototype)) return true;
+  try { return name in new cls(); } catch { return false; }
+}
+for (const [mod, { names, classes }] of Object.entries(utilApi.modules)) {
+  const ns = util[mod] ?? {};
+  const count = (ok, qualified, omittedAs) => {
+    utilTotals.total++;
+    if (ok) utilTotals.have++;
+    else if (omissions.has(omittedAs)) { utilTotals.omitted++; omittedList.push({ name: qualified, reason: omissions.get(omittedAs) }); }
+    else utilMissing.push(qualified);
+  };
+  for (const name of names) count(name in ns, `${mod}.${name}`, name);
+  for (const [cls, members] of Object.entries(classes)) {
+    for (const member of members) count(typeof ns[cls] === 'function' && utilHas(ns[cls], member), `${mod}.${cls}.${member}`, `${cls}.${member}`);
+  }
+}
+const utilSummary = `mpi4ts/util has ${utilTotals.have} of ${utilTotals.total} mpi4py.util names (pkl5, dtlib, pool); `
+  + `${utilTotals.omitted} omitted, with reason; ${utilTotals.total - utilTotals.have - utilTotals.omitted} missing${utilMissing.length ? `: ${utilMissing.join(' ')}` : ''}`;
+
 if (json) {
-  console.log(JSON.stringify({ source: api.source, rows, missing, omitted: omittedList, totals: { ...totals, missing: missingCount }, summary }, null, 1));
+  console.log(JSON.stringify({ source: api.source, rows, missing, omitted: omittedList, totals: { ...totals, missing: missingCount }, summary,
+    util: { source: utilApi.source, totals: utilTotals, missing: utilMissing, summary: utilSummary } }, null, 1));
 } else {
   console.log(`mpi4py API from ${api.source.path} at mpi4py ${api.source.commit.slice(0, 12)}, against dist/index.js`);
   console.log('');
@@ -164,5 +191,6 @@ if (json) {
   }
   console.log('');
   console.log(summary);
+  console.log(utilSummary);
 }
 process.exit(0);

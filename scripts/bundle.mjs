@@ -7,7 +7,7 @@
  *
  * Every entry a rank can start from or import is an entry here, with the
  * code they share in common chunks, so that a rank holds exactly one copy
- * of the runtime: the package's exports (`mpi4ts`, `mpi4ts/futures`), the
+ * of the runtime: the package's exports (`mpi4ts`, `mpi4ts/futures`, `mpi4ts/util/*`), the
  * rank entries of both transports and the futures worker programs. Files
  * are flat in dist/bundle/, and each module's `import.meta.url` still names
  * its file in dist/ (relative paths to rank-main.js, native/, the addons
@@ -30,6 +30,10 @@ export const ENTRIES = {
   'stopwatch': 'stopwatch.js',
   'futures-server': 'futures/server.js',
   'futures-main': 'futures/main.js',
+  'util-index': 'util/index.js',
+  'util-pkl5': 'util/pkl5.js',
+  'util-dtlib': 'util/dtlib.js',
+  'util-pool': 'util/pool.js',
   'rank-main': 'transport/threads/rank-main.js',
   'rank-entry': 'transport/native/rank-entry.js',
   'bench-helloworld': 'cli/bench/helloworld.js',

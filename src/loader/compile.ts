@@ -28,14 +28,10 @@ import {
   type CompiledEntry, type Manifest,
 } from './cache.js';
 import { isTypeScript } from './entry.js';
-import { runtimeEntry } from '../core/entries.js';
+import { packageExportURLs } from '../core/entries.js';
 
 /** This package's own modules, for scripts outside any project that has mpi4ts installed. */
-const SELF: Record<string, string> = {
-  'mpi4ts': runtimeEntry('index').href,
-  'mpi4ts/futures': runtimeEntry('futures-index').href,
-  'mpi4ts/stopwatch': runtimeEntry('stopwatch').href,
-};
+const SELF: Record<string, string> = packageExportURLs();
 
 /** File name of a source's compiled module: unique per path, readable in stack traces of the compiler. */
 function outName(source: string): string {
