@@ -73,6 +73,10 @@ const METRICS = {
     heading: 'CPU time (s)', better: 'lower',
     value: (r: CaseResult) => r.cpu_seconds,
   },
+  ops: {
+    heading: 'ops/s', better: 'higher',
+    value: (r: CaseResult) => r.ops_per_s,
+  },
 } satisfies Record<string, Metric>;
 type MetricName = keyof typeof METRICS;
 
@@ -87,6 +91,8 @@ interface Benchmark {
   /** The same benchmark in C on the same library, when there is one. */
   c?: Command;
   rows: Row[];
+  /** What the figures are, for the results file (default: ping-pong's half round-trip). */
+  measures?: string;
 }
 
 /**
@@ -281,6 +287,53 @@ const BENCHMARKS: Benchmark[] = [
       { id: 'warm', label: 'best of 3 maps', metrics: ['time'] },
     ],
   })),
+  // Issue #15: one-sided communication (OSU-style Put/Get latency and bandwidth, Accumulate) at
+  // 2 ranks, and the nxtval counter (Fetch_and_op on rank 0's window) at 4; `rma` selects both.
+  {
+    name: 'rma-2',
+    title: 'one-sided, rank 0 into rank 1\'s window, time per operation with its synchronisation',
+    ranks: 2,
+    ours: { cmd: process.execPath, args: mpi4ts(2, 'bench/rma.ts'), timeoutMs: 600_000 },
+    peer: { cmd: MPIEXEC, args: mpiexec(2, 'bench/peer/rma.py'), timeoutMs: 600_000 },
+    measures: 'Latency is the mean time of one operation with its synchronisation (Put + Fence on both ranks, or ' +
+      'Lock + Put + Unlock on rank 0); bandwidth is bytes / that time (MB = 10^6 bytes).',
+    rows: [
+      { id: 'put-fence-8', label: 'Put 8 B, Fence', metrics: ['latency'] },
+      { id: 'get-fence-8', label: 'Get 8 B, Fence', metrics: ['latency'] },
+      { id: 'put-lock-8', label: 'Put 8 B, Lock/Unlock', metrics: ['latency'] },
+      { id: 'get-lock-8', label: 'Get 8 B, Lock/Unlock', metrics: ['latency'] },
+      { id: 'put-fence-1m', label: 'Put 1 MiB, Fence', metrics: ['latency', 'bandwidth'] },
+      { id: 'get-fence-1m', label: 'Get 1 MiB, Fence', metrics: ['latency', 'bandwidth'] },
+      { id: 'put-lock-1m', label: 'Put 1 MiB, Lock/Unlock', metrics: ['latency', 'bandwidth'] },
+      { id: 'get-lock-1m', label: 'Get 1 MiB, Lock/Unlock', metrics: ['latency', 'bandwidth'] },
+      { id: 'acc-lock-1m', label: 'Accumulate SUM 1 MiB', metrics: ['latency', 'bandwidth'] },
+    ],
+  },
+  {
+    name: 'rma-4',
+    title: 'one-sided counter (nxtval): Lock shared + Fetch_and_op + Unlock on rank 0\'s window, 4 ranks',
+    ranks: 4,
+    ours: { cmd: process.execPath, args: mpi4ts(4, 'bench/rma.ts'), timeoutMs: 600_000 },
+    peer: { cmd: MPIEXEC, args: mpiexec(4, 'bench/peer/rma.py'), timeoutMs: 600_000 },
+    measures: 'Increments of the counter per second, all ranks together, timed to the slowest rank.',
+    rows: [{ id: 'nxtval', label: 'increments, all ranks', metrics: ['ops'] }],
+  },
+  // Issue #15: collective MPI-IO into a temporary folder (page cache, no Sync); `io` selects it.
+  {
+    name: 'io-4',
+    title: 'collective MPI-IO, 64 MiB file (x --scale), 4 ranks, MB/s of the whole file',
+    ranks: 4,
+    ours: { cmd: process.execPath, args: mpi4ts(4, 'bench/io.ts'), timeoutMs: 600_000 },
+    peer: { cmd: MPIEXEC, args: mpiexec(4, 'bench/peer/io.py'), timeoutMs: 600_000 },
+    measures: 'Bandwidth is the file\'s bytes / the time of one collective call, from a Barrier to the slowest ' +
+      'rank\'s end, mean of 3 (MB = 10^6 bytes); writes go to the page cache (no Sync) on both sides.',
+    rows: [
+      { id: 'write-contig', label: 'Write_at_all contig', metrics: ['bandwidth'] },
+      { id: 'read-contig', label: 'Read_at_all contig', metrics: ['bandwidth'] },
+      { id: 'write-strided', label: 'Write_at_all subarray', metrics: ['bandwidth'] },
+      { id: 'read-strided', label: 'Read_at_all subarray', metrics: ['bandwidth'] },
+    ],
+  },
 ];
 
 // ----------------------------------------------------------------- results
@@ -300,6 +353,8 @@ interface CaseResult {
   tasks_per_s?: number;
   /** Start-up: CPU time of the whole process tree. */
   cpu_seconds?: number;
+  /** One-sided counter (nxtval): increments per second over all ranks. */
+  ops_per_s?: number;
 }
 
 interface SideOutput {
@@ -549,7 +604,7 @@ function markdown(
     : sides.length === 2
     ? 'Both columns were measured in the same run, on the same machine, one side after the other.'
     : `Only ${SIDE_NAME[sides[0]]} was run (partial result).`);
-  out.push('Latency is the mean half round-trip time; bandwidth is bytes / half round-trip (MB = 10^6 bytes).', '');
+  out.push(bench.measures ?? 'Latency is the mean half round-trip time; bandwidth is bytes / half round-trip (MB = 10^6 bytes).', '');
   if (env.load_before > 0.5) {
     out.push(`**The machine was not idle** (1-min load average ${env.load_before.toFixed(2)} on ${env.cores} cores): ` +
       'other work skews these figures; do not quote them as representative.', '');
@@ -583,6 +638,7 @@ a C side (pingpong-native) also run it, compiled with MPICC, and add a C
 column and mpi4ts / C.
 
 benchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')}
+(a name may also be a family's: rma runs rma-2 and rma-4, io runs io-4)
 
 options:
   --json          print the merged results as JSON instead of the table
@@ -597,6 +653,12 @@ options:
 
 environment: PEER_PYTHON (default /usr/bin/python3), MPIEXEC (default mpiexec),
              MPICC (default mpicc.openmpi)`;
+
+/** The benchmarks a name on the command line selects: the one of that name, else its family (`rma` selects rma-2 and rma-4). */
+function selects(name: string): Benchmark[] {
+  const exact = BENCHMARKS.filter((b) => b.name === name);
+  return exact.length > 0 ? exact : BENCHMARKS.filter((b) => b.name.startsWith(`${name}-`));
+}
 
 function parseArgs(argv: string[]): Options {
   const o: Options = { names: [], json: false, sides: ['ours', 'peer'], scale: null, budget: null, cases: null, write: true };
@@ -628,7 +690,7 @@ function parseArgs(argv: string[]): Options {
   if (o.scale !== null && !(Number(o.scale) > 0)) throw new Failure(`--scale must be a positive number (got ${o.scale})`, 2);
   if (o.budget !== null && !(Number(o.budget) > 0)) throw new Failure(`--budget must be a positive number (got ${o.budget})`, 2);
   for (const n of o.names) {
-    if (!BENCHMARKS.some((b) => b.name === n)) {
+    if (selects(n).length === 0) {
       throw new Failure(`unknown benchmark "${n}"; available: ${BENCHMARKS.map((b) => b.name).join(', ')}`, 2);
     }
   }
@@ -638,7 +700,11 @@ function parseArgs(argv: string[]): Options {
 function main(): void {
   const argv = process.argv.slice(2);
   const opts = parseArgs(argv);
-  const benches = opts.names.length ? BENCHMARKS.filter((b) => opts.names.includes(b.name)) : BENCHMARKS;
+  const named = opts.names.length ? BENCHMARKS.filter((b) => opts.names.some((n) => selects(n).includes(b))) : BENCHMARKS;
+  // With --cases, a benchmark none of whose rows is asked for is not run (rma-4 for --cases put-lock-8).
+  const cases = opts.cases === null ? null : opts.cases.split(',').filter((c) => c !== '');
+  const benches = cases === null ? named : named.filter((b) => b.rows.some((r) => cases.includes(r.id)));
+  if (benches.length === 0) throw new Failure(`no benchmark has the cases ${opts.cases}`, 2);
 
   if (opts.sides.includes('peer')) checkPeerPrerequisites();
   if (opts.sides.includes('ours')) checkOursPrerequisites();
