@@ -3,7 +3,7 @@ import type { CommHandle, Operation, Transport } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
 import { parseBuffer, pinSpec, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
 import { outgoing, incoming, unpacker } from '../core/pack.js';
-import { messageCodec } from '../core/msgobject.js';
+import { messageCodec, objectItems } from '../core/msgobject.js';
 import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_TRUNCATE, ERR_TYPE, ERR_BUFFER, ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../core/errorcodes.js';
 import * as commcoll from '../coll/comm.js';
 import { Group } from './group.js';
@@ -1172,17 +1172,6 @@ export class Intracomm extends Comm {
     return () => (next ??= contextsOf(runtime.transport, this.handle(routine)))();
   }
 
-  #sequence(routine: string, arg: string, seq: unknown): unknown[] {
-    if (!Array.isArray(seq) && !(ArrayBuffer.isView(seq) && !(seq instanceof DataView))) {
-      throw new TypeError(`${routine}: ${arg} must be an array of ${this.Get_size()} items, got ${seq === null ? 'null' : typeof seq}`);
-    }
-    const items = Array.from(seq as ArrayLike<unknown>);
-    if (items.length !== this.Get_size()) {
-      fail(routine, ERR_COUNT, `${arg} has ${items.length} items, the communicator has ${this.Get_size()} ranks`);
-    }
-    return items;
-  }
-
   // ---- collectives on objects -------------------------------------------------
 
   /** Wait until every rank has called it: `MPI_Barrier` (mpi4py `barrier`). */
@@ -1208,7 +1197,7 @@ export class Intracomm extends Comm {
   /** Send item i of `sendobj` (at root) to rank i: mpi4py `scatter`. */
   scatter<T = unknown>(sendobj: readonly T[] | null | undefined, root = 0): T {
     const r = this.#root('scatter', root);
-    const items = this.Get_rank() === r ? this.#sequence('scatter', 'sendobj', sendobj) : null;
+    const items = this.Get_rank() === r ? objectItems('scatter', 'sendobj', sendobj, this.Get_size()) : null;
     return this.#run('scatter', (c) => objcoll.scatter(c, items, r, messageCodec())) as T;
   }
 
@@ -1977,7 +1966,7 @@ export class Intracomm extends Comm {
 
   /** Send item i of `sendobj` to rank i and receive one item from each: mpi4py `alltoall`. */
   alltoall<T = unknown>(sendobj: readonly T[]): T[] {
-    const items = this.#sequence('alltoall', 'sendobj', sendobj);
+    const items = objectItems('alltoall', 'sendobj', sendobj, this.Get_size());
     return this.#run('alltoall', (c) => objcoll.alltoall(c, items, messageCodec())) as T[];
   }
 
@@ -2329,10 +2318,8 @@ export class Intercomm extends Comm {
   /** Scatter objects from root to the ranks of the other group: `scatter` (undefined in the root's group). */
   scatter<T = unknown>(sendobj: readonly T[] | null | undefined, root = 0): T | undefined {
     const r = this.#interRoot('scatter', root);
-    if (r === ROOT && (!Array.isArray(sendobj) || sendobj.length !== this.Get_remote_size())) {
-      fail('scatter', ERR_COUNT, `sendobj must have ${this.Get_remote_size()} items (the remote group's size)`);
-    }
-    return this.#run('scatter', (c) => intercoll.scatter(c, sendobj ?? null, r, messageCodec())) as T | undefined;
+    const items = r === ROOT ? objectItems('scatter', 'sendobj', sendobj, this.Get_remote_size()) : null;
+    return this.#run('scatter', (c) => intercoll.scatter(c, items, r, messageCodec())) as T | undefined;
   }
   /** Reduce objects of the other group at root: `reduce`. */
   reduce<T = unknown>(sendobj: T, op: Op = SUM, root = 0): T | undefined {
@@ -2634,8 +2621,8 @@ export class Intercomm extends Comm {
   /** Send item j to remote rank j, receive one from each: `alltoall` on an intercommunicator. */
   alltoall<T = unknown>(sendobj: readonly T[]): T[] {
     const n = this.Get_remote_size();
-    if (!Array.isArray(sendobj) || sendobj.length !== n) fail('alltoall', ERR_COUNT, `sendobj must have ${n} items (the remote group's size)`);
-    return this.#run('alltoall', (c) => intercoll.alltoall(c, sendobj, messageCodec())) as T[];
+    const items = objectItems('alltoall', 'sendobj', sendobj, n);
+    return this.#run('alltoall', (c) => intercoll.alltoall(c, items, messageCodec())) as T[];
   }
 
   /** Every rank gets the other group's objects: `allgather`. */

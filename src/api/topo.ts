@@ -22,7 +22,7 @@ import { gate } from '../coll/check.js';
 import { intraRounds } from '../coll/persistent.js';
 import * as commcoll from '../coll/comm.js';
 import { allgather, alltoall } from '../coll/object.js';
-import { messageCodec } from '../core/msgobject.js';
+import { messageCodec, objectItems } from '../core/msgobject.js';
 import { parseBuffer, pinSpec, type BufferSpec, type BufferLike } from '../core/msgbuffer.js';
 import { parseEqualBlocks, parseVectorBlocks, parseWBlocks, type BlockMessage, type WBufferSpec } from '../core/msgcoll.js';
 import { outgoing } from '../core/pack.js';
@@ -478,13 +478,7 @@ export abstract class Topocomm extends Intracomm {
    */
   neighbor_alltoall<T = unknown>(sendobj: readonly T[]): (T | null)[] {
     const nb = this.neighborhood('neighbor_alltoall');
-    if (!isList(sendobj)) {
-      throw new TypeError(`neighbor_alltoall: sendobj must be an array of ${nb.destinations.length} items (one per destination), got ${describe(sendobj)}`);
-    }
-    const items = Array.from(sendobj as ArrayLike<unknown>);
-    if (items.length !== nb.destinations.length) {
-      fail('neighbor_alltoall', ERR_COUNT, `sendobj has ${items.length} items, this process has ${nb.destinations.length} destinations`);
-    }
+    const items = objectItems('neighbor_alltoall', 'sendobj', sendobj, nb.destinations.length);
     let payloads: Uint8Array[];
     try { payloads = items.map((x) => messageCodec().dumps(x).slice()); } catch (e) { throw new TypeError(`neighbor_alltoall: ${(e as Error).message}`); }
     return this.#run('neighbor_alltoall', (c, n) => objectExchange(c, n, (j) => payloads[j]!)) as (T | null)[];

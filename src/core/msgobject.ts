@@ -1230,6 +1230,23 @@ export const builtinCodec: ObjectCodec = { dumps: encodeObject, loads: decodeObj
 
 let current: ObjectCodec = builtinCodec;
 
+/**
+ * The items of an object message with one item per process (`scatter` at
+ * the root, `alltoall`, `neighbor_alltoall`), read as mpi4py's pickle_dumpv:
+ * null or undefined is `n` nulls (Python's `[None] * n`), any other iterable
+ * gives its items (Python's `list(obj)`); a count other than `n` is a
+ * RangeError (Python's ValueError), anything not iterable a TypeError.
+ */
+export function objectItems(routine: string, arg: string, obj: unknown, n: number): unknown[] {
+  if (obj === null || obj === undefined) return new Array<unknown>(n).fill(null);
+  if (typeof (Object(obj) as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+    throw new TypeError(`${routine}: ${arg} must be an iterable of ${n} items (or null), got ${typeof obj === 'object' ? describeObject(obj) : typeof obj}`);
+  }
+  const items = Array.from(obj as Iterable<unknown>);
+  if (items.length !== n) throw new RangeError(`${routine}: expecting ${n} items in ${arg}, got ${items.length}`);
+  return items;
+}
+
 /** Install `codec` for this thread's object messages (api/pickle.ts: `MPI.pickle.__init__(dumps, loads)`). */
 export function setMessageCodec(codec: ObjectCodec): void {
   current = codec;

@@ -886,25 +886,11 @@ abstract class BaseTestPKL5 extends BaseTest {
   }
 }
 
-/**
- * mpi4ts's MPI.Comm.scatter/alltoall refuse null (TypeError) and a wrong
- * number of items (ERR_COUNT), on purpose (test/fixtures/cco/errors.ts),
- * where mpi4py 4 takes None as [None] * size, any iterable, and raises
- * ValueError; these cases run on the pkl5 classes, which follow mpi4py.
- */
-const objectSequenceCases = {
-  testScatterIntra: 'MPI.Comm.scatter takes no null or iterator at the root and raises ERR_COUNT, not ValueError (mpi4ts choice, test/fixtures/cco/errors.ts)',
-  testAlltoallIntra: 'MPI.Comm.alltoall takes no null or iterator and raises ERR_COUNT, not ValueError (mpi4ts choice, test/fixtures/cco/errors.ts)',
-  testAlltoallInter: 'MPI.Intercomm.alltoall takes no null or iterator and raises ERR_COUNT, not ValueError (mpi4ts choice, test/fixtures/cco/errors.ts)',
-};
-
 export class TestMPISelf extends BaseTest {
-  static override skips = objectSequenceCases;
   override COMM: AnyComm = MPI.COMM_SELF;
 }
 
 export class TestMPIWorld extends BaseTest {
-  static override skips = objectSequenceCases;
   override COMM: AnyComm = MPI.COMM_WORLD;
 }
 
