@@ -6,7 +6,7 @@
  * `mpi4ts` that the package does not resolve itself, goes through here, so a
  * process never loads the runtime twice (once bundled, once as tsc's files).
  */
-export type RuntimeEntry = 'index' | 'futures-index' | 'stopwatch' | 'futures-server' | 'futures-main' | 'rank-main' | 'rank-entry'
+export type RuntimeEntry = 'index' | 'futures-index' | 'stopwatch' | 'util-sync' | 'futures-server' | 'futures-main' | 'rank-main' | 'rank-entry'
   | 'bench-helloworld' | 'bench-ringtest' | 'bench-pingpong';
 
 /** URL of a runtime entry (this module is dist/core/entries.js, also when bundled). */

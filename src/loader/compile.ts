@@ -35,6 +35,7 @@ const SELF: Record<string, string> = {
   'mpi4ts': runtimeEntry('index').href,
   'mpi4ts/futures': runtimeEntry('futures-index').href,
   'mpi4ts/stopwatch': runtimeEntry('stopwatch').href,
+  'mpi4ts/util/sync': runtimeEntry('util-sync').href,
 };
 
 /** File name of a source's compiled module: unique per path, readable in stack traces of the compiler. */

@@ -49,7 +49,7 @@ function aliasIfNeeded(file: string): void {
   aliasRegistered = true;
   // alias-hooks.js next to this module (alias-hooks.ts when run from the sources under tsx).
   const ext = path.extname(fileURLToPath(import.meta.url));
-  register(new URL(`./alias-hooks${ext}`, import.meta.url), { data: { index: runtimeEntry('index').href, futures: runtimeEntry('futures-index').href, stopwatch: runtimeEntry('stopwatch').href } });
+  register(new URL(`./alias-hooks${ext}`, import.meta.url), { data: { index: runtimeEntry('index').href, futures: runtimeEntry('futures-index').href, stopwatch: runtimeEntry('stopwatch').href, utilSync: runtimeEntry('util-sync').href } });
 }
 
 /**
