@@ -28,6 +28,7 @@ export const ENTRIES = {
   'index': 'index.js',
   'futures-index': 'futures/index.js',
   'stopwatch': 'stopwatch.js',
+  'util-sync': 'util/sync.js',
   'futures-server': 'futures/server.js',
   'futures-main': 'futures/main.js',
   'util-index': 'util/index.js',

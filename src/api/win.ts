@@ -605,6 +605,8 @@ export class Win {
     if (rank === PROC_NULL) return;
     if (!noOrigin) sameSize(routine, o.count, o.type, count, type);
     if (r !== null) sameSize(routine, r.count, r.type, count, type);
+    // No data (e.g. an indexed type of 0 blocks): nothing to combine, check or return.
+    if (type.size * count === 0) return;
     if (type.element === null && reduce.name !== 'REPLACE' && reduce.name !== 'NO_OP' && type.pair == null) {
       fail(routine, ERR_TYPE, `datatype ${type.name} mixes basic types: accumulate needs one`);
     }

@@ -8,7 +8,7 @@
  */
 export type RuntimeEntry = 'index' | 'futures-index' | 'stopwatch' | 'futures-server' | 'futures-main' | 'rank-main' | 'rank-entry'
   | 'bench-helloworld' | 'bench-ringtest' | 'bench-pingpong'
-  | 'util-index' | 'util-pkl5' | 'util-dtlib' | 'util-pool';
+  | 'util-index' | 'util-pkl5' | 'util-dtlib' | 'util-pool' | 'util-sync';
 
 /** URL of a runtime entry (this module is dist/core/entries.js, also when bundled). */
 export function runtimeEntry(name: RuntimeEntry): URL {
@@ -24,6 +24,7 @@ export const PACKAGE_EXPORTS: Readonly<Record<string, RuntimeEntry>> = {
   'mpi4ts/util/pkl5': 'util-pkl5',
   'mpi4ts/util/dtlib': 'util-dtlib',
   'mpi4ts/util/pool': 'util-pool',
+  'mpi4ts/util/sync': 'util-sync',
 };
 
 /** URL of each package export's bundle, by specifier. */
