@@ -12,7 +12,9 @@ import { MPI } from '../index.js';
 
 /** A dict description of a structured type, as NumPy's `dtype({...})` takes and mpi4py returns. */
 export interface DTypeDict {
+  /** The field names, in order. */
   names: string[];
+  /** The field types, one per name. */
   formats: DTypeSpec[];
   /** Byte offsets of the fields (default: packed, or aligned when `aligned`). */
   offsets?: number[];
@@ -39,7 +41,10 @@ export type DTypeSpec =
   | ArrayBufferView
   | DTypeDict
   | readonly [DTypeSpec, number | readonly number[]]
-  | readonly [DTypeSpec, { align?: boolean }]
+  | readonly [DTypeSpec, {
+    /** C-struct alignment of the fields (NumPy's `align=True`). */
+    align?: boolean;
+  }]
   | ReadonlyArray<readonly [string, DTypeSpec] | readonly [string, DTypeSpec, number | readonly number[]]>;
 
 // ---- typed arrays ----------------------------------------------------------

@@ -397,6 +397,7 @@ export class Request implements Iterable<MPI.Request> {
     return r;
   }
 
+  /** The MPI requests, in message order (mpi4py's pkl5.Request is a tuple of them). */
   [Symbol.iterator](): Iterator<MPI.Request> { return this.requests[Symbol.iterator](); }
 
   /** Number of MPI requests (Python's `len`). */
@@ -484,6 +485,7 @@ export class Message implements Iterable<MPI.Message> {
     else this.messages = [...message];
   }
 
+  /** The MPI messages, in order (mpi4py's pkl5.Message is a list of them). */
   [Symbol.iterator](): Iterator<MPI.Message> { return this.messages[Symbol.iterator](); }
 
   /** Number of MPI messages. */

@@ -24,8 +24,11 @@ export type MapIterator<T> = PromiseLike<T[]> & AsyncIterable<T>;
 
 /** What a pool runs its calls on: MPIPoolExecutor, the in-rank executor of ThreadPool, or a user's. */
 export interface PoolExecutor {
+  /** Schedule `fn(...args)`; the future resolves with its value (concurrent.futures `submit`). */
   submit<F extends Task>(fn: F, ...args: Parameters<F>): Future<Result<F>>;
+  /** `fn(...args)` for each `args`, as an iterator of the results (in order, or as they complete when `unordered`). */
   starmap<F extends Task>(fn: F, iterable: Iterable<Parameters<F>>, options?: { chunksize?: number; unordered?: boolean }): MapIterator<Result<F>>;
+  /** Take no more calls; resolves once the submitted ones are done unless `wait` is false (`cancelFutures`: cancel those not started). */
   shutdown(options?: { wait?: boolean; cancelFutures?: boolean }): Promise<void>;
   /** Number of workers, where known (chooses map's default chunk size). */
   readonly numWorkers?: number | null;
