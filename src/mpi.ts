@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import { runtime } from './api/runtime.js';
 import { Comm, Intracomm } from './api/comm.js';
 import { installCheck, checkRequested } from './api/check.js';
+import { installTrace, traceFolder } from './api/trace.js';
 import { Exception } from './api/errors.js';
 import { Info } from './api/info.js';
 import { ERR_ARG } from './core/errorcodes.js';
@@ -56,6 +57,9 @@ import { THREAD_MULTIPLE, VERSION, SUBVERSION } from './api/constants.js';
 
 // `--check`: collectives compare their calls across the ranks first (src/api/check.ts).
 if (checkRequested()) installCheck();
+// `--trace`: public calls and messages are recorded for the timeline (src/api/trace.ts).
+const traceTo = traceFolder();
+if (traceTo !== null) installTrace(runtime.transport, traceTo);
 
 /** All processes started together: `MPI_COMM_WORLD`. */
 export const COMM_WORLD: Intracomm = new Intracomm(runtime.transport.commWorld, 'MPI_COMM_WORLD');

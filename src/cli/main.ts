@@ -39,9 +39,9 @@ function positiveInt(name: string) {
   };
 }
 
-const SUBCOMMANDS = new Set(['run', 'info', 'bench', 'help']);
+const SUBCOMMANDS = new Set(['run', 'info', 'bench', 'trace', 'help']);
 /** Options that take a value, so the first positional can be found. */
-const VALUED = new Set(['-n', '--np', '--usize', '-c', '--timeout', '--max-memory', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn']);
+const VALUED = new Set(['-n', '--np', '--usize', '-c', '--timeout', '--max-memory', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '--trace', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn']);
 
 /** Rewrite mpiexec spellings and put the subcommand first (`mpi4ts -n 4 bench x` = `mpi4ts bench -n 4 x`). */
 export function normaliseArgv(argv: string[]): string[] {
@@ -89,6 +89,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--usize <U>', 'universe size (MPI.UNIVERSE_SIZE): most processes alive at once, started and spawned (default: the larger of -n and the number of cores, as Open MPI counts slots)', positiveInt('--usize'))
     .option('--timeout <seconds>', 'end the job after this many seconds, saying where each rank was (exit status 124)', positiveNumber('--timeout'))
     .option('--check', 'every collective call first checks that all ranks made the same call (collective, root, op, type signatures); a mismatch ends the job with a report (exit status 87)')
+    .option('--trace <file>', 'record every MPI call and message of every rank into <file>, a Trace Event file for ui.perfetto.dev or chrome://tracing (see mpi4ts trace summary)')
     .option('--max-memory <MB>', 'JavaScript heap limit of each rank, in MB (a rank above it fails: out of memory)', positiveInt('--max-memory'))
     .option('--transport <name>', "'threads' (embedded, the default) or 'native' (the system's mpiexec and MPI library)")
     .option('--mpi <library>', "with --transport native: 'openmpi' or 'mpich' (default: MPI4TS_MPI, else the first built)")
@@ -121,6 +122,12 @@ export async function main(argv: string[]): Promise<number> {
       const np = defaultRanks(o.np);
       status = np === null ? 2 : await runBench(name, args, { ...o, np });
     });
+
+  const trace = program.command('trace').description('read a timeline recorded with --trace');
+  trace.command('summary')
+    .description('time in MPI per rank and the message matrix (count and bytes, sender x receiver)')
+    .argument('<file>', 'the Trace Event file --trace wrote')
+    .action(async (file: string) => { status = (await import('./trace.js')).traceSummary(file); });
 
   program.command('info')
     .description('print versions, transports and the machine')

@@ -1,0 +1,224 @@
+/**
+ * `--trace out.json` (`MPI4TS_TRACE=<folder>`): the communication timeline.
+ * Installed at start-up the way `--check` is (src/api/check.ts), by swapping
+ * methods once, so that a run without the flag runs the very same code as
+ * before and pays nothing, not even a branch: each public MPI method of the
+ * communicator, request, message and file classes is wrapped to record one
+ * call (routine, start, end, communicator, root), and the transport
+ * instance's point-to-point entries (send, isend, recv, irecv, imrecv) are
+ * wrapped to record each message with its peer, tag and size. The
+ * `noteCall` hook was the other way in; it sits only in the collective paths
+ * and costs a call per use, where a swap costs nothing when off.
+ *
+ * The records stay in this rank's memory and are written once, when the
+ * rank's thread or process exits, as one part file in the folder; the
+ * launcher merges the parts into the Trace Event file (src/core/tracefile.ts).
+ * Messages on a collective shadow (the traffic of the collective
+ * algorithms) count in the bytes of the call that moved them but are not
+ * user messages: they are left out of the message records.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { threadId } from 'node:worker_threads';
+import type { CommHandle, Operation, MatchedMessage, Transport } from '../transport/spi.js';
+import { TRACE_PART_VERSION, type TracePart, type TraceCall, type TraceMessage } from '../core/tracefile.js';
+import { Comm, Intracomm, Intercomm } from './comm.js';
+import { Topocomm, Cartcomm, Graphcomm, Distgraphcomm } from './topo.js';
+import { Request, Prequest, Grequest } from './request.js';
+import { Message } from './message.js';
+import { File } from './file.js';
+
+/** Whether `--trace` is on for this process: the folder its part goes to, or null. */
+export function traceFolder(): string | null {
+  return process.env['MPI4TS_TRACE'] || null;
+}
+
+/** Microseconds since the job's common time origin (the same clock on every rank). */
+let clockOffset = 0;
+const now = (): number => (clockOffset + performance.now()) * 1000;
+
+const calls: TraceCall[] = [];
+const messages: TraceMessage[] = [];
+
+/** The outermost public call running (calls made inside it are part of it), or null. */
+let current: { peer: number; tag: number; bytes: number } | null = null;
+
+// ---- transport: the messages ----------------------------------------------------
+
+/** A receive posted and not yet seen complete: where it was posted, to record it once it is. */
+interface PendingReceive { readonly comm: string | null; readonly from: Int32Array }
+const pendingReceives = new Map<Operation, PendingReceive>();
+let transportDepth = 0;
+
+function installTransport(t: Transport): void {
+  const keys = new WeakMap<CommHandle, string | null>();
+  /** A name of the communicator that all its members compute alike; null for a collective shadow. */
+  const commKey = (c: CommHandle): string | null => {
+    let k = keys.get(c);
+    if (k === undefined) {
+      if (t.collective(c) === c) k = null;
+      else {
+        const ctx = (c as { ctx?: unknown }).ctx;
+        const local = Array.from(t.group(c)).join(',');
+        const remote = t.remoteGroup(c);
+        // Both sides of an intercommunicator name it the same: the two groups in a fixed order.
+        k = typeof ctx === 'number' ? `ctx ${ctx}` : remote === null ? local : [local, Array.from(remote).join(',')].sort().join('|');
+      }
+      keys.set(c, k);
+    }
+    return k;
+  };
+  const peersOf = (c: CommHandle): Int32Array => t.remoteGroup(c) ?? t.group(c);
+  const self = t.processId;
+
+  const noteSent = (c: CommHandle, bytes: number, dest: number, tag: number, ts: number): void => {
+    if (current !== null) {
+      current.bytes += bytes;
+      if (current.peer === -1) { current.peer = dest; current.tag = tag; }
+    }
+    const key = commKey(c);
+    if (key === null || dest < 0) return;
+    messages.push({ send: true, ts, from: self, to: peersOf(c)[dest]!, tag, bytes, comm: key });
+  };
+  const noteReceived = (op: Operation, comm: string | null, from: Int32Array): void => {
+    const s = op.status;
+    if (s.cancelled || s.source < 0 || op.failure !== null) return;
+    const bytes = op.messageBytes;
+    if (current !== null) {
+      current.bytes += bytes;
+      if (current.peer === -1) { current.peer = s.source; current.tag = s.tag; }
+    }
+    if (comm === null) return;
+    messages.push({ send: false, ts: now(), from: from[s.source]!, to: self, tag: s.tag, bytes, comm });
+  };
+  /** Progress hook, and the end of every call: receives that completed meanwhile. */
+  const sweep = (): void => {
+    for (const [op, p] of pendingReceives) {
+      if (!op.done) continue;
+      pendingReceives.delete(op);
+      noteReceived(op, p.comm, p.from);
+    }
+    if (pendingReceives.size === 0) t.removeProgressHook(sweep);
+  };
+  sweepReceives = sweep;
+  const posted = (op: Operation, c: CommHandle): Operation => {
+    const comm = commKey(c);
+    if (op.done) noteReceived(op, comm, peersOf(c));
+    else {
+      if (pendingReceives.size === 0) t.addProgressHook(sweep);
+      pendingReceives.set(op, { comm, from: peersOf(c) });
+    }
+    return op;
+  };
+  // Matched probes: the communicator is known at the probe, the message is received later.
+  const probed = new WeakMap<MatchedMessage, CommHandle>();
+
+  // Each entry: the transport's own method, run once at the outermost level (a
+  // transport's blocking send may call its isend: one message, not two).
+  const send = t.send.bind(t), isend = t.isend.bind(t), recv = t.recv.bind(t), irecv = t.irecv.bind(t);
+  const imrecv = t.imrecv.bind(t), mprobe = t.mprobe.bind(t), improbe = t.improbe.bind(t);
+  // A send is stamped when it starts, so that its arrow never leaves after the receive it reaches ends.
+  const outer = <R>(run: () => R, after: (r: R, start: number) => void): R => {
+    const start = transportDepth === 0 ? now() : 0;
+    transportDepth++;
+    let r: R;
+    try { r = run(); } finally { transportDepth--; }
+    if (transportDepth === 0) after(r, start);
+    return r;
+  };
+  t.send = (c, data, dest, tag, mode) => outer(() => send(c, data, dest, tag, mode), (_, ts) => noteSent(c, data.byteLength, dest, tag, ts));
+  t.isend = (c, data, dest, tag, mode, borrowed) => outer(() => isend(c, data, dest, tag, mode, borrowed), (_, ts) => noteSent(c, data.byteLength, dest, tag, ts));
+  t.recv = (c, into, source, tag) => outer(() => recv(c, into, source, tag), (op) => { posted(op, c); });
+  t.irecv = (c, into, source, tag) => outer(() => irecv(c, into, source, tag), (op) => { posted(op, c); });
+  t.mprobe = (c, source, tag) => outer(() => mprobe(c, source, tag), (m) => { probed.set(m, c); });
+  t.improbe = (c, source, tag) => outer(() => improbe(c, source, tag), (m) => { if (m !== null) probed.set(m, c); });
+  t.imrecv = (m, into) => outer(() => imrecv(m, into), (op) => { const c = probed.get(m); if (c !== undefined) posted(op, c); });
+}
+
+let sweepReceives: () => void = () => {};
+
+// ---- the API: the calls -----------------------------------------------------------
+
+/** Where the root is among a rooted collective's arguments. */
+function rootIndex(name: string): number {
+  if (/^i?(bcast|scatter|gather)$/.test(name) || /^I?Bcast(_init)?$/.test(name)) return 1;
+  if (name === 'reduce' || /^I?(Gather|Gatherv|Scatter|Scatterv)(_init)?$/.test(name)) return 2;
+  if (/^I?Reduce(_init)?$/.test(name)) return 3;
+  return -1;
+}
+
+/** Methods that are not MPI calls (accessors of local state, helpers, the promise protocol). */
+const NOT_CALLS = /^(constructor|then|catch|finally|handle|toString|valueOf|toJSON|py2f|f2py|Get_.*|Set_.*|Is_.*|Delete_attr|Call_errhandler|Create_keyval|Free_keyval|Create_errhandler|Compare)$|[a-z][A-Z]/;
+
+function commName(obj: unknown): string {
+  if (obj instanceof Comm) {
+    const name = obj.Get_name();
+    if (name !== '') return name;
+    try {
+      const h = obj.handle('trace') as { ctx?: unknown; size: number };
+      return typeof h.ctx === 'number' ? `comm ctx ${h.ctx}` : `comm of ${h.size}`;
+    } catch { return 'MPI_COMM_NULL'; }
+  }
+  return '';
+}
+
+function wrapCall(target: object, name: string, owner: string): void {
+  const d = Object.getOwnPropertyDescriptor(target, name);
+  if (d === undefined || typeof d.value !== 'function' || NOT_CALLS.test(name)) return;
+  const method = d.value as (...a: unknown[]) => unknown;
+  const rootAt = rootIndex(name);
+  const routine = owner === '' ? name : `${owner}.${name}`;
+  const traced = function (this: unknown, ...args: unknown[]): unknown {
+    if (current !== null) return method.apply(this, args);
+    const rec = { peer: -1, tag: -1, bytes: 0 };
+    current = rec;
+    const start = now();
+    try {
+      return method.apply(this, args);
+    } finally {
+      sweepReceives();
+      current = null;
+      const root = rootAt < 0 ? undefined : args[rootAt] ?? 0;
+      calls.push({
+        name: routine, ts: start, dur: Math.max(0, now() - start), comm: commName(this),
+        ...(rec.peer >= 0 ? { peer: rec.peer, tag: rec.tag } : {}),
+        ...(typeof root === 'number' ? { root } : {}),
+        bytes: rec.bytes,
+      });
+    }
+  };
+  Object.defineProperty(traced, 'name', { value: name });
+  Object.defineProperty(target, name, { ...d, value: traced });
+}
+
+function writePart(folder: string, t: Transport): void {
+  sweepReceives();
+  const world = t.commWorld;
+  const part: TracePart = {
+    version: TRACE_PART_VERSION, pid: t.processId, rank: world.rank, size: world.size,
+    spawned: t.spawnedBy !== null || process.env['MPI4TS_SPAWNED'] !== undefined,
+    calls, messages,
+  };
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, `part-${t.processId}-${process.pid}-${threadId}.json`), JSON.stringify(part));
+  } catch (e) {
+    process.stderr.write(`mpi4ts: --trace: cannot write this rank's part in ${folder}: ${e instanceof Error ? e.message : String(e)}\n`);
+  }
+}
+
+let installed = false;
+
+/** Start recording (done once, at start-up, when MPI4TS_TRACE is set). */
+export function installTrace(t: Transport, folder: string): void {
+  if (installed) return;
+  installed = true;
+  clockOffset = performance.timeOrigin - t.job.timeOrigin;
+  installTransport(t);
+  for (const [cls, owner] of [[Comm, ''], [Intracomm, ''], [Intercomm, ''], [Topocomm, ''], [Cartcomm, ''], [Graphcomm, ''], [Distgraphcomm, ''],
+    [Request, 'Request'], [Prequest, 'Prequest'], [Grequest, 'Grequest'], [Message, 'Message'], [File, 'File']] as const) {
+    for (const name of Object.getOwnPropertyNames(cls.prototype)) wrapCall(cls.prototype, name, owner);
+    for (const name of Object.getOwnPropertyNames(cls)) if (name !== 'prototype' && name !== 'length' && name !== 'name') wrapCall(cls, name, owner);
+  }
+  process.on('exit', () => writePart(folder, t));
+}
