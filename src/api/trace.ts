@@ -89,7 +89,10 @@ function installTransport(t: Transport): void {
       if (current.peer === -1) { current.peer = s.source; current.tag = s.tag; }
     }
     if (comm === null) return;
-    messages.push({ send: false, ts: now(), from: from[s.source]!, to: self, tag: s.tag, bytes, comm });
+    const ts = now();
+    // Completed outside any call (an awaited request, seen by progress on the event loop): a slice of its own for the arrow to end in.
+    if (current === null) calls.push({ name: 'Request completed', ts, dur: 0, comm: '', peer: s.source, tag: s.tag, bytes });
+    messages.push({ send: false, ts, from: from[s.source]!, to: self, tag: s.tag, bytes, comm });
   };
   /** Progress hook, and the end of every call: receives that completed meanwhile. */
   const sweep = (): void => {
@@ -148,7 +151,9 @@ function rootIndex(name: string): number {
 }
 
 /** Methods that are not MPI calls (accessors of local state, helpers, the promise protocol). */
-const NOT_CALLS = /^(constructor|then|catch|finally|handle|toString|valueOf|toJSON|py2f|f2py|Get_.*|Set_.*|Is_.*|Delete_attr|Call_errhandler|Create_keyval|Free_keyval|Create_errhandler|Compare)$|[a-z][A-Z]/;
+const NOT_CALLS = /^(constructor|then|catch|finally|handle|toString|valueOf|toJSON|py2f|f2py|Get_.*|Set_.*|Is_.*|Delete_attr|Call_errhandler|Create_keyval|Free_keyval|Create_errhandler|Compare|equals|neighborhood)$|[a-z][A-Z]/;
+/** Static methods that are MPI calls (others are the classes' own factories: `Request.make`, `Message.wrap`). */
+const STATIC_CALLS = /^[A-Z]|^(wait|test)(all|any|some)$|^get_status_(all|any|some)$|^i?probe$/;
 
 function commName(obj: unknown): string {
   if (obj instanceof Comm) {
@@ -218,7 +223,7 @@ export function installTrace(t: Transport, folder: string): void {
   for (const [cls, owner] of [[Comm, ''], [Intracomm, ''], [Intercomm, ''], [Topocomm, ''], [Cartcomm, ''], [Graphcomm, ''], [Distgraphcomm, ''],
     [Request, 'Request'], [Prequest, 'Prequest'], [Grequest, 'Grequest'], [Message, 'Message'], [File, 'File']] as const) {
     for (const name of Object.getOwnPropertyNames(cls.prototype)) wrapCall(cls.prototype, name, owner);
-    for (const name of Object.getOwnPropertyNames(cls)) if (name !== 'prototype' && name !== 'length' && name !== 'name') wrapCall(cls, name, owner);
+    for (const name of Object.getOwnPropertyNames(cls)) if (STATIC_CALLS.test(name)) wrapCall(cls, name, owner);
   }
   process.on('exit', () => writePart(folder, t));
 }
