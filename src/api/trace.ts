@@ -181,7 +181,7 @@ function wrapCall(target: object, name: string, owner: string): void {
     try {
       return method.apply(this, args);
     } finally {
-      sweepReceives();
+      if (pendingReceives.size > 0) sweepReceives();
       current = null;
       const root = rootAt < 0 ? undefined : args[rootAt] ?? 0;
       calls.push({
