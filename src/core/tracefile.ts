@@ -183,11 +183,17 @@ export function formatSummary(s: TraceSummary): string {
     ...s.ranks.map((r) => [r.label, String(r.calls), r.mpiSeconds.toFixed(6), r.spanSeconds.toFixed(6),
       r.spanSeconds > 0 ? `${((100 * r.mpiSeconds) / r.spanSeconds).toFixed(1)}%` : '-']),
   ]));
-  const short = (pid: number): string => s.ranks.find((r) => r.pid === pid)?.label.replace(/^rank /, '') ?? String(pid);
+  // Ranks of the job by their rank; other processes (spawned) by process id, with a legend.
+  const short = (pid: number): string => {
+    const label = s.ranks.find((r) => r.pid === pid)?.label ?? '';
+    return /^rank \d+$/.test(label) ? label.slice(5) : `p${pid}`;
+  };
+  const legend = s.ranks.filter((r) => short(r.pid).startsWith('p')).map((r) => `${short(r.pid)} = ${r.label}`);
   for (const [title, m] of [['Messages (sender x receiver)', s.count], ['Bytes (sender x receiver)', s.bytes]] as const) {
     out.push('', title);
     out.push(table([['from\\to', ...s.pids.map(short)], ...s.pids.map((p, i) => [short(p), ...m[i]!.map(String)])]));
   }
+  if (legend.length > 0) out.push('', legend.join(', '));
   out.push('', `${s.messages} messages, ${s.matched} matched to their receive`);
   return `${out.join('\n')}\n`;
 }

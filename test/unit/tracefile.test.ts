@@ -52,6 +52,8 @@ describe('mergeParts', () => {
   test('spawned processes are named as such', () => {
     const f = mergeParts([part(0, 0, [], []), part(2, 0, [], [], true)]);
     assert.equal(f.traceEvents.find((e) => e.name === 'process_name' && e.pid === 2)?.args?.['name'], 'spawned rank 0 (process 2)');
+    assert.match(formatSummary(summarize(f)), /^from\\to +0 +p2$/m);
+    assert.match(formatSummary(summarize(f)), /^p2 = spawned rank 0 \(process 2\)$/m);
   });
 });
 
