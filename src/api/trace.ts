@@ -45,30 +45,35 @@ let current: { peer: number; tag: number; bytes: number } | null = null;
 
 // ---- transport: the messages ----------------------------------------------------
 
-/** A receive posted and not yet seen complete: where it was posted, to record it once it is. */
-interface PendingReceive { readonly comm: string | null; readonly from: Int32Array }
-const pendingReceives = new Map<Operation, PendingReceive>();
+/** Receives posted and not yet seen complete, with their communicator, to record each once it is. */
+const pendingReceives = new Map<Operation, CommHandle>();
 let transportDepth = 0;
 
 function installTransport(t: Transport): void {
-  const keys = new WeakMap<CommHandle, string | null>();
-  /** A name of the communicator that all its members compute alike; null for a collective shadow. */
-  const commKey = (c: CommHandle): string | null => {
-    let k = keys.get(c);
-    if (k === undefined) {
-      if (t.collective(c) === c) k = null;
-      else {
+  /** What the records need of a communicator, worked out at its first message. */
+  interface CommInfo {
+    /** A name all its members compute alike; null for a collective shadow (not user messages). */
+    readonly key: string | null;
+    /** Process ids of the ranks messages name (the remote group of an intercommunicator). */
+    readonly peers: Int32Array;
+  }
+  const infos = new WeakMap<CommHandle, CommInfo>();
+  const info = (c: CommHandle): CommInfo => {
+    let i = infos.get(c);
+    if (i === undefined) {
+      const remote = t.remoteGroup(c);
+      let key: string | null = null;
+      if (t.collective(c) !== c) {
         const ctx = (c as { ctx?: unknown }).ctx;
         const local = Array.from(t.group(c)).join(',');
-        const remote = t.remoteGroup(c);
         // Both sides of an intercommunicator name it the same: the two groups in a fixed order.
-        k = typeof ctx === 'number' ? `ctx ${ctx}` : remote === null ? local : [local, Array.from(remote).join(',')].sort().join('|');
+        key = typeof ctx === 'number' ? `ctx ${ctx}` : remote === null ? local : [local, Array.from(remote).join(',')].sort().join('|');
       }
-      keys.set(c, k);
+      i = { key, peers: remote ?? t.group(c) };
+      infos.set(c, i);
     }
-    return k;
+    return i;
   };
-  const peersOf = (c: CommHandle): Int32Array => t.remoteGroup(c) ?? t.group(c);
   const self = t.processId;
 
   const noteSent = (c: CommHandle, bytes: number, dest: number, tag: number, ts: number): void => {
@@ -76,11 +81,11 @@ function installTransport(t: Transport): void {
       current.bytes += bytes;
       if (current.peer === -1) { current.peer = dest; current.tag = tag; }
     }
-    const key = commKey(c);
+    const { key, peers } = info(c);
     if (key === null || dest < 0) return;
-    messages.push({ send: true, ts, from: self, to: peersOf(c)[dest]!, tag, bytes, comm: key });
+    messages.push({ send: true, ts, from: self, to: peers[dest]!, tag, bytes, comm: key });
   };
-  const noteReceived = (op: Operation, comm: string | null, from: Int32Array): void => {
+  const noteReceived = (op: Operation, c: CommHandle): void => {
     const s = op.status;
     if (s.cancelled || s.source < 0 || op.failure !== null) return;
     const bytes = op.messageBytes;
@@ -88,54 +93,77 @@ function installTransport(t: Transport): void {
       current.bytes += bytes;
       if (current.peer === -1) { current.peer = s.source; current.tag = s.tag; }
     }
-    if (comm === null) return;
+    const { key, peers } = info(c);
+    if (key === null) return;
     const ts = now();
     // Completed outside any call (an awaited request, seen by progress on the event loop): a slice of its own for the arrow to end in.
     if (current === null) calls.push({ name: 'Request completed', ts, dur: 0, comm: '', peer: s.source, tag: s.tag, bytes });
-    messages.push({ send: false, ts, from: from[s.source]!, to: self, tag: s.tag, bytes, comm });
+    messages.push({ send: false, ts, from: peers[s.source]!, to: self, tag: s.tag, bytes, comm: key });
   };
   /** Progress hook, and the end of every call: receives that completed meanwhile. */
   const sweep = (): void => {
-    for (const [op, p] of pendingReceives) {
+    for (const [op, c] of pendingReceives) {
       if (!op.done) continue;
       pendingReceives.delete(op);
-      noteReceived(op, p.comm, p.from);
+      noteReceived(op, c);
     }
     if (pendingReceives.size === 0) t.removeProgressHook(sweep);
   };
   sweepReceives = sweep;
-  const posted = (op: Operation, c: CommHandle): Operation => {
-    const comm = commKey(c);
-    if (op.done) noteReceived(op, comm, peersOf(c));
+  const posted = (op: Operation, c: CommHandle): void => {
+    if (op.done) noteReceived(op, c);
     else {
       if (pendingReceives.size === 0) t.addProgressHook(sweep);
-      pendingReceives.set(op, { comm, from: peersOf(c) });
+      pendingReceives.set(op, c);
     }
-    return op;
   };
   // Matched probes: the communicator is known at the probe, the message is received later.
   const probed = new WeakMap<MatchedMessage, CommHandle>();
 
-  // Each entry: the transport's own method, run once at the outermost level (a
-  // transport's blocking send may call its isend: one message, not two).
+  // Each entry runs the transport's own method and records at the outermost
+  // level only (a transport's blocking send may call its isend: one message,
+  // not two). A send is stamped when it starts, so that its arrow never
+  // leaves after the receive it reaches ends.
   const send = t.send.bind(t), isend = t.isend.bind(t), recv = t.recv.bind(t), irecv = t.irecv.bind(t);
   const imrecv = t.imrecv.bind(t), mprobe = t.mprobe.bind(t), improbe = t.improbe.bind(t);
-  // A send is stamped when it starts, so that its arrow never leaves after the receive it reaches ends.
-  const outer = <R>(run: () => R, after: (r: R, start: number) => void): R => {
-    const start = transportDepth === 0 ? now() : 0;
+  t.send = (c, data, dest, tag, mode) => {
+    if (transportDepth > 0) return send(c, data, dest, tag, mode);
+    const ts = now();
     transportDepth++;
-    let r: R;
-    try { r = run(); } finally { transportDepth--; }
-    if (transportDepth === 0) after(r, start);
-    return r;
+    try { send(c, data, dest, tag, mode); } finally { transportDepth--; }
+    noteSent(c, data.byteLength, dest, tag, ts);
   };
-  t.send = (c, data, dest, tag, mode) => outer(() => send(c, data, dest, tag, mode), (_, ts) => noteSent(c, data.byteLength, dest, tag, ts));
-  t.isend = (c, data, dest, tag, mode, borrowed) => outer(() => isend(c, data, dest, tag, mode, borrowed), (_, ts) => noteSent(c, data.byteLength, dest, tag, ts));
-  t.recv = (c, into, source, tag) => outer(() => recv(c, into, source, tag), (op) => { posted(op, c); });
-  t.irecv = (c, into, source, tag) => outer(() => irecv(c, into, source, tag), (op) => { posted(op, c); });
-  t.mprobe = (c, source, tag) => outer(() => mprobe(c, source, tag), (m) => { probed.set(m, c); });
-  t.improbe = (c, source, tag) => outer(() => improbe(c, source, tag), (m) => { if (m !== null) probed.set(m, c); });
-  t.imrecv = (m, into) => outer(() => imrecv(m, into), (op) => { const c = probed.get(m); if (c !== undefined) posted(op, c); });
+  t.isend = (c, data, dest, tag, mode, borrowed) => {
+    if (transportDepth > 0) return isend(c, data, dest, tag, mode, borrowed);
+    const ts = now();
+    transportDepth++;
+    let op: Operation;
+    try { op = isend(c, data, dest, tag, mode, borrowed); } finally { transportDepth--; }
+    noteSent(c, data.byteLength, dest, tag, ts);
+    return op;
+  };
+  const receiving = (run: (c: CommHandle, into: Uint8Array | null, source: number, tag: number) => Operation) =>
+    (c: CommHandle, into: Uint8Array | null, source: number, tag: number): Operation => {
+      if (transportDepth > 0) return run(c, into, source, tag);
+      transportDepth++;
+      let op: Operation;
+      try { op = run(c, into, source, tag); } finally { transportDepth--; }
+      posted(op, c);
+      return op;
+    };
+  t.recv = receiving(recv);
+  t.irecv = receiving(irecv);
+  t.mprobe = (c, source, tag) => { const m = mprobe(c, source, tag); probed.set(m, c); return m; };
+  t.improbe = (c, source, tag) => { const m = improbe(c, source, tag); if (m !== null) probed.set(m, c); return m; };
+  t.imrecv = (m, into) => {
+    if (transportDepth > 0) return imrecv(m, into);
+    transportDepth++;
+    let op: Operation;
+    try { op = imrecv(m, into); } finally { transportDepth--; }
+    const c = probed.get(m);
+    if (c !== undefined) posted(op, c);
+    return op;
+  };
 }
 
 let sweepReceives: () => void = () => {};
@@ -184,11 +212,11 @@ function wrapCall(target: object, name: string, owner: string): void {
       if (pendingReceives.size > 0) sweepReceives();
       current = null;
       const root = rootAt < 0 ? undefined : args[rootAt] ?? 0;
+      // Absent fields are undefined, which the part's JSON leaves out.
       calls.push({
         name: routine, ts: start, dur: Math.max(0, now() - start), comm: commName(this),
-        ...(rec.peer >= 0 ? { peer: rec.peer, tag: rec.tag } : {}),
-        ...(typeof root === 'number' ? { root } : {}),
-        bytes: rec.bytes,
+        peer: rec.peer >= 0 ? rec.peer : undefined, tag: rec.peer >= 0 ? rec.tag : undefined,
+        root: typeof root === 'number' ? root : undefined, bytes: rec.bytes,
       });
     }
   };
