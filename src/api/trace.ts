@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { CommHandle, Operation, MatchedMessage, Transport } from '../transport/spi.js';
-import { TRACE_PART_VERSION, type TracePart, type TraceCall, type TraceMessage } from '../core/tracefile.js';
+import { TRACE_PART_VERSION, type CompactPart } from '../core/tracefile.js';
 import { Comm, Intracomm, Intercomm } from './comm.js';
 import { Topocomm, Cartcomm, Graphcomm, Distgraphcomm } from './topo.js';
 import { Request, Prequest, Grequest } from './request.js';
@@ -37,11 +37,53 @@ export function traceFolder(): string | null {
 let clockOffset = 0;
 const now = (): number => (clockOffset + performance.now()) * 1000;
 
-const calls: TraceCall[] = [];
-const messages: TraceMessage[] = [];
+/**
+ * Records in typed columns, not objects: a long run keeps hundreds of
+ * thousands of them, and objects that live that long are copied by every
+ * young-generation collection they survive (measured: twice the cost per
+ * call). Strings (routines, communicators) are numbered. Absent fields are NaN.
+ */
+class Records {
+  #rows: Float64Array;
+  #n = 0;
+  constructor(readonly width: number) { this.#rows = new Float64Array(width * 4096); }
+  get length(): number { return this.#n; }
+  /** A new row: its first slot's index. */
+  add(): number {
+    if ((this.#n + 1) * this.width > this.#rows.length) {
+      const more = new Float64Array(this.#rows.length * 2);
+      more.set(this.#rows);
+      this.#rows = more;
+    }
+    return this.width * this.#n++;
+  }
+  get rows(): Float64Array { return this.#rows; }
+}
+const strings: string[] = [];
+const stringIds = new Map<string, number>();
+function intern(x: string): number {
+  let id = stringIds.get(x);
+  if (id === undefined) { id = strings.length; strings.push(x); stringIds.set(x, id); }
+  return id;
+}
+/** name, ts, dur, comm, peer, tag, root, bytes */
+const calls = new Records(8);
+function addCall(name: number, ts: number, dur: number, comm: number, peer: number, tag: number, root: number, bytes: number): void {
+  const i = calls.add(), r = calls.rows;
+  r[i] = name; r[i + 1] = ts; r[i + 2] = dur; r[i + 3] = comm; r[i + 4] = peer; r[i + 5] = tag; r[i + 6] = root; r[i + 7] = bytes;
+}
+/** send (1) or receive (0), ts, from, to, tag, bytes, comm */
+const messages = new Records(7);
+function addMessage(send: boolean, ts: number, from: number, to: number, tag: number, bytes: number, comm: number): void {
+  const i = messages.add(), r = messages.rows;
+  r[i] = send ? 1 : 0; r[i + 1] = ts; r[i + 2] = from; r[i + 3] = to; r[i + 4] = tag; r[i + 5] = bytes; r[i + 6] = comm;
+}
+const REQUEST_COMPLETED = intern('Request completed');
+const NO_COMM = intern('');
 
-/** The outermost public call running (calls made inside it are part of it), or null. */
+/** The outermost public call running (calls made inside it are part of it), or null; its record is reused. */
 let current: { peer: number; tag: number; bytes: number } | null = null;
+const openCall = { peer: -1, tag: -1, bytes: 0 };
 
 // ---- transport: the messages ----------------------------------------------------
 
@@ -52,8 +94,8 @@ let transportDepth = 0;
 function installTransport(t: Transport): void {
   /** What the records need of a communicator, worked out at its first message. */
   interface CommInfo {
-    /** A name all its members compute alike; null for a collective shadow (not user messages). */
-    readonly key: string | null;
+    /** A name all its members compute alike (interned); -1 for a collective shadow (not user messages). */
+    readonly key: number;
     /** Process ids of the ranks messages name (the remote group of an intercommunicator). */
     readonly peers: Int32Array;
   }
@@ -62,12 +104,12 @@ function installTransport(t: Transport): void {
     let i = infos.get(c);
     if (i === undefined) {
       const remote = t.remoteGroup(c);
-      let key: string | null = null;
+      let key = -1;
       if (t.collective(c) !== c) {
         const ctx = (c as { ctx?: unknown }).ctx;
         const local = Array.from(t.group(c)).join(',');
         // Both sides of an intercommunicator name it the same: the two groups in a fixed order.
-        key = typeof ctx === 'number' ? `ctx ${ctx}` : remote === null ? local : [local, Array.from(remote).join(',')].sort().join('|');
+        key = intern(typeof ctx === 'number' ? `ctx ${ctx}` : remote === null ? local : [local, Array.from(remote).join(',')].sort().join('|'));
       }
       i = { key, peers: remote ?? t.group(c) };
       infos.set(c, i);
@@ -82,8 +124,8 @@ function installTransport(t: Transport): void {
       if (current.peer === -1) { current.peer = dest; current.tag = tag; }
     }
     const { key, peers } = info(c);
-    if (key === null || dest < 0) return;
-    messages.push({ send: true, ts, from: self, to: peers[dest]!, tag, bytes, comm: key });
+    if (key < 0 || dest < 0) return;
+    addMessage(true, ts, self, peers[dest]!, tag, bytes, key);
   };
   const noteReceived = (op: Operation, c: CommHandle): void => {
     const s = op.status;
@@ -94,11 +136,11 @@ function installTransport(t: Transport): void {
       if (current.peer === -1) { current.peer = s.source; current.tag = s.tag; }
     }
     const { key, peers } = info(c);
-    if (key === null) return;
+    if (key < 0) return;
     const ts = now();
     // Completed outside any call (an awaited request): a slice of its own for the arrow to end in.
-    if (current === null) calls.push({ name: 'Request completed', ts, dur: 0, comm: '', peer: s.source, tag: s.tag, bytes });
-    messages.push({ send: false, ts, from: peers[s.source]!, to: self, tag: s.tag, bytes, comm: key });
+    if (current === null) addCall(REQUEST_COMPLETED, ts, 0, NO_COMM, s.source, s.tag, NaN, bytes);
+    addMessage(false, ts, peers[s.source]!, self, s.tag, bytes, key);
   };
   // Receives that completed since: looked for at the end of every public
   // call, and when an awaited operation resolves (not from a progress hook:
@@ -200,10 +242,11 @@ function wrapCall(target: object, name: string, owner: string): void {
   if (d === undefined || typeof d.value !== 'function' || NOT_CALLS.test(name)) return;
   const method = d.value as (...a: unknown[]) => unknown;
   const rootAt = rootIndex(name);
-  const routine = owner === '' ? name : `${owner}.${name}`;
+  const routine = intern(owner === '' ? name : `${owner}.${name}`);
   const traced = function (this: unknown, ...args: unknown[]): unknown {
     if (current !== null) return method.apply(this, args);
-    const rec = { peer: -1, tag: -1, bytes: 0 };
+    const rec = openCall;
+    rec.peer = -1; rec.tag = -1; rec.bytes = 0;
     current = rec;
     const start = now();
     try {
@@ -212,12 +255,8 @@ function wrapCall(target: object, name: string, owner: string): void {
       if (pendingReceives.size > 0) sweepReceives();
       current = null;
       const root = rootAt < 0 ? undefined : args[rootAt] ?? 0;
-      // Absent fields are undefined, which the part's JSON leaves out.
-      calls.push({
-        name: routine, ts: start, dur: Math.max(0, now() - start), comm: commName(this),
-        peer: rec.peer >= 0 ? rec.peer : undefined, tag: rec.peer >= 0 ? rec.tag : undefined,
-        root: typeof root === 'number' ? root : undefined, bytes: rec.bytes,
-      });
+      addCall(routine, start, Math.max(0, now() - start), intern(commName(this)),
+        rec.peer >= 0 ? rec.peer : NaN, rec.peer >= 0 ? rec.tag : NaN, typeof root === 'number' ? root : NaN, rec.bytes);
     }
   };
   Object.defineProperty(traced, 'name', { value: name });
@@ -227,10 +266,11 @@ function wrapCall(target: object, name: string, owner: string): void {
 function writePart(folder: string, t: Transport): void {
   sweepReceives();
   const world = t.commWorld;
-  const part: TracePart = {
+  // Columns as they are (NaN, absent, becomes null in JSON); core/tracefile.ts expands them.
+  const part: CompactPart = {
     version: TRACE_PART_VERSION, pid: t.processId, rank: world.rank, size: world.size,
     spawned: t.spawnedBy !== null || process.env['MPI4TS_SPAWNED'] !== undefined,
-    calls, messages,
+    strings, calls: Array.from(calls.rows.subarray(0, calls.length * 8)), messages: Array.from(messages.rows.subarray(0, messages.length * 7)),
   };
   try {
     fs.mkdirSync(folder, { recursive: true });

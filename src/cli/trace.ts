@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mergeParts, summarize, formatSummary, TRACE_PART_VERSION, type TracePart, type TraceFile } from '../core/tracefile.js';
+import { mergeParts, summarize, formatSummary, expandPart, traceFileText, TRACE_PART_VERSION, type CompactPart, type TracePart, type TraceFile } from '../core/tracefile.js';
 import { packageVersion } from './version.js';
 
 /**
@@ -32,13 +32,13 @@ export async function withTrace(out: string | undefined, about: Record<string, s
     const parts: TracePart[] = [];
     for (const name of fs.readdirSync(folder).sort()) {
       try {
-        const part = JSON.parse(fs.readFileSync(path.join(folder, name), 'utf8')) as TracePart;
-        if (part.version === TRACE_PART_VERSION) parts.push(part);
+        const part = JSON.parse(fs.readFileSync(path.join(folder, name), 'utf8')) as CompactPart;
+        if (part.version === TRACE_PART_VERSION) parts.push(expandPart(part));
       } catch { /* a rank killed while writing: its part is left out */ }
     }
     fs.rmSync(folder, { recursive: true, force: true });
     try {
-      fs.writeFileSync(file, JSON.stringify(mergeParts(parts, { mpi4ts: packageVersion(), ...about })));
+      writeTrace(file, mergeParts(parts, { mpi4ts: packageVersion(), ...about }));
       process.stderr.write(`mpi4ts: trace of ${parts.length} process${parts.length === 1 ? '' : 'es'} written to ${out} (open it in ui.perfetto.dev; mpi4ts trace summary ${out})\n`);
     } catch (e) {
       process.stderr.write(`mpi4ts: --trace ${out}: cannot write it: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -46,6 +46,21 @@ export async function withTrace(out: string | undefined, about: Record<string, s
     }
   }
   return code;
+}
+
+/** Write `trace` to `file` in pieces of about 1 MB. */
+function writeTrace(file: string, trace: TraceFile): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    let chunk = '';
+    for (const piece of traceFileText(trace)) {
+      chunk += piece;
+      if (chunk.length > 1 << 20) { fs.writeSync(fd, chunk); chunk = ''; }
+    }
+    fs.writeSync(fd, chunk);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** `mpi4ts trace summary out.json`: time in MPI per rank and the message matrix. */

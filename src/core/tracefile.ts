@@ -15,7 +15,7 @@
  */
 
 /** Bumped when the part layout changes (parts are written and read by the same mpi4ts). */
-export const TRACE_PART_VERSION = 1;
+export const TRACE_PART_VERSION = 2;
 
 /** One public MPI call of a rank: times in microseconds from the job's start. */
 export interface TraceCall {
@@ -53,6 +53,55 @@ export interface TracePart {
   spawned: boolean;
   calls: TraceCall[];
   messages: TraceMessage[];
+}
+
+/**
+ * A part as a rank writes it: its records in columns, strings numbered.
+ * `calls` holds 8 numbers per call (name, ts, dur, comm, peer, tag, root,
+ * bytes), `messages` 7 per message (send 1 or receive 0, ts, from, to, tag,
+ * bytes, comm); names and communicators index `strings`; null is absent.
+ */
+export interface CompactPart {
+  version: number;
+  pid: number;
+  rank: number;
+  size: number;
+  spawned: boolean;
+  strings: string[];
+  calls: (number | null)[];
+  messages: (number | null)[];
+}
+
+/** The records of a part, one object each. */
+export function expandPart(c: CompactPart): TracePart {
+  const calls: TraceCall[] = [];
+  const messages: TraceMessage[] = [];
+  const str = (i: number | null | undefined): string => c.strings[i ?? -1] ?? '';
+  const num = (x: number | null | undefined): number => x ?? 0;
+  const opt = (x: number | null | undefined): number | undefined => (x === null || x === undefined ? undefined : x);
+  const k = c.calls;
+  for (let i = 0; i + 8 <= k.length; i += 8) {
+    const call: TraceCall = { name: str(k[i]), ts: num(k[i + 1]), dur: num(k[i + 2]), comm: str(k[i + 3]), bytes: num(k[i + 7]) };
+    if (opt(k[i + 4]) !== undefined) { call.peer = k[i + 4]!; call.tag = num(k[i + 5]); }
+    if (opt(k[i + 6]) !== undefined) call.root = k[i + 6]!;
+    calls.push(call);
+  }
+  const m = c.messages;
+  for (let i = 0; i + 7 <= m.length; i += 7) {
+    messages.push({ send: m[i] === 1, ts: num(m[i + 1]), from: num(m[i + 2]), to: num(m[i + 3]), tag: num(m[i + 4]), bytes: num(m[i + 5]), comm: str(m[i + 6]) });
+  }
+  return { version: c.version, pid: c.pid, rank: c.rank, size: c.size, spawned: c.spawned, calls, messages };
+}
+
+/**
+ * The file's text, piece by piece (an event per piece): a long run's trace
+ * can be larger than the longest string JavaScript has.
+ */
+export function* traceFileText(file: TraceFile): Generator<string> {
+  const { traceEvents, ...rest } = file;
+  yield '{"traceEvents":[\n';
+  for (let i = 0; i < traceEvents.length; i++) yield `${JSON.stringify(traceEvents[i])}${i + 1 < traceEvents.length ? ',' : ''}\n`;
+  yield `],${JSON.stringify(rest).slice(1)}\n`;
 }
 
 /** One event of the Trace Event format (the fields mpi4ts writes). */

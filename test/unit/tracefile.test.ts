@@ -6,7 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mergeParts, summarize, formatSummary, TRACE_PART_VERSION, type TracePart, type TraceMessage } from '../../src/core/tracefile.ts';
+import { mergeParts, summarize, formatSummary, expandPart, traceFileText, TRACE_PART_VERSION, type TracePart, type TraceMessage } from '../../src/core/tracefile.ts';
 import { normaliseArgv } from '../../src/cli/main.ts';
 
 const msg = (send: boolean, ts: number, from: number, to: number, tag: number, bytes: number, comm = 'ctx 0'): TraceMessage => ({ send, ts, from, to, tag, bytes, comm });
@@ -54,6 +54,27 @@ describe('mergeParts', () => {
     assert.equal(f.traceEvents.find((e) => e.name === 'process_name' && e.pid === 2)?.args?.['name'], 'spawned rank 0 (process 2)');
     assert.match(formatSummary(summarize(f)), /^from\\to +0 +p2$/m);
     assert.match(formatSummary(summarize(f)), /^p2 = spawned rank 0 \(process 2\)$/m);
+  });
+});
+
+describe('parts and file text', () => {
+  test('a compact part (columns, numbered strings, null for absent) expands to its records', () => {
+    const p = expandPart({
+      version: TRACE_PART_VERSION, pid: 3, rank: 1, size: 2, spawned: false, strings: ['Send', 'MPI_COMM_WORLD', 'bcast', 'ctx 0'],
+      calls: [0, 10, 2, 1, 0, 7, null, 8, 2, 20, 3, 1, null, null, 0, 16],
+      messages: [1, 11, 3, 0, 7, 8, 3],
+    });
+    assert.deepEqual(p.calls, [
+      { name: 'Send', ts: 10, dur: 2, comm: 'MPI_COMM_WORLD', peer: 0, tag: 7, bytes: 8 },
+      { name: 'bcast', ts: 20, dur: 3, comm: 'MPI_COMM_WORLD', root: 0, bytes: 16 },
+    ]);
+    assert.deepEqual(p.messages, [{ send: true, ts: 11, from: 3, to: 0, tag: 7, bytes: 8, comm: 'ctx 0' }]);
+  });
+
+  test('the file written piece by piece is the same JSON', () => {
+    const f = mergeParts([part(0, 0, [{ name: 'Send', ts: 1, dur: 1, comm: 'w', bytes: 0 }], [msg(true, 1, 0, 1, 0, 4)]), part(1, 1, [], [msg(false, 2, 0, 1, 0, 4)])], { np: 2 });
+    assert.deepEqual(JSON.parse([...traceFileText(f)].join('')), f);
+    assert.deepEqual(JSON.parse([...traceFileText({ ...f, traceEvents: [] })].join('')).traceEvents, []);
   });
 });
 
