@@ -4,11 +4,14 @@
  * methods once, so that a run without the flag runs the very same code as
  * before and pays nothing, not even a branch: each public MPI method of the
  * communicator, request, message and file classes is wrapped to record one
- * call (routine, start, end, communicator, root), and the transport
- * instance's point-to-point entries (send, isend, recv, irecv, imrecv) are
- * wrapped to record each message with its peer, tag and size. The
- * `noteCall` hook was the other way in; it sits only in the collective paths
- * and costs a call per use, where a swap costs nothing when off.
+ * call (routine, start, end, communicator, root; peer, tag and bytes from
+ * the messages it moved), and the transport instance's point-to-point
+ * entries (send, isend, recv, irecv, mprobe/improbe/imrecv) are wrapped to
+ * record each message with its peer, tag and size. The transport's
+ * `noteCall` hook was the other way in: it is an optional call at each use,
+ * present only in the collective paths (every point-to-point path would
+ * need one), and it sees calls, not the messages and their sizes; the swap
+ * sees both and costs nothing when off.
  *
  * The records stay in this rank's memory and are written once, when the
  * rank's thread or process exits, as one part file in the folder; the
