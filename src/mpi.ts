@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { runtime } from './api/runtime.js';
 import { Comm, Intracomm, constantComm } from './api/comm.js';
 import { installCheck, checkRequested } from './api/check.js';
+import { installTrace, traceFolder } from './api/trace.js';
 import { Exception } from './api/errors.js';
 import { Info } from './api/info.js';
 import { ERR_ARG } from './core/errorcodes.js';
@@ -73,6 +74,9 @@ const THREAD_LEVEL: number = rc.threads
 
 // `--check`: collectives compare their calls across the ranks first (src/api/check.ts).
 if (checkRequested()) installCheck();
+// `--trace`: public calls and messages are recorded for the timeline (src/api/trace.ts).
+const traceTo = traceFolder();
+if (traceTo !== null) installTrace(runtime.transport, traceTo);
 
 /** All processes started together: `MPI_COMM_WORLD`. */
 export const COMM_WORLD: Intracomm = constantComm(new Intracomm(runtime.transport.commWorld, 'MPI_COMM_WORLD'));

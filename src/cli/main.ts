@@ -67,11 +67,11 @@ function rcArg(v: string, previous: string | undefined): string {
   return previous === undefined ? v : `${previous},${v}`;
 }
 
-const SUBCOMMANDS = new Set(['run', 'info', 'bench', 'sweep', 'help']);
+const SUBCOMMANDS = new Set(['run', 'info', 'bench', 'sweep', 'trace', 'help']);
 /** `python -m mpi4py` options that only print and exit: `mpi4ts --mpi-vendor` is `mpi4ts info --mpi-vendor`. */
 const INFO_OPTIONS = new Set(['--mpi-std-version', '--mpi-lib-version', '--mpi-vendor']);
 /** Options that take a value, so the first positional can be found. */
-const VALUED = new Set(['-n', '--np', '--usize', '--rc', '-rc', '-c', '--timeout', '--max-memory', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn', '--param', '--dir', '--plot', '--x']);
+const VALUED = new Set(['-n', '--np', '--usize', '--rc', '-rc', '-c', '--timeout', '--max-memory', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '--trace', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn', '--param', '--dir', '--plot', '--x']);
 
 /** Rewrite mpiexec spellings and put the subcommand first (`mpi4ts -n 4 bench x` = `mpi4ts bench -n 4 x`). */
 export function normaliseArgv(argv: string[]): string[] {
@@ -121,6 +121,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--usize <U>', 'universe size (MPI.UNIVERSE_SIZE): most processes alive at once, started and spawned (default: the larger of -n and the number of cores, as Open MPI counts slots)', positiveInt('--usize'))
     .option('--timeout <seconds>', 'end the job after this many seconds, saying where each rank was (exit status 124)', positiveNumber('--timeout'))
     .option('--check', 'every collective call first checks that all ranks made the same call (collective, root, op, type signatures); a mismatch ends the job with a report (exit status 87)')
+    .option('--trace <file>', 'record every MPI call and message of every rank into <file>, a Trace Event file for ui.perfetto.dev or chrome://tracing (see mpi4ts trace summary)')
     .option('--max-memory <MB>', 'JavaScript heap limit of each rank, in MB (a rank above it fails: out of memory)', positiveInt('--max-memory'))
     .option('--transport <name>', "'threads' (embedded, the default) or 'native' (the system's mpiexec and MPI library)")
     .option('--mpi <library>', "with --transport native: 'openmpi' or 'mpich' (default: MPI4TS_MPI, else the first built)")
@@ -200,6 +201,11 @@ export async function main(argv: string[]): Promise<number> {
       if (o.script) process.stdout.write(sweepScript(jobs));
       else status = runSweep(jobs, (l) => process.stdout.write(`${l}\n`)) > 0 ? 1 : 0;
     });
+  const trace = program.command('trace').description('read a timeline recorded with --trace');
+  trace.command('summary')
+    .description('time in MPI per rank and the message matrix (count and bytes, sender x receiver)')
+    .argument('<file>', 'the Trace Event file --trace wrote')
+    .action(async (file: string) => { status = (await import('./trace.js')).traceSummary(file); });
 
   program.command('info')
     .description('print the machine (the attributes of cms sysinfo), versions, transports and MPI libraries')

@@ -7,6 +7,7 @@ import { runNative } from '../transport/native/launch.js';
 import { watchAncestors, describeLost } from '../core/orphan.js';
 import { precompile } from '../loader/entry.js';
 import { runtimeEntry } from '../core/entries.js';
+import { withTrace } from './trace.js';
 
 export interface RunOptions {
   np: number;
@@ -20,6 +21,8 @@ export interface RunOptions {
   maxMemory?: number;
   /** Collectives check that all ranks made the same call (MPI4TS_CHECK=1 in every rank). */
   check?: boolean;
+  /** Record every MPI call and message into this Trace Event file (src/cli/trace.ts). */
+  trace?: string;
 }
 
 /** Options of `mpi4ts run` as parsed: the embedded runtime's and, for `--transport native`, mpiexec's. */
@@ -60,12 +63,12 @@ export async function runScript(script: string, args: readonly string[], opts: R
   if (transport === 'native') {
     // The ranks (mpiexec passes them this environment) import it without looking it up.
     if (entry !== undefined) process.env['MPI4TS_COMPILED'] = JSON.stringify({ [abs]: entry });
-    return runNative(abs, args, {
+    return withTrace(opts.trace, { transport: 'native', np: opts.np }, (traceFolder) => runNative(abs, args, {
       np: opts.np, tagOutput: opts.tagOutput, usize: opts.usize, mpi: opts.mpi,
       hosts: opts.host?.split(',').filter(Boolean), hostfile: opts.hostfile, rankfile: opts.rankfile,
       ppn: opts.ppn, oversubscribe: opts.oversubscribe, verbose: opts.verbose,
-      timeout: opts.timeout, maxMemory: opts.maxMemory, check: opts.check,
-    });
+      timeout: opts.timeout, maxMemory: opts.maxMemory, check: opts.check, traceFolder,
+    }));
   }
   if (transport !== 'threads') {
     process.stderr.write(`mpi4ts: --transport ${transport}: expected 'threads' or 'native'\n`);
@@ -76,9 +79,15 @@ export async function runScript(script: string, args: readonly string[], opts: R
     process.stderr.write(`mpi4ts: --${native[0]} applies to --transport native (the embedded runtime runs on this host)\n`);
     return 2;
   }
+  const scriptArgs = args;
+  return withTrace(opts.trace, { transport: 'threads', np: opts.np }, (traceFolder) => runThreads(abs, entry, scriptArgs, opts, traceFolder));
+}
+
+/** The embedded runtime's job, interrupted by a signal or a lost parent. */
+async function runThreads(abs: string, entry: string | undefined, args: readonly string[], opts: RunCommandOptions, traceFolder: string | undefined): Promise<number> {
   const job = new ThreadsJob({
     np: opts.np, script: abs, entry, args, tagOutput: opts.tagOutput, universeSize: opts.usize,
-    timeoutSeconds: opts.timeout, maxMemoryMb: opts.maxMemory, check: opts.check,
+    timeoutSeconds: opts.timeout, maxMemoryMb: opts.maxMemory, check: opts.check, traceFolder,
   });
   // Ctrl-C or a kill: every rank stops and the launcher says where each was (exit 128 + signal number).
   const onSignal = (sig: NodeJS.Signals): void => {

@@ -270,6 +270,8 @@ export interface RunNativeOptions extends NativeLaunchOptions {
   maxMemory?: number;
   /** `--check`: MPI4TS_CHECK=1 in every rank (a mismatch ends the job through MPI_Abort, exit status 87). */
   check?: boolean;
+  /** `--trace`: MPI4TS_TRACE=<folder> in every rank, where each writes its part of the timeline (src/api/trace.ts). */
+  traceFolder?: string;
 }
 
 /** Run `script args` on the native transport through mpiexec; resolves with its exit status. */
@@ -284,6 +286,7 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
     MPI4TS_TRANSPORT: 'native', MPI4TS_MPI: flavour, MPI4TS_TTY: `${process.stdout.isTTY ? 1 : 0}${process.stderr.isTTY ? 1 : 0}`,
     MPI4TS_TIME_ORIGIN: String(performance.timeOrigin),
     ...(o.check ? { MPI4TS_CHECK: '1' } : {}),
+    ...(o.traceFolder !== undefined ? { MPI4TS_TRACE: o.traceFolder } : {}),
   };
   try {
     const plan = planLaunch({

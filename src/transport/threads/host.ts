@@ -44,6 +44,8 @@ export interface JobOptions {
   readonly maxMemoryMb?: number;
   /** `--check`: every rank (spawned ones too) gets MPI4TS_CHECK=1 and checks its collectives (src/api/check.ts). */
   readonly check?: boolean;
+  /** `--trace`: every rank (spawned ones too) gets MPI4TS_TRACE=<folder> and writes its part of the timeline there (src/api/trace.ts). */
+  readonly traceFolder?: string;
 }
 
 /** How a job ended. */
@@ -182,7 +184,8 @@ export class ThreadsJob {
     const worker = new Worker(RANK_MAIN, {
       workerData: { [BOOTSTRAP_KEY]: boot },
       transferList: [port2],
-      env: { ...process.env, MPI4TS_RANK: String(rank), MPI4TS_SIZE: String(worldGpids.length), ...(opts.check ? { MPI4TS_CHECK: '1' } : {}) },
+      env: { ...process.env, MPI4TS_RANK: String(rank), MPI4TS_SIZE: String(worldGpids.length), ...(opts.check ? { MPI4TS_CHECK: '1' } : {}),
+        ...(opts.traceFolder !== undefined ? { MPI4TS_TRACE: opts.traceFolder } : {}) },
       ...(opts.maxMemoryMb ? { resourceLimits: { maxOldGenerationSizeMb: opts.maxMemoryMb } } : {}),
     });
     this.#live++;
