@@ -225,6 +225,11 @@ export class Win {
     if (n < 0) fail(routine, ERR_SIZE, `size must be >= 0, got ${n}`);
     const unit = dispUnitArg(routine, disp_unit);
     const hints = infoArg(routine, info);
+    const t = runtime.transport;
+    if (c.handle(routine).size > 1 && t.rma === undefined && t.libraryRma !== undefined) {
+      // The library allocates the memory.
+      return Win.#makeLibrary(routine, c, t.libraryRma, flavor, new Uint8Array(0), unit, hints, n);
+    }
     // Shared memory whatever the transport: other ranks of this process may load and store it.
     return Win.#make(routine, c, flavor, new Uint8Array(new SharedArrayBuffer(n)), unit, hints);
   }
@@ -306,19 +311,26 @@ export class Win {
    * Allocate_shared's the library's. Every rank learns every rank's size
    * and displacement unit, for the range checks.
    */
-  static #makeLibrary(routine: string, from: Intracomm, lib: LibraryRma, flavor: number, local: Uint8Array, unit: number, hints: [string, string][]): Win {
+  static #makeLibrary(routine: string, from: Intracomm, lib: LibraryRma, flavor: number, local: Uint8Array, unit: number, hints: [string, string][],
+    size = local.length): Win {
     const comm = from.Dup();
     const handle = comm.handle(routine);
     const kind = flavor === WIN_FLAVOR_CREATE ? 'create' : flavor === WIN_FLAVOR_ALLOCATE ? 'allocate' : flavor === WIN_FLAVOR_SHARED ? 'shared' : 'dynamic';
+    // The library keeps Create's memory for the window's life: a resizable buffer could shrink under it. Every rank learns of one first.
+    const layout = comm.allgather([kind === 'dynamic' ? 0 : size, unit, kind !== 'create' || fixed(local)]) as [number, number, boolean][];
+    const bad = layout.findIndex(([, , ok]) => !ok);
+    if (bad >= 0) {
+      comm.Free();
+      fail(routine, ERR_UNSUPPORTED_OPERATION, `rank ${bad}'s memory is a resizable ArrayBuffer, which cannot stay pinned for the window (copy it into a fixed-length buffer, or use Win.Allocate)`);
+    }
     let made;
     try {
-      made = lib.create(handle, kind, kind === 'create' ? local : null, kind === 'dynamic' ? 0 : local.length);
+      made = lib.create(handle, kind, kind === 'create' ? local : null, kind === 'dynamic' ? 0 : size);
     } catch (e) {
       comm.Free();
       raise(routine, e);
     }
     const mine = made.memory ?? local;
-    const layout = comm.allgather([mine.length, unit]) as [number, number][];
     const memory = layout.map(([length], r) => {
       if (r === handle.rank) return mine;
       if (kind !== 'shared' || length === 0) return new Uint8Array(0);
@@ -609,7 +621,7 @@ export class Win {
     const lib = runtime.transport.libraryRma!;
     const into = new Uint8Array(width);
     try {
-      if (!lib.accumulate(rec.lib, origin.subarray(0, width), into, compare === null ? null : compare.subarray(0, width), rank, at, element, op, width)) {
+      if (!lib.accumulate(rec.lib, origin.slice(0, width), into, compare === null ? null : compare.slice(0, width), rank, at, element, op, width)) {
         fail(routine, ERR_UNSUPPORTED_OPERATION, `the MPI library has no one-sided ${op} on ${type.name}`);
       }
     } catch (e) { raise(routine, e); }
@@ -679,9 +691,10 @@ export class Win {
     const [mem, at] = this.#target(routine, rec, rank, disp, count, type);
     const data = outgoing(o);
     if (isLibrary(rec)) {
+      const bytes = fixed(data) ? data : data.slice();
       const lib = runtime.transport.libraryRma!;
       try {
-        for (const [off, p, n] of runs(at, count, type)) lib.put(rec.lib, data.subarray(p, p + n), rank, off, false);
+        for (const [off, p, n] of runs(at, count, type)) lib.put(rec.lib, bytes.subarray(p, p + n), rank, off, false);
       } catch (e) { raise(routine, e); }
       return;
     }
@@ -737,11 +750,12 @@ export class Win {
     if (isLibrary(rec)) {
       // A type of several basic types only goes with REPLACE and NO_OP (checked above): bytes then.
       const element = type.pair == null && type.element !== null ? type.element : 'byte';
+      const bytes = data === null || fixed(data) ? data : data.slice();
       const into = r === null ? null : landing(rec, rank, r, count * type.size);
       const lib = runtime.transport.libraryRma!;
       try {
         for (const [off, p, n] of runs(at, count, type)) {
-          if (!lib.accumulate(rec.lib, data === null ? null : data.subarray(p, p + n), into === null ? null : into.subarray(p, p + n), null,
+          if (!lib.accumulate(rec.lib, bytes === null ? null : bytes.subarray(p, p + n), into === null ? null : into.subarray(p, p + n), null,
             rank, off, element, reduce.name, n)) {
             fail(routine, ERR_UNSUPPORTED_OPERATION, `the MPI library has no one-sided ${reduce.name} on ${type.name}`);
           }
@@ -1159,6 +1173,12 @@ function isLibrary(rec: WinRecord): boolean {
   return rec.lib >= 0 && rec.flavor !== WIN_FLAVOR_DYNAMIC;
 }
 
+/** Whether `view`'s memory cannot shrink while the library holds it (not a resizable ArrayBuffer or growable SharedArrayBuffer). */
+function fixed(view: Uint8Array): boolean {
+  const b = view.buffer as { resizable?: boolean; growable?: boolean };
+  return b.resizable !== true && b.growable !== true;
+}
+
 /** The integer element of each width, for Compare_and_swap and REPLACE on types the library cannot name. */
 const BY_WIDTH: Record<number, string> = { 1: 'int8', 2: 'int16', 4: 'int32', 8: 'int64' };
 
@@ -1194,7 +1214,7 @@ function runs(at: number, count: number, type: TypeDesc): [number, number, numbe
  * unpacked into it when the operation completes (pending).
  */
 function landing(rec: WinRecord, rank: number, m: ReturnType<typeof parseBuffer>, bytes: number): Uint8Array {
-  if (!m.packed && m.bytes.length >= bytes) return m.bytes.subarray(0, bytes);
+  if (!m.packed && m.bytes.length >= bytes && fixed(m.bytes)) return m.bytes.subarray(0, bytes);
   const into = new Uint8Array(bytes);
   rec.pending.push({ rank, deliver: () => deliver(m, into) });
   return into;

@@ -32,6 +32,8 @@ const checks: CheckSpec[] = [
   { name: 'Allocate_shared-memory-by-load-and-store' },
   { name: 'Win-errors' },
   { name: 'Create-over-ordinary-memory' },
+  { name: 'Window-memory-after-Free' },
+  { name: 'Resizable-memory' },
 ];
 
 fixtureSuite('win.ts', [1, 2, 3, 4], checks, { timeoutMs: 60_000 });
