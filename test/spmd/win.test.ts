@@ -5,7 +5,9 @@
  * Passive target: rank 0 locks rank 1 and puts while rank 1 computes for a
  * second without calling MPI; the epoch ends without waiting for rank 1.
  * Win.Create over ordinary (not shared) memory, through the threads
- * helper's pins, and refused on every rank without it.
+ * helper's pins, and refused on every rank without it. Natively
+ * (MPI4TS_TRANSPORT=native MPI4TS_MPI=openmpi|mpich) the same checks run on
+ * the library's windows; MPICH's passive target waits for the target (skipped there, see below).
  *
  * Repro of one check: node bin/mpi4ts.js -n 3 test/fixtures/cco/win.ts --only <check>
  */
