@@ -34,6 +34,7 @@ const checks: CheckSpec[] = [
   { name: 'Allocate_shared-memory-by-load-and-store' },
   { name: 'Win-errors' },
   { name: 'Create-over-ordinary-memory' },
+  { name: 'Windows-on-split-communicators' },
   { name: 'Window-memory-after-Free' },
   { name: 'Resizable-memory' },
 ];
