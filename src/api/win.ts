@@ -405,6 +405,7 @@ export class Win {
   }
   /** Free unless null (mpi4py's `free`, and `using` blocks). */
   free(): void { if (this.#rec !== null && this.#rec.live) this.Free(); }
+  /** Free unless null, at the end of a `using` block. */
   [Symbol.dispose](): void { this.free(); }
 
   /** The local window memory as bytes (mpi4py's `tomemory`, the buffer interface of a window). */
@@ -419,8 +420,11 @@ export class Win {
     const rec = this.#live('Get_group');
     return new Group(runtime.transport.group(rec.handle).slice());
   }
+  /** The window's group (mpi4py's `group`: Get_group). */
   get group(): Group { return this.Get_group(); }
+  /** Number of ranks of the window (mpi4py's `group_size`). */
   get group_size(): number { return this.#live('group_size').size; }
+  /** This process's rank in the window (mpi4py's `group_rank`). */
   get group_rank(): number { return this.#live('group_rank').rank; }
 
   /** Set hints (kept; Get_info returns them): `MPI_Win_set_info`. */
@@ -433,7 +437,9 @@ export class Win {
   Get_info(): Info {
     return Info.Create(new Map(this.#live('Get_info').info));
   }
+  /** The window's hints (mpi4py's `info`: Get_info). */
   get info(): Info { return this.Get_info(); }
+  /** Set hints (mpi4py's `info`: Set_info). */
   set info(info: Info) { this.Set_info(info); }
 
   /** How the window was made: WIN_FLAVOR_CREATE, _ALLOCATE, _DYNAMIC or _SHARED. */
@@ -486,7 +492,9 @@ export class Win {
   Get_name(): string { return this.#rec === null ? 'MPI_WIN_NULL' : this.#live('Get_name').name; }
   /** Set the name: `MPI_Win_set_name`. */
   Set_name(name: string): void { this.#live('Set_name').name = String(name); }
+  /** The window's name (mpi4py's `name`: Get_name). */
   get name(): string { return this.Get_name(); }
+  /** Set the window's name (mpi4py's `name`: Set_name). */
   set name(name: string) { this.Set_name(name); }
 
   // ---- error handling -------------------------------------------------------
@@ -1035,6 +1043,7 @@ export class Win {
     });
   }
 
+  /** `<MPI.Win>`, or `<MPI.Win WIN_NULL>` for the null window. */
   toString(): string { return this.isNull ? '<MPI.Win WIN_NULL>' : '<MPI.Win>'; }
 }
 
