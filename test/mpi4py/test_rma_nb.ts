@@ -10,7 +10,6 @@
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
 
-/** Windows over more than one process need the embedded runtime (docs/mpi4py-differences.md). */
 import { loop, scalar, ArrayArray, ArrayNumPyUnsigned } from './arrayimpl.ts';
 
 type Win = InstanceType<typeof MPI.Win>;

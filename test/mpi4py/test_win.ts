@@ -9,7 +9,6 @@
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
 
-/** Windows over more than one process need the embedded runtime (docs/mpi4py-differences.md). */
 
 const PICKLE = 'JavaScript has no pickle module (handles do not cross ranks as values)';
 
