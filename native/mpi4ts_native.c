@@ -501,6 +501,15 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
        */
       setenv("UCX_MEM_MALLOC_HOOKS", "no", 0);
       setenv("UCX_MEM_EVENTS", "no", 0);
+#ifdef OPEN_MPI
+      /*
+       * Open MPI 4.1's osc/rdma, its default for MPI_Win_create and
+       * MPI_Win_allocate, crashes (SIGSEGV, in C programs too) on an 8-byte
+       * MPI_Compare_and_swap; osc/ucx and osc/sm (Allocate_shared) take the
+       * windows instead, osc/pt2pt where neither can. The user's own setting wins.
+       */
+      setenv("OMPI_MCA_osc", "^rdma", 0);
+#endif
       promote_libmpi();
       CHECK("MPI_Init_thread", MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided));
     } else {
@@ -1304,6 +1313,7 @@ static MPI_Datatype type_of(int code) {
     case 7: return MPI_UINT64_T;
     case 8: return MPI_FLOAT;
     case 9: return MPI_DOUBLE;
+    case 10: return MPI_BYTE;
     default: return MPI_DATATYPE_NULL;
   }
 }
@@ -1320,6 +1330,8 @@ static MPI_Op op_of(int code) {
     case 7: return MPI_BAND;
     case 8: return MPI_BOR;
     case 9: return MPI_BXOR;
+    case 10: return MPI_REPLACE;
+    case 11: return MPI_NO_OP;
     default: return MPI_OP_NULL;
   }
 }
@@ -1537,6 +1549,396 @@ static napi_value js_wtime(napi_env env, napi_callback_info info) {
   return v;
 }
 
+
+/* ---- one-sided communication ---------------------------------------------- */
+
+/*
+ * Windows (MPI_Win) live in a table like communicators. Every library
+ * window has displacement unit 1: JavaScript passes byte displacements,
+ * checked here against the target's size (allgathered at creation) before
+ * any call, so no displacement reaches outside a target's window.
+ *
+ * Memory: Win.Create's is the program's typed array, pinned (pin.cc) until
+ * winFree. Win.Allocate's and Allocate_shared's is the library's, handed to
+ * JavaScript as external ArrayBuffers that winFree detaches before
+ * MPI_Win_free releases the memory: a view kept after Free then has length
+ * 0, it never reaches freed memory. Operations are non-blocking in MPI:
+ * their origin and result buffers are pinned until the synchronisation
+ * that completes them (to their target, or to all) unpins them.
+ */
+typedef struct {
+  void *pin;
+  int target;
+} rma_pin;
+
+typedef struct {
+  MPI_Win win;
+  int used;
+  int nranks;
+  int64_t *sizes;
+  void *memory_pin;
+  napi_ref *views;
+  int nviews, views_cap;
+  rma_pin *pins;
+  int npins, pins_cap;
+} win_rec;
+
+static win_rec *win_tab = NULL;
+static int win_cap = 0;
+
+static win_rec *win_arg(napi_env env, napi_value v) {
+  int i = i32(env, v);
+  if (!initialized || finalized || i < 0 || i >= win_cap || !win_tab[i].used) {
+    throw_index(env, "window", i);
+    return NULL;
+  }
+  return &win_tab[i];
+}
+
+static int win_new(void) {
+  for (int i = 0; i < win_cap; i++) if (!win_tab[i].used) return i;
+  int n = win_cap ? 2 * win_cap : 8;
+  win_tab = realloc(win_tab, sizeof(win_rec) * n);
+  memset(win_tab + win_cap, 0, sizeof(win_rec) * (n - win_cap));
+  int i = win_cap;
+  win_cap = n;
+  return i;
+}
+
+/* An external ArrayBuffer over library memory, detached at winFree. */
+static napi_value win_view(napi_env env, win_rec *w, void *base, size_t n) {
+  napi_value ab;
+  if (n == 0 || base == NULL) {
+    void *d;
+    napi_create_arraybuffer(env, 0, &d, &ab);
+    return ab;
+  }
+  if (napi_create_external_arraybuffer(env, base, n, NULL, NULL, &ab) != napi_ok) {
+    napi_throw_error(env, NULL, "cannot hand the window memory to JavaScript (external ArrayBuffers refused)");
+    return NULL;
+  }
+  if (w->nviews == w->views_cap) {
+    w->views_cap = w->views_cap ? 2 * w->views_cap : 4;
+    w->views = realloc(w->views, sizeof(napi_ref) * w->views_cap);
+  }
+  napi_create_reference(env, ab, 0, &w->views[w->nviews++]);
+  return ab;
+}
+
+static void win_keep(win_rec *w, void *pin, int target) {
+  if (pin == NULL) return;
+  if (w->npins == w->pins_cap) {
+    w->pins_cap = w->pins_cap ? 2 * w->pins_cap : 16;
+    w->pins = realloc(w->pins, sizeof(rma_pin) * w->pins_cap);
+  }
+  w->pins[w->npins].pin = pin;
+  w->pins[w->npins].target = target;
+  w->npins++;
+}
+
+/* Unpin the buffers of operations to `target` (-1: all), complete now. */
+static void win_release(win_rec *w, int target) {
+  int k = 0;
+  for (int i = 0; i < w->npins; i++) {
+    if (target < 0 || w->pins[i].target == target) mpi4ts_unpin(w->pins[i].pin);
+    else w->pins[k++] = w->pins[i];
+  }
+  w->npins = k;
+}
+
+/* winCreate(comm, kind (0 create, 1 allocate, 2 shared, 3 dynamic), memory | null, size) -> [win, ArrayBuffer | null] */
+static napi_value js_win_create(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  MPI_Comm c = COMM_ARG(argv[0]);
+  int kind = i32(env, argv[1]);
+  int64_t size = 0;
+  napi_get_value_int64(env, argv[3], &size);
+  if (kind < 0 || kind > 3 || size < 0) {
+    napi_throw_range_error(env, NULL, "winCreate: bad kind or size");
+    return NULL;
+  }
+  void *base = NULL;
+  void *pin = NULL;
+  napi_valuetype vt;
+  napi_typeof(env, argv[2], &vt);
+  if (kind == 0 && vt != napi_null && vt != napi_undefined) {
+    size_t n;
+    if (!bytes_of(env, argv[2], &base, &n)) return NULL;
+    if (!pin_arg(env, argv[2], &pin)) return NULL;
+    size = (int64_t)n;
+    if (n == 0) base = NULL;
+  } else if (kind == 0) size = 0;
+  MPI_Win win;
+  int rc;
+  const char *routine;
+  switch (kind) {
+    case 0: routine = "MPI_Win_create"; rc = MPI_Win_create(base, (MPI_Aint)size, 1, MPI_INFO_NULL, c, &win); break;
+    case 1: routine = "MPI_Win_allocate"; rc = MPI_Win_allocate((MPI_Aint)size, 1, MPI_INFO_NULL, c, &base, &win); break;
+    case 2: routine = "MPI_Win_allocate_shared"; rc = MPI_Win_allocate_shared((MPI_Aint)size, 1, MPI_INFO_NULL, c, &base, &win); break;
+    default: routine = "MPI_Win_create_dynamic"; size = 0; rc = MPI_Win_create_dynamic(MPI_INFO_NULL, c, &win); break;
+  }
+  if (rc != MPI_SUCCESS) {
+    mpi4ts_unpin(pin);
+    throw_mpi(env, routine, rc);
+    return NULL;
+  }
+  MPI_Win_set_errhandler(win, MPI_ERRORS_RETURN);
+  int nranks = 0;
+  MPI_Comm_size(c, &nranks);
+  int64_t *sizes = malloc(sizeof(int64_t) * (nranks > 0 ? nranks : 1));
+  rc = MPI_Allgather(&size, 1, MPI_INT64_T, sizes, 1, MPI_INT64_T, c);
+  if (rc != MPI_SUCCESS) {
+    free(sizes);
+    MPI_Win_free(&win);
+    mpi4ts_unpin(pin);
+    throw_mpi(env, "MPI_Allgather", rc);
+    return NULL;
+  }
+  int i = win_new();
+  win_rec *w = &win_tab[i];
+  memset(w, 0, sizeof *w);
+  w->used = 1;
+  w->win = win;
+  w->nranks = nranks;
+  w->sizes = sizes;
+  w->memory_pin = pin;
+  napi_value out, v;
+  napi_create_array_with_length(env, 2, &out);
+  napi_set_element(env, out, 0, ret_i32(env, i));
+  if (kind == 1 || kind == 2) {
+    v = win_view(env, w, base, (size_t)size);
+    if (v == NULL) return NULL;
+  } else napi_get_null(env, &v);
+  napi_set_element(env, out, 1, v);
+  return out;
+}
+
+/* winSharedQuery(win, rank) -> ArrayBuffer over rank's memory of an Allocate_shared window */
+static napi_value js_win_shared_query(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  win_rec *w = win_arg(env, argv[0]);
+  if (w == NULL) return NULL;
+  int r = i32(env, argv[1]);
+  if (r < 0 || r >= w->nranks) {
+    napi_throw_range_error(env, NULL, "winSharedQuery: rank out of range");
+    return NULL;
+  }
+  MPI_Aint size;
+  int unit;
+  void *base;
+  CHECK("MPI_Win_shared_query", MPI_Win_shared_query(w->win, r, &size, &unit, &base));
+  if ((int64_t)size > w->sizes[r]) size = (MPI_Aint)w->sizes[r];
+  return win_view(env, w, base, (size_t)size);
+}
+
+/* winFree(win): collective; detaches the views of library memory first. */
+static napi_value js_win_free(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  win_rec *w = win_arg(env, argv[0]);
+  if (w == NULL) return NULL;
+  for (int k = 0; k < w->nviews; k++) {
+    napi_value ab;
+    if (napi_get_reference_value(env, w->views[k], &ab) == napi_ok && ab != NULL) napi_detach_arraybuffer(env, ab);
+    napi_delete_reference(env, w->views[k]);
+  }
+  w->nviews = 0;
+  int rc = MPI_Win_free(&w->win);
+  win_release(w, -1);
+  mpi4ts_unpin(w->memory_pin);
+  free(w->sizes);
+  free(w->views);
+  free(w->pins);
+  memset(w, 0, sizeof *w);
+  CHECK("MPI_Win_free", rc);
+  return NULL;
+}
+
+/* The bytes [disp, disp + n) of `target`'s window, checked; throws and returns 0 outside it. */
+static int win_range(napi_env env, win_rec *w, int target, int64_t disp, size_t n) {
+  if (target < 0 || target >= w->nranks) {
+    napi_throw_range_error(env, NULL, "target rank out of range");
+    return 0;
+  }
+  if (disp < 0 || (uint64_t)disp + n > (uint64_t)w->sizes[target] || n > INT_MAX) {
+    napi_throw_range_error(env, NULL, "target bytes outside the target's window");
+    return 0;
+  }
+  return 1;
+}
+
+/* A pinned view argument (or NULL for null), its pointer and length. */
+static int win_buf(napi_env env, napi_value v, void **data, size_t *n, void **pin) {
+  napi_valuetype vt;
+  napi_typeof(env, v, &vt);
+  *data = NULL, *n = 0, *pin = NULL;
+  if (vt == napi_null || vt == napi_undefined) return 1;
+  if (!bytes_of(env, v, data, n)) return 0;
+  return pin_arg(env, v, pin);
+}
+
+/* winPut(win, data, target, byteDisp, get): MPI_Put (get 0) or MPI_Get (get 1) of the bytes of `data`. */
+static napi_value js_win_put(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  win_rec *w = win_arg(env, argv[0]);
+  if (w == NULL) return NULL;
+  int target = i32(env, argv[2]), get = i32(env, argv[4]);
+  int64_t disp = 0;
+  napi_get_value_int64(env, argv[3], &disp);
+  void *data, *pin;
+  size_t n;
+  if (!win_buf(env, argv[1], &data, &n, &pin)) return NULL;
+  if (!win_range(env, w, target, disp, n)) {
+    mpi4ts_unpin(pin);
+    return NULL;
+  }
+  int rc = get ? MPI_Get(data, (int)n, MPI_BYTE, target, (MPI_Aint)disp, (int)n, MPI_BYTE, w->win)
+               : MPI_Put(data, (int)n, MPI_BYTE, target, (MPI_Aint)disp, (int)n, MPI_BYTE, w->win);
+  if (rc != MPI_SUCCESS) mpi4ts_unpin(pin);
+  CHECK(get ? "MPI_Get" : "MPI_Put", rc);
+  win_keep(w, pin, target);
+  return NULL;
+}
+
+/*
+ * winAccumulate(win, origin | null, result | null, compare | null, target, byteDisp, type, op, bytes):
+ * MPI_Accumulate (no result), MPI_Get_accumulate, or MPI_Compare_and_swap
+ * (a compare buffer) of `bytes` bytes of element kind `type` (type_of).
+ */
+static napi_value js_win_accumulate(napi_env env, napi_callback_info info) {
+  ARGS(9);
+  win_rec *w = win_arg(env, argv[0]);
+  if (w == NULL) return NULL;
+  int target = i32(env, argv[4]);
+  int64_t disp = 0, bytes = 0;
+  napi_get_value_int64(env, argv[5], &disp);
+  napi_get_value_int64(env, argv[8], &bytes);
+  MPI_Datatype t = type_of(i32(env, argv[6]));
+  MPI_Op op = op_of(i32(env, argv[7]));
+  if (t == MPI_DATATYPE_NULL || op == MPI_OP_NULL || bytes < 0) {
+    napi_throw_range_error(env, NULL, "winAccumulate: bad type, operation or length");
+    return NULL;
+  }
+  int width;
+  MPI_Type_size(t, &width);
+  void *o, *r, *c, *po, *pr, *pc;
+  size_t no, nr, nc;
+  if (!win_buf(env, argv[1], &o, &no, &po)) return NULL;
+  if (!win_buf(env, argv[2], &r, &nr, &pr)) return mpi4ts_unpin(po), NULL;
+  if (!win_buf(env, argv[3], &c, &nc, &pc)) return mpi4ts_unpin(po), mpi4ts_unpin(pr), NULL;
+  int ok = bytes % width == 0 && (o == NULL ? op == MPI_NO_OP && r != NULL : no >= (size_t)bytes)
+           && (r == NULL || nr >= (size_t)bytes) && (c == NULL || (nc >= (size_t)bytes && r != NULL && o != NULL && bytes == width));
+  if (!ok) napi_throw_range_error(env, NULL, "winAccumulate: buffers shorter than the data, or misaligned");
+  else ok = win_range(env, w, target, disp, (size_t)bytes);
+  if (!ok) return mpi4ts_unpin(po), mpi4ts_unpin(pr), mpi4ts_unpin(pc), NULL;
+  int n = (int)(bytes / width);
+  int rc;
+  const char *routine;
+  if (c != NULL) {
+    routine = "MPI_Compare_and_swap";
+    rc = MPI_Compare_and_swap(o, c, r, t, target, (MPI_Aint)disp, w->win);
+  } else if (r != NULL) {
+    routine = "MPI_Get_accumulate";
+    rc = MPI_Get_accumulate(o != NULL ? o : r, o != NULL ? n : 0, t, r, n, t, target, (MPI_Aint)disp, n, t, op, w->win);
+  } else {
+    routine = "MPI_Accumulate";
+    rc = MPI_Accumulate(o, n, t, target, (MPI_Aint)disp, n, t, op, w->win);
+  }
+  if (rc != MPI_SUCCESS) return mpi4ts_unpin(po), mpi4ts_unpin(pr), mpi4ts_unpin(pc), throw_mpi(env, routine, rc), NULL;
+  win_keep(w, po, target);
+  win_keep(w, pr, target);
+  win_keep(w, pc, target);
+  return NULL;
+}
+
+/* mpi4ts's MODE_* assertion bits (MPICH's values) as the library's. */
+static int lib_assert(int a) {
+  return ((a & 1024) ? MPI_MODE_NOCHECK : 0) | ((a & 2048) ? MPI_MODE_NOSTORE : 0) | ((a & 4096) ? MPI_MODE_NOPUT : 0)
+         | ((a & 8192) ? MPI_MODE_NOPRECEDE : 0) | ((a & 16384) ? MPI_MODE_NOSUCCEED : 0);
+}
+
+/* A group of the window's ranks for MPI_Win_start and MPI_Win_post. */
+static int win_group(napi_env env, win_rec *w, napi_value arr, MPI_Group *out) {
+  uint32_t n = 0;
+  napi_get_array_length(env, arr, &n);
+  int *ranks = malloc(sizeof(int) * (n ? n : 1));
+  for (uint32_t k = 0; k < n; k++) {
+    ranks[k] = i32(env, element(env, arr, k));
+    if (ranks[k] < 0 || ranks[k] >= w->nranks) {
+      free(ranks);
+      napi_throw_range_error(env, NULL, "group rank out of range");
+      return 0;
+    }
+  }
+  MPI_Group g;
+  int rc = MPI_Win_get_group(w->win, &g);
+  if (rc == MPI_SUCCESS) {
+    rc = MPI_Group_incl(g, (int)n, ranks, out);
+    MPI_Group_free(&g);
+  }
+  free(ranks);
+  if (rc != MPI_SUCCESS) throw_mpi(env, "MPI_Group_incl", rc);
+  return rc == MPI_SUCCESS;
+}
+
+/*
+ * winSync(win, what, rank, assertion, ranks | null) -> true (Test: whether done).
+ * what: 0 fence, 1 start, 2 complete, 3 post, 4 wait, 5 test, 6 lock exclusive,
+ * 7 lock shared, 8 unlock, 9 lock_all, 10 unlock_all, 11 flush, 12 flush_all,
+ * 13 flush_local, 14 flush_local_all, 15 sync.
+ */
+static napi_value js_win_sync(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  win_rec *w = win_arg(env, argv[0]);
+  if (w == NULL) return NULL;
+  int what = i32(env, argv[1]), rank = i32(env, argv[2]), a = lib_assert(i32(env, argv[3]));
+  int ranked = what == 6 || what == 7 || what == 8 || what == 11 || what == 13;
+  if (ranked && (rank < 0 || rank >= w->nranks)) {
+    napi_throw_range_error(env, NULL, "winSync: rank out of range");
+    return NULL;
+  }
+  MPI_Group g = MPI_GROUP_NULL;
+  if ((what == 1 || what == 3) && !win_group(env, w, argv[4], &g)) return NULL;
+  int rc, flag = 1, release = -2;
+  const char *routine;
+  switch (what) {
+    case 0: routine = "MPI_Win_fence"; rc = MPI_Win_fence(a, w->win); release = -1; break;
+    case 1: routine = "MPI_Win_start"; rc = MPI_Win_start(g, a, w->win); break;
+    case 2: routine = "MPI_Win_complete"; rc = MPI_Win_complete(w->win); release = -1; break;
+    case 3: routine = "MPI_Win_post"; rc = MPI_Win_post(g, a, w->win); break;
+    case 4: routine = "MPI_Win_wait"; rc = MPI_Win_wait(w->win); break;
+    case 5: routine = "MPI_Win_test"; rc = MPI_Win_test(w->win, &flag); break;
+    case 6: case 7: routine = "MPI_Win_lock"; rc = MPI_Win_lock(what == 6 ? MPI_LOCK_EXCLUSIVE : MPI_LOCK_SHARED, rank, a, w->win); break;
+    case 8: routine = "MPI_Win_unlock"; rc = MPI_Win_unlock(rank, w->win); release = rank; break;
+    case 9: routine = "MPI_Win_lock_all"; rc = MPI_Win_lock_all(a, w->win); break;
+    case 10: routine = "MPI_Win_unlock_all"; rc = MPI_Win_unlock_all(w->win); release = -1; break;
+    case 11: routine = "MPI_Win_flush"; rc = MPI_Win_flush(rank, w->win); release = rank; break;
+    case 12: routine = "MPI_Win_flush_all"; rc = MPI_Win_flush_all(w->win); release = -1; break;
+    case 13: routine = "MPI_Win_flush_local"; rc = MPI_Win_flush_local(rank, w->win); release = rank; break;
+    case 14: routine = "MPI_Win_flush_local_all"; rc = MPI_Win_flush_local_all(w->win); release = -1; break;
+    case 15:
+      routine = "MPI_Win_sync";
+      rc = MPI_Win_sync(w->win);
+      /*
+       * MPICH refuses MPI_Win_sync outside a passive-target epoch, which
+       * MPI 4.1 allows (Allocate_shared memory stored to, then a barrier):
+       * there it is the memory barrier it stands for.
+       */
+      if (rc != MPI_SUCCESS) {
+        int cls = 0;
+        MPI_Error_class(rc, &cls);
+        if (cls == MPI_ERR_RMA_SYNC) __sync_synchronize(), rc = MPI_SUCCESS;
+      }
+      break;
+    default:
+      napi_throw_range_error(env, NULL, "winSync: unknown synchronisation");
+      return NULL;
+  }
+  if (g != MPI_GROUP_NULL) MPI_Group_free(&g);
+  CHECK(routine, rc);
+  if (release != -2) win_release(w, release);
+  return ret_bool(env, flag);
+}
+
 /* ---- module -------------------------------------------------------------- */
 
 static napi_value Init(napi_env env, napi_value exports) {
@@ -1569,6 +1971,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"wtime", js_wtime},
       {"ibarrier", js_ibarrier},   {"ibcast", js_ibcast},
       {"ireduce", js_ireduce},
+      {"winCreate", js_win_create}, {"winSharedQuery", js_win_shared_query}, {"winFree", js_win_free},
+      {"winPut", js_win_put},       {"winAccumulate", js_win_accumulate}, {"winSync", js_win_sync},
   };
   for (size_t k = 0; k < sizeof fns / sizeof fns[0]; k++) {
     napi_value f;

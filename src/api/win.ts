@@ -17,11 +17,20 @@
  * (spi.ts SingleCopy), and refused on every rank where the helper is not
  * built. The memory model is WIN_UNIFIED.
  *
+ * Where the ranks are processes of an MPI library (the native transport,
+ * spi.ts `LibraryRma`), a window over more than one process is the
+ * library's (MPI_Win_create over the pinned user memory, MPI_Win_allocate,
+ * _allocate_shared): operations and synchronisation are its calls, each
+ * target range checked here against the sizes allgathered at creation.
+ * The library completes operations at the synchronisation that ends them:
+ * results into memory that is not one contiguous run of the caller's
+ * buffer arrive in a private buffer, unpacked then (`pending`).
+ *
  * Active-target synchronisation: Fence is a barrier on the window's own
  * communicator (a Dup of the one it was made on); Post/Start/Complete/Wait
  * are empty messages there, as MPICH does it over point-to-point.
  */
-import type { CollSegment, CommHandle, Operation, Envelope, SingleCopy } from '../transport/spi.js';
+import type { CollSegment, CommHandle, Operation, Envelope, SingleCopy, LibraryRma, RmaSync } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { parseBuffer, type BufferSpec } from '../core/msgbuffer.js';
 import { packSpan, pack, unpack, outgoing } from '../core/pack.js';
@@ -142,6 +151,10 @@ interface WinRecord {
   startGroup: number[] | null;
   postGroup: number[] | null;
   postSends: Request[];
+  /** The library's window (LibraryRma), or -1 for a window of mpi4ts's own. */
+  readonly lib: number;
+  /** Library windows: results to unpack when the operations to `rank` complete. */
+  pending: { rank: number; deliver: () => void }[];
 }
 
 /** A window: `MPI_Win`. `new MPI.Win()` is WIN_NULL; windows come from Win.Create, Allocate, Allocate_shared, Create_dynamic. */
@@ -212,6 +225,11 @@ export class Win {
     if (n < 0) fail(routine, ERR_SIZE, `size must be >= 0, got ${n}`);
     const unit = dispUnitArg(routine, disp_unit);
     const hints = infoArg(routine, info);
+    const t = runtime.transport;
+    if (c.handle(routine).size > 1 && t.rma === undefined && t.libraryRma !== undefined) {
+      // The library allocates the memory.
+      return Win.#makeLibrary(routine, c, t.libraryRma, flavor, new Uint8Array(0), unit, hints, n);
+    }
     // Shared memory whatever the transport: other ranks of this process may load and store it.
     return Win.#make(routine, c, flavor, new Uint8Array(new SharedArrayBuffer(n)), unit, hints);
   }
@@ -226,6 +244,9 @@ export class Win {
     const t = runtime.transport;
     const h0 = from.handle(routine);
     const canShare = local.length === 0 || local.buffer instanceof SharedArrayBuffer;
+    if (h0.size > 1 && t.rma === undefined && t.libraryRma !== undefined) {
+      return Win.#makeLibrary(routine, from, t.libraryRma, flavor, local, unit, hints);
+    }
     if (h0.size > 1 && t.rma === undefined) {
       fail(routine, ERR_UNSUPPORTED_OPERATION, `windows over more than one process need memory the ranks share (the embedded transport); the ${t.name} transport has none (comm has ${h0.size} ranks)`);
     }
@@ -279,7 +300,50 @@ export class Win {
       live: true, flavor, comm, handle, rank: handle.rank, size: handle.size, control, memory, access, pin,
       dispUnits: units, segments, shared: h0.size > 1, attached: [],
       info: new Map(hints), attrs: null, errhandler: defaultErrhandler, name: '',
-      locks: new Map(), lockAll: false, startGroup: null, postGroup: null, postSends: [],
+      locks: new Map(), lockAll: false, startGroup: null, postGroup: null, postSends: [], lib: -1, pending: [],
+    };
+    return w;
+  }
+
+  /**
+   * A window in the library (collective): Win.Create's memory is the
+   * caller's (the library pins it until Free), Allocate's and
+   * Allocate_shared's the library's. Every rank learns every rank's size
+   * and displacement unit, for the range checks.
+   */
+  static #makeLibrary(routine: string, from: Intracomm, lib: LibraryRma, flavor: number, local: Uint8Array, unit: number, hints: [string, string][],
+    size = local.length): Win {
+    const comm = from.Dup();
+    const handle = comm.handle(routine);
+    const kind = flavor === WIN_FLAVOR_CREATE ? 'create' : flavor === WIN_FLAVOR_ALLOCATE ? 'allocate' : flavor === WIN_FLAVOR_SHARED ? 'shared' : 'dynamic';
+    // The library keeps Create's memory for the window's life: a resizable buffer could shrink under it. Every rank learns of one first.
+    const layout = comm.allgather([kind === 'dynamic' ? 0 : size, unit, kind !== 'create' || fixed(local)]) as [number, number, boolean][];
+    const bad = layout.findIndex(([, , ok]) => !ok);
+    if (bad >= 0) {
+      comm.Free();
+      fail(routine, ERR_UNSUPPORTED_OPERATION, `rank ${bad}'s memory is a resizable ArrayBuffer, which cannot stay pinned for the window (copy it into a fixed-length buffer, or use Win.Allocate)`);
+    }
+    let made;
+    try {
+      made = lib.create(handle, kind, kind === 'create' ? local : null, kind === 'dynamic' ? 0 : size);
+    } catch (e) {
+      comm.Free();
+      raise(routine, e);
+    }
+    const mine = made.memory ?? local;
+    const memory = layout.map(([length], r) => {
+      if (r === handle.rank) return mine;
+      if (kind !== 'shared' || length === 0) return new Uint8Array(0);
+      try { return lib.sharedQuery(made.win, r); } catch (e) { raise(routine, e); }
+    });
+    const w = new Win();
+    w.#rec = {
+      live: true, flavor, comm, handle, rank: handle.rank, size: handle.size,
+      control: layout.map(() => new Int32Array(CONTROL_BYTES >> 2)), memory,
+      access: layout.map(([length], r) => r === handle.rank && kind !== 'allocate' ? directAccess(mine) : libraryAccess(length)),
+      pin: 0, dispUnits: layout.map((v) => v[1]), segments: null, shared: false, attached: [],
+      info: new Map(hints), attrs: null, errhandler: defaultErrhandler, name: '',
+      locks: new Map(), lockAll: false, startGroup: null, postGroup: null, postSends: [], lib: made.win, pending: [],
     };
     return w;
   }
@@ -326,7 +390,9 @@ export class Win {
     deleteAll('Free', this, rec.attrs);
     rec.attrs = null;
     // Every rank's accesses end before any rank's memory goes.
-    rec.comm.Barrier();
+    if (rec.lib >= 0) {
+      try { runtime.transport.libraryRma!.free(rec.lib); } catch (e) { raise('Free', e); }
+    } else rec.comm.Barrier();
     if (rec.pin !== 0) rec.segments![0]!.singleCopy!.unpin(rec.pin);
     if (rec.shared) {
       runtime.transport.rma!.releaseMemory(rec.handle, 0);
@@ -339,7 +405,7 @@ export class Win {
   }
   /** Free unless null (mpi4py's `free`, and `using` blocks). */
   free(): void { if (this.#rec !== null && this.#rec.live) this.Free(); }
-  /** Free the window at the end of a `using` block (mpi4py's context manager). */
+  /** Free unless null, at the end of a `using` block. */
   [Symbol.dispose](): void { this.free(); }
 
   /** The local window memory as bytes (mpi4py's `tomemory`, the buffer interface of a window). */
@@ -354,11 +420,11 @@ export class Win {
     const rec = this.#live('Get_group');
     return new Group(runtime.transport.group(rec.handle).slice());
   }
-  /** The group of the window's processes (Get_group). */
+  /** The window's group (mpi4py's `group`: Get_group). */
   get group(): Group { return this.Get_group(); }
-  /** The number of processes of the window. */
+  /** Number of ranks of the window (mpi4py's `group_size`). */
   get group_size(): number { return this.#live('group_size').size; }
-  /** This process's rank in the window's group. */
+  /** This process's rank in the window (mpi4py's `group_rank`). */
   get group_rank(): number { return this.#live('group_rank').rank; }
 
   /** Set hints (kept; Get_info returns them): `MPI_Win_set_info`. */
@@ -371,9 +437,9 @@ export class Win {
   Get_info(): Info {
     return Info.Create(new Map(this.#live('Get_info').info));
   }
-  /** The window's hints (Get_info). */
+  /** The window's hints (mpi4py's `info`: Get_info). */
   get info(): Info { return this.Get_info(); }
-  /** Set the window's hints (Set_info). */
+  /** Set hints (mpi4py's `info`: Set_info). */
   set info(info: Info) { this.Set_info(info); }
 
   /** How the window was made: WIN_FLAVOR_CREATE, _ALLOCATE, _DYNAMIC or _SHARED. */
@@ -426,9 +492,9 @@ export class Win {
   Get_name(): string { return this.#rec === null ? 'MPI_WIN_NULL' : this.#live('Get_name').name; }
   /** Set the name: `MPI_Win_set_name`. */
   Set_name(name: string): void { this.#live('Set_name').name = String(name); }
-  /** The window's name (Get_name). */
+  /** The window's name (mpi4py's `name`: Get_name). */
   get name(): string { return this.Get_name(); }
-  /** Name the window (Set_name). */
+  /** Set the window's name (mpi4py's `name`: Set_name). */
   set name(name: string) { this.Set_name(name); }
 
   // ---- error handling -------------------------------------------------------
@@ -492,6 +558,10 @@ export class Win {
     oneElement(routine, 'origin', o);
     oneElement(routine, 'result', r);
     sameType(routine, 'origin', o.type, 'result', r.type);
+    if (isLibrary(rec)) {
+      this.#libraryAtomic(routine, rec, rank, disp, o.type, o.bytes, r.bytes, null, reduce.name);
+      return;
+    }
     this.#atomic(routine, rec, rank, disp, o.type, (old, out) => {
       r.bytes.set(old);
       reduce.combineBuffers(out, old, o.bytes, 1, o.type);
@@ -516,6 +586,10 @@ export class Win {
     oneElement(routine, 'result', r);
     sameType(routine, 'origin', o.type, 'compare', c.type);
     sameType(routine, 'origin', o.type, 'result', r.type);
+    if (isLibrary(rec)) {
+      this.#libraryAtomic(routine, rec, rank, disp, o.type, o.bytes, r.bytes, c.bytes, 'REPLACE');
+      return;
+    }
     this.#atomic(routine, rec, rank, disp, o.type, (old, out) => {
       r.bytes.set(old);
       let same = true;
@@ -538,25 +612,80 @@ export class Win {
     } catch (e) { raise(routine, e); }
   }
 
+  /**
+   * MPI_Fetch_and_op (no `compare`) or MPI_Compare_and_swap on one element
+   * in the library. Compare_and_swap compares bytes, so it runs on the
+   * integer type of the element's width (MPI allows no floating point there).
+   */
+  #libraryAtomic(routine: string, rec: WinRecord, rank: number, disp: number, type: TypeDesc, origin: Uint8Array, result: Uint8Array,
+    compare: Uint8Array | null, op: string): void {
+    if (type.element === null && type.pair == null) fail(routine, ERR_TYPE, `datatype ${type.name} is not a predefined type`);
+    const [, at] = this.#target(routine, rec, rank, disp, 1, type);
+    const width = type.size;
+    const element = compare !== null || type.pair != null || type.element === 'bool' || type.element!.startsWith('complex')
+      ? (op === 'REPLACE' || op === 'NO_OP' || compare !== null ? BY_WIDTH[width] ?? 'byte' : null) : type.element!;
+    if (element === null) fail(routine, ERR_UNSUPPORTED_OPERATION, `the MPI library has no one-sided ${op} on ${type.name}`);
+    if (compare !== null && element === 'byte' && width !== 1) fail(routine, ERR_UNSUPPORTED_OPERATION, `the MPI library cannot compare and swap ${type.name}`);
+    const lib = runtime.transport.libraryRma!;
+    const into = new Uint8Array(width);
+    try {
+      if (!lib.accumulate(rec.lib, origin.slice(0, width), into, compare === null ? null : compare.slice(0, width), rank, at, element, op, width)) {
+        fail(routine, ERR_UNSUPPORTED_OPERATION, `the MPI library has no one-sided ${op} on ${type.name}`);
+      }
+    } catch (e) { raise(routine, e); }
+    rec.pending.push({ rank, deliver: () => result.set(into) });
+  }
+
   /** Put, as a request (complete at once): `MPI_Rput`. */
   Rput(origin: BufferSpec | typeof BOTTOM | null, target_rank: number, target: TargetSpec | null = null): Request {
     this.#put('Rput', origin, target_rank, target);
+    this.#requestDone('Rput', target_rank);
     return Request.send(DONE_OP, 'Rput');
   }
   /** Get, as a request (complete at once): `MPI_Rget`. */
   Rget(origin: BufferSpec | typeof BOTTOM | null, target_rank: number, target: TargetSpec | null = null): Request {
     this.#get('Rget', origin, target_rank, target);
+    this.#requestDone('Rget', target_rank);
     return Request.send(DONE_OP, 'Rget');
   }
   /** Accumulate, as a request (complete at once): `MPI_Raccumulate`. */
   Raccumulate(origin: BufferSpec, target_rank: number, target: TargetSpec | null = null, op: Op = SUM): Request {
     this.#accumulate('Raccumulate', origin, null, target_rank, target, op);
+    this.#requestDone('Raccumulate', target_rank);
     return Request.send(DONE_OP, 'Raccumulate');
   }
   /** Get_accumulate, as a request (complete at once): `MPI_Rget_accumulate`. */
   Rget_accumulate(origin: BufferSpec | null, result: BufferSpec, target_rank: number, target: TargetSpec | null = null, op: Op = SUM): Request {
     this.#accumulate('Rget_accumulate', origin, result, target_rank, target, op);
+    this.#requestDone('Rget_accumulate', target_rank);
     return Request.send(DONE_OP, 'Rget_accumulate');
+  }
+
+  /**
+   * A request-based operation on a library window completes before its
+   * request is handed out (MPI allows them in passive-target epochs only,
+   * where MPI_Win_flush_local may complete them).
+   */
+  #requestDone(routine: string, target_rank: unknown): void {
+    const rec = this.#rec!;
+    if (!isLibrary(rec) || target_rank === PROC_NULL) return;
+    if (rec.locks.size === 0 && !rec.lockAll) fail(routine, ERR_RMA_SYNC, 'request-based operations need a passive-target epoch (Lock or Lock_all first)');
+    this.#librarySync(routine, rec, 'flush_local', target_rank as number, 0, null);
+  }
+
+  /** A synchronisation call of a library window; results of the operations it completes (to `done`: a rank, or all) are unpacked. */
+  #librarySync(routine: string, rec: WinRecord, what: RmaSync, rank: number, assertion: number, ranks: number[] | null, done: number | null | 'none' = rank): boolean {
+    let flag;
+    try { flag = runtime.transport.libraryRma!.sync(rec.lib, what, rank, assertion, ranks); } catch (e) { raise(routine, e); }
+    if (done !== 'none' && rec.pending.length > 0) {
+      const left = [];
+      for (const p of rec.pending) {
+        if (done === null || p.rank === done) p.deliver();
+        else left.push(p);
+      }
+      rec.pending = left;
+    }
+    return flag;
   }
 
   #put(routine: string, origin: unknown, target_rank: unknown, target: unknown): void {
@@ -569,6 +698,14 @@ export class Win {
     sameSize(routine, o.count, o.type, count, type);
     const [mem, at] = this.#target(routine, rec, rank, disp, count, type);
     const data = outgoing(o);
+    if (isLibrary(rec)) {
+      const bytes = fixed(data) ? data : data.slice();
+      const lib = runtime.transport.libraryRma!;
+      try {
+        for (const [off, p, n] of runs(at, count, type)) lib.put(rec.lib, bytes.subarray(p, p + n), rank, off, false);
+      } catch (e) { raise(routine, e); }
+      return;
+    }
     mem.write(at, count, type, data);
   }
 
@@ -581,6 +718,14 @@ export class Win {
     if (rank === PROC_NULL) return;
     sameSize(routine, o.count, o.type, count, type);
     const [mem, at] = this.#target(routine, rec, rank, disp, count, type);
+    if (isLibrary(rec)) {
+      const lib = runtime.transport.libraryRma!;
+      const into = landing(rec, rank, o, count * type.size);
+      try {
+        for (const [off, p, n] of runs(at, count, type)) lib.put(rec.lib, into.subarray(p, p + n), rank, off, true);
+      } catch (e) { raise(routine, e); }
+      return;
+    }
     deliver(o, mem.read(at, count, type));
   }
 
@@ -612,6 +757,22 @@ export class Win {
     }
     const [mem, at] = this.#target(routine, rec, rank, disp, count, type);
     const data = noOrigin ? null : outgoing(o);
+    if (isLibrary(rec)) {
+      // A type of several basic types only goes with REPLACE and NO_OP (checked above): bytes then.
+      const element = type.pair == null && type.element !== null ? type.element : 'byte';
+      const bytes = data === null || fixed(data) ? data : data.slice();
+      const into = r === null ? null : landing(rec, rank, r, count * type.size);
+      const lib = runtime.transport.libraryRma!;
+      try {
+        for (const [off, p, n] of runs(at, count, type)) {
+          if (!lib.accumulate(rec.lib, bytes === null ? null : bytes.subarray(p, p + n), into === null ? null : into.subarray(p, p + n), null,
+            rank, off, element, reduce.name, n)) {
+            fail(routine, ERR_UNSUPPORTED_OPERATION, `the MPI library has no one-sided ${reduce.name} on ${type.name}`);
+          }
+        }
+      } catch (e) { raise(routine, e); }
+      return;
+    }
     try {
       this.#withMutex(rec, rank, () => {
         const old = mem.read(at, count, type);
@@ -684,6 +845,10 @@ export class Win {
     const rec = this.#live('Fence');
     assertionArg('Fence', assertion);
     if (rec.locks.size > 0 || rec.lockAll) fail('Fence', ERR_RMA_SYNC, 'a passive-target epoch is open (Unlock first)');
+    if (isLibrary(rec)) {
+      this.#librarySync('Fence', rec, 'fence', 0, assertion, null, null);
+      return;
+    }
     // Every rank's operations of the epoch are complete (they are copies done at the call); the barrier orders them before what follows.
     rec.comm.Barrier();
   }
@@ -694,7 +859,8 @@ export class Win {
     const ranks = this.#groupRanks('Start', rec, group);
     assertionArg('Start', assertion);
     if (rec.startGroup !== null) fail('Start', ERR_RMA_SYNC, 'an access epoch is already open (Complete first)');
-    for (const r of ranks) rec.comm.Recv([new Uint8Array(0), 0, 'B'], r, POST_TAG);
+    if (isLibrary(rec)) this.#librarySync('Start', rec, 'start', 0, assertion, ranks, 'none');
+    else for (const r of ranks) rec.comm.Recv([new Uint8Array(0), 0, 'B'], r, POST_TAG);
     rec.startGroup = ranks;
   }
 
@@ -702,7 +868,8 @@ export class Win {
   Complete(): void {
     const rec = this.#live('Complete');
     if (rec.startGroup === null) fail('Complete', ERR_RMA_SYNC, 'no access epoch is open (Start first)');
-    for (const r of rec.startGroup) rec.comm.Send([new Uint8Array(0), 0, 'B'], r, COMPLETE_TAG);
+    if (isLibrary(rec)) this.#librarySync('Complete', rec, 'complete', 0, 0, null, null);
+    else for (const r of rec.startGroup) rec.comm.Send([new Uint8Array(0), 0, 'B'], r, COMPLETE_TAG);
     rec.startGroup = null;
   }
 
@@ -712,7 +879,8 @@ export class Win {
     const ranks = this.#groupRanks('Post', rec, group);
     assertionArg('Post', assertion);
     if (rec.postGroup !== null) fail('Post', ERR_RMA_SYNC, 'an exposure epoch is already open (Wait first)');
-    rec.postSends = ranks.map((r) => rec.comm.Isend([new Uint8Array(0), 0, 'B'], r, POST_TAG));
+    if (isLibrary(rec)) this.#librarySync('Post', rec, 'post', 0, assertion, ranks, 'none');
+    else rec.postSends = ranks.map((r) => rec.comm.Isend([new Uint8Array(0), 0, 'B'], r, POST_TAG));
     rec.postGroup = ranks;
   }
 
@@ -720,6 +888,11 @@ export class Win {
   Wait(): true {
     const rec = this.#live('Wait');
     if (rec.postGroup === null) fail('Wait', ERR_RMA_SYNC, 'no exposure epoch is open (Post first)');
+    if (isLibrary(rec)) {
+      this.#librarySync('Wait', rec, 'wait', 0, 0, null, 'none');
+      rec.postGroup = null;
+      return true;
+    }
     for (const r of rec.postGroup) rec.comm.Recv([new Uint8Array(0), 0, 'B'], r, COMPLETE_TAG);
     Request.Waitall(rec.postSends);
     rec.postGroup = null;
@@ -731,6 +904,11 @@ export class Win {
   Test(): boolean {
     const rec = this.#live('Test');
     if (rec.postGroup === null) fail('Test', ERR_RMA_SYNC, 'no exposure epoch is open (Post first)');
+    if (isLibrary(rec)) {
+      if (!this.#librarySync('Test', rec, 'test', 0, 0, null, 'none')) return false;
+      rec.postGroup = null;
+      return true;
+    }
     const left: number[] = [];
     for (const r of rec.postGroup) {
       if (rec.comm.Iprobe(r, COMPLETE_TAG)) rec.comm.Recv([new Uint8Array(0), 0, 'B'], r, COMPLETE_TAG);
@@ -752,7 +930,8 @@ export class Win {
     const a = assertionArg('Lock', assertion);
     if (r === PROC_NULL) return;
     if (rec.locks.has(r) || rec.lockAll) fail('Lock', ERR_RMA_SYNC, `rank ${r} is already locked by this rank`);
-    if ((a & MODE_NOCHECK) === 0) this.#acquire(rec, r, type);
+    if (isLibrary(rec)) this.#librarySync('Lock', rec, type === LOCK_EXCLUSIVE ? 'lock_exclusive' : 'lock_shared', r, a, null, 'none');
+    else if ((a & MODE_NOCHECK) === 0) this.#acquire(rec, r, type);
     rec.locks.set(r, (a & MODE_NOCHECK) !== 0 ? -type : type);
   }
 
@@ -764,7 +943,8 @@ export class Win {
     const type = rec.locks.get(r);
     if (type === undefined) fail('Unlock', ERR_RMA_SYNC, `rank ${r} is not locked by this rank`);
     rec.locks.delete(r);
-    if (type > 0) this.#release(rec, r, type);
+    if (isLibrary(rec)) this.#librarySync('Unlock', rec, 'unlock', r, 0, null);
+    else if (type > 0) this.#release(rec, r, type);
   }
 
   /** A shared lock on every rank's window: `MPI_Win_lock_all`. */
@@ -772,7 +952,8 @@ export class Win {
     const rec = this.#live('Lock_all');
     const a = assertionArg('Lock_all', assertion);
     if (rec.lockAll || rec.locks.size > 0) fail('Lock_all', ERR_RMA_SYNC, 'this rank already holds locks on the window');
-    if ((a & MODE_NOCHECK) === 0) for (let r = 0; r < rec.size; r++) this.#acquire(rec, r, LOCK_SHARED);
+    if (isLibrary(rec)) this.#librarySync('Lock_all', rec, 'lock_all', 0, a, null, 'none');
+    else if ((a & MODE_NOCHECK) === 0) for (let r = 0; r < rec.size; r++) this.#acquire(rec, r, LOCK_SHARED);
     rec.lockAll = true;
     if ((a & MODE_NOCHECK) !== 0) rec.locks.set(-1, 0);
   }
@@ -784,7 +965,8 @@ export class Win {
     const nocheck = rec.locks.has(-1);
     rec.locks.delete(-1);
     rec.lockAll = false;
-    if (!nocheck) for (let r = 0; r < rec.size; r++) this.#release(rec, r, LOCK_SHARED);
+    if (isLibrary(rec)) this.#librarySync('Unlock_all', rec, 'unlock_all', 0, 0, null, null);
+    else if (!nocheck) for (let r = 0; r < rec.size; r++) this.#release(rec, r, LOCK_SHARED);
   }
 
   /**
@@ -833,6 +1015,11 @@ export class Win {
     const r = rank === null ? null : this.#rank(routine, rec, rank);
     if (r === PROC_NULL) return;
     this.#epochCheck(routine, rec, r);
+    if (isLibrary(rec)) {
+      const what = (routine === 'Flush' ? 'flush' : routine === 'Flush_all' ? 'flush_all' : routine === 'Flush_local' ? 'flush_local' : 'flush_local_all') as RmaSync;
+      this.#librarySync(routine, rec, what, r ?? 0, 0, null, r);
+      return;
+    }
     // Operations are copies finished within their call; a fence orders them for other threads' later loads.
     Atomics.load(rec.control[rec.rank]!, LOCK);
   }
@@ -840,6 +1027,10 @@ export class Win {
   /** Synchronise the public and private copies of the local window (one copy here: a memory fence): `MPI_Win_sync`. */
   Sync(): void {
     const rec = this.#live('Sync');
+    if (isLibrary(rec)) {
+      this.#librarySync('Sync', rec, 'sync', 0, 0, null, 'none');
+      return;
+    }
     Atomics.load(rec.control[rec.rank]!, LOCK);
   }
 
@@ -854,7 +1045,7 @@ export class Win {
     });
   }
 
-  /** A short description for logs. */
+  /** `<MPI.Win>`, or `<MPI.Win WIN_NULL>` for the null window. */
   toString(): string { return this.isNull ? '<MPI.Win WIN_NULL>' : '<MPI.Win>'; }
 }
 
@@ -986,6 +1177,58 @@ function pinnedAccess(copier: SingleCopy, handle: number, size: number): Access 
       }
     },
   };
+}
+
+/** Whether operations on `rec` go through the library (a dynamic window's memory is reached from its own rank only, directly). */
+function isLibrary(rec: WinRecord): boolean {
+  return rec.lib >= 0 && rec.flavor !== WIN_FLAVOR_DYNAMIC;
+}
+
+/** Whether `view`'s memory cannot shrink while the library holds it (not a resizable ArrayBuffer or growable SharedArrayBuffer). */
+function fixed(view: Uint8Array): boolean {
+  const b = view.buffer as { resizable?: boolean; growable?: boolean };
+  return b.resizable !== true && b.growable !== true;
+}
+
+/** The integer element of each width, for Compare_and_swap and REPLACE on types the library cannot name. */
+const BY_WIDTH: Record<number, string> = { 1: 'int8', 2: 'int16', 4: 'int32', 8: 'int64' };
+
+/** A library window's memory of another rank: its size, for the range checks; the library reads and writes it. */
+function libraryAccess(size: number): Access {
+  const elsewhere = (): never => { throw new Error('internal: a library window is reached through its library'); };
+  return { size, read: elsewhere, write: elsewhere };
+}
+
+/**
+ * The contiguous byte runs `count` `type` at byte `at` of the target
+ * cover: [target byte, packed offset, length], adjacent runs merged.
+ */
+function runs(at: number, count: number, type: TypeDesc): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    for (const [offset, length] of type.blocks) {
+      if (length === 0) continue;
+      const off = at + i * type.extent + offset;
+      const last = out[out.length - 1];
+      if (last !== undefined && last[0] + last[2] === off && last[1] + last[2] === p) last[2] += length;
+      else out.push([off, p, length]);
+      p += length;
+    }
+  }
+  return out;
+}
+
+/**
+ * Where a library Get or Get_accumulate writes `bytes` packed bytes: the
+ * caller's memory when it is one contiguous run, else a private buffer
+ * unpacked into it when the operation completes (pending).
+ */
+function landing(rec: WinRecord, rank: number, m: ReturnType<typeof parseBuffer>, bytes: number): Uint8Array {
+  if (!m.packed && m.bytes.length >= bytes && fixed(m.bytes)) return m.bytes.subarray(0, bytes);
+  const into = new Uint8Array(bytes);
+  rec.pending.push({ rank, deliver: () => deliver(m, into) });
+  return into;
 }
 
 /** Packed bytes into an origin or result message. */

@@ -189,6 +189,45 @@ export interface RmaCapability {
   releaseMemory(comm: CommHandle, part: number): void;
 }
 
+/**
+ * One-sided communication in the transport's MPI library (the native
+ * transport: `MPI_Win_*`), for windows over more than one process. The
+ * library windows have displacement unit 1: displacements are bytes, which
+ * the caller has checked against the target's size (the transport checks
+ * again). Operations may complete only at the synchronisation that ends
+ * them (`sync`): the transport keeps their buffers alive until then.
+ * Errors are thrown as MpiFailure.
+ */
+export interface LibraryRma {
+  /**
+   * Collective over the intracommunicator `comm`: a window over `memory`
+   * (`create`), over `size` new bytes of the library's (`allocate`,
+   * `shared`), or none (`dynamic`). `memory` of the result is this rank's
+   * memory (the library's for allocate and shared, valid until `free`).
+   */
+  create(comm: CommHandle, kind: 'create' | 'allocate' | 'shared' | 'dynamic', memory: Uint8Array | null, size: number): { win: number; memory: Uint8Array | null };
+  /** Rank `rank`'s memory of a `shared` window (MPI_Win_shared_query), valid until `free`. */
+  sharedQuery(win: number, rank: number): Uint8Array;
+  /** MPI_Win_free (collective); views of library memory become empty. */
+  free(win: number): void;
+  /** MPI_Put (`get` false) or MPI_Get of `data`'s bytes at byte `disp` of rank `target`'s memory. */
+  put(win: number, data: Uint8Array, target: number, disp: number, get: boolean): void;
+  /**
+   * MPI_Accumulate (no result), MPI_Get_accumulate (a result) or
+   * MPI_Compare_and_swap (a compare buffer) of `bytes` bytes of elements
+   * `element` (an element name, or 'byte' for REPLACE and NO_OP) with the
+   * predefined `op`. `origin` null: NO_OP. False when the library lacks the element type or op.
+   */
+  accumulate(win: number, origin: Uint8Array | null, result: Uint8Array | null, compare: Uint8Array | null,
+    target: number, disp: number, element: string, op: string, bytes: number): boolean;
+  /** A synchronisation call (MPI_Win_fence, _start, ...); Test's answer (true for the others). */
+  sync(win: number, what: RmaSync, rank: number, assertion: number, ranks: readonly number[] | null): boolean;
+}
+
+/** Synchronisation calls of LibraryRma.sync. */
+export type RmaSync = 'fence' | 'start' | 'complete' | 'post' | 'wait' | 'test' | 'lock_exclusive' | 'lock_shared' | 'unlock'
+  | 'lock_all' | 'unlock_all' | 'flush' | 'flush_all' | 'flush_local' | 'flush_local_all' | 'sync';
+
 export interface Transport {
   /** Name for `mpi4ts info` and benchmarks, e.g. `threads`. */
   readonly name: string;
@@ -239,6 +278,8 @@ export interface Transport {
   readonly libraryCollectives?: LibraryCollectives;
   /** Optional: windows in memory the members share (RmaCapability); absent where windows span more than one process's memory. */
   readonly rma?: RmaCapability;
+  /** Optional: one-sided communication in the transport's library (LibraryRma); used where `rma` is absent. */
+  readonly libraryRma?: LibraryRma;
   /**
    * Optional: why mpi4ts's own algorithms cannot run across the
    * intercommunicator `inter` (its other group is not an mpi4ts program:

@@ -11,9 +11,6 @@
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
 
-/** Windows over more than one process need the embedded runtime (docs/mpi4py-differences.md). */
-const NATIVE_WORLD = MPI.Get_library_version().includes('native') && MPI.COMM_WORLD.Get_size() > 1
-  ? 'the native transport has no windows over more than one process yet (ERR_UNSUPPORTED_OPERATION)' : null;
 import { loop, scalar, ArrayArray, ArrayNumPyUnsigned } from './arrayimpl.ts';
 
 type Win = InstanceType<typeof MPI.Win>;
@@ -480,4 +477,4 @@ abstract class BaseTestRMA extends TestCase {
 }
 
 export class TestRMASelf extends BaseTestRMA { override COMM = MPI.COMM_SELF; }
-export class TestRMAWorld extends BaseTestRMA { static override skip = NATIVE_WORLD; override COMM = MPI.COMM_WORLD; }
+export class TestRMAWorld extends BaseTestRMA { override COMM = MPI.COMM_WORLD; }

@@ -9,9 +9,6 @@
 import { MPI } from 'mpi4ts';
 import { TestCase } from './unittest.ts';
 
-/** Windows over more than one process need the embedded runtime (docs/mpi4py-differences.md). */
-const NATIVE_WORLD = MPI.Get_library_version().includes('native') && MPI.COMM_WORLD.Get_size() > 1
-  ? 'the native transport has no windows over more than one process yet (ERR_UNSUPPORTED_OPERATION)' : null;
 
 const PICKLE = 'JavaScript has no pickle module (handles do not cross ranks as values)';
 
@@ -275,10 +272,10 @@ abstract class BaseTestWinCreateDynamic extends BaseTestWin {
 }
 
 export class TestWinCreateSelf extends BaseTestWinCreate { override COMM = MPI.COMM_SELF; }
-export class TestWinCreateWorld extends BaseTestWinCreate { static override skip = NATIVE_WORLD; override COMM = MPI.COMM_WORLD; }
+export class TestWinCreateWorld extends BaseTestWinCreate { override COMM = MPI.COMM_WORLD; }
 export class TestWinAllocateSelf extends BaseTestWinAllocate { override COMM = MPI.COMM_SELF; }
-export class TestWinAllocateWorld extends BaseTestWinAllocate { static override skip = NATIVE_WORLD; override COMM = MPI.COMM_WORLD; }
+export class TestWinAllocateWorld extends BaseTestWinAllocate { override COMM = MPI.COMM_WORLD; }
 export class TestWinAllocateSharedSelf extends BaseTestWinAllocateShared { override COMM = MPI.COMM_SELF; }
-export class TestWinAllocateSharedWorld extends BaseTestWinAllocateShared { static override skip = NATIVE_WORLD; override COMM = MPI.COMM_WORLD; }
+export class TestWinAllocateSharedWorld extends BaseTestWinAllocateShared { override COMM = MPI.COMM_WORLD; }
 export class TestWinCreateDynamicSelf extends BaseTestWinCreateDynamic { override COMM = MPI.COMM_SELF; }
-export class TestWinCreateDynamicWorld extends BaseTestWinCreateDynamic { static override skip = NATIVE_WORLD; override COMM = MPI.COMM_WORLD; }
+export class TestWinCreateDynamicWorld extends BaseTestWinCreateDynamic { override COMM = MPI.COMM_WORLD; }

@@ -68,6 +68,17 @@ for (const lib of ['openmpi', 'mpich']) {
     assert.match(out.get('isend of a resizable buffer')!, /^threw a resizable ArrayBuffer cannot be/);
     assert.equal(out.get('wait of the receive'), 'returned');
     assert.equal(out.get('wait of the send'), 'returned');
+    assert.equal(out.get('winSync of window 3'), 'threw invalid window index 3');
+    for (const name of ['winPut past the window', 'winPut at a negative displacement', 'winAccumulate past the window']) {
+      assert.equal(out.get(name), 'threw target bytes outside the target\'s window', name);
+    }
+    assert.equal(out.get('winPut to rank 1'), 'threw target rank out of range');
+    assert.equal(out.get('winAccumulate of type 77'), 'threw winAccumulate: bad type, operation or length');
+    assert.equal(out.get('winAccumulate of more bytes than the origin'), 'threw winAccumulate: buffers shorter than the data, or misaligned');
+    assert.equal(out.get('winSync lock of rank 5'), 'threw winSync: rank out of range');
+    for (const name of ['winSync lock', 'winPut get', 'winSync unlock', 'winFree']) assert.equal(out.get(name), 'returned', name);
+    assert.ok(out.has('window view after winFree 0'), 'the library memory\'s view is detached at winFree');
+    assert.equal(out.get('winPut after winFree'), 'threw invalid window index 0');
     assert.equal(out.get('finalize'), 'returned');
     assert.match(out.get('commInfo after finalize')!, /^threw no communicator 0: MPI is finalized/);
     assert.match(out.get('init after finalize')!, /^threw MPI is finalized/);

@@ -84,17 +84,26 @@ export interface NativeAddon {
    * MPI_PROC_NULL, as for ibcast. `type` and `op` are indices into ELEMENT_CODES and OP_CODES.
    */
   ireduce(comm: number, send: Uint8Array, result: Uint8Array | null, count: number, type: number, op: number, root: number, blocking: number): number;
+  /** MPI_Win_create (kind 0, over `memory`), _allocate (1), _allocate_shared (2), _create_dynamic (3), disp_unit 1: [window, library memory or null]. */
+  winCreate(comm: number, kind: number, memory: Uint8Array | null, size: number): [number, ArrayBuffer | null];
+  winSharedQuery(win: number, rank: number): ArrayBuffer;
+  winFree(win: number): void;
+  /** MPI_Put (get 0) or MPI_Get (get 1) of `data`'s bytes at byte `disp` of `target`'s window. */
+  winPut(win: number, data: Uint8Array, target: number, disp: number, get: number): void;
+  winAccumulate(win: number, origin: Uint8Array | null, result: Uint8Array | null, compare: Uint8Array | null,
+    target: number, disp: number, type: number, op: number, bytes: number): void;
+  winSync(win: number, what: number, rank: number, assertion: number, ranks: readonly number[] | null): boolean;
 }
 
 /** Element kinds the library reduces, in the addon's numbering (native/mpi4ts_native.c type_of). */
 export const ELEMENT_CODES: Readonly<Record<string, [code: number, bytes: number]>> = {
   int8: [0, 1], uint8: [1, 1], int16: [2, 2], uint16: [3, 2], int32: [4, 4], uint32: [5, 4],
-  int64: [6, 8], uint64: [7, 8], float32: [8, 4], float64: [9, 8],
+  int64: [6, 8], uint64: [7, 8], float32: [8, 4], float64: [9, 8], byte: [10, 1],
 };
 
 /** Predefined operations the library applies, in the addon's numbering (op_of). */
 export const OP_CODES: Readonly<Record<string, number>> = {
-  SUM: 0, PROD: 1, MAX: 2, MIN: 3, LAND: 4, LOR: 5, LXOR: 6, BAND: 7, BOR: 8, BXOR: 9,
+  SUM: 0, PROD: 1, MAX: 2, MIN: 3, LAND: 4, LOR: 5, LXOR: 6, BAND: 7, BOR: 8, BXOR: 9, REPLACE: 10, NO_OP: 11,
 };
 
 /** Slots of the status array the addon writes. */

@@ -27,7 +27,7 @@
 import * as fs from 'node:fs';
 import { inspect } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import type { CommHandle, Envelope, JobInfo, LibraryCollectives, MatchedMessage, Operation, PortService, SpawnCommand, SpawnedComm, Transport } from '../spi.js';
+import type { CommHandle, Envelope, JobInfo, LibraryCollectives, LibraryRma, RmaSync, MatchedMessage, Operation, PortService, SpawnCommand, SpawnedComm, Transport } from '../spi.js';
 import type { TypeDesc } from '../../core/datatype.js';
 import { SendMode } from '../spi.js';
 import { ANY_SOURCE, ANY_TAG, MatchQueues, PROC_NULL } from '../../core/matching.js';
@@ -65,6 +65,12 @@ const enum State { Unmatched, Receiving, Sending, Done }
 function userOf(c: NativeComm): number {
   return c.userId >= 0 ? c.userId : c.id;
 }
+
+/** LibraryRma's window kinds and synchronisations in the addon's numbering (native/mpi4ts_native.c winCreate, winSync). */
+const RMA_KINDS = ['create', 'allocate', 'shared', 'dynamic'] as const;
+const RMA_ROUTINES = ['MPI_Win_create', 'MPI_Win_allocate', 'MPI_Win_allocate_shared', 'MPI_Win_create_dynamic'];
+const RMA_SYNCS: readonly RmaSync[] = ['fence', 'start', 'complete', 'post', 'wait', 'test', 'lock_exclusive', 'lock_shared', 'unlock',
+  'lock_all', 'unlock_all', 'flush', 'flush_all', 'flush_local', 'flush_local_all', 'sync'];
 
 /** MPI_ROOT as the API passes it (an intercommunicator's root); a reduction's root for MPI_Allreduce. */
 const ROOT = -3;
@@ -335,6 +341,41 @@ export class NativeTransport implements Transport {
     },
     reduce: (comm, send, result, type, op, root) => this.#reduce(comm, send, result, type, op, root),
     allreduce: (comm, send, result, type, op) => this.#reduce(comm, send, result, type, op, ALL),
+  };
+
+  /**
+   * Windows in the library (MPI_Win_*), on the user's communicator (a
+   * window's own Dup, see src/api/win.ts). Blocking synchronisation may
+   * wait for other ranks: messages that arrived for receives mpi4ts matches
+   * itself are pulled first, as before any blocking library call.
+   */
+  readonly libraryRma: LibraryRma = {
+    create: (comm, kind, memory, size) => {
+      const c = comm as NativeComm;
+      if (c.toParent !== null || c.remote !== null) throw new MpiFailure(ERR_UNSUPPORTED_OPERATION, 'windows need a communicator of the library (not a subgroup view or an intercommunicator)');
+      this.#drainBeforeBlocking();
+      const k = RMA_KINDS.indexOf(kind);
+      const [win, ab] = wrap(RMA_ROUTINES[k]!, () => this.#mpi.winCreate(userOf(c), k, memory, size));
+      return { win, memory: ab === null ? null : new Uint8Array(ab) };
+    },
+    sharedQuery: (win, rank) => new Uint8Array(wrap('MPI_Win_shared_query', () => this.#mpi.winSharedQuery(win, rank))),
+    free: (win) => {
+      this.#drainBeforeBlocking();
+      wrap('MPI_Win_free', () => this.#mpi.winFree(win));
+    },
+    put: (win, data, target, disp, get) => wrap(get ? 'MPI_Get' : 'MPI_Put', () => this.#mpi.winPut(win, data, target, disp, get ? 1 : 0)),
+    accumulate: (win, origin, result, compare, target, disp, element, op, bytes) => {
+      // REPLACE and NO_OP move bytes: any type the library cannot name goes as MPI_BYTE.
+      const type = ELEMENT_CODES[element] ?? (op === 'REPLACE' || op === 'NO_OP' ? ELEMENT_CODES['byte'] : undefined);
+      const code = OP_CODES[op];
+      if (type === undefined || code === undefined) return false;
+      wrap('MPI_Accumulate', () => this.#mpi.winAccumulate(win, origin, result, compare, target, disp, type[0], code, bytes));
+      return true;
+    },
+    sync: (win, what, rank, assertion, ranks) => {
+      if (what !== 'test' && what !== 'sync' && !what.startsWith('flush')) this.#drainBeforeBlocking();
+      return wrap(`MPI_Win_${what.replace('_exclusive', '').replace('_shared', '')}`, () => this.#mpi.winSync(win, RMA_SYNCS.indexOf(what), rank, assertion, ranks));
+    },
   };
 
   #libraryComm(comm: CommHandle): number {
