@@ -96,9 +96,11 @@ export const LOCK_SHARED = 235;
 /**
  * A rank's control block: Int32 words, each on its own cache line.
  * LOCK: 0 free, n > 0 held shared by n origins, -1 held exclusively.
- * ACC: the accumulate mutex (0 free, 1 held).
+ * LOCK_WAITERS: origins waiting for LOCK (an Unlock with none wakes nobody).
+ * ACC: the accumulate mutex (0 free, 1 held, 2 held with sleepers).
  */
 const LOCK = 0;
+const LOCK_WAITERS = 1;
 const ACC = 16;
 const CONTROL_BYTES = 128;
 
@@ -791,14 +793,22 @@ export class Win {
     if (rec.segments === null) fail('Lock', ERR_RMA_SYNC, 'the lock is held by this rank already');
     // `done` may be read more than once: the lock is taken once, then held.
     let held = false;
-    runtime.transport.wait(rec.segments[r]!.until(() => held || (held = tryLock())));
+    // Counted before the next try: a release that reads no waiters came before it in the
+    // order of sequentially consistent atomics, so that try sees the lock free.
+    Atomics.add(w, LOCK_WAITERS, 1);
+    try {
+      runtime.transport.wait(rec.segments[r]!.until(() => held || (held = tryLock())));
+    } finally {
+      Atomics.sub(w, LOCK_WAITERS, 1);
+    }
   }
 
+  /** Give back rank `r`'s lock; ring the ranks only when an origin waits for it (Unlock is one atomic otherwise). */
   #release(rec: WinRecord, r: number, type: number): void {
     const w = rec.control[r]!;
     if (type === LOCK_EXCLUSIVE) Atomics.store(w, LOCK, 0);
     else Atomics.sub(w, LOCK, 1);
-    rec.segments?.[r]!.wake();
+    if (Atomics.load(w, LOCK_WAITERS) !== 0) rec.segments?.[r]!.wake();
   }
 
   #epochCheck(routine: string, rec: WinRecord, rank: number | null): void {

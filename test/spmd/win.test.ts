@@ -22,6 +22,7 @@ const checks: CheckSpec[] = [
   { name: 'Exclusive-locks-serialise-read-modify-write', embeddedOnly: E },
   { name: 'Fetch_and_op-and-Accumulate-are-atomic', embeddedOnly: E },
   { name: 'Derived-datatypes-on-origin-and-target', embeddedOnly: E },
+  { name: 'One-copy-paths-of-Get-Put-Accumulate', embeddedOnly: E },
   { name: 'Allocate_shared-memory-by-load-and-store', embeddedOnly: E },
   { name: 'Win-errors', embeddedOnly: E },
   { name: 'Create-over-ordinary-memory', embeddedOnly: E },
