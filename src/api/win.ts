@@ -979,7 +979,16 @@ function directAccess(mem: Uint8Array): Access {
       if (dense === null) pack(mem, count, type, old, at);
       if (result !== null) deliver(result, old);
       if (data === null) return;
-      op.combineBuffers(old, old, data, count, type);
+      // The kernel over fresh views: combineBuffers would cache a view per byte array, and `old` is new each call.
+      // Views of the kernel's array (64-bit integers: pairs of Uint32 words), `run` counts elements.
+      const kernel = op.direct?.(type);
+      const w = (kernel?.array as unknown as { BYTES_PER_ELEMENT: number } | undefined)?.BYTES_PER_ELEMENT ?? 0;
+      if (kernel !== undefined && old.byteOffset % w === 0 && data.byteOffset % w === 0 && data.length >= n) {
+        const d = new kernel.array(old.buffer, old.byteOffset, n / w);
+        kernel.run(d, d, new kernel.array(data.buffer, data.byteOffset, n / w), n / kernel.elementBytes);
+      } else {
+        op.combineBuffers(old, old, data, count, type);
+      }
       if (dense === null) unpack(old, count, type, mem, at);
     },
     swap(at, type, origin, compare, result) {
