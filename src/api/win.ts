@@ -785,9 +785,14 @@ export class Win {
   #acquire(rec: WinRecord, r: number, type: number): void {
     const w = rec.control[r]!;
     const tryLock = (): boolean => {
-      const v = Atomics.load(w, LOCK);
-      if (type === LOCK_EXCLUSIVE) return v === 0 && Atomics.compareExchange(w, LOCK, 0, -1) === 0;
-      return v >= 0 && Atomics.compareExchange(w, LOCK, v, v + 1) === v;
+      if (type === LOCK_EXCLUSIVE) return Atomics.load(w, LOCK) === 0 && Atomics.compareExchange(w, LOCK, 0, -1) === 0;
+      // A shared lock waits only for an exclusive holder: a try lost to another shared locker tries again.
+      for (let v = Atomics.load(w, LOCK); v >= 0;) {
+        const seen = Atomics.compareExchange(w, LOCK, v, v + 1);
+        if (seen === v) return true;
+        v = seen;
+      }
+      return false;
     };
     if (tryLock()) return;
     if (rec.segments === null) fail('Lock', ERR_RMA_SYNC, 'the lock is held by this rank already');
