@@ -33,7 +33,8 @@
 import type { CollSegment, CommHandle, Operation, Envelope, SingleCopy, LibraryRma, RmaSync } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { parseBuffer, type BufferSpec } from '../core/msgbuffer.js';
-import { packSpan, pack, unpack, outgoing } from '../core/pack.js';
+import { packSpan, pack, unpack, outgoing, denseRange } from '../core/pack.js';
+import type { ReduceOp } from '../core/reduce.js';
 import {
   ERR_ARG, ERR_RANK, ERR_WIN, ERR_SIZE, ERR_DISP, ERR_LOCKTYPE, ERR_RMA_SYNC, ERR_RMA_RANGE, ERR_RMA_FLAVOR,
   ERR_RMA_ATTACH, ERR_TYPE, ERR_OP, ERR_UNSUPPORTED_OPERATION, ERR_ASSERT, SUCCESS,
@@ -104,9 +105,11 @@ export const LOCK_SHARED = 235;
 /**
  * A rank's control block: Int32 words, each on its own cache line.
  * LOCK: 0 free, n > 0 held shared by n origins, -1 held exclusively.
- * ACC: the accumulate mutex (0 free, 1 held).
+ * LOCK_WAITERS: origins waiting for LOCK (an Unlock with none wakes nobody).
+ * ACC: the accumulate mutex (0 free, 1 held, 2 held with sleepers).
  */
 const LOCK = 0;
+const LOCK_WAITERS = 1;
 const ACC = 16;
 const CONTROL_BYTES = 128;
 
@@ -562,10 +565,7 @@ export class Win {
       this.#libraryAtomic(routine, rec, rank, disp, o.type, o.bytes, r.bytes, null, reduce.name);
       return;
     }
-    this.#atomic(routine, rec, rank, disp, o.type, (old, out) => {
-      r.bytes.set(old);
-      reduce.combineBuffers(out, old, o.bytes, 1, o.type);
-    });
+    this.#atomic(routine, rec, rank, disp, o.type, (mem, at) => mem.update(at, 1, o.type, r, reduce.name === 'NO_OP' ? null : o.bytes, reduce));
   }
 
   /** Replace the element at `target_disp` with `origin` if it equals `compare`; the old value goes to `result`: `MPI_Compare_and_swap`. */
@@ -590,25 +590,21 @@ export class Win {
       this.#libraryAtomic(routine, rec, rank, disp, o.type, o.bytes, r.bytes, c.bytes, 'REPLACE');
       return;
     }
-    this.#atomic(routine, rec, rank, disp, o.type, (old, out) => {
-      r.bytes.set(old);
-      let same = true;
-      for (let i = 0; i < old.length; i++) if (old[i] !== c.bytes[i]) { same = false; break; }
-      out.set(same ? o.bytes.subarray(0, old.length) : old);
-    });
+    this.#atomic(routine, rec, rank, disp, o.type, (mem, at) => mem.swap(at, o.type, o.bytes, c.bytes, r.bytes));
   }
 
-  /** One element of a predefined `type` at `disp` of rank `rank`, read and rewritten under its mutex by `fn(old, out)`. */
-  #atomic(routine: string, rec: WinRecord, rank: number, disp: number, type: TypeDesc, fn: (old: Uint8Array, out: Uint8Array) => void): void {
+  /**
+   * One element of a predefined `type` at `disp` of rank `rank`, read and
+   * rewritten by `fn` under the target's mutex. Not with lock-free Atomics:
+   * an Accumulate to the same element rewrites it under the mutex with plain
+   * stores, and an atomic add racing with that would be lost.
+   */
+  #atomic(routine: string, rec: WinRecord, rank: number, disp: number, type: TypeDesc, fn: (mem: Access, at: number) => void): void {
     if (type.element === null && type.pair == null) fail(routine, ERR_TYPE, `datatype ${type.name} is not a predefined type`);
     const [mem, at] = this.#target(routine, rec, rank, disp, 1, type);
     try {
-      this.#withMutex(rec, rank, () => {
-        const old = mem.read(at, 1, type);
-        const out = new Uint8Array(old.length);
-        fn(old, out);
-        mem.write(at, 1, type, out);
-      });
+      this.#lockMutex(rec, rank);
+      try { fn(mem, at); } finally { this.#unlockMutex(rec, rank); }
     } catch (e) { raise(routine, e); }
   }
 
@@ -697,8 +693,8 @@ export class Win {
     if (rank === PROC_NULL) return;
     sameSize(routine, o.count, o.type, count, type);
     const [mem, at] = this.#target(routine, rec, rank, disp, count, type);
-    const data = outgoing(o);
     if (isLibrary(rec)) {
+      const data = outgoing(o);
       const bytes = fixed(data) ? data : data.slice();
       const lib = runtime.transport.libraryRma!;
       try {
@@ -706,7 +702,7 @@ export class Win {
       } catch (e) { raise(routine, e); }
       return;
     }
-    mem.write(at, count, type, data);
+    mem.put(at, count, type, o);
   }
 
   #get(routine: string, origin: unknown, target_rank: unknown, target: unknown): void {
@@ -726,7 +722,7 @@ export class Win {
       } catch (e) { raise(routine, e); }
       return;
     }
-    deliver(o, mem.read(at, count, type));
+    mem.get(at, count, type, o);
   }
 
   /**
@@ -756,8 +752,8 @@ export class Win {
       fail(routine, ERR_TYPE, `datatype ${type.name} mixes basic types: accumulate needs one`);
     }
     const [mem, at] = this.#target(routine, rec, rank, disp, count, type);
-    const data = noOrigin ? null : outgoing(o);
     if (isLibrary(rec)) {
+      const data = noOrigin ? null : outgoing(o);
       // A type of several basic types only goes with REPLACE and NO_OP (checked above): bytes then.
       const element = type.pair == null && type.element !== null ? type.element : 'byte';
       const bytes = data === null || fixed(data) ? data : data.slice();
@@ -773,16 +769,10 @@ export class Win {
       } catch (e) { raise(routine, e); }
       return;
     }
+    const data = noOrigin || reduce.name === 'NO_OP' ? null : outgoing(o);
     try {
-      this.#withMutex(rec, rank, () => {
-        const old = mem.read(at, count, type);
-        if (r !== null) deliver(r, old.slice());
-        if (data !== null && reduce.name !== 'NO_OP') {
-          const out = new Uint8Array(old.length);
-          reduce.combineBuffers(out, old, data, count, type);
-          mem.write(at, count, type, out);
-        }
-      });
+      this.#lockMutex(rec, rank);
+      try { mem.update(at, count, type, r, data, reduce); } finally { this.#unlockMutex(rec, rank); }
     } catch (e) { raise(routine, e); }
   }
 
@@ -820,22 +810,26 @@ export class Win {
   }
 
   /**
-   * Run `fn` holding rank `rank`'s accumulate mutex. The sections are short
-   * and call nothing that waits, so a failed try spins a moment, then sleeps
-   * on the word until the holder's notify (Atomics.wait is allowed on rank
-   * threads; a rank on the main thread, natively, only ever holds its own).
+   * Take rank `rank`'s accumulate mutex (release it with #unlockMutex). The
+   * sections are short and call nothing that waits, so a failed try spins a
+   * moment, then sleeps on the word until the holder's notify (Atomics.wait
+   * is allowed on rank threads; a rank on the main thread, natively, only
+   * ever holds its own). The word is a futex mutex (0 free, 1 held, 2 held
+   * with sleepers): an uncontended take and release is one atomic each and
+   * no notify.
    */
-  #withMutex(rec: WinRecord, rank: number, fn: () => void): void {
+  #lockMutex(rec: WinRecord, rank: number): void {
     const w = rec.control[rank]!;
-    for (let spins = 0; Atomics.compareExchange(w, ACC, 0, 1) !== 0; spins++) {
-      if (spins > 64) Atomics.wait(w, ACC, 1, 1);
-    }
-    try {
-      fn();
-    } finally {
-      Atomics.store(w, ACC, 0);
-      Atomics.notify(w, ACC);
-    }
+    let c = Atomics.compareExchange(w, ACC, 0, 1);
+    for (let spins = 0; c !== 0 && spins < 64; spins++) c = Atomics.compareExchange(w, ACC, 0, 1);
+    if (c === 0) return;
+    // Mark the word contended before sleeping, so the holder's release notifies.
+    while (Atomics.exchange(w, ACC, 2) !== 0) Atomics.wait(w, ACC, 2, 1);
+  }
+
+  #unlockMutex(rec: WinRecord, rank: number): void {
+    const w = rec.control[rank]!;
+    if (Atomics.exchange(w, ACC, 0) === 2) Atomics.notify(w, ACC);
   }
 
   // ---- synchronisation ---------------------------------------------------------
@@ -977,22 +971,35 @@ export class Win {
   #acquire(rec: WinRecord, r: number, type: number): void {
     const w = rec.control[r]!;
     const tryLock = (): boolean => {
-      const v = Atomics.load(w, LOCK);
-      if (type === LOCK_EXCLUSIVE) return v === 0 && Atomics.compareExchange(w, LOCK, 0, -1) === 0;
-      return v >= 0 && Atomics.compareExchange(w, LOCK, v, v + 1) === v;
+      if (type === LOCK_EXCLUSIVE) return Atomics.load(w, LOCK) === 0 && Atomics.compareExchange(w, LOCK, 0, -1) === 0;
+      // A shared lock waits only for an exclusive holder: a try lost to another shared locker tries again.
+      for (let v = Atomics.load(w, LOCK); v >= 0;) {
+        const seen = Atomics.compareExchange(w, LOCK, v, v + 1);
+        if (seen === v) return true;
+        v = seen;
+      }
+      return false;
     };
     if (tryLock()) return;
     if (rec.segments === null) fail('Lock', ERR_RMA_SYNC, 'the lock is held by this rank already');
     // `done` may be read more than once: the lock is taken once, then held.
     let held = false;
-    runtime.transport.wait(rec.segments[r]!.until(() => held || (held = tryLock())));
+    // Counted before the next try: a release that reads no waiters came before it in the
+    // order of sequentially consistent atomics, so that try sees the lock free.
+    Atomics.add(w, LOCK_WAITERS, 1);
+    try {
+      runtime.transport.wait(rec.segments[r]!.until(() => held || (held = tryLock())));
+    } finally {
+      Atomics.sub(w, LOCK_WAITERS, 1);
+    }
   }
 
+  /** Give back rank `r`'s lock; ring the ranks only when an origin waits for it (Unlock is one atomic otherwise). */
   #release(rec: WinRecord, r: number, type: number): void {
     const w = rec.control[r]!;
     if (type === LOCK_EXCLUSIVE) Atomics.store(w, LOCK, 0);
     else Atomics.sub(w, LOCK, 1);
-    rec.segments?.[r]!.wake();
+    if (Atomics.load(w, LOCK_WAITERS) !== 0) rec.segments?.[r]!.wake();
   }
 
   #epochCheck(routine: string, rec: WinRecord, rank: number | null): void {
@@ -1114,28 +1121,93 @@ function sameSize(routine: string, count: number, type: TypeDesc, tcount: number
   }
 }
 
+type Message = ReturnType<typeof parseBuffer>;
+
 /**
- * How an origin reaches one rank's window memory: `read` gives the packed
- * bytes of `count` `type` at byte `at` (a copy); `write` unpacks packed
- * `data` there. Callers have checked the bounds against `size`.
+ * How an origin reaches one rank's window memory, at byte `at` for `count`
+ * `type` (callers have checked the bounds against `size`): `get` copies
+ * there into origin message `m`, `put` copies `m` there; `update`, called
+ * under the target's mutex, copies there into `result` (if any), then
+ * combines packed `data` (if any) into them with `op`; `swap` is
+ * Compare_and_swap on one element.
  */
 interface Access {
   readonly size: number;
-  read(at: number, count: number, type: TypeDesc): Uint8Array;
-  write(at: number, count: number, type: TypeDesc, data: Uint8Array): void;
+  get(at: number, count: number, type: TypeDesc, m: Message): void;
+  put(at: number, count: number, type: TypeDesc, m: Message): void;
+  update(at: number, count: number, type: TypeDesc, result: Message | null, data: Uint8Array | null, op: ReduceOp): void;
+  swap(at: number, type: TypeDesc, origin: Uint8Array, compare: Uint8Array, result: Uint8Array): void;
 }
 
-/** Memory this thread can load and store: its own, or a SharedArrayBuffer. */
+/**
+ * Memory this thread can load and store: its own, or a SharedArrayBuffer.
+ * Every operation is one copy between the window and the caller's memory
+ * (pack/unpack walk whichever side is not contiguous), and Accumulate
+ * combines in place: a new array per call costs more here than the copy.
+ * Only where both sides are non-contiguous do the bytes pass through
+ * `scratch`.
+ */
 function directAccess(mem: Uint8Array): Access {
   return {
     size: mem.length,
-    read(at, count, type) {
-      const out = new Uint8Array(count * type.size);
-      pack(mem, count, type, out, at);
-      return out;
+    get(at, count, type, m) {
+      const n = count * type.size;
+      if (n === 0) return;
+      if (!m.packed) { pack(mem, count, type, m.bytes, at); return; }
+      const dense = denseRange(count, type);
+      if (dense !== null) { unpack(mem, m.count, m.type, m.bytes, m.origin ?? 0, at + dense[0]); return; }
+      const tmp = scratch(n);
+      pack(mem, count, type, tmp, at);
+      unpack(tmp, m.count, m.type, m.bytes, m.origin ?? 0);
     },
-    write(at, count, type, data) { unpack(data, count, type, mem, at); },
+    put(at, count, type, m) {
+      const n = count * type.size;
+      if (n === 0) return;
+      if (!m.packed) { unpack(m.bytes, count, type, mem, at); return; }
+      const dense = denseRange(count, type);
+      if (dense !== null) { pack(m.bytes, m.count, m.type, mem, m.origin ?? 0, at + dense[0]); return; }
+      const tmp = scratch(n);
+      pack(m.bytes, m.count, m.type, tmp, m.origin ?? 0);
+      unpack(tmp, count, type, mem, at);
+    },
+    update(at, count, type, result, data, op) {
+      const n = count * type.size;
+      if (n === 0) return;
+      const dense = denseRange(count, type);
+      // The target's elements, packed: the window memory itself, or a copy to write back.
+      const old = dense !== null ? mem.subarray(at + dense[0], at + dense[0] + n) : scratch(n);
+      if (dense === null) pack(mem, count, type, old, at);
+      if (result !== null) deliver(result, old);
+      if (data === null) return;
+      // The kernel over fresh views: combineBuffers would cache a view per byte array, and `old` is new each call.
+      // Views of the kernel's array (64-bit integers: pairs of Uint32 words), `run` counts elements.
+      const kernel = op.direct?.(type);
+      const w = (kernel?.array as unknown as { BYTES_PER_ELEMENT: number } | undefined)?.BYTES_PER_ELEMENT ?? 0;
+      if (kernel !== undefined && old.byteOffset % w === 0 && data.byteOffset % w === 0 && data.length >= n) {
+        const d = new kernel.array(old.buffer, old.byteOffset, n / w);
+        kernel.run(d, d, new kernel.array(data.buffer, data.byteOffset, n / w), n / kernel.elementBytes);
+      } else {
+        op.combineBuffers(old, old, data, count, type);
+      }
+      if (dense === null) unpack(old, count, type, mem, at);
+    },
+    swap(at, type, origin, compare, result) {
+      const n = type.size;
+      result.set(mem.subarray(at, at + n));
+      for (let i = 0; i < n; i++) if (result[i] !== compare[i]) return;
+      mem.set(origin.subarray(0, n), at);
+    },
   };
+}
+
+/**
+ * Bytes for the rare operation between two non-contiguous layouts, kept
+ * between calls (one thread runs one rank; nothing here waits or re-enters).
+ */
+let scratchBytes = new Uint8Array(0);
+function scratch(n: number): Uint8Array {
+  if (scratchBytes.length < n) scratchBytes = new Uint8Array(Math.max(n, 2 * scratchBytes.length));
+  return scratchBytes.subarray(0, n);
 }
 
 /**
@@ -1150,31 +1222,46 @@ function directAccess(mem: Uint8Array): Access {
  * window while it lives.
  */
 function pinnedAccess(copier: SingleCopy, handle: number, size: number): Access {
+  const read = (at: number, count: number, type: TypeDesc): Uint8Array => {
+    const out = new Uint8Array(count * type.size);
+    if (out.length === 0) return out;
+    const [lo, hi] = packSpan(count, type);
+    const span = new Uint8Array(hi - lo);
+    copier.copyFrom(span, 0, handle, at + lo, span.length);
+    pack(span, count, type, out, -lo);
+    return out;
+  };
+  const write = (at: number, count: number, type: TypeDesc, data: Uint8Array): void => {
+    const n = count * type.size;
+    if (n === 0) return;
+    if (type.contiguous) {
+      copier.copyTo(handle, at, data, n);
+      return;
+    }
+    let p = 0;
+    for (let i = 0; i < count; i++) {
+      for (const [offset, length] of type.blocks) {
+        copier.copyTo(handle, at + i * type.extent + offset, data.subarray(p, p + length), length);
+        p += length;
+      }
+    }
+  };
   return {
     size,
-    read(at, count, type) {
-      const out = new Uint8Array(count * type.size);
-      if (out.length === 0) return out;
-      const [lo, hi] = packSpan(count, type);
-      const span = new Uint8Array(hi - lo);
-      copier.copyFrom(span, 0, handle, at + lo, span.length);
-      pack(span, count, type, out, -lo);
-      return out;
+    get(at, count, type, m) { deliver(m, read(at, count, type)); },
+    put(at, count, type, m) { write(at, count, type, outgoing(m)); },
+    update(at, count, type, result, data, op) {
+      const old = read(at, count, type);
+      if (result !== null) deliver(result, old);
+      if (data === null) return;
+      op.combineBuffers(old, old, data, count, type);
+      write(at, count, type, old);
     },
-    write(at, count, type, data) {
-      const n = count * type.size;
-      if (n === 0) return;
-      if (type.contiguous) {
-        copier.copyTo(handle, at, data, n);
-        return;
-      }
-      let p = 0;
-      for (let i = 0; i < count; i++) {
-        for (const [offset, length] of type.blocks) {
-          copier.copyTo(handle, at + i * type.extent + offset, data.subarray(p, p + length), length);
-          p += length;
-        }
-      }
+    swap(at, type, origin, compare, result) {
+      const old = read(at, 1, type);
+      result.set(old);
+      for (let i = 0; i < old.length; i++) if (old[i] !== compare[i]) return;
+      write(at, 1, type, origin.subarray(0, old.length));
     },
   };
 }
@@ -1196,7 +1283,7 @@ const BY_WIDTH: Record<number, string> = { 1: 'int8', 2: 'int16', 4: 'int32', 8:
 /** A library window's memory of another rank: its size, for the range checks; the library reads and writes it. */
 function libraryAccess(size: number): Access {
   const elsewhere = (): never => { throw new Error('internal: a library window is reached through its library'); };
-  return { size, read: elsewhere, write: elsewhere };
+  return { size, get: elsewhere, put: elsewhere, update: elsewhere, swap: elsewhere };
 }
 
 /**
@@ -1232,7 +1319,7 @@ function landing(rec: WinRecord, rank: number, m: ReturnType<typeof parseBuffer>
 }
 
 /** Packed bytes into an origin or result message. */
-function deliver(m: ReturnType<typeof parseBuffer>, data: Uint8Array): void {
+function deliver(m: Message, data: Uint8Array): void {
   if (!m.packed) m.bytes.set(data.subarray(0, m.bytes.length));
   else unpack(data, m.count, m.type, m.bytes, m.origin ?? 0);
 }
