@@ -36,14 +36,15 @@ function run(cmd, argv, cwd, timeout = 900_000) {
   return { stdout: r.stdout, stderr: r.stderr, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** Bytes on disk under a folder (allocated blocks, as `du` counts them); symlinks counted as links. */
-function diskBytes(dir) {
+/** Bytes on disk under a folder as `du` counts them: allocated blocks, each inode once (esbuild hard-links its binary), symlinks as links. */
+function diskBytes(dir, seen = new Set()) {
   let total = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     const st = fs.lstatSync(p);
-    total += st.blocks * 512;
-    if (e.isDirectory()) total += diskBytes(p);
+    const id = `${st.dev}:${st.ino}`;
+    if (!seen.has(id)) { seen.add(id); total += st.blocks * 512; }
+    if (e.isDirectory()) total += diskBytes(p, seen);
   }
   return total;
 }
