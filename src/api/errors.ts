@@ -1,5 +1,5 @@
 import {
-  MpiFailure, errorClassNames, ERR_OTHER, ERR_UNKNOWN, ERR_ARG, ERR_LASTCODE, SUCCESS,
+  MpiFailure, errorClassNames, ERR_OTHER, ERR_UNKNOWN, ERR_ARG, ERR_LASTCODE, SUCCESS, describeValue,
 } from '../core/errorcodes.js';
 
 /**
@@ -22,7 +22,7 @@ function addedEntry(routine: string, code: number, what: string) {
 }
 
 function integer(routine: string, what: string, x: unknown): number {
-  if (typeof x !== 'number' || !Number.isInteger(x)) throw new TypeError(`${routine}: ${what} must be an integer, got ${typeof x === 'object' ? x === null ? 'null' : 'object' : `${typeof x} ${String(x)}`}`);
+  if (typeof x !== 'number' || !Number.isInteger(x)) throw new TypeError(`${routine}: ${what} must be an integer, got ${describeValue(x)}`);
   return x;
 }
 

@@ -38,7 +38,7 @@ import { typedOf, type DirectKernel } from '../core/reduce.js';
 import { builtinCodec, type ObjectCodec } from '../core/msgobject.js';
 import { copyBytes, getWide, putWide } from '../core/bytes.js';
 import { CORES } from '../core/cores.js';
-import { ERR_TRUNCATE, MpiFailure, checkIntact } from '../core/errorcodes.js';
+import { ERR_TRUNCATE, MpiFailure, checkIntact, truncated } from '../core/errorcodes.js';
 import { DONE, type CollContext, type Schedule } from './schedule.js';
 import type { BufferCombiner } from './buffer.js';
 import type { Combiner } from './object.js';
@@ -491,7 +491,7 @@ function* directBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
   }
   checkIntact('buf', buf, n);
   if (sent > n) {
-    throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${n} bytes (root ${root})`);
+    throw truncated(sent, n, 'bytes', { root });
   }
 }
 
@@ -580,7 +580,7 @@ function* chunkedBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> 
   }
   checkIntact('buf', buf, n);
   if (sent > n) {
-    throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${n} bytes (root ${root})`);
+    throw truncated(sent, n, 'bytes', { root });
   }
 }
 
@@ -640,7 +640,7 @@ function ringBcastRead(shm: Shm, k: number, buf: Uint8Array, root: number, n: nu
   shm.ringFinish(k);
   checkIntact('buf', buf, n);
   if (sent > n) {
-    throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${n} bytes (root ${root})`);
+    throw truncated(sent, n, 'bytes', { root });
   }
 }
 
@@ -731,7 +731,7 @@ export function* directGatherv(shm: Shm, send: Uint8Array, recv: Uint8Array | nu
         for (let r = 0; r < shm.size; r++) {
           const sent = getWide(w, entry(r) + 4);
           if (r !== root && sent > blocks![r]![1]) {
-            throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${blocks![r]![1]} bytes (source ${r})`);
+            throw truncated(sent, blocks![r]![1], 'bytes', { source: r });
           }
         }
       });

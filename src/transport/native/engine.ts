@@ -31,7 +31,7 @@ import type { CommHandle, Envelope, JobInfo, LibraryCollectives, MatchedMessage,
 import type { TypeDesc } from '../../core/datatype.js';
 import { SendMode } from '../spi.js';
 import { ANY_SOURCE, ANY_TAG, MatchQueues, PROC_NULL } from '../../core/matching.js';
-import { ERR_INTERN, ERR_OTHER, ERR_PORT, ERR_SPAWN, ERR_TRUNCATE, ERR_UNSUPPORTED_OPERATION, MpiFailure, bufferChanged } from '../../core/errorcodes.js';
+import { ERR_INTERN, ERR_OTHER, ERR_PORT, ERR_SPAWN, ERR_UNSUPPORTED_OPERATION, MpiFailure, bufferChanged, noOpenPort, truncated } from '../../core/errorcodes.js';
 import { runtimeEntry } from '../../core/entries.js';
 import { lastWords, launcherLibrary, type NativeAddon, ELEMENT_CODES, OP_CODES, ST_CANCELLED, statusCount, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
 
@@ -119,6 +119,13 @@ function pinnable(v: Uint8Array): boolean {
 /** Fail `op` with ERR_BUFFER for its buffer `arg`, detached or shrunk while pending. */
 function failChanged(op: NativeOp, arg: string, had: number, has: number): void {
   const e = bufferChanged(arg, had, has);
+  op.error = e.errorClass;
+  op.failure = e.message;
+}
+
+/** A receive whose message of `size` bytes is longer than its buffer of `capacity`: ERR_TRUNCATE at completion. */
+function failTruncated(op: NativeOp, size: number, capacity: number): void {
+  const e = truncated(size, capacity, 'bytes', { source: op.source, tag: op.tag });
   op.error = e.errorClass;
   op.failure = e.message;
 }
@@ -710,7 +717,7 @@ export class NativeTransport implements Transport {
         return port;
       },
       closePort: (port) => {
-        if (!open.has(port)) throw new MpiFailure(ERR_PORT, `no open port named '${port}' in this process`);
+        if (!open.has(port)) throw noOpenPort(port, 'process');
         wrap('MPI_Close_port', () => this.#mpi.closePort(port));
         open.delete(port);
         closed.add(port);
@@ -777,7 +784,7 @@ export class NativeTransport implements Transport {
         return port;
       },
       closePort: (port) => {
-        if (!open.delete(port)) throw new MpiFailure(ERR_PORT, `no open port named '${port}' in this process`);
+        if (!open.delete(port)) throw noOpenPort(port, 'process');
       },
       publishName: library.publishName,
       unpublishName: library.unpublishName,
@@ -786,7 +793,7 @@ export class NativeTransport implements Transport {
         const [owner, n] = parse(port);
         if (accept) {
           if (owner !== this.processId || !open.has(port)) {
-            throw new MpiFailure(ERR_PORT, `no open port named '${port}' in this process (with ${this.libraryName}, mpi4ts accepts only at the process that opened the port)`);
+            throw noOpenPort(port, 'process', `with ${this.libraryName}, mpi4ts accepts only at the process that opened the port`);
           }
           const them = answer(ANY_SOURCE, 2 * n);
           const agreed = Math.max(ctx, them.ctx);
@@ -794,7 +801,7 @@ export class NativeTransport implements Transport {
           return { remote: Int32Array.from(them.group), ctx: agreed };
         }
         if (owner < 0 || owner >= this.commWorld.size) throw new MpiFailure(ERR_PORT, `'${port}' names no process of this job`);
-        if (owner === this.processId && !open.has(port)) throw new MpiFailure(ERR_PORT, `no open port named '${port}' in this process`);
+        if (owner === this.processId && !open.has(port)) throw noOpenPort(port, 'process');
         exchange(owner, 2 * n, { group: Array.from(group), ctx });
         const them = answer(owner, 2 * n + 1);
         return { remote: Int32Array.from(them.group), ctx: them.ctx };
@@ -939,8 +946,7 @@ export class NativeTransport implements Transport {
       op.messageBytes = size;
       op.count = Math.min(size, into.length);
       if (size > into.length) {
-        op.error = ERR_TRUNCATE;
-        op.failure = `message of ${size} bytes truncated into buffer of ${into.length} bytes (source ${op.source}, tag ${op.tag})`;
+        failTruncated(op, size, into.length);
       }
       op.state = State.Done;
       op.done = true;
@@ -1032,8 +1038,7 @@ export class NativeTransport implements Transport {
       // The addon cannot pin it: receive aside, copy at completion.
       target = op.staging = new Uint8Array(size);
     } else if (size > target.length) {
-      op.error = ERR_TRUNCATE;
-      op.failure = `message of ${size} bytes truncated into buffer of ${target.length} bytes (source ${op.source}, tag ${op.tag})`;
+      failTruncated(op, size, target.length);
       // The size is known: take the whole message aside and keep its head,
       // rather than ask the library to truncate (Open MPI's single-copy
       // path has been seen to write past the buffer then).

@@ -31,7 +31,7 @@ import { SendMode } from '../spi.js';
 import { MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { copyBytes, getWide, putWide } from '../../core/bytes.js';
 import { CORES } from '../../core/cores.js';
-import { ERR_PENDING, ERR_TRUNCATE, MpiFailure, ERR_INTERN, ERR_SPAWN, bufferChanged } from '../../core/errorcodes.js';
+import { ERR_PENDING, MpiFailure, ERR_INTERN, ERR_SPAWN, bufferChanged, truncated } from '../../core/errorcodes.js';
 import type { RankBootstrap } from '../../core/bootstrap.js';
 import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_D, align8 } from './ring.js';
 import { yieldCpu, singleCopy } from './yield.js';
@@ -653,8 +653,9 @@ export class ThreadsTransport implements Transport {
   }
 
   #truncated(op: RecvOp, size: number): void {
-    op.failure = `message of ${size} bytes truncated into buffer of ${op.intoBytes} bytes (source ${op.source}, tag ${op.tag})`;
-    op.error = ERR_TRUNCATE;
+    const e = truncated(size, op.intoBytes, 'bytes', { source: op.source, tag: op.tag });
+    op.failure = e.message;
+    op.error = e.errorClass;
   }
 
   /** Put an eager payload (at bytes[from..from+size]) into the receive. */
