@@ -1116,14 +1116,14 @@ export class Intracomm extends Comm {
     const t = runtime.transport;
     const c = collContext(t, this.collHandle(routine), true);
     // Name the call for the launcher's deadlock report (cheap: two field stores).
-    t.noteCall?.(routine, this.#pendingRoot, c.comm, c.tag, this.#pendingBytes);
+    t.callWatch?.noteCall(routine, this.#pendingRoot, c.comm, c.tag, this.#pendingBytes);
     this.#pendingRoot = -1;
     this.#pendingBytes = -1;
     try {
       const r = runBlocking(t, algorithm(c));
       settle(c); // a failure recorded on the way, raised once every partner has what it waits for
       return r;
-    } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
+    } catch (e) { return raise(routine, e); } finally { t.callWatch?.noteCall(null, -1); }
   }
 
   /** Start a collective algorithm; the Request completes with its result. */
@@ -2100,11 +2100,12 @@ export class Intercomm extends Comm {
     const t = runtime.transport;
     // A parent that is not an mpi4ts program calls MPI_Comm_disconnect alone,
     // which waits for both groups by itself.
-    if (t.foreignGroup?.(ic.inter) == null) this.#run('Disconnect', (c) => intercoll.barrier(c));
-    if (t.disconnectComm) {
+    if (t.libraryComms?.foreignGroup(ic.inter) == null) this.#run('Disconnect', (c) => intercoll.barrier(c));
+    const lib = t.libraryComms;
+    if (lib !== undefined) {
       try {
-        t.disconnectComm(ic.local);
-        t.disconnectComm(ic.inter);
+        lib.disconnectComm(ic.local);
+        lib.disconnectComm(ic.inter);
       } catch (e) { raise('Disconnect', e); }
       this.#local = null;
       detach(this);
@@ -2254,12 +2255,12 @@ export class Intercomm extends Comm {
   #run<T>(routine: string, algorithm: (c: intercoll.InterContext) => Schedule<T>): T {
     const t = runtime.transport;
     const c = intercoll.interContext(t, this.#ic(routine));
-    t.noteCall?.(routine, -1);
+    t.callWatch?.noteCall(routine, -1);
     try {
       const r = runBlocking(t, algorithm(c));
       c.settle(); // a failure the local steps recorded on the way (CollContext.failure)
       return r;
-    } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
+    } catch (e) { return raise(routine, e); } finally { t.callWatch?.noteCall(null, -1); }
   }
 
   /** Start a collective algorithm across the groups; the Request completes with its result. */

@@ -1,6 +1,6 @@
 /**
  * Collectives through shared memory, for transports that offer a segment per
- * communicator (`Transport.collSegment`: the embedded runtime). A barrier is
+ * communicator (`Transport.sharedSegments`: the embedded runtime). A barrier is
  * one atomic increment per rank instead of log2(n) rounds of messages; a
  * broadcast is one copy in and one copy out per rank; a reduction has every
  * rank read the others' contributions in place.
@@ -363,7 +363,7 @@ export function shmOf(c: CollContext): Shm | null {
   if (shm === undefined) {
     shm = null;
     if (c.size >= 2 && c.size <= MAX_RANKS) {
-      const seg = c.t.collSegment?.(c.comm, Shm.bytesFor(c.size)) ?? null;
+      const seg = c.t.sharedSegments?.collSegment(c.comm, Shm.bytesFor(c.size)) ?? null;
       if (seg !== null) shm = new Shm(seg, c.rank, c.size);
     }
     shms.set(c.comm, shm);

@@ -27,7 +27,9 @@
 import * as fs from 'node:fs';
 import { inspect } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import type { CommHandle, Envelope, JobInfo, LibraryCollectives, MatchedMessage, Operation, PortService, SpawnCommand, SpawnedComm, Transport } from '../spi.js';
+import type {
+  CommHandle, Envelope, JobInfo, LibraryCollectives, LibraryCommunicators, LibrarySpawn, MatchedMessage, Operation, PortService, SpawnCommand, SpawnedComm, Transport,
+} from '../spi.js';
 import type { TypeDesc } from '../../core/datatype.js';
 import { SendMode } from '../spi.js';
 import { ANY_SOURCE, ANY_TAG, MatchQueues, PROC_NULL } from '../../core/matching.js';
@@ -172,7 +174,7 @@ class NativeOp implements Operation, Envelope {
   get status(): Envelope { return this; }
 }
 
-export class NativeTransport implements Transport {
+export class NativeTransport implements Transport, LibraryCommunicators, LibrarySpawn {
   readonly name = 'native';
   readonly job: JobInfo;
   readonly commWorld: NativeComm;
@@ -184,6 +186,10 @@ export class NativeTransport implements Transport {
   readonly libraryVersion: string;
   /** What MPI_Get_version and MPI_Get_library_version say (Transport.library). */
   readonly library: NonNullable<Transport['library']>;
+  /** The library builds the communicators mpi4ts's algorithms cannot (this class's methods below). */
+  readonly libraryComms: LibraryCommunicators = this;
+  /** The library spawns and keeps the parent (spawnComm, checkSpawn, parentComm below). */
+  readonly librarySpawn: LibrarySpawn = this;
 
   readonly #mpi: NativeAddon;
   readonly #st = new Int32Array(ST_SLOTS);

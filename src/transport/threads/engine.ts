@@ -26,7 +26,9 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import * as os from 'node:os';
 // Imported: the global `performance` is a lazy getter in workers, looked up on every call.
 import { performance } from 'node:perf_hooks';
-import type { CollSegment, RmaCapability, CommHandle, Envelope, JobInfo, MatchedMessage, Operation, PortService, SpawnCommand, SpawnOrigin, Transport } from '../spi.js';
+import type {
+  CallWatch, CollSegment, RmaCapability, CommHandle, Envelope, JobInfo, MatchedMessage, Operation, PortService, SharedSegments, SpawnCommand, SpawnOrigin, Transport,
+} from '../spi.js';
 import { SendMode } from '../spi.js';
 import { MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { copyBytes, getWide, putWide } from '../../core/bytes.js';
@@ -226,12 +228,16 @@ export type RankToLauncher =
 /** The launcher's answer to a 'spawn' request, on the rank's control port. */
 export type SpawnReply = { type: 'spawned'; gpids: number[] } | { type: 'spawned'; error: string };
 
-export class ThreadsTransport implements Transport {
+export class ThreadsTransport implements Transport, SharedSegments, CallWatch {
   readonly name = 'threads';
   readonly job: JobInfo;
   readonly commWorld: ThreadsComm;
   readonly commSelf: ThreadsComm;
   readonly tagUpperBound = 0x7fffffff;
+  /** Ranks share one address space: collectives get shared segments (collSegment below). */
+  readonly sharedSegments: SharedSegments = this;
+  /** The launcher's watch learns each rank's call, for deadlock reports (noteCall below). */
+  readonly callWatch: CallWatch = this;
 
   readonly #gpid: number;
   readonly #table: ProcTable;
