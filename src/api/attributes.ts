@@ -13,7 +13,8 @@
  * `undefined` leaves the new object without it. `copy_fn` may also be
  * `true` (copy the same value) or null/false (never copied), as in mpi4py.
  */
-import { ERR_KEYVAL, ERR_OTHER, describeValue } from '../core/errorcodes.js';
+import { ERR_KEYVAL, ERR_OTHER } from '../core/errorcodes.js';
+import { describeValue } from '../core/failures.js';
 import { KEYVAL_INVALID } from './constants.js';
 import { Exception, fail } from './errors.js';
 

@@ -7,7 +7,8 @@ import { addressOf } from '../core/address.js';
 import { BOTTOM } from '../core/sentinels.js';
 import { convertExternal32, external32Size as externalBytes, type External32Unit } from '../core/pack.js';
 import { pack, unpack, packSpan } from '../core/pack.js';
-import { ERR_TYPE, ERR_COUNT, ERR_ARG, ERR_BUFFER, ERR_CONVERSION, describeValue } from '../core/errorcodes.js';
+import { ERR_TYPE, ERR_COUNT, ERR_ARG, ERR_BUFFER, ERR_CONVERSION } from '../core/errorcodes.js';
+import { describeValue } from '../core/failures.js';
 import { fail } from './errors.js';
 import { UNDEFINED } from './constants.js';
 import {

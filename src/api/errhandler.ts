@@ -19,7 +19,8 @@
  * (`guard`): their methods are wrapped on the instance, so the default path
  * of every call stays as it was.
  */
-import { ERR_ERRHANDLER, ERR_ARG, describeValue } from '../core/errorcodes.js';
+import { ERR_ERRHANDLER, ERR_ARG } from '../core/errorcodes.js';
+import { describeValue } from '../core/failures.js';
 import { Exception, fail } from './errors.js';
 import { runtime } from './runtime.js';
 

@@ -1,6 +1,7 @@
 import {
-  MpiFailure, errorClassNames, ERR_OTHER, ERR_UNKNOWN, ERR_ARG, ERR_LASTCODE, SUCCESS, describeValue,
+  MpiFailure, errorClassNames, ERR_OTHER, ERR_UNKNOWN, ERR_ARG, ERR_LASTCODE, SUCCESS,
 } from '../core/errorcodes.js';
+import { describeValue } from '../core/failures.js';
 
 /**
  * Error classes and codes added at run time (`Add_error_class`,

@@ -29,8 +29,9 @@ import { fileURLToPath } from 'node:url';
 import {
   ERR_ACCESS, ERR_AMODE, ERR_ARG, ERR_BAD_FILE, ERR_COMM, ERR_DUP_DATAREP, ERR_FILE, ERR_FILE_EXISTS, ERR_IO, ERR_NO_SPACE,
   ERR_NO_SUCH_FILE, ERR_NOT_SAME, ERR_OTHER, ERR_QUOTA, ERR_READ_ONLY, ERR_TYPE, ERR_UNSUPPORTED_DATAREP, ERR_UNSUPPORTED_OPERATION,
-  MpiFailure, SUCCESS, commNull, readOnlyFile, splitCollectivePending,
+  MpiFailure, SUCCESS,
 } from '../core/errorcodes.js';
+import { commNull, readOnlyFile, splitCollectivePending } from '../core/failures.js';
 import { parseBuffer, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
 import { outgoing, incoming, unpacker } from '../core/pack.js';
 import type { TypeDesc } from '../core/datatype.js';

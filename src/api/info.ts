@@ -10,7 +10,8 @@
  * so a native handle would only add a lifetime to manage.
  */
 import * as os from 'node:os';
-import { ERR_INFO, ERR_INFO_KEY, ERR_INFO_NOKEY, ERR_INFO_VALUE, ERR_ARG, describeValue } from '../core/errorcodes.js';
+import { ERR_INFO, ERR_INFO_KEY, ERR_INFO_NOKEY, ERR_INFO_VALUE, ERR_ARG } from '../core/errorcodes.js';
+import { describeValue } from '../core/failures.js';
 import { fail } from './errors.js';
 import { runtime } from './runtime.js';
 

@@ -1,7 +1,8 @@
 import type { Envelope, Operation } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { messageCodec } from '../core/msgobject.js';
-import { ERR_ARG, ERR_OTHER, ERR_PENDING, ERR_REQUEST, ERR_TRUNCATE, SUCCESS, truncated } from '../core/errorcodes.js';
+import { ERR_ARG, ERR_OTHER, ERR_PENDING, ERR_REQUEST, ERR_TRUNCATE, SUCCESS } from '../core/errorcodes.js';
+import { truncated } from '../core/failures.js';
 import { Exception, fail, raise } from './errors.js';
 import { Status } from './status.js';
 import { ANY_SOURCE, ANY_TAG, UNDEFINED } from './constants.js';

@@ -14,7 +14,7 @@
  * memory the buffer owns (`allocate`, `MPI.Alloc_mem`) is detached as well,
  * so the buffer is empty from then on and a call given it says so.
  */
-import { describeValue } from './errorcodes.js';
+import { describeValue } from './failures.js';
 
 type Memory = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
 

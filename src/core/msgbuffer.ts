@@ -12,7 +12,8 @@
  *
  * `datatype` is an `MPI.Datatype` or a NumPy type code such as 'i' or 'd'.
  */
-import { ERR_BUFFER, ERR_COUNT, ERR_TYPE, MpiFailure, describeValue } from './errorcodes.js';
+import { ERR_BUFFER, ERR_COUNT, ERR_TYPE, MpiFailure } from './errorcodes.js';
+import { describeValue } from './failures.js';
 import { TypeHandle, inferDesc, typecodeDesc, type TypeDesc, type Typecode, predefined } from './datatype.js';
 import { stridedMessage, packSpan } from './pack.js';
 import { memoryAt } from './address.js';

@@ -7,7 +7,8 @@
  * parent and the children it spawned are different MPI jobs). The rank
  * side is in engine.ts (`ports`); the launcher answers here.
  */
-import { ERR_NAME, ERR_PORT, ERR_SERVICE, noOpenPort, type MpiFailure } from '../../core/errorcodes.js';
+import { ERR_NAME, ERR_PORT, ERR_SERVICE, type MpiFailure } from '../../core/errorcodes.js';
+import { noOpenPort } from '../../core/failures.js';
 
 /** What a rank asks of the launcher's port registry. */
 export type PortRequest =

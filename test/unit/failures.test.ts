@@ -1,5 +1,5 @@
 /**
- * The error-message factories of core/errorcodes.ts: what each message says,
+ * The error-message factories of core/failures.ts: what each message says,
  * and that its text is written in that one place only (issue 15: "Error
  * messages built by a few factories in one place").
  */
@@ -7,10 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  ERR_COMM, ERR_OTHER, ERR_PORT, ERR_READ_ONLY, ERR_TRUNCATE, MpiFailure,
-  commNull, describeValue, noOpenPort, readOnlyFile, splitCollectivePending, truncated,
-} from '../../src/core/errorcodes.ts';
+import { ERR_COMM, ERR_OTHER, ERR_PORT, ERR_READ_ONLY, ERR_TRUNCATE, MpiFailure } from '../../src/core/errorcodes.ts';
+import { commNull, describeValue, noOpenPort, readOnlyFile, splitCollectivePending, truncated } from '../../src/core/failures.ts';
+import * as MPI from '../../src/mpi.ts';
 import { repoRoot } from '../helpers/spmd.ts';
 
 test('truncated: typed units are said once, bytes twice; the origin in a fixed order', () => {
@@ -44,7 +43,13 @@ test('the other factories: class and text', () => {
     [ERR_OTHER, 'split collective Read_all_begin was begun and not ended']);
 });
 
-test("each factory's text is written in core/errorcodes.ts only", () => {
+test('the factories stay out of the public MPI namespace', () => {
+  for (const name of ['truncated', 'describeValue', 'commNull', 'noOpenPort', 'readOnlyFile', 'splitCollectivePending']) {
+    assert.equal(name in MPI, false, `MPI.${name}`);
+  }
+});
+
+test("each factory's text is written in core/failures.ts only", () => {
   const srcRoot = path.join(repoRoot, 'src');
   const files: string[] = [];
   const walk = (dir: string): void => {
@@ -57,9 +62,9 @@ test("each factory's text is written in core/errorcodes.ts only", () => {
   walk(srcRoot);
   const texts = ['truncated into buffer', 'invalid communicator (COMM_NULL)', 'no open port named', 'is open MODE_RDONLY',
     'was begun and not ended', '`${typeof x} ${String(x)}`'];
-  const home = path.join(srcRoot, 'core', 'errorcodes.ts');
+  const home = path.join(srcRoot, 'core', 'failures.ts');
   for (const text of texts) {
     const where = files.filter((f) => fs.readFileSync(f, 'utf8').includes(text)).map((f) => path.relative(srcRoot, f));
-    assert.deepEqual(where, [path.relative(srcRoot, home)], `'${text}' is written outside core/errorcodes.ts`);
+    assert.deepEqual(where, [path.relative(srcRoot, home)], `'${text}' is written outside core/failures.ts`);
   }
 });
