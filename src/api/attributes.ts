@@ -14,6 +14,7 @@
  * `true` (copy the same value) or null/false (never copied), as in mpi4py.
  */
 import { ERR_KEYVAL, ERR_OTHER } from '../core/errorcodes.js';
+import { describeValue } from '../core/failures.js';
 import { KEYVAL_INVALID } from './constants.js';
 import { Exception, fail } from './errors.js';
 
@@ -53,12 +54,6 @@ let nextKeyval = 0x2a000001;
 /** The attributes of one object: keyval -> value, in the order they were set. */
 export type AttrMap = Map<number, { readonly keyval: Keyval; value: unknown }>;
 
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return `${typeof x} ${String(x)}`;
-}
-
 /** `Create_keyval(copy_fn, delete_fn, nopython)` or `Create_keyval({ copy_fn, delete_fn, nopython })`. */
 export function createKeyval(routine: string, kind: AttrKind, copyFn: unknown, deleteFn: unknown, nopython: unknown): number {
   if (copyFn !== null && typeof copyFn === 'object') {
@@ -67,10 +62,10 @@ export function createKeyval(routine: string, kind: AttrKind, copyFn: unknown, d
     ({ copy_fn: copyFn = null, delete_fn: deleteFn = null, nopython = false } = o);
   }
   if (copyFn !== null && copyFn !== undefined && typeof copyFn !== 'boolean' && typeof copyFn !== 'function') {
-    throw new TypeError(`${routine}: copy_fn must be a function, true, false or null, got ${describe(copyFn)}`);
+    throw new TypeError(`${routine}: copy_fn must be a function, true, false or null, got ${describeValue(copyFn)}`);
   }
   if (deleteFn !== null && deleteFn !== undefined && typeof deleteFn !== 'boolean' && typeof deleteFn !== 'function') {
-    throw new TypeError(`${routine}: delete_fn must be a function or null, got ${describe(deleteFn)}`);
+    throw new TypeError(`${routine}: delete_fn must be a function or null, got ${describeValue(deleteFn)}`);
   }
   const keyval = nextKeyval++;
   keyvals.set(keyval, {
@@ -90,7 +85,7 @@ export function freeKeyval(routine: string, kind: AttrKind, keyval: unknown): nu
 }
 
 function lookup(routine: string, kind: AttrKind, keyval: unknown): Keyval {
-  if (typeof keyval !== 'number' || !Number.isInteger(keyval)) throw new TypeError(`${routine}: keyval must be an integer, got ${describe(keyval)}`);
+  if (typeof keyval !== 'number' || !Number.isInteger(keyval)) throw new TypeError(`${routine}: keyval must be an integer, got ${describeValue(keyval)}`);
   if (keyval === KEYVAL_INVALID) fail(routine, ERR_KEYVAL, 'invalid keyval (KEYVAL_INVALID)');
   const k = keyvals.get(keyval);
   if (k === undefined) fail(routine, ERR_KEYVAL, `invalid keyval ${keyval} (not created, or freed)`);
@@ -109,7 +104,7 @@ export function getAttr(routine: string, kind: AttrKind, attrs: AttrMap | null, 
 export function setAttr(routine: string, kind: AttrKind, obj: unknown, attrs: AttrMap | null, keyval: unknown, value: unknown): AttrMap {
   const k = lookup(routine, kind, keyval);
   if (k.nopython && !(typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)))) {
-    throw new TypeError(`${routine}: keyval ${keyval as number} was created with nopython: its values are integers, got ${describe(value)}`);
+    throw new TypeError(`${routine}: keyval ${keyval as number} was created with nopython: its values are integers, got ${describeValue(value)}`);
   }
   const map: AttrMap = attrs ?? new Map();
   const old = map.get(keyval as number);
@@ -189,7 +184,7 @@ function report(routine: string, which: string, keyval: number, e: unknown): voi
 
 /** @internal Check a keyval argument is an integer (for the predefined keys). */
 export function keyvalArg(routine: string, keyval: unknown): number {
-  if (typeof keyval !== 'number' || !Number.isInteger(keyval)) throw new TypeError(`${routine}: keyval must be an integer, got ${describe(keyval)}`);
+  if (typeof keyval !== 'number' || !Number.isInteger(keyval)) throw new TypeError(`${routine}: keyval must be an integer, got ${describeValue(keyval)}`);
   if (keyval === KEYVAL_INVALID) fail(routine, ERR_KEYVAL, 'invalid keyval (KEYVAL_INVALID)');
   return keyval;
 }

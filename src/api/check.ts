@@ -467,7 +467,7 @@ function wrap(proto: object, name: string, read: Reader, inter: boolean): void {
     if (inside || this.isNull) return original.apply(this, args);
     const t = runtime.transport;
     const h = this.handle(name);
-    if (inter && t.foreignGroup?.(h) != null) return original.apply(this, args);
+    if (inter && t.libraryComms?.foreignGroup(h) != null) return original.apply(this, args);
     // Where the user called from: captured now for a non-blocking call (the
     // report comes later), when the report is made for a blocking one (the call is still on the stack).
     const holder: { stack?: string } = {};
@@ -505,8 +505,8 @@ function wrap(proto: object, name: string, read: Reader, inter: boolean): void {
         return original.apply(this, args);
       }
       // For deadlock reports: a rank waiting here waits in this collective.
-      t.noteCall?.(name, rec.root, c.comm, c.tag, -1);
-      try { runBlocking(t, verification); } catch (e) { raise(name, e); } finally { t.noteCall?.(null, -1); }
+      t.callWatch?.noteCall(name, rec.root, c.comm, c.tag, -1);
+      try { runBlocking(t, verification); } catch (e) { raise(name, e); } finally { t.callWatch?.noteCall(null, -1); }
       return original.apply(this, args);
     } finally {
       inside = false;

@@ -5,6 +5,7 @@ import { parseBuffer, pinSpec, type BufferSpec, type BufferMessage } from '../co
 import { outgoing, incoming, unpacker } from '../core/pack.js';
 import { messageCodec, objectItems } from '../core/msgobject.js';
 import { ERR_COMM, ERR_RANK, ERR_TAG, ERR_ROOT, ERR_COUNT, ERR_ARG, ERR_GROUP, ERR_TRUNCATE, ERR_TYPE, ERR_BUFFER, ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../core/errorcodes.js';
+import { commNull, describeValue } from '../core/failures.js';
 import * as commcoll from '../coll/comm.js';
 import { Group } from './group.js';
 import { SUM, toReduceOp, type Op } from './op.js';
@@ -86,7 +87,7 @@ interface FromGroupArgs { stringtag: string; hints: [string, string][]; errhandl
 
 /** Check the stringtag, info and errhandler of Create_from_group(s). */
 function fromGroupArgs(routine: string, stringtag: unknown, info: unknown, errhandler: unknown): FromGroupArgs {
-  if (typeof stringtag !== 'string') throw new TypeError(`${routine}: stringtag must be a string, got ${describeArg(stringtag)}`);
+  if (typeof stringtag !== 'string') throw new TypeError(`${routine}: stringtag must be a string, got ${describeValue(stringtag)}`);
   if (stringtag.length > MAX_STRINGTAG_LEN) {
     fail(routine, ERR_ARG, `stringtag of ${stringtag.length} characters is longer than MAX_STRINGTAG_LEN (${MAX_STRINGTAG_LEN})`);
   }
@@ -97,7 +98,7 @@ function fromGroupArgs(routine: string, stringtag: unknown, info: unknown, errha
 
 /** A group of Create_from_group(s), checked: live, and every member in COMM_WORLD, whose context the construction runs on. */
 function fromGroupMembers(routine: string, arg: string, group: unknown): Int32Array {
-  if (!(group instanceof Group)) throw new TypeError(`${routine}: ${arg} must be an MPI.Group, got ${describeArg(group)}`);
+  if (!(group instanceof Group)) throw new TypeError(`${routine}: ${arg} must be an MPI.Group, got ${describeValue(group)}`);
   group.Get_size(); // ERR_GROUP for GROUP_NULL and freed groups
   const world = new Set(runtime.transport.group(runtime.transport.commWorld));
   if (!group.ids.every((p) => world.has(p))) {
@@ -146,7 +147,7 @@ export class Comm {
       return;
     }
     if (handle !== null && !isCommHandle(handle)) {
-      throw new TypeError(`Comm: expected an MPI.Comm to copy, got ${describeArg(handle)}`);
+      throw new TypeError(`Comm: expected an MPI.Comm to copy, got ${describeValue(handle)}`);
     }
     this.#h = handle;
     this.#name = handle === null ? 'MPI_COMM_NULL' : name;
@@ -154,7 +155,7 @@ export class Comm {
 
   /** @internal The transport handle; throws ERR_COMM for COMM_NULL. */
   handle(routine: string): CommHandle {
-    if (this.#h === null) fail(routine, ERR_COMM, 'invalid communicator (COMM_NULL)');
+    if (this.#h === null) raise(routine, commNull());
     return this.#h;
   }
 
@@ -326,7 +327,7 @@ export class Comm {
    * the request completes: `MPI_Comm_iagree`.
    */
   Iagree(flag: ArrayBufferView): Request {
-    if (!ArrayBuffer.isView(flag)) throw new TypeError(`Iagree: flag must be a buffer of one 32-bit integer (e.g. Int32Array), got ${describeArg(flag)}`);
+    if (!ArrayBuffer.isView(flag)) throw new TypeError(`Iagree: flag must be a buffer of one 32-bit integer (e.g. Int32Array), got ${describeValue(flag)}`);
     if (flag.byteLength !== 4) throw new RangeError(`Iagree: flag: expecting int buffer of length one, got ${flag.byteLength} bytes`);
     const h = this.handle('Iagree');
     const t = runtime.transport;
@@ -1116,14 +1117,14 @@ export class Intracomm extends Comm {
     const t = runtime.transport;
     const c = collContext(t, this.collHandle(routine), true);
     // Name the call for the launcher's deadlock report (cheap: two field stores).
-    t.noteCall?.(routine, this.#pendingRoot, c.comm, c.tag, this.#pendingBytes);
+    t.callWatch?.noteCall(routine, this.#pendingRoot, c.comm, c.tag, this.#pendingBytes);
     this.#pendingRoot = -1;
     this.#pendingBytes = -1;
     try {
       const r = runBlocking(t, algorithm(c));
       settle(c); // a failure recorded on the way, raised once every partner has what it waits for
       return r;
-    } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
+    } catch (e) { return raise(routine, e); } finally { t.callWatch?.noteCall(null, -1); }
   }
 
   /** Start a collective algorithm; the Request completes with its result. */
@@ -2057,7 +2058,7 @@ export class Intercomm extends Comm {
       return;
     }
     if (ic !== null && (typeof ic !== 'object' || !('inter' in ic) || !('local' in ic))) {
-      throw new TypeError(`Intercomm: expected an MPI.Intercomm or COMM_NULL, got ${describeArg(ic)}`);
+      throw new TypeError(`Intercomm: expected an MPI.Intercomm or COMM_NULL, got ${describeValue(ic)}`);
     }
     super(ic?.inter ?? null, name);
     this.#local = ic?.local ?? null;
@@ -2089,11 +2090,12 @@ export class Intercomm extends Comm {
     const t = runtime.transport;
     // A parent that is not an mpi4ts program calls MPI_Comm_disconnect alone,
     // which waits for both groups by itself.
-    if (t.foreignGroup?.(ic.inter) == null) this.#run('Disconnect', (c) => intercoll.barrier(c));
-    if (t.disconnectComm) {
+    if (t.libraryComms?.foreignGroup(ic.inter) == null) this.#run('Disconnect', (c) => intercoll.barrier(c));
+    const lib = t.libraryComms;
+    if (lib !== undefined) {
       try {
-        t.disconnectComm(ic.local);
-        t.disconnectComm(ic.inter);
+        lib.disconnectComm(ic.local);
+        lib.disconnectComm(ic.inter);
       } catch (e) { raise('Disconnect', e); }
       this.#local = null;
       detach(this);
@@ -2225,7 +2227,7 @@ export class Intercomm extends Comm {
    */
   Create(group: Group): Intercomm {
     const ic = this.#ic('Create');
-    if (!(group instanceof Group)) throw new TypeError(`Create: group must be an MPI.Group, got ${describeArg(group)}`);
+    if (!(group instanceof Group)) throw new TypeError(`Create: group must be an MPI.Group, got ${describeValue(group)}`);
     const mine = new Set(runtime.transport.group(ic.inter));
     if (!group.ids.every((p) => mine.has(p))) fail('Create', ERR_GROUP, 'the group has processes outside the local group');
     const r = group.Get_rank();
@@ -2243,12 +2245,12 @@ export class Intercomm extends Comm {
   #run<T>(routine: string, algorithm: (c: intercoll.InterContext) => Schedule<T>): T {
     const t = runtime.transport;
     const c = intercoll.interContext(t, this.#ic(routine));
-    t.noteCall?.(routine, -1);
+    t.callWatch?.noteCall(routine, -1);
     try {
       const r = runBlocking(t, algorithm(c));
       c.settle(); // a failure the local steps recorded on the way (CollContext.failure)
       return r;
-    } catch (e) { return raise(routine, e); } finally { t.noteCall?.(null, -1); }
+    } catch (e) { return raise(routine, e); } finally { t.callWatch?.noteCall(null, -1); }
   }
 
   /** Start a collective algorithm across the groups; the Request completes with its result. */
@@ -2653,7 +2655,7 @@ export function nullMethodsOf(proto: object): void {
   for (const name of Object.getOwnPropertyNames(proto)) {
     if (name === 'constructor' || name in COMM_NULL) continue;
     const d = Object.getOwnPropertyDescriptor(proto, name)!;
-    const raiseNull = (): never => fail(name, ERR_COMM, 'invalid communicator (COMM_NULL)');
+    const raiseNull = (): never => raise(name, commNull());
     if (typeof d.value === 'function') Object.defineProperty(COMM_NULL, name, { value: raiseNull, configurable: true });
     else if (d.get) Object.defineProperty(COMM_NULL, name, { get: raiseNull, configurable: true });
   }
@@ -2694,12 +2696,6 @@ function isCommHandle(x: unknown): x is CommHandle {
   return typeof own('rank') === 'number' && typeof own('size') === 'number' && typeof own('remoteSize') === 'number';
 }
 
-function describeArg(x: unknown): string {
-  if (x === null) return 'null';
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return `${typeof x} ${String(x)}`;
-}
-
 /** Spawn_multiple's per-command counts from a rank's own arguments, if they add up to `children`; else [children]. */
 function localCounts(command: unknown, maxprocs: unknown, children: number): number[] {
   const n = Array.isArray(command) ? command.length : 0;
@@ -2711,7 +2707,6 @@ function localCounts(command: unknown, maxprocs: unknown, children: number): num
 
 /** The parent intercommunicator, made on the first Get_parent. */
 let parentComm: Intercomm | undefined;
-
 
 /** A buffer argument of a collective: a buffer spec, or IN_PLACE where MPI allows it. */
 export type BufferArg = BufferSpec | typeof IN_PLACE;
@@ -2739,14 +2734,11 @@ function* thenGen<T>(s: Schedule<T>, after: (() => void) | null, withResult?: (r
 
 
 
-
-
 function typeError(routine: string, e: unknown): Error {
   if (e instanceof TypeError) return new TypeError(`${routine}: ${e.message}`);
   if (e instanceof RangeError) return new RangeError(`${routine}: ${e.message}`);
   return e as Error;
 }
-
 
 /** Give a communicator from Create_from_group(s) the hints and error handler it was asked with. */
 function adoptFromGroup<C extends Comm>(comm: C, a: FromGroupArgs): C {

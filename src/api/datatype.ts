@@ -8,6 +8,7 @@ import { BOTTOM } from '../core/sentinels.js';
 import { convertExternal32, external32Size as externalBytes, type External32Unit } from '../core/pack.js';
 import { pack, unpack, packSpan } from '../core/pack.js';
 import { ERR_TYPE, ERR_COUNT, ERR_ARG, ERR_BUFFER, ERR_CONVERSION } from '../core/errorcodes.js';
+import { describeValue } from '../core/failures.js';
 import { fail } from './errors.js';
 import { UNDEFINED } from './constants.js';
 import {
@@ -118,17 +119,10 @@ const NAMED: Contents = { combiner: COMBINER_NAMED, integers: [], addresses: [],
 /** Memory a `Pack`/`Unpack` argument may name. */
 type Memory = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
 
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return `${typeof x} ${String(x)}`;
-}
-
 /** An integer argument (TypeError otherwise); `min`, when given, is enforced with MPI error class `cls`. */
 function int(routine: string, what: string, x: unknown, min?: number, cls = ERR_ARG): number {
   if (typeof x !== 'number' || !Number.isInteger(x)) {
-    throw new TypeError(`${routine}: ${what} must be an integer, got ${describe(x)}`);
+    throw new TypeError(`${routine}: ${what} must be an integer, got ${describeValue(x)}`);
   }
   if (min !== undefined && x < min) {
     fail(routine, cls, `${what} must be ${min === 0 ? 'non-negative' : `at least ${min}`}, got ${x}`);
@@ -139,7 +133,7 @@ function int(routine: string, what: string, x: unknown, min?: number, cls = ERR_
 /** A sequence of integers (any array-like of numbers); `length`, when given, must match (ERR_ARG). */
 function ints(routine: string, what: string, xs: unknown, min?: number, length?: number): number[] {
   if (xs === null || typeof xs !== 'object' || typeof (xs as ArrayLike<unknown>).length !== 'number') {
-    throw new TypeError(`${routine}: ${what} must be a sequence of integers, got ${describe(xs)}`);
+    throw new TypeError(`${routine}: ${what} must be a sequence of integers, got ${describeValue(xs)}`);
   }
   const a = Array.from(xs as ArrayLike<unknown>, (x, i) => int(routine, `${what}[${i}]`, x, min));
   if (length !== undefined && a.length !== length) {
@@ -152,7 +146,7 @@ function ints(routine: string, what: string, xs: unknown, min?: number, length?:
 function bytesOf(routine: string, what: string, m: unknown): Uint8Array {
   if (ArrayBuffer.isView(m)) return new Uint8Array(m.buffer, m.byteOffset, m.byteLength);
   if (m instanceof ArrayBuffer || m instanceof SharedArrayBuffer) return new Uint8Array(m);
-  throw new TypeError(`${routine}: ${what} must be a typed array, DataView or ArrayBuffer, got ${describe(m)}`);
+  throw new TypeError(`${routine}: ${what} must be a typed array, DataView or ArrayBuffer, got ${describeValue(m)}`);
 }
 
 /** An MPI datatype (`MPI_Datatype`): predefined, or derived and committed before use. */
@@ -184,7 +178,7 @@ export class Datatype extends TypeHandle {
     super();
     if (typeof predefinedType !== 'boolean') {
       if (desc !== undefined && desc !== null && !(desc instanceof Datatype)) {
-        throw new TypeError(`MPI.Datatype: expected an MPI.Datatype or nothing, got ${describe(desc)}`);
+        throw new TypeError(`MPI.Datatype: expected an MPI.Datatype or nothing, got ${describeValue(desc)}`);
       }
       const other = desc ?? DATATYPE_NULL;
       this.#desc = other.#desc;
@@ -367,7 +361,7 @@ export class Datatype extends TypeHandle {
   /** `count` consecutive copies of this datatype: `MPI_Type_contiguous`. */
   Create_contiguous(count: number): Datatype {
     const d = this.#live('Create_contiguous');
-    if (!Number.isInteger(count)) throw new TypeError(`Create_contiguous: count must be an integer, got ${describe(count)}`);
+    if (!Number.isInteger(count)) throw new TypeError(`Create_contiguous: count must be an integer, got ${describeValue(count)}`);
     if (count < 0) fail('Create_contiguous', ERR_COUNT, `negative count ${count}`);
     return this.#derived(contiguousDesc(`${this.#name}x${count}`, count, d), COMBINER_CONTIGUOUS, [count], []);
   }
@@ -474,10 +468,10 @@ export class Datatype extends TypeHandle {
     const bl = ints(r, 'blocklengths', blocklengths, 0);
     const dp = ints(r, 'displacements', displacements, undefined, bl.length);
     if (datatypes === null || typeof datatypes !== 'object' || typeof datatypes.length !== 'number') {
-      throw new TypeError(`${r}: datatypes must be a sequence of MPI.Datatype, got ${describe(datatypes)}`);
+      throw new TypeError(`${r}: datatypes must be a sequence of MPI.Datatype, got ${describeValue(datatypes)}`);
     }
     const types = Array.from(datatypes, (t, i) => {
-      if (!(t instanceof Datatype)) throw new TypeError(`${r}: datatypes[${i}] must be an MPI.Datatype, got ${describe(t)}`);
+      if (!(t instanceof Datatype)) throw new TypeError(`${r}: datatypes[${i}] must be an MPI.Datatype, got ${describeValue(t)}`);
       return t;
     });
     if (types.length !== bl.length) throw new RangeError(`${r}: datatypes has ${types.length} items, expected ${bl.length}`);
@@ -546,8 +540,8 @@ export class Datatype extends TypeHandle {
    */
   static Get_value_index(value: Datatype, index: Datatype): Datatype {
     const r = 'Get_value_index';
-    if (!(value instanceof Datatype)) throw new TypeError(`${r}: value must be an MPI.Datatype, got ${describe(value)}`);
-    if (!(index instanceof Datatype)) throw new TypeError(`${r}: index must be an MPI.Datatype, got ${describe(index)}`);
+    if (!(value instanceof Datatype)) throw new TypeError(`${r}: value must be an MPI.Datatype, got ${describeValue(value)}`);
+    if (!(index instanceof Datatype)) throw new TypeError(`${r}: index must be an MPI.Datatype, got ${describeValue(index)}`);
     for (const [what, t] of [['value', value], ['index', index]] as const) {
       if (t.#identity === predefined.DATATYPE_NULL) fail(r, ERR_TYPE, `${what} is DATATYPE_NULL`);
     }
@@ -1238,11 +1232,11 @@ export function Get_address(location: unknown): number {
   if (location === null || location === undefined || location === BOTTOM) return 0;
   if (ArrayBuffer.isView(location)) return addressOf(location.buffer, location.byteOffset);
   if (location instanceof ArrayBuffer || location instanceof SharedArrayBuffer) return addressOf(location, 0);
-  throw new TypeError(`Get_address: location must be a typed array, DataView, ArrayBuffer or MPI.BOTTOM, got ${describe(location)}`);
+  throw new TypeError(`Get_address: location must be a typed array, DataView, ArrayBuffer or MPI.BOTTOM, got ${describeValue(location)}`);
 }
 
 function aint(routine: string, what: string, x: unknown): number {
-  if (typeof x !== 'number' || !Number.isSafeInteger(x)) throw new TypeError(`${routine}: ${what} must be an integer, got ${describe(x)}`);
+  if (typeof x !== 'number' || !Number.isSafeInteger(x)) throw new TypeError(`${routine}: ${what} must be an integer, got ${describeValue(x)}`);
   return x;
 }
 

@@ -20,6 +20,7 @@
  * of every call stays as it was.
  */
 import { ERR_ERRHANDLER, ERR_ARG } from '../core/errorcodes.js';
+import { describeValue } from '../core/failures.js';
 import { Exception, fail } from './errors.js';
 import { runtime } from './runtime.js';
 
@@ -41,12 +42,6 @@ const RETURN_RECORD: ErrhandlerRecord = { kind: Kind.Return, name: 'MPI_ERRORS_R
 const FATAL_RECORD: ErrhandlerRecord = { kind: Kind.Fatal, name: 'MPI_ERRORS_ARE_FATAL', fn: null, objectKind: null };
 const ABORT_RECORD: ErrhandlerRecord = { kind: Kind.Abort, name: 'MPI_ERRORS_ABORT', fn: null, objectKind: null };
 
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return `${typeof x} ${String(x)}`;
-}
-
 /** An error handler: `MPI_Errhandler`. `new MPI.Errhandler()` is ERRHANDLER_NULL; `new MPI.Errhandler(eh)` refers to eh's handler. */
 export class Errhandler {
   #rec: ErrhandlerRecord | null;
@@ -55,7 +50,7 @@ export class Errhandler {
 
   constructor(errhandler: Errhandler | null = null) {
     if (errhandler !== null && errhandler !== undefined && !(errhandler instanceof Errhandler)) {
-      throw new TypeError(`Errhandler: expected an MPI.Errhandler, got ${describe(errhandler)}`);
+      throw new TypeError(`Errhandler: expected an MPI.Errhandler, got ${describeValue(errhandler)}`);
     }
     this.#rec = errhandler ? errhandler.#rec : null;
   }
@@ -107,13 +102,13 @@ export const defaultErrhandler: ErrhandlerRecord = RETURN_RECORD;
 
 /** @internal A user handler for objects of `objectKind`: `MPI_Comm_create_errhandler` and kin. */
 export function createErrhandler(routine: string, objectKind: string, fn: unknown): Errhandler {
-  if (typeof fn !== 'function') throw new TypeError(`${routine}: errhandler_fn must be a function (obj, errorcode) => void, got ${describe(fn)}`);
+  if (typeof fn !== 'function') throw new TypeError(`${routine}: errhandler_fn must be a function (obj, errorcode) => void, got ${describeValue(fn)}`);
   return Errhandler.of({ kind: Kind.User, name: `user error handler (${objectKind})`, fn: fn as ErrhandlerRecord['fn'], objectKind });
 }
 
 /** @internal Check an errhandler argument of Set_errhandler for objects of `objectKind`. */
 export function errhandlerArg(routine: string, objectKind: string, errhandler: unknown): ErrhandlerRecord {
-  if (!(errhandler instanceof Errhandler)) throw new TypeError(`${routine}: errhandler must be an MPI.Errhandler, got ${describe(errhandler)}`);
+  if (!(errhandler instanceof Errhandler)) throw new TypeError(`${routine}: errhandler must be an MPI.Errhandler, got ${describeValue(errhandler)}`);
   const rec = errhandler.record(routine);
   if (rec.objectKind !== null && rec.objectKind !== objectKind) {
     fail(routine, ERR_ARG, `the error handler was made for ${rec.objectKind} objects, not ${objectKind}`);

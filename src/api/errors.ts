@@ -1,6 +1,7 @@
 import {
   MpiFailure, errorClassNames, ERR_OTHER, ERR_UNKNOWN, ERR_ARG, ERR_LASTCODE, SUCCESS,
 } from '../core/errorcodes.js';
+import { describeValue } from '../core/failures.js';
 
 /**
  * Error classes and codes added at run time (`Add_error_class`,
@@ -22,7 +23,7 @@ function addedEntry(routine: string, code: number, what: string) {
 }
 
 function integer(routine: string, what: string, x: unknown): number {
-  if (typeof x !== 'number' || !Number.isInteger(x)) throw new TypeError(`${routine}: ${what} must be an integer, got ${typeof x === 'object' ? x === null ? 'null' : 'object' : `${typeof x} ${String(x)}`}`);
+  if (typeof x !== 'number' || !Number.isInteger(x)) throw new TypeError(`${routine}: ${what} must be an integer, got ${describeValue(x)}`);
   return x;
 }
 

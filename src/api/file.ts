@@ -31,6 +31,7 @@ import {
   ERR_NO_SUCH_FILE, ERR_NOT_SAME, ERR_OTHER, ERR_QUOTA, ERR_READ_ONLY, ERR_TYPE, ERR_UNSUPPORTED_DATAREP, ERR_UNSUPPORTED_OPERATION,
   MpiFailure, SUCCESS,
 } from '../core/errorcodes.js';
+import { commNull, readOnlyFile, splitCollectivePending } from '../core/failures.js';
 import { parseBuffer, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
 import { outgoing, incoming, unpacker } from '../core/pack.js';
 import type { TypeDesc } from '../core/datatype.js';
@@ -355,7 +356,7 @@ export class File {
   static Open(comm: Intracomm, filename: string | Uint8Array | URL, amode: number = MODE_RDONLY, info: Info | null = null): File {
     const routine = 'File.Open';
     if (!(comm instanceof Comm)) throw new TypeError(`${routine}: comm must be an MPI.Intracomm, got ${describe(comm)}`);
-    if (comm.isNull) fail(routine, ERR_COMM, 'invalid communicator (COMM_NULL)');
+    if (comm.isNull) raise(routine, commNull());
     if (comm.Is_inter()) fail(routine, ERR_COMM, 'files are opened on intracommunicators, not intercommunicators');
     let args: { path: string; mode: number; hints: [string, string][] } | null = null;
     let argError: unknown = null;
@@ -435,7 +436,7 @@ export class File {
     const s = this.#state(routine);
     // Everyone's accesses are done before the first rank deletes anything (the exchange).
     this.#agree(routine, s, () => {
-      if (s.split !== null) fail(routine, ERR_OTHER, `split collective ${s.split.routine} was begun and not ended`);
+      if (s.split !== null) raise(routine, splitCollectivePending(s.split.routine));
     });
     const rank = s.comm.Get_rank();
     let error: [number, string] | null = null;
@@ -499,7 +500,7 @@ export class File {
     const { mine: n } = this.#agree(routine, s, () => {
       const n = checkInt(routine, 'size', size);
       if (n < 0) fail(routine, ERR_ARG, `size ${n} is negative`);
-      if ((s.amode & MODE_RDONLY) !== 0) fail(routine, ERR_READ_ONLY, `${s.path} is open MODE_RDONLY`);
+      if ((s.amode & MODE_RDONLY) !== 0) raise(routine, readOnlyFile(s.path));
       if ((s.amode & MODE_SEQUENTIAL) !== 0) fail(routine, ERR_UNSUPPORTED_OPERATION, `${s.path} is open MODE_SEQUENTIAL`);
       return n;
     });
@@ -570,7 +571,7 @@ export class File {
           : `unknown data representation '${datarep}'`);
       }
       if (info !== null && info !== undefined) infoArg(routine, info);
-      if (s.split !== null) fail(routine, ERR_OTHER, `split collective ${s.split.routine} was begun and not ended`);
+      if (s.split !== null) raise(routine, splitCollectivePending(s.split.routine));
       const etDesc = et.typeDesc(routine);
       const ftDesc = ft.typeDesc(routine);
       try {
@@ -659,7 +660,7 @@ export class File {
   /** Check access and buffer, then read or write at the pointer `at` says; returns bytes moved. */
   #io(routine: string, write: boolean, at: At, offsetArgValue: unknown, buf: BufferSpec): number {
     const s = this.#state(routine);
-    if (write && (s.amode & MODE_RDONLY)) fail(routine, ERR_READ_ONLY, `${s.path} is open MODE_RDONLY`);
+    if (write && (s.amode & MODE_RDONLY)) raise(routine, readOnlyFile(s.path));
     if (!write && (s.amode & MODE_WRONLY)) fail(routine, ERR_ACCESS, `${s.path} is open MODE_WRONLY`);
     if (at !== At.Shared && (s.amode & MODE_SEQUENTIAL)) {
       fail(routine, ERR_UNSUPPORTED_OPERATION, `${s.path} is open MODE_SEQUENTIAL: only shared file pointer calls are allowed`);
@@ -706,7 +707,7 @@ export class File {
     const s = this.#state(routine);
     const esize = s.view.etype.size;
     const { mine: m, shared: counts } = this.#agree(routine, s, () => {
-      if (write && (s.amode & MODE_RDONLY)) fail(routine, ERR_READ_ONLY, `${s.path} is open MODE_RDONLY`);
+      if (write && (s.amode & MODE_RDONLY)) raise(routine, readOnlyFile(s.path));
       if (!write && (s.amode & MODE_WRONLY)) fail(routine, ERR_ACCESS, `${s.path} is open MODE_WRONLY`);
       let m: BufferMessage;
       try {
@@ -747,7 +748,7 @@ export class File {
 
   #begin(routine: string, bytes: () => number): void {
     const s = this.#state(routine);
-    if (s.split !== null) fail(routine, ERR_OTHER, `split collective ${s.split.routine} was begun and not ended`);
+    if (s.split !== null) raise(routine, splitCollectivePending(s.split.routine));
     s.split = { routine, bytes: bytes() };
   }
 

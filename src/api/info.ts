@@ -11,6 +11,7 @@
  */
 import * as os from 'node:os';
 import { ERR_INFO, ERR_INFO_KEY, ERR_INFO_NOKEY, ERR_INFO_VALUE, ERR_ARG } from '../core/errorcodes.js';
+import { describeValue } from '../core/failures.js';
 import { fail } from './errors.js';
 import { runtime } from './runtime.js';
 
@@ -30,20 +31,14 @@ interface InfoStore {
 /** What `Info.Create` and `update` accept: another Info, a Map, a plain object, or [key, value] pairs. */
 export type InfoItems = Info | ReadonlyMap<string, string> | Readonly<Record<string, string>> | Iterable<readonly [string, string]>;
 
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return `${typeof x} ${String(x)}`;
-}
-
 function key(routine: string, k: unknown): string {
-  if (typeof k !== 'string') throw new TypeError(`${routine}: key must be a string, got ${describe(k)}`);
+  if (typeof k !== 'string') throw new TypeError(`${routine}: key must be a string, got ${describeValue(k)}`);
   if (k.length === 0 || k.length > MAX_INFO_KEY) fail(routine, ERR_INFO_KEY, `invalid key ${JSON.stringify(k.slice(0, 40))} (keys are 1 to ${MAX_INFO_KEY} characters)`);
   return k;
 }
 
 function value(routine: string, v: unknown): string {
-  if (typeof v !== 'string') throw new TypeError(`${routine}: value must be a string, got ${describe(v)}`);
+  if (typeof v !== 'string') throw new TypeError(`${routine}: value must be a string, got ${describeValue(v)}`);
   if (v.length > MAX_INFO_VAL) fail(routine, ERR_INFO_VALUE, `value of ${v.length} characters (at most ${MAX_INFO_VAL})`);
   return v;
 }
@@ -55,13 +50,13 @@ function pairsOf(routine: string, items: unknown): [string, string][] {
   if (items !== null && typeof items === 'object') {
     if (typeof (items as Iterable<unknown>)[Symbol.iterator] === 'function') {
       return [...(items as Iterable<unknown>)].map((p, i) => {
-        if (!Array.isArray(p) || p.length !== 2) throw new TypeError(`${routine}: items[${i}] must be a [key, value] pair, got ${describe(p)}`);
+        if (!Array.isArray(p) || p.length !== 2) throw new TypeError(`${routine}: items[${i}] must be a [key, value] pair, got ${describeValue(p)}`);
         return [p[0] as string, p[1] as string];
       });
     }
     return Object.entries(items as Record<string, string>);
   }
-  throw new TypeError(`${routine}: items must be an MPI.Info, a Map, an object of strings or [key, value] pairs, got ${describe(items)}`);
+  throw new TypeError(`${routine}: items must be an MPI.Info, a Map, an object of strings or [key, value] pairs, got ${describeValue(items)}`);
 }
 
 /**
@@ -74,7 +69,7 @@ export class Info implements Iterable<string> {
   #store: InfoStore | null;
 
   constructor(info: Info | null = null) {
-    if (info !== null && info !== undefined && !(info instanceof Info)) throw new TypeError(`Info: expected an MPI.Info, got ${describe(info)}`);
+    if (info !== null && info !== undefined && !(info instanceof Info)) throw new TypeError(`Info: expected an MPI.Info, got ${describeValue(info)}`);
     this.#store = info ? info.#store : null;
   }
 
@@ -120,7 +115,7 @@ export class Info implements Iterable<string> {
    */
   static Create_env<T extends Info>(this: new () => T, args: readonly string[] | string | null = null): T {
     if (args !== null && args !== undefined && typeof args !== 'string' && !Array.isArray(args)) {
-      throw new TypeError(`Create_env: args must be a list of strings, got ${describe(args)}`);
+      throw new TypeError(`Create_env: args must be a list of strings, got ${describeValue(args)}`);
     }
     return Info.#make(this, environment(typeof args === 'string' ? [args] : args));
   }
@@ -163,7 +158,7 @@ export class Info implements Iterable<string> {
   /** The n-th key, in the order they were set: `MPI_Info_get_nthkey`. */
   Get_nthkey(n: number): string {
     const entries = this.#live('Get_nthkey');
-    if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`Get_nthkey: n must be an integer, got ${describe(n)}`);
+    if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`Get_nthkey: n must be an integer, got ${describeValue(n)}`);
     if (n < 0 || n >= entries.size) fail('Get_nthkey', n < 0 ? ERR_ARG : ERR_INFO_KEY, `no key number ${n} (the info object has ${entries.size})`);
     let i = 0;
     for (const k of entries.keys()) if (i++ === n) return k;
@@ -312,5 +307,5 @@ export function infoArg(routine: string, info: unknown, label = 'info'): [string
     return info.items();
   }
   if (info instanceof Map || (typeof info === 'object' && !Array.isArray(info))) return pairsOf(routine, info);
-  throw new TypeError(`${routine}: ${label} must be an MPI.Info (or MPI.INFO_NULL), got ${describe(info)}`);
+  throw new TypeError(`${routine}: ${label} must be an MPI.Info (or MPI.INFO_NULL), got ${describeValue(info)}`);
 }

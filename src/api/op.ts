@@ -3,6 +3,7 @@ import { parseBuffer, type BufferSpec } from '../core/msgbuffer.js';
 import { outgoing, unpack } from '../core/pack.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { ERR_OP } from '../core/errorcodes.js';
+import { describe } from './args.js';
 import * as DT from './datatype.js';
 import { Datatype } from './datatype.js';
 import { fail, raise } from './errors.js';
@@ -14,13 +15,6 @@ interface OpState {
   readonly predefined: boolean;
   readonly fn: UserFunction | null;
   freed: boolean;
-}
-
-function describe(x: unknown): string {
-  if (typeof x === 'string') return `'${x}'`;
-  if (x === null) return 'null';
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return String(x);
 }
 
 /**

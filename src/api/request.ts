@@ -2,6 +2,7 @@ import type { Envelope, Operation } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import { messageCodec } from '../core/msgobject.js';
 import { ERR_ARG, ERR_OTHER, ERR_PENDING, ERR_REQUEST, ERR_TRUNCATE, SUCCESS } from '../core/errorcodes.js';
+import { truncated } from '../core/failures.js';
 import { Exception, fail, raise } from './errors.js';
 import { Status } from './status.js';
 import { ANY_SOURCE, ANY_TAG, UNDEFINED } from './constants.js';
@@ -230,9 +231,8 @@ export class Request<T = unknown> implements PromiseLike<T> {
     if (unpack !== null && !op.status.cancelled && op.status.count > 0) unpack(op.status.count);
     if (op.status.error !== SUCCESS) {
       if (op.status.error === ERR_TRUNCATE && type) {
-        const have = op.status.count / type.size;
-        throw new Exception(ERR_TRUNCATE,
-          `${routine}: message of ${op.messageBytes / type.size} ${type.name} truncated into buffer of ${have} (source ${op.status.source}, tag ${op.status.tag})`);
+        raise(routine, truncated(op.messageBytes / type.size, op.status.count / type.size, type.name,
+          { source: op.status.source, tag: op.status.tag }));
       }
       throw new Exception(op.status.error, `${routine}: ${op.failure ?? 'operation failed'}`);
     }

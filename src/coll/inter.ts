@@ -73,7 +73,7 @@ export function roundsOf(t: Transport, ic: InterComm): () => InterContext {
 function contextsAcross(t: Transport, ic: InterComm, local: CollContext, x: CollContext, nonBlocking: boolean): InterContext {
   const library = nonBlocking ? undefined : libraryOf(x);
   const across = { remoteSize: ic.inter.remoteSize, library, acrossComm: x.comm };
-  const foreign = t.foreignGroup?.(ic.inter) ?? null;
+  const foreign = t.libraryComms?.foreignGroup(ic.inter) ?? null;
   if (foreign === null) {
     const l = nonBlocking ? { ...local, shm: false } : local;
     return { x, local: l, ...across, settle: () => settle(l) };
@@ -149,7 +149,7 @@ export function* createFromGroups(t: Transport, world: CommHandle, local: Int32A
  * has the lower process id).
  */
 export function* merge(t: Transport, ic: InterComm, high: boolean): Schedule<CommHandle> {
-  const made = t.mergeComm?.(ic.inter, high) ?? null;
+  const made = t.libraryComms?.mergeComm(ic.inter, high) ?? null;
   if (made !== null) return made;
   const c = interContext(t, ic);
   const mine = (yield* obj.allgather(c.local, t.nextContext())) as number[];
@@ -402,7 +402,7 @@ function* agreeAcross(c: InterContext, extra: unknown = null): Schedule<[number,
 
 /** MPI_Comm_dup on an intercommunicator: the same groups, new contexts. */
 export function* dup(t: Transport, ic: InterComm): Schedule<InterComm> {
-  const lib = t.splitInter?.(ic.inter, ic.local, null, 0);
+  const lib = t.libraryComms?.splitInter(ic.inter, ic.local, null, 0);
   if (lib) return lib;
   const [ctx] = yield* agreeAcross(interContext(t, ic));
   const group = t.group(ic.local);
@@ -416,7 +416,7 @@ export function* dup(t: Transport, ic: InterComm): Schedule<InterComm> {
  * color `undefinedColor`, or when the other group has no process of the color.
  */
 export function* split(t: Transport, ic: InterComm, color: number, key: number, undefinedColor: number): Schedule<InterComm | null> {
-  const lib = t.splitInter?.(ic.inter, ic.local, color === undefinedColor ? -1 : color, key);
+  const lib = t.libraryComms?.splitInter(ic.inter, ic.local, color === undefinedColor ? -1 : color, key);
   if (lib !== undefined) return lib;
   const [ctx, lists] = yield* agreeAcross(interContext(t, ic), [color, key]);
   const [local, remote] = lists as [[number, number][], [number, number][]];

@@ -1,6 +1,6 @@
 /**
  * Collectives through shared memory, for transports that offer a segment per
- * communicator (`Transport.collSegment`: the embedded runtime). A barrier is
+ * communicator (`Transport.sharedSegments`: the embedded runtime). A barrier is
  * one atomic increment per rank instead of log2(n) rounds of messages; a
  * broadcast is one copy in and one copy out per rank; a reduction has every
  * rank read the others' contributions in place.
@@ -39,6 +39,7 @@ import { builtinCodec, type ObjectCodec } from '../core/msgobject.js';
 import { copyBytes, getWide, putWide } from '../core/bytes.js';
 import { CORES } from '../core/cores.js';
 import { ERR_TRUNCATE, MpiFailure, checkIntact } from '../core/errorcodes.js';
+import { truncated } from '../core/failures.js';
 import { DONE, type CollContext, type Schedule } from './schedule.js';
 import type { BufferCombiner } from './buffer.js';
 import type { Combiner } from './object.js';
@@ -363,7 +364,7 @@ export function shmOf(c: CollContext): Shm | null {
   if (shm === undefined) {
     shm = null;
     if (c.size >= 2 && c.size <= MAX_RANKS) {
-      const seg = c.t.collSegment?.(c.comm, Shm.bytesFor(c.size)) ?? null;
+      const seg = c.t.sharedSegments?.collSegment(c.comm, Shm.bytesFor(c.size)) ?? null;
       if (seg !== null) shm = new Shm(seg, c.rank, c.size);
     }
     shms.set(c.comm, shm);
@@ -491,7 +492,7 @@ function* directBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> {
   }
   checkIntact('buf', buf, n);
   if (sent > n) {
-    throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${n} bytes (root ${root})`);
+    throw truncated(sent, n, 'bytes', { root });
   }
 }
 
@@ -580,7 +581,7 @@ function* chunkedBcast(shm: Shm, buf: Uint8Array, root: number): Schedule<void> 
   }
   checkIntact('buf', buf, n);
   if (sent > n) {
-    throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${n} bytes (root ${root})`);
+    throw truncated(sent, n, 'bytes', { root });
   }
 }
 
@@ -640,7 +641,7 @@ function ringBcastRead(shm: Shm, k: number, buf: Uint8Array, root: number, n: nu
   shm.ringFinish(k);
   checkIntact('buf', buf, n);
   if (sent > n) {
-    throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${n} bytes (root ${root})`);
+    throw truncated(sent, n, 'bytes', { root });
   }
 }
 
@@ -731,7 +732,7 @@ export function* directGatherv(shm: Shm, send: Uint8Array, recv: Uint8Array | nu
         for (let r = 0; r < shm.size; r++) {
           const sent = getWide(w, entry(r) + 4);
           if (r !== root && sent > blocks![r]![1]) {
-            throw new MpiFailure(ERR_TRUNCATE, `message of ${sent} bytes truncated into buffer of ${blocks![r]![1]} bytes (source ${r})`);
+            throw truncated(sent, blocks![r]![1], 'bytes', { source: r });
           }
         }
       });

@@ -10,7 +10,7 @@
  * context is beyond the agreed ones from the start, so they can use them
  * without agreeing anything.
  */
-import type { SpawnCommand, Transport } from '../transport/spi.js';
+import type { LibrarySpawn, SpawnCommand, Transport } from '../transport/spi.js';
 import { MpiFailure } from '../core/errorcodes.js';
 import type { CollContext, Schedule } from './schedule.js';
 import * as obj from './object.js';
@@ -28,7 +28,7 @@ export type Outcome<T = { gpids: number[] }> =
  */
 export function* spawn(c: CollContext, root: number, prepare: () => SpawnCommand[]): Schedule<InterComm> {
   const t = c.t;
-  if (t.spawnComm) return yield* librarySpawn(c, root, prepare);
+  if (t.librarySpawn !== undefined) return yield* librarySpawn(c, t.librarySpawn, root, prepare);
   const all = (yield* obj.allgather(c, t.nextContext())) as number[];
   const ctx = Math.max(...all);
   t.claimContext(ctx);
@@ -53,14 +53,13 @@ export function* spawn(c: CollContext, root: number, prepare: () => SpawnCommand
  * the root's arguments are checked first and the verdict broadcast, so that
  * either every rank enters the library's collective call or none does.
  */
-function* librarySpawn(c: CollContext, root: number, prepare: () => SpawnCommand[]): Schedule<InterComm> {
-  const t = c.t;
+function* librarySpawn(c: CollContext, lib: LibrarySpawn, root: number, prepare: () => SpawnCommand[]): Schedule<InterComm> {
   let commands: SpawnCommand[] | null = null;
   let outcome: Outcome | null = null;
   if (c.rank === root) {
     try {
       commands = prepare();
-      t.checkSpawn?.(commands);
+      lib.checkSpawn(commands);
       outcome = { ok: true, gpids: [] };
     } catch (e) {
       outcome = describe(e);
@@ -68,7 +67,7 @@ function* librarySpawn(c: CollContext, root: number, prepare: () => SpawnCommand
   }
   if (c.size > 1) outcome = (yield* obj.bcast(c, outcome, root)) as Outcome;
   rethrow(outcome!);
-  return t.spawnComm!(c.comm, root, commands);
+  return lib.spawnComm(c.comm, root, commands);
 }
 
 /** Throw the root's error, if it had one. */
@@ -89,7 +88,7 @@ export function describe(e: unknown): Outcome<never> {
 
 /** The parent/child intercommunicator of a spawned process (MPI_Comm_get_parent), or null. */
 export function parent(t: Transport): InterComm | null {
-  if (t.parentComm) return t.parentComm();
+  if (t.librarySpawn !== undefined) return t.librarySpawn.parentComm();
   const origin = t.spawnedBy;
   if (origin === null) return null;
   const world = t.group(t.commWorld);

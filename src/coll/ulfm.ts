@@ -48,9 +48,10 @@ function shadows(t: Transport, comm: CommHandle, local: CommHandle | null): Comm
   return local === null ? [t.collective(comm)] : [t.collective(comm), t.collective(local)];
 }
 
-/** Whether a shadow the notices travel on is not made yet (see Transport.shadowPending). */
+/** Whether a shadow the notices travel on is not made yet (see LibraryCommunicators.shadowPending). */
 function pending(t: Transport, comm: CommHandle, local: CommHandle | null): boolean {
-  return t.shadowPending !== undefined && (t.shadowPending(comm) || (local !== null && t.shadowPending(local)));
+  const lib = t.libraryComms;
+  return lib !== undefined && (lib.shadowPending(comm) || (local !== null && lib.shadowPending(local)));
 }
 
 /** MPI_Comm_revoke: mark `comm` revoked here and tell every other process of it (local and remote group). */

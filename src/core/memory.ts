@@ -14,6 +14,7 @@
  * memory the buffer owns (`allocate`, `MPI.Alloc_mem`) is detached as well,
  * so the buffer is empty from then on and a call given it says so.
  */
+import { describeValue } from './failures.js';
 
 type Memory = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
 
@@ -24,13 +25,6 @@ const formats: Readonly<Record<string, new (b: ArrayBufferLike, o: number, n: nu
   l: BigInt64Array, L: BigUint64Array, q: BigInt64Array, Q: BigUint64Array,
   f: Float32Array, d: Float64Array,
 };
-
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return `${typeof x} ${String(x)}`;
-}
 
 function isMemory(x: unknown): x is Memory {
   return ArrayBuffer.isView(x) || x instanceof ArrayBuffer || x instanceof SharedArrayBuffer;
@@ -45,7 +39,7 @@ export function isReadonly(x: unknown): boolean {
 // eslint-disable-next-line @typescript-eslint/naming-convention
 export class buffer extends Uint8Array {
   static {
-    // Bundlers may rename the class: keep mpi4py's name for messages and describe().
+    // Bundlers may rename the class: keep mpi4py's name for messages and describeValue().
     Object.defineProperty(this, 'name', { value: 'buffer' });
   }
 
@@ -65,14 +59,14 @@ export class buffer extends Uint8Array {
     if (obj === undefined) super(0);
     else if (ArrayBuffer.isView(obj)) super(obj.buffer as ArrayBuffer, obj.byteOffset, obj.byteLength);
     else if (obj instanceof ArrayBuffer || obj instanceof SharedArrayBuffer) super(obj as ArrayBuffer);
-    else throw new TypeError(`buffer: obj must be a typed array, DataView or ArrayBuffer, got ${describe(obj)}`);
+    else throw new TypeError(`buffer: obj must be a typed array, DataView or ArrayBuffer, got ${describeValue(obj)}`);
     this.#obj = obj ?? null;
     if (obj instanceof buffer) this.#readonly = obj.readonly;
   }
 
   /** A new buffer of `nbytes` bytes, zeroed (JavaScript memory always is, so `clear` changes nothing). */
   static allocate(nbytes: number, clear = false): buffer {
-    if (typeof nbytes !== 'number' || !Number.isInteger(nbytes)) throw new TypeError(`buffer.allocate: nbytes must be an integer, got ${describe(nbytes)}`);
+    if (typeof nbytes !== 'number' || !Number.isInteger(nbytes)) throw new TypeError(`buffer.allocate: nbytes must be an integer, got ${describeValue(nbytes)}`);
     if (nbytes < 0) throw new RangeError(`buffer.allocate: nbytes must be >= 0, got ${nbytes}`);
     void clear;
     const b = new buffer(new ArrayBuffer(nbytes));
@@ -82,7 +76,7 @@ export class buffer extends Uint8Array {
 
   /** A buffer over the memory of `obj`, read-only if asked (mpi4py's `buffer.frombuffer`). */
   static frombuffer(obj: Memory, readonly = false): buffer {
-    if (!isMemory(obj)) throw new TypeError(`buffer.frombuffer: obj must be a typed array, DataView or ArrayBuffer, got ${describe(obj)}`);
+    if (!isMemory(obj)) throw new TypeError(`buffer.frombuffer: obj must be a typed array, DataView or ArrayBuffer, got ${describeValue(obj)}`);
     if (!readonly && isReadonly(obj)) throw new TypeError('buffer.frombuffer: obj is a read-only MPI.buffer, so the buffer must be read-only too (readonly true)');
     const b = new buffer(obj);
     b.#readonly = Boolean(readonly);
@@ -112,13 +106,13 @@ export class buffer extends Uint8Array {
    */
   cast(format: string, shape?: readonly number[]): ArrayBufferView {
     const C = typeof format === 'string' ? formats[format] : undefined;
-    if (C === undefined) throw new TypeError(`buffer.cast: format must be one of ${Object.keys(formats).join(' ')}, got ${describe(format)}`);
+    if (C === undefined) throw new TypeError(`buffer.cast: format must be one of ${Object.keys(formats).join(' ')}, got ${describeValue(format)}`);
     const size = (C as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
     if (this.byteLength % size !== 0) throw new TypeError(`buffer.cast: ${this.byteLength} bytes are not a whole number of '${format}' (${size} bytes)`);
     if (this.byteOffset % size !== 0) throw new TypeError(`buffer.cast: the memory at byte offset ${this.byteOffset} is not aligned for '${format}'`);
     const n = this.byteLength / size;
     if (shape !== undefined) {
-      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new TypeError(`buffer.cast: shape must be an array of sizes, got ${describe(shape)}`);
+      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new TypeError(`buffer.cast: shape must be an array of sizes, got ${describeValue(shape)}`);
       const total = shape.reduce((a: number, d: number) => a * d, 1);
       if (total !== n) throw new TypeError(`buffer.cast: shape [${shape.join(', ')}] holds ${total} elements, the memory ${n}`);
     }

@@ -13,6 +13,7 @@
  * `datatype` is an `MPI.Datatype` or a NumPy type code such as 'i' or 'd'.
  */
 import { ERR_BUFFER, ERR_COUNT, ERR_TYPE, MpiFailure } from './errorcodes.js';
+import { describeValue } from './failures.js';
 import { TypeHandle, inferDesc, typecodeDesc, type TypeDesc, type Typecode, predefined } from './datatype.js';
 import { stridedMessage, packSpan } from './pack.js';
 import { memoryAt } from './address.js';
@@ -123,13 +124,6 @@ function isMemory(x: unknown): x is BufferLike {
   return ArrayBuffer.isView(x) || x instanceof ArrayBuffer || x instanceof SharedArrayBuffer;
 }
 
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return `${typeof x} ${String(x)}`;
-}
-
 function toDesc(routine: string, arg: string, t: unknown): TypeDesc {
   if (t instanceof TypeHandle) return t.typeDesc(routine);
   if (typeof t === 'string') {
@@ -137,12 +131,12 @@ function toDesc(routine: string, arg: string, t: unknown): TypeDesc {
     if (d) return d;
     throw new MpiFailure(ERR_TYPE, `${arg}: unknown type code '${t}'`);
   }
-  throw new TypeError(`${routine}: ${arg}: expected an MPI.Datatype or a type code, got ${describe(t)}`);
+  throw new TypeError(`${routine}: ${arg}: expected an MPI.Datatype or a type code, got ${describeValue(t)}`);
 }
 
 function checkCount(routine: string, arg: string, name: string, n: unknown): number {
   if (typeof n !== 'number' || !Number.isInteger(n)) {
-    throw new TypeError(`${routine}: ${arg}: ${name} must be an integer, got ${describe(n)}`);
+    throw new TypeError(`${routine}: ${arg}: ${name} must be an integer, got ${describeValue(n)}`);
   }
   if (n < 0) throw new MpiFailure(ERR_COUNT, `${arg}: negative ${name} ${n}`);
   return n;
@@ -186,10 +180,10 @@ export function parseBuffer(routine: string, arg: string, spec: unknown, writabl
   } else if (spec === BOTTOM) {
     return bottomMessage(routine, arg, undefined, 0, undefined);
   } else {
-    throw new TypeError(`${routine}: ${arg} must be a typed array or a buffer spec [buf, count?, datatype], got ${describe(spec)}`);
+    throw new TypeError(`${routine}: ${arg} must be a typed array or a buffer spec [buf, count?, datatype], got ${describeValue(spec)}`);
   }
   if (!isMemory(mem)) {
-    throw new TypeError(`${routine}: ${arg}: buffer must be a typed array, DataView or ArrayBuffer, got ${describe(mem)}`);
+    throw new TypeError(`${routine}: ${arg}: buffer must be a typed array, DataView or ArrayBuffer, got ${describeValue(mem)}`);
   }
   // A transferred ArrayBuffer is detached: its views read as empty. Say so
   // instead of sending nothing (only empty views need the check).

@@ -255,19 +255,11 @@ export interface Transport {
 
   /** Shadow of `comm` for collective traffic: same group, a context no user message matches. */
   collective(comm: CommHandle): CommHandle;
-  /**
-   * Optional: true while point-to-point on `comm`'s shadow would first need
-   * a collective step (the native transport makes COMM_WORLD's MPI_Comm_dup
-   * at its first collective), so a call only some ranks make must not use
-   * it yet. Absent: shadows are always ready.
-   */
-  shadowPending?(comm: CommHandle): boolean;
-  /**
-   * Optional: shared memory for the collectives of the intracommunicator
-   * `comm` (its collective shadow), `bytes` long (rank 0's value counts);
-   * null where there is none (intercommunicators, ranks on several hosts).
-   */
-  collSegment?(comm: CommHandle, bytes: number): CollSegment | null;
+
+  // ---- optional capabilities: a transport declares what it offers, the API asks for it ----
+
+  /** Optional: shared memory for collectives (SharedSegments: the embedded runtime). */
+  readonly sharedSegments?: SharedSegments;
   /**
    * Optional: collectives the transport's own library runs (the native
    * transport: MPI_(I)barrier, _(I)bcast, _(I)reduce, _(I)allreduce on the
@@ -276,26 +268,25 @@ export interface Transport {
    * shadow the algorithms hold.
    */
   readonly libraryCollectives?: LibraryCollectives;
+  /**
+   * Optional: communicators the transport's library builds and keeps
+   * (LibraryCommunicators: the native transport), where mpi4ts's generic
+   * algorithms cannot or must not. Absent: shadows are always ready, every
+   * group is an mpi4ts program, and src/coll builds every communicator.
+   */
+  readonly libraryComms?: LibraryCommunicators;
+  /**
+   * Optional: MPI_Comm_spawn(_multiple) done whole by the transport's
+   * library (LibrarySpawn: the native transport). When present, `spawn` is
+   * not used and `parentComm` replaces `spawnedBy`.
+   */
+  readonly librarySpawn?: LibrarySpawn;
   /** Optional: windows in memory the members share (RmaCapability); absent where windows span more than one process's memory. */
   readonly rma?: RmaCapability;
   /** Optional: one-sided communication in the transport's library (LibraryRma); used where `rma` is absent. */
   readonly libraryRma?: LibraryRma;
-  /**
-   * Optional: why mpi4ts's own algorithms cannot run across the
-   * intercommunicator `inter` (its other group is not an mpi4ts program:
-   * the parent of a process that a C or Python program spawned), or null
-   * when they can. Only the library's collectives then cross it.
-   */
-  foreignGroup?(inter: CommHandle): string | null;
-  /**
-   * Optional: MPI_Comm_dup (`color` null) or MPI_Comm_split of the
-   * intercommunicator `inter` whose local side is `local`, in the
-   * transport's library (collective over both groups): the new pair, or
-   * null (COMM_NULL) for an undefined color (< 0) or a color the other
-   * group lacks. Undefined (or the method absent): src/coll/inter.ts builds
-   * them itself. The answer may depend only on the communicator.
-   */
-  splitInter?(inter: CommHandle, local: CommHandle, color: number | null, key: number): { inter: CommHandle; local: CommHandle } | null | undefined;
+  /** Optional: the call each process is in, for deadlock reports (CallWatch: the embedded runtime). */
+  readonly callWatch?: CallWatch;
 
   // ---- communicator construction (generic algorithms in src/coll/comm.ts use these) ----
 
@@ -398,21 +389,6 @@ export interface Transport {
    * (e.g. no room left in the universe).
    */
   spawn(commands: readonly SpawnCommand[], parents: Int32Array, ctx: number): Int32Array;
-  /**
-   * Optional: the whole of MPI_Comm_spawn(_multiple) done by the transport's
-   * library (native), collective over `comm` (a collective shadow);
-   * `commands` counts at `root` only (null elsewhere). When present, `spawn`
-   * is not used and `parentComm` replaces `spawnedBy`. Errors reach every rank.
-   */
-  spawnComm?(comm: CommHandle, root: number, commands: readonly SpawnCommand[] | null): SpawnedComm;
-  /** Optional, with spawnComm: at the root, before any rank enters it; throws MpiFailure(ERR_SPAWN) when the commands may not start. */
-  checkSpawn?(commands: readonly SpawnCommand[]): void;
-  /** Optional, with spawnComm: MPI_Comm_get_parent (made at the first call), null in a process that was not spawned. */
-  parentComm?(): SpawnedComm | null;
-  /** Optional: MPI_Intercomm_merge by the library, or null where the generic algorithm serves. */
-  mergeComm?(inter: CommHandle, high: boolean): CommHandle | null;
-  /** Optional: MPI_Comm_disconnect (collective, waits for pending traffic); `freeComm` otherwise. */
-  disconnectComm?(comm: CommHandle): void;
 
   // ---- ports and names (MPI_Open_port, MPI_Comm_accept/connect, MPI_Publish_name, MPI_Comm_join) ----
 
@@ -425,15 +401,77 @@ export interface Transport {
    */
   readonly ports?: PortService;
 
-  /**
-   * Optional, for deadlock reports: the public call now running on this
-   * process (e.g. `bcast`), its root (-1 if none), and for a collective its
-   * communicator (the collective shadow), call number and the bytes this
-   * process contributes (-1 if not known); null when it returns.
-   */
-  noteCall?(routine: string | null, root: number, comm?: CommHandle | null, seq?: number, bytes?: number): void;
   /** Terminate the whole job with `code` (MPI_Abort). Never returns. */
   abort(code: number, reason: string): never;
+}
+
+/** Shared memory for the collectives of src/coll/shm.ts (the embedded runtime: ranks share one address space). */
+export interface SharedSegments {
+  /**
+   * Shared memory for the collectives of the intracommunicator `comm` (its
+   * collective shadow), `bytes` long (rank 0's value counts); null where
+   * there is none (intercommunicators, ranks on several hosts).
+   */
+  collSegment(comm: CommHandle, bytes: number): CollSegment | null;
+}
+
+/**
+ * Communicators the transport's library builds and keeps (the native
+ * transport), where mpi4ts's generic algorithms (src/coll/comm.ts,
+ * src/coll/inter.ts) cannot or must not build them.
+ */
+export interface LibraryCommunicators {
+  /**
+   * True while point-to-point on `comm`'s shadow would first need a
+   * collective step (the native transport makes COMM_WORLD's MPI_Comm_dup
+   * at its first collective), so a call only some ranks make must not use
+   * it yet.
+   */
+  shadowPending(comm: CommHandle): boolean;
+  /**
+   * Why mpi4ts's own algorithms cannot run across the intercommunicator
+   * `inter` (its other group is not an mpi4ts program: the parent of a
+   * process that a C or Python program spawned), or null when they can.
+   * Only the library's collectives then cross it.
+   */
+  foreignGroup(inter: CommHandle): string | null;
+  /**
+   * MPI_Comm_dup (`color` null) or MPI_Comm_split of the intercommunicator
+   * `inter` whose local side is `local`, in the library (collective over
+   * both groups): the new pair, or null (COMM_NULL) for an undefined color
+   * (< 0) or a color the other group lacks. Undefined: src/coll/inter.ts
+   * builds them itself. The answer may depend only on the communicator.
+   */
+  splitInter(inter: CommHandle, local: CommHandle, color: number | null, key: number): { inter: CommHandle; local: CommHandle } | null | undefined;
+  /** MPI_Intercomm_merge by the library, or null where the generic algorithm serves. */
+  mergeComm(inter: CommHandle, high: boolean): CommHandle | null;
+  /** MPI_Comm_disconnect (collective, waits for pending traffic); without this capability, `freeComm`. */
+  disconnectComm(comm: CommHandle): void;
+}
+
+/** MPI_Comm_spawn(_multiple) and MPI_Comm_get_parent done by the transport's library (the native transport). */
+export interface LibrarySpawn {
+  /**
+   * The whole of MPI_Comm_spawn(_multiple), collective over `comm` (a
+   * collective shadow); `commands` counts at `root` only (null elsewhere).
+   * Errors reach every rank.
+   */
+  spawnComm(comm: CommHandle, root: number, commands: readonly SpawnCommand[] | null): SpawnedComm;
+  /** At the root, before any rank enters spawnComm; throws MpiFailure(ERR_SPAWN) when the commands may not start. */
+  checkSpawn(commands: readonly SpawnCommand[]): void;
+  /** MPI_Comm_get_parent (made at the first call), null in a process that was not spawned. */
+  parentComm(): SpawnedComm | null;
+}
+
+/** What each process is doing, for the launcher's deadlock reports (the embedded runtime). */
+export interface CallWatch {
+  /**
+   * The public call now running on this process (e.g. `bcast`), its root
+   * (-1 if none), and for a collective its communicator (the collective
+   * shadow), call number and the bytes this process contributes (-1 if not
+   * known); null when it returns.
+   */
+  noteCall(routine: string | null, root: number, comm?: CommHandle | null, seq?: number, bytes?: number): void;
 }
 
 /** What MPI_Info hints a port or name call passes on (key/value pairs). */

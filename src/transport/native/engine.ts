@@ -27,11 +27,15 @@
 import * as fs from 'node:fs';
 import { inspect } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import type { CommHandle, Envelope, JobInfo, LibraryCollectives, LibraryRma, RmaSync, MatchedMessage, Operation, PortService, SpawnCommand, SpawnedComm, Transport } from '../spi.js';
+import type {
+  CommHandle, Envelope, JobInfo, LibraryCollectives, LibraryCommunicators, LibraryRma, LibrarySpawn, RmaSync, MatchedMessage, Operation, PortService, SpawnCommand, SpawnedComm,
+  Transport,
+} from '../spi.js';
 import type { TypeDesc } from '../../core/datatype.js';
 import { SendMode } from '../spi.js';
 import { ANY_SOURCE, ANY_TAG, MatchQueues, PROC_NULL } from '../../core/matching.js';
-import { ERR_INTERN, ERR_OTHER, ERR_PORT, ERR_SPAWN, ERR_TRUNCATE, ERR_UNSUPPORTED_OPERATION, MpiFailure, bufferChanged } from '../../core/errorcodes.js';
+import { ERR_INTERN, ERR_OTHER, ERR_PORT, ERR_SPAWN, ERR_UNSUPPORTED_OPERATION, MpiFailure, bufferChanged } from '../../core/errorcodes.js';
+import { noOpenPort, truncated } from '../../core/failures.js';
 import { runtimeEntry } from '../../core/entries.js';
 import { lastWords, launcherLibrary, type NativeAddon, ELEMENT_CODES, OP_CODES, ST_CANCELLED, statusCount, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
 
@@ -129,6 +133,13 @@ function failChanged(op: NativeOp, arg: string, had: number, has: number): void 
   op.failure = e.message;
 }
 
+/** A receive whose message of `size` bytes is longer than its buffer of `capacity`: ERR_TRUNCATE at completion. */
+function failTruncated(op: NativeOp, size: number, capacity: number): void {
+  const e = truncated(size, capacity, 'bytes', { source: op.source, tag: op.tag });
+  op.error = e.errorClass;
+  op.failure = e.message;
+}
+
 /** A point-to-point operation; it is its own envelope. */
 class NativeOp implements Operation, Envelope {
   done = false;
@@ -171,7 +182,7 @@ class NativeOp implements Operation, Envelope {
   get status(): Envelope { return this; }
 }
 
-export class NativeTransport implements Transport {
+export class NativeTransport implements Transport, LibraryCommunicators, LibrarySpawn {
   readonly name = 'native';
   readonly job: JobInfo;
   readonly commWorld: NativeComm;
@@ -183,6 +194,10 @@ export class NativeTransport implements Transport {
   readonly libraryVersion: string;
   /** What MPI_Get_version and MPI_Get_library_version say (Transport.library). */
   readonly library: NonNullable<Transport['library']>;
+  /** The library builds the communicators mpi4ts's algorithms cannot (this class's methods below). */
+  readonly libraryComms: LibraryCommunicators = this;
+  /** The library spawns and keeps the parent (spawnComm, checkSpawn, parentComm below). */
+  readonly librarySpawn: LibrarySpawn = this;
 
   readonly #mpi: NativeAddon;
   readonly #st = new Int32Array(ST_SLOTS);
@@ -751,7 +766,7 @@ export class NativeTransport implements Transport {
         return port;
       },
       closePort: (port) => {
-        if (!open.has(port)) throw new MpiFailure(ERR_PORT, `no open port named '${port}' in this process`);
+        if (!open.has(port)) throw noOpenPort(port, 'process');
         wrap('MPI_Close_port', () => this.#mpi.closePort(port));
         open.delete(port);
         closed.add(port);
@@ -818,7 +833,7 @@ export class NativeTransport implements Transport {
         return port;
       },
       closePort: (port) => {
-        if (!open.delete(port)) throw new MpiFailure(ERR_PORT, `no open port named '${port}' in this process`);
+        if (!open.delete(port)) throw noOpenPort(port, 'process');
       },
       publishName: library.publishName,
       unpublishName: library.unpublishName,
@@ -827,7 +842,7 @@ export class NativeTransport implements Transport {
         const [owner, n] = parse(port);
         if (accept) {
           if (owner !== this.processId || !open.has(port)) {
-            throw new MpiFailure(ERR_PORT, `no open port named '${port}' in this process (with ${this.libraryName}, mpi4ts accepts only at the process that opened the port)`);
+            throw noOpenPort(port, 'process', `with ${this.libraryName}, mpi4ts accepts only at the process that opened the port`);
           }
           const them = answer(ANY_SOURCE, 2 * n);
           const agreed = Math.max(ctx, them.ctx);
@@ -835,7 +850,7 @@ export class NativeTransport implements Transport {
           return { remote: Int32Array.from(them.group), ctx: agreed };
         }
         if (owner < 0 || owner >= this.commWorld.size) throw new MpiFailure(ERR_PORT, `'${port}' names no process of this job`);
-        if (owner === this.processId && !open.has(port)) throw new MpiFailure(ERR_PORT, `no open port named '${port}' in this process`);
+        if (owner === this.processId && !open.has(port)) throw noOpenPort(port, 'process');
         exchange(owner, 2 * n, { group: Array.from(group), ctx });
         const them = answer(owner, 2 * n + 1);
         return { remote: Int32Array.from(them.group), ctx: them.ctx };
@@ -980,8 +995,7 @@ export class NativeTransport implements Transport {
       op.messageBytes = size;
       op.count = Math.min(size, into.length);
       if (size > into.length) {
-        op.error = ERR_TRUNCATE;
-        op.failure = `message of ${size} bytes truncated into buffer of ${into.length} bytes (source ${op.source}, tag ${op.tag})`;
+        failTruncated(op, size, into.length);
       }
       op.state = State.Done;
       op.done = true;
@@ -1073,8 +1087,7 @@ export class NativeTransport implements Transport {
       // The addon cannot pin it: receive aside, copy at completion.
       target = op.staging = new Uint8Array(size);
     } else if (size > target.length) {
-      op.error = ERR_TRUNCATE;
-      op.failure = `message of ${size} bytes truncated into buffer of ${target.length} bytes (source ${op.source}, tag ${op.tag})`;
+      failTruncated(op, size, target.length);
       // The size is known: take the whole message aside and keep its head,
       // rather than ask the library to truncate (Open MPI's single-copy
       // path has been seen to write past the buffer then).

@@ -26,12 +26,15 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import * as os from 'node:os';
 // Imported: the global `performance` is a lazy getter in workers, looked up on every call.
 import { performance } from 'node:perf_hooks';
-import type { CollSegment, RmaCapability, CommHandle, Envelope, JobInfo, MatchedMessage, Operation, PortService, SpawnCommand, SpawnOrigin, Transport } from '../spi.js';
+import type {
+  CallWatch, CollSegment, RmaCapability, CommHandle, Envelope, JobInfo, MatchedMessage, Operation, PortService, SharedSegments, SpawnCommand, SpawnOrigin, Transport,
+} from '../spi.js';
 import { SendMode } from '../spi.js';
 import { MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { copyBytes, getWide, putWide } from '../../core/bytes.js';
 import { CORES } from '../../core/cores.js';
-import { ERR_PENDING, ERR_TRUNCATE, MpiFailure, ERR_INTERN, ERR_SPAWN, bufferChanged } from '../../core/errorcodes.js';
+import { ERR_PENDING, MpiFailure, ERR_INTERN, ERR_SPAWN, bufferChanged } from '../../core/errorcodes.js';
+import { truncated } from '../../core/failures.js';
 import type { RankBootstrap } from '../../core/bootstrap.js';
 import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_D, align8 } from './ring.js';
 import { yieldCpu, singleCopy } from './yield.js';
@@ -226,12 +229,16 @@ export type RankToLauncher =
 /** The launcher's answer to a 'spawn' request, on the rank's control port. */
 export type SpawnReply = { type: 'spawned'; gpids: number[] } | { type: 'spawned'; error: string };
 
-export class ThreadsTransport implements Transport {
+export class ThreadsTransport implements Transport, SharedSegments, CallWatch {
   readonly name = 'threads';
   readonly job: JobInfo;
   readonly commWorld: ThreadsComm;
   readonly commSelf: ThreadsComm;
   readonly tagUpperBound = 0x7fffffff;
+  /** Ranks share one address space: collectives get shared segments (collSegment below). */
+  readonly sharedSegments: SharedSegments = this;
+  /** The launcher's watch learns each rank's call, for deadlock reports (noteCall below). */
+  readonly callWatch: CallWatch = this;
 
   readonly #gpid: number;
   readonly #table: ProcTable;
@@ -653,8 +660,9 @@ export class ThreadsTransport implements Transport {
   }
 
   #truncated(op: RecvOp, size: number): void {
-    op.failure = `message of ${size} bytes truncated into buffer of ${op.intoBytes} bytes (source ${op.source}, tag ${op.tag})`;
-    op.error = ERR_TRUNCATE;
+    const e = truncated(size, op.intoBytes, 'bytes', { source: op.source, tag: op.tag });
+    op.failure = e.message;
+    op.error = e.errorClass;
   }
 
   /** Put an eager payload (at bytes[from..from+size]) into the receive. */

@@ -7,7 +7,8 @@
  * parent and the children it spawned are different MPI jobs). The rank
  * side is in engine.ts (`ports`); the launcher answers here.
  */
-import { ERR_NAME, ERR_PORT, ERR_SERVICE } from '../../core/errorcodes.js';
+import { ERR_NAME, ERR_PORT, ERR_SERVICE, type MpiFailure } from '../../core/errorcodes.js';
+import { noOpenPort } from '../../core/failures.js';
 
 /** What a rank asks of the launcher's port registry. */
 export type PortRequest =
@@ -42,6 +43,7 @@ export class PortRegistry {
   handle(gpid: number, r: PortRequest): void {
     const ok = (value: string): void => this.reply(gpid, { type: 'ported', value });
     const fail = (errorClass: number, error: string): void => this.reply(gpid, { type: 'ported', errorClass, error });
+    const refuse = (e: MpiFailure): void => fail(e.errorClass, e.message);
     switch (r.op) {
       case 'open': {
         const port = `${this.prefix}${++this.#opened}`;
@@ -50,7 +52,7 @@ export class PortRegistry {
       }
       case 'close': {
         const p = this.#ports.get(r.port);
-        if (p === undefined) return fail(ERR_PORT, `no open port named '${r.port}'`);
+        if (p === undefined) return refuse(noOpenPort(r.port, 'job'));
         this.#ports.delete(r.port);
         // Roots still waiting at it would wait forever.
         for (const w of [...p.accepts, ...p.connects]) {
@@ -78,7 +80,7 @@ export class PortRegistry {
       }
       case 'meet': {
         const p = this.#ports.get(r.port);
-        if (p === undefined) return fail(ERR_PORT, `no open port named '${r.port}'`);
+        if (p === undefined) return refuse(noOpenPort(r.port, 'job'));
         const me: Waiting = { gpid, group: r.group, ctx: r.ctx };
         const other = (r.accept ? p.connects : p.accepts).shift();
         if (other === undefined) {
