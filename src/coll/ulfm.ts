@@ -20,10 +20,10 @@
  */
 import type { CommHandle, Operation, Transport } from '../transport/spi.js';
 import { SendMode } from '../transport/spi.js';
-import { ERR_REVOKED, MpiFailure } from '../core/errorcodes.js';
+import { ERR_REVOKED, MpiFailure, errorClassNames } from '../core/errorcodes.js';
 import { ANY_SOURCE } from '../core/matching.js';
 import { predefinedOps } from '../core/reduce.js';
-import { collContext, settle, type CollContext, type Schedule } from './schedule.js';
+import { collContext, nextCall, settle, type CollContext, type Schedule } from './schedule.js';
 import * as objcoll from './object.js';
 import * as intercoll from './inter.js';
 import * as commcoll from './comm.js';
@@ -53,8 +53,12 @@ function pending(t: Transport, comm: CommHandle, local: CommHandle | null): bool
   return t.shadowPending !== undefined && (t.shadowPending(comm) || (local !== null && t.shadowPending(local)));
 }
 
-/** MPI_Comm_revoke: mark `comm` revoked here and tell every other process of it (local and remote group). */
-export function revoke(t: Transport, comm: CommHandle, local: CommHandle | null): void {
+/**
+ * MPI_Comm_revoke: mark `comm` revoked here and tell every other process of
+ * it (local and remote group). `notice`: an abandon notice to pass on (so
+ * that every process learns why, whichever notice reaches it first), else none.
+ */
+export function revoke(t: Transport, comm: CommHandle, local: CommHandle | null, notice = new Uint8Array(0)): void {
   if (revoked.has(comm)) return;
   revoked.add(comm);
   anyRevoked = true;
@@ -63,7 +67,6 @@ export function revoke(t: Transport, comm: CommHandle, local: CommHandle | null)
   // not collective, so the mark stays here.
   if (pending(t, comm, local)) return;
   const tag = revokeTag(t);
-  const notice = new Uint8Array(0);
   if (local === null) {
     const sh = t.collective(comm);
     for (let r = 0; r < comm.size; r++) if (r !== comm.rank) sending.push(t.isend(sh, notice, r, tag, SendMode.Standard, false));
@@ -78,21 +81,103 @@ export function revoke(t: Transport, comm: CommHandle, local: CommHandle | null)
 /**
  * Whether `comm` is revoked, taking in any notice that arrived
  * (MPI_Comm_is_revoked, and the check at the start of a collective).
+ * A notice with bytes says another process abandoned a collective (see
+ * abandon): unless this process abandoned the same call too, the
+ * communicator is revoked here (and so for everyone, by Revoke's notices)
+ * and the failure is kept for the collective that is waiting or comes next.
  */
 export function poll(t: Transport, comm: CommHandle, local: CommHandle | null): boolean {
   if (sending.length > 0) sending = sending.filter((op) => !t.test(op));
   if (revoked.has(comm)) return true;
   if (pending(t, comm, local)) return false; // no one can have sent a notice on a shadow not made yet
   const tag = revokeTag(t);
+  // Take in every notice there is: an abandon notice tells why, a bare
+  // Revoke's does not, and they may come in either order.
   for (const sh of shadows(t, comm, local)) {
-    const env = t.iprobe(sh, ANY_SOURCE, tag);
-    if (env === null) continue;
-    t.wait(t.recv(sh, new Uint8Array(0), env.source, tag));
-    revoked.add(comm);
-    anyRevoked = true;
-    return true;
+    for (let env = t.iprobe(sh, ANY_SOURCE, tag); env !== null; env = t.iprobe(sh, ANY_SOURCE, tag)) {
+      const bytes = new Uint8Array(env.count);
+      t.wait(t.recv(sh, bytes, env.source, tag));
+      if (env.count === 0) {
+        revoked.add(comm);
+        anyRevoked = true;
+        continue;
+      }
+      const notice = decodeNotice(bytes);
+      if (notice === null) continue;
+      const own = ownAbandon(comm, notice);
+      // First hand, of a call this process abandoned too: every process may have; nothing to do.
+      if (own && !notice.forwarded) continue;
+      if (!own && !reasons.has(comm)) reasons.set(comm, abandonedFailure(notice));
+      // Revoke, passing the notice on, so that each process raises the abandoning one's error.
+      if (!notice.forwarded) revoke(t, comm, local, new TextEncoder().encode(JSON.stringify({ ...notice, forwarded: true })));
+      revoked.add(comm);
+      anyRevoked = true;
+    }
   }
-  return false;
+  return revoked.has(comm);
+}
+
+/** What an abandoning process tells the others: the call (number and routine), its rank and its error. */
+interface AbandonNotice {
+  /** Call number on the communicator (collContext's sequence) and how many times the sender abandoned that number. */
+  seq: number;
+  count: number;
+  rank: number;
+  routine: string;
+  errorClass: number;
+  message: string;
+  /** Passed on by a process that revoked the communicator on seeing it (see poll). */
+  forwarded?: boolean;
+}
+
+/** Calls abandoned here, per communicator: call number -> how many times (every process abandoning alike leaves the communicator usable). */
+const abandonedHere = new WeakMap<CommHandle, Map<number, number>>();
+/** The failure a collective on a communicator raises next, from another process's abandon notice (once; ERR_REVOKED after). */
+const reasons = new WeakMap<CommHandle, MpiFailure>();
+
+function ownAbandon(comm: CommHandle, n: AbandonNotice): boolean {
+  return (abandonedHere.get(comm)?.get(n.seq) ?? 0) >= n.count;
+}
+
+function decodeNotice(bytes: Uint8Array): AbandonNotice | null {
+  try { return JSON.parse(new TextDecoder().decode(bytes)) as AbandonNotice; } catch { return null; }
+}
+
+function abandonedFailure(n: AbandonNotice): MpiFailure {
+  const name = errorClassNames[n.errorClass] ?? `error class ${n.errorClass}`;
+  const prefix = `${n.routine}: `;
+  const text = n.message.startsWith(prefix) ? n.message.slice(prefix.length) : n.message;
+  return new MpiFailure(n.errorClass, `rank ${n.rank} raised ${name} in ${n.routine}: ${text}`);
+}
+
+/**
+ * A collective call failed its argument checks on this process before
+ * communicating (call number `seq` on `comm`): tell every other process of
+ * it (local and remote group), on Revoke's way, so that those waiting in
+ * the call, or entering it, raise the same error class instead of waiting
+ * for ever. `call`: the call's number if it took one, else null (the next). This process raises its own error; the communicator stays
+ * usable here, and everywhere if every process abandoned the same call.
+ */
+export function abandon(t: Transport, comm: CommHandle, local: CommHandle | null, call: number | null,
+  routine: string, errorClass: number, message: string): void {
+  if (revoked.has(comm) || pending(t, comm, local)) return;
+  const seq = call ?? nextCall(t, comm);
+  let mine = abandonedHere.get(comm);
+  if (mine === undefined) abandonedHere.set(comm, mine = new Map());
+  const count = (mine.get(seq) ?? 0) + 1;
+  mine.set(seq, count);
+  const notice: AbandonNotice = { seq, count, rank: comm.rank, routine, errorClass, message: message.slice(0, 512) };
+  const bytes = new TextEncoder().encode(JSON.stringify(notice));
+  const tag = revokeTag(t);
+  if (local === null) {
+    const sh = t.collective(comm);
+    for (let r = 0; r < comm.size; r++) if (r !== comm.rank) sending.push(t.isend(sh, bytes, r, tag, SendMode.Standard, false));
+  } else {
+    const across = t.collective(comm);
+    for (let r = 0; r < comm.remoteSize; r++) sending.push(t.isend(across, bytes, r, tag, SendMode.Standard, false));
+    const own = t.collective(local);
+    for (let r = 0; r < local.size; r++) if (r !== local.rank) sending.push(t.isend(own, bytes, r, tag, SendMode.Standard, false));
+  }
 }
 
 /**
@@ -105,7 +190,7 @@ export function release(t: Transport, comm: CommHandle, local: CommHandle | null
   const tag = revokeTag(t);
   for (const sh of shadows(t, comm, local)) {
     for (let env = t.iprobe(sh, ANY_SOURCE, tag); env !== null; env = t.iprobe(sh, ANY_SOURCE, tag)) {
-      t.wait(t.recv(sh, new Uint8Array(0), env.source, tag));
+      t.wait(t.recv(sh, new Uint8Array(env.count), env.source, tag));
     }
   }
   revoked.delete(comm);
@@ -116,9 +201,48 @@ export function check(comm: CommHandle): void {
   if (anyRevoked && revoked.has(comm)) throw new MpiFailure(ERR_REVOKED, 'the communicator was revoked (Revoke)');
 }
 
-/** Poll for a notice, then raise ERR_REVOKED if `comm` is revoked (collective calls). */
+/**
+ * Poll for a notice, then raise if `comm` is revoked (collective calls):
+ * another process's abandoned call the first time (its error class),
+ * ERR_REVOKED after.
+ */
 export function checkPolled(t: Transport, comm: CommHandle, local: CommHandle | null): void {
-  if (poll(t, comm, local)) throw new MpiFailure(ERR_REVOKED, 'the communicator was revoked (Revoke)');
+  if (!poll(t, comm, local)) return;
+  const reason = reasons.get(comm);
+  if (reason !== undefined) {
+    reasons.delete(comm);
+    throw reason;
+  }
+  throw new MpiFailure(ERR_REVOKED, 'the communicator was revoked (Revoke)');
+}
+
+/** The communicator whose collective is waiting now (see watch). */
+let watchedT: Transport | null = null;
+let watched: CommHandle | null = null;
+let watchedLocal: CommHandle | null = null;
+
+/** Transport.interruptCheck while a collective waits: poll its communicator for notices, raising as checkPolled. */
+function interrupt(): void {
+  if (watched !== null) checkPolled(watchedT!, watched, watchedLocal);
+}
+
+/**
+ * A collective on `comm` is about to wait: let the transport's wait loops
+ * look for notices when they sleep or wake (three stores; no poll until a
+ * wait sleeps). `unwatch` when it returns.
+ */
+export function watch(t: Transport, comm: CommHandle, local: CommHandle | null): void {
+  watchedT = t;
+  watched = comm;
+  watchedLocal = local;
+  t.interruptCheck = interrupt;
+}
+
+/** The collective that watch named has returned. */
+export function unwatch(t: Transport): void {
+  watched = null;
+  watchedLocal = null;
+  t.interruptCheck = null;
 }
 
 /** Agreements started on each shadow: the n-th agreement has the same tag on every process. */

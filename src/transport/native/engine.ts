@@ -166,6 +166,9 @@ class NativeOp implements Operation, Envelope {
 }
 
 export class NativeTransport implements Transport {
+  /** See Transport.interruptCheck: called at each sleep of a wait; while set, waits never block in the library. */
+  interruptCheck: (() => void) | null = null;
+
   readonly name = 'native';
   readonly job: JobInfo;
   readonly commWorld: NativeComm;
@@ -1231,10 +1234,10 @@ export class NativeTransport implements Transport {
   wait(op: Operation): void {
     if (op.done) return;
     if (op instanceof NativeOp && op.start !== null) {
-      this.#startLibrary(op, true);
+      this.#startLibrary(op, this.interruptCheck === null);
       if (op.done) return;
     }
-    if (op instanceof NativeOp && this.#hooks.length === 0) {
+    if (op instanceof NativeOp && this.#hooks.length === 0 && this.interruptCheck === null) {
       if (op.state === State.Unmatched && this.#posted === 1) {
         // The only receive pending: no pulled message matches it (it would
         // have been given one), so block in the library until its message comes.
@@ -1265,7 +1268,7 @@ export class NativeTransport implements Transport {
     let k = find();
     if (k >= 0) return k;
     const inLibrary = ops.every((op) => op === null || (op instanceof NativeOp && op.req >= 0));
-    if (inLibrary && this.#posted === 0 && this.#hooks.length === 0) {
+    if (inLibrary && this.#posted === 0 && this.#hooks.length === 0 && this.interruptCheck === null) {
       const ids = Int32Array.from(ops, (op) => (op === null ? -1 : (op as NativeOp).req));
       k = wrap('MPI_Waitany', () => this.#mpi.waitany(ids));
       if (k >= 0) {
@@ -1290,7 +1293,11 @@ export class NativeTransport implements Transport {
   #block(ready: () => boolean): void {
     let idle = 0;
     while (!ready()) {
-      if (++idle > 2000) sleepMicros(Math.min(1000, (idle - 2000) * 5));
+      if (++idle > 2000) {
+        // Each sleep: has another process abandoned the collective that waits here (src/coll/ulfm.ts)?
+        if (this.interruptCheck) this.interruptCheck();
+        sleepMicros(Math.min(1000, (idle - 2000) * 5));
+      }
     }
   }
 
