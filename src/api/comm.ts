@@ -10,7 +10,7 @@ import { Group } from './group.js';
 import { SUM, toReduceOp, type Op } from './op.js';
 import type { ReduceOp } from '../core/reduce.js';
 import type { TypeDesc } from '../core/datatype.js';
-import { collContext, runBlocking, CollectiveOp, settle, settled, failedAtStart, type CollContext, type Schedule } from '../coll/schedule.js';
+import { collContext, runBlocking, CollectiveOp, settle, settled, thrownBeforeSending, type CollContext, type Schedule } from '../coll/schedule.js';
 import { gate } from '../coll/check.js';
 import { intraRounds, interRounds, contextsOf } from '../coll/persistent.js';
 import * as objcoll from '../coll/object.js';
@@ -1149,7 +1149,7 @@ export class Intracomm extends Comm {
       return r;
     } catch (e) {
       // Failed before sending anything (the root's object does not encode): abandoned.
-      if (s === null || failedAtStart) this.abandonCall(routine, e, c.tag);
+      if (s === null || thrownBeforeSending(e)) this.abandonCall(routine, e, c.tag);
       return raise(routine, e);
     } finally {
       ulfm.unwatch(t);
@@ -2298,7 +2298,7 @@ export class Intercomm extends Comm {
       c.settle(); // a failure the local steps recorded on the way (CollContext.failure)
       return r;
     } catch (e) {
-      if (s === null || failedAtStart) this.abandonCall(routine, e, c.x.tag);
+      if (s === null || thrownBeforeSending(e)) this.abandonCall(routine, e, c.x.tag);
       return raise(routine, e);
     } finally {
       ulfm.unwatch(t);

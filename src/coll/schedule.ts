@@ -124,6 +124,26 @@ export const DONE: Schedule<void> = {
  */
 export let failedAtStart = false;
 
+/** Failures an algorithm met before this process sent anything (see beforeSending). */
+const unsent = new WeakSet<object>();
+
+/**
+ * `f()`, marking what it throws as met before this process sent anything
+ * (the root's object does not encode, after a wait for the shared-memory
+ * segment): the call is abandoned then, as if its arguments were wrong.
+ */
+export function beforeSending<T>(f: () => T): T {
+  try { return f(); } catch (e) {
+    if (typeof e === 'object' && e !== null) unsent.add(e);
+    throw e;
+  }
+}
+
+/** Whether `e` was thrown before this process sent anything (beforeSending). */
+export function thrownBeforeSending(e: unknown): boolean {
+  return failedAtStart || (typeof e === 'object' && e !== null && unsent.has(e));
+}
+
 /** Run an algorithm to completion, blocking. */
 export function runBlocking<T>(t: Transport, s: Schedule<T>): T {
   let r: IteratorResult<Wait, T>;

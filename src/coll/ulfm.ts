@@ -93,7 +93,10 @@ export function poll(t: Transport, comm: CommHandle, local: CommHandle | null): 
   const tag = revokeTag(t);
   // Take in every notice there is: an abandon notice tells why, a bare
   // Revoke's does not, and they may come in either order.
+  const hearing = outcomes.get(comm);
+  let which = 0;
   for (const sh of shadows(t, comm, local)) {
+    which++;
     for (let env = t.iprobe(sh, ANY_SOURCE, tag); env !== null; env = t.iprobe(sh, ANY_SOURCE, tag)) {
       const bytes = new Uint8Array(env.count);
       t.wait(t.recv(sh, bytes, env.source, tag));
@@ -105,8 +108,11 @@ export function poll(t: Transport, comm: CommHandle, local: CommHandle | null): 
       const notice = decodeNotice(bytes);
       if (notice === null) continue;
       const own = ownAbandon(comm, notice);
-      // First hand, of a call this process abandoned too: every process may have; nothing to do.
-      if (own && !notice.forwarded) continue;
+      // First hand, of a call this process abandoned too: every process may have.
+      if (own && !notice.forwarded) {
+        if (hearing !== undefined && notice.seq === hearing.seq && notice.count === hearing.count) hearing.heard.add(which * 0x100000 + env.source);
+        continue;
+      }
       if (!own && !reasons.has(comm)) reasons.set(comm, abandonedFailure(notice));
       // Revoke, passing the notice on, so that each process raises the abandoning one's error.
       if (!notice.forwarded) revoke(t, comm, local, new TextEncoder().encode(JSON.stringify({ ...notice, forwarded: true })));
@@ -129,6 +135,14 @@ interface AbandonNotice {
   /** Passed on by a process that revoked the communicator on seeing it (see poll). */
   forwarded?: boolean;
 }
+
+/**
+ * After abandoning a call, what this process must hear before its next
+ * collective on the communicator: the same notice from every other process
+ * (all abandoned it alike: the communicator goes on), else a revocation.
+ * Going on sooner could pair its next call with the abandoned one elsewhere.
+ */
+const outcomes = new WeakMap<CommHandle, { seq: number; count: number; heard: Set<number>; of: number }>();
 
 /** Calls abandoned here, per communicator: call number -> how many times (every process abandoning alike leaves the communicator usable). */
 const abandonedHere = new WeakMap<CommHandle, Map<number, number>>();
@@ -166,6 +180,7 @@ export function abandon(t: Transport, comm: CommHandle, local: CommHandle | null
   if (mine === undefined) abandonedHere.set(comm, mine = new Map());
   const count = (mine.get(seq) ?? 0) + 1;
   mine.set(seq, count);
+  outcomes.set(comm, { seq, count, heard: new Set(), of: local === null ? comm.size - 1 : comm.remoteSize + local.size - 1 });
   const notice: AbandonNotice = { seq, count, rank: comm.rank, routine, errorClass, message: message.slice(0, 512) };
   const bytes = new TextEncoder().encode(JSON.stringify(notice));
   const tag = revokeTag(t);
@@ -207,13 +222,31 @@ export function check(comm: CommHandle): void {
  * ERR_REVOKED after.
  */
 export function checkPolled(t: Transport, comm: CommHandle, local: CommHandle | null): void {
-  if (!poll(t, comm, local)) return;
+  if (!poll(t, comm, local)) {
+    if (!outcomes.has(comm)) return;
+    awaitOutcome(t, comm, local);
+    if (!revoked.has(comm)) return;
+  }
+  outcomes.delete(comm);
   const reason = reasons.get(comm);
   if (reason !== undefined) {
     reasons.delete(comm);
     throw reason;
   }
   throw new MpiFailure(ERR_REVOKED, 'the communicator was revoked (Revoke)');
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** This process abandoned a call on `comm`: wait until every other did too, or the communicator is revoked (see outcomes). */
+function awaitOutcome(t: Transport, comm: CommHandle, local: CommHandle | null): void {
+  const o = outcomes.get(comm)!;
+  for (let spins = 0; o.heard.size < o.of; spins++) {
+    if (poll(t, comm, local)) break;
+    if (o.heard.size >= o.of) break;
+    if (spins > 100) Atomics.wait(pause, 0, 0, 1); // on the failure path only: a millisecond between looks
+  }
+  outcomes.delete(comm);
 }
 
 /** The communicator whose collective is waiting now (see watch). */
