@@ -262,8 +262,9 @@ export class Comm {
       fail('Free', ERR_COMM, `cannot free ${this.#name || 'a predefined communicator'}`);
     }
     deleteAll('Free', this, this.#attrs);
-    try { ulfm.release(runtime.transport, h, this.localHandle()); } catch (e) { raise('Free', e); }
-    runtime.transport.freeComm(h);
+    let free = true;
+    try { free = ulfm.release(runtime.transport, h, this.localHandle()); } catch (e) { raise('Free', e); }
+    if (free) runtime.transport.freeComm(h);
     this.#h = null;
   }
 

@@ -114,6 +114,7 @@ export function poll(t: Transport, comm: CommHandle, local: CommHandle | null): 
         continue;
       }
       if (!own && !reasons.has(comm)) reasons.set(comm, abandonedFailure(notice));
+      abandonedComms.add(comm);
       // Revoke, passing the notice on, so that each process raises the abandoning one's error.
       if (!notice.forwarded) revoke(t, comm, local, new TextEncoder().encode(JSON.stringify({ ...notice, forwarded: true })));
       revoked.add(comm);
@@ -143,6 +144,14 @@ interface AbandonNotice {
  * Going on sooner could pair its next call with the abandoned one elsewhere.
  */
 const outcomes = new WeakMap<CommHandle, { seq: number; count: number; heard: Set<number>; of: number }>();
+
+/**
+ * Communicators revoked because a call was abandoned: the library may hold
+ * a collective of theirs that will never complete (native), so they are
+ * never freed in the library (release): a freed one's context could be
+ * given to a new communicator, whose calls that collective would then match.
+ */
+const abandonedComms = new WeakSet<CommHandle>();
 
 /** Calls abandoned here, per communicator: call number -> how many times (every process abandoning alike leaves the communicator usable). */
 const abandonedHere = new WeakMap<CommHandle, Map<number, number>>();
@@ -199,9 +208,10 @@ export function abandon(t: Transport, comm: CommHandle, local: CommHandle | null
  * Before `comm` is freed: take in the notices that have arrived, so none is
  * left in a communicator the library may still hold (the native transport
  * keeps freed shadows a while for the notices still on their way).
+ * False: leave it in the library (see abandonedComms).
  */
-export function release(t: Transport, comm: CommHandle, local: CommHandle | null): void {
-  if (pending(t, comm, local)) return;
+export function release(t: Transport, comm: CommHandle, local: CommHandle | null): boolean {
+  if (pending(t, comm, local)) return true;
   const tag = revokeTag(t);
   for (const sh of shadows(t, comm, local)) {
     for (let env = t.iprobe(sh, ANY_SOURCE, tag); env !== null; env = t.iprobe(sh, ANY_SOURCE, tag)) {
@@ -209,6 +219,7 @@ export function release(t: Transport, comm: CommHandle, local: CommHandle | null
     }
   }
   revoked.delete(comm);
+  return !abandonedComms.has(comm);
 }
 
 /** Raise ERR_REVOKED if `comm` is known to be revoked here (no poll: point-to-point calls). */
