@@ -43,11 +43,12 @@ const worldCases: WorldCase[] = [
   { name: 'bcast-object', erring: () => 0, erringClass: -1, others: ERR_ARG, routine: 'bcast' },
 ];
 
+// Natively after a first object collective (--warm): see abandon_world.ts.
 describe('a collective abandoned on COMM_WORLD (abandon_world.ts)', () => {
   for (const c of worldCases) {
     for (const np of onNative ? [2, 3] : [2, 3, 4]) {
       test(`${c.name} at ${np} ranks`, async () => {
-        const r = await mpirun(np, 'test/fixtures/cco/abandon_world.ts', { args: ['--case', c.name], timeoutMs: 30_000 });
+        const r = await mpirun(np, 'test/fixtures/cco/abandon_world.ts', { args: ['--case', c.name, ...(onNative ? ['--warm'] : [])], timeoutMs: 30_000 });
         const where = `\n--- stdout ---\n${r.stdout}--- stderr ---\n${r.stderr.split('\n').slice(0, 12).join('\n')}`;
         assert.equal(r.signal, null, `the job hung (killed after ${Math.round(r.ms)} ms)${where}`);
         assert.equal(r.code, 0, `exit status${where}`);
