@@ -1142,15 +1142,13 @@ export class Intracomm extends Comm {
     this.#pendingBytes = -1;
     // Let the waits look for other processes' abandon notices (three stores).
     ulfm.watch(t, h, null);
-    let s: Schedule<T> | null = null;
     try {
-      s = algorithm(c);
-      const r = runBlocking(t, s);
+      const r = runBlocking(t, algorithm(c));
       settle(c); // a failure recorded on the way, raised once every partner has what it waits for
       return r;
     } catch (e) {
-      // Failed before sending anything (the root's object does not encode): abandoned.
-      if (s === null || thrownBeforeSending(e)) this.abandonCall(routine, e, c.tag);
+      // Failed before sending anything (the root's object does not encode, see beforeSending): abandoned.
+      if (thrownBeforeSending(e)) this.abandonCall(routine, e, c.tag);
       return raise(routine, e);
     } finally {
       ulfm.unwatch(t);
@@ -2292,14 +2290,12 @@ export class Intercomm extends Comm {
     const c = intercoll.interContext(t, ic);
     t.noteCall?.(routine, -1);
     ulfm.watch(t, ic.inter, ic.local);
-    let s: Schedule<T> | null = null;
     try {
-      s = algorithm(c);
-      const r = runBlocking(t, s);
+      const r = runBlocking(t, algorithm(c));
       c.settle(); // a failure the local steps recorded on the way (CollContext.failure)
       return r;
     } catch (e) {
-      if (s === null || thrownBeforeSending(e)) this.abandonCall(routine, e, c.x.tag);
+      if (thrownBeforeSending(e)) this.abandonCall(routine, e, c.x.tag);
       return raise(routine, e);
     } finally {
       ulfm.unwatch(t);

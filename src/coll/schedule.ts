@@ -117,13 +117,6 @@ export const DONE: Schedule<void> = {
   [Symbol.iterator]() { return this; },
 } as Schedule<void>;
 
-/**
- * True when the last runBlocking failed in its algorithm's first step, before
- * anything was sent (an object that does not encode at the root): the call
- * was abandoned, as if its arguments were wrong.
- */
-export let failedAtStart = false;
-
 /** Failures an algorithm met before this process sent anything (see beforeSending). */
 const unsent = new WeakSet<object>();
 
@@ -141,13 +134,12 @@ export function beforeSending<T>(f: () => T): T {
 
 /** Whether `e` was thrown before this process sent anything (beforeSending). */
 export function thrownBeforeSending(e: unknown): boolean {
-  return failedAtStart || (typeof e === 'object' && e !== null && unsent.has(e));
+  return typeof e === 'object' && e !== null && unsent.has(e);
 }
 
 /** Run an algorithm to completion, blocking. */
 export function runBlocking<T>(t: Transport, s: Schedule<T>): T {
-  let r: IteratorResult<Wait, T>;
-  try { r = s.next(); failedAtStart = false; } catch (e) { failedAtStart = true; throw e; }
+  let r = s.next();
   for (;;) {
     if (r.done) return r.value;
     const w = r.value;
