@@ -233,7 +233,7 @@ export class CollectiveOp<T> implements Operation {
         for (const op of this.#waiting) {
           if (!op.done && !this.#t.test(op)) {
             // Unfinished at a Test: look for another process's abandon notice.
-            if (raise && this.watchComm !== null) checkPolled(this.#t, this.watchComm, this.watchLocal);
+            if (raise && this.watchComm !== null) checkPolled(this.#t, this.watchComm, this.watchLocal, false);
             return false;
           }
         }

@@ -86,14 +86,21 @@ export function revoke(t: Transport, comm: CommHandle, local: CommHandle | null,
  * communicator is revoked here (and so for everyone, by Revoke's notices)
  * and the failure is kept for the collective that is waiting or comes next.
  */
-export function poll(t: Transport, comm: CommHandle, local: CommHandle | null): boolean {
+export function poll(t: Transport, comm: CommHandle, local: CommHandle | null, entering = false): boolean {
   if (sending.length > 0) sending = sending.filter((op) => !t.test(op));
   if (revoked.has(comm)) return true;
   if (pending(t, comm, local)) return false; // no one can have sent a notice on a shadow not made yet
   const tag = revokeTag(t);
   // Take in every notice there is: an abandon notice tells why, a bare
   // Revoke's does not, and they may come in either order.
-  const hearing = outcomes.get(comm);
+  // The latest call this process is in (or, `entering`, about to start): a
+  // notice of a later one waits until this process gets there.
+  const upTo = nextCall(t, comm) - (entering ? 0 : 1);
+  const later = deferred.get(comm);
+  if (later !== undefined) {
+    deferred.delete(comm);
+    for (const [notice, from] of later) consider(t, comm, local, notice, from, upTo);
+  }
   let which = 0;
   for (const sh of shadows(t, comm, local)) {
     which++;
@@ -106,22 +113,37 @@ export function poll(t: Transport, comm: CommHandle, local: CommHandle | null): 
         continue;
       }
       const notice = decodeNotice(bytes);
-      if (notice === null) continue;
-      const own = ownAbandon(comm, notice);
-      // First hand, of a call this process abandoned too: every process may have.
-      if (own && !notice.forwarded) {
-        if (hearing !== undefined && notice.seq === hearing.seq && notice.count === hearing.count) hearing.heard.add(which * 0x100000 + env.source);
-        continue;
-      }
-      if (!own && !reasons.has(comm)) reasons.set(comm, abandonedFailure(notice));
-      abandonedComms.add(comm);
-      // Revoke, passing the notice on, so that each process raises the abandoning one's error.
-      if (!notice.forwarded) revoke(t, comm, local, new TextEncoder().encode(JSON.stringify({ ...notice, forwarded: true })));
-      revoked.add(comm);
-      anyRevoked = true;
+      if (notice !== null) consider(t, comm, local, notice, which * 0x100000 + env.source, upTo);
     }
   }
   return revoked.has(comm);
+}
+
+/** Abandon notices of calls this process has not reached yet, with their senders (see poll). */
+const deferred = new WeakMap<CommHandle, [AbandonNotice, number][]>();
+
+/** Act on an abandon notice from `from` (shadow and rank), this process being in call `upTo`. */
+function consider(t: Transport, comm: CommHandle, local: CommHandle | null, notice: AbandonNotice, from: number, upTo: number): void {
+  const own = ownAbandon(comm, notice);
+  if (!own && !notice.forwarded && notice.seq > upTo) {
+    // A call this process has not reached (the sender got there first, its part of the one before done).
+    let list = deferred.get(comm);
+    if (list === undefined) deferred.set(comm, list = []);
+    list.push([notice, from]);
+    return;
+  }
+  // First hand, of a call this process abandoned too: every process may have.
+  if (own && !notice.forwarded) {
+    const hearing = outcomes.get(comm);
+    if (hearing !== undefined && notice.seq === hearing.seq && notice.count === hearing.count) hearing.heard.add(from);
+    return;
+  }
+  if (!own && !reasons.has(comm)) reasons.set(comm, abandonedFailure(notice));
+  abandonedComms.add(comm);
+  // Revoke, passing the notice on, so that each process raises the abandoning one's error.
+  if (!notice.forwarded) revoke(t, comm, local, new TextEncoder().encode(JSON.stringify({ ...notice, forwarded: true })));
+  revoked.add(comm);
+  anyRevoked = true;
 }
 
 /** What an abandoning process tells the others: the call (number and routine), its rank and its error. */
@@ -232,8 +254,8 @@ export function check(comm: CommHandle): void {
  * another process's abandoned call the first time (its error class),
  * ERR_REVOKED after.
  */
-export function checkPolled(t: Transport, comm: CommHandle, local: CommHandle | null): void {
-  if (!poll(t, comm, local)) {
+export function checkPolled(t: Transport, comm: CommHandle, local: CommHandle | null, entering = true): void {
+  if (!poll(t, comm, local, entering)) {
     if (!outcomes.has(comm)) return;
     awaitOutcome(t, comm, local);
     if (!revoked.has(comm)) return;
@@ -253,7 +275,7 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 function awaitOutcome(t: Transport, comm: CommHandle, local: CommHandle | null): void {
   const o = outcomes.get(comm)!;
   for (let spins = 0; o.heard.size < o.of; spins++) {
-    if (poll(t, comm, local)) break;
+    if (poll(t, comm, local, true)) break;
     if (o.heard.size >= o.of) break;
     if (spins > 100) Atomics.wait(pause, 0, 0, 1); // on the failure path only: a millisecond between looks
   }
@@ -267,7 +289,7 @@ let watchedLocal: CommHandle | null = null;
 
 /** Transport.interruptCheck while a collective waits: poll its communicator for notices, raising as checkPolled. */
 function interrupt(): void {
-  if (watched !== null) checkPolled(watchedT!, watched, watchedLocal);
+  if (watched !== null) checkPolled(watchedT!, watched, watchedLocal, false);
 }
 
 /**
