@@ -1234,7 +1234,11 @@ export class NativeTransport implements Transport {
   wait(op: Operation): void {
     if (op.done) return;
     if (op instanceof NativeOp && op.start !== null) {
-      this.#startLibrary(op, this.interruptCheck === null);
+      // A collective that may be abandoned elsewhere (src/coll/ulfm.ts) is
+      // started non-blocking, so that the wait can look for notices; not on
+      // MPICH, whose non-blocking collectives do not report a truncation
+      // (a blocked rank there is woken only by a collective that is not the library's).
+      this.#startLibrary(op, this.interruptCheck === null || this.libraryName === 'mpich');
       if (op.done) return;
     }
     if (op instanceof NativeOp && this.#hooks.length === 0 && this.interruptCheck === null) {
