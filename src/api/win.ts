@@ -684,15 +684,27 @@ export class Win {
     return flag;
   }
 
-  #put(routine: string, origin: unknown, target_rank: unknown, target: unknown): void {
+  /**
+   * The checked operands of Put and Get: the window, the target rank, the
+   * origin buffer and the target's count and type, bounds checked against
+   * the target's memory; null for PROC_NULL (nothing to move).
+   */
+  #transfer(routine: string, origin: unknown, target_rank: unknown, target: unknown) {
     const rec = this.#live(routine);
     const rank = this.#rank(routine, rec, target_rank);
     let o;
     try { o = parseBuffer(routine, 'origin', originArg(origin)); } catch (e) { raise(routine, e); }
     const [disp, count, type] = targetArg(routine, target, o.count, o.type);
-    if (rank === PROC_NULL) return;
+    if (rank === PROC_NULL) return null;
     sameSize(routine, o.count, o.type, count, type);
     const [mem, at] = this.#target(routine, rec, rank, disp, count, type);
+    return { rec, rank, o, count, type, mem, at };
+  }
+
+  #put(routine: string, origin: unknown, target_rank: unknown, target: unknown): void {
+    const t = this.#transfer(routine, origin, target_rank, target);
+    if (t === null) return;
+    const { rec, rank, o, count, type, mem, at } = t;
     if (isLibrary(rec)) {
       const data = outgoing(o);
       const bytes = fixed(data) ? data : data.slice();
@@ -706,14 +718,9 @@ export class Win {
   }
 
   #get(routine: string, origin: unknown, target_rank: unknown, target: unknown): void {
-    const rec = this.#live(routine);
-    const rank = this.#rank(routine, rec, target_rank);
-    let o;
-    try { o = parseBuffer(routine, 'origin', originArg(origin)); } catch (e) { raise(routine, e); }
-    const [disp, count, type] = targetArg(routine, target, o.count, o.type);
-    if (rank === PROC_NULL) return;
-    sameSize(routine, o.count, o.type, count, type);
-    const [mem, at] = this.#target(routine, rec, rank, disp, count, type);
+    const t = this.#transfer(routine, origin, target_rank, target);
+    if (t === null) return;
+    const { rec, rank, o, count, type, mem, at } = t;
     if (isLibrary(rec)) {
       const lib = runtime.transport.libraryRma!;
       const into = landing(rec, rank, o, count * type.size);
