@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_SIZE_HI, F_D, align8, ringOccupied, ringFrames } from '../../src/transport/threads/ring.ts';
-import { ProcTable, H_REPORT, S_BLOCKED, S_BLOCK_KIND, S_BLOCK_CTX, S_BLOCK_PEER, S_BLOCK_TAG } from '../../src/transport/threads/proctable.ts';
-import { RankWatch, describeBlocked, BLOCK_RECV, BLOCK_PROBE, type BlockedReport } from '../../src/transport/threads/watch.ts';
+import { ProcTable, H_REPORT, S_BLOCKED, S_BLOCK_KIND, S_BLOCK_CTX, S_BLOCK_PEER, S_BLOCK_TAG, S_STATE, STATE_RUNNING } from '../../src/transport/threads/proctable.ts';
+import { RankWatch, JobWatch, describeBlocked, BLOCK_RECV, BLOCK_PROBE, type BlockedReport } from '../../src/transport/threads/watch.ts';
 
 /** A frame with `n` payload bytes announcing a message of `size` bytes (RTS frames carry no payload). */
 function write(ring: Ring, kind: number, ctx: number, source: number, tag: number, n: number, size = n): void {
@@ -76,4 +76,26 @@ test('descriptions', () => {
   assert.equal(describeBlocked(r({ peer: -1, tag: -1, ctx: 4 })), 'recv from any source, any tag on the communicator with context 4');
   assert.equal(describeBlocked(r({ ctx: 1, tag: 2, routine: 'bcast', root: 0 })), 'bcast (root 0) on COMM_WORLD (collective call #3), waiting for a message from rank 1');
   assert.equal(describeBlocked(r({ kind: BLOCK_PROBE, peer: -1 })), 'probe for any source, tag 7 on COMM_WORLD');
+});
+
+test('the job watch does not call a rank stuck while the launcher works for it (a Spawn compiling its children), and does once it answered', async () => {
+  const table = ProcTable.create(4);
+  Atomics.store(table.words, table.index(0, S_STATE), STATE_RUNNING);
+  // Rank 0 parked on something only the launcher answers (BLOCK_OTHER), as a Spawn's root is.
+  Atomics.store(table.words, table.index(0, S_BLOCKED), 1);
+  const reports: string[] = [];
+  const watch = new JobWatch({ table, worldSize: 1, gpids: () => [0] }, (r) => reports.push(r));
+  const answered = watch.launcherWork();
+  watch.start();
+  try {
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.deepEqual(reports, [], 'no deadlock while the launcher has the request');
+    answered();
+    answered(); // a second call changes nothing
+    const t0 = Date.now();
+    while (reports.length === 0 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(reports.length, 1, 'the same wait is a deadlock once nobody works for it');
+  } finally {
+    watch.stop();
+  }
 });

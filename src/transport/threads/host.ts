@@ -248,17 +248,19 @@ export class ThreadsJob {
 
   /** Answer a rank's request to start processes (the root of MPI_Comm_spawn), TypeScript compiled first. */
   #spawn(m: Extract<RankToLauncher, { type: 'spawn' }>): void {
-    const reply = (r: SpawnReply): void => this.#handOver(m.gpid, r);
+    // The root waits for the answer while the launcher compiles and starts:
+    // the deadlock detector must not read that wait as a stuck job.
+    const answered = this.#watch.launcherWork();
+    const reply = (r: SpawnReply): void => { answered(); this.#handOver(m.gpid, r); };
     Promise.all(m.commands.map(async (c) => {
       const url = await precompile(c.script);
       if (url !== undefined) this.#entries.set(c.script, url);
-    })).then(() => this.#spawnCompiled(m), (e: unknown) => {
+    })).then(() => this.#spawnCompiled(m, reply), (e: unknown) => {
       reply({ type: 'spawned', error: `cannot compile: ${e instanceof Error ? e.message : String(e)}` });
     });
   }
 
-  #spawnCompiled(m: Extract<RankToLauncher, { type: 'spawn' }>): void {
-    const reply = (r: SpawnReply): void => this.#handOver(m.gpid, r);
+  #spawnCompiled(m: Extract<RankToLauncher, { type: 'spawn' }>, reply: (r: SpawnReply) => void): void {
     const wanted = m.commands.reduce((n, c) => n + c.maxprocs, 0);
     const tryStart = (): boolean => {
       if (this.#stopping) return true;

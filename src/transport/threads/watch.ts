@@ -230,6 +230,12 @@ export class JobWatch {
   #stableSince = 0;
   #reports = new Map<number, BlockedReport>();
   #checking = false;
+  /**
+   * Requests the launcher is still working on (a Spawn whose children are
+   * being compiled or wait for room): a rank blocked on one is waiting for
+   * the launcher, not for another rank, so the job is not stuck.
+   */
+  #launcherBusy = 0;
 
   constructor(job: WatchedJob, onDeadlock: (report: string) => void) {
     this.#job = job;
@@ -243,6 +249,18 @@ export class JobWatch {
   /** A rank answered the report request. */
   onReport(gpid: number, r: BlockedReport): void {
     this.#reports.set(gpid, { ...r, gpid });
+  }
+
+  /** The launcher took on work a blocked rank waits for; call the returned function when it has answered. */
+  launcherWork(): () => void {
+    this.#launcherBusy++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.#launcherBusy--;
+      this.#snapshot = '';
+    };
   }
 
   start(): void {
@@ -269,6 +287,7 @@ export class JobWatch {
     const t = this.#job.table;
     const parts: number[] = [];
     const bells: number[] = [];
+    if (this.#launcherBusy > 0) return null;
     let live = 0;
     for (const g of this.#job.gpids()) {
       const st = this.#state(g);
