@@ -42,6 +42,28 @@ const launcherArgs: Record<string, string[]> = { test_spawn: ['--usize', '64'] }
 
 interface Verdict { status: 'ok' | 'skip' | 'fail'; detail: string }
 
+/**
+ * node:test starts the body of every describe() at once, so without a bound
+ * every module at every rank count (some 240 jobs) would run together: on 2
+ * cores that is gigabytes of workers and minutes of waiting, and jobs died
+ * of it (killed by memory pressure, or a rank's wait outlasting the
+ * deadlock watch). At most JOBS of them run at a time (MPI4PY_JOBS=n).
+ */
+const JOBS = Math.max(1, Number(process.env['MPI4PY_JOBS']) || 3);
+let running = 0;
+const queued: (() => void)[] = [];
+async function limited<T>(job: () => Promise<T>): Promise<T> {
+  if (running >= JOBS) await new Promise<void>((resolve) => queued.push(resolve));
+  else running++;
+  try {
+    return await job();
+  } finally {
+    const next = queued.shift();
+    if (next !== undefined) next();
+    else running--;
+  }
+}
+
 /** Per test id, per rank, what the rank printed; reruns after a job that died. */
 async function runModule(module: string, np: number): Promise<{ order: string[]; verdicts: Map<string, Verdict>; todo: Map<string, string>; runs: RunResult[] }> {
   const order: string[] = [];
@@ -51,11 +73,11 @@ async function runModule(module: string, np: number): Promise<{ order: string[];
   const runs: RunResult[] = [];
   for (let attempt = 0; attempt < 8; attempt++) {
     const settled = [...verdicts.keys()];
-    const result = await mpirun(np, 'test/mpi4py/run.ts', {
+    const result = await limited(() => mpirun(np, 'test/mpi4py/run.ts', {
       args: [module, ...(settled.length ? ['--skip', settled.join(',')] : [])],
       launcherArgs: launcherArgs[module] ?? [],
       timeoutMs: 180_000,
-    });
+    }));
     runs.push(result);
     const done = new Set<number>();
     for (const m of result.stdout.matchAll(RECORD)) {

@@ -109,6 +109,8 @@ async function orphan(t: TestContext, transport: Transport, shape: Shape, kill: 
     }
     if (kill.what === 'parent') {
       assert.equal(await job.exited(reaper), 129, `the launcher exits 129 (as for SIGHUP)${why()}`);
+      // What the launcher wrote may still be in the pipe when its exit is seen: read it whole.
+      await job.closed;
       assert.match(job.stderr(), new RegExp(`mpi4ts: interrupted: process ${job.target} \\(\\w+\\), which started the launcher, has ended \\(handled as SIGHUP\\)`));
       // The embedded launcher says where each rank was, as for its own signals.
       if (!transport.lib) assert.match(job.stderr(), /\(handled as SIGHUP\); where each rank was:\n {2}rank 0: /);
