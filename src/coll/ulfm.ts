@@ -96,11 +96,15 @@ export function poll(t: Transport, comm: CommHandle, local: CommHandle | null, e
   // Revoke's does not, and they may come in either order.
   // The latest call this process is in (or, `entering`, about to start): a
   // notice of a later one waits until this process gets there.
-  const upTo = nextCall(t, comm) - (entering ? 0 : 1);
-  const later = deferred.get(comm);
-  if (later !== undefined) {
-    deferred.delete(comm);
-    for (const [notice, from] of later) consider(t, comm, local, notice, from, upTo, routine);
+  // (Looked up only when there is a notice: a call with none pays the iprobes and one counter read.)
+  if (deferredCount > 0) {
+    const later = deferred.get(comm);
+    if (later !== undefined) {
+      deferred.delete(comm);
+      deferredCount -= later.length;
+      const at = nextCall(t, comm) - (entering ? 0 : 1);
+      for (const [notice, from] of later) consider(t, comm, local, notice, from, at, routine);
+    }
   }
   let which = 0;
   for (const sh of shadows(t, comm, local)) {
@@ -108,7 +112,7 @@ export function poll(t: Transport, comm: CommHandle, local: CommHandle | null, e
     for (let env = t.iprobe(sh, ANY_SOURCE, tag); env !== null; env = t.iprobe(sh, ANY_SOURCE, tag)) {
       const bytes = new Uint8Array(env.count);
       t.wait(t.recv(sh, bytes, env.source, tag));
-      take(t, comm, local, bytes, which * 0x100000 + env.source, upTo, routine);
+      take(t, comm, local, bytes, which * 0x100000 + env.source, nextCall(t, comm) - (entering ? 0 : 1), routine);
     }
   }
   return revoked.has(comm);
@@ -128,6 +132,8 @@ function take(t: Transport, comm: CommHandle, local: CommHandle | null, bytes: U
 
 /** Abandon notices of calls this process has not reached yet, with their senders (see poll). */
 const deferred = new WeakMap<CommHandle, [AbandonNotice, number][]>();
+/** How many notices wait in `deferred` (while 0, a poll does not look there). */
+let deferredCount = 0;
 
 /**
  * Act on an abandon notice from `from` (shadow and rank), this process being
@@ -147,6 +153,7 @@ function consider(t: Transport, comm: CommHandle, local: CommHandle | null, noti
     let list = deferred.get(comm);
     if (list === undefined) deferred.set(comm, list = []);
     list.push([notice, from]);
+    deferredCount++;
     return;
   }
   // First hand, of a call this process abandoned too: every process may have.
@@ -158,9 +165,15 @@ function consider(t: Transport, comm: CommHandle, local: CommHandle | null, noti
   // This process makes another collective under that number (the sender's
   // refused call was one it makes alone, as mpi4py allows: it sent nothing):
   // not abandoned here; tell the sender, which waits to know before going on.
-  if (!notice.forwarded && notice.seq === upTo && routine !== null && callName(routine) !== callName(notice.routine)) {
-    answer(t, comm, local, notice, from);
-    return;
+  if (!notice.forwarded) {
+    // The routine this process made under that number: the one it is in, or
+    // the one it answered with (a later notice of the same number may come after it went on).
+    const made = notice.seq === upTo ? routine : answeredAt.get(comm)?.seq === notice.seq ? answeredAt.get(comm)!.routine : null;
+    if (made !== null && callName(made) !== callName(notice.routine)) {
+      answeredAt.set(comm, { seq: notice.seq, routine: made });
+      answer(t, comm, local, notice, from);
+      return;
+    }
   }
   if (!own && !reasons.has(comm)) reasons.set(comm, abandonedFailure(notice));
   abandonedComms.add(comm);
@@ -169,6 +182,9 @@ function consider(t: Transport, comm: CommHandle, local: CommHandle | null, noti
   revoked.add(comm);
   anyRevoked = true;
 }
+
+/** The call number this process last answered "not mine" for, and the routine it made under it. */
+const answeredAt = new WeakMap<CommHandle, { seq: number; routine: string }>();
 
 /** A collective's name without its form: Ibcast, bcast and Bcast are one call (mixing them is erroneous anyway). */
 function callName(routine: string): string {
@@ -199,9 +215,11 @@ interface AbandonNotice {
 
 /**
  * After abandoning a call, what this process must hear before its next
- * collective on the communicator: the same notice from every other process
- * (all abandoned it alike: the communicator goes on), else a revocation.
- * Going on sooner could pair its next call with the abandoned one elsewhere.
+ * collective on the communicator: from every other process a notice of its
+ * own of that number (it abandoned the call too) or an answer (it makes
+ * another routine under that number); then the communicator goes on. Else a
+ * revocation (some process was in the call). Going on sooner could pair its
+ * next call with the abandoned one elsewhere.
  */
 const outcomes = new WeakMap<CommHandle, { seq: number; count: number; heard: Set<number>; of: number }>();
 
@@ -243,8 +261,10 @@ function abandonedFailure(n: AbandonNotice): MpiFailure {
  * communicating (call number `seq` on `comm`): tell every other process of
  * it (local and remote group), on Revoke's way, so that those waiting in
  * the call, or entering it, raise the same error class instead of waiting
- * for ever. `call`: the call's number if it took one, else null (the next). This process raises its own error; the communicator stays
- * usable here, and everywhere if every process abandoned the same call.
+ * for ever. `call`: the call's number if it took one, else null (the next).
+ * This process raises its own error; the communicator stays usable if every
+ * other process abandoned that call too or makes another routine under its
+ * number (see outcomes), and is revoked otherwise.
  */
 export function abandon(t: Transport, comm: CommHandle, local: CommHandle | null, call: number | null,
   routine: string, errorClass: number, message: string): void {

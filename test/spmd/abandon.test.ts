@@ -35,6 +35,8 @@ const allChecks: CheckSpec[] = [
   { name: 'Gather-bad-buffer-spec-on-one-rank', min: 2 },
   { name: 'bcast-root-object-does-not-serialise', min: 2 },
   { name: 'every-rank-fails-alike-the-communicator-stays-usable' },
+  { name: 'a-call-one-rank-makes-alone-leaves-the-communicator-usable' },
+  { name: 'ranks-refuse-a-call-a-different-number-of-times' },
   { name: 'intercommunicator-Bcast-root-out-of-range-on-one-rank', min: 2 },
 ];
 
