@@ -222,6 +222,8 @@ interface AbandonNotice {
  * next call with the abandoned one elsewhere.
  */
 const outcomes = new WeakMap<CommHandle, { seq: number; count: number; heard: Set<number>; of: number }>();
+/** How many communicators have an entry in `outcomes` (while 0, a collective's entry does not look there). */
+let awaiting = 0;
 
 /**
  * Communicators revoked because a call was abandoned: the library may hold
@@ -277,6 +279,7 @@ export function abandon(t: Transport, comm: CommHandle, local: CommHandle | null
   const before = outcomes.get(comm);
   // What was heard of this number still holds (another process's notice or answer covers every attempt).
   const heard = before !== undefined && before.seq === seq ? before.heard : new Set<number>();
+  if (before === undefined) awaiting++;
   outcomes.set(comm, { seq, count, heard, of: local === null ? comm.size - 1 : comm.remoteSize + local.size - 1 });
   const notice: AbandonNotice = { seq, count, rank: comm.rank, routine, errorClass, message: message.slice(0, 512) };
   const bytes = new TextEncoder().encode(JSON.stringify(notice));
@@ -324,11 +327,11 @@ export function checkPolled(t: Transport, comm: CommHandle, local: CommHandle | 
   routine: string | null = null): void {
   if (!poll(t, comm, local, entering, routine)) {
     // Before the first call after one abandoned here: wait to learn whether the others abandoned it too.
-    if (!entering || !outcomes.has(comm)) return;
+    if (!entering || awaiting === 0 || !outcomes.has(comm)) return;
     awaitOutcome(t, comm, local, routine);
     if (!revoked.has(comm)) return;
   }
-  outcomes.delete(comm);
+  if (outcomes.delete(comm)) awaiting--;
   const reason = reasons.get(comm);
   if (reason !== undefined) {
     reasons.delete(comm);
@@ -363,7 +366,7 @@ function awaitOutcome(t: Transport, comm: CommHandle, local: CommHandle | null, 
       if (!op.status.cancelled) take(t, comm, local, op.data ?? new Uint8Array(0), (i + 1) * 0x100000 + op.status.source, upTo, routine);
     });
   }
-  outcomes.delete(comm);
+  if (outcomes.delete(comm)) awaiting--;
 }
 
 /** The communicator whose collective is waiting now (see watch). */
