@@ -11,7 +11,7 @@ import { Group } from './group.js';
 import { SUM, toReduceOp, type Op } from './op.js';
 import type { ReduceOp } from '../core/reduce.js';
 import type { TypeDesc } from '../core/datatype.js';
-import { collContext, runBlocking, CollectiveOp, settle, settled, type CollContext, type Schedule } from '../coll/schedule.js';
+import { collContext, runBlocking, CollectiveOp, settle, settled, thrownBeforeSending, type CollContext, type Schedule } from '../coll/schedule.js';
 import { gate } from '../coll/check.js';
 import { intraRounds, interRounds, contextsOf } from '../coll/persistent.js';
 import * as objcoll from '../coll/object.js';
@@ -27,7 +27,7 @@ import {
   forInterScatter, forInterAllgather, forInterAlltoall, forAlltoallw, forInterAlltoallw, forInterReduce, forInterAllreduce, forInterReduceScatter, type VectorBufferSpec,
   type WBufferSpec,
 } from '../core/msgcoll.js';
-import { fail, raise } from './errors.js';
+import { Exception, fail, raise } from './errors.js';
 import { checkInt, options } from './args.js';
 import { Status } from './status.js';
 import { Request, Prequest, Kind, partitionedSend, type Partitions } from './request.js';
@@ -168,13 +168,32 @@ export class Comm {
 
   /** @internal The handle for collective calls: as p2pHandle, after taking in any revocation notice. */
   collHandle(routine: string): CommHandle {
+    collectiveEntered = true; // from here a failure is not an argument error that abandons the call (see guardCollectives)
     const h = this.handle(routine);
-    try { ulfm.checkPolled(runtime.transport, h, this.localHandle()); } catch (e) { raise(routine, e); }
+    try { ulfm.checkPolled(runtime.transport, h, this.localHandle(), true, routine); } catch (e) { raise(routine, e); }
     return h;
   }
 
   /** @internal The local group's communicator of an intercommunicator; null for an intracommunicator. */
   localHandle(): CommHandle | null { return null; }
+
+  /**
+   * @internal The collective `routine` failed here before communicating
+   * (`failure`, about to be raised): tell the other processes, which raise
+   * its error class instead of waiting for this one (src/coll/ulfm.ts
+   * abandon). `seq`: the call's number when it took one, else the next.
+   */
+  abandonCall(routine: string, failure: unknown, seq: number | null): void {
+    if (this.#h === null || abandonedErrors.has(failure as object)) return;
+    if (typeof failure === 'object' && failure !== null) abandonedErrors.add(failure);
+    const errorClass = failure instanceof Exception ? failure.Get_error_class()
+      : failure instanceof MpiFailure ? failure.errorClass : ERR_ARG;
+    const message = failure instanceof Error ? failure.message : String(failure);
+    try {
+      const t = runtime.transport;
+      ulfm.abandon(t, this.#h, this.localHandle(), seq, routine, errorClass, message);
+    } catch { /* not initialized, finalized: no one to tell */ }
+  }
 
   /** @internal */
   get transport(): Transport { return runtime.transport; }
@@ -244,8 +263,9 @@ export class Comm {
       fail('Free', ERR_COMM, `cannot free ${this.#name || 'a predefined communicator'}`);
     }
     deleteAll('Free', this, this.#attrs);
-    try { ulfm.release(runtime.transport, h, this.localHandle()); } catch (e) { raise('Free', e); }
-    runtime.transport.freeComm(h);
+    let free = true;
+    try { free = ulfm.release(runtime.transport, h, this.localHandle()); } catch (e) { raise('Free', e); }
+    if (free) runtime.transport.freeComm(h);
     this.#h = null;
   }
 
@@ -1115,27 +1135,41 @@ export class Intracomm extends Comm {
   /** Run a collective algorithm to completion, turning failures into MPI.Exception. */
   #run<T>(routine: string, algorithm: (c: CollContext) => Schedule<T>): T {
     const t = runtime.transport;
-    const c = collContext(t, this.collHandle(routine), true);
+    const h = this.collHandle(routine);
+    const c = collContext(t, h, true);
     // Name the call for the launcher's deadlock report (cheap: two field stores).
     t.callWatch?.noteCall(routine, this.#pendingRoot, c.comm, c.tag, this.#pendingBytes);
     this.#pendingRoot = -1;
     this.#pendingBytes = -1;
+    // Let the waits look for other processes' abandon notices (three stores).
+    ulfm.watch(t, h, null, routine);
     try {
       const r = runBlocking(t, algorithm(c));
       settle(c); // a failure recorded on the way, raised once every partner has what it waits for
       return r;
-    } catch (e) { return raise(routine, e); } finally { t.callWatch?.noteCall(null, -1); }
+    } catch (e) {
+      // Failed before sending anything (the root's object does not encode, see beforeSending): abandoned.
+      if (thrownBeforeSending(e)) this.abandonCall(routine, e, c.tag);
+      return raise(routine, e);
+    } finally {
+      ulfm.unwatch(t);
+      t.callWatch?.noteCall(null, -1);
+    }
   }
 
   /** Start a collective algorithm; the Request completes with its result. */
   #start<T>(routine: string, algorithm: (c: CollContext) => Schedule<T>): Request {
-    const c = collContext(runtime.transport, this.collHandle(routine));
+    const h = this.collHandle(routine);
+    const c = collContext(runtime.transport, h);
     this.#pendingRoot = -1;
     this.#pendingBytes = -1;
     try {
       // --check's verification first (gate), then the algorithm on the context
       // gate hands it, whose failures are raised at completion (settled).
-      return Request.collective(new CollectiveOp(runtime.transport, gate(c, (cc) => settled(cc, algorithm))) as CollectiveOp<unknown>, routine);
+      const op = new CollectiveOp(runtime.transport, gate(c, (cc) => settled(cc, algorithm)));
+      op.watchComm = h; // its Wait and Test raise other processes' abandon notices
+      op.watchRoutine = routine;
+      return Request.collective(op as CollectiveOp<unknown>, routine);
     } catch (e) { raise(routine, e); }
   }
 
@@ -2244,20 +2278,33 @@ export class Intercomm extends Comm {
 
   #run<T>(routine: string, algorithm: (c: intercoll.InterContext) => Schedule<T>): T {
     const t = runtime.transport;
-    const c = intercoll.interContext(t, this.#ic(routine));
+    const ic = this.#ic(routine);
+    const c = intercoll.interContext(t, ic);
     t.callWatch?.noteCall(routine, -1);
+    ulfm.watch(t, ic.inter, ic.local, routine);
     try {
       const r = runBlocking(t, algorithm(c));
       c.settle(); // a failure the local steps recorded on the way (CollContext.failure)
       return r;
-    } catch (e) { return raise(routine, e); } finally { t.callWatch?.noteCall(null, -1); }
+    } catch (e) {
+      if (thrownBeforeSending(e)) this.abandonCall(routine, e, c.x.tag);
+      return raise(routine, e);
+    } finally {
+      ulfm.unwatch(t);
+      t.callWatch?.noteCall(null, -1);
+    }
   }
 
   /** Start a collective algorithm across the groups; the Request completes with its result. */
   #start(routine: string, algorithm: (c: intercoll.InterContext) => Schedule<unknown>): Request {
-    const c = intercoll.interContext(runtime.transport, this.#ic(routine), true);
+    const ic = this.#ic(routine);
+    const c = intercoll.interContext(runtime.transport, ic, true);
     try {
-      return Request.collective(new CollectiveOp(runtime.transport, gate(c, (cc) => settledInter(cc, algorithm))), routine);
+      const op = new CollectiveOp(runtime.transport, gate(c, (cc) => settledInter(cc, algorithm)));
+      op.watchComm = ic.inter;
+      op.watchLocal = ic.local;
+      op.watchRoutine = routine;
+      return Request.collective(op, routine);
     } catch (e) { raise(routine, e); }
   }
 
@@ -2746,3 +2793,53 @@ function adoptFromGroup<C extends Comm>(comm: C, a: FromGroupArgs): C {
   if (a.errhandler !== null) comm.Set_errhandler(Errhandler.of(a.errhandler));
   return comm;
 }
+
+/** Whether the collective call now running got past its argument checks (Comm.collHandle sets it). */
+let collectiveEntered = false;
+/** Failures already announced, so that a call made by another (Clone by Dup) announces once. */
+const abandonedErrors = new WeakSet<object>();
+
+/**
+ * Wrap the collective methods `names` of `proto` so that a failure before
+ * the call reaches collHandle (an argument error on this process only:
+ * bad root, datatype, op, buffer) is announced to the other processes
+ * (Comm.abandonCall) before it is raised: an error in a collective is
+ * raised on every process or on none. On success the wrapper costs a call
+ * and two stores of a module variable.
+ */
+function guardCollectives(proto: object, names: readonly string[]): void {
+  const methods = proto as Record<string, (...args: unknown[]) => unknown>;
+  for (const name of names) {
+    const method = methods[name]!;
+    const guarded = function (this: Comm): unknown {
+      const outer = collectiveEntered;
+      collectiveEntered = false;
+      try {
+        // eslint-disable-next-line prefer-rest-params
+        return method.apply(this, arguments as unknown as unknown[]);
+      } catch (e) {
+        if (!collectiveEntered) this.abandonCall(name, e, null);
+        throw e;
+      } finally {
+        collectiveEntered ||= outer;
+      }
+    };
+    Object.defineProperty(guarded, 'name', { value: name });
+    Object.defineProperty(proto, name, { value: guarded, writable: true, configurable: true, enumerable: false });
+  }
+}
+
+guardCollectives(Intracomm.prototype, [
+  'bcast', 'ibcast', 'scatter', 'gather', 'allgather', 'alltoall', 'reduce', 'allreduce', 'scan', 'exscan',
+  'Dup', 'Idup', 'Split', 'Split_type', 'Create',
+  'Bcast', 'Ibcast', 'Gather', 'Igather', 'Gatherv', 'Igatherv', 'Scatter', 'Iscatter', 'Scatterv', 'Iscatterv',
+  'Allgather', 'Iallgather', 'Allgatherv', 'Iallgatherv', 'Alltoall', 'Ialltoall', 'Alltoallv', 'Ialltoallv',
+  'Alltoallw', 'Ialltoallw', 'Reduce', 'Ireduce', 'Allreduce', 'Iallreduce', 'Scan', 'Iscan', 'Exscan', 'Iexscan',
+  'Reduce_scatter_block', 'Ireduce_scatter_block', 'Reduce_scatter', 'Ireduce_scatter',
+]);
+guardCollectives(Intercomm.prototype, [
+  'bcast', 'scatter', 'gather', 'allgather', 'alltoall', 'reduce', 'allreduce',
+  'Bcast', 'Ibcast', 'Gather', 'Igather', 'Gatherv', 'Igatherv', 'Scatter', 'Iscatter', 'Scatterv', 'Iscatterv',
+  'Allgather', 'Iallgather', 'Allgatherv', 'Iallgatherv', 'Alltoall', 'Ialltoall', 'Alltoallv', 'Ialltoallv',
+  'Alltoallw', 'Ialltoallw', 'Reduce', 'Ireduce', 'Allreduce', 'Iallreduce', 'Reduce_scatter_block', 'Reduce_scatter',
+]);

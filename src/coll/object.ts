@@ -7,7 +7,7 @@
 import { builtinCodec, type ObjectCodec } from '../core/msgobject.js';
 import { SendMode } from '../transport/spi.js';
 import type { Operation } from '../transport/spi.js';
-import { libraryOf, type CollContext, type Schedule } from './schedule.js';
+import { beforeSending, libraryOf, type CollContext, type Schedule } from './schedule.js';
 import * as shm from './shm.js';
 
 /** The part of a reduction op that object collectives use: op(lower ranks, higher ranks). */
@@ -135,7 +135,7 @@ export function* bcast(c: CollContext, obj: unknown, root: number, codec: Object
     const r = yield* shm.bcastObject(sh, obj, root, codec);
     if (r !== null) return r.value;
   }
-  const bytes = yield* bcastBytes(c, c.rank === root ? own(obj, codec) : null, root);
+  const bytes = yield* bcastBytes(c, c.rank === root ? beforeSending(() => own(obj, codec)) : null, root);
   return c.rank === root ? obj : codec.loads(bytes, true);
 }
 

@@ -8,6 +8,7 @@
  */
 import type { CommHandle, Envelope, Operation, Transport } from '../transport/spi.js';
 import { MpiFailure } from '../core/errorcodes.js';
+import { checkPolled, unwatch, watch } from './ulfm.js';
 
 /** What an algorithm yields: operations to complete before it continues. */
 export type Wait = Operation | readonly Operation[] | null;
@@ -95,6 +96,11 @@ export function collContext(t: Transport, comm: CommHandle, blocking = false): C
   return { t, comm: shadow, rank: comm.rank, size: comm.size, tag, blocking };
 }
 
+/** Number of the next collective call on `comm` (what collContext will give it), for an abandon notice. */
+export function nextCall(t: Transport, comm: CommHandle): number {
+  return sequence.get(t.collective(comm))?.n ?? 0;
+}
+
 const FINISHED: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
@@ -111,18 +117,49 @@ export const DONE: Schedule<void> = {
   [Symbol.iterator]() { return this; },
 } as Schedule<void>;
 
+/** Failures an algorithm met before this process sent anything (see beforeSending). */
+const unsent = new WeakSet<object>();
+
+/**
+ * `f()`, marking what it throws as met before this process sent anything
+ * (the root's object does not encode, after a wait for the shared-memory
+ * segment): the call is abandoned then, as if its arguments were wrong.
+ */
+export function beforeSending<T>(f: () => T): T {
+  try { return f(); } catch (e) {
+    if (typeof e === 'object' && e !== null) unsent.add(e);
+    throw e;
+  }
+}
+
+/** Whether `e` was thrown before this process sent anything (beforeSending). */
+export function thrownBeforeSending(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && unsent.has(e);
+}
+
 /** Run an algorithm to completion, blocking. */
 export function runBlocking<T>(t: Transport, s: Schedule<T>): T {
+  let r = s.next();
   for (;;) {
-    const r = s.next();
     if (r.done) return r.value;
     const w = r.value;
-    if (w === null) continue;
-    if (Array.isArray(w)) {
-      for (const op of w as readonly Operation[]) t.wait(op);
-    } else {
-      t.wait(w as Operation);
+    if (w !== null) {
+      try {
+        if (Array.isArray(w)) {
+          for (const op of w as readonly Operation[]) t.wait(op);
+        } else {
+          t.wait(w as Operation);
+        }
+      } catch (e) {
+        // A wait ended by another process's abandon notice (Transport.interruptCheck):
+        // no partner will complete these receives, whose buffers go back to the program.
+        for (const op of Array.isArray(w) ? (w as readonly Operation[]) : [w as Operation]) {
+          if (!op.done) try { t.cancel(op); } catch { /* a send: not cancellable */ }
+        }
+        throw e;
+      }
     }
+    r = s.next();
   }
 }
 
@@ -161,6 +198,16 @@ export class CollectiveOp<T> implements Operation {
   /** What the algorithm threw while progress stepped it; raised to whoever waits. */
   #error: unknown = null;
 
+  /**
+   * The communicator (and an intercommunicator's local one) whose abandon
+   * and revoke notices end a Wait or Test of this request (src/coll/ulfm.ts);
+   * null: none (set by the caller that starts it).
+   */
+  watchComm: CommHandle | null = null;
+  watchLocal: CommHandle | null = null;
+  /** The routine that started it (a notice of another routine under its number is not its own). */
+  watchRoutine: string | null = null;
+
   constructor(t: Transport, schedule: Schedule<T>) {
     this.#t = t;
     this.#schedule = schedule;
@@ -185,7 +232,13 @@ export class CollectiveOp<T> implements Operation {
     pumping = true;
     try {
       while (!this.done) {
-        for (const op of this.#waiting) if (!op.done && !this.#t.test(op)) return false;
+        for (const op of this.#waiting) {
+          if (!op.done && !this.#t.test(op)) {
+            // Unfinished at a Test: look for another process's abandon notice.
+            if (raise && this.watchComm !== null) checkPolled(this.#t, this.watchComm, this.watchLocal, false, this.watchRoutine);
+            return false;
+          }
+        }
         const r = this.#schedule.next();
         if (r.done) {
           this.#finish();
@@ -196,6 +249,7 @@ export class CollectiveOp<T> implements Operation {
         this.#waiting = w === null ? [] : Array.isArray(w) ? (w as readonly Operation[]) : [w as Operation];
       }
     } catch (e) {
+      this.#cancelWaiting();
       this.#error = e;
       if (e instanceof MpiFailure) {
         this.status = { ...NO_ENVELOPE, error: e.errorClass };
@@ -215,11 +269,34 @@ export class CollectiveOp<T> implements Operation {
     if (pending.delete(this as CollectiveOp<unknown>) && pending.size === 0) this.#t.removeProgressHook(pump);
   }
 
+  /** The receives it waits for will never complete (the call was abandoned elsewhere): give their buffers back. */
+  #cancelWaiting(): void {
+    for (const op of this.#waiting) if (!op.done) try { this.#t.cancel(op); } catch { /* a send: not cancellable */ }
+  }
+
+  /** A wait ended by an abandon notice: the request is finished with that failure. */
+  #abandoned(e: unknown): never {
+    this.#cancelWaiting();
+    this.#error = e;
+    if (e instanceof MpiFailure) {
+      this.status = { ...NO_ENVELOPE, error: e.errorClass };
+      this.failure = e.message;
+    }
+    this.#finish();
+    throw e;
+  }
+
   /** Block until done. */
   wait(): void {
     while (!this.advance()) {
       const pending = this.#waiting.filter((op) => !op.done);
-      if (pending.length > 0) this.#t.waitAny(pending);
+      if (pending.length === 0) continue;
+      if (this.watchComm === null) {
+        this.#t.waitAny(pending);
+        continue;
+      }
+      watch(this.#t, this.watchComm, this.watchLocal, this.watchRoutine);
+      try { this.#t.waitAny(pending); } catch (e) { this.#abandoned(e); } finally { unwatch(this.#t); }
     }
   }
 

@@ -40,7 +40,7 @@ import { copyBytes, getWide, putWide } from '../core/bytes.js';
 import { CORES } from '../core/cores.js';
 import { ERR_TRUNCATE, MpiFailure, checkIntact } from '../core/errorcodes.js';
 import { truncated } from '../core/failures.js';
-import { DONE, type CollContext, type Schedule } from './schedule.js';
+import { DONE, beforeSending, type CollContext, type Schedule } from './schedule.js';
 import type { BufferCombiner } from './buffer.js';
 import type { Combiner } from './object.js';
 
@@ -658,7 +658,7 @@ export function* bcastObject(shm: Shm, obj: unknown, root: number, codec: Object
     const f = shm.ringFree(k);
     if (f) yield f;
     // Encode only now: the codec's scratch is reused by whatever runs while we wait.
-    const bytes = codec.dumps(obj);
+    const bytes = beforeSending(() => codec.dumps(obj));
     const fits = bytes.length <= data.length;
     if (fits) data.set(bytes);
     shm.ringPublish(k, fits ? bytes.length : -1);

@@ -401,6 +401,14 @@ export interface Transport {
    */
   readonly ports?: PortService;
 
+  /**
+   * Set by src/coll/ulfm.ts while a collective waits: a check the transport
+   * calls each time a blocking wait goes to sleep or wakes from it (never per
+   * poll or per message), which throws to end the wait when another process
+   * abandoned the collective. While set, a wait never blocks inside the
+   * library (native), so that the check runs.
+   */
+  interruptCheck?: (() => void) | null;
   /** Terminate the whole job with `code` (MPI_Abort). Never returns. */
   abort(code: number, reason: string): never;
 }

@@ -18,6 +18,10 @@ import assert from 'node:assert/strict';
 import { fixtureSuite, type CheckSpec } from '../fixtures/cco/_harness.ts';
 import { mpirun, lines } from '../helpers/spmd.ts';
 
+/** MPICH natively: a rank blocked in the library's blocking collective is not woken by an abandon notice (docs/mpi4py-differences.md). */
+const mpichBlocks = process.env['MPI4TS_TRANSPORT'] === 'native' && process.env['MPI4TS_MPI'] === 'mpich'
+  ? 'calls refused on some ranks only: on MPICH the others wait in the library\'s blocking collective, which the notice cannot wake' : undefined;
+
 const checks: CheckSpec[] = [
   { name: 'root-out-of-range-on-every-rank' },
   { name: 'root-not-an-integer' },
@@ -29,9 +33,9 @@ const checks: CheckSpec[] = [
   { name: 'Scatter-send-and-recv-blocks-differ-at-the-root' },
   { name: 'Allgather-and-Alltoall-mismatch-on-every-rank' },
   { name: 'reduction-recvbuf-too-small' },
-  { name: 'v-variant-counts-and-displacements-checked-at-the-root' },
+  { name: 'v-variant-counts-and-displacements-checked-at-the-root', embeddedOnly: mpichBlocks },
   { name: 'buffer-spec-errors-on-every-rank' },
-  { name: 'IN_PLACE-off-the-root' },
+  { name: 'IN_PLACE-off-the-root', embeddedOnly: mpichBlocks },
   { name: 'bad-operations-raise-on-every-rank' },
   { name: 'operation-not-defined-for-the-datatype-on-COMM_SELF' },
   { name: 'collectives-on-COMM_NULL' },

@@ -183,6 +183,9 @@ class NativeOp implements Operation, Envelope {
 }
 
 export class NativeTransport implements Transport, LibraryCommunicators, LibrarySpawn {
+  /** See Transport.interruptCheck: called at each sleep of a wait; while set, waits never block in the library. */
+  interruptCheck: (() => void) | null = null;
+
   readonly name = 'native';
   readonly job: JobInfo;
   readonly commWorld: NativeComm;
@@ -1285,10 +1288,14 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
   wait(op: Operation): void {
     if (op.done) return;
     if (op instanceof NativeOp && op.start !== null) {
-      this.#startLibrary(op, true);
+      // A collective that may be abandoned elsewhere (src/coll/ulfm.ts) is
+      // started non-blocking, so that the wait can look for notices; not on
+      // MPICH, whose non-blocking collectives do not report a truncation
+      // (a blocked rank there is woken only by a collective that is not the library's).
+      this.#startLibrary(op, this.interruptCheck === null || this.libraryName === 'mpich');
       if (op.done) return;
     }
-    if (op instanceof NativeOp && this.#hooks.length === 0) {
+    if (op instanceof NativeOp && this.#hooks.length === 0 && this.interruptCheck === null) {
       if (op.state === State.Unmatched && this.#posted === 1) {
         // The only receive pending: no pulled message matches it (it would
         // have been given one), so block in the library until its message comes.
@@ -1319,7 +1326,7 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
     let k = find();
     if (k >= 0) return k;
     const inLibrary = ops.every((op) => op === null || (op instanceof NativeOp && op.req >= 0));
-    if (inLibrary && this.#posted === 0 && this.#hooks.length === 0) {
+    if (inLibrary && this.#posted === 0 && this.#hooks.length === 0 && this.interruptCheck === null) {
       const ids = Int32Array.from(ops, (op) => (op === null ? -1 : (op as NativeOp).req));
       k = wrap('MPI_Waitany', () => this.#mpi.waitany(ids));
       if (k >= 0) {
@@ -1344,7 +1351,11 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
   #block(ready: () => boolean): void {
     let idle = 0;
     while (!ready()) {
-      if (++idle > 2000) sleepMicros(Math.min(1000, (idle - 2000) * 5));
+      if (++idle > 2000) {
+        // Each sleep: has another process abandoned the collective that waits here (src/coll/ulfm.ts)?
+        if (this.interruptCheck) this.interruptCheck();
+        sleepMicros(Math.min(1000, (idle - 2000) * 5));
+      }
     }
   }
 

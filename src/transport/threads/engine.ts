@@ -335,6 +335,9 @@ export class ThreadsTransport implements Transport, SharedSegments, CallWatch {
     };
   }
 
+  /** See Transport.interruptCheck: called before each park, never per poll. */
+  interruptCheck: (() => void) | null = null;
+
   noteCall(routine: string | null, root: number, comm?: CommHandle | null, seq?: number, bytes?: number): void {
     this.#watch.noteCall(routine, root, comm ? (comm as ThreadsComm).ctx : -1, seq ?? -1, bytes ?? -1);
   }
@@ -931,6 +934,11 @@ export class ThreadsTransport implements Transport, SharedSegments, CallWatch {
           // busy with other work): an idle core returns from the yield at once.
           if ((n & 63) === 63 && yieldCpu !== null) yieldCpu();
         } while ((++n & 15) !== 0 || performance.now() - t0 < (this.#streaming() ? spinMs * 20 : spinMs));
+      }
+      // About to sleep: has another process abandoned the collective that
+      // waits here (src/coll/ulfm.ts)? Once per park, so a poll costs nothing.
+      if (this.interruptCheck) {
+        try { this.interruptCheck(); } catch (e) { this.#watch.unblocked(); throw e; }
       }
       this.#watch.park(op);
       Atomics.add(words, this.#parked, 1);
