@@ -34,8 +34,8 @@ import type {
 import type { TypeDesc } from '../../core/datatype.js';
 import { SendMode } from '../spi.js';
 import { ANY_SOURCE, ANY_TAG, MatchQueues, PROC_NULL } from '../../core/matching.js';
-import { ERR_INTERN, ERR_OTHER, ERR_PORT, ERR_SPAWN, ERR_UNSUPPORTED_OPERATION, MpiFailure, bufferChanged } from '../../core/errorcodes.js';
-import { noOpenPort, truncated } from '../../core/failures.js';
+import { ERR_INTERN, ERR_OTHER, ERR_PORT, ERR_SPAWN, ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../../core/errorcodes.js';
+import { bufferChanged, noOpenPort, truncated } from '../../core/failures.js';
 import { runtimeEntry } from '../../core/entries.js';
 import { lastWords, launcherLibrary, type NativeAddon, ELEMENT_CODES, OP_CODES, ST_CANCELLED, statusCount, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
 
