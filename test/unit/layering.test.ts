@@ -56,9 +56,11 @@ const allowed: Record<string, readonly string[]> = {
   'cli': ['index', 'api', 'core', 'loader', 'cli', 'transport/select', 'transport/launcher'],
   'transport/spi': ['core'],
   'transport/launcher': [],
+  // What both engines share (PROC_NULL completion, progress hooks, operation failures).
+  'transport/base': ['core', 'transport/spi'],
   'transport/select': ['core', 'transport/spi', 'transport/launcher', 'transport/threads', 'transport/native'],
-  'transport/threads': ['core', 'loader', 'transport/spi', 'transport/launcher'],
-  'transport/native': ['core', 'loader', 'transport/spi', 'transport/launcher'],
+  'transport/threads': ['core', 'loader', 'transport/spi', 'transport/base', 'transport/launcher'],
+  'transport/native': ['core', 'loader', 'transport/spi', 'transport/base', 'transport/launcher'],
 };
 
 /** Layers that may only be imported for their types from the given layer. */

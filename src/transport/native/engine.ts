@@ -35,7 +35,8 @@ import type { TypeDesc } from '../../core/datatype.js';
 import { SendMode } from '../spi.js';
 import { ANY_SOURCE, ANY_TAG, MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { ERR_INTERN, ERR_OTHER, ERR_PORT, ERR_SPAWN, ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../../core/errorcodes.js';
-import { bufferChanged, noOpenPort, truncated } from '../../core/failures.js';
+import { noOpenPort } from '../../core/failures.js';
+import { EngineBase, completeProcNull, failChanged, failTruncated, procNullEnvelope } from '../base.js';
 import { runtimeEntry } from '../../core/entries.js';
 import { lastWords, launcherLibrary, type NativeAddon, ELEMENT_CODES, OP_CODES, ST_CANCELLED, statusCount, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
 
@@ -126,20 +127,6 @@ function pinnable(v: Uint8Array): boolean {
   return b.resizable !== true && b.growable !== true;
 }
 
-/** Fail `op` with ERR_BUFFER for its buffer `arg`, detached or shrunk while pending. */
-function failChanged(op: NativeOp, arg: string, had: number, has: number): void {
-  const e = bufferChanged(arg, had, has);
-  op.error = e.errorClass;
-  op.failure = e.message;
-}
-
-/** A receive whose message of `size` bytes is longer than its buffer of `capacity`: ERR_TRUNCATE at completion. */
-function failTruncated(op: NativeOp, size: number, capacity: number): void {
-  const e = truncated(size, capacity, 'bytes', { source: op.source, tag: op.tag });
-  op.error = e.errorClass;
-  op.failure = e.message;
-}
-
 /** A point-to-point operation; it is its own envelope. */
 class NativeOp implements Operation, Envelope {
   done = false;
@@ -182,7 +169,7 @@ class NativeOp implements Operation, Envelope {
   get status(): Envelope { return this; }
 }
 
-export class NativeTransport implements Transport, LibraryCommunicators, LibrarySpawn {
+export class NativeTransport extends EngineBase implements Transport, LibraryCommunicators, LibrarySpawn {
   readonly name = 'native';
   readonly job: JobInfo;
   readonly commWorld: NativeComm;
@@ -215,7 +202,6 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
    * freed receive's unpacking, api/request.ts) no wait of theirs would make.
    */
   readonly #receiving = new Set<NativeOp>();
-  readonly #hooks: (() => void)[] = [];
   #nextContext = 4;
   /** Spawns this process was the root of; next foreign process id; the parent pair, if spawned. */
   #spawns = 0;
@@ -234,6 +220,7 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
   readonly ports: PortService;
 
   constructor(mpi: NativeAddon, library: string) {
+    super();
     this.#mpi = mpi;
     this.libraryName = library;
     // Asked before MPI_Init: an Open MPI singleton sets the variables a launcher would.
@@ -912,7 +899,7 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
       this.isend(comm, data, dest, tag, mode, true); // done at once: see isend
       return;
     }
-    if (this.#posted === 0 && this.#hooks.length === 0) {
+    if (this.#posted === 0 && this.hooks.length === 0) {
       const id = this.#commId(c);
       try {
         this.#mpi.send(id, data, this.#rank(c, dest), this.#tag(c, tag), mode);
@@ -968,7 +955,7 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
 
   recv(comm: CommHandle, into: Uint8Array | null, source: number, tag: number): Operation {
     const c = comm as NativeComm;
-    if (source === PROC_NULL || this.#posted > 0 || this.#hooks.length > 0) {
+    if (source === PROC_NULL || this.#posted > 0 || this.hooks.length > 0) {
       const op = this.irecv(comm, into, source, tag);
       this.wait(op);
       return op;
@@ -1020,10 +1007,8 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
     const c = comm as NativeComm;
     const op = new NativeOp(State.Unmatched, c, this.#rank(c, source), this.#tag(c, tag), into);
     if (source === PROC_NULL) {
-      op.source = PROC_NULL;
-      op.tag = -1;
+      completeProcNull(op);
       op.state = State.Done;
-      op.done = true;
       return op;
     }
     const q = this.#queues(this.#commId(c));
@@ -1130,7 +1115,7 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
   }
 
   iprobe(comm: CommHandle, source: number, tag: number): Envelope | null {
-    if (source === PROC_NULL) return { source: PROC_NULL, tag: -1, count: 0, error: 0, cancelled: false };
+    if (source === PROC_NULL) return procNullEnvelope();
     const c = comm as NativeComm;
     this.progress();
     const src = this.#rank(c, source);
@@ -1147,10 +1132,10 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
   }
 
   probe(comm: CommHandle, source: number, tag: number): Envelope {
-    if (source === PROC_NULL) return { source: PROC_NULL, tag: -1, count: 0, error: 0, cancelled: false };
+    if (source === PROC_NULL) return procNullEnvelope();
     const c = comm as NativeComm;
     const q = this.#matching.get(this.#commId(c));
-    if (this.#posted === 0 && this.#hooks.length === 0 && (q === undefined || q.unexpectedQueue.length === 0)) {
+    if (this.#posted === 0 && this.hooks.length === 0 && (q === undefined || q.unexpectedQueue.length === 0)) {
       wrap('MPI_Probe', () => this.#mpi.probe(c.id, this.#rank(c, source), this.#tag(c, tag)));
       return this.#envelope(c);
     }
@@ -1183,7 +1168,7 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
     const c = comm as NativeComm;
     const id = this.#commId(c);
     const q = this.#matching.get(id);
-    if (this.#posted === 0 && this.#hooks.length === 0 && (q === undefined || q.unexpectedQueue.length === 0)) {
+    if (this.#posted === 0 && this.hooks.length === 0 && (q === undefined || q.unexpectedQueue.length === 0)) {
       // Nothing to match meanwhile: block in the library.
       const msg = wrap('MPI_Mprobe', () => this.#mpi.mprobe(id, this.#rank(c, source), this.#tag(c, tag)));
       const m = this.#pulled(msg);
@@ -1229,20 +1214,12 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
   progress(): void {
     if (this.#posted > 0) this.#pull();
     if (this.#detached.length > 0) this.#detached = this.#detached.filter((op) => !this.#poll(op));
-    if (this.#hooks.length > 0) {
+    if (this.hooks.length > 0) {
       for (const op of this.#receiving) this.#poll(op);
-      for (const hook of this.#hooks) hook();
+      for (const hook of this.hooks) hook();
     }
   }
 
-  addProgressHook(hook: () => void): void {
-    if (!this.#hooks.includes(hook)) this.#hooks.push(hook);
-  }
-
-  removeProgressHook(hook: () => void): void {
-    const i = this.#hooks.indexOf(hook);
-    if (i >= 0) this.#hooks.splice(i, 1);
-  }
 
   /** Complete `op` if the library has; no other progress. */
   #poll(op: NativeOp): boolean {
@@ -1288,7 +1265,7 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
       this.#startLibrary(op, true);
       if (op.done) return;
     }
-    if (op instanceof NativeOp && this.#hooks.length === 0) {
+    if (op instanceof NativeOp && this.hooks.length === 0) {
       if (op.state === State.Unmatched && this.#posted === 1) {
         // The only receive pending: no pulled message matches it (it would
         // have been given one), so block in the library until its message comes.
@@ -1319,7 +1296,7 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
     let k = find();
     if (k >= 0) return k;
     const inLibrary = ops.every((op) => op === null || (op instanceof NativeOp && op.req >= 0));
-    if (inLibrary && this.#posted === 0 && this.#hooks.length === 0) {
+    if (inLibrary && this.#posted === 0 && this.hooks.length === 0) {
       const ids = Int32Array.from(ops, (op) => (op === null ? -1 : (op as NativeOp).req));
       k = wrap('MPI_Waitany', () => this.#mpi.waitany(ids));
       if (k >= 0) {
