@@ -1,7 +1,7 @@
 /**
  * What the two engines (threads/engine.ts, native/engine.ts) share, as
  * MPICH CH4's generic layer serves its shared-memory and network transports:
- * the progress hooks (EngineBase), PROC_NULL completion, and the failures an
+ * the progress hooks and context ids (EngineBase), PROC_NULL completion, and the failures an
  * operation record carries to its completion (a buffer changed while
  * pending, a truncated receive). Each engine keeps its own fast paths; what
  * is here runs off them or is a field they read.
@@ -9,9 +9,10 @@
 import type { Envelope, Transport } from './spi.js';
 import { PROC_NULL } from '../core/matching.js';
 import { bufferChanged, truncated } from '../core/failures.js';
+import { ERR_INTERN, MpiFailure } from '../core/errorcodes.js';
 
-/** The progress hooks of a transport (Transport.addProgressHook), common to both engines. */
-export abstract class EngineBase implements Pick<Transport, 'addProgressHook' | 'removeProgressHook'> {
+/** The progress hooks and context ids of a transport (Transport.addProgressHook, nextContext), common to both engines. */
+export abstract class EngineBase implements Pick<Transport, 'addProgressHook' | 'removeProgressHook' | 'nextContext' | 'claimContext'> {
   /**
    * Hooks to run at every progress step, in the order added. Each engine
    * runs them from its `progress` and tests `hooks.length` on its fast paths
@@ -26,6 +27,23 @@ export abstract class EngineBase implements Pick<Transport, 'addProgressHook' | 
   removeProgressHook(hook: () => void): void {
     const i = this.hooks.indexOf(hook);
     if (i >= 0) this.hooks.splice(i, 1);
+  }
+
+  /** Context ids 0-1 are COMM_WORLD's, 2-3 COMM_SELF's. */
+  #nextContext = 4;
+
+  nextContext(): number {
+    return this.#nextContext;
+  }
+
+  claimContext(ctx: number): void {
+    if (ctx < this.#nextContext) throw new MpiFailure(ERR_INTERN, `context ${ctx} is already in use`);
+    this.#nextContext = ctx + 2;
+  }
+
+  /** Leave unused every context id below `end` (a spawned process: those its parents' intercommunicator took). */
+  protected skipContexts(end: number): void {
+    this.#nextContext = Math.max(this.#nextContext, end);
   }
 }
 

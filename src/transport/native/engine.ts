@@ -202,7 +202,6 @@ export class NativeTransport extends EngineBase implements Transport, LibraryCom
    * freed receive's unpacking, api/request.ts) no wait of theirs would make.
    */
   readonly #receiving = new Set<NativeOp>();
-  #nextContext = 4;
   /** Spawns this process was the root of; next foreign process id; the parent pair, if spawned. */
   #spawns = 0;
   #nextForeign = FOREIGN_IDS;
@@ -484,15 +483,6 @@ export class NativeTransport extends EngineBase implements Transport, LibraryCom
 
   remoteGroup(comm: CommHandle): Int32Array | null {
     return (comm as NativeComm).remote;
-  }
-
-  nextContext(): number {
-    return this.#nextContext;
-  }
-
-  claimContext(ctx: number): void {
-    if (ctx < this.#nextContext) throw new MpiFailure(ERR_INTERN, `context ${ctx} is already in use`);
-    this.#nextContext = ctx + 2;
   }
 
   /**

@@ -256,8 +256,6 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
   readonly #rdvSends = new Map<number, SendOp>();
   readonly #rdvRecvs = new Map<number, RecvOp>();
   #nextId = 1;
-  /** Context ids 0-1 are COMM_WORLD's, 2-3 COMM_SELF's. */
-  #nextContext = 4;
   readonly #host = os.hostname();
   /** Shared memory of collectives, per communicator. */
   readonly #segments: Segments;
@@ -292,7 +290,7 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
     const parent = boot.parent ?? null;
     this.spawnedBy = parent && { ctx: parent.ctx, parents: Int32Array.from(parent.parents) };
     // The parents agreed on the intercommunicator's contexts (ctx, ctx + 2) before we existed.
-    if (parent) this.#nextContext = Math.max(this.#nextContext, parent.ctx + 4);
+    if (parent) this.skipContexts(parent.ctx + 4);
     this.#watch = new RankWatch(this.#table, boot.gpid, (m) => post({ ...m, gpid: boot.gpid }), () => unmatchedIn(this.#contexts));
     process.on('exit', () => this.#finalize());
     if (this.#port !== null) this.ports = this.#portService();
@@ -371,15 +369,6 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
   remoteGroup(comm: CommHandle): Int32Array | null {
     const c = comm as ThreadsComm;
     return c.remoteSize > 0 ? c.peers : null;
-  }
-
-  nextContext(): number {
-    return this.#nextContext;
-  }
-
-  claimContext(ctx: number): void {
-    if (ctx < this.#nextContext) throw new MpiFailure(ERR_INTERN, `context ${ctx} is already in use`);
-    this.#nextContext = ctx + 2;
   }
 
   makeComm(ctx: number, local: Int32Array, remote: Int32Array | null): CommHandle {
