@@ -74,6 +74,23 @@ await esbuild.build({
   plugins: [moduleUrl],
 });
 
+/**
+ * For the launcher: select.ts imports both transports' rank side for
+ * selectTransport, which the launcher never calls; taken as free of side
+ * effects, those imports go with it, so the launcher does not load the
+ * embedded runtime's engine and addon (threads/yield.ts) or the native
+ * one's. It loads a transport's launching code when it picks it (selectLauncher).
+ */
+const launcherOnly = {
+  name: 'launcher-only',
+  setup(build) {
+    const select = path.join(dist, 'transport', 'select.js');
+    build.onResolve({ filter: /^\./ }, (a) => (a.importer === select && a.kind === 'import-statement'
+      ? { path: path.resolve(a.resolveDir, a.path), sideEffects: false }
+      : undefined));
+  },
+};
+
 // The launcher (bin/mpi4ts.js) in one file with its packages (commander), 20
 // ms of CPU less per job than its ~25 modules; it holds no runtime, only the
 // job's host. esbuild, which it loads only to compile, stays a package.
@@ -83,5 +100,5 @@ await esbuild.build({
   external: ['esbuild'], sourcemap: 'linked', sourcesContent: false, logLevel: 'warning',
   // commander is CommonJS: its require() of Node's modules needs a require.
   banner: { js: "import { createRequire as __mpi4ts_createRequire } from 'node:module'; const require = __mpi4ts_createRequire(import.meta.url);" },
-  plugins: [moduleUrl],
+  plugins: [launcherOnly, moduleUrl],
 });

@@ -30,7 +30,7 @@ export interface InfoOptions {
 }
 
 /** Attribute/value rows: sysinfo's attributes, then mpi4ts, SLURM, transports and MPI libraries. */
-export function infoRows(): [string, SysinfoValue][] {
+export async function infoRows(): Promise<[string, SysinfoValue][]> {
   const rows: [string, SysinfoValue][] = [...sysinfo(), ['mpi4ts', packageVersion()]];
   const job = slurmAllocation();
   if (job !== null) {
@@ -43,7 +43,7 @@ export function infoRows(): [string, SysinfoValue][] {
       ['slurm.ranks', `${allocationRanks()} (mpi4ts without -n)`],
     );
   }
-  for (const t of availableTransports()) {
+  for (const t of await availableTransports()) {
     rows.push([`transport.${t.name}`, `${t.available ? 'available' : 'unavailable'}: ${t.detail}`]);
   }
   // The first line of MPI_Get_library_version up to its first comma: "Open MPI v4.1.4", "MPICH Version: 4.0.2".
@@ -66,12 +66,12 @@ interface LibraryAnswer { version: [number, number]; description: string | null;
 /** Thrown for a transport or library that cannot answer: main.ts prints the message, exit status 1. */
 export class InfoError extends Error {}
 
-function libraryOf(o: InfoOptions): LibraryAnswer {
+async function libraryOf(o: InfoOptions): Promise<LibraryAnswer> {
   const transport = o.transport ?? process.env['MPI4TS_TRANSPORT'] ?? 'threads';
   if (transport === 'threads') return { version: [VERSION, SUBVERSION], description: null, transport };
   if (transport !== 'native') throw new InfoError(`--transport ${transport}: the transports are 'threads' and 'native'`);
   const lib = nativeLibraries(o.mpi ?? process.env['MPI4TS_MPI'])[0];
-  if (lib === undefined) throw new InfoError(`the native transport is unavailable: ${availableTransports().find((t) => t.name === 'native')!.detail}`);
+  if (lib === undefined) throw new InfoError(`the native transport is unavailable: ${(await availableTransports()).find((t) => t.name === 'native')!.detail}`);
   if ('error' in lib) throw new InfoError(`${lib.library}: ${lib.error}`);
   return { version: lib.version, description: lib.text, transport };
 }
@@ -82,8 +82,8 @@ function libraryOf(o: InfoOptions): LibraryAnswer {
  * parentheses when the library implements another ("MPI 4.0 (runtime: MPI
  * 3.1)" on Open MPI 4.1); the library's version text; "Open MPI 4.1.4".
  */
-export function mpiAnswer(what: 'std' | 'lib' | 'vendor', o: InfoOptions): string {
-  const lib = libraryOf(o);
+export async function mpiAnswer(what: 'std' | 'lib' | 'vendor', o: InfoOptions): Promise<string> {
+  const lib = await libraryOf(o);
   if (what === 'std') {
     const version = `${VERSION}.${SUBVERSION}`;
     const runtime = lib.version.join('.');
@@ -95,14 +95,15 @@ export function mpiAnswer(what: 'std' | 'lib' | 'vendor', o: InfoOptions): strin
 }
 
 /** `mpi4ts info [-v] [-t] [--json] [--mpi-std-version|--mpi-lib-version|--mpi-vendor]`: the text to print. */
-export function infoText(o: InfoOptions): string {
+export async function infoText(o: InfoOptions): Promise<string> {
   const asked = ([['std', o.mpiStdVersion], ['lib', o.mpiLibVersion], ['vendor', o.mpiVendor]] as const).filter(([, on]) => on);
   if (asked.length > 0) {
     if (o.json) {
       const keys = { std: 'mpi_std_version', lib: 'mpi_lib_version', vendor: 'mpi_vendor' } as const;
-      return `${JSON.stringify(Object.fromEntries(asked.map(([w]) => [keys[w], mpiAnswer(w, o)])), null, 2)}\n`;
+      const answers = await Promise.all(asked.map(async ([w]) => [keys[w], await mpiAnswer(w, o)] as const));
+      return `${JSON.stringify(Object.fromEntries(answers), null, 2)}\n`;
     }
-    return asked.map(([w]) => `${mpiAnswer(w, o).trimEnd()}\n`).join('');
+    return (await Promise.all(asked.map(async ([w]) => `${(await mpiAnswer(w, o)).trimEnd()}\n`))).join('');
   }
   if (o.vector || o.totals) {
     const v = systemVector();
@@ -116,14 +117,14 @@ export function infoText(o: InfoOptions): string {
     return (o.vector ? `S(N, p, c, t) = S(${v.N}, ${v.p}, ${v.c}, ${v.t})\n` : '') +
       (o.totals ? `S^T(N, N*p, N*p*c, N*p*c*t) = S^T(${N}, ${Np}, ${Npc}, ${Npct})\n` : '');
   }
-  const rows = infoRows();
+  const rows = await infoRows();
   return o.json ? `${JSON.stringify(Object.fromEntries(rows), null, 2)}\n` : formatTable(rows);
 }
 
 /** Print what `mpi4ts info` was asked; 1 (after saying why) when the chosen library cannot answer. */
-export function printInfo(o: InfoOptions = {}): number {
+export async function printInfo(o: InfoOptions = {}): Promise<number> {
   try {
-    process.stdout.write(infoText(o));
+    process.stdout.write(await infoText(o));
     return 0;
   } catch (e) {
     if (!(e instanceof InfoError)) throw e;

@@ -219,7 +219,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--mpi <library>', "with --transport native: 'openmpi' or 'mpich' (default: MPI4TS_MPI, else the first built)")
     .addHelpText('after', '\nmpi4ts --mpi-std-version (and --mpi-lib-version, --mpi-vendor) is short for mpi4ts info --mpi-std-version.\n')
     // Loaded on demand: info names every transport (select.ts), which `run` need not load.
-    .action(async (o: InfoOptions) => { status = (await import('./info.js')).printInfo(o); });
+    .action(async (o: InfoOptions) => { status = await (await import('./info.js')).printInfo(o); });
 
   try {
     await program.parseAsync(normaliseArgv(argv), { from: 'user' });

@@ -1,9 +1,9 @@
-/** `mpi4ts run`: start a job on the embedded runtime and report how it ended. */
+/** `mpi4ts run`: start a job on the transport's launcher (src/transport/launcher.ts) and report how it ended. */
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ThreadsJob } from '../transport/threads/host.js';
-import { runNative } from '../transport/native/launch.js';
+import { selectLauncher, TRANSPORT_NAMES } from '../transport/select.js';
+import { PLACEMENT_OPTIONS, type Launcher, type LaunchRequest } from '../transport/launcher.js';
 import { watchAncestors, describeLost } from '../core/orphan.js';
 import { precompile } from '../loader/entry.js';
 import { runtimeEntry } from '../core/entries.js';
@@ -60,48 +60,40 @@ export async function runScript(script: string, args: readonly string[], opts: R
     abs = fileURLToPath(runtimeEntry('futures-main'));
   }
   const transport = opts.transport ?? process.env['MPI4TS_TRANSPORT'] ?? 'threads';
-  if (transport === 'native') {
-    // The ranks (mpiexec passes them this environment) import it without looking it up.
-    if (entry !== undefined) process.env['MPI4TS_COMPILED'] = JSON.stringify({ [abs]: entry });
-    return withTrace(opts.trace, { transport: 'native', np: opts.np }, (traceFolder) => runNative(abs, args, {
-      np: opts.np, tagOutput: opts.tagOutput, usize: opts.usize, mpi: opts.mpi,
-      hosts: opts.host?.split(',').filter(Boolean), hostfile: opts.hostfile, rankfile: opts.rankfile,
-      ppn: opts.ppn, oversubscribe: opts.oversubscribe, verbose: opts.verbose,
-      timeout: opts.timeout, maxMemory: opts.maxMemory, check: opts.check, traceFolder,
-    }));
-  }
-  if (transport !== 'threads') {
-    process.stderr.write(`mpi4ts: --transport ${transport}: expected 'threads' or 'native'\n`);
+  const launcher = await selectLauncher(transport);
+  if (launcher === null) {
+    process.stderr.write(`mpi4ts: --transport ${transport}: expected ${TRANSPORT_NAMES.map((n) => `'${n}'`).join(' or ')}\n`);
     return 2;
   }
-  const native = (['host', 'hostfile', 'rankfile', 'ppn', 'oversubscribe', 'mpi'] as const).filter((k) => opts[k] !== undefined);
-  if (native.length > 0) {
-    process.stderr.write(`mpi4ts: --${native[0]} applies to --transport native (the embedded runtime runs on this host)\n`);
+  const refused = PLACEMENT_OPTIONS.find((k) => opts[k] !== undefined && !launcher.accepts.includes(k));
+  if (refused !== undefined) {
+    process.stderr.write(`mpi4ts: ${launcher.refuse(refused)}\n`);
     return 2;
   }
-  const scriptArgs = args;
-  return withTrace(opts.trace, { transport: 'threads', np: opts.np }, (traceFolder) => runThreads(abs, entry, scriptArgs, opts, traceFolder));
+  const { host, hostfile, rankfile, ppn, oversubscribe, mpi } = opts;
+  const request = {
+    np: opts.np, script: abs, entry, args, tagOutput: opts.tagOutput, usize: opts.usize, timeout: opts.timeout,
+    maxMemory: opts.maxMemory, check: opts.check, verbose: opts.verbose, placement: { host, hostfile, rankfile, ppn, oversubscribe, mpi },
+  };
+  return withTrace(opts.trace, { transport: launcher.name, np: opts.np }, (traceFolder) => runJob(launcher, { ...request, traceFolder }));
 }
 
-/** The embedded runtime's job, interrupted by a signal or a lost parent. */
-async function runThreads(abs: string, entry: string | undefined, args: readonly string[], opts: RunCommandOptions, traceFolder: string | undefined): Promise<number> {
-  const job = new ThreadsJob({
-    np: opts.np, script: abs, entry, args, tagOutput: opts.tagOutput, universeSize: opts.usize,
-    timeoutSeconds: opts.timeout, maxMemoryMb: opts.maxMemory, check: opts.check, traceFolder,
-  });
-  // Ctrl-C or a kill: every rank stops and the launcher says where each was (exit 128 + signal number).
-  const onSignal = (sig: NodeJS.Signals): void => {
-    void job.interrupt(`interrupted by ${sig}`, sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
-  };
+/** Start the job and wait for its end; a signal or a lost parent interrupts it. */
+async function runJob(launcher: Launcher, request: LaunchRequest): Promise<number> {
+  const job = launcher.start(request);
+  // Ctrl-C or a kill: the job stops (exit 128 + signal number).
+  const onSignal = (signal: NodeJS.Signals): void => job.interrupt({ signal, why: `interrupted by ${signal}`, delivered: true });
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const s of signals) process.on(s, onSignal);
-  const running = job.run();
   // A parent (npx, a shell) killed without passing the signal on: as SIGHUP
   // (looked for once the ranks are starting, off their way).
-  const unwatch = watchAncestors((lost) => void job.interrupt(`interrupted: ${describeLost(lost)} (handled as SIGHUP)`, 129));
-  const result = await running;
-  unwatch();
-  for (const s of signals) process.off(s, onSignal);
-  if (result.failure) process.stderr.write(`mpi4ts: ${result.failure}\n`);
-  return result.code;
+  const unwatch = watchAncestors((lost) => job.interrupt({ signal: 'SIGHUP', why: `interrupted: ${describeLost(lost)} (handled as SIGHUP)`, delivered: false }));
+  try {
+    const result = await job.result;
+    if (result.failure) process.stderr.write(`mpi4ts: ${result.failure}\n`);
+    return result.code;
+  } finally {
+    unwatch();
+    for (const s of signals) process.off(s, onSignal);
+  }
 }

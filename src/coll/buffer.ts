@@ -9,7 +9,8 @@ import { SendMode } from '../transport/spi.js';
 import type { Operation } from '../transport/spi.js';
 import type { TypeDesc } from '../core/datatype.js';
 import type { DirectKernel } from '../core/reduce.js';
-import { MpiFailure, checkIntact } from '../core/errorcodes.js';
+import { MpiFailure } from '../core/errorcodes.js';
+import { checkIntact } from '../core/failures.js';
 import { libraryOf, type CollContext, type Schedule } from './schedule.js';
 import * as shm from './shm.js';
 

@@ -226,20 +226,3 @@ export class MpiFailure extends Error {
     this.name = 'MpiFailure';
   }
 }
-
-/**
- * The buffer of a pending operation changed under it: its ArrayBuffer was
- * detached (transferred: postMessage, structuredClone, transfer()) or shrunk
- * (a resizable buffer) before the operation completed. `arg` names the
- * buffer (`buf`, `sendbuf`, `recvbuf`); `had` and `has` are its byte
- * lengths when the call started and now.
- */
-export function bufferChanged(arg: string, had: number, has: number): MpiFailure {
-  const what = has === 0 ? 'was detached (transferred) or shrunk to 0 bytes' : `shrank to ${has} bytes`;
-  return new MpiFailure(ERR_BUFFER, `${arg}: the buffer of ${had} bytes ${what} while the operation was pending`);
-}
-
-/** Raise bufferChanged if `buf` (named `arg`) has fewer than the `had` bytes it had when its call started. */
-export function checkIntact(arg: string, buf: Uint8Array, had: number): void {
-  if (buf.length < had) throw bufferChanged(arg, had, buf.length);
-}

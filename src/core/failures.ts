@@ -4,7 +4,7 @@
  * happens; the API layer prefixes the routine (`raise(routine, failure)`).
  * Kept apart from errorcodes.ts, whose every export is a public MPI name.
  */
-import { ERR_COMM, ERR_OTHER, ERR_PORT, ERR_READ_ONLY, ERR_TRUNCATE, MpiFailure } from './errorcodes.js';
+import { ERR_BUFFER, ERR_COMM, ERR_OTHER, ERR_PORT, ERR_READ_ONLY, ERR_TRUNCATE, MpiFailure } from './errorcodes.js';
 
 /**
  * How an argument's value reads in a message: `null`, its class name
@@ -60,4 +60,21 @@ export function readOnlyFile(path: string): MpiFailure {
 /** ERR_OTHER: a file call while the split collective `begun` (its `*_begin` routine) awaits its `*_end`. */
 export function splitCollectivePending(begun: string): MpiFailure {
   return new MpiFailure(ERR_OTHER, `split collective ${begun} was begun and not ended`);
+}
+
+/**
+ * The buffer of a pending operation changed under it: its ArrayBuffer was
+ * detached (transferred: postMessage, structuredClone, transfer()) or shrunk
+ * (a resizable buffer) before the operation completed. `arg` names the
+ * buffer (`buf`, `sendbuf`, `recvbuf`); `had` and `has` are its byte
+ * lengths when the call started and now.
+ */
+export function bufferChanged(arg: string, had: number, has: number): MpiFailure {
+  const what = has === 0 ? 'was detached (transferred) or shrunk to 0 bytes' : `shrank to ${has} bytes`;
+  return new MpiFailure(ERR_BUFFER, `${arg}: the buffer of ${had} bytes ${what} while the operation was pending`);
+}
+
+/** Raise bufferChanged if `buf` (named `arg`) has fewer than the `had` bytes it had when its call started. */
+export function checkIntact(arg: string, buf: Uint8Array, had: number): void {
+  if (buf.length < had) throw bufferChanged(arg, had, buf.length);
 }

@@ -1,5 +1,7 @@
 /**
- * The only place that names concrete transports. A rank started by the
+ * The only place that names concrete transports: the launcher `mpi4ts run`
+ * uses (selectLauncher, which loads that transport's launching code only)
+ * and the transport of a rank (selectTransport). A rank started by the
  * embedded launcher finds its bootstrap record in `workerData`; a process
  * started on its own is a singleton world of one rank (as mpi4py is when a
  * script runs without mpiexec), except a task of a multi-task srun step
@@ -8,16 +10,21 @@
 import { writeSync } from 'node:fs';
 import { workerData, parentPort } from 'node:worker_threads';
 import type { Transport } from './spi.js';
+import type { Launcher } from './launcher.js';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../core/bootstrap.js';
 import { ThreadsTransport, type RankToLauncher } from './threads/engine.js';
 import { ProcTable } from './threads/proctable.js';
-import { yieldCpu, yieldStatus } from './threads/yield.js';
 import { NativeTransport } from './native/engine.js';
 import { builtLibraries, describeLibraries, launcherLibrary, loadAddon, nativeAvailability, type LibraryDescription } from './native/addon.js';
 import { slurmPmiProblem } from '../core/slurm.js';
 
-/** Transport names `mpi4ts info` reports, with whether they can run here and why not. */
-export function availableTransports(): { name: string; available: boolean; detail: string }[] {
+/**
+ * Transport names `mpi4ts info` reports, with whether they can run here and
+ * why not. Asynchronous, so that the launcher (which bundles this file, see
+ * scripts/bundle.mjs) loads the embedded runtime's addon only when asked.
+ */
+export async function availableTransports(): Promise<{ name: string; available: boolean; detail: string }[]> {
+  const { yieldCpu, yieldStatus } = await import('./threads/yield.js');
   return [
     {
       name: 'threads',
@@ -36,6 +43,22 @@ export function availableTransports(): { name: string; available: boolean; detai
  */
 export function nativeLibraries(library?: string): LibraryDescription[] {
   return describeLibraries(library);
+}
+
+/** The transports by name (`--transport`, MPI4TS_TRANSPORT), for messages. */
+export const TRANSPORT_NAMES: readonly string[] = ['threads', 'native'];
+
+/**
+ * The launcher of the transport `name` (`mpi4ts run --transport`), or null
+ * when there is no such transport. Only its code is loaded: the embedded
+ * runtime's host or the mpiexec launcher, never both.
+ */
+export async function selectLauncher(name: string): Promise<Launcher | null> {
+  switch (name) {
+    case 'threads': return (await import('./threads/launch.js')).launcher;
+    case 'native': return (await import('./native/launch.js')).launcher;
+    default: return null;
+  }
 }
 
 /** Create the transport of this process. */

@@ -4,7 +4,8 @@
  * and `import('...')` types, parsed with the TypeScript compiler):
  *
  * - api/, coll/ and core/ reach a transport only through transport/spi.ts
- *   (the contract) and transport/select.ts (which picks one);
+ *   (the contract) and transport/select.ts (which picks one); cli/ reaches
+ *   a launcher only through transport/launcher.ts (its contract) and select.ts;
  * - select.ts is the only file outside threads/ and native/ that names a
  *   concrete transport, and the two transports do not import each other;
  * - core/ imports nothing of api/, coll/, the transports, futures/ or cli/
@@ -51,11 +52,15 @@ const allowed: Record<string, readonly string[]> = {
   'futures': ['index'],
   // mpi4py.util is built on mpi4py.MPI (and pool on mpi4py.futures): the public API only.
   'util': ['index', 'futures'],
-  'cli': ['index', 'api', 'core', 'loader', 'cli', 'transport/select'],
+  // The command starts jobs through the launcher contract, on the launcher select.ts picks.
+  'cli': ['index', 'api', 'core', 'loader', 'cli', 'transport/select', 'transport/launcher'],
   'transport/spi': ['core'],
-  'transport/select': ['core', 'transport/spi', 'transport/threads', 'transport/native'],
-  'transport/threads': ['core', 'loader', 'transport/spi'],
-  'transport/native': ['core', 'loader', 'transport/spi'],
+  'transport/launcher': [],
+  // What both engines share (PROC_NULL completion, progress hooks, operation failures).
+  'transport/base': ['core', 'transport/spi'],
+  'transport/select': ['core', 'transport/spi', 'transport/launcher', 'transport/threads', 'transport/native'],
+  'transport/threads': ['core', 'loader', 'transport/spi', 'transport/base', 'transport/launcher'],
+  'transport/native': ['core', 'loader', 'transport/spi', 'transport/base', 'transport/launcher'],
 };
 
 /** Layers that may only be imported for their types from the given layer. */
@@ -65,10 +70,6 @@ const typeOnly: Record<string, readonly string[]> = {
 
 /** Imports that cross the lines today, each with why; `from -> to` as files under src/. */
 const exceptions: Record<string, string> = {
-  // The launcher contract (issue 15) does not exist yet: `mpi4ts run` starts
-  // an embedded job or mpiexec itself. These two go once select.ts hands out launchers.
-  'cli/run.ts -> transport/threads/host.ts': 'embedded launcher (ThreadsJob), until a launcher contract in select.ts',
-  'cli/run.ts -> transport/native/launch.ts': 'mpiexec launcher (runNative), until a launcher contract in select.ts',
   // The futures entry points compile and import the user's script with the
   // package's TypeScript loader (as `mpi4ts run` does); mpi4py's futures run
   // Python's own import machinery, which has no counterpart in the public API.
@@ -141,6 +142,9 @@ test('layering: the import reader sees the imports it is meant to check', () => 
   assert.ok(edges.length > 300, `only ${edges.length} imports found under src/`);
   assert.ok(has('transport/select.ts', 'transport/threads/engine.ts'));
   assert.ok(has('api/runtime.ts', 'transport/select.ts'));
+  assert.ok(has('cli/run.ts', 'transport/select.ts'));
+  assert.ok(has('transport/select.ts', 'transport/threads/launch.ts'));
+  assert.ok(has('transport/select.ts', 'transport/native/launch.ts'));
   assert.ok(edges.some((e) => e.from === 'api/comm.ts' && e.to === 'transport/spi.ts' && e.typeOnly));
   assert.ok(edges.some((e) => e.from === 'api/comm.ts' && e.to === 'transport/spi.ts' && !e.typeOnly));
   for (const e of edges) assert.ok(fs.existsSync(path.join(srcRoot, e.to)), `${e.from} imports ${e.to}, which does not exist`);

@@ -34,8 +34,9 @@ import type {
 import type { TypeDesc } from '../../core/datatype.js';
 import { SendMode } from '../spi.js';
 import { ANY_SOURCE, ANY_TAG, MatchQueues, PROC_NULL } from '../../core/matching.js';
-import { ERR_INTERN, ERR_OTHER, ERR_PORT, ERR_SPAWN, ERR_UNSUPPORTED_OPERATION, MpiFailure, bufferChanged } from '../../core/errorcodes.js';
-import { noOpenPort, truncated } from '../../core/failures.js';
+import { ERR_INTERN, ERR_OTHER, ERR_PORT, ERR_SPAWN, ERR_UNSUPPORTED_OPERATION, MpiFailure } from '../../core/errorcodes.js';
+import { noOpenPort } from '../../core/failures.js';
+import { EngineBase, completeProcNull, failChanged, failTruncated, procNullEnvelope } from '../base.js';
 import { runtimeEntry } from '../../core/entries.js';
 import { lastWords, launcherLibrary, type NativeAddon, ELEMENT_CODES, OP_CODES, ST_CANCELLED, statusCount, ST_ERROR, ST_SLOTS, ST_SOURCE, ST_TAG } from './addon.js';
 
@@ -126,20 +127,6 @@ function pinnable(v: Uint8Array): boolean {
   return b.resizable !== true && b.growable !== true;
 }
 
-/** Fail `op` with ERR_BUFFER for its buffer `arg`, detached or shrunk while pending. */
-function failChanged(op: NativeOp, arg: string, had: number, has: number): void {
-  const e = bufferChanged(arg, had, has);
-  op.error = e.errorClass;
-  op.failure = e.message;
-}
-
-/** A receive whose message of `size` bytes is longer than its buffer of `capacity`: ERR_TRUNCATE at completion. */
-function failTruncated(op: NativeOp, size: number, capacity: number): void {
-  const e = truncated(size, capacity, 'bytes', { source: op.source, tag: op.tag });
-  op.error = e.errorClass;
-  op.failure = e.message;
-}
-
 /** A point-to-point operation; it is its own envelope. */
 class NativeOp implements Operation, Envelope {
   done = false;
@@ -182,7 +169,7 @@ class NativeOp implements Operation, Envelope {
   get status(): Envelope { return this; }
 }
 
-export class NativeTransport implements Transport, LibraryCommunicators, LibrarySpawn {
+export class NativeTransport extends EngineBase implements Transport, LibraryCommunicators, LibrarySpawn {
   /** See Transport.interruptCheck: called at each sleep of a wait; while set, waits never block in the library. */
   interruptCheck: (() => void) | null = null;
 
@@ -218,8 +205,6 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
    * freed receive's unpacking, api/request.ts) no wait of theirs would make.
    */
   readonly #receiving = new Set<NativeOp>();
-  readonly #hooks: (() => void)[] = [];
-  #nextContext = 4;
   /** Spawns this process was the root of; next foreign process id; the parent pair, if spawned. */
   #spawns = 0;
   #nextForeign = FOREIGN_IDS;
@@ -237,6 +222,7 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
   readonly ports: PortService;
 
   constructor(mpi: NativeAddon, library: string) {
+    super();
     this.#mpi = mpi;
     this.libraryName = library;
     // Asked before MPI_Init: an Open MPI singleton sets the variables a launcher would.
@@ -500,15 +486,6 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
 
   remoteGroup(comm: CommHandle): Int32Array | null {
     return (comm as NativeComm).remote;
-  }
-
-  nextContext(): number {
-    return this.#nextContext;
-  }
-
-  claimContext(ctx: number): void {
-    if (ctx < this.#nextContext) throw new MpiFailure(ERR_INTERN, `context ${ctx} is already in use`);
-    this.#nextContext = ctx + 2;
   }
 
   /**
@@ -915,7 +892,7 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
       this.isend(comm, data, dest, tag, mode, true); // done at once: see isend
       return;
     }
-    if (this.#posted === 0 && this.#hooks.length === 0) {
+    if (this.#posted === 0 && this.hooks.length === 0) {
       const id = this.#commId(c);
       try {
         this.#mpi.send(id, data, this.#rank(c, dest), this.#tag(c, tag), mode);
@@ -971,7 +948,7 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
 
   recv(comm: CommHandle, into: Uint8Array | null, source: number, tag: number): Operation {
     const c = comm as NativeComm;
-    if (source === PROC_NULL || this.#posted > 0 || this.#hooks.length > 0) {
+    if (source === PROC_NULL || this.#posted > 0 || this.hooks.length > 0) {
       const op = this.irecv(comm, into, source, tag);
       this.wait(op);
       return op;
@@ -1023,10 +1000,8 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
     const c = comm as NativeComm;
     const op = new NativeOp(State.Unmatched, c, this.#rank(c, source), this.#tag(c, tag), into);
     if (source === PROC_NULL) {
-      op.source = PROC_NULL;
-      op.tag = -1;
+      completeProcNull(op);
       op.state = State.Done;
-      op.done = true;
       return op;
     }
     const q = this.#queues(this.#commId(c));
@@ -1133,7 +1108,7 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
   }
 
   iprobe(comm: CommHandle, source: number, tag: number): Envelope | null {
-    if (source === PROC_NULL) return { source: PROC_NULL, tag: -1, count: 0, error: 0, cancelled: false };
+    if (source === PROC_NULL) return procNullEnvelope();
     const c = comm as NativeComm;
     this.progress();
     const src = this.#rank(c, source);
@@ -1150,10 +1125,10 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
   }
 
   probe(comm: CommHandle, source: number, tag: number): Envelope {
-    if (source === PROC_NULL) return { source: PROC_NULL, tag: -1, count: 0, error: 0, cancelled: false };
+    if (source === PROC_NULL) return procNullEnvelope();
     const c = comm as NativeComm;
     const q = this.#matching.get(this.#commId(c));
-    if (this.#posted === 0 && this.#hooks.length === 0 && (q === undefined || q.unexpectedQueue.length === 0)) {
+    if (this.#posted === 0 && this.hooks.length === 0 && (q === undefined || q.unexpectedQueue.length === 0)) {
       wrap('MPI_Probe', () => this.#mpi.probe(c.id, this.#rank(c, source), this.#tag(c, tag)));
       return this.#envelope(c);
     }
@@ -1186,7 +1161,7 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
     const c = comm as NativeComm;
     const id = this.#commId(c);
     const q = this.#matching.get(id);
-    if (this.#posted === 0 && this.#hooks.length === 0 && (q === undefined || q.unexpectedQueue.length === 0)) {
+    if (this.#posted === 0 && this.hooks.length === 0 && (q === undefined || q.unexpectedQueue.length === 0)) {
       // Nothing to match meanwhile: block in the library.
       const msg = wrap('MPI_Mprobe', () => this.#mpi.mprobe(id, this.#rank(c, source), this.#tag(c, tag)));
       const m = this.#pulled(msg);
@@ -1232,20 +1207,12 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
   progress(): void {
     if (this.#posted > 0) this.#pull();
     if (this.#detached.length > 0) this.#detached = this.#detached.filter((op) => !this.#poll(op));
-    if (this.#hooks.length > 0) {
+    if (this.hooks.length > 0) {
       for (const op of this.#receiving) this.#poll(op);
-      for (const hook of this.#hooks) hook();
+      for (const hook of this.hooks) hook();
     }
   }
 
-  addProgressHook(hook: () => void): void {
-    if (!this.#hooks.includes(hook)) this.#hooks.push(hook);
-  }
-
-  removeProgressHook(hook: () => void): void {
-    const i = this.#hooks.indexOf(hook);
-    if (i >= 0) this.#hooks.splice(i, 1);
-  }
 
   /** Complete `op` if the library has; no other progress. */
   #poll(op: NativeOp): boolean {
@@ -1295,7 +1262,7 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
       this.#startLibrary(op, this.interruptCheck === null || this.libraryName === 'mpich');
       if (op.done) return;
     }
-    if (op instanceof NativeOp && this.#hooks.length === 0 && this.interruptCheck === null) {
+    if (op instanceof NativeOp && this.hooks.length === 0 && this.interruptCheck === null) {
       if (op.state === State.Unmatched && this.#posted === 1) {
         // The only receive pending: no pulled message matches it (it would
         // have been given one), so block in the library until its message comes.
@@ -1326,7 +1293,7 @@ export class NativeTransport implements Transport, LibraryCommunicators, Library
     let k = find();
     if (k >= 0) return k;
     const inLibrary = ops.every((op) => op === null || (op instanceof NativeOp && op.req >= 0));
-    if (inLibrary && this.#posted === 0 && this.#hooks.length === 0 && this.interruptCheck === null) {
+    if (inLibrary && this.#posted === 0 && this.hooks.length === 0 && this.interruptCheck === null) {
       const ids = Int32Array.from(ops, (op) => (op === null ? -1 : (op as NativeOp).req));
       k = wrap('MPI_Waitany', () => this.#mpi.waitany(ids));
       if (k >= 0) {

@@ -2,8 +2,8 @@
  * `mpi4ts --transport native`: run a script through the system's mpiexec,
  * translating the launcher's options for Open MPI's mpiexec (ORTE/PRRTE) or
  * MPICH's Hydra. `planLaunch` is pure (the translation, unit-tested);
- * `runNative` writes converted host files, runs the command and returns its
- * exit status.
+ * `startNative` writes converted host files and runs the command, whose exit
+ * status is the job's; `launcher` is this transport's launcher (../launcher.ts).
  *
  * | mpi4ts               | Open MPI                        | MPICH (Hydra)                  |
  * | -------------------- | ------------------------------- | ------------------------------ |
@@ -23,15 +23,15 @@
  * | --tag-output         | MPI4TS_TAG_OUTPUT=1: each rank prefixes `[rank] ` itself        |
  * | environment          | -x NAME=value                   | -genv NAME value               |
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtLibraries } from './addon.js';
 import { jobGuardian } from './guardian.js';
-import { watchAncestors, describeLost } from '../../core/orphan.js';
 import { runtimeEntry } from '../../core/entries.js';
+import { PLACEMENT_OPTIONS, type JobResult, type Launcher, type LaunchedJob, type LaunchRequest, type PlacementOption } from '../launcher.js';
 
 export type MpiFlavour = 'openmpi' | 'mpich';
 
@@ -274,20 +274,25 @@ export interface RunNativeOptions extends NativeLaunchOptions {
   traceFolder?: string;
 }
 
-/** Run `script args` on the native transport through mpiexec; resolves with its exit status. */
-export async function runNative(script: string, scriptArgs: readonly string[], o: RunNativeOptions): Promise<number> {
+/** Start `script args` on the native transport through mpiexec; its result is mpiexec's exit status. */
+export function startNative(script: string, scriptArgs: readonly string[], o: RunNativeOptions): LaunchedJob {
   const flavour = chooseFlavour(o.mpi);
   const mpiexec = findMpiexec(flavour);
   const entry = fileURLToPath(runtimeEntry('rank-entry'));
   const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpi4ts-'));
   // Ends mpiexec, the ranks and removes tmpdir if this launcher is killed (guardian.ts).
   const guardian = jobGuardian(tmpdir);
+  const cleanUp = (): void => {
+    fs.rmSync(tmpdir, { recursive: true, force: true });
+    guardian.release();
+  };
   const rankEnv = {
     MPI4TS_TRANSPORT: 'native', MPI4TS_MPI: flavour, MPI4TS_TTY: `${process.stdout.isTTY ? 1 : 0}${process.stderr.isTTY ? 1 : 0}`,
     MPI4TS_TIME_ORIGIN: String(performance.timeOrigin),
     ...(o.check ? { MPI4TS_CHECK: '1' } : {}),
     ...(o.traceFolder !== undefined ? { MPI4TS_TRACE: o.traceFolder } : {}),
   };
+  let child: ChildProcess;
   try {
     const plan = planLaunch({
       flavour, mpiexec, opts: o, program: [process.execPath, ...(o.maxMemory ? [`--max-old-space-size=${o.maxMemory}`] : []), entry, script, ...scriptArgs],
@@ -301,39 +306,58 @@ export async function runNative(script: string, scriptArgs: readonly string[], o
       for (const n of plan.notes) process.stderr.write(`mpi4ts: note: ${n}\n`);
       process.stderr.write(`mpi4ts: ${[plan.command, ...plan.args].map(shellQuote).join(' ')}\n`);
     }
-    return await new Promise<number>((resolve, reject) => {
-      const child = spawn(plan.command, plan.args, { stdio: 'inherit', env: { ...process.env, ...rankEnv, ...guardian.env } });
-      if (child.pid !== undefined) guardian.watch(child.pid);
-      // Ctrl-C or a kill of this launcher stops the job: mpiexec passes the
-      // signal to the ranks; the exit status is then 128 + the signal's
-      // number (130 for SIGINT), as on the embedded runtime, not mpiexec's.
-      let ended: number | null = null;
-      const forward = (sig: NodeJS.Signals): void => {
-        ended ??= 128 + (os.constants.signals[sig] ?? 0);
-        child.kill(sig);
-      };
-      const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-      for (const sig of signals) process.on(sig, forward);
-      // A parent (npx, a shell) killed without passing the signal on: as SIGHUP.
-      const unwatch = watchAncestors((lost) => {
-        process.stderr.write(`mpi4ts: interrupted: ${describeLost(lost)} (handled as SIGHUP)\n`);
-        forward('SIGHUP');
-      });
-      const timer = o.timeout === undefined ? null : setTimeout(() => {
-        process.stderr.write(`mpi4ts: timeout: the job did not end within ${o.timeout} s (--timeout)\n`);
-        ended ??= 124;
-        child.kill('SIGTERM');
-      }, o.timeout * 1000);
-      child.on('error', reject);
-      child.on('close', (code, signal) => {
-        for (const sig of signals) process.off(sig, forward);
-        unwatch();
-        if (timer) clearTimeout(timer);
-        resolve(ended ?? code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1));
-      });
-    });
-  } finally {
-    fs.rmSync(tmpdir, { recursive: true, force: true });
-    guardian.release();
+    child = spawn(plan.command, plan.args, { stdio: 'inherit', env: { ...process.env, ...rankEnv, ...guardian.env } });
+  } catch (e) {
+    cleanUp();
+    throw e;
   }
+  if (child.pid !== undefined) guardian.watch(child.pid);
+  // Ctrl-C or a kill of this launcher stops the job: mpiexec passes the
+  // signal to the ranks; the exit status is then 128 + the signal's
+  // number (130 for SIGINT), as on the embedded runtime, not mpiexec's.
+  let ended: number | null = null;
+  const forward = (sig: NodeJS.Signals): void => {
+    ended ??= 128 + (os.constants.signals[sig] ?? 0);
+    child.kill(sig);
+  };
+  const result = new Promise<JobResult>((resolve, reject) => {
+    const timer = o.timeout === undefined ? null : setTimeout(() => {
+      process.stderr.write(`mpi4ts: timeout: the job did not end within ${o.timeout} s (--timeout)\n`);
+      ended ??= 124;
+      child.kill('SIGTERM');
+    }, o.timeout * 1000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code: ended ?? code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1), failure: null });
+    });
+  }).finally(cleanUp);
+  return {
+    result,
+    interrupt: ({ signal, why, delivered }) => {
+      // A signal this process got, mpiexec got as well when it came from the terminal; a lost parent is news.
+      if (!delivered) process.stderr.write(`mpi4ts: ${why}\n`);
+      forward(signal);
+    },
+  };
 }
+
+/** `mpi4ts run --transport native`: the ranks are processes of the system's mpiexec, on the hosts the placement options name. */
+export const launcher: Launcher = {
+  name: 'native',
+  accepts: PLACEMENT_OPTIONS,
+  refuse(option: PlacementOption): string {
+    return `--${option} does not apply to --transport native`;
+  },
+  start(r: LaunchRequest): LaunchedJob {
+    // The ranks (mpiexec passes them this environment) import it without looking it up.
+    if (r.entry !== undefined) process.env['MPI4TS_COMPILED'] = JSON.stringify({ [r.script]: r.entry });
+    const p = r.placement;
+    return startNative(r.script, r.args, {
+      np: r.np, tagOutput: r.tagOutput, usize: r.usize, mpi: p.mpi,
+      hosts: p.host?.split(',').filter(Boolean), hostfile: p.hostfile, rankfile: p.rankfile,
+      ppn: p.ppn, oversubscribe: p.oversubscribe, verbose: r.verbose,
+      timeout: r.timeout, maxMemory: r.maxMemory, check: r.check, traceFolder: r.traceFolder,
+    });
+  },
+};

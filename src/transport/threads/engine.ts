@@ -33,8 +33,8 @@ import { SendMode } from '../spi.js';
 import { MatchQueues, PROC_NULL } from '../../core/matching.js';
 import { copyBytes, getWide, putWide } from '../../core/bytes.js';
 import { CORES } from '../../core/cores.js';
-import { ERR_PENDING, MpiFailure, ERR_INTERN, ERR_SPAWN, bufferChanged } from '../../core/errorcodes.js';
-import { truncated } from '../../core/failures.js';
+import { ERR_PENDING, MpiFailure, ERR_INTERN, ERR_SPAWN } from '../../core/errorcodes.js';
+import { EngineBase, completeProcNull, failChanged, failTruncated, procNullEnvelope } from '../base.js';
 import type { RankBootstrap } from '../../core/bootstrap.js';
 import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_D, align8 } from './ring.js';
 import { yieldCpu, singleCopy } from './yield.js';
@@ -64,13 +64,6 @@ function pinFrame(handle: number): Uint8Array {
   const frame = new Uint8Array(8);
   putWide(new Int32Array(frame.buffer), 0, handle);
   return frame;
-}
-
-/** Fail `op` with ERR_BUFFER: the program detached or shrank the buffer named `arg` while `op` was pending. */
-function failChanged(op: { failure: string | null; status: Envelope }, arg: string, had: number, has: number): void {
-  const e = bufferChanged(arg, had, has);
-  op.failure = e.message;
-  op.status.error = e.errorClass;
 }
 
 /** Frame kinds. */
@@ -229,7 +222,7 @@ export type RankToLauncher =
 /** The launcher's answer to a 'spawn' request, on the rank's control port. */
 export type SpawnReply = { type: 'spawned'; gpids: number[] } | { type: 'spawned'; error: string };
 
-export class ThreadsTransport implements Transport, SharedSegments, CallWatch {
+export class ThreadsTransport extends EngineBase implements Transport, SharedSegments, CallWatch {
   readonly name = 'threads';
   readonly job: JobInfo;
   readonly commWorld: ThreadsComm;
@@ -263,10 +256,6 @@ export class ThreadsTransport implements Transport, SharedSegments, CallWatch {
   readonly #rdvSends = new Map<number, SendOp>();
   readonly #rdvRecvs = new Map<number, RecvOp>();
   #nextId = 1;
-  /** Called at every progress step (pending non-blocking collectives). */
-  readonly #hooks: (() => void)[] = [];
-  /** Context ids 0-1 are COMM_WORLD's, 2-3 COMM_SELF's. */
-  #nextContext = 4;
   readonly #host = os.hostname();
   /** Shared memory of collectives, per communicator. */
   readonly #segments: Segments;
@@ -281,6 +270,7 @@ export class ThreadsTransport implements Transport, SharedSegments, CallWatch {
   readonly #watch: RankWatch;
 
   constructor(boot: RankBootstrap, post: (m: RankToLauncher) => void) {
+    super();
     this.#gpid = boot.gpid;
     this.#table = new ProcTable(boot.procTable);
     this.#words = this.#table.words;
@@ -300,7 +290,7 @@ export class ThreadsTransport implements Transport, SharedSegments, CallWatch {
     const parent = boot.parent ?? null;
     this.spawnedBy = parent && { ctx: parent.ctx, parents: Int32Array.from(parent.parents) };
     // The parents agreed on the intercommunicator's contexts (ctx, ctx + 2) before we existed.
-    if (parent) this.#nextContext = Math.max(this.#nextContext, parent.ctx + 4);
+    if (parent) this.skipContexts(parent.ctx + 4);
     this.#watch = new RankWatch(this.#table, boot.gpid, (m) => post({ ...m, gpid: boot.gpid }), () => unmatchedIn(this.#contexts));
     process.on('exit', () => this.#finalize());
     if (this.#port !== null) this.ports = this.#portService();
@@ -382,15 +372,6 @@ export class ThreadsTransport implements Transport, SharedSegments, CallWatch {
   remoteGroup(comm: CommHandle): Int32Array | null {
     const c = comm as ThreadsComm;
     return c.remoteSize > 0 ? c.peers : null;
-  }
-
-  nextContext(): number {
-    return this.#nextContext;
-  }
-
-  claimContext(ctx: number): void {
-    if (ctx < this.#nextContext) throw new MpiFailure(ERR_INTERN, `context ${ctx} is already in use`);
-    this.#nextContext = ctx + 2;
   }
 
   makeComm(ctx: number, local: Int32Array, remote: Int32Array | null): CommHandle {
@@ -600,10 +581,7 @@ export class ThreadsTransport implements Transport, SharedSegments, CallWatch {
     const c = comm as ThreadsComm;
     const op = new RecvOp(c.ctx, source, tag, into);
     if (source === PROC_NULL) {
-      op.source = PROC_NULL;
-      op.tag = -1; // ANY_TAG, as MPI reports for PROC_NULL
-      op.done = true;
-      if (into === null) op.data = null;
+      completeProcNull(op);
       return op;
     }
     // Messages already in the rings arrived after those in the unexpected
@@ -637,7 +615,7 @@ export class ThreadsTransport implements Transport, SharedSegments, CallWatch {
     // Rendezvous: ask the sender for the data.
     op.expected = m.size;
     if (op.into === null) op.data = new Uint8Array(m.size);
-    else if (m.size > op.intoBytes) this.#truncated(op, m.size);
+    else if (m.size > op.intoBytes) failTruncated(op, m.size, op.intoBytes);
     let id = 0;
     if (m.size === 0) {
       op.count = 0;
@@ -662,12 +640,6 @@ export class ThreadsTransport implements Transport, SharedSegments, CallWatch {
     });
   }
 
-  #truncated(op: RecvOp, size: number): void {
-    const e = truncated(size, op.intoBytes, 'bytes', { source: op.source, tag: op.tag });
-    op.failure = e.message;
-    op.error = e.errorClass;
-  }
-
   /** Put an eager payload (at bytes[from..from+size]) into the receive. */
   #landEager(op: RecvOp, bytes: Uint8Array, from: number, size: number): void {
     if (op.into === null) {
@@ -680,7 +652,7 @@ export class ThreadsTransport implements Transport, SharedSegments, CallWatch {
     } else {
       let n = size;
       if (size > op.into.length) {
-        this.#truncated(op, size);
+        failTruncated(op, size, op.intoBytes);
         n = op.into.length;
       }
       copyBytes(op.into, 0, bytes, from, n);
@@ -690,7 +662,7 @@ export class ThreadsTransport implements Transport, SharedSegments, CallWatch {
   }
 
   iprobe(comm: CommHandle, source: number, tag: number): Envelope | null {
-    if (source === PROC_NULL) return { source: PROC_NULL, tag: -1, count: 0, error: 0, cancelled: false };
+    if (source === PROC_NULL) return procNullEnvelope();
     this.progress();
     const q = this.#queues((comm as ThreadsComm).ctx);
     const i = q.findMessage(source, tag);
@@ -749,17 +721,9 @@ export class ThreadsTransport implements Transport, SharedSegments, CallWatch {
     const inc = this.#in;
     for (let k = 0; k < inc.length; k++) this.#drain(inc[k]!);
     if (this.#backlog.size > 0) for (const ch of this.#backlog) this.#flush(ch);
-    if (this.#hooks.length > 0) for (const hook of this.#hooks) hook();
+    if (this.hooks.length > 0) for (const hook of this.hooks) hook();
   }
 
-  addProgressHook(hook: () => void): void {
-    if (!this.#hooks.includes(hook)) this.#hooks.push(hook);
-  }
-
-  removeProgressHook(hook: () => void): void {
-    const i = this.#hooks.indexOf(hook);
-    if (i >= 0) this.#hooks.splice(i, 1);
-  }
 
   #acceptChannels(): void {
     this.#epoch = Atomics.load(this.#words, this.#epochIndex);

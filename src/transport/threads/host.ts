@@ -11,6 +11,7 @@ import { CORES } from '../../core/cores.js';
 import { ProcTable, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED, STATE_FAILED, H_LIVE } from './proctable.js';
 import type { RankToLauncher, SpawnReply, ThreadsConfig } from './engine.js';
 import type { SpawnCommand } from '../spi.js';
+import type { JobResult } from '../launcher.js';
 import { JobWatch, EXIT_DEADLOCK, EXIT_TIMEOUT } from './watch.js';
 import { precompile } from '../../loader/entry.js';
 import { PortRegistry } from './ports.js';
@@ -48,13 +49,6 @@ export interface JobOptions {
   readonly traceFolder?: string;
 }
 
-/** How a job ended. */
-export interface JobResult {
-  /** Exit status for the launcher: 0, the failing rank's code, or 1 for an exception. */
-  readonly code: number;
-  /** What went wrong, for the launcher's message; null on success. */
-  readonly failure: string | null;
-}
 
 function envConfig(): Partial<ThreadsConfig> {
   const num = (name: string): number | undefined => {
