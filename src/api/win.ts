@@ -935,7 +935,9 @@ export class Win {
   #lockMutex(rec: WinRecord, rank: number): void {
     const w = rec.control[rank]!;
     let c = Atomics.compareExchange(w, ACC, 0, 1);
-    for (let spins = 0; c !== 0 && spins < 64; spins++) c = Atomics.compareExchange(w, ACC, 0, 1);
+    // Spin on loads, trying again only when the word reads free: a held word's cache line is then shared, not
+    // taken away from its holder by every try (the origins of an nxtval counter all update one word).
+    for (let spins = 0; c !== 0 && spins < 64; spins++) if (Atomics.load(w, ACC) === 0) c = Atomics.compareExchange(w, ACC, 0, 1);
     if (c === 0) return;
     // Mark the word contended before sleeping, so the holder's release notifies.
     while (Atomics.exchange(w, ACC, 2) !== 0) Atomics.wait(w, ACC, 2, 1);
@@ -1084,17 +1086,8 @@ export class Win {
    */
   #acquire(rec: WinRecord, r: number, type: number): void {
     const w = rec.control[r]!;
-    const tryLock = (): boolean => {
-      if (type === LOCK_EXCLUSIVE) return Atomics.load(w, LOCK) === 0 && Atomics.compareExchange(w, LOCK, 0, -1) === 0;
-      // A shared lock waits only for an exclusive holder: a try lost to another shared locker tries again.
-      for (let v = Atomics.load(w, LOCK); v >= 0;) {
-        const seen = Atomics.compareExchange(w, LOCK, v, v + 1);
-        if (seen === v) return true;
-        v = seen;
-      }
-      return false;
-    };
-    if (tryLock()) return;
+    // The uncontended Lock: one try, nothing allocated.
+    if (tryLock(w, type)) return;
     if (rec.segments === null) fail('Lock', ERR_RMA_SYNC, 'the lock is held by this rank already');
     // `done` may be read more than once: the lock is taken once, then held.
     let held = false;
@@ -1102,7 +1095,7 @@ export class Win {
     // order of sequentially consistent atomics, so that try sees the lock free.
     Atomics.add(w, LOCK_WAITERS, 1);
     try {
-      runtime.transport.wait(rec.segments[r]!.until(() => held || (held = tryLock())));
+      runtime.transport.wait(rec.segments[r]!.until(() => held || (held = tryLock(w, type))));
     } finally {
       Atomics.sub(w, LOCK_WAITERS, 1);
     }
@@ -1213,6 +1206,18 @@ function targetArg(routine: string, target: unknown, count: number, type: TypeDe
     try { type = parseBuffer(routine, 'target', [new Uint8Array(0), 0, target[2]]).type; } catch (e) { raise(routine, e); }
   }
   return [disp, count, type];
+}
+
+/** One try at the lock word of control block `w` (LOCK_EXCLUSIVE or LOCK_SHARED); true when taken. */
+function tryLock(w: Int32Array, type: number): boolean {
+  if (type === LOCK_EXCLUSIVE) return Atomics.load(w, LOCK) === 0 && Atomics.compareExchange(w, LOCK, 0, -1) === 0;
+  // A shared lock waits only for an exclusive holder: a try lost to another shared locker tries again.
+  for (let v = Atomics.load(w, LOCK); v >= 0;) {
+    const seen = Atomics.compareExchange(w, LOCK, v, v + 1);
+    if (seen === v) return true;
+    v = seen;
+  }
+  return false;
 }
 
 /** The fast Accumulate's last view of target memory: `view` is `ctor` over bytes `at` to `at + n` of `mem`. */
