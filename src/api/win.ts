@@ -719,7 +719,8 @@ export class Win {
     const { rec, rank, o, count, type, mem, at } = t;
     if (isLibrary(rec)) {
       const data = outgoing(o);
-      const bytes = fixed(data) ? data : data.slice();
+      // Nothing to copy from an empty view (one out of the bounds of a resizable buffer that shrank cannot be sliced).
+      const bytes = fixed(data) || data.length === 0 ? data : data.slice();
       const lib = runtime.transport.libraryRma!;
       try {
         for (const [off, p, n] of runs(at, count, type)) lib.put(rec.lib, bytes.subarray(p, p + n), rank, off, false);
