@@ -7,7 +7,10 @@
  * runs under a per-target mutex kept in shared memory (so it is element-wise
  * atomic, as MPI requires, for any type and predefined op), and a
  * passive-target lock is an atomic word in the target's control block:
- * nothing an origin does waits for its target to call MPI.
+ * nothing an origin does waits for its target to call MPI. The common
+ * call (typed array operands, a displacement as the target) takes a fast
+ * path: a few checks proving the bounds (fastAt), then one copy or one typed
+ * kernel call of core/reduce.ts, nothing allocated.
  *
  * Each rank contributes two pieces of shared memory: a control block
  * (below) and its window memory. For Win.Create the window memory is the
