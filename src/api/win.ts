@@ -7,7 +7,10 @@
  * runs under a per-target mutex kept in shared memory (so it is element-wise
  * atomic, as MPI requires, for any type and predefined op), and a
  * passive-target lock is an atomic word in the target's control block:
- * nothing an origin does waits for its target to call MPI.
+ * nothing an origin does waits for its target to call MPI. The common
+ * call (typed array operands, a displacement as the target) takes a fast
+ * path: a few checks proving the bounds (fastAt), then one copy or one typed
+ * kernel call of core/reduce.ts, nothing allocated.
  *
  * Each rank contributes two pieces of shared memory: a control block
  * (below) and its window memory. For Win.Create the window memory is the
@@ -31,10 +34,12 @@
  * are empty messages there, as MPICH does it over point-to-point.
  */
 import type { CollSegment, CommHandle, Operation, Envelope, SingleCopy, LibraryRma, RmaSync } from '../transport/spi.js';
-import type { TypeDesc } from '../core/datatype.js';
-import { parseBuffer, type BufferSpec } from '../core/msgbuffer.js';
+import { inferDesc, type TypeDesc } from '../core/datatype.js';
+import { parseBuffer, typedBytes, type BufferSpec } from '../core/msgbuffer.js';
 import { packSpan, pack, unpack, outgoing, denseRange } from '../core/pack.js';
-import type { ReduceOp } from '../core/reduce.js';
+import { typedOf, type ReduceOp } from '../core/reduce.js';
+import { copyBytes } from '../core/bytes.js';
+import { isReadonly } from '../core/memory.js';
 import {
   ERR_ARG, ERR_RANK, ERR_WIN, ERR_SIZE, ERR_DISP, ERR_LOCKTYPE, ERR_RMA_SYNC, ERR_RMA_RANGE, ERR_RMA_FLAVOR,
   ERR_RMA_ATTACH, ERR_TYPE, ERR_OP, ERR_UNSUPPORTED_OPERATION, ERR_ASSERT, SUCCESS,
@@ -135,6 +140,10 @@ interface WinRecord {
   readonly memory: Uint8Array[];
   /** How this rank reaches each rank's memory: directly, or through pinned copies (SingleCopy). */
   readonly access: Access[];
+  /** Each rank's memory where this thread loads and stores it itself (directAccess), else null: the fast paths' targets. */
+  readonly direct: (Uint8Array | null)[];
+  /** The fast Accumulate's last view of target memory (a program updates one place again and again: nxtval). */
+  cache: ViewCache;
   /** This rank's pin of its own memory when it is not shared (0 if none): unpinned at Free. */
   readonly pin: number;
   readonly dispUnits: number[];
@@ -301,6 +310,7 @@ export class Win {
     const w = new Win();
     w.#rec = {
       live: true, flavor, comm, handle, rank: handle.rank, size: handle.size, control, memory, access, pin,
+      direct: memory.map((m, r) => (flavor !== WIN_FLAVOR_DYNAMIC && access[r]!.direct ? m : null)), cache: { mem: null, ctor: null, at: 0, n: 0, view: null },
       dispUnits: units, segments, shared: h0.size > 1, attached: [],
       info: new Map(hints), attrs: null, errhandler: defaultErrhandler, name: '',
       locks: new Map(), lockAll: false, startGroup: null, postGroup: null, postSends: [], lib: -1, pending: [],
@@ -344,6 +354,7 @@ export class Win {
       live: true, flavor, comm, handle, rank: handle.rank, size: handle.size,
       control: layout.map(() => new Int32Array(CONTROL_BYTES >> 2)), memory,
       access: layout.map(([length], r) => r === handle.rank && kind !== 'allocate' ? directAccess(mine) : libraryAccess(length)),
+      direct: layout.map(() => null), cache: { mem: null, ctor: null, at: 0, n: 0, view: null },
       pin: 0, dispUnits: layout.map((v) => v[1]), segments: null, shared: false, attached: [],
       info: new Map(hints), attrs: null, errhandler: defaultErrhandler, name: '',
       locks: new Map(), lockAll: false, startGroup: null, postGroup: null, postSends: [], lib: made.win, pending: [],
@@ -548,6 +559,7 @@ export class Win {
   /** Get_accumulate of one element at `target_disp`: `MPI_Fetch_and_op`. */
   Fetch_and_op(origin: BufferSpec | null, result: BufferSpec, target_rank: number, target_disp = 0, op: Op = SUM): void {
     const routine = 'Fetch_and_op';
+    if (this.#fastUpdate(routine, origin, result, target_rank, target_disp, op, true)) return;
     const rec = this.#live(routine);
     const disp = checkInt(routine, 'target_disp', target_disp);
     const rank = this.#rank(routine, rec, target_rank);
@@ -555,7 +567,7 @@ export class Win {
     let o, r;
     try {
       o = parseBuffer(routine, 'origin', origin);
-      r = parseBuffer(routine, 'result', result);
+      r = parseBuffer(routine, 'result', result, true);
     } catch (e) { raise(routine, e); }
     if (rank === PROC_NULL) return;
     oneElement(routine, 'origin', o);
@@ -571,6 +583,7 @@ export class Win {
   /** Replace the element at `target_disp` with `origin` if it equals `compare`; the old value goes to `result`: `MPI_Compare_and_swap`. */
   Compare_and_swap(origin: BufferSpec, compare: BufferSpec, result: BufferSpec, target_rank: number, target_disp = 0): void {
     const routine = 'Compare_and_swap';
+    if (this.#fastSwap(origin, compare, result, target_rank, target_disp)) return;
     const rec = this.#live(routine);
     const disp = checkInt(routine, 'target_disp', target_disp);
     const rank = this.#rank(routine, rec, target_rank);
@@ -578,7 +591,7 @@ export class Win {
     try {
       o = parseBuffer(routine, 'origin', origin);
       c = parseBuffer(routine, 'compare', compare);
-      r = parseBuffer(routine, 'result', result);
+      r = parseBuffer(routine, 'result', result, true);
     } catch (e) { raise(routine, e); }
     if (rank === PROC_NULL) return;
     oneElement(routine, 'origin', o);
@@ -689,11 +702,12 @@ export class Win {
    * origin buffer and the target's count and type, bounds checked against
    * the target's memory; null for PROC_NULL (nothing to move).
    */
-  #transfer(routine: string, origin: unknown, target_rank: unknown, target: unknown) {
+  #transfer(routine: string, origin: unknown, target_rank: unknown, target: unknown, writes: boolean) {
     const rec = this.#live(routine);
     const rank = this.#rank(routine, rec, target_rank);
     let o;
-    try { o = parseBuffer(routine, 'origin', originArg(origin)); } catch (e) { raise(routine, e); }
+    // Get writes the origin: a read-only MPI.buffer is refused as any receive buffer is.
+    try { o = parseBuffer(routine, 'origin', originArg(origin), writes); } catch (e) { raise(routine, e); }
     const [disp, count, type] = targetArg(routine, target, o.count, o.type);
     if (rank === PROC_NULL) return null;
     sameSize(routine, o.count, o.type, count, type);
@@ -702,12 +716,14 @@ export class Win {
   }
 
   #put(routine: string, origin: unknown, target_rank: unknown, target: unknown): void {
-    const t = this.#transfer(routine, origin, target_rank, target);
+    if (this.#fastCopy(false, origin, target_rank, target)) return;
+    const t = this.#transfer(routine, origin, target_rank, target, false);
     if (t === null) return;
     const { rec, rank, o, count, type, mem, at } = t;
     if (isLibrary(rec)) {
       const data = outgoing(o);
-      const bytes = fixed(data) ? data : data.slice();
+      // Nothing to copy from an empty view (one out of the bounds of a resizable buffer that shrank cannot be sliced).
+      const bytes = fixed(data) || data.length === 0 ? data : data.slice();
       const lib = runtime.transport.libraryRma!;
       try {
         for (const [off, p, n] of runs(at, count, type)) lib.put(rec.lib, bytes.subarray(p, p + n), rank, off, false);
@@ -718,7 +734,8 @@ export class Win {
   }
 
   #get(routine: string, origin: unknown, target_rank: unknown, target: unknown): void {
-    const t = this.#transfer(routine, origin, target_rank, target);
+    if (this.#fastCopy(true, origin, target_rank, target)) return;
+    const t = this.#transfer(routine, origin, target_rank, target, true);
     if (t === null) return;
     const { rec, rank, o, count, type, mem, at } = t;
     if (isLibrary(rec)) {
@@ -738,6 +755,7 @@ export class Win {
    */
   #accumulate(routine: string, origin: BufferSpec | null, result: BufferSpec | null, target_rank: unknown, target: unknown,
     op: unknown): void {
+    if (this.#fastUpdate(routine, origin, result, target_rank, target, op, false)) return;
     const rec = this.#live(routine);
     const rank = this.#rank(routine, rec, target_rank);
     const reduce = toReduceOp(routine, op);
@@ -745,7 +763,7 @@ export class Win {
     let o, r = null;
     try {
       o = parseBuffer(routine, 'origin', origin);
-      if (result !== null) r = parseBuffer(routine, 'result', result);
+      if (result !== null) r = parseBuffer(routine, 'result', result, true);
     } catch (e) { raise(routine, e); }
     const noOrigin = reduce.name === 'NO_OP' && o.count === 0 && r !== null;
     const base = noOrigin ? r! : o;
@@ -781,6 +799,99 @@ export class Win {
       this.#lockMutex(rec, rank);
       try { mem.update(at, count, type, r, data, reduce); } finally { this.#unlockMutex(rec, rank); }
     } catch (e) { raise(routine, e); }
+  }
+
+  // ---- fast paths ---------------------------------------------------------------
+  // The common case of the calls above, in a few checks and one copy or kernel
+  // call, nothing allocated: typed array operands and a displacement (or
+  // nothing) as the target, into memory this thread loads and stores itself.
+  // Each is false, having done nothing, for any other call: the general path
+  // then checks every argument and raises. Their bounds are proved by fastAt.
+
+  /** Put and Get (Get: the origin not a read-only MPI.buffer): one copy between the origin's bytes and the target's. */
+  #fastCopy(get: boolean, origin: unknown, target_rank: unknown, target: unknown): boolean {
+    const rec = this.#rec;
+    const bytes = typedBytes(origin);
+    if (rec === null || bytes === null || (get && isReadonly(origin))) return false;
+    const n = bytes.length;
+    const at = fastAt(rec, target_rank, target, n);
+    if (at < 0) return false;
+    const mem = rec.direct[target_rank as number]!;
+    if (get) copyBytes(bytes, 0, mem, at, n);
+    else copyBytes(mem, at, bytes, 0, n);
+    return true;
+  }
+
+  /**
+   * Accumulate and Get_accumulate (`one`: Fetch_and_op, one element, result
+   * of the origin's type): the result (writable, the origin's length) is
+   * the target's bytes, then the op's typed kernel for the origin's element
+   * type (core/reduce.ts, as Allreduce's) combines the origin into the
+   * target in place; REPLACE copies, NO_OP only fetches. Under the target's
+   * mutex, as the general path, so element-wise atomic with it.
+   */
+  #fastUpdate(routine: string, origin: unknown, result: unknown, target_rank: unknown, target: unknown, op: unknown, one: boolean): boolean {
+    const rec = this.#rec;
+    const o = typedBytes(origin);
+    if (rec === null || o === null || !(op instanceof Op)) return false;
+    const n = o.length;
+    let res: Uint8Array | null = null;
+    if (result !== null) {
+      res = typedBytes(result);
+      if (res === null || res.length !== n || isReadonly(result)) return false;
+    }
+    const at = fastAt(rec, target_rank, target, n);
+    if (at < 0) return false;
+    const type = inferDesc(origin as ArrayBufferView);
+    if (one && (n !== type.size || inferDesc(result as ArrayBufferView) !== type)) return false;
+    // The general path's next check (rank and window are good): the same error, raised here.
+    const reduce = toReduceOp(routine, op);
+    const rank = target_rank as number;
+    const mem = rec.direct[rank]!;
+    let kernel, d, b;
+    if (reduce.name !== 'REPLACE' && reduce.name !== 'NO_OP') {
+      // No kernel (user op, MAXLOC, an op the type lacks) or misaligned memory: the general path.
+      kernel = reduce.direct?.(type);
+      if (kernel === undefined) return false;
+      const w = (kernel.array as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+      if ((mem.byteOffset + at) % w !== 0) return false;
+      b = (origin as object).constructor === kernel.array ? origin as ArrayBufferView : typedOf(kernel.array, o);
+      if (b === null) return false;
+      d = targetView(rec, mem, kernel.array, w, at, n);
+    }
+    this.#lockMutex(rec, rank);
+    try {
+      if (res !== null) copyBytes(res, 0, mem, at, n);
+      if (kernel !== undefined) kernel.run(d!, d!, b!, n / kernel.elementBytes);
+      else if (reduce.name === 'REPLACE') copyBytes(mem, at, o, 0, n);
+    } finally { this.#unlockMutex(rec, rank); }
+    return true;
+  }
+
+  /** Compare_and_swap on one element, the three operands typed arrays of one type: bytes compared, under the target's mutex. */
+  #fastSwap(origin: unknown, compare: unknown, result: unknown, target_rank: unknown, target_disp: unknown): boolean {
+    const rec = this.#rec;
+    const o = typedBytes(origin);
+    const c = typedBytes(compare);
+    const r = typedBytes(result);
+    if (rec === null || o === null || c === null || r === null || isReadonly(result)) return false;
+    const type = inferDesc(origin as ArrayBufferView);
+    const n = type.size;
+    if (o.length !== n || c.length !== n || r.length !== n) return false;
+    if (inferDesc(compare as ArrayBufferView) !== type || inferDesc(result as ArrayBufferView) !== type) return false;
+    const at = fastAt(rec, target_rank, target_disp, n);
+    if (at < 0) return false;
+    const rank = target_rank as number;
+    const mem = rec.direct[rank]!;
+    this.#lockMutex(rec, rank);
+    try {
+      // Compared before `result` is written: right even when it is `compare`'s memory.
+      let same = true;
+      for (let i = 0; i < n; i++) if (mem[at + i] !== c[i]) same = false;
+      copyBytes(r, 0, mem, at, n);
+      if (same) copyBytes(mem, at, o, 0, n);
+    } finally { this.#unlockMutex(rec, rank); }
+    return true;
   }
 
   /** A target rank argument: PROC_NULL or a rank of the window. */
@@ -828,7 +939,9 @@ export class Win {
   #lockMutex(rec: WinRecord, rank: number): void {
     const w = rec.control[rank]!;
     let c = Atomics.compareExchange(w, ACC, 0, 1);
-    for (let spins = 0; c !== 0 && spins < 64; spins++) c = Atomics.compareExchange(w, ACC, 0, 1);
+    // Spin on loads, trying again only when the word reads free: a held word's cache line is then shared, not
+    // taken away from its holder by every try (the origins of an nxtval counter all update one word).
+    for (let spins = 0; c !== 0 && spins < 64; spins++) if (Atomics.load(w, ACC) === 0) c = Atomics.compareExchange(w, ACC, 0, 1);
     if (c === 0) return;
     // Mark the word contended before sleeping, so the holder's release notifies.
     while (Atomics.exchange(w, ACC, 2) !== 0) Atomics.wait(w, ACC, 2, 1);
@@ -977,17 +1090,8 @@ export class Win {
    */
   #acquire(rec: WinRecord, r: number, type: number): void {
     const w = rec.control[r]!;
-    const tryLock = (): boolean => {
-      if (type === LOCK_EXCLUSIVE) return Atomics.load(w, LOCK) === 0 && Atomics.compareExchange(w, LOCK, 0, -1) === 0;
-      // A shared lock waits only for an exclusive holder: a try lost to another shared locker tries again.
-      for (let v = Atomics.load(w, LOCK); v >= 0;) {
-        const seen = Atomics.compareExchange(w, LOCK, v, v + 1);
-        if (seen === v) return true;
-        v = seen;
-      }
-      return false;
-    };
-    if (tryLock()) return;
+    // The uncontended Lock: one try, nothing allocated.
+    if (tryLock(w, type)) return;
     if (rec.segments === null) fail('Lock', ERR_RMA_SYNC, 'the lock is held by this rank already');
     // `done` may be read more than once: the lock is taken once, then held.
     let held = false;
@@ -995,7 +1099,7 @@ export class Win {
     // order of sequentially consistent atomics, so that try sees the lock free.
     Atomics.add(w, LOCK_WAITERS, 1);
     try {
-      runtime.transport.wait(rec.segments[r]!.until(() => held || (held = tryLock())));
+      runtime.transport.wait(rec.segments[r]!.until(() => held || (held = tryLock(w, type))));
     } finally {
       Atomics.sub(w, LOCK_WAITERS, 1);
     }
@@ -1108,6 +1212,59 @@ function targetArg(routine: string, target: unknown, count: number, type: TypeDe
   return [disp, count, type];
 }
 
+/** One try at the lock word of control block `w` (LOCK_EXCLUSIVE or LOCK_SHARED); true when taken. */
+function tryLock(w: Int32Array, type: number): boolean {
+  if (type === LOCK_EXCLUSIVE) return Atomics.load(w, LOCK) === 0 && Atomics.compareExchange(w, LOCK, 0, -1) === 0;
+  // A shared lock waits only for an exclusive holder: a try lost to another shared locker tries again.
+  for (let v = Atomics.load(w, LOCK); v >= 0;) {
+    const seen = Atomics.compareExchange(w, LOCK, v, v + 1);
+    if (seen === v) return true;
+    v = seen;
+  }
+  return false;
+}
+
+/** The fast Accumulate's last view of target memory: `view` is `ctor` over bytes `at` to `at + n` of `mem`. */
+interface ViewCache {
+  mem: Uint8Array | null;
+  ctor: unknown;
+  at: number;
+  n: number;
+  view: ArrayBufferView | null;
+}
+
+/**
+ * Where the fast paths' `n` bytes (n > 0, the origin's own length) at
+ * displacement `target` of rank `target_rank` start in that rank's memory
+ * (rec.direct), or -1 when the call is not theirs: a freed, library or
+ * dynamic window, memory reached through pins, a target of [disp, count,
+ * datatype], PROC_NULL, or any argument the general path refuses (it
+ * checks again and raises). Proof of the bounds for the copy that follows:
+ * the rank is an integer in [0, size); the displacement an integer >= 0,
+ * so at >= 0; and at + n <= the memory's length now (a view over this
+ * rank's own buffer that shrank or was transferred reads shorter, or 0).
+ */
+function fastAt(rec: WinRecord, target_rank: unknown, target: unknown, n: number): number {
+  if (!rec.live || typeof target_rank !== 'number' || !(target_rank >= 0 && target_rank < rec.size) || !Number.isInteger(target_rank)) return -1;
+  const disp = target ?? 0;
+  if (typeof disp !== 'number' || !Number.isInteger(disp) || disp < 0) return -1;
+  const mem = rec.direct[target_rank];
+  if (mem === null || mem === undefined) return -1;
+  const at = disp * rec.dispUnits[target_rank]!;
+  return at + n <= mem.length ? at : -1;
+}
+
+/** `ctor` (elements of `w` bytes) over bytes `at` to `at + n` of `mem` (in bounds, aligned: the caller checked), reused while the same. */
+function targetView(rec: WinRecord, mem: Uint8Array, ctor: new (b: ArrayBufferLike, o: number, l: number) => ArrayBufferView,
+  w: number, at: number, n: number): ArrayBufferView {
+  const c = rec.cache;
+  // A view of a buffer that shrank reads as shorter: made anew (or refused by the constructor: fastAt checked the bounds first).
+  if (c.mem === mem && c.ctor === ctor && c.at === at && c.n === n && c.view!.byteLength === n) return c.view!;
+  const view = new ctor(mem.buffer, mem.byteOffset + at, n / w);
+  c.mem = mem; c.ctor = ctor; c.at = at; c.n = n; c.view = view;
+  return view;
+}
+
 /** An origin of MPI.BOTTOM alone (mpi4py passes it with PROC_NULL) is no data. */
 function originArg(origin: unknown): BufferSpec | null {
   return origin === BOTTOM ? null : origin as BufferSpec;
@@ -1139,7 +1296,10 @@ type Message = ReturnType<typeof parseBuffer>;
  * Compare_and_swap on one element.
  */
 interface Access {
+  /** Bytes of the memory, as they are now (memory of this rank's own that shrank or was transferred reads shorter). */
   readonly size: number;
+  /** Whether this thread loads and stores the memory itself (directAccess). */
+  readonly direct: boolean;
   get(at: number, count: number, type: TypeDesc, m: Message): void;
   put(at: number, count: number, type: TypeDesc, m: Message): void;
   update(at: number, count: number, type: TypeDesc, result: Message | null, data: Uint8Array | null, op: ReduceOp): void;
@@ -1156,7 +1316,9 @@ interface Access {
  */
 function directAccess(mem: Uint8Array): Access {
   return {
-    size: mem.length,
+    // Read at each call: a resizable ArrayBuffer may shrink (the view then reads as empty), a transferred one detach.
+    get size() { return mem.length; },
+    direct: true,
     get(at, count, type, m) {
       const n = count * type.size;
       if (n === 0) return;
@@ -1255,6 +1417,7 @@ function pinnedAccess(copier: SingleCopy, handle: number, size: number): Access 
   };
   return {
     size,
+    direct: false,
     get(at, count, type, m) { deliver(m, read(at, count, type)); },
     put(at, count, type, m) { write(at, count, type, outgoing(m)); },
     update(at, count, type, result, data, op) {
@@ -1290,7 +1453,7 @@ const BY_WIDTH: Record<number, string> = { 1: 'int8', 2: 'int16', 4: 'int32', 8:
 /** A library window's memory of another rank: its size, for the range checks; the library reads and writes it. */
 function libraryAccess(size: number): Access {
   const elsewhere = (): never => { throw new Error('internal: a library window is reached through its library'); };
-  return { size, get: elsewhere, put: elsewhere, update: elsewhere, swap: elsewhere };
+  return { size, direct: false, get: elsewhere, put: elsewhere, update: elsewhere, swap: elsewhere };
 }
 
 /**

@@ -223,6 +223,18 @@ export function parseBuffer(routine: string, arg: string, spec: unknown, writabl
 }
 
 /**
+ * The bytes of a non-empty typed array (not a DataView), the view
+ * parseBuffer's hot path gives it; null for any other argument (the caller
+ * then takes parseBuffer's general path, which checks and raises). For the
+ * one-sided fast paths (api/win.ts). A detached or out-of-bounds array has
+ * no bytes: null.
+ */
+export function typedBytes(spec: unknown): Uint8Array | null {
+  if (!ArrayBuffer.isView(spec) || spec instanceof DataView || spec.byteLength === 0) return null;
+  return byteView(spec);
+}
+
+/**
  * A spec at `MPI.BOTTOM`: the datatype's displacements are addresses from
  * `MPI.Get_address`. They are resolved to the one ArrayBuffer they fall in,
  * bounds checked; ERR_BUFFER when they are not all within one buffer that

@@ -32,6 +32,7 @@ const checks: CheckSpec[] = [
   { name: 'Fetch_and_op-and-Accumulate-are-atomic' },
   { name: 'Derived-datatypes-on-origin-and-target' },
   { name: 'One-copy-paths-of-Get-Put-Accumulate' },
+  { name: 'Fast-paths-bounds-and-read-only' },
   { name: 'Allocate_shared-memory-by-load-and-store' },
   { name: 'Win-errors' },
   { name: 'Create-over-ordinary-memory' },
