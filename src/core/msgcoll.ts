@@ -456,9 +456,10 @@ const NO_BYTES = new Uint8Array(0);
  * Reduce, Allreduce, Scan, Exscan: the elements to combine (`send`), where
  * the result goes (`recv`, null off the root of Reduce), as packed elements
  * (count * size bytes, see core/reduce.ts). IN_PLACE (or null, or recvbuf's
- * own memory as sendbuf) means the data is in recvbuf. The datatypes and
- * counts must be the same (mpi4py's chk_cro_args): a smaller recvbuf is a
- * truncation, a larger one or another datatype a mismatch, raised after the call.
+ * own memory as sendbuf) means the data is in recvbuf. The datatypes must be
+ * the same (mpi4py's chk_cro_args, raised at the call), and so must the
+ * counts: a smaller recvbuf is a truncation, a larger one a mismatch, both
+ * raised after the call.
  */
 export function forReduce(routine: string, sendbuf: unknown, recvbuf: unknown, needRecv: boolean, op: ReduceOp) {
   // Off the root of Reduce, recvbuf is not read (mpi4py: for_cro_recv at PROC_NULL), unless it holds the data (IN_PLACE).
@@ -468,11 +469,10 @@ export function forReduce(routine: string, sendbuf: unknown, recvbuf: unknown, n
   const inPlace = isInPlace(sendbuf);
   const send = inPlace ? recv : parseBuffer(routine, 'sendbuf', sendbuf);
   if (send === null) throw new MpiFailure(ERR_BUFFER, 'IN_PLACE needs recvbuf to hold the data');
-  // Each of these concerns this rank alone (see fitted): it takes part, then raises.
-  const mismatch = recv !== null && recv.type !== send.type;
-  const failure = mismatch
-    ? new MpiFailure(ERR_TYPE, `mismatch in send and receive datatypes: sendbuf ${send.type.name}, recvbuf ${recv.type.name}`)
-    : needRecv && recv === null ? new MpiFailure(ERR_BUFFER, 'recvbuf is required here')
+  if (recv && recv.type !== send.type) {
+    throw new MpiFailure(ERR_TYPE, `mismatch in send and receive datatypes: sendbuf ${send.type.name}, recvbuf ${recv.type.name}`);
+  }
+  const failure = needRecv && recv === null ? new MpiFailure(ERR_BUFFER, 'recvbuf is required here')
     : recv && recv.count < send.count
       ? new MpiFailure(ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, sendbuf ${send.count} ${send.type.name}`) : null;
   // A recvbuf longer than sendbuf is mpi4py's chk_cro_args ValueError, on this
@@ -484,10 +484,9 @@ export function forReduce(routine: string, sendbuf: unknown, recvbuf: unknown, n
   // Reductions combine packed elements: non-contiguous buffers are packed before and unpacked after.
   const data = outgoing(send);
   if (failure !== null) {
-    // No recvbuf, one of another datatype, or one too small (never IN_PLACE: its data is recvbuf):
-    // the result goes to a scratch buffer, what fits to recvbuf of the same datatype.
+    // No recvbuf, or one too small (never IN_PLACE: its data is recvbuf): the result goes to a scratch buffer, what fits to recvbuf.
     const work = new Uint8Array(data.length);
-    const keep = recv === null || mismatch ? null
+    const keep = recv === null ? null
       : recv.packed ? (): void => { unpack(work, recv.count, recv.type, recv.bytes, recv.origin ?? 0); }
       : (): void => { recv.bytes.set(work.subarray(0, recv.count * recv.type.size)); };
     return { send: data, recv: work, count: send.count, type: send.type, finish: failAfter(keep, failure) };
