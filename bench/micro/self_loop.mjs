@@ -9,7 +9,8 @@
  * Prints ns per call for each case: the best of SELF_REPEATS rounds of
  * process CPU time (user + system), which a busy machine disturbs less than
  * wall time does. To compare two builds, run each in turn several times
- * (e.g. a checkout of the older commit, built, beside this one).
+ * (e.g. a checkout of the older commit, built, beside this one); figures
+ * and the recipe: bench/results/self-loop.md.
  */
 import { MPI } from 'mpi4ts';
 
