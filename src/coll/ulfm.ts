@@ -12,7 +12,12 @@
  * - A process learns of a notice when it polls: at Is_revoked and at the
  *   start of every collective on the communicator (an iprobe of the shadow,
  *   next to the progress a collective makes anyway). Point-to-point calls
- *   only look at the mark, so that their cost stays as it was.
+ *   only look at the mark, so that their cost stays as it was. A transport
+ *   that counts the messages arriving at the notices' tag (topTagArrivals:
+ *   the embedded one) spares collectives the probe while no notice has
+ *   arrived that is not taken in yet; one already in a ring but not yet
+ *   drained is then seen from the next collective after progress drains it,
+ *   as notices travelling between processes are anyway.
  *
  * Revoked communicators raise ERR_REVOKED from then on, except Agree and
  * Shrink (and their non-blocking forms), which work on revoked ones as MPI
@@ -34,6 +39,14 @@ const revoked = new WeakSet<CommHandle>();
 let anyRevoked = false;
 /** Notices sent and not yet seen complete (tested at each poll, so the transport can release them). */
 let sending: Operation[] = [];
+/**
+ * Notices taken in here (poll, release). While nothing was revoked here and
+ * the transport's count of arrivals at the notices' tag (topTagArrivals) is
+ * this, no notice waits anywhere: a collective's check is two comparisons.
+ */
+let taken = 0;
+/** Whether awaitOutcome ever ran here (its receives take notices the arrival count never saw). */
+let awaited = false;
 
 /**
  * Tag of the notices on a collective shadow: the top of the tag range.
@@ -112,6 +125,7 @@ export function poll(t: Transport, comm: CommHandle, local: CommHandle | null, e
     for (let env = t.iprobe(sh, ANY_SOURCE, tag); env !== null; env = t.iprobe(sh, ANY_SOURCE, tag)) {
       const bytes = new Uint8Array(env.count);
       t.wait(t.recv(sh, bytes, env.source, tag));
+      taken++;
       take(t, comm, local, bytes, which * 0x100000 + env.source, nextCall(t, comm) - (entering ? 0 : 1), routine);
     }
   }
@@ -307,6 +321,7 @@ export function release(t: Transport, comm: CommHandle, local: CommHandle | null
   for (const sh of shadows(t, comm, local)) {
     for (let env = t.iprobe(sh, ANY_SOURCE, tag); env !== null; env = t.iprobe(sh, ANY_SOURCE, tag)) {
       t.wait(t.recv(sh, new Uint8Array(env.count), env.source, tag));
+      taken++;
     }
   }
   revoked.delete(comm);
@@ -325,6 +340,9 @@ export function check(comm: CommHandle): void {
  */
 export function checkPolled(t: Transport, comm: CommHandle, local: CommHandle | null, entering = true,
   routine: string | null = null): void {
+  // Nothing revoked or abandoned here, nothing waiting for a later call, and
+  // no notice arrived that is not taken in: nothing to poll (see `taken`).
+  if (!anyRevoked && !awaited && awaiting === 0 && deferredCount === 0 && t.topTagArrivals === taken) return;
   if (!poll(t, comm, local, entering, routine)) {
     // Before the first call after one abandoned here: wait to learn whether the others abandoned it too.
     if (!entering || awaiting === 0 || !outcomes.has(comm)) return;
@@ -349,6 +367,9 @@ export function checkPolled(t: Transport, comm: CommHandle, local: CommHandle | 
  */
 function awaitOutcome(t: Transport, comm: CommHandle, local: CommHandle | null, routine: string | null): void {
   const o = outcomes.get(comm)!;
+  // Its receives may match notices as they arrive, which the transport does
+  // not count as arrivals: from now on collectives always poll.
+  awaited = true;
   const tag = revokeTag(t);
   const shs = shadows(t, comm, local);
   while (!poll(t, comm, local, true, routine) && o.heard.size < o.of) {

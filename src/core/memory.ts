@@ -30,9 +30,20 @@ function isMemory(x: unknown): x is Memory {
   return ArrayBuffer.isView(x) || x instanceof ArrayBuffer || x instanceof SharedArrayBuffer;
 }
 
+/*
+ * `x instanceof buffer` costs some 100 ns (the class redefines its name and
+ * species, which takes V8 off its instanceof fast path), and every receive
+ * asks isReadonly: so it is one load until a read-only buffer exists, then a
+ * brand check (`#readonly in x`, set up in the class body).
+ */
+/** Whether a read-only MPI.buffer was ever made in this thread. */
+let anyReadonly = false;
+/** Whether `x` is an MPI.buffer marked read-only, by its private field. */
+let readonlyBrand: (x: unknown) => boolean = () => false;
+
 /** Whether `x` is an MPI.buffer marked read-only (a receive buffer must not be). */
 export function isReadonly(x: unknown): boolean {
-  return x instanceof buffer && x.readonly;
+  return anyReadonly && readonlyBrand(x);
 }
 
 /** mpi4py's `MPI.buffer`: a Uint8Array over the bytes of some memory, with mpi4py's buffer members. */
@@ -41,6 +52,7 @@ export class buffer extends Uint8Array {
   static {
     // Bundlers may rename the class: keep mpi4py's name for messages and describeValue().
     Object.defineProperty(this, 'name', { value: 'buffer' });
+    readonlyBrand = (x) => typeof x === 'object' && x !== null && #readonly in x && (x as buffer).#readonly;
   }
 
   #obj: Memory | null;
@@ -61,7 +73,7 @@ export class buffer extends Uint8Array {
     else if (obj instanceof ArrayBuffer || obj instanceof SharedArrayBuffer) super(obj as ArrayBuffer);
     else throw new TypeError(`buffer: obj must be a typed array, DataView or ArrayBuffer, got ${describeValue(obj)}`);
     this.#obj = obj ?? null;
-    if (obj instanceof buffer) this.#readonly = obj.readonly;
+    if (obj !== undefined && #readonly in obj) this.#readonly = obj.#readonly;
   }
 
   /** A new buffer of `nbytes` bytes, zeroed (JavaScript memory always is, so `clear` changes nothing). */
@@ -80,6 +92,7 @@ export class buffer extends Uint8Array {
     if (!readonly && isReadonly(obj)) throw new TypeError('buffer.frombuffer: obj is a read-only MPI.buffer, so the buffer must be read-only too (readonly true)');
     const b = new buffer(obj);
     b.#readonly = Boolean(readonly);
+    if (b.#readonly) anyReadonly = true;
     return b;
   }
 
@@ -130,6 +143,7 @@ export class buffer extends Uint8Array {
     const b = new buffer(this);
     b.#obj = this.#obj;
     b.#readonly = true;
+    anyReadonly = true;
     return b;
   }
 

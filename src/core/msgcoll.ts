@@ -457,7 +457,9 @@ const NO_BYTES = new Uint8Array(0);
  * the result goes (`recv`, null off the root of Reduce), as packed elements
  * (count * size bytes, see core/reduce.ts). IN_PLACE (or null, or recvbuf's
  * own memory as sendbuf) means the data is in recvbuf. The datatypes must be
- * the same (mpi4py's chk_cro_args); a smaller recvbuf is a truncation.
+ * the same (mpi4py's chk_cro_args, raised at the call), and so must the
+ * counts: a smaller recvbuf is a truncation, a larger one a mismatch, both
+ * raised after the call.
  */
 export function forReduce(routine: string, sendbuf: unknown, recvbuf: unknown, needRecv: boolean, op: ReduceOp) {
   // Off the root of Reduce, recvbuf is not read (mpi4py: for_cro_recv at PROC_NULL), unless it holds the data (IN_PLACE).
@@ -473,10 +475,11 @@ export function forReduce(routine: string, sendbuf: unknown, recvbuf: unknown, n
   const failure = needRecv && recv === null ? new MpiFailure(ERR_BUFFER, 'recvbuf is required here')
     : recv && recv.count < send.count
       ? new MpiFailure(ERR_TRUNCATE, `recvbuf has ${recv.count} ${recv.type.name}, sendbuf ${send.count} ${send.type.name}`) : null;
-  // A recvbuf longer than sendbuf is not refused here, though mpi4py's
-  // chk_cro_args refuses it: the ranks' counts are compared by the algorithm
-  // itself (every rank then raises ERR_TRUNCATE), and a refusal on this rank
-  // alone would leave the others waiting in the collective.
+  // A recvbuf longer than sendbuf is mpi4py's chk_cro_args ValueError, on this
+  // rank alone (the root of Reduce): it takes part with sendbuf's count, the
+  // first elements of recvbuf get the result, and it raises at the end (see fitted).
+  const longer = recv && recv.count > send.count
+    ? new MpiFailure(ERR_COUNT, `mismatch in send count ${send.count} and receive count ${recv.count}`) : null;
   checkOpType(op, send.type);
   // Reductions combine packed elements: non-contiguous buffers are packed before and unpacked after.
   const data = outgoing(send);
@@ -492,7 +495,7 @@ export function forReduce(routine: string, sendbuf: unknown, recvbuf: unknown, n
     : recv.packed ? (inPlace ? data : new Uint8Array(send.count * send.type.size))
     : recv.bytes.length === data.length ? recv.bytes : recv.bytes.subarray(0, data.length);
   const finish: Finish = recv?.packed ? (): void => { unpack(work!, send.count, recv.type, recv.bytes, recv.origin ?? 0); } : null;
-  return { send: inPlace ? work! : data, recv: work, count: send.count, type: send.type, finish };
+  return { send: inPlace ? work! : data, recv: work, count: send.count, type: send.type, finish: failAfter(finish, longer) };
 }
 
 // ---- intercommunicators: root is ROOT at the root, PROC_NULL at the rest of its group,

@@ -375,6 +375,13 @@ export interface Transport {
 
   /** Attribute values of COMM_WORLD (TAG_UB, UNIVERSE_SIZE, APPNUM...). */
   readonly tagUpperBound: number;
+  /**
+   * How many messages with tag `tagUpperBound` (the tag of revocation
+   * notices, src/coll/ulfm.ts) have arrived here unmatched so far, if the
+   * transport counts them: while the count has not changed, a collective
+   * need not probe for notices. Without it, every collective probes.
+   */
+  readonly topTagArrivals?: number;
   /** Host name, as MPI_Get_processor_name. */
   processorName(): string;
   // ---- dynamic processes ----

@@ -58,6 +58,7 @@ const oneRank: CheckSpec[] = [
   { name: 'Alltoallv-one-rank-sends-more-than-the-others-receive', min: 2 },
   { name: 'Reduce-the-roots-recvbuf-too-small-or-missing' },
   { name: 'Allreduce-and-Scan-one-ranks-recvbuf-too-small' },
+  { name: 'Reduce-and-Allreduce-one-ranks-recvbuf-longer-than-sendbuf' },
   { name: 'Reduce_scatter-one-ranks-recvbuf-too-small' },
   { name: 'Neighbor_allgather-one-ranks-blocks-differ-from-its-sendbuf' },
   { name: 'intercommunicator-truncations-at-the-root', min: 2 },

@@ -55,6 +55,15 @@ describe('MPI.buffer', () => {
     assert.equal(isReadonly(new Uint8Array(1)), false);
   });
 
+  test('isReadonly: only read-only MPI.buffers, whatever else is given (a brand check, not instanceof)', () => {
+    const ro = buffer.allocate(4).toreadonly();
+    for (const x of [new Uint8Array(1), new Float64Array(1), new DataView(new ArrayBuffer(1)), new ArrayBuffer(1),
+      buffer.allocate(2), new buffer(new Int32Array(1)), null, undefined, 3, 'abc', [ro], { readonly: true }]) {
+      assert.equal(isReadonly(x), false, String(x));
+    }
+    for (const x of [ro, ro.subarray(1), new buffer(ro), buffer.frombuffer(new Uint8Array(2), true)]) assert.equal(isReadonly(x), true);
+  });
+
   test('parseBuffer refuses a read-only buffer where the call writes', () => {
     const ro = buffer.allocate(8).toreadonly();
     assert.throws(() => parseBuffer('Recv', 'buf', ro, true), /Recv: buf: the MPI.buffer is read-only/);

@@ -84,6 +84,9 @@ export interface ThreadsComm extends CommHandle {
   shadow: ThreadsComm;
 }
 
+/** The largest tag (MPI.TAG_UB). */
+const TOP_TAG = 0x7fffffff;
+
 function makeComm(ctx: number, group: Int32Array, rank: number, remote: Int32Array | null): ThreadsComm {
   const base = { rank, size: group.length, remoteSize: remote ? remote.length : 0, peers: remote ?? group, group };
   const comm = { ...base, ctx } as ThreadsComm;
@@ -227,7 +230,10 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
   readonly job: JobInfo;
   readonly commWorld: ThreadsComm;
   readonly commSelf: ThreadsComm;
-  readonly tagUpperBound = 0x7fffffff;
+  readonly tagUpperBound = TOP_TAG;
+  /** Unmatched arrivals with tag tagUpperBound (Transport.topTagArrivals): revocation notices, or a user's message at TAG_UB. */
+  #topTag = 0;
+  get topTagArrivals(): number { return this.#topTag; }
   /** Ranks share one address space: collectives get shared segments (collSegment below). */
   readonly sharedSegments: SharedSegments = this;
   /** The launcher's watch learns each rank's call, for deadlock reports (noteCall below). */
@@ -599,7 +605,10 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
     const q = this.#queues(ctx);
     const op = q.takeReceive(m.source, m.tag);
     if (op) this.#match(op, m);
-    else q.unexpectedQueue.push(m);
+    else {
+      q.unexpectedQueue.push(m);
+      if (m.tag === TOP_TAG) this.#topTag++;
+    }
   }
 
   /** Receive `op` matched message `m`. */
@@ -761,6 +770,7 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
           const payload = new Uint8Array(size);
           copyBytes(payload, 0, ring.bytes, at, size);
           this.#queues(ctx).unexpectedQueue.push(new Incoming(source, tag, size, payload, ch.gpid, 0, null));
+          if (tag === TOP_TAG) this.#topTag++;
         }
       } else if (kind === DATA) {
         this.#landData(w[i + F_A]!, ring.bytes, at, size);
