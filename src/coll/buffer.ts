@@ -246,7 +246,11 @@ export function* allgatherv(c: CollContext, send: Uint8Array, recv: Uint8Array, 
   }
 }
 
-/** Allgather of equal blocks: recursive doubling for small messages on power-of-two sizes, else the ring. */
+/**
+ * Allgather of equal blocks: single copies out of every rank's buffer for a
+ * large blocking call on shared memory (shm.directAllgather); recursive
+ * doubling for small messages on power-of-two sizes, else the ring.
+ */
 export function* allgather(c: CollContext, send: Uint8Array, recv: Uint8Array): Schedule<void> {
   const bb = send.length;
   const sh = c.blocking === true ? shm.shmOf(c) : null;
@@ -289,7 +293,8 @@ export function* alltoallv(c: CollContext, send: Uint8Array, sendBlocks: readonl
 // ---- reductions ----------------------------------------------------------------------
 
 /**
- * Reduce: the library's, shared memory's for small buffers, or a binomial
+ * Reduce: the library's, shared memory's for small buffers (the ring) and
+ * for large blocking calls (single copies, shm.directReduce), or a binomial
  * tree. `result` receives the reduction at the root (may be `send` itself
  * for IN_PLACE).
  */
@@ -358,7 +363,7 @@ function* treeReduce(c: CollContext, send: Uint8Array, result: Uint8Array | null
   }
 }
 
-/** Allreduce: the library's, shared memory's, or over point-to-point messages. */
+/** Allreduce: the library's, shared memory's (single copies for a large blocking call, shm.directAllreduce), or over point-to-point messages. */
 export function allreduce(c: CollContext, send: Uint8Array, recv: Uint8Array, count: number, type: TypeDesc,
   op: BufferCombiner): Schedule<void> {
   const lib = libraryOf(c)?.allreduce(c.comm, send, recv, type, opName(op));
