@@ -77,6 +77,11 @@ const METRICS = {
     heading: 'ops/s', better: 'higher',
     value: (r: CaseResult) => r.ops_per_s,
   },
+  /** Time per call over the memory-bandwidth bound (bytes touched / measured memcpy rate): 1.00 is memory speed. */
+  bound: {
+    heading: 'x memory bound', better: 'lower',
+    value: (r: CaseResult) => (r.latency_us !== undefined && r.bound_us !== undefined && r.bound_us > 0 ? r.latency_us.mean / r.bound_us : undefined),
+  },
 } satisfies Record<string, Metric>;
 type MetricName = keyof typeof METRICS;
 
@@ -170,12 +175,15 @@ const BENCHMARKS: Benchmark[] = [
     ranks: n,
     ours: { cmd: process.execPath, args: mpi4ts(n, 'bench/collectives.ts'), timeoutMs: 600_000 },
     peer: { cmd: MPIEXEC, args: mpiexec(n, 'bench/peer/collectives.py'), timeoutMs: 600_000 },
+    measures: 'Latency is the mean time per call of the slowest rank. x memory bound is that time over the call\'s ' +
+      'memory-bandwidth bound: the bytes all ranks read and write (Bcast of n bytes 2(p-1)n, Allreduce (3p-1)n) over ' +
+      'the memcpy rate of one core (1 MiB copies, measured by each side before its cases) times the cores the ranks share.',
     rows: [
       { id: 'barrier', label: 'Barrier', metrics: ['latency'] },
       { id: 'bcast-8', label: 'Bcast 8 B', metrics: ['latency'] },
-      { id: 'bcast-1m', label: 'Bcast 1 MiB', metrics: ['latency'] },
+      { id: 'bcast-1m', label: 'Bcast 1 MiB', metrics: ['latency', 'bound'] },
       { id: 'allreduce-1', label: 'Allreduce 1 double', metrics: ['latency'] },
-      { id: 'allreduce-1m', label: 'Allreduce 1 MiB', metrics: ['latency'] },
+      { id: 'allreduce-1m', label: 'Allreduce 1 MiB', metrics: ['latency', 'bound'] },
       { id: 'obj-allreduce', label: 'allreduce(number)', metrics: ['latency'] },
       { id: 'obj-bcast', label: 'bcast(small object)', metrics: ['latency'] },
     ],
@@ -355,6 +363,8 @@ interface CaseResult {
   cpu_seconds?: number;
   /** One-sided counter (nxtval): increments per second over all ranks. */
   ops_per_s?: number;
+  /** Collectives: the memory-bandwidth bound of a call (bytes touched / memcpy rate), in microseconds. */
+  bound_us?: number;
 }
 
 interface SideOutput {

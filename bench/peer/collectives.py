@@ -58,8 +58,37 @@ CASES = [
     ('obj-bcast', 'bcast(small object)', 20000, case_obj_bcast),
 ]
 
+# Bytes all ranks read and write in one call of the large cases (as Case.touched in bench/collectives.ts).
+TOUCHED = {
+    'bcast-1m': lambda p: 2 * (p - 1) * MiB,
+    'allreduce-1m': lambda p: (3 * p - 1) * MiB,
+}
 
-def run(cid, label, iters, make, scale):
+
+def memcpy_rate():
+    """Bytes a core reads and writes per second in a memcpy of 1 MiB (numpy copyto), rank 0 alone: as bench/collectives.ts."""
+    best = 0.0
+    if rank == 0:
+        src = np.ones(MiB, dtype=np.uint8)
+        dst = np.zeros(MiB, dtype=np.uint8)
+        for rnd in range(6):
+            t0 = MPI.Wtime()
+            for _ in range(200):
+                np.copyto(dst, src)
+            rate = 2 * MiB * 200 / (MPI.Wtime() - t0)
+            if rnd > 0:
+                best = max(best, rate)
+    comm.Barrier()
+    return best
+
+
+def bound_us(cid, rate):
+    if cid not in TOUCHED or rate <= 0:
+        return None
+    return TOUCHED[cid](comm.Get_size()) / (min(comm.Get_size(), os.cpu_count() or 1) * rate) * 1e6
+
+
+def run(cid, label, iters, make, scale, rate):
     n = max(REPS, round(iters * scale / REPS) * REPS)
     per_rep = n // REPS
     op = make()
@@ -79,13 +108,19 @@ def run(cid, label, iters, make, scale):
     for _ in range(REPS):
         rep()
     reps = [rep() for _ in range(REPS)]
-    return dict(id=cid, label=label, iters=n, latency_us=dict(mean=sum(reps) / REPS, min=min(reps), reps=reps))
+    out = dict(id=cid, label=label, iters=n, latency_us=dict(mean=sum(reps) / REPS, min=min(reps), reps=reps))
+    bound = bound_us(cid, rate)
+    if bound is not None:
+        out['bound_us'] = bound
+    return out
 
 
 def main():
     scale = float(os.environ.get('BENCH_SCALE', '1') or '1')
     wanted = [c for c in os.environ.get('BENCH_CASES', '').split(',') if c]
-    results = [run(*c, scale) for c in CASES if not wanted or c[0] in wanted]
+    chosen = [c for c in CASES if not wanted or c[0] in wanted]
+    rate = memcpy_rate() if any(c[0] in TOUCHED for c in chosen) else 0.0
+    results = [run(*c, scale, rate) for c in chosen]
     if rank == 0:
         import mpi4py
         out = dict(bench='collectives', side='mpi4py', ranks=comm.Get_size(), scale=scale,
@@ -93,6 +128,8 @@ def main():
                              mpi_library=MPI.Get_library_version().replace('\x00', '').strip().split('\n')[0],
                              mpi_standard='%d.%d' % MPI.Get_version()),
                    transport='Open MPI', results=results)
+        if rate > 0:
+            out['memcpy_GBps'] = rate / 1e9
         sys.stdout.write('BENCH_JSON ' + json.dumps(out) + '\n')
         sys.stdout.flush()
 

@@ -1752,8 +1752,8 @@ export class Intracomm extends Comm {
   }
 
   /**
-   * Reduce to rank 0, then scatter the blocks; works on packed elements
-   * (count * size bytes). The scatter gets a collective context of its own
+   * Reduce, then give each rank its block (bufcoll.reduceScatter); works on packed elements
+   * (count * size bytes). A scatter phase gets a collective context of its own
    * (`scatter()`, taken once the arguments are good), so its messages never meet the reduction's.
    */
   #reduceScatter(routine: string, send: BufferMessage, recv: BufferMessage, counts: number[], o: ReduceOp,
@@ -1764,7 +1764,6 @@ export class Intracomm extends Comm {
     if (send.count !== total) fail(routine, ERR_COUNT, `mismatch in send count ${send.count} and sum(counts) ${total}`);
     const mineCount = counts[this.Get_rank()]!;
     const size = send.type.size;
-    const full = this.Get_rank() === 0 ? new Uint8Array(total * size) : null;
     const mine = outgoing(send).subarray(0, total * size);
     let at = 0;
     const blocks = counts.map((k) => { const b = [at, k * size] as const; at += k * size; return b; });
@@ -1784,11 +1783,7 @@ export class Intracomm extends Comm {
       }
       : (): void => unpacker(recv, into)?.(into.length);
     const sc = scatter();
-    return (c) => then((function* (): Schedule<void> {
-      yield* bufcoll.reduce(c, mine, full, total, send.type, o, 0);
-      yield* bufcoll.scatterv(sc, full, blocks, into, 0);
-      settle(sc);
-    })(), finish);
+    return (c) => then(bufcoll.reduceScatter(c, sc, mine, blocks, into, total, send.type, o), finish);
   }
 
   /** Start a Gatherv: `MPI_Igatherv`. */

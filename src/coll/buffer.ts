@@ -11,7 +11,7 @@ import type { TypeDesc } from '../core/datatype.js';
 import type { DirectKernel } from '../core/reduce.js';
 import { MpiFailure } from '../core/errorcodes.js';
 import { checkIntact } from '../core/failures.js';
-import { libraryOf, type CollContext, type Schedule } from './schedule.js';
+import { libraryOf, settle, type CollContext, type Schedule } from './schedule.js';
 import * as shm from './shm.js';
 
 /** Element-wise reduction: dst = a op b over `count` elements; a holds lower ranks. */
@@ -247,9 +247,18 @@ export function* allgatherv(c: CollContext, send: Uint8Array, recv: Uint8Array, 
   }
 }
 
-/** Allgather of equal blocks: recursive doubling for small messages on power-of-two sizes, else the ring. */
+/**
+ * Allgather of equal blocks: single copies out of every rank's buffer for a
+ * large blocking call on shared memory (shm.directAllgather); recursive
+ * doubling for small messages on power-of-two sizes, else the ring.
+ */
 export function* allgather(c: CollContext, send: Uint8Array, recv: Uint8Array): Schedule<void> {
   const bb = send.length;
+  const sh = c.blocking === true ? shm.shmOf(c) : null;
+  if (sh !== null && shm.directAllgatherFits(sh, bb)) {
+    yield* shm.directAllgather(sh, send, recv);
+    return;
+  }
   const blocks = Array.from({ length: c.size }, (_, r) => [r * bb, bb] as Block);
   if ((c.size & (c.size - 1)) !== 0 || bb * c.size > 65536) {
     yield* allgatherv(c, send, recv, blocks);
@@ -285,7 +294,8 @@ export function* alltoallv(c: CollContext, send: Uint8Array, sendBlocks: readonl
 // ---- reductions ----------------------------------------------------------------------
 
 /**
- * Reduce: the library's, shared memory's for small buffers, or a binomial
+ * Reduce: the library's, shared memory's for small buffers (the ring) and
+ * for large blocking calls (single copies, shm.directReduce), or a binomial
  * tree. `result` receives the reduction at the root (may be `send` itself
  * for IN_PLACE).
  */
@@ -295,7 +305,27 @@ export function reduce(c: CollContext, send: Uint8Array, result: Uint8Array | nu
   if (lib) return library(lib);
   const sh = shm.shmOf(c);
   if (sh !== null && shm.smallReduce(sh, send.length)) return shm.reduce(sh, send, result, count, type, op, root);
+  if (sh !== null && c.blocking === true && shm.directReduction(sh, send.length)) return shm.directReduce(sh, send, result, count, type, op, root);
   return treeReduce(c, send, result, count, type, op, root);
+}
+
+/**
+ * Reduce_scatter on packed elements: block r (`blocks`, bytes of `send`) of
+ * the reduction into rank r's `into`. A large blocking call on shared memory
+ * reduces each block where it goes (shm.directReduceScatter); otherwise a
+ * Reduce to rank 0, then a Scatterv on `scatter`, a context of its own.
+ */
+export function* reduceScatter(c: CollContext, scatter: CollContext, send: Uint8Array, blocks: readonly Block[], into: Uint8Array,
+  count: number, type: TypeDesc, op: BufferCombiner): Schedule<void> {
+  const sh = c.blocking === true ? shm.shmOf(c) : null;
+  if (sh !== null && shm.directReduction(sh, send.length)) {
+    yield* shm.directReduceScatter(sh, send, blocks, into, count, type, op);
+    return;
+  }
+  const full = c.rank === 0 ? new Uint8Array(send.length) : null;
+  yield* reduce(c, send, full, count, type, op, 0);
+  yield* scatterv(scatter, full, blocks, into, 0);
+  settle(scatter);
 }
 
 /**
@@ -334,12 +364,13 @@ function* treeReduce(c: CollContext, send: Uint8Array, result: Uint8Array | null
   }
 }
 
-/** Allreduce: the library's, shared memory's, or over point-to-point messages. */
+/** Allreduce: the library's, shared memory's (single copies for a large blocking call, shm.directAllreduce), or over point-to-point messages. */
 export function allreduce(c: CollContext, send: Uint8Array, recv: Uint8Array, count: number, type: TypeDesc,
   op: BufferCombiner): Schedule<void> {
   const lib = libraryOf(c)?.allreduce(c.comm, send, recv, type, opName(op));
   if (lib) return library(lib);
   const sh = shm.shmOf(c);
+  if (sh !== null && c.blocking === true && shm.directReduction(sh, send.length)) return shm.directAllreduce(sh, send, recv, count, type, op);
   if (sh !== null) return shm.allreduce(sh, send, recv, count, type, op);
   return p2pAllreduce(c, send, recv, count, type, op);
 }

@@ -136,6 +136,8 @@ export class Shm {
   #typedParts: ArrayBufferView[][] = [];
   /** Ring calls made so far (the same on every rank). */
   #ringCalls = 0;
+  /** The two chunks of scratch of a single-copy reduction (`directReduce`), while no call holds them. */
+  #chunks: Uint8Array | null = null;
   /** Loads of a stamp before waiting for every rank (RING_LOOKS). */
   readonly #allLooks: number;
   /** Ring calls this rank has finished with, in order (what it publishes); those finished out of order. */
@@ -183,6 +185,24 @@ export class Shm {
       this.#typedArray = array;
     }
     return this.#typedParts;
+  }
+
+  /**
+   * Scratch for a single-copy reduction: two chunks of `bytes` each, kept
+   * for the next call (`giveChunks`). A call takes them for itself, so a
+   * reduction started from inside another one's user operation gets its own.
+   */
+  takeChunks(bytes: number): Uint8Array {
+    const c = this.#chunks;
+    if (c !== null && c.length >= 2 * bytes) {
+      this.#chunks = null;
+      return c;
+    }
+    return new Uint8Array(2 * bytes);
+  }
+
+  giveChunks(c: Uint8Array): void {
+    this.#chunks = c;
   }
 
   static dataStart(size: number): number {
@@ -805,6 +825,7 @@ function* chunkedAllreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: 
   const q0 = shm.reserve(steps);
   const mid = Array.from({ length: steps }, (_, k) => shm.midTarget((q0 + k) & 1));
   if (shm.slots.length === 0) yield* attach(shm);
+  let failure: unknown = null;
   for (let k = 0; k < steps; k++) {
     const first = k * per;
     const m = Math.min(per, count - first);
@@ -819,10 +840,15 @@ function* chunkedAllreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: 
     if (a) yield a;
     const lo = Math.floor((m * shm.rank) / shm.size);
     const hi = Math.floor((m * (shm.rank + 1)) / shm.size);
-    if (hi > lo) {
+    if (hi > lo && failure === null) {
       // This rank's share of every slot; the shared slot (index size) takes the result.
       const parts = shm.slots[s]!.map((v) => v.subarray(lo * elem, hi * elem));
-      combineRanks(parts, shm.size, parts[shm.size]!, hi - lo, type, op);
+      // A user operation that throws fails this rank's call once every step is done: the others wait for its steps.
+      try {
+        combineRanks(parts, shm.size, parts[shm.size]!, hi - lo, type, op);
+      } catch (e) {
+        failure = e;
+      }
     }
     shm.add(s, MID, 1, mid[k]!);
     const b = shm.reached(s, MID, mid[k]!);
@@ -830,6 +856,7 @@ function* chunkedAllreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: 
     copyBytes(recv, at, shm.bytes, shm.slot(s, shm.size), len);
     shm.add(s, LEAVE, 1, full);
   }
+  if (failure !== null) throw failure;
 }
 
 /** out = parts[0] op parts[1] op ... op parts[size - 1]: rank order, so every rank gets the same bits. */
@@ -920,4 +947,298 @@ export function* allreduceObject(shm: Shm, obj: unknown, op: Combiner, codec: Ob
   }
   shm.ringFinish(k);
   return result;
+}
+
+// ---- single-copy reductions and allgather ----------------------------------------------
+//
+// Large blocking reductions where the segment offers single copies
+// (CollSegment.singleCopy): every rank pins its send buffer and publishes
+// the pin; rank r reduces the r-th slice of the elements, reading that
+// slice of every rank's buffer straight from it, in rank order (so a
+// non-commutative operation, or a floating-point sum, gives the same bits
+// on every rank, as the ring does); then the slices go where the call wants
+// them: every rank pulls the others' slices out of their receive buffers
+// (Allreduce), each pushes its slice into the root's buffer (Reduce, as
+// directGatherv does), or each keeps its own (Reduce_scatter). Three
+// synchronisations a call, where the chunked Allreduce above takes three a
+// slot (16 slots for 1 MiB at 2 ranks).
+//
+// Memory safety: reads of another rank's memory go through its pins,
+// writes into another rank's memory only into a root's pinned result
+// (Reduce: blocking calls only, as directGatherv). The addon checks every
+// copy against the pin's bounds (a RangeError otherwise) and keeps the
+// memory alive while it copies. No rank returns before every rank has left
+// (LEAVE reaches `full`): each leaves after its last copy from or into
+// another's memory, so no rank reads or writes a buffer whose owner has
+// returned to its program. A failure on the way (a user operation that
+// throws, a length that differs between ranks) is recorded and raised once
+// the rank has left, never in the middle with the others waiting for it.
+
+/** Bytes of a chunk: the partial result and the next rank's operand stay in the core's cache. */
+const DIRECT_CHUNK = 32 << 10;
+
+/** Words per rank in slot 0 of a single-copy call's set: its send pin, its send length, the pin of its output (low, high each). */
+const DIRECT_WORDS = 6;
+
+/** Whether a blocking reduction of `n` bytes a rank takes the single-copy path (directAllreduce, directReduce, directReduceScatter). */
+export function directReduction(shm: Shm, n: number): boolean {
+  return shm.seg.singleCopy !== undefined && n > shm.ringCapacity;
+}
+
+/** Whether a blocking Allgather of `n` bytes a rank takes directAllgather (below that, point-to-point recursive doubling). */
+export function directAllgatherFits(shm: Shm, n: number): boolean {
+  return shm.seg.singleCopy !== undefined && n * shm.size > 65536;
+}
+
+/** A single-copy reduction or allgather in progress: its use of a set, every rank's published words, and what to raise at the end. */
+interface DirectSet extends Step {
+  readonly head: number;
+  /** The value of the set's MID counter that completes this call (0 if it does not use it). */
+  readonly mid: number;
+  readonly sendPins: number[];
+  readonly outPins: number[];
+  failure: unknown;
+}
+
+/**
+ * Start a single-copy call: wait until the set's previous use is over,
+ * publish this rank's pins and send length, and wait until every rank has.
+ * Lengths that differ are a failure of the call on every rank (each sees
+ * the same words): a point-to-point reduction would truncate.
+ */
+function* directSetEnter(shm: Shm, sendPin: number, n: number, outPin: number, withMid: boolean): Schedule<DirectSet> {
+  const q = shm.reserve(1);
+  const step = shm.step(q);
+  // Counted in call order, before any wait (as chunkedAllreduce).
+  const mid = withMid ? shm.midTarget(step.s) : 0;
+  if (shm.slots.length === 0) yield* attach(shm);
+  const head = shm.slot(step.s, 0) >> 2;
+  const e = shm.reached(step.s, LEAVE, step.base);
+  if (e) yield e;
+  const w = shm.words;
+  const at = head + DIRECT_WORDS * shm.rank;
+  putWide(w, at, sendPin);
+  putWide(w, at + 2, n);
+  putWide(w, at + 4, outPin);
+  shm.add(step.s, ARRIVE, 1, step.full);
+  const a = shm.reached(step.s, ARRIVE, step.full);
+  if (a) yield a;
+  const d: DirectSet = { ...step, head, mid, sendPins: [], outPins: [], failure: null };
+  for (let r = 0; r < shm.size; r++) {
+    const p = head + DIRECT_WORDS * r;
+    d.sendPins.push(getWide(w, p));
+    d.outPins.push(getWide(w, p + 4));
+    const sent = getWide(w, p + 2);
+    if (sent !== n && d.failure === null) {
+      d.failure = new MpiFailure(ERR_TRUNCATE, `rank ${r} contributed ${sent} bytes, this rank ${n}: the buffers must match on every rank`);
+    }
+  }
+  return d;
+}
+
+/** Leave a single-copy call (this rank is done with every other rank's memory) and wait until every rank has. */
+function* directSetLeave(shm: Shm, d: DirectSet): Schedule<void> {
+  shm.add(d.s, LEAVE, 1, d.full);
+  const e = shm.reached(d.s, LEAVE, d.full);
+  if (e) yield e;
+}
+
+/** Run `f`, recording what it throws as the call's failure (the first one only). */
+function recording(d: DirectSet, f: () => void): void {
+  if (d.failure !== null) return;
+  try {
+    f();
+  } catch (e) {
+    d.failure = e;
+  }
+}
+
+/** Whether two views share bytes. */
+function overlap(a: Uint8Array, b: Uint8Array): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.length && b.byteOffset < a.byteOffset + a.length
+    && a.length > 0 && b.length > 0;
+}
+
+/** [byte offset, byte length] of rank `r`'s slice of `count` elements of `elem` bytes: whole elements, as even as they go. */
+function sliceOf(r: number, size: number, count: number, elem: number): readonly [number, number] {
+  const lo = Math.floor((count * r) / size);
+  const hi = Math.floor((count * (r + 1)) / size);
+  return [lo * elem, (hi - lo) * elem];
+}
+
+/**
+ * Reduce bytes [at, at + len) of every rank's send buffer, in rank order,
+ * a chunk at a time: rank 0's chunk is copied into the first scratch chunk,
+ * each next rank's into the second and combined into the first (the
+ * operation's kernel on views made once per call where it has one, else
+ * combineBuffers); `put(off, m, pin, acc)` then moves the `m` bytes of
+ * result for slice byte `off` on (`pin` pins `acc`). The scratch is the
+ * Shm's, reused from call to call.
+ */
+function reduceSlice(shm: Shm, d: DirectSet, at: number, len: number, elem: number, type: TypeDesc, op: BufferCombiner,
+  put: (off: number, m: number, pin: number, acc: Uint8Array) => void): void {
+  if (len === 0) return;
+  const copy = shm.seg.singleCopy!;
+  const chunk = Math.max(1, Math.floor(DIRECT_CHUNK / elem)) * elem;
+  const scratch = shm.takeChunks(chunk);
+  const acc = scratch.subarray(0, chunk);
+  const tmp = scratch.subarray(chunk, 2 * chunk);
+  const direct = op.direct?.(type);
+  const per = direct === undefined ? 0 : (direct.array as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  const ka = direct === undefined ? null : new direct.array(scratch.buffer, scratch.byteOffset, chunk / per);
+  const kt = direct === undefined ? null : new direct.array(scratch.buffer, scratch.byteOffset + chunk, chunk / per);
+  const pin = copy.pin(scratch);
+  try {
+    for (let off = 0; off < len; off += chunk) {
+      const m = Math.min(chunk, len - off);
+      copy.copyFrom(acc, 0, d.sendPins[0]!, at + off, m);
+      for (let r = 1; r < shm.size; r++) {
+        copy.copyFrom(tmp, 0, d.sendPins[r]!, at + off, m);
+        if (ka !== null) direct!.run(ka, ka, kt!, m / direct!.elementBytes);
+        else op.combineBuffers(acc, acc, tmp, m / elem, type);
+      }
+      put(off, m, pin, acc);
+    }
+  } finally {
+    copy.unpin(pin);
+    shm.giveChunks(scratch);
+  }
+}
+
+/**
+ * Where a rank's result goes: `out` itself when it can be pinned and does
+ * not share bytes with `send` other than as the same view (IN_PLACE),
+ * else a scratch buffer copied into `out` once every rank has left (a
+ * resizable buffer, or buffers that partly alias: other ranks still read
+ * `send` while results are written).
+ */
+function outputOf(copy: SingleCopy, send: Uint8Array, out: Uint8Array, n: number, inPlaceOk: boolean): { target: Uint8Array; pin: number } {
+  const same = send === out || (send.buffer === out.buffer && send.byteOffset === out.byteOffset);
+  if (!overlap(send, out) || (same && inPlaceOk)) {
+    const pin = copy.pin(out);
+    if (pin !== 0) return { target: out, pin };
+  }
+  const target = new Uint8Array(n);
+  return { target, pin: copy.pin(target) };
+}
+
+/**
+ * Allreduce with single copies (see above): each rank reduces its slice
+ * into its own receive buffer, then copies the others' slices out of
+ * theirs. Each rank writes only into its own memory.
+ */
+export function* directAllreduce(shm: Shm, send: Uint8Array, recv: Uint8Array, count: number, type: TypeDesc,
+  op: BufferCombiner): Schedule<void> {
+  const copy = shm.seg.singleCopy!;
+  const n = send.length;
+  const elem = n / count;
+  const sendPin = pinOrCopy(copy, send);
+  // IN_PLACE is safe in place: slice r of a buffer is read by rank r alone
+  // before it writes it, and the others read it only after MID.
+  const { target, pin } = outputOf(copy, send, recv, n, true);
+  let failure: unknown = null;
+  try {
+    const d = yield* directSetEnter(shm, sendPin, n, pin, true);
+    const [at, len] = sliceOf(shm.rank, shm.size, count, elem);
+    recording(d, () => reduceSlice(shm, d, at, len, elem, type, op, (off, m, p) => copy.copyFrom(target, at + off, p, 0, m)));
+    shm.add(d.s, MID, 1, d.mid);
+    const b = shm.reached(d.s, MID, d.mid);
+    if (b) yield b;
+    recording(d, () => {
+      for (let r = 0; r < shm.size; r++) {
+        const [o, l] = sliceOf(r, shm.size, count, elem);
+        if (r !== shm.rank && l > 0) copy.copyFrom(target, o, d.outPins[r]!, o, l);
+      }
+    });
+    yield* directSetLeave(shm, d);
+    failure = d.failure;
+  } finally {
+    copy.unpin(sendPin);
+    copy.unpin(pin);
+  }
+  if (failure !== null) throw failure;
+  if (target !== recv) recv.set(target.subarray(0, Math.min(n, recv.length)));
+}
+
+/**
+ * Reduce with single copies: each rank reduces its slice and copies it
+ * straight into the root's result (blocking calls only: the root's program
+ * cannot touch its buffer until every rank has left).
+ */
+export function* directReduce(shm: Shm, send: Uint8Array, result: Uint8Array | null, count: number, type: TypeDesc,
+  op: BufferCombiner, root: number): Schedule<void> {
+  const copy = shm.seg.singleCopy!;
+  const n = send.length;
+  const elem = n / count;
+  const sendPin = pinOrCopy(copy, send);
+  const atRoot = shm.rank === root;
+  const out = atRoot ? outputOf(copy, send, result!, n, true) : null;
+  let failure: unknown = null;
+  try {
+    const d = yield* directSetEnter(shm, sendPin, n, out?.pin ?? 0, false);
+    const [at, len] = sliceOf(shm.rank, shm.size, count, elem);
+    const into = d.outPins[root]!;
+    recording(d, () => reduceSlice(shm, d, at, len, elem, type, op, (off, m, _p, acc) => copy.copyTo(into, at + off, acc, m)));
+    yield* directSetLeave(shm, d);
+    failure = d.failure;
+  } finally {
+    copy.unpin(sendPin);
+    if (out !== null) copy.unpin(out.pin);
+  }
+  if (failure !== null) throw failure;
+  if (out !== null && out.target !== result) result!.set(out.target.subarray(0, Math.min(n, result!.length)));
+}
+
+/**
+ * Reduce_scatter with single copies: rank r reduces block r (`blocks`, in
+ * bytes of `send`) straight into `into`, its own memory.
+ */
+export function* directReduceScatter(shm: Shm, send: Uint8Array, blocks: readonly (readonly [number, number])[], into: Uint8Array,
+  count: number, type: TypeDesc, op: BufferCombiner): Schedule<void> {
+  const copy = shm.seg.singleCopy!;
+  const n = send.length;
+  const elem = n / count;
+  const sendPin = pinOrCopy(copy, send);
+  // IN_PLACE puts block r at the front of the buffer the others still read: write it aside, then into place.
+  const target = overlap(send, into) ? new Uint8Array(into.length) : into;
+  let failure: unknown = null;
+  try {
+    const d = yield* directSetEnter(shm, sendPin, n, 0, false);
+    const [at, len] = blocks[shm.rank]!;
+    recording(d, () => reduceSlice(shm, d, at, len, elem, type, op, (off, m, p) => copy.copyFrom(target, off, p, 0, m)));
+    yield* directSetLeave(shm, d);
+    failure = d.failure;
+  } finally {
+    copy.unpin(sendPin);
+  }
+  if (failure !== null) throw failure;
+  if (target !== into) into.set(target);
+}
+
+/**
+ * Allgather with single copies: every rank publishes a pin of its block
+ * and copies the others' blocks straight out of their buffers into its own.
+ */
+export function* directAllgather(shm: Shm, send: Uint8Array, recv: Uint8Array): Schedule<void> {
+  const copy = shm.seg.singleCopy!;
+  const bb = send.length;
+  const sendPin = pinOrCopy(copy, send);
+  const mine = recv.subarray(shm.rank * bb, (shm.rank + 1) * bb);
+  const inPlace = send.buffer === mine.buffer && send.byteOffset === mine.byteOffset;
+  // A send buffer that shares other bytes with recv is still read by the others while this rank fills recv.
+  const target = overlap(send, recv) && !inPlace ? new Uint8Array(recv.length) : recv;
+  let failure: unknown = null;
+  try {
+    const d = yield* directSetEnter(shm, sendPin, bb, 0, false);
+    recording(d, () => {
+      for (let r = 0; r < shm.size; r++) if (r !== shm.rank && bb > 0) copy.copyFrom(target, r * bb, d.sendPins[r]!, 0, bb);
+      if (!inPlace) copy.copyFrom(target, shm.rank * bb, sendPin, 0, bb);
+    });
+    yield* directSetLeave(shm, d);
+    failure = d.failure;
+  } finally {
+    copy.unpin(sendPin);
+  }
+  if (failure !== null) throw failure;
+  if (target !== recv) recv.set(target);
 }
