@@ -276,6 +276,51 @@ function interleaved(reach: Reach[]): boolean {
   return overlap && bytes < runs * TWO_PHASE_RUN;
 }
 
+/** Holes of a two-phase stretch: up to this many are read one by one, more as one span. */
+const HOLE_READS = 8;
+
+/**
+ * The holes of file bytes [a, b) that no rank's runs cover, as start, end
+ * pairs: `metas[r]` holds rank r's `reach[r][3]` runs as offset, length
+ * pairs at increasing offsets (a merge of the ranks' lists, in file order).
+ */
+function gapsIn(metas: Float64Array[], reach: Reach[], a: number, b: number): number[] {
+  const n = metas.length;
+  const next = new Array<number>(n);
+  for (let r = 0; r < n; r++) {
+    const m = metas[r]!;
+    let lo = 0;
+    let hi = reach[r]![3];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (m[2 * mid]! + m[2 * mid + 1]! <= a) lo = mid + 1;
+      else hi = mid;
+    }
+    next[r] = lo;
+  }
+  const gaps: number[] = [];
+  let at = a;
+  for (;;) {
+    // The rank whose next run starts first.
+    let best = -1;
+    let start = b;
+    for (let r = 0; r < n; r++) {
+      if (next[r]! < reach[r]![3] && metas[r]![2 * next[r]!]! < start) {
+        best = r;
+        start = metas[r]![2 * next[r]!]!;
+      }
+    }
+    if (best < 0) break;
+    const end = start + metas[best]![2 * next[best]! + 1]!;
+    next[best]!++;
+    if (start > at) gaps.push(at, start);
+    if (end > at) at = end;
+    if (at >= b) break;
+  }
+  if (at < b) gaps.push(at, b);
+  return gaps;
+}
+
 /**
  * Copy the data of `runs` (data-stream positions `starts`) that lies in file
  * bytes [a, b) between the data `data` and `mem`, which holds file byte `a`
@@ -822,14 +867,41 @@ export class File {
   }
 
   /**
+   * Fill the holes `gaps` (start, end pairs) of the stretch [a, b) in `own`
+   * (file byte `a` at index 0) with what the file holds there, zeros past
+   * its end (`size`). Few holes are read one by one; many are read as one
+   * span into the sieve buffer and copied out. Raises an I/O error.
+   */
+  #fillHoles(routine: string, s: FileState, own: Uint8Array, a: number, b: number, size: number, gaps: number[]): void {
+    if (gaps.length === 0) return;
+    const top = Math.min(b, size);
+    if (gaps.length > 2 * HOLE_READS && top > a) {
+      if (s.sieve === null || s.sieve.length < top - a) s.sieve = new Uint8Array(2 ** Math.ceil(Math.log2(top - a)));
+      const got = transfer(routine, s, false, s.sieve, 0, top - a, a);
+      s.sieve.fill(0, got, top - a);
+      for (let g = 0; g < gaps.length; g += 2) own.set(s.sieve.subarray(Math.min(gaps[g]!, top) - a, Math.min(gaps[g + 1]!, top) - a), gaps[g]! - a);
+    } else {
+      for (let g = 0; g < gaps.length; g += 2) {
+        const end = Math.min(gaps[g + 1]!, top);
+        if (end <= gaps[g]!) continue;
+        const got = transfer(routine, s, false, own, gaps[g]! - a, end - gaps[g]!, gaps[g]!);
+        own.fill(0, gaps[g]! - a + got, end - a);
+      }
+    }
+    for (let g = 0; g < gaps.length; g += 2) if (gaps[g + 1]! > top) own.fill(0, Math.max(gaps[g]!, top) - a, gaps[g + 1]! - a);
+  }
+
+  /**
    * Two-phase collective I/O (ROMIO's): the bytes the ranks' accesses span
    * are cut into one file domain per rank; in rounds of at most COLL_BUFFER
-   * bytes (the "cb_buffer_size" hint) of each domain, its rank (the aggregator) moves its stretch of the
-   * file with one call, and every rank copies its pieces of every stretch
-   * between its data and the aggregators' shared buffers. A write first
-   * reads the stretch (within the file), so the bytes no rank writes keep
-   * what the file holds, and the call ends when every aggregator has
-   * written. A read moves the data-stream bytes before the end of the file
+   * bytes (the "cb_buffer_size" hint) of each domain, its rank (the
+   * aggregator) moves its stretch of the file with one call, and every rank
+   * copies its pieces of every stretch between its data and the
+   * aggregators' shared buffers. For a write the ranks also share their
+   * runs, from which each aggregator finds the holes of its stretch and
+   * reads what the file holds there (few holes one by one, many as one
+   * span), so the bytes no rank writes keep their contents; the call ends
+   * when every aggregator has written. A read moves the data-stream bytes before the end of the file
    * (its size when the call began). An I/O error on one aggregator raises
    * on every rank.
    */
@@ -850,7 +922,17 @@ export class File {
     let longest = 0;
     for (let d = 0; d < n; d++) longest = Math.max(longest, bounds[d + 1]! - bounds[d]!);
     const chunk = Math.min(longest, buffer);
-    const mems = this.#aggMemory(s, chunk);
+    // A write also shares every rank's runs (offset, length pairs after the buffer), where the aggregators find the holes.
+    const metaAt = Math.ceil(chunk / 8) * 8;
+    const mems = this.#aggMemory(s, write ? metaAt + 16 * Math.max(...reach.map((r) => r[3])) : chunk);
+    const metas = write ? mems.map((m, r) => new Float64Array(m.buffer, m.byteOffset + metaAt, 2 * reach[r]![3])) : [];
+    if (write) {
+      const mine = metas[rank]!;
+      for (let i = 0; i < runs.offsets.length; i++) {
+        mine[2 * i] = runs.offsets[i]!;
+        mine[2 * i + 1] = runs.lengths[i]!;
+      }
+    }
     const rounds = Math.ceil(longest / chunk);
     const starts = runStarts(runs);
     const own = mems[rank]!;
@@ -877,19 +959,22 @@ export class File {
     for (let k = 0; k < rounds; k++) {
       const [a, b] = stretch(rank, k);
       if (write) {
-        // Phase one: the aggregator's stretch as the file holds it (zeros past its end) ...
-        if (b > a) {
-          const got = a < size && caught === null ? io(false, a, Math.min(b, size) - a) : 0;
-          own.fill(0, got, b - a);
-        }
-        s.comm.Barrier();
-        // ... every rank's pieces copied in, then written at once.
+        // Every rank copies its pieces into the aggregators' buffers (once the last round's are written) ...
+        if (k > 0) s.comm.Barrier();
         for (let d = 0; d < n; d++) {
           const [da, db] = stretch(d, k);
           if (db > da) copyPieces(runs, starts, data, mems[d]!, da, db, true);
         }
         s.comm.Barrier();
-        if (b > a && caught === null) io(true, a, b - a);
+        // ... and each fills the holes of its stretch with what the file holds there (zeros past its end), then writes it at once.
+        if (b > a && caught === null) {
+          try {
+            this.#fillHoles(routine, s, own, a, b, size, gapsIn(metas, reach, a, b));
+          } catch (e) {
+            caught = e;
+          }
+          if (caught === null) io(true, a, b - a);
+        }
       } else {
         if (b > a && a < size) {
           const got = io(false, a, Math.min(b, size) - a);
@@ -901,7 +986,8 @@ export class File {
           const end = Math.min(db, size);
           if (end > da) copyPieces(runs, starts, data, mems[d]!, da, end, false);
         }
-        s.comm.Barrier();
+        // The next call's exchange keeps the buffers until every rank has copied out of the last round.
+        if (k + 1 < rounds) s.comm.Barrier();
       }
     }
     if (write) {
