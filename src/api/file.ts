@@ -6,16 +6,18 @@
  * offsets (positioned reads and writes), through its file view
  * (core/fileview.ts). Collective calls synchronise through a duplicate of the
  * communicator only where MPI's semantics need it (Open, Close, Set_size,
- * Preallocate, Set_view, Seek_shared, the ordered calls); the collective data
- * calls (Read_all, Write_at_all, ...) are the independent ones, which MPI
- * allows, so their non-blocking and split forms complete at once. Reads of
- * many short runs close together are sieved (one read of the span, copied
- * out); writes are one positioned write per run of the view. Two-phase
- * aggregation was tried for fine-grained collective views and measured
- * several times slower on node:fs (the exchange of many small pieces costs
- * more than the system calls it saves: a cyclic darray of 2^20 doubles at
- * 4 ranks, written and read back with Write_all/Read_all), so it is not
- * used. The shared
+ * Preallocate, Set_view, Seek_shared, the ordered calls). A contiguous view
+ * moves a rank's data with one positioned call, in place. Independent reads
+ * of many short runs close together are sieved (one read of the span,
+ * copied out); writes are one positioned write per run. The blocking
+ * collective data calls (Read_all, Write_at_all, ...) aggregate where the
+ * ranks share memory (the embedded transport), atomic mode is off and some
+ * rank's view has holes between short runs (Set_view tells): the ranks
+ * agree on their checks and extents, and interleaved accesses go through
+ * two-phase I/O (#twoPhase, ROMIO's: one file domain per rank, moved with
+ * one call per round through a shared window). Otherwise, and for the
+ * non-blocking and split forms (which complete at once), the collective
+ * calls are the independent ones, as MPI allows. The shared
  * file pointer is a hidden file under an O_EXCL lock (core/sharedfp.ts).
  * The control calls (Open, Close, Set_view, ...) first agree on every
  * rank's argument checks, so an error on one rank raises on all of them.
@@ -221,8 +223,8 @@ const MAX_CALL_BYTES = 1 << 30;
 
 /** Data sieving: a span read at once holds at most this many bytes ... */
 const SIEVE_SPAN = 4 << 20;
-/** ... of runs shorter than this, with gaps no larger than this between them. */
-const SIEVE_RUN = 64 << 10;
+/** ... of runs shorter than this, with gaps no larger than this between them (the break-even: bench/micro/io-sieve.mjs, bench/results/io-sieve.md). */
+const SIEVE_RUN = 2 << 10;
 
 /**
  * The last run, from run `i`, of a group of short runs with short gaps

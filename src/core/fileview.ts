@@ -160,14 +160,19 @@ export function firstRunAfter(runs: FileRuns, pos: number): number {
 /**
  * File domains of a two-phase collective access (ROMIO's): the bytes
  * [lo, hi) that the ranks' accesses span cut into `n` consecutive domains,
- * one per aggregator, their bounds on multiples of `align` bytes where the
- * domains are that long; `bounds[d]` to `bounds[d + 1]` is domain `d`.
+ * one per aggregator, their inner bounds on multiples of `align` bytes of
+ * the file (whole pages) where the domains are that long; `bounds[d]` to
+ * `bounds[d + 1]` is domain `d`.
  */
 export function fileDomains(lo: number, hi: number, n: number, align: number): number[] {
+  let base = lo;
   let len = Math.ceil((hi - lo) / n);
-  if (len >= align) len = Math.ceil(len / align) * align;
+  if (len >= align) {
+    base = Math.floor(lo / align) * align;
+    len = Math.ceil((hi - base) / n / align) * align;
+  }
   const bounds: number[] = [lo];
-  for (let d = 1; d <= n; d++) bounds.push(Math.min(hi, lo + d * len));
+  for (let d = 1; d <= n; d++) bounds.push(Math.min(hi, Math.max(lo, base + d * len)));
   return bounds;
 }
 
