@@ -1,8 +1,12 @@
 /**
- * Data sieving's break-even (api/file.ts SIEVE_RUN): reading n runs of
- * `run` bytes with `run`-byte gaps between them from the page cache, one
- * positioned read per run against one read of the span copied out. 4 MiB
- * span, median-ish (3rd of 9) time. Results: bench/results/io-sieve.md.
+ * Break-evens of api/file.ts (SIEVE_RUN, TWO_PHASE_READ_RUN,
+ * TWO_PHASE_WRITE_RUN), one thread, in the page cache: reading n runs of
+ * `run` bytes with `run`-byte gaps between them, one positioned read per
+ * run against one read of the span copied out (data sieving; what an
+ * aggregator's read costs); writing them, one positioned write per run
+ * against a copy into one buffer written at once (what two-phase costs).
+ * 4 MiB span (8 MiB for writes), 3rd best of 9. Results:
+ * bench/results/io-sieve.md.
  *
  *   node bench/micro/io-sieve.mjs
  */
@@ -38,4 +42,20 @@ for (const run of [128, 512, 1024, 2048, 4096, 8192, 16384]) {
   console.log(`${String(run).padStart(7)}  ${a.padStart(11)}  ${b.padStart(10)}`);
 }
 fs.closeSync(fd);
+const wfd = fs.openSync(name, 'r+');
+fs.writeSync(wfd, new Uint8Array(2 * SPAN), 0, 2 * SPAN, 0);
+const big = new Uint8Array(2 * SPAN);
+console.log('run (B)  pwrites (ms)  copy + 1 write (ms)');
+for (const run of [512, 4096, 5792, 8192, 16384, 65536]) {
+  const stride = 2 * run;
+  const n = Math.floor((2 * SPAN) / stride);
+  const data = new Uint8Array(n * run);
+  const a = time(() => { for (let i = 0; i < n; i++) fs.writeSync(wfd, data, i * run, run, i * stride); });
+  const b = time(() => {
+    for (let i = 0; i < n; i++) big.set(data.subarray(i * run, i * run + run), i * stride);
+    fs.writeSync(wfd, big, 0, n * stride, 0);
+  });
+  console.log(`${String(run).padStart(7)}  ${a.padStart(12)}  ${b.padStart(19)}`);
+}
+fs.closeSync(wfd);
 fs.rmSync(dir, { recursive: true, force: true });

@@ -243,8 +243,14 @@ function sieveEnd(offsets: number[], lengths: number[], i: number): number {
   return k;
 }
 
-/** Two-phase I/O: collective calls aggregate where the ranks' runs average less than this ... */
-const TWO_PHASE_RUN = 64 << 10;
+/**
+ * Two-phase I/O: collective writes aggregate where the ranks' runs average
+ * less than this, reads where they average less than the second (below,
+ * one call per run costs more than the copies through the aggregators:
+ * bench/micro/io-sieve.mjs, bench/results/io-sieve.md) ...
+ */
+const TWO_PHASE_WRITE_RUN = 8 << 10;
+const TWO_PHASE_READ_RUN = 2 << 10;
 /** ... in buffers of at most this many bytes per rank (ROMIO's cb_buffer_size) ... */
 const COLL_BUFFER = 16 << 20;
 /** ... over file domains cut on multiples of this (whole pages). */
@@ -261,8 +267,8 @@ function collBuffer(info: Map<string, string>): number {
   return Number.isSafeInteger(hint) && hint > 0 ? hint : COLL_BUFFER;
 }
 
-/** Whether collective accesses aggregate: some ranks' spans overlap, and their runs are short on average. */
-function interleaved(reach: Reach[]): boolean {
+/** Whether collective accesses aggregate: some ranks' spans overlap, and their runs average less than `run` bytes. */
+function interleaved(reach: Reach[], run: number): boolean {
   const live = reach.filter(([, , bytes]) => bytes > 0).sort((x, y) => x[0] - y[0]);
   let end = 0;
   let overlap = false;
@@ -275,7 +281,7 @@ function interleaved(reach: Reach[]): boolean {
     bytes += b;
     runs += r;
   }
-  return overlap && bytes < runs * TWO_PHASE_RUN;
+  return overlap && bytes < runs * run;
 }
 
 /** Holes of a two-phase stretch: up to this many are read one by one, more as one span. */
@@ -699,7 +705,7 @@ export class File {
         fail(routine, ERR_ARG, `disp ${d} is negative`);
       }
       return { d, et, ft, etDesc, ftDesc };
-    }, (v) => Number(meanRun(v.ftDesc) < TWO_PHASE_RUN));
+    }, (v) => Number(meanRun(v.ftDesc) < TWO_PHASE_WRITE_RUN));
     // Past the exchange every rank's earlier shared-pointer accesses are done.
     const { et, ft, etDesc, ftDesc } = view;
     const d = view.d === DISPLACEMENT_CURRENT ? byteOffset(s.view, s.shared.get()) : view.d;
@@ -849,7 +855,7 @@ export class File {
       return n === 0 ? [0, 0, 0, 0, r.size, cb] : [r.runs.offsets[0]!, r.runs.offsets[n - 1]! + r.runs.lengths[n - 1]!, r.data.length, n, r.size, cb];
     });
     const { m, offset, count, data, runs } = req;
-    const moved = interleaved(reach) ? this.#twoPhase(routine, s, write, runs, data, reach) : this.#access(routine, s, write, offset, data, false);
+    const moved = interleaved(reach, write ? TWO_PHASE_WRITE_RUN : TWO_PHASE_READ_RUN) ? this.#twoPhase(routine, s, write, runs, data, reach) : this.#access(routine, s, write, offset, data, false);
     if (at === At.Individual) s.position += count;
     if (!write && moved > 0) unpacker(m, data)?.(moved - (moved % m.type.size));
     return moved;
