@@ -258,8 +258,18 @@ const DOMAIN_ALIGN = 4096;
 /** Pieces this short are copied byte by byte (cheaper than a subarray and a set). */
 const SMALL_COPY = 32;
 
-/** What each rank tells the others of a collective access: [first byte, end, data bytes, runs, file size, buffer bytes]. */
-type Reach = [number, number, number, number, number, number];
+/** What each rank tells the others of a collective access: [first byte, end, data bytes, runs, file size, buffer bytes, CB_* mode]. */
+type Reach = [number, number, number, number, number, number, number];
+
+/** The "romio_cb_read" / "romio_cb_write" hints (ROMIO's): aggregate by the thresholds, always (where the view allows), or never. */
+const CB_AUTOMATIC = 0;
+const CB_ENABLE = 1;
+const CB_DISABLE = 2;
+
+function cbMode(info: Map<string, string>, write: boolean): number {
+  const hint = info.get(write ? 'romio_cb_write' : 'romio_cb_read');
+  return hint === 'enable' ? CB_ENABLE : hint === 'disable' ? CB_DISABLE : CB_AUTOMATIC;
+}
 
 /** The two-phase buffer size per rank: the file's "cb_buffer_size" hint (ROMIO's) when it is a positive whole number, else COLL_BUFFER. */
 function collBuffer(info: Map<string, string>): number {
@@ -852,10 +862,14 @@ export class File {
     }, (r): Reach => {
       const n = r.runs.offsets.length;
       const cb = collBuffer(s.info);
-      return n === 0 ? [0, 0, 0, 0, r.size, cb] : [r.runs.offsets[0]!, r.runs.offsets[n - 1]! + r.runs.lengths[n - 1]!, r.data.length, n, r.size, cb];
+      const mode = cbMode(s.info, write);
+      return n === 0 ? [0, 0, 0, 0, r.size, cb, mode] : [r.runs.offsets[0]!, r.runs.offsets[n - 1]! + r.runs.lengths[n - 1]!, r.data.length, n, r.size, cb, mode];
     });
     const { m, offset, count, data, runs } = req;
-    const moved = interleaved(reach, write ? TWO_PHASE_WRITE_RUN : TWO_PHASE_READ_RUN) ? this.#twoPhase(routine, s, write, runs, data, reach) : this.#access(routine, s, write, offset, data, false);
+    // Rank 0's hint decides, so that every rank takes the same path.
+    const mode = reach[0]![6];
+    const aggregate = mode === CB_AUTOMATIC ? interleaved(reach, write ? TWO_PHASE_WRITE_RUN : TWO_PHASE_READ_RUN) : mode === CB_ENABLE && interleaved(reach, Infinity);
+    const moved = aggregate ? this.#twoPhase(routine, s, write, runs, data, reach) : this.#access(routine, s, write, offset, data, false);
     if (at === At.Individual) s.position += count;
     if (!write && moved > 0) unpacker(m, data)?.(moved - (moved % m.type.size));
     return moved;
