@@ -9,7 +9,9 @@
  * Preallocate, Set_view, Seek_shared, the ordered calls). A contiguous view
  * moves a rank's data with one positioned call, in place. Independent reads
  * of many short runs close together are sieved (one read of the span,
- * copied out); writes are one positioned write per run. The blocking
+ * copied out); writes are one positioned write per run, except in atomic
+ * mode, where every access holds the lock and writes sieve too (the span
+ * read, patched and written back). The blocking
  * collective data calls (Read_all, Write_at_all, ...) aggregate where the
  * ranks share memory (the embedded transport), atomic mode is off and some
  * rank's view has holes between short runs (Set_view tells): the ranks
@@ -749,18 +751,33 @@ export class File {
    */
   #access(routine: string, s: FileState, write: boolean, offset: number, data: Uint8Array, locked: boolean): number {
     const view = s.view;
+    // Writes sieve only in atomic mode, where every access of the group holds the lock: elsewhere another
+    // rank's write into the holes of a span could fall between its read and its write, and be lost.
+    const sieveWrites = write && s.atomic && (s.amode & MODE_WRONLY) === 0;
     const run = (): number => {
       const { offsets, lengths } = fileRuns(view, offset * view.etype.size, data.length);
       let done = 0;
       for (let i = 0; i < offsets.length;) {
-        // Data sieving (ROMIO's, for reads): many short runs close together are read as one span and copied out.
-        const last = write ? i : sieveEnd(offsets, lengths, i);
+        // Data sieving (ROMIO's): many short runs close together are read as one span and copied out (a
+        // write copies them in and writes the span back; the holes keep what the file holds, zeros past its end).
+        const last = write && !sieveWrites ? i : sieveEnd(offsets, lengths, i);
         if (last > i) {
           const start = offsets[i]!;
           const span = offsets[last]! + lengths[last]! - start;
           if (s.sieve === null || s.sieve.length < span) s.sieve = new Uint8Array(Math.min(SIEVE_SPAN, 2 ** Math.ceil(Math.log2(span))));
           const scratch = s.sieve;
           const got = transfer(routine, s, false, scratch, 0, span, start);
+          if (write) {
+            scratch.fill(0, got, span);
+            for (let k = i; k <= last; k++) {
+              scratch.set(data.subarray(done, done + lengths[k]!), offsets[k]! - start);
+              done += lengths[k]!;
+            }
+            const put = transfer(routine, s, true, scratch, 0, span, start);
+            if (put < span) return Math.max(0, done - (span - put));
+            i = last + 1;
+            continue;
+          }
           for (let k = i; k <= last; k++) {
             const at = offsets[k]! - start;
             const n = Math.max(0, Math.min(lengths[k]!, got - at));
