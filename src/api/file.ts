@@ -751,9 +751,10 @@ export class File {
    */
   #access(routine: string, s: FileState, write: boolean, offset: number, data: Uint8Array, locked: boolean): number {
     const view = s.view;
-    // Writes sieve only in atomic mode, where every access of the group holds the lock: elsewhere another
+    // Writes sieve only under the lock every access of the group holds in atomic mode: elsewhere another
     // rank's write into the holes of a span could fall between its read and its write, and be lost.
-    const sieveWrites = write && s.atomic && (s.amode & MODE_WRONLY) === 0;
+    const atomic = s.atomic && !locked && s.comm.Get_size() > 1;
+    const sieveWrites = write && (atomic || locked) && (s.amode & MODE_WRONLY) === 0;
     const run = (): number => {
       const { offsets, lengths } = fileRuns(view, offset * view.etype.size, data.length);
       let done = 0;
@@ -796,7 +797,6 @@ export class File {
       }
       return done;
     };
-    const atomic = s.atomic && !locked && s.comm.Get_size() > 1;
     let moved: number;
     try {
       moved = atomic ? s.shared.locked(run) : run();
