@@ -6,16 +6,20 @@
  * offsets (positioned reads and writes), through its file view
  * (core/fileview.ts). Collective calls synchronise through a duplicate of the
  * communicator only where MPI's semantics need it (Open, Close, Set_size,
- * Preallocate, Set_view, Seek_shared, the ordered calls); the collective data
- * calls (Read_all, Write_at_all, ...) are the independent ones, which MPI
- * allows, so their non-blocking and split forms complete at once. Reads of
- * many short runs close together are sieved (one read of the span, copied
- * out); writes are one positioned write per run of the view. Two-phase
- * aggregation was tried for fine-grained collective views and measured
- * several times slower on node:fs (the exchange of many small pieces costs
- * more than the system calls it saves: a cyclic darray of 2^20 doubles at
- * 4 ranks, written and read back with Write_all/Read_all), so it is not
- * used. The shared
+ * Preallocate, Set_view, Seek_shared, the ordered calls). A contiguous view
+ * moves a rank's data with one positioned call, in place. Independent reads
+ * of many short runs close together are sieved (one read of the span,
+ * copied out); writes are one positioned write per run, except in atomic
+ * mode, where every access holds the lock and writes sieve too (the span
+ * read, patched and written back). The blocking
+ * collective data calls (Read_all, Write_at_all, ...) aggregate where the
+ * ranks share memory (the embedded transport), atomic mode is off and some
+ * rank's view has holes between short runs (Set_view tells): the ranks
+ * agree on their checks and extents, and interleaved accesses go through
+ * two-phase I/O (#twoPhase, ROMIO's: one file domain per rank, moved with
+ * one call per round through a shared window). Otherwise, and for the
+ * non-blocking and split forms (which complete at once), the collective
+ * calls are the independent ones, as MPI allows. The shared
  * file pointer is a hidden file under an O_EXCL lock (core/sharedfp.ts).
  * The control calls (Open, Close, Set_view, ...) first agree on every
  * rank's argument checks, so an error on one rank raises on all of them.
@@ -35,7 +39,7 @@ import { commNull, readOnlyFile, splitCollectivePending } from '../core/failures
 import { parseBuffer, type BufferSpec, type BufferMessage } from '../core/msgbuffer.js';
 import { outgoing, incoming, unpacker } from '../core/pack.js';
 import type { TypeDesc } from '../core/datatype.js';
-import { checkView, fileRuns, byteOffset, endOffset, type FileView } from '../core/fileview.js';
+import { checkView, fileRuns, byteOffset, endOffset, fileDomains, firstRunAfter, meanRun, runStarts, type FileRuns, type FileView } from '../core/fileview.js';
 import { SharedPointer } from '../core/sharedfp.js';
 import { ANY_SOURCE, ANY_TAG } from './constants.js';
 import { describe, checkInt } from './args.js';
@@ -46,6 +50,8 @@ import type { Group } from './group.js';
 import { Info, infoArg } from './info.js';
 import { Status } from './status.js';
 import { Request, Kind } from './request.js';
+import { runtime } from './runtime.js';
+import { Win } from './win.js';
 import {
   Errhandler, createErrhandler, errhandlerArg, guard, invoke, defaultErrhandler, type ErrhandlerFunction, type ErrhandlerRecord,
 } from './errhandler.js';
@@ -219,8 +225,8 @@ const MAX_CALL_BYTES = 1 << 30;
 
 /** Data sieving: a span read at once holds at most this many bytes ... */
 const SIEVE_SPAN = 4 << 20;
-/** ... of runs shorter than this, with gaps no larger than this between them. */
-const SIEVE_RUN = 64 << 10;
+/** ... of runs shorter than this, with gaps no larger than this between them (the break-even: bench/micro/io-sieve.mjs, bench/results/io-sieve.md). */
+const SIEVE_RUN = 2 << 10;
 
 /**
  * The last run, from run `i`, of a group of short runs with short gaps
@@ -237,6 +243,122 @@ function sieveEnd(offsets: number[], lengths: number[], i: number): number {
     k++;
   }
   return k;
+}
+
+/**
+ * Two-phase I/O: collective writes aggregate where the ranks' runs average
+ * less than this, reads where they average less than the second (below,
+ * one call per run costs more than the copies through the aggregators:
+ * bench/micro/io-sieve.mjs, bench/results/io-sieve.md) ...
+ */
+const TWO_PHASE_WRITE_RUN = 8 << 10;
+const TWO_PHASE_READ_RUN = 2 << 10;
+/** ... in buffers of at most this many bytes per rank (ROMIO's cb_buffer_size) ... */
+const COLL_BUFFER = 16 << 20;
+/** ... over file domains cut on multiples of this (whole pages). */
+const DOMAIN_ALIGN = 4096;
+/** Pieces this short are copied byte by byte (cheaper than a subarray and a set). */
+const SMALL_COPY = 32;
+
+/** What each rank tells the others of a collective access: [first byte, end, data bytes, runs, file size, buffer bytes, CB_* mode]. */
+type Reach = [number, number, number, number, number, number, number];
+
+/** The "romio_cb_read" / "romio_cb_write" hints (ROMIO's): aggregate by the thresholds, always (where the view allows), or never. */
+const CB_AUTOMATIC = 0;
+const CB_ENABLE = 1;
+const CB_DISABLE = 2;
+
+function cbMode(info: Map<string, string>, write: boolean): number {
+  const hint = info.get(write ? 'romio_cb_write' : 'romio_cb_read');
+  return hint === 'enable' ? CB_ENABLE : hint === 'disable' ? CB_DISABLE : CB_AUTOMATIC;
+}
+
+/** The two-phase buffer size per rank: the file's "cb_buffer_size" hint (ROMIO's) when it is a positive whole number, else COLL_BUFFER. */
+function collBuffer(info: Map<string, string>): number {
+  const hint = Number(info.get('cb_buffer_size'));
+  return Number.isSafeInteger(hint) && hint > 0 ? hint : COLL_BUFFER;
+}
+
+/** Whether collective accesses aggregate: some ranks' spans overlap, and their runs average less than `run` bytes. */
+function interleaved(reach: Reach[], run: number): boolean {
+  const live = reach.filter(([, , bytes]) => bytes > 0).sort((x, y) => x[0] - y[0]);
+  let end = 0;
+  let overlap = false;
+  let bytes = 0;
+  let runs = 0;
+  for (let i = 0; i < live.length; i++) {
+    const [lo, hi, b, r] = live[i]!;
+    if (i > 0 && lo < end) overlap = true;
+    end = Math.max(end, hi);
+    bytes += b;
+    runs += r;
+  }
+  return overlap && bytes < runs * run;
+}
+
+/** Holes of a two-phase stretch: up to this many are read one by one, more as one span. */
+const HOLE_READS = 8;
+
+/**
+ * The holes of file bytes [a, b) that no rank's runs cover, as start, end
+ * pairs: `metas[r]` holds rank r's `reach[r][3]` runs as offset, length
+ * pairs at increasing offsets (a merge of the ranks' lists, in file order).
+ */
+function gapsIn(metas: Float64Array[], reach: Reach[], a: number, b: number): number[] {
+  const n = metas.length;
+  const next = new Array<number>(n);
+  for (let r = 0; r < n; r++) {
+    const m = metas[r]!;
+    let lo = 0;
+    let hi = reach[r]![3];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (m[2 * mid]! + m[2 * mid + 1]! <= a) lo = mid + 1;
+      else hi = mid;
+    }
+    next[r] = lo;
+  }
+  const gaps: number[] = [];
+  let at = a;
+  for (;;) {
+    // The rank whose next run starts first.
+    let best = -1;
+    let start = b;
+    for (let r = 0; r < n; r++) {
+      if (next[r]! < reach[r]![3] && metas[r]![2 * next[r]!]! < start) {
+        best = r;
+        start = metas[r]![2 * next[r]!]!;
+      }
+    }
+    if (best < 0) break;
+    const end = start + metas[best]![2 * next[best]! + 1]!;
+    next[best]!++;
+    if (start > at) gaps.push(at, start);
+    if (end > at) at = end;
+    if (at >= b) break;
+  }
+  if (at < b) gaps.push(at, b);
+  return gaps;
+}
+
+/**
+ * Copy the data of `runs` (data-stream positions `starts`) that lies in file
+ * bytes [a, b) between the data `data` and `mem`, which holds file byte `a`
+ * at index 0: into `mem` (`toMem`) or out of it.
+ */
+function copyPieces(runs: FileRuns, starts: Float64Array, data: Uint8Array, mem: Uint8Array, a: number, b: number, toMem: boolean): void {
+  const { offsets, lengths } = runs;
+  for (let i = firstRunAfter(runs, a); i < offsets.length && offsets[i]! < b; i++) {
+    const from = Math.max(offsets[i]!, a);
+    const n = Math.min(offsets[i]! + lengths[i]!, b) - from;
+    const at = starts[i]! + from - offsets[i]!;
+    const to = from - a;
+    if (n <= SMALL_COPY) {
+      if (toMem) for (let j = 0; j < n; j++) mem[to + j] = data[at + j]!;
+      else for (let j = 0; j < n; j++) data[at + j] = mem[to + j]!;
+    } else if (toMem) mem.set(data.subarray(at, at + n), to);
+    else data.set(mem.subarray(to, to + n), at);
+  }
 }
 
 /** Read or write `len` bytes of `data` from index `at` at file byte `pos`; returns the bytes moved (short at the end of the file). */
@@ -263,6 +385,8 @@ interface View extends FileView {
   readonly etypeHandle: Datatype;
   readonly filetypeHandle: Datatype;
   readonly datarep: string;
+  /** Whether the collective data calls may aggregate: some rank's view (Set_view is collective) has holes between short runs. */
+  readonly aggregate: boolean;
 }
 
 /** The state of an open file, shared by copies of its handle. */
@@ -281,12 +405,16 @@ interface FileState {
   errhandler: ErrhandlerRecord;
   /** The split collective begun and not yet ended: its routine and bytes moved. */
   split: { routine: string; bytes: number } | null;
+  /** Two-phase I/O's buffers (made at the first collective call that aggregates): a window of `bytes` per rank that all ranks load and store. */
+  agg: { win: Win; bytes: number; mems: Uint8Array[] } | null;
+  /** Data sieving's buffer, kept between calls (fresh memory costs page faults on every call). */
+  sieve: Uint8Array | null;
   /** Set by Close: copies of the handle (`new MPI.File(f)`) must not use the descriptor, which the system may give to another file. */
   closed: boolean;
 }
 
 const VIEW_BYTES: View = {
-  disp: 0, etype: BYTE.typeDesc('File'), filetype: BYTE.typeDesc('File'), etypeHandle: BYTE, filetypeHandle: BYTE, datarep: 'native',
+  disp: 0, etype: BYTE.typeDesc('File'), filetype: BYTE.typeDesc('File'), etypeHandle: BYTE, filetypeHandle: BYTE, datarep: 'native', aggregate: false,
 };
 
 /** Error handler new files get: the one set on FILE_NULL (ERRORS_RETURN unless changed), as MPI specifies. */
@@ -319,7 +447,7 @@ export class File {
    * waiting for it forever. The exchange also orders the call after every
    * rank's earlier accesses (a barrier).
    */
-  #agree<T>(routine: string, s: FileState, check: () => T, share: ((t: T) => number) | null = null): { mine: T; shared: number[] } {
+  #agree<T, S = number>(routine: string, s: FileState, check: () => T, share: ((t: T) => S) | null = null): { mine: T; shared: S[] } {
     let payload: T | undefined;
     let mine: unknown = null;
     try {
@@ -331,12 +459,12 @@ export class File {
       if (mine !== null) throw mine;
       return { mine: payload!, shared: share === null ? [] : [share(payload!)] };
     }
-    const own: [[number, string] | null, number] = [mine === null ? null : failureOf(mine), mine === null && share !== null ? share(payload!) : 0];
+    const own: [[number, string] | null, S | 0] = [mine === null ? null : failureOf(mine), mine === null && share !== null ? share(payload!) : 0];
     const all = s.comm.allgather(own);
     if (mine !== null) throw mine;
     const bad = all.findIndex(([f]) => f !== null);
     if (bad >= 0) fail(routine, all[bad]![0]![0], `rank ${bad} of the file's group failed the call: ${all[bad]![0]![1]}`);
-    return { mine: payload!, shared: all.map(([, n]) => n) };
+    return { mine: payload!, shared: all.map(([, n]) => n as S) };
   }
 
   /** True for FILE_NULL (and a handle once closed): mpi4py's `not file`. */
@@ -418,7 +546,7 @@ export class File {
     const f = new File();
     f.#s = {
       fd, path, amode: mode, comm: icomm, shared: new SharedPointer(sharedFile), info: new Map(hints),
-      view: VIEW_BYTES, position: 0, atomic: false, errhandler: defaultFileErrhandler, split: null, closed: false,
+      view: VIEW_BYTES, position: 0, atomic: false, errhandler: defaultFileErrhandler, split: null, agg: null, sieve: null, closed: false,
     };
     if (mode & MODE_APPEND) {
       const end = fs.fstatSync(fd).size;
@@ -440,6 +568,10 @@ export class File {
     });
     const rank = s.comm.Get_rank();
     let error: [number, string] | null = null;
+    // Collective, like the exchange above: every rank made the window in the same call.
+    s.agg?.win.Free();
+    s.agg = null;
+    s.sieve = null;
     s.closed = true;
     try {
       fs.closeSync(s.fd);
@@ -560,7 +692,7 @@ export class File {
   Set_view(disp: number = 0, etype: Datatype = BYTE, filetype: Datatype | null = null, datarep = 'native', info: Info | null = null): void {
     const routine = 'Set_view';
     const s = this.#state(routine);
-    const { mine: view } = this.#agree(routine, s, () => {
+    const { mine: view, shared: short } = this.#agree(routine, s, () => {
       const d = checkInt(routine, 'disp', disp);
       const et = datatypeArg(routine, 'etype', etype);
       const ft = filetype === null || filetype === undefined ? et : datatypeArg(routine, 'filetype', filetype);
@@ -585,12 +717,13 @@ export class File {
         fail(routine, ERR_ARG, `disp ${d} is negative`);
       }
       return { d, et, ft, etDesc, ftDesc };
-    });
+    }, (v) => Number(meanRun(v.ftDesc) < TWO_PHASE_WRITE_RUN));
     // Past the exchange every rank's earlier shared-pointer accesses are done.
     const { et, ft, etDesc, ftDesc } = view;
     const d = view.d === DISPLACEMENT_CURRENT ? byteOffset(s.view, s.shared.get()) : view.d;
     const keep = (t: Datatype): Datatype => (t.is_predefined ? t : t.Dup());
-    s.view = { disp: d, etype: etDesc, filetype: ftDesc, etypeHandle: keep(et), filetypeHandle: keep(ft), datarep };
+    const aggregate = short.some((f) => f === 1);
+    s.view = { disp: d, etype: etDesc, filetype: ftDesc, etypeHandle: keep(et), filetypeHandle: keep(ft), datarep, aggregate };
     s.position = 0;
     if (s.comm.Get_rank() === 0) s.shared.set(0);
     // Nobody uses the shared pointer before rank 0 has reset it.
@@ -618,17 +751,34 @@ export class File {
    */
   #access(routine: string, s: FileState, write: boolean, offset: number, data: Uint8Array, locked: boolean): number {
     const view = s.view;
+    // Writes sieve only under the lock every access of the group holds in atomic mode: elsewhere another
+    // rank's write into the holes of a span could fall between its read and its write, and be lost.
+    const atomic = s.atomic && !locked && s.comm.Get_size() > 1;
+    const sieveWrites = write && (atomic || locked) && (s.amode & MODE_WRONLY) === 0;
     const run = (): number => {
       const { offsets, lengths } = fileRuns(view, offset * view.etype.size, data.length);
       let done = 0;
       for (let i = 0; i < offsets.length;) {
-        // Data sieving (ROMIO's, for reads): many short runs close together are read as one span and copied out.
-        const last = write ? i : sieveEnd(offsets, lengths, i);
+        // Data sieving (ROMIO's): many short runs close together are read as one span and copied out (a
+        // write copies them in and writes the span back; the holes keep what the file holds, zeros past its end).
+        const last = write && !sieveWrites ? i : sieveEnd(offsets, lengths, i);
         if (last > i) {
           const start = offsets[i]!;
           const span = offsets[last]! + lengths[last]! - start;
-          const scratch = new Uint8Array(span);
+          if (s.sieve === null || s.sieve.length < span) s.sieve = new Uint8Array(Math.min(SIEVE_SPAN, 2 ** Math.ceil(Math.log2(span))));
+          const scratch = s.sieve;
           const got = transfer(routine, s, false, scratch, 0, span, start);
+          if (write) {
+            scratch.fill(0, got, span);
+            for (let k = i; k <= last; k++) {
+              scratch.set(data.subarray(done, done + lengths[k]!), offsets[k]! - start);
+              done += lengths[k]!;
+            }
+            const put = transfer(routine, s, true, scratch, 0, span, start);
+            if (put < span) return Math.max(0, done - (span - put));
+            i = last + 1;
+            continue;
+          }
           for (let k = i; k <= last; k++) {
             const at = offsets[k]! - start;
             const n = Math.max(0, Math.min(lengths[k]!, got - at));
@@ -647,7 +797,6 @@ export class File {
       }
       return done;
     };
-    const atomic = s.atomic && !locked && s.comm.Get_size() > 1;
     let moved: number;
     try {
       moved = atomic ? s.shared.locked(run) : run();
@@ -657,15 +806,14 @@ export class File {
     return moved;
   }
 
-  /** Check access and buffer, then read or write at the pointer `at` says; returns bytes moved. */
-  #io(routine: string, write: boolean, at: At, offsetArgValue: unknown, buf: BufferSpec): number {
-    const s = this.#state(routine);
+  /** The checks of a data call (access mode, offset, buffer) and what it moves: the data, at etype `offset` of the view (0 for the shared pointer). */
+  #checked(routine: string, s: FileState, write: boolean, at: At, offsetArgValue: unknown, buf: BufferSpec): { m: BufferMessage; offset: number; count: number; data: Uint8Array } {
     if (write && (s.amode & MODE_RDONLY)) raise(routine, readOnlyFile(s.path));
     if (!write && (s.amode & MODE_WRONLY)) fail(routine, ERR_ACCESS, `${s.path} is open MODE_WRONLY`);
     if (at !== At.Shared && (s.amode & MODE_SEQUENTIAL)) {
       fail(routine, ERR_UNSUPPORTED_OPERATION, `${s.path} is open MODE_SEQUENTIAL: only shared file pointer calls are allowed`);
     }
-    const offset = at === At.Explicit ? offsetArg(routine, offsetArgValue) : 0;
+    const offset = at === At.Explicit ? offsetArg(routine, offsetArgValue) : at === At.Individual ? s.position : 0;
     let m: BufferMessage;
     try {
       m = parseBuffer(routine, 'buf', buf);
@@ -677,13 +825,18 @@ export class File {
     if (bytes % esize !== 0) {
       fail(routine, ERR_TYPE, `buf holds ${bytes} bytes (${m.count} ${m.type.name}), not a whole number of etype ${s.view.etype.name} (${esize} bytes)`);
     }
-    const count = bytes / esize;
-    const data = write ? outgoing(m) : incoming(m);
+    return { m, offset, count: bytes / esize, data: write ? outgoing(m) : incoming(m) };
+  }
+
+  /** Check access and buffer, then read or write at the pointer `at` says; returns bytes moved. */
+  #io(routine: string, write: boolean, at: At, offsetArgValue: unknown, buf: BufferSpec): number {
+    const s = this.#state(routine);
+    const { m, offset, count, data } = this.#checked(routine, s, write, at, offsetArgValue, buf);
     let moved: number;
     if (at === At.Explicit) {
       moved = this.#access(routine, s, write, offset, data, false);
     } else if (at === At.Individual) {
-      moved = this.#access(routine, s, write, s.position, data, false);
+      moved = this.#access(routine, s, write, offset, data, false);
       // The pointer moves past what was asked for, as MPI says, even at the end of the file.
       s.position += count;
     } else {
@@ -700,6 +853,188 @@ export class File {
     }
     if (!write && moved > 0) unpacker(m, data)?.(moved - (moved % m.type.size));
     return moved;
+  }
+
+  /**
+   * The blocking collective data calls (Read_all, Write_at_all, ...). Where
+   * the ranks share memory (the embedded transport) and atomic mode is off,
+   * they first agree on their checks and on where their accesses lie (an
+   * error on one rank raises on all); when the accesses interleave in short
+   * runs, the call does two-phase I/O (#twoPhase), otherwise each rank reads
+   * or writes its own runs (a contiguous view: one call, in place).
+   */
+  #ioAll(routine: string, write: boolean, at: At.Explicit | At.Individual, offsetArgValue: unknown, buf: BufferSpec): number {
+    const s = this.#state(routine);
+    if (!s.view.aggregate || s.atomic || s.comm.Get_size() === 1 || runtime.transport.rma === undefined) return this.#io(routine, write, at, offsetArgValue, buf);
+    const { mine: req, shared: reach } = this.#agree(routine, s, () => {
+      const req = this.#checked(routine, s, write, at, offsetArgValue, buf);
+      const runs = fileRuns(s.view, req.offset * s.view.etype.size, req.data.length);
+      let size = 0;
+      try {
+        size = fs.fstatSync(s.fd).size;
+      } catch (e) {
+        raise(routine, ioFailure(e, `reading the size of ${s.path}`));
+      }
+      return { ...req, runs, size };
+    }, (r): Reach => {
+      const n = r.runs.offsets.length;
+      const cb = collBuffer(s.info);
+      const mode = cbMode(s.info, write);
+      return n === 0 ? [0, 0, 0, 0, r.size, cb, mode] : [r.runs.offsets[0]!, r.runs.offsets[n - 1]! + r.runs.lengths[n - 1]!, r.data.length, n, r.size, cb, mode];
+    });
+    const { m, offset, count, data, runs } = req;
+    // Rank 0's hint decides, so that every rank takes the same path.
+    const mode = reach[0]![6];
+    const aggregate = mode === CB_AUTOMATIC ? interleaved(reach, write ? TWO_PHASE_WRITE_RUN : TWO_PHASE_READ_RUN) : mode === CB_ENABLE && interleaved(reach, Infinity);
+    const moved = aggregate ? this.#twoPhase(routine, s, write, runs, data, reach) : this.#access(routine, s, write, offset, data, false);
+    if (at === At.Individual) s.position += count;
+    if (!write && moved > 0) unpacker(m, data)?.(moved - (moved % m.type.size));
+    return moved;
+  }
+
+  /** The two-phase buffers, one of at least `bytes` per rank (collective: every rank asks for the same size). */
+  #aggMemory(s: FileState, bytes: number): Uint8Array[] {
+    if (s.agg !== null && s.agg.bytes >= bytes) return s.agg.mems;
+    s.agg?.win.Free();
+    s.agg = null;
+    const size = Math.ceil(bytes / 65536) * 65536;
+    const win = Win.Allocate_shared(size, 1, null, s.comm);
+    const mems: Uint8Array[] = [];
+    for (let r = 0; r < s.comm.Get_size(); r++) mems.push(win.Shared_query(r)[0]);
+    s.agg = { win, bytes: size, mems };
+    return mems;
+  }
+
+  /**
+   * Fill the holes `gaps` (start, end pairs) of the stretch [a, b) in `own`
+   * (file byte `a` at index 0) with what the file holds there, zeros past
+   * its end (`size`). Few holes are read one by one; many are read as one
+   * span into the sieve buffer and copied out. Raises an I/O error.
+   */
+  #fillHoles(routine: string, s: FileState, own: Uint8Array, a: number, b: number, size: number, gaps: number[]): void {
+    if (gaps.length === 0) return;
+    const top = Math.min(b, size);
+    if (gaps.length > 2 * HOLE_READS && top > a) {
+      if (s.sieve === null || s.sieve.length < top - a) s.sieve = new Uint8Array(2 ** Math.ceil(Math.log2(top - a)));
+      const got = transfer(routine, s, false, s.sieve, 0, top - a, a);
+      s.sieve.fill(0, got, top - a);
+      for (let g = 0; g < gaps.length; g += 2) own.set(s.sieve.subarray(Math.min(gaps[g]!, top) - a, Math.min(gaps[g + 1]!, top) - a), gaps[g]! - a);
+    } else {
+      for (let g = 0; g < gaps.length; g += 2) {
+        const end = Math.min(gaps[g + 1]!, top);
+        if (end <= gaps[g]!) continue;
+        const got = transfer(routine, s, false, own, gaps[g]! - a, end - gaps[g]!, gaps[g]!);
+        own.fill(0, gaps[g]! - a + got, end - a);
+      }
+    }
+    for (let g = 0; g < gaps.length; g += 2) if (gaps[g + 1]! > top) own.fill(0, Math.max(gaps[g]!, top) - a, gaps[g + 1]! - a);
+  }
+
+  /**
+   * Two-phase collective I/O (ROMIO's): the bytes the ranks' accesses span
+   * are cut into one file domain per rank; in rounds of at most COLL_BUFFER
+   * bytes (the "cb_buffer_size" hint) of each domain, its rank (the
+   * aggregator) moves its stretch of the file with one call, and every rank
+   * copies its pieces of every stretch between its data and the
+   * aggregators' shared buffers. For a write the ranks also share their
+   * runs, from which each aggregator finds the holes of its stretch and
+   * reads what the file holds there (few holes one by one, many as one
+   * span), so the bytes no rank writes keep their contents; the call ends
+   * when every aggregator has written. A read moves the data-stream bytes before the end of the file
+   * (its size when the call began). An I/O error on one aggregator raises
+   * on every rank.
+   */
+  #twoPhase(routine: string, s: FileState, write: boolean, runs: FileRuns, data: Uint8Array, reach: Reach[]): number {
+    const n = s.comm.Get_size();
+    const rank = s.comm.Get_rank();
+    let lo = Infinity;
+    let hi = 0;
+    for (const [l, h, bytes] of reach) {
+      if (bytes === 0) continue;
+      lo = Math.min(lo, l);
+      hi = Math.max(hi, h);
+    }
+    // Rank 0's figures, so that every rank cuts the same stretches.
+    const size = reach[0]![4];
+    const buffer = reach[0]![5];
+    const bounds = fileDomains(lo, hi, n, DOMAIN_ALIGN);
+    let longest = 0;
+    for (let d = 0; d < n; d++) longest = Math.max(longest, bounds[d + 1]! - bounds[d]!);
+    const chunk = Math.min(longest, buffer);
+    // A write also shares every rank's runs (offset, length pairs after the buffer), where the aggregators find the holes.
+    const metaAt = Math.ceil(chunk / 8) * 8;
+    const mems = this.#aggMemory(s, write ? metaAt + 16 * Math.max(...reach.map((r) => r[3])) : chunk);
+    const metas = write ? mems.map((m, r) => new Float64Array(m.buffer, m.byteOffset + metaAt, 2 * reach[r]![3])) : [];
+    if (write) {
+      const mine = metas[rank]!;
+      for (let i = 0; i < runs.offsets.length; i++) {
+        mine[2 * i] = runs.offsets[i]!;
+        mine[2 * i + 1] = runs.lengths[i]!;
+      }
+    }
+    const rounds = Math.ceil(longest / chunk);
+    const starts = runStarts(runs);
+    const own = mems[rank]!;
+    /** Stretch [a, b) of domain `d` in round `k`. */
+    const stretch = (d: number, k: number): [number, number] => {
+      const a = Math.min(bounds[d]! + k * chunk, bounds[d + 1]!);
+      return [a, Math.min(a + chunk, bounds[d + 1]!)];
+    };
+    let caught: unknown = null;
+    const io = (w: boolean, a: number, len: number): number => {
+      try {
+        return transfer(routine, s, w, own, 0, len, a);
+      } catch (e) {
+        caught ??= e;
+        return 0;
+      }
+    };
+    const agreed = (): void => {
+      const errors = s.comm.allgather(caught === null ? null : failureOf(caught));
+      const bad = errors.findIndex((x) => x !== null);
+      if (caught !== null) throw caught;
+      if (bad >= 0) fail(routine, errors[bad]![0], `rank ${bad} of the file's group failed the call: ${errors[bad]![1]}`);
+    };
+    for (let k = 0; k < rounds; k++) {
+      const [a, b] = stretch(rank, k);
+      if (write) {
+        // Every rank copies its pieces into the aggregators' buffers (once the last round's are written) ...
+        if (k > 0) s.comm.Barrier();
+        for (let d = 0; d < n; d++) {
+          const [da, db] = stretch(d, k);
+          if (db > da) copyPieces(runs, starts, data, mems[d]!, da, db, true);
+        }
+        s.comm.Barrier();
+        // ... and each fills the holes of its stretch with what the file holds there (zeros past its end), then writes it at once.
+        if (b > a && caught === null) {
+          try {
+            this.#fillHoles(routine, s, own, a, b, size, gapsIn(metas, reach, a, b));
+          } catch (e) {
+            caught = e;
+          }
+          if (caught === null) io(true, a, b - a);
+        }
+      } else {
+        if (b > a && a < size) {
+          const got = io(false, a, Math.min(b, size) - a);
+          own.fill(0, got, b - a);
+        }
+        agreed();
+        for (let d = 0; d < n; d++) {
+          const [da, db] = stretch(d, k);
+          const end = Math.min(db, size);
+          if (end > da) copyPieces(runs, starts, data, mems[d]!, da, end, false);
+        }
+        // The next call's exchange keeps the buffers until every rank has copied out of the last round.
+        if (k + 1 < rounds) s.comm.Barrier();
+      }
+    }
+    if (write) {
+      agreed();
+      return data.length;
+    }
+    const i = firstRunAfter(runs, size);
+    return i === runs.offsets.length ? data.length : starts[i]! + Math.max(0, size - runs.offsets[i]!);
   }
 
   /** A collective access through the shared pointer, in rank order (Read_ordered, Write_ordered). */
@@ -770,11 +1105,11 @@ export class File {
   /** Read at etype `offset` of the view: `MPI_File_read_at`. */
   Read_at(offset: number, buf: BufferSpec, status: Status | null = null): void { fillStatus(status, this.#io('Read_at', false, At.Explicit, offset, buf)); }
   /** Read at `offset` (collective): `MPI_File_read_at_all`. */
-  Read_at_all(offset: number, buf: BufferSpec, status: Status | null = null): void { fillStatus(status, this.#io('Read_at_all', false, At.Explicit, offset, buf)); }
+  Read_at_all(offset: number, buf: BufferSpec, status: Status | null = null): void { fillStatus(status, this.#ioAll('Read_at_all', false, At.Explicit, offset, buf)); }
   /** Write at etype `offset` of the view: `MPI_File_write_at`. */
   Write_at(offset: number, buf: BufferSpec, status: Status | null = null): void { fillStatus(status, this.#io('Write_at', true, At.Explicit, offset, buf)); }
   /** Write at `offset` (collective): `MPI_File_write_at_all`. */
-  Write_at_all(offset: number, buf: BufferSpec, status: Status | null = null): void { fillStatus(status, this.#io('Write_at_all', true, At.Explicit, offset, buf)); }
+  Write_at_all(offset: number, buf: BufferSpec, status: Status | null = null): void { fillStatus(status, this.#ioAll('Write_at_all', true, At.Explicit, offset, buf)); }
   /** Non-blocking Read_at: `MPI_File_iread_at`. */
   Iread_at(offset: number, buf: BufferSpec): Request { return this.#request('Iread_at', false, At.Explicit, offset, buf); }
   /** Non-blocking Read_at_all: `MPI_File_iread_at_all`. */
@@ -787,11 +1122,11 @@ export class File {
   /** Read at the individual file pointer, which advances: `MPI_File_read`. */
   Read(buf: BufferSpec, status: Status | null = null): void { fillStatus(status, this.#io('Read', false, At.Individual, 0, buf)); }
   /** Read at the individual pointer (collective): `MPI_File_read_all`. */
-  Read_all(buf: BufferSpec, status: Status | null = null): void { fillStatus(status, this.#io('Read_all', false, At.Individual, 0, buf)); }
+  Read_all(buf: BufferSpec, status: Status | null = null): void { fillStatus(status, this.#ioAll('Read_all', false, At.Individual, 0, buf)); }
   /** Write at the individual file pointer, which advances: `MPI_File_write`. */
   Write(buf: BufferSpec, status: Status | null = null): void { fillStatus(status, this.#io('Write', true, At.Individual, 0, buf)); }
   /** Write at the individual pointer (collective): `MPI_File_write_all`. */
-  Write_all(buf: BufferSpec, status: Status | null = null): void { fillStatus(status, this.#io('Write_all', true, At.Individual, 0, buf)); }
+  Write_all(buf: BufferSpec, status: Status | null = null): void { fillStatus(status, this.#ioAll('Write_all', true, At.Individual, 0, buf)); }
   /** Non-blocking Read: `MPI_File_iread`. */
   Iread(buf: BufferSpec): Request { return this.#request('Iread', false, At.Individual, 0, buf); }
   /** Non-blocking Read_all: `MPI_File_iread_all`. */

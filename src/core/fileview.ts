@@ -122,6 +122,60 @@ export function fileRuns(view: FileView, start: number, n: number): FileRuns {
   return { offsets, lengths };
 }
 
+/**
+ * The mean length of the runs a view with `filetype` makes: Infinity when
+ * its tiles leave no holes (the view is contiguous), otherwise the
+ * filetype's data bytes per block.
+ */
+export function meanRun(filetype: TypeDesc): number {
+  const g = tilingOf(filetype);
+  if (g.dense || (filetype.size === filetype.extent && g.offsets[0] === 0)) return Infinity;
+  return filetype.size / g.offsets.length;
+}
+
+/** Where each run's data starts in the data stream: `starts[i]` is the bytes of runs before run `i`. */
+export function runStarts(runs: FileRuns): Float64Array {
+  const starts = new Float64Array(runs.lengths.length);
+  let at = 0;
+  for (let i = 0; i < starts.length; i++) {
+    starts[i] = at;
+    at += runs.lengths[i]!;
+  }
+  return starts;
+}
+
+/** The first run that ends after file byte `pos` (runs lie at increasing offsets, as fileRuns gives them); the count when none. */
+export function firstRunAfter(runs: FileRuns, pos: number): number {
+  const { offsets, lengths } = runs;
+  let lo = 0;
+  let hi = offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsets[mid]! + lengths[mid]! <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * File domains of a two-phase collective access (ROMIO's): the bytes
+ * [lo, hi) that the ranks' accesses span cut into `n` consecutive domains,
+ * one per aggregator, their inner bounds on multiples of `align` bytes of
+ * the file (whole pages) where the domains are that long; `bounds[d]` to
+ * `bounds[d + 1]` is domain `d`.
+ */
+export function fileDomains(lo: number, hi: number, n: number, align: number): number[] {
+  let base = lo;
+  let len = Math.ceil((hi - lo) / n);
+  if (len >= align) {
+    base = Math.floor(lo / align) * align;
+    len = Math.ceil((hi - base) / n / align) * align;
+  }
+  const bounds: number[] = [lo];
+  for (let d = 1; d <= n; d++) bounds.push(Math.min(hi, Math.max(lo, base + d * len)));
+  return bounds;
+}
+
 /** Absolute byte of the file where etype `offset` of the view's data stream lies: `MPI_File_get_byte_offset`. */
 export function byteOffset(view: FileView, offset: number): number {
   if (offset < 0) throw new MpiFailure(ERR_ARG, `offset ${offset} is negative`);

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { predefined, hvectorDesc, subarrayDesc, resizedDesc, hindexedDesc, ORDER_C } from '../../src/core/datatype.ts';
-import { checkView, fileRuns, byteOffset, endOffset } from '../../src/core/fileview.ts';
+import { checkView, fileRuns, byteOffset, endOffset, meanRun, runStarts, firstRunAfter, fileDomains } from '../../src/core/fileview.ts';
 import { SharedPointer } from '../../src/core/sharedfp.ts';
 import { ERR_TYPE, ERR_ARG, MpiFailure } from '../../src/core/errorcodes.ts';
 
@@ -75,6 +75,34 @@ describe('checkView', () => {
   });
   test('byteOffset refuses a negative offset', () => {
     assert.equal(code(() => byteOffset({ disp: 0, etype: INT, filetype: INT }, -1)), ERR_ARG);
+  });
+});
+
+describe('two-phase helpers', () => {
+  test('meanRun: Infinity for a contiguous view, data bytes per block otherwise', () => {
+    assert.equal(meanRun(INT), Infinity);
+    assert.equal(meanRun(hvectorDesc('v', 2, 1, 8, INT)), 4);
+    assert.equal(meanRun(resizedDesc('r', INT, 0, 12)), 4);
+    // Two adjacent INTs filling their extent: contiguous.
+    assert.equal(meanRun(hvectorDesc('c', 2, 1, 4, INT)), Infinity);
+  });
+
+  test('runStarts and firstRunAfter: where runs start in the data and which run a file byte falls in', () => {
+    const r = fileRuns({ disp: 0, etype: INT, filetype: hvectorDesc('v', 2, 1, 8, INT) }, 0, 16);
+    assert.deepEqual(runs(r), [[0, 4], [8, 8], [20, 4]]);
+    assert.deepEqual([...runStarts(r)], [0, 4, 12]);
+    assert.equal(firstRunAfter(r, 0), 0);
+    assert.equal(firstRunAfter(r, 4), 1);
+    assert.equal(firstRunAfter(r, 13), 1);
+    assert.equal(firstRunAfter(r, 16), 2);
+    assert.equal(firstRunAfter(r, 24), 3);
+  });
+
+  test('fileDomains: one domain per aggregator over [lo, hi), page-aligned bounds when the domains are long enough', () => {
+    assert.deepEqual(fileDomains(10, 110, 4, 4096), [10, 35, 60, 85, 110]);
+    assert.deepEqual(fileDomains(0, 10, 4, 4096), [0, 3, 6, 9, 10]);
+    assert.deepEqual(fileDomains(100, 15100, 3, 4096), [100, 8192, 15100, 15100]);
+    assert.deepEqual(fileDomains(0, 7, 1, 4096), [0, 7]);
   });
 });
 
