@@ -1255,11 +1255,13 @@ export class NativeTransport extends EngineBase implements Transport, LibraryCom
   wait(op: Operation): void {
     if (op.done) return;
     if (op instanceof NativeOp && op.start !== null) {
-      // A collective that may be abandoned elsewhere (src/coll/ulfm.ts) is
-      // started non-blocking, so that the wait can look for notices; not on
-      // MPICH, whose non-blocking collectives do not report a truncation
-      // (a blocked rank there is woken only by a collective that is not the library's).
-      this.#startLibrary(op, this.interruptCheck === null || this.libraryName === 'mpich');
+      // Always the blocking routine: MPI never matches a blocking collective
+      // with a non-blocking one (another rank's, or a C rank's MPI_Bcast), so
+      // the choice cannot depend on whether this rank watches for abandon
+      // notices (src/coll/ulfm.ts; ranks at MPI_ROOT or MPI_PROC_NULL of an
+      // intercommunicator's Bcast do not, and Open MPI hung on the mix). A rank
+      // blocked in the library is not woken by a notice (docs/mpi4py-differences.md).
+      this.#startLibrary(op, true);
       if (op.done) return;
     }
     if (op instanceof NativeOp && this.hooks.length === 0 && this.interruptCheck === null) {
