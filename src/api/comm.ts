@@ -121,11 +121,6 @@ let detach: (c: Comm) => void;
 let attach: (c: Comm, h: CommHandle | null) => void;
 
 /**
- * A communicator: `MPI_Comm`. Point-to-point messaging with mpi4py's names:
- * lower case (`send`, `recv`) moves any structured-clone-able value, upper
- * case (`Send`, `Recv`) moves typed-array buffers.
- */
-/**
  * `comm`, made by a method of `from` (Dup, Clone), with the class of `from`
  * when that is a user's subclass of comm's class (or any class, `always`), as
  * mpi4py makes `type(self)`: the object keeps its fields, only its prototype
@@ -138,6 +133,11 @@ function ofClassOf<T extends Comm>(comm: T, from: Comm, always = false): T {
   return comm;
 }
 
+/**
+ * A communicator: `MPI_Comm`. Point-to-point messaging with mpi4py's names:
+ * lower case (`send`, `recv`) moves any structured-clone-able value, upper
+ * case (`Send`, `Recv`) moves typed-array buffers.
+ */
 export class Comm {
   #h: CommHandle | null;
   #name: string;
