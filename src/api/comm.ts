@@ -128,7 +128,7 @@ let attach: (c: Comm, h: CommHandle | null) => void;
  */
 function ofClassOf<T extends Comm>(comm: T, from: Comm, always = false): T {
   const proto = Object.getPrototypeOf(from) as object;
-  if (comm.isNull || Object.getPrototypeOf(comm) === proto) return comm;
+  if (comm === COMM_NULL || Object.getPrototypeOf(comm) === proto) return comm; // Idup's shell is null until its request completes
   if (always || from instanceof (comm.constructor as abstract new () => Comm)) Object.setPrototypeOf(comm, proto);
   return comm;
 }
