@@ -70,6 +70,10 @@ await esbuild.build({
   // map cost each rank ~8 ms of CPU, a tenth of a 4-rank helloworld (the
   // runtime's frames then name bundle lines; the functions keep their names).
   sourcemap: 'external', sourcesContent: false,
+  // Classes that name themselves (`class Cartcomm { ... new Cartcomm() }`)
+  // would otherwise be renamed `_Cartcomm`, and `MPI.Cartcomm.name` and the
+  // error messages that name a class (`got Graphcomm`) would say so.
+  keepNames: true,
   logLevel: 'warning',
   plugins: [moduleUrl],
 });

@@ -121,6 +121,19 @@ let detach: (c: Comm) => void;
 let attach: (c: Comm, h: CommHandle | null) => void;
 
 /**
+ * `comm`, made by a method of `from` (Dup, Clone), with the class of `from`
+ * when that is a user's subclass of comm's class (or any class, `always`), as
+ * mpi4py makes `type(self)`: the object keeps its fields, only its prototype
+ * changes (a subclass constructor does not run, as mpi4py's `__init__` does not).
+ */
+function ofClassOf<T extends Comm>(comm: T, from: Comm, always = false): T {
+  const proto = Object.getPrototypeOf(from) as object;
+  if (comm === COMM_NULL || Object.getPrototypeOf(comm) === proto) return comm; // Idup's shell is null until its request completes
+  if (always || from instanceof (comm.constructor as abstract new () => Comm)) Object.setPrototypeOf(comm, proto);
+  return comm;
+}
+
+/**
  * A communicator: `MPI_Comm`. Point-to-point messaging with mpi4py's names:
  * lower case (`send`, `recv`) moves any structured-clone-able value, upper
  * case (`Send`, `Recv`) moves typed-array buffers.
@@ -457,7 +470,17 @@ export class Comm {
       throw e;
     }
     this.#info = info === undefined || info === null ? from.#info && new Map(from.#info) : new Map(infoArg(routine, info));
-    return this;
+    return ofClassOf(this, from);
+  }
+
+  /**
+   * A duplicate of this communicator, an object of this one's class:
+   * `MPI_Comm_dup` (mpi4py `Comm.Clone`; Intracomm and Intercomm override it).
+   */
+  Clone(): Comm {
+    const routine = 'Clone';
+    if (this.handle(routine).remoteSize > 0) throw new TypeError(`${routine}: a ${this.constructor.name} of an intercommunicator cannot be duplicated; use an MPI.Intercomm`);
+    return ofClassOf(new Intracomm(this).Dup(), this, true);
   }
 
   /** Set hints for the communicator (mpi4ts acts on none; Get_info returns them): `MPI_Comm_set_info`. */
@@ -1259,7 +1282,7 @@ export class Intracomm extends Comm {
     return this.#wrap(this.#run('Dup', (c) => commcoll.dup(c, h))).adoptDup('Dup', this, info);
   }
   /** Same as Dup: `MPI_Comm_dup` (mpi4py `Clone`). */
-  Clone(): Intracomm { return this.Dup(); }
+  override Clone(): Intracomm { return this.Dup(); }
   /** Dup with the hints of `info`: `MPI_Comm_dup_with_info`. */
   Dup_with_info(info: Info): Intracomm {
     if (!(info instanceof Info)) throw new TypeError(`Dup_with_info: info must be an MPI.Info, got ${info === null ? 'null' : typeof info}`);
@@ -2211,7 +2234,7 @@ export class Intercomm extends Comm {
     return dup.adoptDup('Dup', this, info);
   }
   /** Same as Dup (mpi4py `Clone`). */
-  Clone(): Intercomm { return this.Dup(); }
+  override Clone(): Intercomm { return this.Dup(); }
   /** Dup with the hints of `info`: `MPI_Comm_dup_with_info`. */
   Dup_with_info(info: Info): Intercomm {
     if (!(info instanceof Info)) throw new TypeError(`Dup_with_info: info must be an MPI.Info, got ${info === null ? 'null' : typeof info}`);

@@ -602,10 +602,10 @@ function statusOf(kind: Kind, op: Operation): Envelope {
  * makes it inactive again, not null, so it can start again. Free releases it.
  */
 export class Prequest extends Request {
-  /** A null persistent request, or a copy of the handle `request` (which must be a Prequest). */
+  /** A null persistent request, or a copy of the handle `request` (a Prequest, or null as REQUEST_NULL). */
   constructor(request?: Request | null) {
-    if (request !== undefined && request !== null && !(request instanceof Prequest)) {
-      throw new TypeError(`Prequest: request must be an MPI.Prequest, got ${describe(request)}`);
+    if (request !== undefined && request !== null && !request.isNull && !(request instanceof Prequest)) {
+      throw new TypeError(`Prequest: request must be an MPI.Prequest or REQUEST_NULL, got ${describe(request)}`);
     }
     super(request);
   }
@@ -718,10 +718,10 @@ export type GrequestArgs = readonly unknown[] | null;
  * object `complete(obj)` gives.
  */
 export class Grequest<T = unknown> extends Request<T> {
-  /** A null generalized request, or a copy of the handle `request` (which must be a Grequest). */
+  /** A null generalized request, or a copy of the handle `request` (a Grequest, or null as REQUEST_NULL). */
   constructor(request?: Request | null) {
-    if (request !== undefined && request !== null && !(request instanceof Grequest)) {
-      throw new TypeError(`Grequest: request must be an MPI.Grequest, got ${describe(request)}`);
+    if (request !== undefined && request !== null && !request.isNull && !(request instanceof Grequest)) {
+      throw new TypeError(`Grequest: request must be an MPI.Grequest or REQUEST_NULL, got ${describe(request)}`);
     }
     super(request);
   }

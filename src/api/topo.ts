@@ -400,8 +400,11 @@ function unpackReceived(recv: BlockMessage | NoBlocks, recvs: readonly (Operatio
 export abstract class Topocomm extends Intracomm {
   /** `new MPI.Topocomm(comm)` (and the subclasses'): only a null communicator or one of the class's own topology; else TypeError. */
   constructor(handle: CommHandle | Comm | null = null, name = '') {
-    if (handle instanceof Comm && !handle.isNull && !(handle instanceof new.target)) {
-      throw new TypeError(`${new.target.name}: expected an MPI.${new.target.name} or COMM_NULL, got ${handle.constructor.name}`);
+    // The topology class (Cartcomm, Graphcomm, Distgraphcomm) new.target is or extends.
+    let topology: abstract new (...args: never[]) => Topocomm = new.target;
+    while (Object.getPrototypeOf(topology) !== Topocomm) topology = Object.getPrototypeOf(topology) as typeof topology;
+    if (handle instanceof Comm && !handle.isNull && !(handle instanceof topology)) {
+      throw new TypeError(`${new.target.name}: expected an MPI.${topology.name} or COMM_NULL, got ${handle.constructor.name}`);
     }
     super(handle, name);
   }

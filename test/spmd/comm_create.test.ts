@@ -5,7 +5,8 @@
  * collectives never mix with the original), Split (key order, UNDEFINED),
  * Split_type(COMM_TYPE_SHARED), Create (one group, disjoint groups),
  * Create_group (collective over members only), Free, Compare, names, and the
- * Group operations, with memberships computed from rank and size.
+ * Group operations, with memberships computed from rank and size; user
+ * subclasses keep their class through Dup, Clone and Idup (mpi4py's type(self)).
  *
  * Repro of one check: node bin/mpi4ts.js -n 3 test/fixtures/cco/comm.ts --only <check>
  */
@@ -28,6 +29,7 @@ const checks: CheckSpec[] = [
   { name: 'Get_name-Set_name' },
   { name: 'Get_group-and-group-operations' },
   { name: 'groups-of-derived-communicators' },
+  { name: 'subclasses-keep-their-class' },
 ];
 
 fixtureSuite('comm.ts', [1, 2, 3, 4, 5], checks, { timeoutMs: 30_000 });
