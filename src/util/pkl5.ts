@@ -218,16 +218,26 @@ function nextTag(ctx: { tag: number }): number {
   return tag;
 }
 
+/**
+ * `dup` as an object of MPI's own class: Dup keeps the caller's class (as
+ * mpi4py's does), and the private duplicate must not be a pkl5 communicator,
+ * whose collectives would ask for a duplicate of their own, without end.
+ */
+function plain<T extends MPI.Comm>(dup: T, kind: abstract new (...a: never[]) => T): T {
+  Object.setPrototypeOf(dup, kind.prototype);
+  return dup;
+}
+
 /** The duplicate (made collectively on first use) and this call's tag: mpi4py's `_commctx_intra`. */
 function commctxIntra(comm: MPI.Intracomm): [MPI.Intracomm, number] {
-  const ctx = contextOf(comm, () => ({ comm: MPI.Intracomm.prototype.Dup.call(comm), tag: 0, local: null }));
+  const ctx = contextOf(comm, () => ({ comm: plain(MPI.Intracomm.prototype.Dup.call(comm), MPI.Intracomm), tag: 0, local: null }));
   return [ctx.comm as MPI.Intracomm, nextTag(ctx)];
 }
 
 /** The duplicate, this call's tag and an intracommunicator of the local group: mpi4py's `_commctx_inter`. */
 function commctxInter(comm: MPI.Intercomm): [MPI.Intercomm, number, MPI.Intracomm] {
   const ctx = contextOf(comm, () => {
-    const dup = MPI.Intercomm.prototype.Dup.call(comm);
+    const dup = plain(MPI.Intercomm.prototype.Dup.call(comm), MPI.Intercomm);
     const merged = dup.Merge(false);
     // The two groups are disjoint, so the lowest merged rank of the other
     // group differs between them: a colour both sides compute alike.
