@@ -249,13 +249,7 @@ export class CollectiveOp<T> implements Operation {
         this.#waiting = w === null ? [] : Array.isArray(w) ? (w as readonly Operation[]) : [w as Operation];
       }
     } catch (e) {
-      this.#cancelWaiting();
-      this.#error = e;
-      if (e instanceof MpiFailure) {
-        this.status = { ...NO_ENVELOPE, error: e.errorClass };
-        this.failure = e.message;
-      }
-      this.#finish();
+      this.#fail(e);
     } finally {
       pumping = outer;
     }
@@ -274,8 +268,8 @@ export class CollectiveOp<T> implements Operation {
     for (const op of this.#waiting) if (!op.done) try { this.#t.cancel(op); } catch { /* a send: not cancellable */ }
   }
 
-  /** A wait ended by an abandon notice: the request is finished with that failure. */
-  #abandoned(e: unknown): never {
+  /** The algorithm failed, or a wait was ended by an abandon notice: the request is finished with `e`. */
+  #fail(e: unknown): void {
     this.#cancelWaiting();
     this.#error = e;
     if (e instanceof MpiFailure) {
@@ -283,6 +277,11 @@ export class CollectiveOp<T> implements Operation {
       this.failure = e.message;
     }
     this.#finish();
+  }
+
+  /** A wait ended by an abandon notice: finish with that failure and raise it. */
+  #abandoned(e: unknown): never {
+    this.#fail(e);
     throw e;
   }
 

@@ -409,7 +409,14 @@ export class NativeTransport extends EngineBase implements Transport, LibraryCom
     return this.#libraryOp((b, op) => {
       // In place (send === result) stays in place through a private copy too.
       const r = result === null ? null : this.#hand(op, result, 'recvbuf', b, true);
-      const s = send === result ? r! : this.#hand(op, send, 'sendbuf', b, false);
+      let s = send === result ? r! : this.#hand(op, send, 'sendbuf', b, false);
+      if (send === result && root >= 0 && this.libraryName === 'mpich') {
+        // MPICH 4.0's MPI_Reduce with MPI_IN_PLACE at a root other than 0
+        // crashes (SIGSEGV, a plain C program too, e.g. 8193 doubles at 2
+        // ranks): the root sends a copy of its contribution instead.
+        s = r!.slice();
+        keepAlive.set(op, [send, result, s]);
+      }
       return wrap(root === ALL ? 'MPI_Allreduce' : 'MPI_Reduce', () => this.#mpi.ireduce(id, s, r, count, code, opCode, root, b));
     }, [send, result]);
   }
