@@ -80,15 +80,24 @@ export function revoke(t: Transport, comm: CommHandle, local: CommHandle | null,
   // communicate on it before everyone has joined in making it, and Revoke is
   // not collective, so the mark stays here.
   if (pending(t, comm, local)) return;
+  notify(t, comm, local, notice);
+}
+
+/**
+ * Send `bytes` at the notices' tag to every other process of `comm`, on its
+ * shadow: for an intercommunicator, the remote group across it and the
+ * rest of the local group on the local one's.
+ */
+function notify(t: Transport, comm: CommHandle, local: CommHandle | null, bytes: Uint8Array): void {
   const tag = revokeTag(t);
   if (local === null) {
     const sh = t.collective(comm);
-    for (let r = 0; r < comm.size; r++) if (r !== comm.rank) sending.push(t.isend(sh, notice, r, tag, SendMode.Standard, false));
+    for (let r = 0; r < comm.size; r++) if (r !== comm.rank) sending.push(t.isend(sh, bytes, r, tag, SendMode.Standard, false));
   } else {
     const across = t.collective(comm);
-    for (let r = 0; r < comm.remoteSize; r++) sending.push(t.isend(across, notice, r, tag, SendMode.Standard, false));
+    for (let r = 0; r < comm.remoteSize; r++) sending.push(t.isend(across, bytes, r, tag, SendMode.Standard, false));
     const mine = t.collective(local);
-    for (let r = 0; r < local.size; r++) if (r !== local.rank) sending.push(t.isend(mine, notice, r, tag, SendMode.Standard, false));
+    for (let r = 0; r < local.size; r++) if (r !== local.rank) sending.push(t.isend(mine, bytes, r, tag, SendMode.Standard, false));
   }
 }
 
@@ -296,17 +305,7 @@ export function abandon(t: Transport, comm: CommHandle, local: CommHandle | null
   if (before === undefined) awaiting++;
   outcomes.set(comm, { seq, count, heard, of: local === null ? comm.size - 1 : comm.remoteSize + local.size - 1 });
   const notice: AbandonNotice = { seq, count, rank: comm.rank, routine, errorClass, message: message.slice(0, 512) };
-  const bytes = new TextEncoder().encode(JSON.stringify(notice));
-  const tag = revokeTag(t);
-  if (local === null) {
-    const sh = t.collective(comm);
-    for (let r = 0; r < comm.size; r++) if (r !== comm.rank) sending.push(t.isend(sh, bytes, r, tag, SendMode.Standard, false));
-  } else {
-    const across = t.collective(comm);
-    for (let r = 0; r < comm.remoteSize; r++) sending.push(t.isend(across, bytes, r, tag, SendMode.Standard, false));
-    const own = t.collective(local);
-    for (let r = 0; r < local.size; r++) if (r !== local.rank) sending.push(t.isend(own, bytes, r, tag, SendMode.Standard, false));
-  }
+  notify(t, comm, local, new TextEncoder().encode(JSON.stringify(notice)));
 }
 
 /**
