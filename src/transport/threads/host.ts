@@ -3,7 +3,7 @@
  * thread, relays new channels between ranks, forwards output line by line,
  * and turns the first failure of any rank into the end of the whole job.
  */
-import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as v8 from 'node:v8';
 import * as path from 'node:path';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../../core/bootstrap.js';
@@ -13,10 +13,9 @@ import type { RankToLauncher, SpawnReply, ThreadsConfig } from './engine.js';
 import type { SpawnCommand } from '../spi.js';
 import type { JobResult } from '../launcher.js';
 import { JobWatch, EXIT_DEADLOCK, EXIT_TIMEOUT } from './watch.js';
-import { precompile } from '../../loader/entry.js';
 import { PortRegistry } from './ports.js';
 import * as os from 'node:os';
-import { runtimeEntry } from '../../core/entries.js';
+import type { RankPlatform, RankThread } from './platform.js';
 
 /** How to run a job. */
 export interface JobOptions {
@@ -47,6 +46,8 @@ export interface JobOptions {
   readonly check?: boolean;
   /** `--trace`: every rank (spawned ones too) gets MPI4TS_TRACE=<folder> and writes its part of the timeline there (src/api/trace.ts). */
   readonly traceFolder?: string;
+  /** Where the ranks run: Node worker threads (node-threads.ts) or a page's Web Workers (src/browser/web-threads.ts). */
+  readonly platform: RankPlatform;
 }
 
 
@@ -70,14 +71,13 @@ function envConfig(): Partial<ThreadsConfig> {
   return c;
 }
 
-const RANK_MAIN = runtimeEntry('rank-main');
 /** How long a spawn request that does not fit waits for exiting processes to make room. */
 const SPAWN_ROOM_WAIT_MS = 500;
 
 export class ThreadsJob {
   readonly #opts: JobOptions;
   readonly #table: ProcTable;
-  readonly #workers: Worker[] = [];
+  readonly #workers: RankThread[] = [];
   readonly #ports: MessagePort[] = [];
   #failure: JobResult | null = null;
   #stopping = false;
@@ -175,21 +175,20 @@ export class ThreadsJob {
       ...(job > 0 ? { outputTag: `${job},${rank}` } : {}),
     };
     Atomics.store(this.#table.words, this.#table.index(gpid, S_STATE), STATE_RUNNING);
-    const worker = new Worker(RANK_MAIN, {
-      workerData: { [BOOTSTRAP_KEY]: boot },
-      transferList: [port2],
-      env: { ...process.env, MPI4TS_RANK: String(rank), MPI4TS_SIZE: String(worldGpids.length), ...(opts.check ? { MPI4TS_CHECK: '1' } : {}),
+    const worker = opts.platform.startRank({
+      boot, transfer: [port2],
+      env: { MPI4TS_RANK: String(rank), MPI4TS_SIZE: String(worldGpids.length), ...(opts.check ? { MPI4TS_CHECK: '1' } : {}),
         ...(opts.traceFolder !== undefined ? { MPI4TS_TRACE: opts.traceFolder } : {}) },
-      ...(opts.maxMemoryMb ? { resourceLimits: { maxOldGenerationSizeMb: opts.maxMemoryMb } } : {}),
+      maxMemoryMb: opts.maxMemoryMb,
     });
     this.#live++;
     Atomics.store(this.#table.words, H_LIVE, this.#live);
     this.#workers[gpid] = worker;
     this.#ports[gpid] = port1;
-    worker.on('message', (m: RankToLauncher) => this.#onMessage(m));
+    worker.onMessage((m) => this.#onMessage(m));
     let errored: unknown = null;
-    worker.on('error', (e) => { errored = e; });
-    worker.on('exit', (code) => {
+    worker.onError((e) => { errored = e; });
+    worker.onExit((code) => {
       setImmediate(() => {
         const failed = errored !== null || code !== 0;
         Atomics.store(this.#table.words, this.#table.index(gpid, S_STATE), failed ? STATE_FAILED : STATE_FINISHED);
@@ -247,7 +246,7 @@ export class ThreadsJob {
     const answered = this.#watch.launcherWork();
     const reply = (r: SpawnReply): void => { answered(); this.#handOver(m.gpid, r); };
     Promise.all(m.commands.map(async (c) => {
-      const url = await precompile(c.script);
+      const url = await this.#opts.platform.compile(c.script);
       if (url !== undefined) this.#entries.set(c.script, url);
     })).then(() => this.#spawnCompiled(m, reply), (e: unknown) => {
       reply({ type: 'spawned', error: `cannot compile: ${e instanceof Error ? e.message : String(e)}` });
