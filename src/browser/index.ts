@@ -77,7 +77,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const entry = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
   try {
     const job = new ThreadsJob({
-      np, script: MAIN, entry, args: options.args ?? [], tagOutput: options.tagOutput ?? false,
+      np, script: MAIN, entry, args: options.args ?? [], tagOutput: options.tagOutput ?? false, sharing: 'arena',
       timeoutSeconds: options.timeoutSeconds,
       platform: webThreads({
         rankURL: new URL('./rank.js', import.meta.url),

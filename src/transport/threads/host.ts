@@ -16,6 +16,8 @@ import { JobWatch, EXIT_DEADLOCK, EXIT_TIMEOUT } from './watch.js';
 import { PortRegistry } from './ports.js';
 import * as os from 'node:os';
 import type { RankPlatform, RankThread } from './platform.js';
+import { Arena } from './shared.js';
+import { Mailbox } from './mailbox.js';
 
 /** How to run a job. */
 export interface JobOptions {
@@ -34,6 +36,11 @@ export interface JobOptions {
    * number of cores, as Open MPI counts slots).
    */
   readonly universeSize?: number;
+  /**
+   * How ranks learn shared memory made at run time (shared.ts): 'ports'
+   * (Node's default) or 'arena' (browsers; MPI4TS_ARENA=1 in Node).
+   */
+  readonly sharing?: 'ports' | 'arena';
   /** Transport tunables; unset ones come from MPI4TS_* variables or defaults. */
   readonly config?: Partial<ThreadsConfig>;
   /** Milliseconds to wait for ranks to stop after a failure before giving up on them. */
@@ -79,6 +86,10 @@ export class ThreadsJob {
   readonly #table: ProcTable;
   readonly #workers: RankThread[] = [];
   readonly #ports: MessagePort[] = [];
+  /** 'arena' sharing: the job's arena, each process's mailbox, and messages waiting for room in a full one. */
+  readonly #arena: Arena | null;
+  readonly #mailboxes: Mailbox[] = [];
+  readonly #unsent = new Map<number, object[]>();
   #failure: JobResult | null = null;
   #stopping = false;
   readonly #universeSize: number;
@@ -105,6 +116,8 @@ export class ThreadsJob {
     }
     this.#opts = opts;
     this.#universeSize = universe;
+    const sharing = opts.sharing ?? (process.env['MPI4TS_ARENA'] === '1' ? 'arena' : 'ports');
+    this.#arena = sharing === 'arena' ? Arena.create() : null;
     if (opts.entry !== undefined) this.#entries.set(opts.script, opts.entry);
     // Process ids are never reused (peers key their channels by them), so the
     // table has room for the universe and for many spawn/exit cycles beyond it.
@@ -166,9 +179,12 @@ export class ThreadsJob {
     parent: RankBootstrap['parent'], who: string, job: number): void {
     const opts = this.#opts;
     const gpid = worldGpids[rank]!;
-    const { port1, port2 } = new MessageChannel();
+    const arena = this.#arena;
+    const { port1, port2 } = arena === null ? new MessageChannel() : { port1: null, port2: null };
+    const mailbox = arena === null ? null : Mailbox.create(arena, gpid);
     const boot: RankBootstrap = {
       version: 1, gpid, worldRank: rank, worldGpids, procTable: this.#table.sab, controlPort: port2,
+      ...(mailbox !== null ? { arena: arena!.sab, mailbox: mailbox.region } : {}),
       config: this.#config, timeOrigin: performance.timeOrigin, universeSize: this.#universeSize, appnum,
       script: command.script, entry: this.#entries.get(command.script), argv: command.args,
       ownsStdin: rank === 0 && !parent, tagOutput: opts.tagOutput ?? false, parent,
@@ -176,7 +192,7 @@ export class ThreadsJob {
     };
     Atomics.store(this.#table.words, this.#table.index(gpid, S_STATE), STATE_RUNNING);
     const worker = opts.platform.startRank({
-      boot, transfer: [port2],
+      boot, transfer: port2 === null ? [] : [port2],
       env: { MPI4TS_RANK: String(rank), MPI4TS_SIZE: String(worldGpids.length), ...(opts.check ? { MPI4TS_CHECK: '1' } : {}),
         ...(opts.traceFolder !== undefined ? { MPI4TS_TRACE: opts.traceFolder } : {}) },
       maxMemoryMb: opts.maxMemoryMb,
@@ -184,7 +200,8 @@ export class ThreadsJob {
     this.#live++;
     Atomics.store(this.#table.words, H_LIVE, this.#live);
     this.#workers[gpid] = worker;
-    this.#ports[gpid] = port1;
+    if (port1 !== null) this.#ports[gpid] = port1;
+    if (mailbox !== null) this.#mailboxes[gpid] = mailbox;
     worker.onMessage((m) => this.#onMessage(m));
     let errored: unknown = null;
     worker.onError((e) => { errored = e; });
@@ -197,8 +214,10 @@ export class ThreadsJob {
           this.#fail(errored !== null ? 1 : code, `${who}rank ${rank} failed: ${why}`);
         }
         // Peers may still name this process id: only our handles go.
-        port1.close();
+        port1?.close();
         delete this.#ports[gpid];
+        delete this.#mailboxes[gpid];
+        this.#unsent.delete(gpid);
         delete this.#workers[gpid];
         this.#live--;
         Atomics.store(this.#table.words, H_LIVE, this.#live);
@@ -214,20 +233,42 @@ export class ThreadsJob {
    * rank reads its port only after it sees the epoch change.
    */
   #handOver(gpid: number, message: object): void {
-    const port = this.#ports[gpid];
-    if (port === undefined) return;
-    port.postMessage(message);
+    if (this.#arena !== null) {
+      if (this.#mailboxes[gpid] === undefined) return;
+      const unsent = this.#unsent.get(gpid);
+      if (unsent !== undefined) unsent.push(message);
+      else if (!this.#mailboxes[gpid].post(message)) this.#retryLater(gpid, [message]);
+    } else {
+      const port = this.#ports[gpid];
+      if (port === undefined) return;
+      port.postMessage(message);
+    }
     Atomics.add(this.#table.words, this.#table.index(gpid, S_CHANNEL_EPOCH), 1);
     this.#table.ring(gpid);
   }
 
+  /** A mailbox was full: post what waits, in order, as the rank makes room (it reads at every epoch change). */
+  #retryLater(gpid: number, unsent: object[]): void {
+    this.#unsent.set(gpid, unsent);
+    const retry = (): void => {
+      const box = this.#mailboxes[gpid];
+      if (box === undefined || this.#unsent.get(gpid) !== unsent) return;
+      while (unsent.length > 0 && box.post(unsent[0]!)) unsent.shift();
+      Atomics.add(this.#table.words, this.#table.index(gpid, S_CHANNEL_EPOCH), 1);
+      this.#table.ring(gpid);
+      if (unsent.length === 0) this.#unsent.delete(gpid);
+      else setTimeout(retry, 1);
+    };
+    setTimeout(retry, 1);
+  }
+
   #onMessage(m: RankToLauncher): void {
     if (m.type === 'channel') {
-      this.#watch.addRing(m.sab, m.from, m.to);
-      this.#handOver(m.to, { type: 'channel', from: m.from, sab: m.sab });
+      this.#watch.addRing(m.region, m.from, m.to);
+      this.#handOver(m.to, { type: 'channel', from: m.from, region: m.region });
     } else if (m.type === 'segment') {
       // Shared memory of a communicator's collectives, from its rank 0 to the others.
-      for (const to of m.to) this.#handOver(to, { type: 'segment', key: m.key, sab: m.sab });
+      for (const to of m.to) this.#handOver(to, { type: 'segment', key: m.key, region: m.region });
     } else if (m.type === 'blocked') {
       this.#watch.onReport(m.gpid, m);
     } else if (m.type === 'abort') {
