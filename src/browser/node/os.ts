@@ -11,7 +11,8 @@ export const devNull = '/dev/null';
 export function hostname(): string { return 'browser'; }
 export function platform(): string { return 'browser'; }
 export function type(): string { return 'Browser'; }
-export function release(): string { return nav?.userAgent ?? ''; }
+/** The browser and its version, e.g. Chrome/131.0.0.0 (the userAgent's product token). */
+export function release(): string { return /(?:Headless)?(?:Chrome|Firefox|Version)\/[\d.]+/.exec(nav?.userAgent ?? '')?.[0] ?? ''; }
 export function version(): string { return ''; }
 export function machine(): string { return 'wasm'; }
 export function arch(): string { return 'wasm'; }

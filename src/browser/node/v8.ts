@@ -11,7 +11,8 @@
  */
 import { Packr } from 'msgpackr';
 
-const packr = new Packr({ structuredClone: true, useRecords: false, moreTypes: true });
+// Records (msgpackr's default) are defined inside each message, so any rank's Packr reads any other's.
+const packr = new Packr({ structuredClone: true, moreTypes: true });
 
 export class Serializer {
   #value: unknown = undefined;
