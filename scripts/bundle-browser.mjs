@@ -14,7 +14,8 @@
  * exist: buffer, events, path-browserify, assert, node-inspect-extracted,
  * @pkgjs/parseargs, msgpackr); one that has no browser form fails the build,
  * naming the importer. The native transport and the loader are replaced by
- * their browser stand-ins (src/browser/no-native.ts, no-launcher.ts, loader.ts;
+ * their browser stand-ins (src/browser/no-native.ts, no-launcher.ts, loader.ts,
+ * entries.ts;
  * cli-progress by no-progress.ts: a rank has no terminal).
  * tsc's JavaScript of src/browser/ is removed; its declarations stay (the
  * package export's types).
@@ -43,6 +44,7 @@ const browserForms = {
     build.onResolve({ filter: /^\.\/native\/(engine|addon)\.js$/ }, (a) => (a.importer === src('src/transport/select.ts') ? stand('src/browser/no-native.ts') : undefined));
     build.onResolve({ filter: /^\.\/(native|threads)\/launch\.js$/ }, (a) => (a.importer === src('src/transport/select.ts') ? stand('src/browser/no-launcher.ts') : undefined));
     build.onResolve({ filter: /\/loader\/entry\.js$/ }, () => stand('src/browser/loader.ts'));
+    build.onResolve({ filter: /\/core\/entries\.js$/ }, (a) => (a.importer === src('src/browser/entries.ts') ? undefined : stand('src/browser/entries.ts')));
     build.onResolve({ filter: /^cli-progress$/ }, () => stand('src/browser/no-progress.ts'));
     build.onResolve({ filter: /^pngjs$/ }, () => ({ path: path.join(root, 'node_modules', 'pngjs', 'browser.js') }));
   },
@@ -57,6 +59,9 @@ await esbuild.build({
   entryPoints: {
     index: src('src/browser/index.ts'),
     rank: src('src/browser/rank.ts'),
+    // What a rank may start from besides a program: the futures pool's worker (spawned) and its -m mpi4ts.futures entry.
+    'futures-server': src('src/futures/server.ts'),
+    'futures-main': src('src/futures/main.ts'),
     ...Object.fromEntries(Object.values(MODULES).map(([file, source]) => [file, src(source)])),
   },
   outdir: out, entryNames: '[name]', chunkNames: 'chunk-[hash]',

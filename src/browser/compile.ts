@@ -20,6 +20,8 @@ function initialize(): Promise<void> {
 
 /** The program's files by absolute path: the script is /main.ts, `./lib/x.ts` is /lib/x.ts. */
 export function programFiles(script: string, files: Readonly<Record<string, string>> = {}): Record<string, string> {
+  if (typeof script !== 'string') throw new TypeError(`script must be a string, got ${typeof script}`);
+  if (files === null || typeof files !== 'object') throw new TypeError(`files must be an object of file texts by path, got ${files === null ? 'null' : typeof files}`);
   const all: Record<string, string> = {};
   for (const [name, text] of Object.entries(files)) {
     if (typeof text !== 'string') throw new TypeError(`files['${name}'] must be a string, got ${typeof text}`);
@@ -49,14 +51,17 @@ function importable(): string {
     + `${names.filter((n) => !n.startsWith('mpi4ts') && !n.startsWith('node:')).join(', ')}; and the program's own files`;
 }
 
-/** Compile the program (script and files) into one ES module's text; rejects with esbuild's errors (/main.ts:line:column). */
-export async function compileProgram(script: string, files?: Readonly<Record<string, string>>): Promise<string> {
-  if (typeof script !== 'string') throw new TypeError(`script must be a string, got ${typeof script}`);
-  const all = programFiles(script, files);
+/**
+ * Compile the program file `entry` (an absolute path in `all`, from
+ * programFiles) and the files it imports into one ES module's text;
+ * rejects with esbuild's errors (/main.ts:line:column).
+ */
+export async function compileProgram(all: Readonly<Record<string, string>>, entry = MAIN): Promise<string> {
+  if (all[entry] === undefined) throw new Error(`no file ${entry} among the program's files`);
   await initialize();
   const base = new URL('./', import.meta.url);
   const result = await esbuild.build({
-    entryPoints: [MAIN],
+    entryPoints: [entry],
     bundle: true, write: false, format: 'esm', platform: 'neutral', target: 'es2022',
     outfile: '/main.js', logLevel: 'silent', sourcemap: false,
     // Each module's own import.meta (url, filename, dirname), as src/loader/compile.ts gives it.
@@ -65,22 +70,23 @@ export async function compileProgram(script: string, files?: Readonly<Record<str
       name: 'mpi4ts-program',
       setup(build) {
         build.onResolve({ filter: /.*/ }, (a) => {
-          if (a.kind === 'entry-point') return { path: MAIN, namespace: 'program' };
+          if (a.kind === 'entry-point') return { path: entry, namespace: 'file' };
           if (/^\.{0,2}\//.test(a.path)) {
             const wanted = path.resolve(a.importer ? path.dirname(a.importer) : '/', a.path);
             const found = findFile(all, wanted);
-            if (found !== undefined) return { path: found, namespace: 'program' };
+            if (found !== undefined) return { path: found, namespace: 'file' };
             return { errors: [{ text: `Could not resolve "${a.path}": no file ${wanted} in the program's files` }] };
           }
           const file = moduleFile(a.path);
           if (file !== undefined) return { path: new URL(`${file}.js`, base).href, external: true };
           return { errors: [{ text: `Could not resolve "${a.path}": a program in a browser can import ${importable()}` }] };
         });
-        build.onLoad({ filter: /.*/, namespace: 'program' }, (a) => {
+        build.onLoad({ filter: /.*/, namespace: 'file' }, (a) => {
           const loader = LOADERS[path.extname(a.path)] ?? 'ts';
           const url = `file://${a.path}`;
+          // On the first line, so that errors and stacks name the source's own lines.
           const meta = `const __mpi4ts_meta = { url: ${JSON.stringify(url)}, filename: ${JSON.stringify(a.path)}, dirname: ${JSON.stringify(path.dirname(a.path))}, `
-            + `resolve: (s) => new URL(s, ${JSON.stringify(url)}).href };\n`;
+            + `resolve: (s) => new URL(s, ${JSON.stringify(url)}).href }; `;
           return { contents: loader === 'json' ? all[a.path]! : meta + all[a.path]!, loader, resolveDir: path.dirname(a.path) };
         });
       },

@@ -31,6 +31,14 @@ export interface RunOptions {
   onFile?(path: string, data: Uint8Array, rank: number): void;
   /** Stop the job (exit code 130, with where each rank was). */
   signal?: AbortSignal;
+  /**
+   * The CLI's --futures (mpi4py's `-m mpi4py.futures`): rank 0 runs the
+   * script, ranks 1..np-1 are the pool every MPIPoolExecutor of rank 0
+   * shares. Without it an executor spawns its workers (more Web Workers).
+   */
+  futures?: boolean;
+  /** MPI_UNIVERSE_SIZE, how many ranks may be alive at once with those Spawn starts (the CLI's --usize; default: the larger of np and the cores). */
+  usize?: number;
 }
 
 /** How a run ended: its exit code, and the failure as the CLI prints it after "mpi4ts: " (null for a clean end). */
@@ -46,7 +54,13 @@ const EXIT_STOPPED = 130;
 
 /** Compile a program without running it (for errors before a run): the JavaScript a rank would import. */
 export function compile(script: string, files?: Record<string, string>): Promise<string> {
-  return compileProgram(script, files);
+  return compileProgram(programFiles(script, files));
+}
+
+/** Where a runtime entry (dist/browser/<name>.js) is, as a path and as the URL to import. */
+function runtimeEntry(name: string): [path: string, url: string] {
+  const url = new URL(`./${name}.js`, import.meta.url);
+  return [decodeURIComponent(url.pathname), url.href];
 }
 
 /** Run a program on `np` ranks; resolves when every rank has ended. */
@@ -66,25 +80,41 @@ export async function run(options: RunOptions): Promise<RunResult> {
     return { code: EXIT_STOPPED, failure };
   }
   const files = programFiles(options.script, options.files);
-  let code: string;
+  const blobs: string[] = [];
+  const blob = (code: string): string => {
+    const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+    blobs.push(url);
+    return url;
+  };
+  // What ranks import by path: the program's files as they are compiled, and the runtime's entries.
+  const futuresMain = runtimeEntry('futures-main');
+  const compiled = new Map([runtimeEntry('futures-server'), futuresMain]);
   try {
-    code = await compileProgram(options.script, options.files);
+    compiled.set(MAIN, blob(await compileProgram(files)));
   } catch (e) {
     const failure = `cannot compile ${MAIN.slice(1)}: ${e instanceof Error ? e.message : String(e)}`;
     say(failure);
     return { code: 1, failure };
   }
-  const entry = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+  const [script, entry, args] = options.futures
+    ? [futuresMain[0], futuresMain[1], [MAIN, ...options.args ?? []]]
+    : [MAIN, compiled.get(MAIN)!, options.args ?? []];
   try {
     const job = new ThreadsJob({
-      np, script: MAIN, entry, args: options.args ?? [], tagOutput: options.tagOutput ?? false, sharing: 'arena',
+      np, script, entry, args, tagOutput: options.tagOutput ?? false, sharing: 'arena', universeSize: options.usize,
       timeoutSeconds: options.timeoutSeconds,
       platform: webThreads({
         rankURL: new URL('./rank.js', import.meta.url),
-        files, stdin: options.stdin ?? '', onOutput,
+        files, compiled, stdin: options.stdin ?? '', onOutput,
         onFile: options.onFile ?? (() => {}),
-        compile: async (script) => {
-          throw new Error(`cannot start ${script}: starting other programs (Spawn) is not available in a browser`);
+        // Spawn: a file of the program, compiled now (the runtime's entries are there already).
+        compile: async (file) => {
+          let url = compiled.get(file);
+          if (url === undefined) {
+            url = blob(await compileProgram(files, file));
+            compiled.set(file, url);
+          }
+          return url;
         },
       }),
     });
@@ -95,6 +125,6 @@ export async function run(options: RunOptions): Promise<RunResult> {
     if (result.failure) say(result.failure);
     return { code: result.code, failure: result.failure };
   } finally {
-    URL.revokeObjectURL(entry);
+    for (const url of blobs) URL.revokeObjectURL(url);
   }
 }

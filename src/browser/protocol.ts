@@ -13,6 +13,12 @@ export interface RankStartMessage {
   readonly env: Readonly<Record<string, string>>;
   /** The program's files, put in the rank's in-memory file system (/main.ts, ./lib/x.ts as /lib/x.ts). */
   readonly files: Readonly<Record<string, string>>;
+  /**
+   * The URL to import for each script a rank may start or import by path:
+   * the program's compiled files (/main.ts) and the runtime's entries
+   * (futures-server.js, futures-main.js), by absolute path.
+   */
+  readonly compiled: Readonly<Record<string, string>>;
   /** Standard input (rank 0 of the first world only; empty for the others). */
   readonly stdin: string;
   readonly threadId: number;

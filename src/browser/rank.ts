@@ -230,6 +230,11 @@ async function start(m: RankStartMessage): Promise<void> {
     write: (fd, text) => (fd === 1 ? stdout : stderr).write(text),
   });
   process.stdin = stdinStream(readStdin);
+  for (const [file, url] of Object.entries(m.compiled)) {
+    setCompiled(file, url);
+    // A runtime entry is a file too, for the checks of Spawn (src/api/spawn.ts).
+    if (m.files[file] === undefined) preload(file, '// compiled by the page (src/browser/index.ts)\n');
+  }
   if (boot.entry !== undefined) setCompiled(boot.script, boot.entry);
   try {
     await import(boot.entry ?? boot.script);

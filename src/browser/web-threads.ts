@@ -23,11 +23,13 @@ export interface WebThreadsOptions {
   readonly rankURL: URL;
   /** The program's files, by absolute path (/main.ts, /lib/png.ts). */
   readonly files: Readonly<Record<string, string>>;
+  /** The URL of each script a rank may start or import by path (protocol.ts), kept up to date as Spawn compiles more. */
+  readonly compiled: ReadonlyMap<string, string>;
   /** What rank 0 of the first world reads from standard input. */
   readonly stdin: string;
   readonly onOutput: (text: string, stream: 'stdout' | 'stderr', rank: number) => void;
   readonly onFile: (path: string, data: Uint8Array, rank: number) => void;
-  /** The compiled program's URL for a script a rank spawns (a file of the program), if the page can make it. */
+  /** The URL of the compiled JavaScript of a script a rank spawns (host.ts RankPlatform.compile). */
   readonly compile: (script: string) => Promise<string | undefined>;
 }
 
@@ -71,7 +73,7 @@ export function webThreads(o: WebThreadsOptions): RankPlatform {
         error(new Error(`${e.message ?? 'the rank could not start'}${e.filename ? ` (${e.filename}:${e.lineno})` : ''}`));
       };
       const start: RankStartMessage = {
-        type: 'start', boot, env, files: o.files, stdin: boot.ownsStdin ? o.stdin : '', threadId: ++threads,
+        type: 'start', boot, env, files: o.files, compiled: Object.fromEntries(o.compiled), stdin: boot.ownsStdin ? o.stdin : '', threadId: ++threads,
       };
       worker.postMessage(start, [...transfer]);
       return {

@@ -38,6 +38,8 @@ export interface PageRunOptions {
   tagOutput?: boolean;
   timeoutSeconds?: number;
   stdin?: string;
+  futures?: boolean;
+  usize?: number;
   /** Abort the run after this many milliseconds (RunOptions.signal). */
   abortAfterMs?: number;
 }

@@ -175,6 +175,29 @@ if (comm.Get_rank() === 0) {
     assert.match(r.failure ?? '', /^interrupted: stopped from the page; where each rank was:\n/);
   });
 
+  test('Spawn starts more Web Workers: mpi-manager spawns mpi-worker (a file of the program) and prints pi', async () => {
+    const [page, cli] = await Promise.all([
+      h.run({ np: 1, usize: 5, script: example('mpi-manager.ts'), files: { './mpi-worker.ts': example('mpi-worker.ts'), ...lib('pyformat.ts') } }),
+      mpirun(1, 'examples/mpi-manager.ts', { launcherArgs: ['--usize', '5'], timeoutMs: 120_000 }),
+    ]);
+    ok(page);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(outputLines(page)[0]!, /^3\.1416\d*$/);
+    assert.deepEqual(outputLines(page), lines(cli.stdout));
+  });
+
+  for (const [how, extra] of [['spawned workers', { np: 1, usize: 3 }], ['futures: true (-m mpi4ts.futures)', { np: 3, futures: true }]] as const) {
+    test(`MPIPoolExecutor with ${how}: mapreduce prints the seed's sum`, async () => {
+      const [page, cli] = await Promise.all([
+        h.run({ ...extra, script: example('mapreduce.ts'), files: lib('pyformat.ts') }),
+        mpirun(1, 'examples/mapreduce.ts', { launcherArgs: ['--usize', '3'], timeoutMs: 120_000 }),
+      ]);
+      ok(page);
+      assert.equal(cli.code, 0, cli.stderr);
+      assert.deepEqual(outputLines(page), lines(cli.stdout));
+    });
+  }
+
   test('the page stays free of errors', () => {
     assert.deepEqual(h.errors, []);
   });
