@@ -211,6 +211,19 @@ if (comm.Get_rank() === 0) {
     });
   }
 
+  test('a page without the isolation headers: run() says which headers it needs', async () => {
+    const page = await h.page.context().browser()!.newPage();
+    try {
+      await page.goto(`${h.url}not-isolated/test/browser/index.html`);
+      const message = await page.evaluate(`import('/not-isolated/dist/browser/index.js')
+        .then((m) => m.run({ np: 1, script: '' })).then(() => 'no error', (e) => String(e))`);
+      assert.equal(message, 'Error: mpi4ts/browser: this page is not cross-origin isolated (crossOriginIsolated is false), so it has no '
+        + 'SharedArrayBuffer: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp');
+    } finally {
+      await page.close();
+    }
+  });
+
   test('the page stays free of errors', () => {
     assert.deepEqual(h.errors, []);
   });
