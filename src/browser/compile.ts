@@ -60,17 +60,18 @@ function importable(): string {
 
 /**
  * Compile the program file `entry` (an absolute path in `all`, from
- * programFiles) and the files it imports into one ES module's text;
- * rejects with esbuild's errors (/main.ts:line:column).
+ * programFiles) and the files it imports into one ES module: its text and
+ * its source map (for stack traces, stack.ts); rejects with esbuild's
+ * errors (/main.ts:line:column).
  */
-export async function compileProgram(all: Readonly<Record<string, string>>, entry = MAIN): Promise<string> {
+export async function compileProgram(all: Readonly<Record<string, string>>, entry = MAIN): Promise<{ code: string; map: string }> {
   if (all[entry] === undefined) throw new Error(`no file ${entry} among the program's files`);
   await initialize();
   const base = new URL('./', import.meta.url);
   const result = await esbuild.build({
     entryPoints: [entry],
     bundle: true, write: false, format: 'esm', platform: 'neutral', target: 'es2022',
-    outfile: '/main.js', logLevel: 'silent', sourcemap: false,
+    outfile: '/main.js', logLevel: 'silent', sourcemap: 'external', sourcesContent: false,
     // Each module's own import.meta (url, filename, dirname), as src/loader/compile.ts gives it.
     define: { 'import.meta': '__mpi4ts_meta' },
     plugins: [{
@@ -99,5 +100,8 @@ export async function compileProgram(all: Readonly<Record<string, string>>, entr
       },
     }],
   });
-  return result.outputFiles[0]!.text;
+  const code = result.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
+  const map = result.outputFiles.find((f) => f.path.endsWith('.map'))?.text ?? '{"version":3,"sources":[],"mappings":""}';
+  // Without its sourceMappingURL comment: the module is imported from a blob: URL, the map stays in the page.
+  return { code: code.replace(/\n\/\/# sourceMappingURL=\S+\n?$/, '\n'), map };
 }

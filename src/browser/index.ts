@@ -8,6 +8,7 @@
 import { ThreadsJob } from '../transport/threads/host.js';
 import { webThreads } from './web-threads.js';
 import { compileProgram, programFiles, setCompilerWasmURL as setWasm, MAIN } from './compile.js';
+import { SourceMap } from './stack.js';
 
 /** How to run a program. */
 export interface RunOptions {
@@ -55,8 +56,8 @@ const MAX_NP = 64;
 const EXIT_STOPPED = 130;
 
 /** Compile a program without running it (for errors before a run): the JavaScript a rank would import. */
-export function compile(script: string, files?: Record<string, string>): Promise<string> {
-  return compileProgram(programFiles(script, files));
+export async function compile(script: string, files?: Record<string, string>): Promise<string> {
+  return (await compileProgram(programFiles(script, files))).code;
 }
 
 /**
@@ -93,9 +94,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
   }
   const files = programFiles(options.script, options.files);
   const blobs: string[] = [];
-  const blob = (code: string): string => {
+  const maps = new Map<string, SourceMap>();
+  const blob = ({ code, map }: { code: string; map: string }): string => {
     const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
     blobs.push(url);
+    maps.set(url, new SourceMap(map));
     return url;
   };
   // What ranks import by path: the program's files as they are compiled, and the runtime's entries.
@@ -117,7 +120,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       timeoutSeconds: options.timeoutSeconds,
       platform: webThreads({
         rankURL: new URL('./rank.js', import.meta.url),
-        files, compiled, stdin: options.stdin ?? '', onOutput,
+        files, compiled, maps, stdin: options.stdin ?? '', onOutput,
         onFile: options.onFile ?? (() => {}),
         // Spawn: a file of the program, compiled now (the runtime's entries are there already).
         compile: async (file) => {

@@ -9,6 +9,7 @@ import type { RankPlatform, RankThread } from '../transport/threads/platform.js'
 import type { RankToLauncher } from '../transport/threads/engine.js';
 import { PAGE_MESSAGES, type RankStartMessage, type RankToPage } from './protocol.js';
 import { answerRasterize } from './raster.js';
+import { mapStack, type SourceMap } from './stack.js';
 
 /** The page's Worker, as far as used here (the project's types have no DOM). */
 interface WebWorker {
@@ -26,6 +27,8 @@ export interface WebThreadsOptions {
   readonly files: Readonly<Record<string, string>>;
   /** The URL of each script a rank may start or import by path (protocol.ts), kept up to date as Spawn compiles more. */
   readonly compiled: ReadonlyMap<string, string>;
+  /** The source maps of the compiled scripts, by URL: a rank's error names the sources' lines. */
+  readonly maps: ReadonlyMap<string, SourceMap>;
   /** What rank 0 of the first world reads from standard input. */
   readonly stdin: string;
   readonly onOutput: (text: string, stream: 'stdout' | 'stderr', rank: number) => void;
@@ -67,7 +70,7 @@ export function webThreads(o: WebThreadsOptions): RankPlatform {
         else if (p.type === 'file') o.onFile(p.path, p.data, rank);
         else if (p.type === 'rasterize') void answerRasterize(p);
         else if (p.type === 'exit') exit(p.code);
-        else error(rebuildError(p));
+        else error(rebuildError(p, o.maps));
       };
       // The rank's script itself failed to load or run (a missing bundle, a syntax error).
       worker.onerror = (e) => {
@@ -91,10 +94,10 @@ export function webThreads(o: WebThreadsOptions): RankPlatform {
 }
 
 /** The rank's uncaught error as an Error whose stack is the rank's (host.ts prints the stack, as for a Node rank). */
-function rebuildError(p: Extract<RankToPage, { type: 'error' }>): unknown {
+function rebuildError(p: Extract<RankToPage, { type: 'error' }>, maps: ReadonlyMap<string, SourceMap>): unknown {
   if (p.value !== undefined) return p.value;
   const e = new Error(p.message);
   e.name = p.name ?? 'Error';
-  e.stack = p.stack ?? `${e.name}: ${p.message}`;
+  e.stack = mapStack(p.stack ?? `${e.name}: ${p.message}`, maps);
   return e;
 }
