@@ -9,6 +9,10 @@ import { ThreadsJob } from '../transport/threads/host.js';
 import { webThreads } from './web-threads.js';
 import { compileProgram, programFiles, setCompilerWasmURL as setWasm, MAIN } from './compile.js';
 import { SourceMap } from './stack.js';
+import { PageFiles } from './page-fs.js';
+
+/** The package's version, set by scripts/bundle-browser.mjs (src/mpi.ts reads it from the package.json above dist/). */
+declare const MPI4TS_PACKAGE_VERSION: string;
 
 /** How to run a program. */
 export interface RunOptions {
@@ -114,14 +118,18 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const [script, entry, args] = options.futures
     ? [futuresMain[0], futuresMain[1], [MAIN, ...options.args ?? []]]
     : [MAIN, compiled.get(MAIN)!, options.args ?? []];
+  // The job's files, which every rank sees: the program's, the runtime's entries (for Spawn's checks) and package.json.
+  const pageFiles = new PageFiles(options.onFile ?? (() => {}));
+  for (const [file, text] of Object.entries(files)) pageFiles.preload(file, text);
+  for (const file of compiled.keys()) if (files[file] === undefined) pageFiles.preload(file, '// compiled by the page (mpi4ts/browser)\n');
+  pageFiles.preload(new URL('../package.json', import.meta.url).pathname, JSON.stringify({ name: 'mpi4ts', version: MPI4TS_PACKAGE_VERSION }));
   try {
     const job = new ThreadsJob({
       np, script, entry, args, tagOutput: options.tagOutput ?? false, sharing: 'arena', universeSize: options.usize,
       timeoutSeconds: options.timeoutSeconds,
       platform: webThreads({
         rankURL: new URL('./rank.js', import.meta.url),
-        files, compiled, maps, stdin: options.stdin ?? '', onOutput,
-        onFile: options.onFile ?? (() => {}),
+        files: pageFiles, compiled, maps, stdin: options.stdin ?? '', onOutput,
         // Spawn: a file of the program, compiled now (the runtime's entries are there already).
         compile: async (file) => {
           let url = compiled.get(file);
