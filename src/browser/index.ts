@@ -7,7 +7,7 @@
  */
 import { ThreadsJob } from '../transport/threads/host.js';
 import { webThreads } from './web-threads.js';
-import { compileProgram, programFiles, setCompilerWasmURL as setWasm, MAIN } from './compile.js';
+import { compileProgram, programFiles, setCompilerWasmURL as setWasm, MAIN, type CompiledProgram } from './compile.js';
 import { SourceMap } from './stack.js';
 import { PageFiles } from './page-fs.js';
 
@@ -99,10 +99,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const files = programFiles(options.script, options.files);
   const blobs: string[] = [];
   const maps = new Map<string, SourceMap>();
-  const blob = ({ code, map }: { code: string; map: string }): string => {
+  const blob = ({ code, map, shifts }: CompiledProgram): string => {
     const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
     blobs.push(url);
-    maps.set(url, new SourceMap(map));
+    maps.set(url, new SourceMap(map, '/', shifts));
     return url;
   };
   // What ranks import by path: the program's files as they are compiled, and the runtime's entries.

@@ -36,9 +36,15 @@ function decodeVLQ(text: string): number[] {
 export class SourceMap {
   readonly #sources: string[];
   readonly #lines: Segment[][] = [];
+  readonly #shifts: Readonly<Record<string, number>>;
 
-  /** `map`: the source map's JSON; `root`: the folder its relative source names are in. */
-  constructor(map: string, root = '/') {
+  /**
+   * `map`: the source map's JSON; `root`: the folder its relative source
+   * names are in; `shifts`: by source, columns of its first line that are
+   * not the source's (a line the compiler put before it, compile.ts).
+   */
+  constructor(map: string, root = '/', shifts: Readonly<Record<string, number>> = {}) {
+    this.#shifts = shifts;
     const m = JSON.parse(map) as { sources: string[]; mappings: string };
     this.#sources = m.sources.map((s) => (s.startsWith('/') ? s : `${root}${s}`));
     let source = 0;
@@ -71,7 +77,9 @@ export class SourceMap {
       found = s;
     }
     found ??= segments[0]!;
-    return { source: this.#sources[found[1]] ?? '?', line: found[2] + 1, column: found[3] + 1 };
+    const source = this.#sources[found[1]] ?? '?';
+    const shift = found[2] === 0 ? this.#shifts[source] ?? 0 : 0;
+    return { source, line: found[2] + 1, column: Math.max(1, found[3] + 1 - shift) };
   }
 }
 

@@ -161,6 +161,14 @@ if (comm.Get_rank() === 0) {
     assert.equal(outputLines(p)[0], 'MPI size = 2');
   });
 
+  test('errors on a source\'s first line name its columns as the CLI does (compile errors and stacks)', async () => {
+    const bad = await h.run({ np: 1, script: "import { MPI } from 'mpi4ts'; const x: number = 'a' +;\n" });
+    assert.equal(bad.failure, 'cannot compile main.ts: Build failed with 1 error:\nmain.ts:1:54: ERROR: Unexpected ";"');
+    const late = await h.run({ np: 1, script: "setTimeout(() => { throw new Error('late'); }, 10);\n" });
+    assert.equal(late.code, 1);
+    assert.match(late.failure ?? '', /^rank 0 failed: Error: late\n {4}at \/main\.ts:1:26\n/);
+  });
+
   test('an import a browser cannot give is a compile error naming it', async () => {
     const r = await h.run({ np: 1, script: "import { spawn } from 'node:child_process';\nspawn('ls');\n" });
     assert.equal(r.code, 1);
