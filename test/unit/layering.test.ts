@@ -61,6 +61,8 @@ const allowed: Record<string, readonly string[]> = {
   'transport/select': ['core', 'transport/spi', 'transport/launcher', 'transport/threads', 'transport/native'],
   'transport/threads': ['core', 'loader', 'transport/spi', 'transport/base', 'transport/launcher'],
   'transport/native': ['core', 'loader', 'transport/spi', 'transport/base', 'transport/launcher'],
+  // mpi4ts/browser: the page's entry and a rank's Web Worker entry, the Node built-ins' browser forms.
+  'browser': ['core'],
 };
 
 /** Layers that may only be imported for their types from the given layer. */
@@ -78,6 +80,15 @@ const exceptions: Record<string, string> = {
   // A futures worker is a process started on the bundled runtime's entry
   // point; only core/entries.ts knows where the bundles are.
   'futures/pool.ts -> core/entries.ts': "finds the futures-server bundle to start workers on",
+  // mpi4ts/browser is the embedded transport on a page's Web Workers: the
+  // page runs the same job as threads/launch.ts does (a ThreadsJob on a
+  // RankPlatform of Web Workers), and a rank writes its output in lines as
+  // threads/rank-main.ts does; the rest of the transport it reaches through
+  // the package's own entry points, in its bundles (scripts/bundle-browser.mjs).
+  'browser/index.ts -> transport/threads/host.ts': 'starts the job of the embedded transport on Web Workers',
+  'browser/web-threads.ts -> transport/threads/platform.ts': 'is the RankPlatform of Web Workers',
+  'browser/web-threads.ts -> transport/threads/engine.ts': "passes on the engine's messages to the job (types)",
+  'browser/rank.ts -> transport/threads/lines.ts': "cuts a rank's output into lines as a Node rank does",
 };
 
 function sourceFiles(dir: string): string[] {
