@@ -99,10 +99,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const files = programFiles(options.script, options.files);
   const blobs: string[] = [];
   const maps = new Map<string, SourceMap>();
-  const blob = ({ code, map, shifts }: CompiledProgram): string => {
-    const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+  const programs = new Map<string, CompiledProgram>();
+  const blob = (program: CompiledProgram): string => {
+    const url = URL.createObjectURL(new Blob([program.code], { type: 'text/javascript' }));
     blobs.push(url);
-    maps.set(url, new SourceMap(map, '/', shifts));
+    maps.set(url, new SourceMap(program.map, '/', program.shifts));
+    programs.set(url, program);
     return url;
   };
   // What ranks import by path: the program's files as they are compiled, and the runtime's entries.
@@ -136,7 +138,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       config: { spinMicros: 0 },
       platform: webThreads({
         rankURL: new URL('./rank.js', import.meta.url),
-        files: pageFiles, compiled, maps, stdin: options.stdin ?? '', onOutput,
+        files: pageFiles, compiled, maps, programs, stdin: options.stdin ?? '', onOutput,
         // Spawn: a file of the program, compiled now (the runtime's entries are there already).
         compile: async (file) => {
           let url = compiled.get(file);

@@ -17,6 +17,8 @@ export interface RankStartMessage {
    * (futures-server.js, futures-main.js), by absolute path.
    */
   readonly compiled: Readonly<Record<string, string>>;
+  /** The source map of each compiled script, by its URL, with its first-line shifts (stack.ts): stacks name the sources' lines. */
+  readonly maps: Readonly<Record<string, { readonly map: string; readonly shifts: Readonly<Record<string, number>> }>>;
   /** Standard input (rank 0 of the first world only; empty for the others). */
   readonly stdin: string;
   readonly threadId: number;

@@ -17,6 +17,7 @@ import { setFsHooks } from './node/fs.js';
 import { setCompiled } from './loader.js';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../core/bootstrap.js';
 import { LineBuffer } from '../transport/threads/lines.js';
+import { SourceMap, mapStack } from './stack.js';
 import type { RankStartMessage, RankToPage } from './protocol.js';
 
 interface WorkerScope {
@@ -207,6 +208,7 @@ async function start(m: RankStartMessage): Promise<void> {
   setFsHooks({ readStdin, write: (fd, text) => (fd === 1 ? stdout : stderr).write(text) });
   process.stdin = stdinStream(readStdin);
   for (const [file, url] of Object.entries(m.compiled)) setCompiled(file, url);
+  mapStacks(new Map(Object.entries(m.maps).map(([url, { map, shifts }]) => [url, new SourceMap(map, '/', shifts)])));
   if (boot.entry !== undefined) setCompiled(boot.script, boot.entry);
   try {
     await import(boot.entry ?? boot.script);
@@ -215,6 +217,22 @@ async function start(m: RankStartMessage): Promise<void> {
   }
   programDone = true;
   checkEnd();
+}
+
+/**
+ * Every stack of this rank names the program's sources and lines (as Node
+ * does with the compiled modules' source maps), not the compiled module's
+ * blob: URL: V8's own format, each frame mapped (stack.ts).
+ */
+function mapStacks(maps: ReadonlyMap<string, SourceMap>): void {
+  if (maps.size === 0) return;
+  (Error as unknown as { prepareStackTrace: (e: unknown, frames: readonly object[]) => string }).prepareStackTrace = (error, frames) => {
+    const e = error as { name?: unknown; message?: unknown } | null;
+    const name = e?.name === undefined ? 'Error' : String(e.name);
+    const message = e?.message === undefined ? '' : String(e.message);
+    const header = name === '' ? message : message === '' ? name : `${name}: ${message}`;
+    return mapStack(header + frames.map((f) => `\n    at ${String(f)}`).join(''), maps);
+  };
 }
 
 /** process.stdin as far as programs read it asynchronously: data events and async iteration over the bytes. */

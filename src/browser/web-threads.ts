@@ -12,6 +12,7 @@ import { drawPNG } from './raster.js';
 import { answerCall } from './page-call.js';
 import type { PageFiles } from './page-fs.js';
 import { mapStack, type SourceMap } from './stack.js';
+import type { CompiledProgram } from './compile.js';
 
 /** The page's Worker, as far as used here (the project's types have no DOM). */
 interface WebWorker {
@@ -29,6 +30,8 @@ export interface WebThreadsOptions {
   readonly compiled: ReadonlyMap<string, string>;
   /** The source maps of the compiled scripts, by URL: a rank's error names the sources' lines. */
   readonly maps: ReadonlyMap<string, SourceMap>;
+  /** The compiled scripts by URL (their maps go to each rank, which maps its own stacks). */
+  readonly programs: ReadonlyMap<string, CompiledProgram>;
   /** What rank 0 of the first world reads from standard input. */
   readonly stdin: string;
   readonly onOutput: (text: string, stream: 'stdout' | 'stderr', rank: number) => void;
@@ -80,7 +83,8 @@ export function webThreads(o: WebThreadsOptions): RankPlatform {
         error(new Error(`${e.message ?? 'the rank could not start'}${e.filename ? ` (${e.filename}:${e.lineno})` : ''}`));
       };
       const start: RankStartMessage = {
-        type: 'start', boot, env, compiled: Object.fromEntries(o.compiled), stdin: boot.ownsStdin ? o.stdin : '', threadId: ++threads,
+        type: 'start', boot, env, compiled: Object.fromEntries(o.compiled),
+        maps: Object.fromEntries([...o.programs].map(([url, p]) => [url, { map: p.map, shifts: p.shifts }])), stdin: boot.ownsStdin ? o.stdin : '', threadId: ++threads,
       };
       worker.postMessage(start, [...transfer]);
       return {

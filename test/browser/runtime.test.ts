@@ -164,6 +164,10 @@ if (comm.Get_rank() === 0) {
   test('errors on a source\'s first line name its columns as the CLI does (compile errors and stacks)', async () => {
     const bad = await h.run({ np: 1, script: "import { MPI } from 'mpi4ts'; const x: number = 'a' +;\n" });
     assert.equal(bad.failure, 'cannot compile main.ts: Build failed with 1 error:\nmain.ts:1:53: ERROR: Unexpected ";"');
+    // A stack the program prints itself names its lines too.
+    const printed = await h.run({ np: 1, script: "function inner() { return new Error('printed'); }\nconsole.log(inner().stack);\n" });
+    ok(printed);
+    assert.deepEqual(outputLines(printed), ['Error: printed', '    at inner (/main.ts:1:27)', '    at /main.ts:2:13']);
     const late = await h.run({ np: 1, script: "setTimeout(() => { throw new Error('late'); }, 10);\n" });
     assert.equal(late.code, 1);
     assert.match(late.failure ?? '', /^rank 0 failed: Error: late\n {4}at \/main\.ts:1:26\n/);
