@@ -1,12 +1,12 @@
 /**
  * The launcher side of the embedded runtime: starts each rank as a worker
- * thread, relays new channels between ranks, forwards output line by line,
+ * thread (of Node, or a page's Web Worker: platform.ts), relays new channels between ranks, forwards output line by line,
  * and turns the first failure of any rank into the end of the whole job.
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as v8 from 'node:v8';
 import * as path from 'node:path';
-import { BOOTSTRAP_KEY, type RankBootstrap } from '../../core/bootstrap.js';
+import type { RankBootstrap } from '../../core/bootstrap.js';
 import { CORES } from '../../core/cores.js';
 import { ProcTable, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED, STATE_FAILED, H_LIVE } from './proctable.js';
 import type { RankToLauncher, SpawnReply, ThreadsConfig } from './engine.js';
