@@ -1,7 +1,8 @@
 /**
  * The launcher side of the embedded runtime: starts each rank as a worker
- * thread (of Node, or a page's Web Worker: platform.ts), relays new channels between ranks, forwards output line by line,
- * and turns the first failure of any rank into the end of the whole job.
+ * thread (of Node, or a page's Web Worker: platform.ts), relays new
+ * channels between ranks, forwards output line by line, and turns the
+ * first failure of any rank into the end of the whole job.
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as v8 from 'node:v8';
