@@ -62,6 +62,15 @@ describe('mpi4ts/browser runtime', { skip: noBrowser }, () => {
     assert.deepEqual(outputLines(r).sort(), ['[0] one', '[0] two', '[1] one', '[1] two']);
   });
 
+  test('communicators, collectives, awaited requests and ports at 4 ranks print what the CLI prints', async () => {
+    const script = fs.readFileSync(path.join(repoRoot, 'test', 'browser', 'fixtures', 'mixed.ts'), 'utf8');
+    const [page, cli] = await Promise.all([h.run({ np: 4, script }), mpirun(4, 'test/browser/fixtures/mixed.ts')]);
+    ok(page);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.deepEqual(outputLines(page).sort(), lines(cli.stdout).sort());
+    assert.equal(outputLines(page).length, 5);
+  });
+
   test('a program that throws on rank 1: the rank and the error, as the CLI says', async () => {
     // Both print before the first Barrier ends: then rank 1 throws and rank 0 waits in the second.
     const script = "import { MPI } from 'mpi4ts';\nconst comm = MPI.COMM_WORLD;\nconsole.log(`rank ${comm.Get_rank()} starts`);\ncomm.Barrier();\n"
