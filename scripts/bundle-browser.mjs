@@ -73,6 +73,8 @@ await esbuild.build({
   sourcemap: 'linked', sourcesContent: false,
   // As scripts/bundle.mjs: class names stay (MPI.Cartcomm.name, error messages naming a class).
   keepNames: true,
+  // Every rank's worker loads and parses these: whitespace and syntax minified (names kept, for stacks).
+  minifyWhitespace: true, minifySyntax: true,
   logLevel: 'warning',
   plugins: [browserForms],
 });
