@@ -101,9 +101,14 @@ function runJob(o: RunRequest, res: http.ServerResponse): void {
   running.set(o.id, child);
   child.stdin.end(o.stdin);
   let failure: string | null = null;
+  /** Whole lines of one stream, as the runtime hands them over; a last line without its newline gets one. */
   const lines = (stream: 'stdout' | 'stderr') => {
     let partial = '';
-    return (chunk: string): void => {
+    return (chunk: string | null): void => {
+      if (chunk === null) {
+        if (partial === '') return;
+        chunk = '\n';
+      }
       partial += chunk;
       let i: number;
       while ((i = partial.indexOf('\n')) >= 0) {
@@ -111,15 +116,20 @@ function runJob(o: RunRequest, res: http.ServerResponse): void {
         partial = partial.slice(i + 1);
         const m = /^\[(\d+)\] /.exec(line);
         if (m !== null) send({ type: 'output', stream, rank: Number(m[1]), text: o.tagOutput ? line : line.slice(m[0].length) });
-        else {
+        else if (stream === 'stdout') {
+          // A prompt written straight to fd 1 (examples/lib/input.ts) carries no tag; the line it shares does, after it.
+          send({ type: 'output', stream, rank: 0, text: o.tagOutput ? line : line.replace(/\[\d+\] /, '') });
+        } else {
           if (stream === 'stderr' && failure === null && line.startsWith('mpi4ts: ')) failure = line.slice(8, -1);
-          send({ type: 'output', stream, rank: stream === 'stderr' ? -1 : 0, text: line });
+          send({ type: 'output', stream, rank: -1, text: line });
         }
       }
     };
   };
-  child.stdout.setEncoding('utf8').on('data', lines('stdout'));
-  child.stderr.setEncoding('utf8').on('data', lines('stderr'));
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const take = lines(stream);
+    child[stream].setEncoding('utf8').on('data', take).on('end', () => take(null));
+  }
   child.on('close', (code, signal) => {
     running.delete(o.id);
     for (const f of fs.readdirSync(dir).filter((n) => /\.(png|svg)$/i.test(n)).sort()) {
