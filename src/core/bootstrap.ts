@@ -15,8 +15,16 @@ export interface RankBootstrap {
   readonly worldGpids: readonly number[];
   /** The process table (doorbells, states): see transport/threads/proctable.ts. */
   readonly procTable: SharedArrayBuffer;
-  /** Port on which the launcher hands this rank new incoming channels. */
+  /** Port on which the launcher hands this rank new incoming channels ('ports' sharing; null for a singleton or in 'arena' sharing). */
   readonly controlPort: MessagePort | null;
+  /**
+   * 'arena' sharing (transport/threads/shared.ts): the growable
+   * SharedArrayBuffer every rank allocates its shared memory from, and this
+   * rank's mailbox in it, where the launcher writes what it would post on
+   * the control port.
+   */
+  readonly arena?: SharedArrayBuffer;
+  readonly mailbox?: { readonly sab: SharedArrayBuffer; readonly offset: number; readonly bytes: number };
   /** Transport tunables (ring size, eager limit, spin and yield times). */
   readonly config: { ringBytes?: number; eagerLimit?: number; spinMicros?: number; yieldMicros?: number };
   /** The launcher's `performance.timeOrigin`: every rank's Wtime counts from it. */

@@ -22,7 +22,7 @@
  * incoming rings and pushes all queued outgoing frames, so two ranks that
  * both send before they receive still make progress.
  */
-import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort } from 'node:worker_threads';
 import * as os from 'node:os';
 // Imported: the global `performance` is a lazy getter in workers, looked up on every call.
 import { performance } from 'node:perf_hooks';
@@ -40,6 +40,8 @@ import { Ring, HEADER_BYTES, F_LEN, F_KIND, F_A, F_B, F_C, F_SIZE_LO, F_D, align
 import { yieldCpu, singleCopy } from './yield.js';
 import { RankWatch, unmatchedIn, BLOCK_PROBE, BLOCK_WAITANY, BLOCK_FINALIZE, type BlockedReport } from './watch.js';
 import { Segments } from './segment.js';
+import { Arena, OWN_BUFFERS, type Region, type SharedSpace } from './shared.js';
+import { Mailbox } from './mailbox.js';
 import type { PortReply, PortRequest } from './ports.js';
 import { ProcTable, S_DOORBELL, S_PARKED, S_CHANNEL_EPOCH, S_STATE, STATE_RUNNING, STATE_FINISHED, H_LIVE } from './proctable.js';
 
@@ -215,15 +217,22 @@ export const defaultConfig: ThreadsConfig = { ringBytes: 1 << 20, eagerLimit: 64
 
 /** Messages the rank posts to the launcher. */
 export type RankToLauncher =
-  | { type: 'channel'; from: number; to: number; sab: SharedArrayBuffer }
+  | { type: 'channel'; from: number; to: number; region: Region }
   | { type: 'abort'; gpid: number; code: number; reason: string }
-  | { type: 'segment'; key: string; sab: SharedArrayBuffer; to: number[] }
+  | { type: 'segment'; key: string; region: Region; to: number[] }
   | { type: 'spawn'; gpid: number; commands: SpawnCommand[]; parents: number[]; ctx: number }
   | { type: 'port'; gpid: number; request: PortRequest }
   | BlockedReport;
 
 /** The launcher's answer to a 'spawn' request, on the rank's control port. */
 export type SpawnReply = { type: 'spawned'; gpids: number[] } | { type: 'spawned'; error: string };
+
+/** Messages the launcher hands to a rank (control port or mailbox, shared.ts). */
+export type LauncherToRank =
+  | { type: 'channel'; from: number; region: Region }
+  | { type: 'segment'; key: string; region: Region }
+  | SpawnReply
+  | PortReply;
 
 export class ThreadsTransport extends EngineBase implements Transport, SharedSegments, CallWatch {
   readonly name = 'threads';
@@ -246,7 +255,14 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
   readonly #parked: number;
   readonly #epochIndex: number;
   #epoch = 0;
-  readonly #port: MessagePort | null;
+  /**
+   * The launcher's messages to this rank, read synchronously (shared.ts):
+   * its control port, or its mailbox in 'arena' sharing; null for a
+   * singleton, which has no launcher.
+   */
+  readonly #control: { receive(): unknown } | null;
+  /** Where this rank's rings, segments and window memory come from (shared.ts). */
+  readonly #space: SharedSpace;
   readonly #post: (m: RankToLauncher) => void;
   readonly #config: ThreadsConfig;
   readonly #eagerLimit: number;
@@ -280,14 +296,18 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
     this.#gpid = boot.gpid;
     this.#table = new ProcTable(boot.procTable);
     this.#words = this.#table.words;
-    this.#segments = new Segments(this.#table, boot.gpid);
+    const arena = boot.arena !== undefined ? new Arena(boot.arena) : null;
+    this.#space = arena ?? OWN_BUFFERS;
+    this.#segments = new Segments(this.#table, boot.gpid, this.#space);
     this.#doorbell = this.#table.index(boot.gpid, S_DOORBELL);
     this.#parked = this.#table.index(boot.gpid, S_PARKED);
     this.#epochIndex = this.#table.index(boot.gpid, S_CHANNEL_EPOCH);
-    this.#port = boot.controlPort;
-    this.#port?.unref?.();
+    const port = boot.controlPort;
+    port?.unref?.();
+    if (arena !== null && boot.mailbox !== undefined) this.#control = new Mailbox(boot.mailbox, arena);
+    else this.#control = port === null ? null : { receive: () => receiveMessageOnPort(port)?.message };
     this.#post = post;
-    this.rma = this.#port === null ? undefined : this.#makeRma();
+    this.rma = this.#control === null ? undefined : this.#makeRma();
     this.#config = { ...defaultConfig, ...boot.config };
     this.#eagerLimit = Math.min(this.#config.eagerLimit, (this.#config.ringBytes >> 2) - HEADER_BYTES);
     this.job = { transport: 'threads', universeSize: boot.universeSize, appnum: boot.appnum, timeOrigin: boot.timeOrigin };
@@ -299,7 +319,7 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
     if (parent) this.skipContexts(parent.ctx + 4);
     this.#watch = new RankWatch(this.#table, boot.gpid, (m) => post({ ...m, gpid: boot.gpid }), () => unmatchedIn(this.#contexts));
     process.on('exit', () => this.#finalize());
-    if (this.#port !== null) this.ports = this.#portService();
+    if (this.#control !== null) this.ports = this.#portService();
   }
 
   /**
@@ -344,9 +364,9 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
 
   collSegment(comm: CommHandle, bytes: number): CollSegment | null {
     const c = comm as ThreadsComm;
-    if (c.remoteSize > 0 || c.size < 2 || this.#port === null || this.#segments.none.has(c)) return null;
+    if (c.remoteSize > 0 || c.size < 2 || this.#control === null || this.#segments.none.has(c)) return null;
     return this.#segments.get(c.ctx, c.group, c.rank, bytes,
-      (key, sab, to) => this.#post({ type: 'segment', key, sab, to }));
+      (key, region, to) => this.#post({ type: 'segment', key, region, to }));
   }
 
   /** One-sided windows: every rank of a communicator is a thread of this process (spi.ts RmaCapability). */
@@ -357,14 +377,27 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
     shareMemory: (comm, part, mine) => {
       const c = comm as ThreadsComm;
       const others = Int32Array.from(c.group.filter((g) => g !== this.#gpid));
-      return Array.from(c.group, (g, r) => this.#segments.share(`win:${c.ctx}:${part}:${g}`, r === c.rank ? mine : null, others,
-        (key, sab, to) => this.#post({ type: 'segment', key, sab, to })));
+      const region = this.#regionOf(mine);
+      return Array.from(c.group, (g, r) => this.#segments.share(`win:${c.ctx}:${part}:${g}`, r === c.rank ? region : null, others,
+        (key, rg, to) => this.#post({ type: 'segment', key, region: rg, to })));
     },
+    alloc: (bytes) => {
+      const { sab, offset } = this.#space.region(bytes);
+      return new Uint8Array(sab, offset, bytes);
+    },
+    shares: (buffer) => buffer instanceof SharedArrayBuffer && (this.#space === OWN_BUFFERS || buffer === (this.#space as Arena).sab),
     releaseMemory: (comm, part) => {
       const c = comm as ThreadsComm;
       for (const g of c.group) this.#segments.forget(`win:${c.ctx}:${part}:${g}`);
     },
     };
+  }
+
+  /** The shared memory under `view`, as the launcher can hand it over (RmaCapability.shares said it can). */
+  #regionOf(view: Uint8Array): Region {
+    const space = this.#space;
+    if (view.byteLength === 0) return space === OWN_BUFFERS ? { sab: new SharedArrayBuffer(0), offset: 0, bytes: 0 } : { sab: (space as Arena).sab, offset: 0, bytes: 0 };
+    return { sab: view.buffer as SharedArrayBuffer, offset: view.byteOffset, bytes: view.byteLength };
   }
 
   get processId(): number {
@@ -557,11 +590,11 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
   #outChannel(gpid: number): OutChannel {
     let ch = this.#out.get(gpid);
     if (ch === undefined) {
-      const ring = Ring.create(this.#config.ringBytes, this.#gpid, gpid);
+      const ring = Ring.create(this.#config.ringBytes, this.#gpid, gpid, this.#space);
       ch = new OutChannel(ring, gpid);
       this.#out.set(gpid, ch);
       // The launcher hands the ring to the receiver; we may write at once.
-      this.#post({ type: 'channel', from: this.#gpid, to: gpid, sab: ring.sab });
+      this.#post({ type: 'channel', from: this.#gpid, to: gpid, region: ring.region });
     }
     return ch;
   }
@@ -736,14 +769,14 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
 
   #acceptChannels(): void {
     this.#epoch = Atomics.load(this.#words, this.#epochIndex);
-    const port = this.#port;
-    if (port === null) return;
-    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-      const msg = m.message as { type: string; from: number; sab: SharedArrayBuffer };
-      if (msg.type === 'channel') this.#in.push(new InChannel(Ring.attach(msg.sab), msg.from));
-      else if (msg.type === 'segment') this.#segments.arrived((m.message as { key: string }).key, msg.sab);
-      else if (msg.type === 'spawned') this.#spawnReply = m.message as SpawnReply;
-      else if (msg.type === 'ported') this.#portReply = m.message as PortReply;
+    const control = this.#control;
+    if (control === null) return;
+    for (let m = control.receive(); m !== undefined; m = control.receive()) {
+      const msg = m as LauncherToRank;
+      if (msg.type === 'channel') this.#in.push(new InChannel(Ring.attach(msg.region), msg.from));
+      else if (msg.type === 'segment') this.#segments.arrived(msg.key, msg.region);
+      else if (msg.type === 'spawned') this.#spawnReply = msg;
+      else if (msg.type === 'ported') this.#portReply = msg;
     }
   }
 
@@ -865,7 +898,7 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
   #block(op: Operation | null, until: (() => boolean) | null): void {
     // An operation or a predicate, so that plain waits allocate no closure.
     const words = this.#words;
-    if (this.#port === null) {
+    if (this.#control === null) {
       // A singleton (no launcher): nothing but this thread can ever satisfy the call.
       this.progress();
       if ((op !== null ? op.done : until!())) return;
@@ -964,7 +997,7 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
   }
 
   spawn(commands: readonly SpawnCommand[], parents: Int32Array, ctx: number): Int32Array {
-    if (this.#port === null) {
+    if (this.#control === null) {
       throw new MpiFailure(ERR_SPAWN, 'cannot start processes: this process runs alone, without the launcher (start it with `mpi4ts -n 1 --usize N script`)');
     }
     // The launcher starts the children and answers on the control port (like
@@ -992,7 +1025,7 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
    * message that was never written. Peers that have ended are not waited for.
    */
   #finalize(): void {
-    if (this.#port === null) return;
+    if (this.#control === null) return;
     const table = this.#table;
     const alive = (gpid: number): boolean =>
       Atomics.load(table.words, table.index(gpid, S_STATE)) === STATE_RUNNING;

@@ -3,7 +3,7 @@
  * thread, relays new channels between ranks, forwards output line by line,
  * and turns the first failure of any rank into the end of the whole job.
  */
-import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as v8 from 'node:v8';
 import * as path from 'node:path';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../../core/bootstrap.js';
@@ -13,10 +13,11 @@ import type { RankToLauncher, SpawnReply, ThreadsConfig } from './engine.js';
 import type { SpawnCommand } from '../spi.js';
 import type { JobResult } from '../launcher.js';
 import { JobWatch, EXIT_DEADLOCK, EXIT_TIMEOUT } from './watch.js';
-import { precompile } from '../../loader/entry.js';
 import { PortRegistry } from './ports.js';
 import * as os from 'node:os';
-import { runtimeEntry } from '../../core/entries.js';
+import type { RankPlatform, RankThread } from './platform.js';
+import { Arena } from './shared.js';
+import { Mailbox } from './mailbox.js';
 
 /** How to run a job. */
 export interface JobOptions {
@@ -35,6 +36,11 @@ export interface JobOptions {
    * number of cores, as Open MPI counts slots).
    */
   readonly universeSize?: number;
+  /**
+   * How ranks learn shared memory made at run time (shared.ts): 'ports'
+   * (Node's default) or 'arena' (browsers; MPI4TS_ARENA=1 in Node).
+   */
+  readonly sharing?: 'ports' | 'arena';
   /** Transport tunables; unset ones come from MPI4TS_* variables or defaults. */
   readonly config?: Partial<ThreadsConfig>;
   /** Milliseconds to wait for ranks to stop after a failure before giving up on them. */
@@ -47,6 +53,8 @@ export interface JobOptions {
   readonly check?: boolean;
   /** `--trace`: every rank (spawned ones too) gets MPI4TS_TRACE=<folder> and writes its part of the timeline there (src/api/trace.ts). */
   readonly traceFolder?: string;
+  /** Where the ranks run: Node worker threads (node-threads.ts) or a page's Web Workers (src/browser/web-threads.ts). */
+  readonly platform: RankPlatform;
 }
 
 
@@ -70,15 +78,18 @@ function envConfig(): Partial<ThreadsConfig> {
   return c;
 }
 
-const RANK_MAIN = runtimeEntry('rank-main');
 /** How long a spawn request that does not fit waits for exiting processes to make room. */
 const SPAWN_ROOM_WAIT_MS = 500;
 
 export class ThreadsJob {
   readonly #opts: JobOptions;
   readonly #table: ProcTable;
-  readonly #workers: Worker[] = [];
+  readonly #workers: RankThread[] = [];
   readonly #ports: MessagePort[] = [];
+  /** 'arena' sharing: the job's arena, each process's mailbox, and messages waiting for room in a full one. */
+  readonly #arena: Arena | null;
+  readonly #mailboxes: Mailbox[] = [];
+  readonly #unsent = new Map<number, object[]>();
   #failure: JobResult | null = null;
   #stopping = false;
   readonly #universeSize: number;
@@ -105,6 +116,8 @@ export class ThreadsJob {
     }
     this.#opts = opts;
     this.#universeSize = universe;
+    const sharing = opts.sharing ?? (process.env['MPI4TS_ARENA'] === '1' ? 'arena' : 'ports');
+    this.#arena = sharing === 'arena' ? Arena.create() : null;
     if (opts.entry !== undefined) this.#entries.set(opts.script, opts.entry);
     // Process ids are never reused (peers key their channels by them), so the
     // table has room for the universe and for many spawn/exit cycles beyond it.
@@ -166,30 +179,33 @@ export class ThreadsJob {
     parent: RankBootstrap['parent'], who: string, job: number): void {
     const opts = this.#opts;
     const gpid = worldGpids[rank]!;
-    const { port1, port2 } = new MessageChannel();
+    const arena = this.#arena;
+    const { port1, port2 } = arena === null ? new MessageChannel() : { port1: null, port2: null };
+    const mailbox = arena === null ? null : Mailbox.create(arena, gpid);
     const boot: RankBootstrap = {
       version: 1, gpid, worldRank: rank, worldGpids, procTable: this.#table.sab, controlPort: port2,
+      ...(mailbox !== null ? { arena: arena!.sab, mailbox: mailbox.region } : {}),
       config: this.#config, timeOrigin: performance.timeOrigin, universeSize: this.#universeSize, appnum,
       script: command.script, entry: this.#entries.get(command.script), argv: command.args,
       ownsStdin: rank === 0 && !parent, tagOutput: opts.tagOutput ?? false, parent,
       ...(job > 0 ? { outputTag: `${job},${rank}` } : {}),
     };
     Atomics.store(this.#table.words, this.#table.index(gpid, S_STATE), STATE_RUNNING);
-    const worker = new Worker(RANK_MAIN, {
-      workerData: { [BOOTSTRAP_KEY]: boot },
-      transferList: [port2],
-      env: { ...process.env, MPI4TS_RANK: String(rank), MPI4TS_SIZE: String(worldGpids.length), ...(opts.check ? { MPI4TS_CHECK: '1' } : {}),
+    const worker = opts.platform.startRank({
+      boot, transfer: port2 === null ? [] : [port2],
+      env: { MPI4TS_RANK: String(rank), MPI4TS_SIZE: String(worldGpids.length), ...(opts.check ? { MPI4TS_CHECK: '1' } : {}),
         ...(opts.traceFolder !== undefined ? { MPI4TS_TRACE: opts.traceFolder } : {}) },
-      ...(opts.maxMemoryMb ? { resourceLimits: { maxOldGenerationSizeMb: opts.maxMemoryMb } } : {}),
+      maxMemoryMb: opts.maxMemoryMb,
     });
     this.#live++;
     Atomics.store(this.#table.words, H_LIVE, this.#live);
     this.#workers[gpid] = worker;
-    this.#ports[gpid] = port1;
-    worker.on('message', (m: RankToLauncher) => this.#onMessage(m));
+    if (port1 !== null) this.#ports[gpid] = port1;
+    if (mailbox !== null) this.#mailboxes[gpid] = mailbox;
+    worker.onMessage((m) => this.#onMessage(m));
     let errored: unknown = null;
-    worker.on('error', (e) => { errored = e; });
-    worker.on('exit', (code) => {
+    worker.onError((e) => { errored = e; });
+    worker.onExit((code) => {
       setImmediate(() => {
         const failed = errored !== null || code !== 0;
         Atomics.store(this.#table.words, this.#table.index(gpid, S_STATE), failed ? STATE_FAILED : STATE_FINISHED);
@@ -198,8 +214,10 @@ export class ThreadsJob {
           this.#fail(errored !== null ? 1 : code, `${who}rank ${rank} failed: ${why}`);
         }
         // Peers may still name this process id: only our handles go.
-        port1.close();
+        port1?.close();
         delete this.#ports[gpid];
+        delete this.#mailboxes[gpid];
+        this.#unsent.delete(gpid);
         delete this.#workers[gpid];
         this.#live--;
         Atomics.store(this.#table.words, H_LIVE, this.#live);
@@ -215,20 +233,42 @@ export class ThreadsJob {
    * rank reads its port only after it sees the epoch change.
    */
   #handOver(gpid: number, message: object): void {
-    const port = this.#ports[gpid];
-    if (port === undefined) return;
-    port.postMessage(message);
+    if (this.#arena !== null) {
+      if (this.#mailboxes[gpid] === undefined) return;
+      const unsent = this.#unsent.get(gpid);
+      if (unsent !== undefined) unsent.push(message);
+      else if (!this.#mailboxes[gpid].post(message)) this.#retryLater(gpid, [message]);
+    } else {
+      const port = this.#ports[gpid];
+      if (port === undefined) return;
+      port.postMessage(message);
+    }
     Atomics.add(this.#table.words, this.#table.index(gpid, S_CHANNEL_EPOCH), 1);
     this.#table.ring(gpid);
   }
 
+  /** A mailbox was full: post what waits, in order, as the rank makes room (it reads at every epoch change). */
+  #retryLater(gpid: number, unsent: object[]): void {
+    this.#unsent.set(gpid, unsent);
+    const retry = (): void => {
+      const box = this.#mailboxes[gpid];
+      if (box === undefined || this.#unsent.get(gpid) !== unsent) return;
+      while (unsent.length > 0 && box.post(unsent[0]!)) unsent.shift();
+      Atomics.add(this.#table.words, this.#table.index(gpid, S_CHANNEL_EPOCH), 1);
+      this.#table.ring(gpid);
+      if (unsent.length === 0) this.#unsent.delete(gpid);
+      else setTimeout(retry, 1);
+    };
+    setTimeout(retry, 1);
+  }
+
   #onMessage(m: RankToLauncher): void {
     if (m.type === 'channel') {
-      this.#watch.addRing(m.sab, m.from, m.to);
-      this.#handOver(m.to, { type: 'channel', from: m.from, sab: m.sab });
+      this.#watch.addRing(m.region, m.from, m.to);
+      this.#handOver(m.to, { type: 'channel', from: m.from, region: m.region });
     } else if (m.type === 'segment') {
       // Shared memory of a communicator's collectives, from its rank 0 to the others.
-      for (const to of m.to) this.#handOver(to, { type: 'segment', key: m.key, sab: m.sab });
+      for (const to of m.to) this.#handOver(to, { type: 'segment', key: m.key, region: m.region });
     } else if (m.type === 'blocked') {
       this.#watch.onReport(m.gpid, m);
     } else if (m.type === 'abort') {
@@ -247,7 +287,7 @@ export class ThreadsJob {
     const answered = this.#watch.launcherWork();
     const reply = (r: SpawnReply): void => { answered(); this.#handOver(m.gpid, r); };
     Promise.all(m.commands.map(async (c) => {
-      const url = await precompile(c.script);
+      const url = await this.#opts.platform.compile(c.script);
       if (url !== undefined) this.#entries.set(c.script, url);
     })).then(() => this.#spawnCompiled(m, reply), (e: unknown) => {
       reply({ type: 'spawned', error: `cannot compile: ${e instanceof Error ? e.message : String(e)}` });

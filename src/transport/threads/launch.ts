@@ -6,6 +6,7 @@
 import * as os from 'node:os';
 import type { Launcher, LaunchedJob, LaunchRequest, PlacementOption } from '../launcher.js';
 import { ThreadsJob } from './host.js';
+import { nodeThreads } from './node-threads.js';
 
 export const launcher: Launcher = {
   name: 'threads',
@@ -16,7 +17,7 @@ export const launcher: Launcher = {
   start(r: LaunchRequest): LaunchedJob {
     const job = new ThreadsJob({
       np: r.np, script: r.script, entry: r.entry, args: r.args, tagOutput: r.tagOutput, universeSize: r.usize,
-      timeoutSeconds: r.timeout, maxMemoryMb: r.maxMemory, check: r.check, traceFolder: r.traceFolder,
+      timeoutSeconds: r.timeout, maxMemoryMb: r.maxMemory, check: r.check, traceFolder: r.traceFolder, platform: nodeThreads,
     });
     const result = job.run();
     return {

@@ -13,6 +13,7 @@
  * copied a frame out, and the producer reuses space only below that tail.
  */
 import { getWide } from '../../core/bytes.js';
+import { OWN_BUFFERS, type Region, type SharedSpace } from './shared.js';
 
 /** Byte offset of the data area; the control words live before it. */
 const DATA_OFFSET = 256;
@@ -44,7 +45,8 @@ export function align8(n: number): number {
 }
 
 export class Ring {
-  readonly sab: SharedArrayBuffer;
+  /** The ring's memory, which the launcher hands to the consumer. */
+  readonly region: Region;
   readonly capacity: number;
   readonly #mask: number;
   readonly #ctl: Int32Array;
@@ -55,32 +57,33 @@ export class Ring {
   #head = 0;
   #tail = 0;
 
-  private constructor(sab: SharedArrayBuffer) {
-    this.sab = sab;
-    this.capacity = sab.byteLength - DATA_OFFSET;
+  private constructor(region: Region) {
+    const { sab, offset } = region;
+    this.region = region;
+    this.capacity = region.bytes - DATA_OFFSET;
     this.#mask = this.capacity - 1;
-    this.#ctl = new Int32Array(sab, 0, DATA_OFFSET / 4);
-    this.bytes = new Uint8Array(sab, DATA_OFFSET, this.capacity);
-    this.words = new Int32Array(sab, DATA_OFFSET, this.capacity / 4);
+    this.#ctl = new Int32Array(sab, offset, DATA_OFFSET / 4);
+    this.bytes = new Uint8Array(sab, offset + DATA_OFFSET, this.capacity);
+    this.words = new Int32Array(sab, offset + DATA_OFFSET, this.capacity / 4);
     this.#head = Atomics.load(this.#ctl, HEAD);
     this.#tail = Atomics.load(this.#ctl, TAIL);
   }
 
   /** A new ring from `producer` to `consumer` (global process ids) with a power-of-two capacity. */
-  static create(capacity: number, producer: number, consumer: number): Ring {
+  static create(capacity: number, producer: number, consumer: number, space: SharedSpace = OWN_BUFFERS): Ring {
     if (!Number.isInteger(capacity) || capacity < 4096 || capacity > 2 ** 30 || (capacity & (capacity - 1)) !== 0) {
       throw new RangeError(`ring capacity must be a power of two >= 4096, got ${capacity}`);
     }
-    const sab = new SharedArrayBuffer(DATA_OFFSET + capacity);
-    const ctl = new Int32Array(sab, 0, DATA_OFFSET / 4);
+    const region = space.region(DATA_OFFSET + capacity);
+    const ctl = new Int32Array(region.sab, region.offset, DATA_OFFSET / 4);
     ctl[PRODUCER_ID] = producer;
     ctl[CONSUMER_ID] = consumer;
-    return new Ring(sab);
+    return new Ring(region);
   }
 
   /** The same ring seen from another thread. */
-  static attach(sab: SharedArrayBuffer): Ring {
-    return new Ring(sab);
+  static attach(region: Region): Ring {
+    return new Ring(region);
   }
 
   get producer(): number { return this.#ctl[PRODUCER_ID]!; }
@@ -199,8 +202,8 @@ export class Ring {
 // ---- read-only views for the launcher (deadlock detection) ----------------
 
 /** True if the ring holds frames its consumer has not released (read-only: any thread). */
-export function ringOccupied(sab: SharedArrayBuffer): boolean {
-  const ctl = new Int32Array(sab, 0, DATA_OFFSET / 4);
+export function ringOccupied({ sab, offset }: Region): boolean {
+  const ctl = new Int32Array(sab, offset, DATA_OFFSET / 4);
   return Atomics.load(ctl, HEAD) !== Atomics.load(ctl, TAIL);
 }
 
@@ -209,10 +212,10 @@ export function ringOccupied(sab: SharedArrayBuffer): boolean {
  * reporting messages whose receiver has ended. Only meaningful when the
  * consumer no longer runs: nothing moves the tail under us then.
  */
-export function ringFrames(sab: SharedArrayBuffer, max: number): { ctx: number; source: number; tag: number; size: number }[] {
-  const ctl = new Int32Array(sab, 0, DATA_OFFSET / 4);
-  const capacity = sab.byteLength - DATA_OFFSET;
-  const words = new Int32Array(sab, DATA_OFFSET, capacity / 4);
+export function ringFrames({ sab, offset, bytes }: Region, max: number): { ctx: number; source: number; tag: number; size: number }[] {
+  const ctl = new Int32Array(sab, offset, DATA_OFFSET / 4);
+  const capacity = bytes - DATA_OFFSET;
+  const words = new Int32Array(sab, offset + DATA_OFFSET, capacity / 4);
   const head = Atomics.load(ctl, HEAD);
   let tail = Atomics.load(ctl, TAIL);
   const out: { ctx: number; source: number; tag: number; size: number }[] = [];

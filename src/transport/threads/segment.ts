@@ -15,6 +15,7 @@
 import type { CollSegment, Envelope, Operation } from '../spi.js';
 import type { ProcTable } from './proctable.js';
 import { singleCopy } from './yield.js';
+import type { Region, SharedSpace } from './shared.js';
 
 const NO_ENVELOPE: Envelope = { source: -1, tag: -1, count: 0, error: 0, cancelled: false };
 
@@ -41,14 +42,14 @@ export class ThreadsSegment implements CollSegment {
     readonly table: ProcTable,
     /** Process ids of the members other than this one: whom `wake` rings. */
     readonly others: Int32Array,
-    sab: SharedArrayBuffer | null,
+    region: Region | null,
   ) {
-    if (sab !== null) this.attach(sab);
+    if (region !== null) this.attach(region);
   }
 
-  attach(sab: SharedArrayBuffer): void {
-    this.words = new Int32Array(sab, 0, sab.byteLength >> 2);
-    this.bytes = new Uint8Array(sab);
+  attach({ sab, offset, bytes }: Region): void {
+    this.words = new Int32Array(sab, offset, bytes >> 2);
+    this.bytes = new Uint8Array(sab, offset, bytes);
     this.attached = true;
   }
 
@@ -69,30 +70,30 @@ export class ThreadsSegment implements CollSegment {
  */
 export class Segments {
   readonly #byKey = new Map<string, ThreadsSegment>();
-  readonly #early = new Map<string, SharedArrayBuffer>();
+  readonly #early = new Map<string, Region>();
   /** Communicators that must not get a segment (subgroups sharing their parent's context). */
   readonly none = new WeakSet<object>();
 
-  constructor(readonly table: ProcTable, readonly gpid: number) {}
+  constructor(readonly table: ProcTable, readonly gpid: number, readonly space: SharedSpace) {}
 
   /**
    * The segment of the communicator over `group` with context `ctx`: made
    * here (and posted with `publish`) when this process is its rank 0.
    */
   get(ctx: number, group: Int32Array, rank: number, bytes: number,
-    publish: (key: string, sab: SharedArrayBuffer, to: number[]) => void): ThreadsSegment {
+    publish: (key: string, region: Region, to: number[]) => void): ThreadsSegment {
     const key = `${group[0]}:${ctx}`;
     let seg = this.#byKey.get(key);
     if (seg !== undefined) return seg;
     const others = Int32Array.from(group.filter((g) => g !== this.gpid));
     if (rank === 0) {
-      const sab = new SharedArrayBuffer(bytes);
-      seg = new ThreadsSegment(this.table, others, sab);
-      publish(key, sab, Array.from(others));
+      const region = this.space.region(bytes);
+      seg = new ThreadsSegment(this.table, others, region);
+      publish(key, region, Array.from(others));
     } else {
-      const sab = this.#early.get(key) ?? null;
+      const region = this.#early.get(key) ?? null;
       this.#early.delete(key);
-      seg = new ThreadsSegment(this.table, others, sab);
+      seg = new ThreadsSegment(this.table, others, region);
     }
     this.#byKey.set(key, seg);
     return seg;
@@ -100,14 +101,14 @@ export class Segments {
 
   /**
    * The memory under `key` of one member (one-sided windows, spi.ts
-   * `RmaCapability`): `sab` when it is this process's own (posted to
+   * `RmaCapability`): `mine` when it is this process's own (posted to
    * `others` with `publish`), else attached once it arrives from its owner.
    */
-  share(key: string, sab: SharedArrayBuffer | null, others: Int32Array,
-    publish: (key: string, sab: SharedArrayBuffer, to: number[]) => void): ThreadsSegment {
-    if (sab !== null) {
-      const seg = new ThreadsSegment(this.table, others, sab);
-      if (others.length > 0) publish(key, sab, Array.from(others));
+  share(key: string, mine: Region | null, others: Int32Array,
+    publish: (key: string, region: Region, to: number[]) => void): ThreadsSegment {
+    if (mine !== null) {
+      const seg = new ThreadsSegment(this.table, others, mine);
+      if (others.length > 0) publish(key, mine, Array.from(others));
       return seg;
     }
     const early = this.#early.get(key) ?? null;
@@ -124,10 +125,10 @@ export class Segments {
   }
 
   /** A segment arrived from its creator through the launcher. */
-  arrived(key: string, sab: SharedArrayBuffer): void {
+  arrived(key: string, region: Region): void {
     const seg = this.#byKey.get(key);
-    if (seg !== undefined) seg.attach(sab);
-    else this.#early.set(key, sab);
+    if (seg !== undefined) seg.attach(region);
+    else this.#early.set(key, region);
   }
 
   /** The communicator with context `ctx` was freed. */

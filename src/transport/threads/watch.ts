@@ -25,6 +25,7 @@ import {
   STATE_RUNNING, STATE_FINISHED, STATE_FAILED,
 } from './proctable.js';
 import { ringOccupied, ringFrames } from './ring.js';
+import type { Region } from './shared.js';
 
 /** What a blocked rank waits in (S_BLOCK_KIND). */
 export const BLOCK_RECV = 1;
@@ -171,7 +172,7 @@ export class RankWatch {
 
 // ------------------------------------------------------------ launcher side
 
-interface RingInfo { sab: SharedArrayBuffer; from: number; to: number }
+interface RingInfo { region: Region; from: number; to: number }
 
 /** What the launcher needs from the job to judge and to report. */
 export interface WatchedJob {
@@ -242,8 +243,8 @@ export class JobWatch {
     this.#onDeadlock = onDeadlock;
   }
 
-  addRing(sab: SharedArrayBuffer, from: number, to: number): void {
-    this.#rings.push({ sab, from, to });
+  addRing(region: Region, from: number, to: number): void {
+    this.#rings.push({ region, from, to });
   }
 
   /** A rank answered the report request. */
@@ -302,7 +303,7 @@ export class JobWatch {
     if (live === 0) return null;
     for (const r of this.#rings) {
       if (this.#state(r.to) !== STATE_RUNNING) continue;
-      if (ringOccupied(r.sab)) return null;
+      if (ringOccupied(r.region)) return null;
     }
     return { core: parts.join(','), bells: bells.join(',') };
   }
@@ -427,7 +428,7 @@ export class JobWatch {
     }
     for (const ring of this.#rings) {
       if (this.#state(ring.to) === STATE_RUNNING) continue;
-      for (const fr of ringFrames(ring.sab, 20)) {
+      for (const fr of ringFrames(ring.region, 20)) {
         lost.push(`    to ${this.#label(ring.to, rankOf.get(ring.to) ?? gp.length)}, which has ended: ${describeMessage(fr)}`);
       }
     }

@@ -1,0 +1,130 @@
+/**
+ * `mpi4ts/browser`: run an MPI program in a page, its ranks Web Workers on
+ * shared memory, the embedded runtime's engine and job (ThreadsJob) as in
+ * Node. The page must be cross-origin isolated (headers
+ * `Cross-Origin-Opener-Policy: same-origin` and
+ * `Cross-Origin-Embedder-Policy: require-corp`) for SharedArrayBuffer.
+ */
+import { ThreadsJob } from '../transport/threads/host.js';
+import { webThreads } from './web-threads.js';
+import { compileProgram, programFiles, MAIN } from './compile.js';
+
+/** How to run a program. */
+export interface RunOptions {
+  /** Number of ranks, 1..64. */
+  np: number;
+  /** TypeScript (or JavaScript) source of the program. */
+  script: string;
+  /** Other sources it imports by relative path, e.g. `{'./lib/png.ts': '...'}`, and data files it reads. */
+  files?: Record<string, string>;
+  /** process.argv.slice(2) of every rank. */
+  args?: string[];
+  /** Prefix lines with `[rank] ` (the CLI's --tag-output). */
+  tagOutput?: boolean;
+  /** End the job after this many seconds, with exit code 124 and where each rank was (the CLI's --timeout). */
+  timeoutSeconds?: number;
+  /** What rank 0 reads from standard input. */
+  stdin?: string;
+  /** Whole lines (each ends with \n) of a rank's output; the launcher's own `mpi4ts: ...` lines come with rank -1. */
+  onOutput?(text: string, stream: 'stdout' | 'stderr', rank: number): void;
+  /** A file a rank wrote (PNG, SVG, ...). */
+  onFile?(path: string, data: Uint8Array, rank: number): void;
+  /** Stop the job (exit code 130, with where each rank was). */
+  signal?: AbortSignal;
+  /**
+   * The CLI's --futures (mpi4py's `-m mpi4py.futures`): rank 0 runs the
+   * script, ranks 1..np-1 are the pool every MPIPoolExecutor of rank 0
+   * shares. Without it an executor spawns its workers (more Web Workers).
+   */
+  futures?: boolean;
+  /** MPI_UNIVERSE_SIZE, how many ranks may be alive at once with those Spawn starts (the CLI's --usize; default: the larger of np and the cores). */
+  usize?: number;
+}
+
+/** How a run ended: its exit code, and the failure as the CLI prints it after "mpi4ts: " (null for a clean end). */
+export interface RunResult {
+  code: number;
+  failure: string | null;
+}
+
+/** The largest number of ranks a page runs. */
+const MAX_NP = 64;
+/** Exit code of a job stopped from the page, as a shell reports Ctrl-C (128 + SIGINT). */
+const EXIT_STOPPED = 130;
+
+/** Compile a program without running it (for errors before a run): the JavaScript a rank would import. */
+export function compile(script: string, files?: Record<string, string>): Promise<string> {
+  return compileProgram(programFiles(script, files));
+}
+
+/** Where a runtime entry (dist/browser/<name>.js) is, as a path and as the URL to import. */
+function runtimeEntry(name: string): [path: string, url: string] {
+  const url = new URL(`./${name}.js`, import.meta.url);
+  return [decodeURIComponent(url.pathname), url.href];
+}
+
+/** Run a program on `np` ranks; resolves when every rank has ended. */
+export async function run(options: RunOptions): Promise<RunResult> {
+  if (options === null || typeof options !== 'object') throw new TypeError(`run: expected an options object, got ${options === null ? 'null' : typeof options}`);
+  if (!(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated) {
+    throw new Error('mpi4ts/browser: this page is not cross-origin isolated (crossOriginIsolated is false), so it has no SharedArrayBuffer: '
+      + 'serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp');
+  }
+  const { np } = options;
+  if (!Number.isInteger(np) || np < 1 || np > MAX_NP) throw new RangeError(`run: np must be an integer from 1 to ${MAX_NP}, got ${np}`);
+  const onOutput = options.onOutput ?? ((text, stream) => (stream === 'stderr' ? console.error : console.log)(text.replace(/\n$/, '')));
+  const say = (line: string): void => onOutput(`mpi4ts: ${line}\n`, 'stderr', -1);
+  if (options.signal?.aborted) {
+    const failure = 'interrupted: stopped from the page';
+    say(failure);
+    return { code: EXIT_STOPPED, failure };
+  }
+  const files = programFiles(options.script, options.files);
+  const blobs: string[] = [];
+  const blob = (code: string): string => {
+    const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+    blobs.push(url);
+    return url;
+  };
+  // What ranks import by path: the program's files as they are compiled, and the runtime's entries.
+  const futuresMain = runtimeEntry('futures-main');
+  const compiled = new Map([runtimeEntry('futures-server'), futuresMain]);
+  try {
+    compiled.set(MAIN, blob(await compileProgram(files)));
+  } catch (e) {
+    const failure = `cannot compile ${MAIN.slice(1)}: ${e instanceof Error ? e.message : String(e)}`;
+    say(failure);
+    return { code: 1, failure };
+  }
+  const [script, entry, args] = options.futures
+    ? [futuresMain[0], futuresMain[1], [MAIN, ...options.args ?? []]]
+    : [MAIN, compiled.get(MAIN)!, options.args ?? []];
+  try {
+    const job = new ThreadsJob({
+      np, script, entry, args, tagOutput: options.tagOutput ?? false, sharing: 'arena', universeSize: options.usize,
+      timeoutSeconds: options.timeoutSeconds,
+      platform: webThreads({
+        rankURL: new URL('./rank.js', import.meta.url),
+        files, compiled, stdin: options.stdin ?? '', onOutput,
+        onFile: options.onFile ?? (() => {}),
+        // Spawn: a file of the program, compiled now (the runtime's entries are there already).
+        compile: async (file) => {
+          let url = compiled.get(file);
+          if (url === undefined) {
+            url = blob(await compileProgram(files, file));
+            compiled.set(file, url);
+          }
+          return url;
+        },
+      }),
+    });
+    const stop = (): void => void job.interrupt('interrupted: stopped from the page', EXIT_STOPPED);
+    options.signal?.addEventListener('abort', stop, { once: true });
+    const result = await job.run();
+    options.signal?.removeEventListener('abort', stop);
+    if (result.failure) say(result.failure);
+    return { code: result.code, failure: result.failure };
+  } finally {
+    for (const url of blobs) URL.revokeObjectURL(url);
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * What a rank's Web Worker and the page say to each other besides the
+ * engine's RankToLauncher messages (src/transport/threads/engine.ts): the
+ * start of the rank, its output and files, and its end (a Web Worker has no
+ * exit event: the rank says how it ended, then waits to be terminated).
+ */
+import type { RankBootstrap } from '../core/bootstrap.js';
+
+/** The page's first and only message to a rank. */
+export interface RankStartMessage {
+  readonly type: 'start';
+  readonly boot: RankBootstrap;
+  readonly env: Readonly<Record<string, string>>;
+  /** The program's files, put in the rank's in-memory file system (/main.ts, ./lib/x.ts as /lib/x.ts). */
+  readonly files: Readonly<Record<string, string>>;
+  /**
+   * The URL to import for each script a rank may start or import by path:
+   * the program's compiled files (/main.ts) and the runtime's entries
+   * (futures-server.js, futures-main.js), by absolute path.
+   */
+  readonly compiled: Readonly<Record<string, string>>;
+  /** Standard input (rank 0 of the first world only; empty for the others). */
+  readonly stdin: string;
+  readonly threadId: number;
+}
+
+export type RankToPage =
+  /** Whole lines (each ends with \n) of the rank's standard output or error, prefixed under --tag-output. */
+  | { readonly type: 'output'; readonly stream: 'stdout' | 'stderr'; readonly text: string }
+  /** A file the rank wrote. */
+  | { readonly type: 'file'; readonly path: string; readonly data: Uint8Array }
+  /** The rank ended: its exit code. */
+  | { readonly type: 'exit'; readonly code: number }
+  /** The rank ended with an uncaught error (or a value thrown that is not an Error: `value`). */
+  | { readonly type: 'error'; readonly name?: string; readonly message?: string; readonly stack?: string; readonly value?: string };
+
+/** The types of RankToPage, told apart from the engine's messages. */
+export const PAGE_MESSAGES: ReadonlySet<string> = new Set(['output', 'file', 'exit', 'error']);
