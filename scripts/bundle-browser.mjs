@@ -67,7 +67,7 @@ await esbuild.build({
   outdir: out, entryNames: '[name]', chunkNames: 'chunk-[hash]',
   bundle: true, splitting: true, format: 'esm', platform: 'browser', target: 'es2022',
   inject: [src('src/browser/node/inject.ts')],
-  define: { global: 'globalThis' },
+  define: { global: 'globalThis', MPI4TS_PACKAGE_VERSION: JSON.stringify(JSON.parse(fs.readFileSync(src('package.json'), 'utf8')).version) },
   sourcemap: 'linked', sourcesContent: false,
   // As scripts/bundle.mjs: class names stay (MPI.Cartcomm.name, error messages naming a class).
   keepNames: true,

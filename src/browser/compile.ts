@@ -11,10 +11,17 @@ import * as path from './node/path.js';
 import { MODULES, moduleFile } from './modules.js';
 
 let ready: Promise<void> | null = null;
+let wasmURL: string | null = null;
 
-/** Start esbuild-wasm once per page (its wasm beside this bundle: dist/browser/esbuild.wasm). */
+/** Where esbuild.wasm is when not beside this bundle (before the first compile). */
+export function setCompilerWasmURL(url: string | URL): void {
+  if (ready !== null) throw new Error('setCompilerWasmURL: the compiler has started already (call it before the first run or compile)');
+  wasmURL = new URL(url, import.meta.url).href;
+}
+
+/** Start esbuild-wasm once per page (its wasm beside this bundle, dist/browser/esbuild.wasm, unless told). */
 function initialize(): Promise<void> {
-  ready ??= esbuild.initialize({ wasmURL: new URL('./esbuild.wasm', import.meta.url).href, worker: true });
+  ready ??= esbuild.initialize({ wasmURL: wasmURL ?? new URL('./esbuild.wasm', import.meta.url).href, worker: true });
   return ready;
 }
 

@@ -7,7 +7,7 @@
  */
 import { ThreadsJob } from '../transport/threads/host.js';
 import { webThreads } from './web-threads.js';
-import { compileProgram, programFiles, MAIN } from './compile.js';
+import { compileProgram, programFiles, setCompilerWasmURL as setWasm, MAIN } from './compile.js';
 
 /** How to run a program. */
 export interface RunOptions {
@@ -43,7 +43,9 @@ export interface RunOptions {
 
 /** How a run ended: its exit code, and the failure as the CLI prints it after "mpi4ts: " (null for a clean end). */
 export interface RunResult {
+  /** The job's exit code, as the CLI's (0: every rank ended cleanly; 86: deadlock; 124: timeout; 130: stopped). */
   code: number;
+  /** Why the job failed, as the CLI prints it after "mpi4ts: " (a rank's error, a deadlock report), or null. */
   failure: string | null;
 }
 
@@ -55,6 +57,16 @@ const EXIT_STOPPED = 130;
 /** Compile a program without running it (for errors before a run): the JavaScript a rank would import. */
 export function compile(script: string, files?: Record<string, string>): Promise<string> {
   return compileProgram(programFiles(script, files));
+}
+
+/**
+ * Where the TypeScript compiler's WebAssembly (esbuild-wasm's esbuild.wasm)
+ * is, when not beside this module: `npm run build` puts it in dist/browser/,
+ * the npm package leaves it out (14 MB; take node_modules/esbuild-wasm/esbuild.wasm).
+ * Call it before the first run or compile.
+ */
+export function setCompilerWasmURL(url: string | URL): void {
+  setWasm(url);
 }
 
 /** Where a runtime entry (dist/browser/<name>.js) is, as a path and as the URL to import. */

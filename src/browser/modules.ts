@@ -34,6 +34,9 @@ export const MODULES: Readonly<Record<string, readonly [file: string, source: st
   'node:tty': ['node-tty', 'src/browser/node/tty.ts'],
   'pngjs': ['pngjs', 'src/browser/packages/pngjs.ts'],
   'd3-scale-chromatic': ['d3-scale-chromatic', 'src/browser/packages/d3-scale-chromatic.ts'],
+  // examples/lib/plot.ts: Vega to SVG, then SVG to PNG (drawn by the page: src/browser/raster.ts).
+  'vega': ['vega', 'src/browser/packages/vega.ts'],
+  '@resvg/resvg-js': ['resvg', 'src/browser/packages/resvg.ts'],
 };
 
 /** Node built-ins the runtime itself needs beyond those (src/transport/threads/yield.ts). */

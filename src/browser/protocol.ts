@@ -29,10 +29,15 @@ export type RankToPage =
   | { readonly type: 'output'; readonly stream: 'stdout' | 'stderr'; readonly text: string }
   /** A file the rank wrote. */
   | { readonly type: 'file'; readonly path: string; readonly data: Uint8Array }
+  /**
+   * Draw SVG as PNG (the page has an SVG renderer, a worker none): the page
+   * writes the PNG into `reply` (protocol of src/browser/raster.ts) while the rank waits.
+   */
+  | { readonly type: 'rasterize'; readonly svg: string; readonly background: string | null; readonly reply: SharedArrayBuffer }
   /** The rank ended: its exit code. */
   | { readonly type: 'exit'; readonly code: number }
   /** The rank ended with an uncaught error (or a value thrown that is not an Error: `value`). */
   | { readonly type: 'error'; readonly name?: string; readonly message?: string; readonly stack?: string; readonly value?: string };
 
 /** The types of RankToPage, told apart from the engine's messages. */
-export const PAGE_MESSAGES: ReadonlySet<string> = new Set(['output', 'file', 'exit', 'error']);
+export const PAGE_MESSAGES: ReadonlySet<string> = new Set(['output', 'file', 'rasterize', 'exit', 'error']);

@@ -16,6 +16,7 @@ import { becomeRank } from './node/worker_threads.js';
 import { preload, setFsHooks } from './node/fs.js';
 import { setCompiled } from './loader.js';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../core/bootstrap.js';
+import { LineBuffer } from '../transport/threads/lines.js';
 import type { RankStartMessage, RankToPage } from './protocol.js';
 
 interface WorkerScope {
@@ -24,6 +25,8 @@ interface WorkerScope {
   onmessage: ((e: { data: unknown }) => void) | null;
 }
 const scope = globalThis as unknown as WorkerScope & Record<string, unknown>;
+/** The package's version, set by scripts/bundle-browser.mjs (src/mpi.ts reads it from package.json, one folder above the bundles). */
+declare const MPI4TS_PACKAGE_VERSION: string;
 const post = (m: RankToPage, transfer?: unknown[]): void => scope.postMessage(m, transfer);
 
 // Node's globals, before any of the runtime or the program runs (both are imported later).
@@ -38,42 +41,25 @@ Object.assign(scope, {
 class RankSink {
   readonly isTTY = false;
   readonly columns = 80;
-  #partial = '';
-  #prefix = '';
+  readonly #lines: LineBuffer;
   readonly #decoder = new TextDecoder();
 
-  constructor(readonly fd: 1 | 2) {}
+  constructor(readonly fd: 1 | 2) {
+    const stream = fd === 1 ? 'stdout' : 'stderr';
+    this.#lines = new LineBuffer('', (text) => post({ type: 'output', stream, text }));
+  }
 
-  setPrefix(prefix: string): void { this.#prefix = prefix; }
+  setPrefix(prefix: string): void { this.#lines.setPrefix(prefix); }
 
   write(chunk: string | Uint8Array, encoding?: unknown, callback?: () => void): boolean {
-    const text = typeof chunk === 'string' ? chunk : this.#decoder.decode(chunk.buffer instanceof SharedArrayBuffer ? chunk.slice() : chunk);
-    const all = this.#partial + text;
-    const end = all.lastIndexOf('\n');
-    if (end < 0) {
-      this.#partial = all;
-    } else {
-      this.#partial = all.slice(end + 1);
-      this.#emit(all.slice(0, end + 1));
-    }
+    this.#lines.write(typeof chunk === 'string' ? chunk : this.#decoder.decode(chunk.buffer instanceof SharedArrayBuffer ? chunk.slice() : chunk));
     const done = typeof encoding === 'function' ? encoding as () => void : callback;
     if (done) queueMicrotask(done);
     return true;
   }
 
   /** Write any unterminated last line (at exit). */
-  flushPartial(): void {
-    if (this.#partial) {
-      const rest = this.#partial;
-      this.#partial = '';
-      this.#emit(`${rest}\n`);
-    }
-  }
-
-  #emit(lines: string): void {
-    const text = this.#prefix ? lines.replace(/^/gm, this.#prefix).slice(0, -this.#prefix.length) : lines;
-    post({ type: 'output', stream: this.fd === 1 ? 'stdout' : 'stderr', text });
-  }
+  flushPartial(): void { this.#lines.flushPartial(); }
 
   // What programs ask of a stream beyond write.
   on(): this { return this; }
@@ -220,6 +206,7 @@ async function start(m: RankStartMessage): Promise<void> {
   stdout.setPrefix(prefix);
   stderr.setPrefix(prefix);
   for (const [name, text] of Object.entries(m.files)) preload(name, text);
+  preload(new URL('../package.json', import.meta.url).pathname, JSON.stringify({ name: 'mpi4ts', version: MPI4TS_PACKAGE_VERSION }));
   const readStdin = stdinReader(boot.ownsStdin ? m.stdin : '');
   setFsHooks({
     onFile: (path, data) => {

@@ -8,6 +8,7 @@
 import type { RankPlatform, RankThread } from '../transport/threads/platform.js';
 import type { RankToLauncher } from '../transport/threads/engine.js';
 import { PAGE_MESSAGES, type RankStartMessage, type RankToPage } from './protocol.js';
+import { answerRasterize } from './raster.js';
 
 /** The page's Worker, as far as used here (the project's types have no DOM). */
 interface WebWorker {
@@ -64,6 +65,7 @@ export function webThreads(o: WebThreadsOptions): RankPlatform {
         const p = m as RankToPage;
         if (p.type === 'output') o.onOutput(p.text, p.stream, rank);
         else if (p.type === 'file') o.onFile(p.path, p.data, rank);
+        else if (p.type === 'rasterize') void answerRasterize(p);
         else if (p.type === 'exit') exit(p.code);
         else error(rebuildError(p));
       };

@@ -21,9 +21,10 @@ export function ownVendor(version: string): [string, [number, number, number]] {
   return ['mpi4ts', [a || 0, b || 0, c || 0]];
 }
 
-/** mpi4ts's part of MPI_Get_library_version: its transport and the Node.js it runs on. */
+/** mpi4ts's part of MPI_Get_library_version: its transport and the Node.js (or browser, mpi4ts/browser) it runs on. */
 export function ownLibraryVersion(transport: string): string {
-  return `mpi4ts (transport ${transport}, Node.js ${process.version}, ${os.platform()}-${os.arch()})`;
+  const runtime = process.release?.name === 'node' ? `Node.js ${process.version}` : process.version;
+  return `mpi4ts (transport ${transport}, ${runtime}, ${os.platform()}-${os.arch()})`;
 }
 
 /** MPI_Get_library_version as mpi4ts answers it: the native library's own text, then `; ` and mpi4ts's; embedded, mpi4ts's alone. */

@@ -151,8 +151,9 @@ export function sysinfo(): [string, SysinfoValue][] {
     ['cpu_threads', topology.threads],
     ['frequency', frequency(cpuinfo)],
     ...memory(),
-    ['node', `${process.version} (V8 ${process.versions.v8})`],
-    ['node.version', process.versions.node],
+    // In a browser (mpi4ts/browser) process.version names the browser, and there is no Node.js.
+    ['node', process.versions.v8 !== undefined ? `${process.version} (V8 ${process.versions.v8})` : process.version],
+    ['node.version', process.versions.node ?? 'none'],
     ['npm', npmVersion()],
     ['platform.version', os.version()],
     ['sys.platform', process.platform],

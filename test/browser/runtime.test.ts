@@ -146,6 +146,19 @@ if (comm.Get_rank() === 0) {
     assert.deepEqual(r.files[0]!.head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   });
 
+  test('mandelbrot at 4 ranks draws its picture; parallel_pi plots (Vega, the page draws the SVG as PNG)', async () => {
+    const libs = { ...lib('png.ts'), ...lib('plot.ts'), ...lib('pyformat.ts') };
+    const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+    const m = await h.run({ np: 4, script: example('mandelbrot.ts'), files: libs });
+    ok(m);
+    assert.deepEqual(m.files.map((f) => [f.path, f.rank, f.head]), [['/mandelbrot.png', 0, PNG]]);
+    assert.ok(m.files[0]!.bytes > 10_000);
+    const p = await h.run({ np: 2, script: example('parallel_pi.ts'), files: libs, args: ['--max-log4', '6'] });
+    ok(p);
+    assert.deepEqual(p.files.map((f) => [f.path, f.head]).sort(), [['/log2_std_vs_log2_N.png', PNG], ['/pi_vs_log2_N.png', PNG]]);
+    assert.equal(outputLines(p)[0], 'MPI size = 2');
+  });
+
   test('an import a browser cannot give is a compile error naming it', async () => {
     const r = await h.run({ np: 1, script: "import { spawn } from 'node:child_process';\nspawn('ls');\n" });
     assert.equal(r.code, 1);

@@ -28,7 +28,10 @@ function shippedCode(): string[] {
   });
   const install = [...(pkg.scripts?.['install'] ?? '').matchAll(/node (\S+\.m?js)/g)].map((m) => path.join(repoRoot, m[1]!));
   assert.ok(install.length > 0, 'the install script names the files it runs');
-  return [...walk(path.join(repoRoot, 'src')), path.join(repoRoot, 'bin', 'mpi4ts.js'), ...install];
+  // src/browser/ runs only as its bundles (dist/browser/, made by scripts/bundle-browser.mjs at build time),
+  // with the packages it imports inside them: those are devDependencies.
+  const browser = path.join(repoRoot, 'src', 'browser') + path.sep;
+  return [...walk(path.join(repoRoot, 'src')).filter((f) => !f.startsWith(browser)), path.join(repoRoot, 'bin', 'mpi4ts.js'), ...install];
 }
 
 /** Module specifiers a file loads at run time: imports and re-exports that are not type-only, import() and require() of a string. */

@@ -29,7 +29,8 @@ const dirs = new Set<string>(['/', '/tmp', '/home', '/home/user']);
 function abs(p: string | URL | Uint8Array): string {
   let s: string;
   if (p instanceof URL) {
-    if (p.protocol !== 'file:') throw new TypeError(`The URL must be of scheme file (got ${p.href})`);
+    // The runtime's own modules are at http(s): URLs (their import.meta.url): their paths on the server (url.ts).
+    if (!['file:', 'http:', 'https:'].includes(p.protocol)) throw new TypeError(`The URL must be of scheme file (got ${p.href})`);
     s = decodeURIComponent(p.pathname);
   } else if (p instanceof Uint8Array) {
     s = new TextDecoder().decode(p);

@@ -7,6 +7,7 @@
  */
 import { EventEmitter } from 'events';
 import { activeHandles } from './timers.js';
+import { release as osRelease } from './os.js';
 
 /** What the rank entry plugs in: how the thread ends. */
 export interface ProcessHooks {
@@ -44,8 +45,9 @@ class BrowserProcess extends EventEmitter {
   ppid = 0;
   platform = 'browser';
   arch = 'wasm';
-  version = 'v20.0.0';
-  versions: Record<string, string> = { node: '20.0.0', v8: 'browser' };
+  /** The browser, e.g. Chrome/131.0.0.0 (no `node` among the versions: packages that look for it take their browser path). */
+  version = osRelease() || 'browser';
+  versions: Record<string, string> = { browser: this.version };
   features: Record<string, unknown> = { typescript: false };
   release = { name: 'browser' };
   exitCode: number | undefined = undefined;

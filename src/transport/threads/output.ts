@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import * as fs from 'node:fs';
 import * as tty from 'node:tty';
 import { H_OUTPUT_LOCK } from './proctable.js';
+import { LineBuffer } from './lines.js';
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
@@ -33,15 +34,14 @@ export class RankOutput extends Writable {
   readonly fd: number;
   readonly isTTY: boolean;
   readonly #table: Int32Array;
-  readonly #prefix: string;
-  #partial = '';
+  readonly #lines: LineBuffer;
 
   constructor(fd: number, table: Int32Array, prefix: string) {
     super({ decodeStrings: false });
     this.fd = fd;
     this.isTTY = tty.isatty(fd);
     this.#table = table;
-    this.#prefix = prefix;
+    this.#lines = new LineBuffer(prefix, (lines) => this.#emit(lines));
   }
 
   // process.stdout is this stream in a rank: asking it would recurse. A worker
@@ -51,29 +51,16 @@ export class RankOutput extends Writable {
   hasColors(): boolean { return this.isTTY; }
 
   override _write(chunk: unknown, encoding: BufferEncoding, done: (e?: Error | null) => void): void {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
-    const all = this.#partial + text;
-    const end = all.lastIndexOf('\n');
-    if (end < 0) {
-      this.#partial = all;
-    } else {
-      this.#partial = all.slice(end + 1);
-      this.#emit(all.slice(0, end + 1));
-    }
+    this.#lines.write(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
     done();
   }
 
   /** Write any unterminated last line (at exit). */
   flushPartial(): void {
-    if (this.#partial) {
-      const rest = this.#partial;
-      this.#partial = '';
-      this.#emit(`${rest}\n`);
-    }
+    this.#lines.flushPartial();
   }
 
-  #emit(lines: string): void {
-    const text = this.#prefix ? lines.replace(/^/gm, this.#prefix).slice(0, -this.#prefix.length) : lines;
+  #emit(text: string): void {
     const bytes = Buffer.from(text, 'utf8');
     const t = this.#table;
     // A short critical section: spin a little, then sleep until the holder releases.
