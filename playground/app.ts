@@ -25,7 +25,7 @@ interface RunOptions {
   signal?: AbortSignal;
 }
 interface RunResult { code: number; failure: string | null }
-interface Runtime { run(options: RunOptions): Promise<RunResult> }
+interface Runtime { run(options: RunOptions): Promise<RunResult>; setCompilerWasmURL?(url: string): void }
 
 /** One entry of examples/index.json (written by scripts/playground.mjs from playground/examples.json). */
 interface Example {
@@ -91,13 +91,28 @@ async function fetchText(url: string): Promise<string> {
 
 // ---- the runtime ---------------------------------------------------------------
 
+/** esbuild-wasm's version, set by scripts/playground.mjs: the CDN's esbuild.wasm must be the one the runtime was built with. */
+declare const ESBUILD_WASM_VERSION: string;
+
 let runtime: Promise<Runtime> | null = null;
-/** Import the browser runtime once; rejects with a message a user can act on. */
+/**
+ * Import the browser runtime once; rejects with a message a user can act
+ * on. Its TypeScript compiler (esbuild.wasm, 14 MB) is beside it when the
+ * site was built in the repository; the npm package leaves it out, and then
+ * it comes from jsDelivr.
+ */
 function loadRuntime(): Promise<Runtime> {
-  runtime ??= import(new URL('./mpi4ts/index.js', import.meta.url).href).then(
-    (m: Runtime) => m,
-    (e: unknown) => { throw new Error(`the browser runtime (./mpi4ts/index.js) did not load: ${e instanceof Error ? e.message : String(e)}`); },
-  );
+  runtime ??= (async () => {
+    let m: Runtime;
+    try {
+      m = await import(new URL('./mpi4ts/index.js', import.meta.url).href) as Runtime;
+    } catch (e) {
+      throw new Error(`the browser runtime (./mpi4ts/index.js) did not load: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const local = await fetch(new URL('./mpi4ts/esbuild.wasm', import.meta.url), { method: 'HEAD' }).then((r) => r.ok, () => false);
+    if (!local) m.setCompilerWasmURL?.(`https://cdn.jsdelivr.net/npm/esbuild-wasm@${ESBUILD_WASM_VERSION}/esbuild.wasm`);
+    return m;
+  })();
   return runtime;
 }
 

@@ -33,6 +33,8 @@ await esbuild.build({
   entryPoints: { app: path.join(source, 'app.ts') },
   outdir: out, bundle: true, format: 'esm', platform: 'browser', target: 'es2022',
   sourcemap: 'linked', logLevel: 'warning',
+  // The page asks a CDN for the compiler's esbuild.wasm when the folder has none (the npm package leaves it out).
+  define: { ESBUILD_WASM_VERSION: JSON.stringify(JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'esbuild-wasm', 'package.json'), 'utf8')).version) },
 });
 
 // The examples: their sources as they are in the repository, and their helpers.

@@ -10,6 +10,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 /** The folder `npm run build` fills: index.html, the app, the examples and the browser runtime. */
 export const playgroundRoot = fileURLToPath(new URL('../playground/', import.meta.url));
@@ -41,51 +42,92 @@ export function contentType(file: string): string {
   return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
+/** A folder served under a URL path: `/mpi4ts/x.js` from `dir/x.js` for prefix `/mpi4ts/` (`only`: just these names). */
+export interface Mount {
+  prefix: string;
+  dir: string;
+  only?: readonly string[];
+}
+
+/** The first file a mount holds for a decoded URL path (a folder of the `/` mount: its index.html), or null; 'forbidden' for a path that leaves its folder. */
+async function resolveFile(mounts: readonly Mount[], rel: string): Promise<string | 'forbidden' | 'redirect' | null> {
+  for (const { prefix, dir, only } of mounts) {
+    if (!rel.startsWith(prefix)) continue;
+    const name = rel.slice(prefix.length);
+    if (only !== undefined && !only.includes(name)) continue;
+    const base = path.resolve(dir);
+    const file = path.resolve(base, `./${name}`);
+    if (file !== base && !file.startsWith(base + path.sep)) return 'forbidden';
+    const st = await fs.promises.stat(file).catch(() => null);
+    if (st?.isFile()) return file;
+    if (st?.isDirectory() && prefix === '/') {
+      if (!rel.endsWith('/')) return 'redirect'; // ./examples -> ./examples/, so relative URLs in its index resolve
+      const index = path.join(file, 'index.html');
+      if ((await fs.promises.stat(index).catch(() => null))?.isFile()) return index;
+    }
+  }
+  return null;
+}
+
 /**
- * A request handler serving the files under `root` (GET and HEAD; a folder
- * serves its index.html), every answer with the isolation headers. Paths
- * are decoded and must stay inside `root`.
+ * A request handler serving files from `mounts`, the first that has the
+ * path (GET and HEAD; a folder serves its index.html), every answer with
+ * the isolation headers. Paths are decoded and must stay inside their folder.
  */
-export function staticHandler(root: string): (req: http.IncomingMessage, res: http.ServerResponse) => void {
-  const base = path.resolve(root);
+export function staticHandler(mounts: readonly Mount[]): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   return (req, res) => {
     for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
     res.setHeader('Cache-Control', 'no-cache');
+    const text = (status: number, body: string, headers: http.OutgoingHttpHeaders = {}): void => {
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers }).end(body);
+    };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
+      text(405, 'method not allowed\n', { Allow: 'GET, HEAD' });
       return;
     }
     let rel: string;
     try {
       rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     } catch {
-      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('bad request\n');
+      text(400, 'bad request\n');
       return;
     }
-    let file = path.resolve(base, `.${rel}`);
-    if (file !== base && !file.startsWith(base + path.sep)) {
-      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('forbidden\n');
-      return;
-    }
-    fs.stat(file, (err, st) => {
-      if (!err && st.isDirectory()) {
-        if (!rel.endsWith('/')) { // ./examples -> ./examples/, so relative URLs in its index resolve
-          res.writeHead(301, { Location: `${rel}/` }).end();
-          return;
-        }
-        file = path.join(file, 'index.html');
+    resolveFile(mounts, rel).then((file) => {
+      if (file === 'forbidden') text(403, 'forbidden\n');
+      else if (file === 'redirect') res.writeHead(301, { Location: `${rel}/` }).end();
+      else if (file === null) text(404, `not found: ${rel}\n`);
+      else {
+        fs.stat(file, (err, st) => {
+          if (err) { text(404, `not found: ${rel}\n`); return; }
+          res.writeHead(200, { 'Content-Type': contentType(file), 'Content-Length': st.size });
+          if (req.method === 'HEAD') res.end();
+          else fs.createReadStream(file).pipe(res);
+        });
       }
-      fs.stat(file, (err2, st2) => {
-        if (err2 || !st2.isFile()) {
-          res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`not found: ${rel}\n`);
-          return;
-        }
-        res.writeHead(200, { 'Content-Type': contentType(file), 'Content-Length': st2.size });
-        if (req.method === 'HEAD') res.end();
-        else fs.createReadStream(file).pipe(res);
-      });
-    });
+    }, (e: unknown) => text(500, `${String(e)}\n`));
   };
+}
+
+/**
+ * What `mpi4ts playground` serves: the site, and under /mpi4ts/ the browser
+ * runtime. `npm run build` copies the runtime into the site (so that the
+ * folder can be published as is); the npm package leaves that copy out and
+ * the runtime's compiler (esbuild.wasm, 14 MB) too, so they come from
+ * dist/browser/ and, where it is installed, the esbuild-wasm package (else
+ * the page takes esbuild.wasm from a CDN).
+ */
+export function playgroundMounts(): Mount[] {
+  const mounts: Mount[] = [
+    { prefix: '/', dir: playgroundRoot },
+    { prefix: '/mpi4ts/', dir: fileURLToPath(new URL('../browser/', import.meta.url)) },
+  ];
+  try {
+    const wasm = createRequire(import.meta.url).resolve('esbuild-wasm/esbuild.wasm');
+    mounts.push({ prefix: '/mpi4ts/', dir: path.dirname(wasm), only: ['esbuild.wasm'] });
+  } catch {
+    // Not installed (a user's install of mpi4ts): the page asks the CDN.
+  }
+  return mounts;
 }
 
 export interface PlaygroundOptions {
@@ -133,7 +175,7 @@ export async function servePlayground(o: PlaygroundOptions): Promise<number> {
     return 2;
   }
   const host = o.host ?? '127.0.0.1';
-  const server = http.createServer(staticHandler(playgroundRoot));
+  const server = http.createServer(staticHandler(playgroundMounts()));
   try {
     await listen(server, o.port ?? 8080, host);
   } catch (e) {

@@ -12,8 +12,8 @@
  *
  *   npm run build && node --import tsx --test test/browser/playground.test.ts
  *
- * The runs need the browser runtime (dist/browser/, copied into
- * dist/playground/mpi4ts/ by the build); without it they skip, saying so.
+ * The runs need the browser runtime (dist/browser/, which the CLI serves
+ * under /mpi4ts/ when the site has no copy); without it they skip, saying so.
  * MPI4TS_PLAYGROUND_STANDIN=1 runs them on a stand-in runtime that runs the
  * programs with the CLI (standin.ts): a test of the page alone.
  * CHROMIUM=/path picks another browser.
@@ -27,7 +27,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { cli, lines, mpirun, repoRoot } from '../helpers/spmd.ts';
-import { listen, serverURL, staticHandler } from '../../src/cli/playground.ts';
+import { listen, serverURL, staticHandler } from '../../dist/cli/playground.js';
 import { standinHandler } from './standin.ts';
 
 const site = path.join(repoRoot, 'dist', 'playground');
@@ -38,8 +38,8 @@ const standin = process.env['MPI4TS_PLAYGROUND_STANDIN'] === '1';
 
 const noSite = fs.existsSync(path.join(site, 'index.html')) ? false : 'dist/playground/ is not built (npm run build)';
 const noBrowser = noSite || (fs.existsSync(executablePath) ? false : `no Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM)`);
-const noRuntime = noBrowser || (standin || fs.existsSync(path.join(site, 'mpi4ts', 'index.js')) ? false
-  : 'the browser runtime is not built (dist/browser/index.js, copied to dist/playground/mpi4ts/); MPI4TS_PLAYGROUND_STANDIN=1 tests the page on a stand-in');
+const noRuntime = noBrowser || (standin || fs.existsSync(path.join(repoRoot, 'dist', 'browser', 'index.js')) ? false
+  : 'the browser runtime is not built (dist/browser/index.js); MPI4TS_PLAYGROUND_STANDIN=1 tests the page on a stand-in');
 
 interface Example { name: string; np: number; stdin?: string; args?: string; futures?: boolean }
 const manifest = noSite ? { examples: [] as Example[], lib: [] as string[] }
@@ -135,7 +135,7 @@ before(async () => {
   if (noBrowser) return;
   if (standin) {
     // The site as the CLI serves it, with the stand-in's ./mpi4ts/index.js and its endpoints.
-    const serve = staticHandler(site);
+    const serve = staticHandler([{ prefix: '/', dir: site }]);
     const server = http.createServer((req, res) => {
       res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
       res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
