@@ -6,8 +6,7 @@
  *   index.html, style.css   from playground/
  *   app.js                  playground/app.ts, bundled by esbuild
  *   examples/               the examples of playground/examples.json, copied
- *                           from examples/ with examples/lib/ (playground/lib/
- *                           holds browser forms of its helpers), and
+ *                           from examples/ with examples/lib/, and
  *                           examples/index.json (their list, for the page)
  *   mpi4ts/                 a copy of dist/browser/ (mpi4ts/browser), which
  *                           the page imports as ./mpi4ts/index.js
@@ -44,12 +43,8 @@ for (const ex of examples) {
   if (!fs.existsSync(file)) throw new Error(`playground/examples.json: examples/${ex.name}.ts does not exist`);
   fs.copyFileSync(file, path.join(out, 'examples', `${ex.name}.ts`));
 }
-// A helper with a browser form in playground/lib/ (plot.ts: SVG by hand, not Vega and resvg's addon) is that one.
 const lib = fs.readdirSync(path.join(root, 'examples', 'lib')).filter((f) => f.endsWith('.ts')).sort();
-for (const f of lib) {
-  const browserForm = path.join(source, 'lib', f);
-  fs.copyFileSync(fs.existsSync(browserForm) ? browserForm : path.join(root, 'examples', 'lib', f), path.join(out, 'examples', 'lib', f));
-}
+for (const f of lib) fs.copyFileSync(path.join(root, 'examples', 'lib', f), path.join(out, 'examples', 'lib', f));
 fs.writeFileSync(path.join(out, 'examples', 'index.json'), `${JSON.stringify({ examples, lib }, null, 1)}\n`);
 
 fs.writeFileSync(path.join(out, '_headers'), [

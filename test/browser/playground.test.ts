@@ -287,9 +287,7 @@ for (const ex of manifest.examples) {
       assert.equal(run.code, want.code, where);
       assert.deepEqual(stableLines(ex.name, run.stdout), stableLines(ex.name, want.stdout), where);
       assert.equal(firstReport(run.launcher), firstReport(want.stderr.split('\n').find((l) => l.startsWith('mpi4ts: ')) ?? ''), where);
-      // By name without extension: the playground's lib/plot.ts saves its plots as SVG, not PNG.
-      const stem = (files: string[]): string[] => files.map((f) => f.replace(/\.(png|svg)$/, ''));
-      assert.deepEqual(stem(run.pictures), stem(want.pictures), where);
+      assert.deepEqual(run.pictures, want.pictures, where);
     }
   });
 }
