@@ -37,6 +37,8 @@ interface Example {
   stdin?: string;
   args?: string;
   futures?: boolean;
+  /** Other files of examples/ it reads or spawns, handed to the ranks by the same relative path. */
+  files?: string[];
 }
 interface Manifest { examples: Example[]; lib: string[] }
 
@@ -72,6 +74,8 @@ let manifest: Manifest = { examples: [], lib: [] };
 /** The examples' helper modules, './lib/x.ts' -> source, handed to every run as `files`. */
 let libFiles: Record<string, string> = {};
 let current: Example | null = null;
+/** The current example's own other files (`files` of its entry), './x' -> text. */
+let exampleFiles: Record<string, string> = {};
 /** The source of the current example as shipped (to tell an edit, and to revert). */
 let pristine = '';
 let job: AbortController | null = null;
@@ -217,6 +221,7 @@ function renderList(): void {
 async function selectExample(ex: Example, np: number): Promise<void> {
   current = ex;
   pristine = await fetchText(`examples/${ex.name}.ts`);
+  exampleFiles = Object.fromEntries(await Promise.all((ex.files ?? []).map(async (f) => [`./${f}`, await fetchText(`examples/${f}`)] as const)));
   ui.editor.value = pristine;
   ui.title.textContent = `${ex.title} (examples/${ex.name}.ts)`;
   ui.about.textContent = ex.about;
@@ -283,7 +288,7 @@ async function runProgram(): Promise<void> {
     const result = await run({
       np,
       script: ui.editor.value,
-      files: libFiles,
+      files: { ...libFiles, ...exampleFiles },
       args: splitArgs(ui.args.value),
       tagOutput: ui.tag.checked,
       stdin: ui.stdin.value,

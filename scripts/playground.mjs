@@ -42,6 +42,10 @@ for (const ex of examples) {
   const file = path.join(root, 'examples', `${ex.name}.ts`);
   if (!fs.existsSync(file)) throw new Error(`playground/examples.json: examples/${ex.name}.ts does not exist`);
   fs.copyFileSync(file, path.join(out, 'examples', `${ex.name}.ts`));
+  for (const f of ex.files ?? []) { // what it reads (a CSV) or spawns (a worker program)
+    fs.mkdirSync(path.dirname(path.join(out, 'examples', f)), { recursive: true });
+    fs.copyFileSync(path.join(root, 'examples', f), path.join(out, 'examples', f));
+  }
 }
 const lib = fs.readdirSync(path.join(root, 'examples', 'lib')).filter((f) => f.endsWith('.ts')).sort();
 for (const f of lib) fs.copyFileSync(path.join(root, 'examples', 'lib', f), path.join(out, 'examples', 'lib', f));

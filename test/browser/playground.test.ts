@@ -200,13 +200,16 @@ function screenshot(name: string): string {
 const hostless = (line: string): string => line.replace(/ on processor \S+$/, ' on processor <host>');
 
 /** Examples whose output holds random numbers or times: numbers compared as '#'. */
-const VARYING = new Set(['count', 'parallel_pi', 'julia-futures']);
+const VARYING = new Set(['count', 'parallel_pi', 'julia-futures', 'jobscript', 'guessing_game']);
+/** Examples whose number of lines is random too (the guesses of the guessing game): the kinds of line compared. */
+const VARYING_COUNT = new Set(['guessing_game']);
 
 /**
  * The lines an example prints that do not depend on the machine or the
  * moment, as a sorted list: without the StopWatch tables (they describe the
  * machine: a browser's differs) and blank lines, `# csv` lines cut to
- * timer and status, numbers as '#' for the examples in VARYING.
+ * timer and status, numbers as '#' for the examples in VARYING, each
+ * line once for those in VARYING_COUNT.
  */
 function stableLines(name: string, text: string): string[] {
   return lines(text)
@@ -214,6 +217,7 @@ function stableLines(name: string, text: string): string[] {
     .filter((l) => l !== '' && !/^[|+]/.test(l))
     .map((l) => (l.startsWith('# csv,') ? l.split(',').slice(0, 3).join(',') : l))
     .map((l) => (VARYING.has(name) ? l.replace(/\d+(\.\d+)?(e[-+]?\d+)?/g, '#') : l))
+    .filter((l, i, all) => !VARYING_COUNT.has(name) || all.indexOf(l) === i)
     .sort();
 }
 
