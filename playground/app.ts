@@ -249,6 +249,9 @@ function updateShare(): void {
   q.set('np', ui.np.value);
   q.set('run', '1');
   if (ui.tag.checked) q.set('tag', '1');
+  // Arguments and standard input only where they differ from the example's own.
+  if (ui.args.value !== (current?.args ?? '')) q.set('args', ui.args.value);
+  if (ui.stdin.value !== (current?.stdin ?? '')) q.set('stdin', ui.stdin.value);
   const href = `${location.pathname}?${q}`;
   ui.share.href = href;
   ui.share.textContent = `share: ?${q}`;
@@ -338,6 +341,8 @@ async function start(): Promise<void> {
   ui.revert.addEventListener('click', () => { ui.editor.value = pristine; markEdited(); updateShare(); });
   ui.np.addEventListener('change', updateShare);
   ui.tag.addEventListener('change', updateShare);
+  ui.args.addEventListener('input', updateShare);
+  ui.stdin.addEventListener('input', updateShare);
   ui.run.addEventListener('click', () => { void runProgram(); });
   ui.stop.addEventListener('click', () => job?.abort());
 
@@ -353,6 +358,7 @@ async function start(): Promise<void> {
   if (npText !== null && String(np) !== npText) showNotice(`np=${npText.replace(/</g, '&lt;')}: the ranks go from 1 to ${MAX_NP}; running ${np}.`);
   if (q.has('args')) ui.args.value = q.get('args')!;
   if (q.has('stdin')) ui.stdin.value = q.get('stdin')!;
+  updateShare();
   setState('ready');
   if (q.get('run') === '1' && ex !== undefined) await runProgram();
 }

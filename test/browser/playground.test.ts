@@ -261,6 +261,21 @@ test('playground: the page loads cross-origin isolated, lists the examples and s
     await page.selectOption('#np', '8');
     await page.check('#tag');
     assert.match(await page.getAttribute('#share', 'href') ?? '', /\?example=ring&np=8&run=1&tag=1$/);
+    await page.fill('#args', '--count 3');
+    assert.match(await page.getAttribute('#share', 'href') ?? '', /\?example=ring&np=8&run=1&tag=1&args=--count\+3$/);
+  } finally {
+    await page.close();
+  }
+});
+
+test('playground: the arguments and standard input of a deep link reach the program', { skip: noRuntime, timeout: 180_000 }, async () => {
+  const { page, run } = await runExample('ring', 3, '&args=--count%202%20--debug&stdin=40%0A');
+  try {
+    assert.equal(run.code, 0, run.launcher);
+    // 40 from the link, + 1 on rank 0, + 2 per trip.
+    assert.deepEqual(lines(run.stdout).filter((l) => l.includes('Final data')).map((l) => l.replace(/^.*Final/, 'Final')), [
+      'Final data received in process 0: 43', 'Final data received in process 0: 45', 'Final data received in process 0: 45',
+    ]);
   } finally {
     await page.close();
   }
