@@ -401,6 +401,45 @@ test('playground: a rank that throws shows its rank and error, as the CLI', { sk
   assert.equal(firstLine(run.launcher), firstLine(want.stderr));
 });
 
+test('playground: a program that does not compile says why, naming the import', { skip: noRuntime || (standin ? 'the stand-in compiles with the CLI, whose message differs' : false), timeout: 180_000 }, async () => {
+  const page = await openPage();
+  try {
+    await page.fill('#editor', "import leftPad from 'left-pad';\nconsole.log(leftPad('x', 3));\n");
+    await page.click('#run');
+    const run = await finished(page);
+    assert.equal(run.code, 1);
+    assert.match(firstLine(run.launcher), /^mpi4ts: cannot compile main\.ts: /);
+    assert.match(run.launcher, /left-pad/);
+    assert.equal(run.stdout, '');
+  } finally {
+    await page.close();
+  }
+});
+
+test('playground: served without the two headers, the page says what the server must send', { skip: noBrowser, timeout: 60_000 }, async () => {
+  // The site as a plain static server would serve it: no COOP/COEP.
+  const serve = staticHandler([{ prefix: '/', dir: site }]);
+  const plain = http.createServer((req, res) => {
+    const set = res.setHeader.bind(res);
+    res.setHeader = (name, value) => (/^cross-origin-/i.test(name) ? res : set(name, value));
+    serve(req, res);
+  });
+  await listen(plain, 0, '127.0.0.1');
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${serverURL(plain, '127.0.0.1')}?example=helloworld&np=2&run=1`);
+    await page.waitForFunction(() => document.body.dataset['state'] === 'done');
+    assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+    assert.match(await page.textContent('#notice') ?? '', /not cross-origin isolated.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/s);
+    assert.equal(await page.evaluate(() => document.body.dataset['code']), '1');
+    assert.match(await page.textContent('#output') ?? '', /^mpi4ts: .*not cross-origin isolated/);
+  } finally {
+    await page.close();
+    plain.closeAllConnections();
+    plain.close();
+  }
+});
+
 test('playground: Stop ends a running job (status 130)', { skip: noRuntime, timeout: 180_000 }, async () => {
   const page = await openPage();
   try {
