@@ -5,12 +5,15 @@
  * the examples; a deep link runs an example; every example prints at 1-4
  * ranks what the CLI prints for it (exit status, the lines of its output as
  * a set, the first line of the launcher's report, the pictures); Mandelbrot
- * at 4 ranks shows its 1200-pixel picture; an edited program runs as
- * edited; a deadlock and a throwing rank are reported as the CLI reports
- * them; Stop ends a job with status 130. Screenshots for the docs:
+ * at 4 ranks shows its 1200-pixel picture; a deep link's arguments and
+ * standard input reach the program; an edited program runs as edited; a
+ * deadlock and a throwing rank are reported as the CLI reports them, a
+ * compile error names the import; Stop ends a job with status 130; a page
+ * served without the headers says so. Screenshots for the docs:
  * docs/img/playground-mandelbrot-4.png and docs/img/playground-ring-8.png.
  *
  *   npm run build && node --import tsx --test test/browser/playground.test.ts
+ *   (about 5 minutes on 2 cores: each example runs 4 times in the page and 4 with the CLI)
  *
  * The runs need the browser runtime (dist/browser/, which the CLI serves
  * under /mpi4ts/ when the site has no copy); without it they skip, saying so.
