@@ -27,8 +27,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist', 'browser');
-const { MODULES, INTERNAL_BUILTINS } = await import(new URL('../dist/browser/modules.js', import.meta.url).href);
 const src = (p) => path.join(root, p);
+// The table of importable modules, from its source (tsc's copy in dist/browser/ is removed below).
+const table = await esbuild.build({ entryPoints: [src('src/browser/modules.ts')], write: false, format: 'esm', logLevel: 'warning' });
+const { MODULES, INTERNAL_BUILTINS } = await import(`data:text/javascript;base64,${Buffer.from(table.outputFiles[0].text).toString('base64')}`);
 
 /** Node built-ins and the modules with a browser stand-in. */
 const browserForms = {

@@ -216,7 +216,7 @@ export function bufferedSend(routine: string, comm: CommHandle, bytes: Uint8Arra
 export function Alloc_mem(size: number, _info: unknown = null): buffer {
   if (typeof size !== 'number' || !Number.isInteger(size)) throw new TypeError(`Alloc_mem: size must be an integer, got ${describe(size)}`);
   if (size < 0) fail('Alloc_mem', ERR_ARG, `size must be >= 0, got ${size}`);
-  return new buffer(runtime.transport.rma?.alloc(size) ?? new SharedArrayBuffer(size));
+  return new buffer(new SharedArrayBuffer(size));
 }
 
 /**

@@ -243,7 +243,7 @@ export class Win {
       return Win.#makeLibrary(routine, c, t.libraryRma, flavor, new Uint8Array(0), unit, hints, n);
     }
     // Shared memory whatever the transport: other ranks of this process may load and store it.
-    return Win.#make(routine, c, flavor, t.rma?.alloc(n) ?? new Uint8Array(new SharedArrayBuffer(n)), unit, hints);
+    return Win.#make(routine, c, flavor, new Uint8Array(new SharedArrayBuffer(n)), unit, hints);
   }
 
   /**
@@ -255,16 +255,19 @@ export class Win {
   static #make(routine: string, from: Intracomm, flavor: number, local: Uint8Array, unit: number, hints: [string, string][]): Win {
     const t = runtime.transport;
     const h0 = from.handle(routine);
-    const canShare = local.length === 0 || (t.rma?.shares(local.buffer) ?? local.buffer instanceof SharedArrayBuffer);
+    const canShare = local.length === 0 || local.buffer instanceof SharedArrayBuffer;
     if (h0.size > 1 && t.rma === undefined && t.libraryRma !== undefined) {
       return Win.#makeLibrary(routine, from, t.libraryRma, flavor, local, unit, hints);
     }
     if (h0.size > 1 && t.rma === undefined) {
-      fail(routine, ERR_UNSUPPORTED_OPERATION, `windows over more than one process need memory the ranks share (the embedded transport); the ${t.name} transport has none (comm has ${h0.size} ranks)`);
+      fail(routine, ERR_UNSUPPORTED_OPERATION, t.name === 'threads'
+        // The embedded transport in 'arena' sharing (transport/threads/shared.ts).
+        ? `windows over more than one process are not available in a browser: a worker that blocks cannot receive another rank's window memory (comm has ${h0.size} ranks)`
+        : `windows over more than one process need memory the ranks share (the embedded transport); the ${t.name} transport has none (comm has ${h0.size} ranks)`);
     }
     const comm = from.Dup();
     const handle = comm.handle(routine);
-    const controlMem = h0.size > 1 && t.rma !== undefined ? t.rma.alloc(CONTROL_BYTES) : new Uint8Array(new SharedArrayBuffer(CONTROL_BYTES));
+    const controlSab = new SharedArrayBuffer(CONTROL_BYTES);
     let control: Int32Array[];
     let memory: Uint8Array[];
     let access: Access[];
@@ -272,16 +275,15 @@ export class Win {
     let pin = 0;
     let units: number[];
     if (h0.size === 1) {
-      control = [new Int32Array(controlMem.buffer, controlMem.byteOffset, CONTROL_BYTES >> 2)];
+      control = [new Int32Array(controlSab)];
       memory = [local];
       access = [directAccess(local)];
       units = [unit];
     } else {
       const rma = t.rma!;
-      // The whole buffer under `local`: the others find it at local.byteOffset (layout below).
-      const memAll = canShare && local.length > 0 ? new Uint8Array(local.buffer) : new Uint8Array(0);
-      segments = rma.shareMemory(handle, 0, controlMem);
-      const mems = rma.shareMemory(handle, 1, memAll);
+      const memSab = canShare && local.length > 0 ? local.buffer as SharedArrayBuffer : new SharedArrayBuffer(0);
+      segments = rma.shareMemory(handle, 0, controlSab);
+      const mems = rma.shareMemory(handle, 1, memSab);
       // Memory that is not shared is reached through pins, where the transport can copy between its threads.
       const copier = segments[0]!.singleCopy ?? null;
       if (!canShare && copier !== null) pin = copier.pin(local);
@@ -296,7 +298,7 @@ export class Win {
       }
       const all = [...segments, ...mems];
       t.wait(segments[0]!.until(() => all.every((s) => s.attached)));
-      control = segments.map((s) => new Int32Array(s.bytes.buffer, s.bytes.byteOffset, CONTROL_BYTES >> 2));
+      control = segments.map((s) => new Int32Array(s.bytes.buffer, 0, CONTROL_BYTES >> 2));
       memory = mems.map((s, r) => {
         if (r === handle.rank) return local;
         const [offset, length, , shared] = layout[r]!;

@@ -60,17 +60,20 @@ function importable(): string {
 
 /**
  * Compile the program file `entry` (an absolute path in `all`, from
- * programFiles) and the files it imports into one ES module's text;
- * rejects with esbuild's errors (/main.ts:line:column).
+ * programFiles) and the files it imports into one ES module: its text and
+ * its source map (for stack traces, stack.ts); rejects with esbuild's
+ * errors (/main.ts:line:column).
  */
-export async function compileProgram(all: Readonly<Record<string, string>>, entry = MAIN): Promise<string> {
+export async function compileProgram(all: Readonly<Record<string, string>>, entry = MAIN): Promise<CompiledProgram> {
   if (all[entry] === undefined) throw new Error(`no file ${entry} among the program's files`);
   await initialize();
   const base = new URL('./', import.meta.url);
+  /** The length of the line put before each source's first line, by path. */
+  const shifts: Record<string, number> = {};
   const result = await esbuild.build({
     entryPoints: [entry],
     bundle: true, write: false, format: 'esm', platform: 'neutral', target: 'es2022',
-    outfile: '/main.js', logLevel: 'silent', sourcemap: false,
+    outfile: '/main.js', logLevel: 'silent', sourcemap: 'external', sourcesContent: false,
     // Each module's own import.meta (url, filename, dirname), as src/loader/compile.ts gives it.
     define: { 'import.meta': '__mpi4ts_meta' },
     plugins: [{
@@ -91,13 +94,36 @@ export async function compileProgram(all: Readonly<Record<string, string>>, entr
         build.onLoad({ filter: /.*/, namespace: 'file' }, (a) => {
           const loader = LOADERS[path.extname(a.path)] ?? 'ts';
           const url = `file://${a.path}`;
-          // On the first line, so that errors and stacks name the source's own lines.
+          if (loader === 'json') return { contents: all[a.path]!, loader, resolveDir: path.dirname(a.path) };
+          // On the first line, so that errors and stacks name the source's own lines (columns of line 1 are shifted back).
           const meta = `const __mpi4ts_meta = { url: ${JSON.stringify(url)}, filename: ${JSON.stringify(a.path)}, dirname: ${JSON.stringify(path.dirname(a.path))}, `
             + `resolve: (s) => new URL(s, ${JSON.stringify(url)}).href }; `;
-          return { contents: loader === 'json' ? all[a.path]! : meta + all[a.path]!, loader, resolveDir: path.dirname(a.path) };
+          shifts[a.path] = meta.length;
+          return { contents: meta + all[a.path]!, loader, resolveDir: path.dirname(a.path) };
         });
       },
     }],
-  });
-  return result.outputFiles[0]!.text;
+  }).catch((e: unknown) => { throw unshifted(e, shifts); });
+  const code = result.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
+  const map = result.outputFiles.find((f) => f.path.endsWith('.map'))?.text ?? '{"version":3,"sources":[],"mappings":""}';
+  // Without its sourceMappingURL comment: the module is imported from a blob: URL, the map stays in the page.
+  return { code: code.replace(/\n\/\/# sourceMappingURL=\S+\n?$/, '\n'), map, shifts };
+}
+
+/** A compiled program: one ES module, its source map, and the columns of each source's line 1 to take back (stack.ts). */
+export interface CompiledProgram {
+  readonly code: string;
+  readonly map: string;
+  readonly shifts: Readonly<Record<string, number>>;
+}
+
+/** esbuild's failure with the positions on a source's first line as in the source (the prelude taken out). */
+function unshifted(e: unknown, shifts: Readonly<Record<string, number>>): unknown {
+  const errors = (e as { errors?: { location?: { file: string; line: number; column: number } | null }[] }).errors;
+  if (!(e instanceof Error) || !errors) return e;
+  for (const { location: at } of errors) {
+    const shift = at && at.line === 1 ? shifts[path.resolve('/', at.file)] : undefined;
+    if (shift !== undefined) e.message = e.message.replace(`${at!.file}:1:${at!.column}:`, `${at!.file}:1:${Math.max(0, at!.column - shift)}:`);
+  }
+  return e;
 }

@@ -7,7 +7,12 @@
  */
 import { ThreadsJob } from '../transport/threads/host.js';
 import { webThreads } from './web-threads.js';
-import { compileProgram, programFiles, setCompilerWasmURL as setWasm, MAIN } from './compile.js';
+import { compileProgram, programFiles, setCompilerWasmURL as setWasm, MAIN, type CompiledProgram } from './compile.js';
+import { SourceMap } from './stack.js';
+import { PageFiles } from './page-fs.js';
+
+/** The package's version, set by scripts/bundle-browser.mjs (src/mpi.ts reads it from the package.json above dist/). */
+declare const MPI4TS_PACKAGE_VERSION: string;
 
 /** How to run a program. */
 export interface RunOptions {
@@ -55,8 +60,8 @@ const MAX_NP = 64;
 const EXIT_STOPPED = 130;
 
 /** Compile a program without running it (for errors before a run): the JavaScript a rank would import. */
-export function compile(script: string, files?: Record<string, string>): Promise<string> {
-  return compileProgram(programFiles(script, files));
+export async function compile(script: string, files?: Record<string, string>): Promise<string> {
+  return (await compileProgram(programFiles(script, files))).code;
 }
 
 /**
@@ -93,9 +98,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
   }
   const files = programFiles(options.script, options.files);
   const blobs: string[] = [];
-  const blob = (code: string): string => {
+  const maps = new Map<string, SourceMap>();
+  const blob = ({ code, map, shifts }: CompiledProgram): string => {
     const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
     blobs.push(url);
+    maps.set(url, new SourceMap(map, '/', shifts));
     return url;
   };
   // What ranks import by path: the program's files as they are compiled, and the runtime's entries.
@@ -111,14 +118,18 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const [script, entry, args] = options.futures
     ? [futuresMain[0], futuresMain[1], [MAIN, ...options.args ?? []]]
     : [MAIN, compiled.get(MAIN)!, options.args ?? []];
+  // The job's files, which every rank sees: the program's, the runtime's entries (for Spawn's checks) and package.json.
+  const pageFiles = new PageFiles(options.onFile ?? (() => {}));
+  for (const [file, text] of Object.entries(files)) pageFiles.preload(file, text);
+  for (const file of compiled.keys()) if (files[file] === undefined) pageFiles.preload(file, '// compiled by the page (mpi4ts/browser)\n');
+  pageFiles.preload(new URL('../package.json', import.meta.url).pathname, JSON.stringify({ name: 'mpi4ts', version: MPI4TS_PACKAGE_VERSION }));
   try {
     const job = new ThreadsJob({
       np, script, entry, args, tagOutput: options.tagOutput ?? false, sharing: 'arena', universeSize: options.usize,
       timeoutSeconds: options.timeoutSeconds,
       platform: webThreads({
         rankURL: new URL('./rank.js', import.meta.url),
-        files, compiled, stdin: options.stdin ?? '', onOutput,
-        onFile: options.onFile ?? (() => {}),
+        files: pageFiles, compiled, maps, stdin: options.stdin ?? '', onOutput,
         // Spawn: a file of the program, compiled now (the runtime's entries are there already).
         compile: async (file) => {
           let url = compiled.get(file);

@@ -10,10 +10,6 @@ export function setCompiled(file: string, url: string): void {
   compiled.set(file, url);
 }
 
-export function isTypeScript(file: string): boolean {
-  return /\.(c|m)?tsx?$/.test(file) && !/\.d\.(c|m)?ts$/.test(file);
-}
-
 export async function scriptURL(file: string, given?: string): Promise<string> {
   const url = given ?? compiled.get(file);
   if (url === undefined) throw new Error(`cannot import ${file} in a browser: only the program's own files compiled by the page can be imported`);
@@ -23,8 +19,4 @@ export async function scriptURL(file: string, given?: string): Promise<string> {
 export async function moduleSpecifier(specifier: string): Promise<string> {
   if (!specifier.startsWith('file:')) return specifier;
   return scriptURL(decodeURIComponent(new URL(specifier).pathname));
-}
-
-export async function precompile(_file: string): Promise<string | undefined> {
-  throw new Error('the page compiles programs (src/browser/index.ts), not a rank');
 }

@@ -11,8 +11,6 @@ export interface RankStartMessage {
   readonly type: 'start';
   readonly boot: RankBootstrap;
   readonly env: Readonly<Record<string, string>>;
-  /** The program's files, put in the rank's in-memory file system (/main.ts, ./lib/x.ts as /lib/x.ts). */
-  readonly files: Readonly<Record<string, string>>;
   /**
    * The URL to import for each script a rank may start or import by path:
    * the program's compiled files (/main.ts) and the runtime's entries
@@ -27,17 +25,22 @@ export interface RankStartMessage {
 export type RankToPage =
   /** Whole lines (each ends with \n) of the rank's standard output or error, prefixed under --tag-output. */
   | { readonly type: 'output'; readonly stream: 'stdout' | 'stderr'; readonly text: string }
-  /** A file the rank wrote. */
-  | { readonly type: 'file'; readonly path: string; readonly data: Uint8Array }
   /**
-   * Draw SVG as PNG (the page has an SVG renderer, a worker none): the page
-   * writes the PNG into `reply` (protocol of src/browser/raster.ts) while the rank waits.
+   * A call the page answers while the rank waits (page-call.ts): the page
+   * writes the answer into `reply` and wakes the rank.
    */
-  | { readonly type: 'rasterize'; readonly svg: string; readonly background: string | null; readonly reply: SharedArrayBuffer }
+  | { readonly type: 'call'; readonly call: PageCall; readonly reply: SharedArrayBuffer }
   /** The rank ended: its exit code. */
   | { readonly type: 'exit'; readonly code: number }
   /** The rank ended with an uncaught error (or a value thrown that is not an Error: `value`). */
   | { readonly type: 'error'; readonly name?: string; readonly message?: string; readonly stack?: string; readonly value?: string };
 
 /** The types of RankToPage, told apart from the engine's messages. */
-export const PAGE_MESSAGES: ReadonlySet<string> = new Set(['output', 'file', 'rasterize', 'exit', 'error']);
+export const PAGE_MESSAGES: ReadonlySet<string> = new Set(['output', 'call', 'exit', 'error']);
+
+/** What a rank asks the page synchronously. */
+export type PageCall =
+  /** Draw SVG as PNG (a worker has no SVG decoder): answered with the PNG's bytes (raster.ts). */
+  | { readonly kind: 'rasterize'; readonly svg: string; readonly background: string | null }
+  /** A file-system call on the job's files, which the page keeps (page-fs.ts); `data`: bytes to write. */
+  | { readonly kind: 'fs'; readonly op: string; readonly args: readonly unknown[]; readonly data?: Uint8Array };

@@ -2,7 +2,7 @@
  * Entry point of a rank's Web Worker, the browser twin of
  * src/transport/threads/rank-main.ts: make the worker look like a process
  * running the user's program (process, Buffer and Node's timers as globals,
- * argv, env, console, stdin for rank 0, the program's files), then import
+ * argv, env, console, stdin for rank 0, files through the page), then import
  * the program the page compiled. The transport starts when the program
  * imports `mpi4ts` (src/transport/select.ts finds the bootstrap record in
  * workerData). The rank's output goes to the page in whole lines; its end
@@ -13,7 +13,7 @@ import { Buffer } from './node/buffer.js';
 import * as timers from './node/timers.js';
 import { format, inspect } from './node/util.js';
 import { becomeRank } from './node/worker_threads.js';
-import { preload, setFsHooks } from './node/fs.js';
+import { setFsHooks } from './node/fs.js';
 import { setCompiled } from './loader.js';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../core/bootstrap.js';
 import { LineBuffer } from '../transport/threads/lines.js';
@@ -25,8 +25,6 @@ interface WorkerScope {
   onmessage: ((e: { data: unknown }) => void) | null;
 }
 const scope = globalThis as unknown as WorkerScope & Record<string, unknown>;
-/** The package's version, set by scripts/bundle-browser.mjs (src/mpi.ts reads it from package.json, one folder above the bundles). */
-declare const MPI4TS_PACKAGE_VERSION: string;
 const post = (m: RankToPage, transfer?: unknown[]): void => scope.postMessage(m, transfer);
 
 // Node's globals, before any of the runtime or the program runs (both are imported later).
@@ -205,23 +203,10 @@ async function start(m: RankStartMessage): Promise<void> {
   const prefix = boot.tagOutput ? `[${boot.outputTag ?? boot.worldRank}] ` : '';
   stdout.setPrefix(prefix);
   stderr.setPrefix(prefix);
-  for (const [name, text] of Object.entries(m.files)) preload(name, text);
-  preload(new URL('../package.json', import.meta.url).pathname, JSON.stringify({ name: 'mpi4ts', version: MPI4TS_PACKAGE_VERSION }));
   const readStdin = stdinReader(boot.ownsStdin ? m.stdin : '');
-  setFsHooks({
-    onFile: (path, data) => {
-      const copy = data.slice();
-      post({ type: 'file', path, data: copy }, [copy.buffer]);
-    },
-    readStdin,
-    write: (fd, text) => (fd === 1 ? stdout : stderr).write(text),
-  });
+  setFsHooks({ readStdin, write: (fd, text) => (fd === 1 ? stdout : stderr).write(text) });
   process.stdin = stdinStream(readStdin);
-  for (const [file, url] of Object.entries(m.compiled)) {
-    setCompiled(file, url);
-    // A runtime entry is a file too, for the checks of Spawn (src/api/spawn.ts).
-    if (m.files[file] === undefined) preload(file, '// compiled by the page (src/browser/index.ts)\n');
-  }
+  for (const [file, url] of Object.entries(m.compiled)) setCompiled(file, url);
   if (boot.entry !== undefined) setCompiled(boot.script, boot.entry);
   try {
     await import(boot.entry ?? boot.script);

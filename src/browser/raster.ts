@@ -1,35 +1,17 @@
 /**
  * SVG to PNG for a rank: a Web Worker cannot draw SVG (no image decoder for
- * it), the page can. The rank posts the SVG with a growable
- * SharedArrayBuffer and waits on it (Atomics.wait: a rank is a worker); the
- * page draws it on a canvas, grows the buffer to the PNG's size, writes it
- * and wakes the rank. Layout of `reply`: int32 state (0 waiting, 1 done,
- * 2 failed), int32 byte length, then the PNG (or the error's text).
+ * it), the page can: the rank asks the page (page-call.ts), which draws the
+ * SVG on a canvas, with the fonts it has.
  */
-import type { RankToPage } from './protocol.js';
-
-const STATE = 0;
-const LENGTH = 1;
-const HEADER = 8;
-const WAITING = 0;
-const DONE = 1;
-const FAILED = 2;
-/** Largest PNG a rank can get back (a growable SharedArrayBuffer's maximum). */
-const MAX_BYTES = 256 * 2 ** 20;
-
-type GrowableSAB = SharedArrayBuffer & { grow(bytes: number): void };
-type SABConstructor = new (bytes: number, options: { maxByteLength: number }) => GrowableSAB;
+import { callPage } from './page-call.js';
 
 /** The rank's side: the PNG of `svg`, drawn by the page (blocks the rank meanwhile). */
 export function rasterizeInPage(svg: string, background: string | null): Uint8Array {
-  const reply = new (SharedArrayBuffer as unknown as SABConstructor)(HEADER, { maxByteLength: MAX_BYTES });
-  const words = new Int32Array(reply, 0, 2);
-  const m: RankToPage = { type: 'rasterize', svg, background, reply };
-  (globalThis as unknown as { postMessage(m: unknown): void }).postMessage(m);
-  while (Atomics.load(words, STATE) === WAITING) Atomics.wait(words, STATE, WAITING);
-  const bytes = new Uint8Array(reply, HEADER, Atomics.load(words, LENGTH)).slice();
-  if (Atomics.load(words, STATE) === FAILED) throw new Error(`cannot draw the SVG as PNG: ${new TextDecoder().decode(bytes)}`);
-  return bytes;
+  try {
+    return callPage({ kind: 'rasterize', svg, background });
+  } catch (e) {
+    throw new Error(`cannot draw the SVG as PNG: ${(e as Error).message}`);
+  }
 }
 
 /** The page's DOM, as far as drawing goes (the project's types have no DOM). */
@@ -41,25 +23,8 @@ interface PageGlobals {
   OffscreenCanvas: new (w: number, h: number) => PageCanvas;
 }
 
-/** The page's side: draw, answer, wake the rank. */
-export async function answerRasterize(m: Extract<RankToPage, { type: 'rasterize' }>): Promise<void> {
-  const reply = m.reply as GrowableSAB;
-  const words = new Int32Array(reply, 0, 2);
-  const answer = (state: number, bytes: Uint8Array): void => {
-    reply.grow(HEADER + bytes.length);
-    new Uint8Array(reply, HEADER, bytes.length).set(bytes);
-    Atomics.store(words, LENGTH, bytes.length);
-    Atomics.store(words, STATE, state);
-    Atomics.notify(words, STATE);
-  };
-  try {
-    answer(DONE, await drawPNG(m.svg, m.background));
-  } catch (e) {
-    answer(FAILED, new TextEncoder().encode(e instanceof Error ? e.message : String(e)));
-  }
-}
-
-async function drawPNG(svg: string, background: string | null): Promise<Uint8Array> {
+/** The page's side: `svg` drawn on a canvas, as PNG bytes. */
+export async function drawPNG(svg: string, background: string | null): Promise<Uint8Array> {
   const page = globalThis as unknown as PageGlobals;
   const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
   try {

@@ -8,7 +8,10 @@
 import type { RankPlatform, RankThread } from '../transport/threads/platform.js';
 import type { RankToLauncher } from '../transport/threads/engine.js';
 import { PAGE_MESSAGES, type RankStartMessage, type RankToPage } from './protocol.js';
-import { answerRasterize } from './raster.js';
+import { drawPNG } from './raster.js';
+import { answerCall } from './page-call.js';
+import type { PageFiles } from './page-fs.js';
+import { mapStack, type SourceMap } from './stack.js';
 
 /** The page's Worker, as far as used here (the project's types have no DOM). */
 interface WebWorker {
@@ -22,14 +25,15 @@ type WorkerConstructor = new (url: string | URL, options: { type: 'module'; name
 export interface WebThreadsOptions {
   /** URL of the rank entry (dist/browser/rank.js). */
   readonly rankURL: URL;
-  /** The program's files, by absolute path (/main.ts, /lib/png.ts). */
-  readonly files: Readonly<Record<string, string>>;
   /** The URL of each script a rank may start or import by path (protocol.ts), kept up to date as Spawn compiles more. */
   readonly compiled: ReadonlyMap<string, string>;
+  /** The source maps of the compiled scripts, by URL: a rank's error names the sources' lines. */
+  readonly maps: ReadonlyMap<string, SourceMap>;
   /** What rank 0 of the first world reads from standard input. */
   readonly stdin: string;
   readonly onOutput: (text: string, stream: 'stdout' | 'stderr', rank: number) => void;
-  readonly onFile: (path: string, data: Uint8Array, rank: number) => void;
+  /** The job's files (they report what ranks write to the page's onFile). */
+  readonly files: PageFiles;
   /** The URL of the compiled JavaScript of a script a rank spawns (host.ts RankPlatform.compile). */
   readonly compile: (script: string) => Promise<string | undefined>;
 }
@@ -64,10 +68,11 @@ export function webThreads(o: WebThreadsOptions): RankPlatform {
         }
         const p = m as RankToPage;
         if (p.type === 'output') o.onOutput(p.text, p.stream, rank);
-        else if (p.type === 'file') o.onFile(p.path, p.data, rank);
-        else if (p.type === 'rasterize') void answerRasterize(p);
+        else if (p.type === 'call') {
+          void answerCall(p, (c) => (c.kind === 'fs' ? o.files.handle(c.op, c.args, c.data, rank) : drawPNG(c.svg, c.background)));
+        }
         else if (p.type === 'exit') exit(p.code);
-        else error(rebuildError(p));
+        else error(rebuildError(p, o.maps));
       };
       // The rank's script itself failed to load or run (a missing bundle, a syntax error).
       worker.onerror = (e) => {
@@ -75,7 +80,7 @@ export function webThreads(o: WebThreadsOptions): RankPlatform {
         error(new Error(`${e.message ?? 'the rank could not start'}${e.filename ? ` (${e.filename}:${e.lineno})` : ''}`));
       };
       const start: RankStartMessage = {
-        type: 'start', boot, env, files: o.files, compiled: Object.fromEntries(o.compiled), stdin: boot.ownsStdin ? o.stdin : '', threadId: ++threads,
+        type: 'start', boot, env, compiled: Object.fromEntries(o.compiled), stdin: boot.ownsStdin ? o.stdin : '', threadId: ++threads,
       };
       worker.postMessage(start, [...transfer]);
       return {
@@ -91,10 +96,10 @@ export function webThreads(o: WebThreadsOptions): RankPlatform {
 }
 
 /** The rank's uncaught error as an Error whose stack is the rank's (host.ts prints the stack, as for a Node rank). */
-function rebuildError(p: Extract<RankToPage, { type: 'error' }>): unknown {
+function rebuildError(p: Extract<RankToPage, { type: 'error' }>, maps: ReadonlyMap<string, SourceMap>): unknown {
   if (p.value !== undefined) return p.value;
   const e = new Error(p.message);
   e.name = p.name ?? 'Error';
-  e.stack = p.stack ?? `${e.name}: ${p.message}`;
+  e.stack = mapStack(p.stack ?? `${e.name}: ${p.message}`, maps);
   return e;
 }

@@ -171,7 +171,7 @@ export interface LibraryCollectives {
 /**
  * One-sided communication (`MPI_Win`) where the members of a communicator
  * share one address space (the embedded runtime's threads): each member's
- * window memory is shared memory every other member loads and stores
+ * window memory is a SharedArrayBuffer every other member loads and stores
  * directly, so a passive-target operation needs nothing from its target.
  * The window algorithms (src/api/win.ts) lay the memory out and keep their
  * locks in it; the transport only hands the memory over.
@@ -184,11 +184,7 @@ export interface RmaCapability {
    * attached at once, the others' once they arrive: wait for `attached`
    * with `until`). `wake` on an entry rings every other member.
    */
-  shareMemory(comm: CommHandle, part: number, mine: Uint8Array): CollSegment[];
-  /** `bytes` bytes of zeroed memory that shareMemory can give to the other members (MPI_Alloc_mem, Win.Allocate). */
-  alloc(bytes: number): Uint8Array;
-  /** Whether memory in `buffer` can be given to the other members (else a window reaches it through pins, or not at all). */
-  shares(buffer: ArrayBufferLike): boolean;
+  shareMemory(comm: CommHandle, part: number, mine: SharedArrayBuffer): CollSegment[];
   /** Forget what shareMemory kept for `comm` and `part` (the window is freed). */
   releaseMemory(comm: CommHandle, part: number): void;
 }

@@ -63,11 +63,13 @@ describe('mpi4ts/browser runtime', { skip: noBrowser }, () => {
   });
 
   test('a program that throws on rank 1: the rank and the error, as the CLI says', async () => {
-    const script = "import { MPI } from 'mpi4ts';\nconst comm = MPI.COMM_WORLD;\nconsole.log(`rank ${comm.Get_rank()} starts`);\n"
+    // Both print before the first Barrier ends: then rank 1 throws and rank 0 waits in the second.
+    const script = "import { MPI } from 'mpi4ts';\nconst comm = MPI.COMM_WORLD;\nconsole.log(`rank ${comm.Get_rank()} starts`);\ncomm.Barrier();\n"
       + "if (comm.Get_rank() === 1) throw new Error('boom on rank 1');\ncomm.Barrier();\n";
     const r = await h.run({ np: 2, script });
     assert.equal(r.code, 1);
-    assert.match(r.failure ?? '', /^rank 1 failed: Error: boom on rank 1\n {4}at /);
+    // The stack names the program's line, as the CLI's does.
+    assert.match(r.failure ?? '', /^rank 1 failed: Error: boom on rank 1\n {4}at \/main\.ts:5:34/);
     assert.deepEqual(outputLines(r).sort(), ['rank 0 starts', 'rank 1 starts']);
     // The launcher's line reaches the page as the CLI prints it, on stderr with rank -1.
     const launcher = r.output.filter((o) => o.rank === -1);
@@ -159,18 +161,56 @@ if (comm.Get_rank() === 0) {
     assert.equal(outputLines(p)[0], 'MPI size = 2');
   });
 
+  test('errors on a source\'s first line name its columns as the CLI does (compile errors and stacks)', async () => {
+    const bad = await h.run({ np: 1, script: "import { MPI } from 'mpi4ts'; const x: number = 'a' +;\n" });
+    assert.equal(bad.failure, 'cannot compile main.ts: Build failed with 1 error:\nmain.ts:1:53: ERROR: Unexpected ";"');
+    const late = await h.run({ np: 1, script: "setTimeout(() => { throw new Error('late'); }, 10);\n" });
+    assert.equal(late.code, 1);
+    assert.match(late.failure ?? '', /^rank 0 failed: Error: late\n {4}at \/main\.ts:1:26\n/);
+  });
+
   test('an import a browser cannot give is a compile error naming it', async () => {
     const r = await h.run({ np: 1, script: "import { spawn } from 'node:child_process';\nspawn('ls');\n" });
     assert.equal(r.code, 1);
     assert.match(r.failure ?? '', /^cannot compile main\.ts: .*Could not resolve "node:child_process": a program in a browser can import mpi4ts/s);
   });
 
-  test('MPI.File is refused with an MPI.Exception saying why', async () => {
-    const script = "import { MPI } from 'mpi4ts';\ntry {\n  MPI.File.Open(MPI.COMM_WORLD, 'data.bin', MPI.MODE_CREATE | MPI.MODE_WRONLY);\n} catch (e) {\n"
-      + '  console.log(e instanceof MPI.Exception, e.message);\n}\n';
-    const r = await h.run({ np: 1, script });
+  test('MPI.File: 4 ranks write their parts of one file, read it back, and the file reaches the page', async () => {
+    const script = `import { MPI } from 'mpi4ts';
+const comm = MPI.COMM_WORLD;
+const rank = comm.Get_rank();
+const f = MPI.File.Open(comm, 'parts.bin', MPI.MODE_CREATE | MPI.MODE_WRONLY);
+f.Write_at_all(rank * 16, new Float64Array([rank, rank + 0.5]));
+f.Close();
+comm.Barrier();
+const g = MPI.File.Open(comm, 'parts.bin', MPI.MODE_RDONLY);
+const all = new Float64Array(8);
+g.Read_at_all(0, all);
+console.log(rank, g.Get_size(), all.join(' '));
+g.Close();
+try {
+  MPI.File.Open(MPI.COMM_SELF, 'missing.bin', MPI.MODE_RDONLY);
+} catch (e) {
+  if (rank === 0) console.log(e instanceof MPI.Exception, e.Get_error_class() === MPI.ERR_NO_SUCH_FILE);
+}
+`;
+    const r = await h.run({ np: 4, script });
     ok(r);
-    assert.match(outputLines(r)[0]!, /^true .*cannot open data\.bin: .*not available in a browser/);
+    const out = outputLines(r);
+    for (let k = 0; k < 4; k++) assert.ok(out.includes(`${k} 64 0 0.5 1 1.5 2 2.5 3 3.5`), out.join('\n'));
+    assert.ok(out.includes('true true'));
+    // The file is handed to the page once, when the last of its writers closes it (hidden shared-pointer files are not).
+    assert.deepEqual(r.files.map((f) => [f.path, f.bytes]), [['/parts.bin', 64]]);
+  });
+
+  test('the ranks share the job\'s files: one writes, the others read it after a Barrier', async () => {
+    const script = "import * as fs from 'node:fs';\nimport { MPI } from 'mpi4ts';\nconst comm = MPI.COMM_WORLD;\n"
+      + "if (comm.Get_rank() === 0) { fs.mkdirSync('out'); fs.writeFileSync('out/note.txt', 'from rank 0'); }\ncomm.Barrier();\n"
+      + "console.log(comm.Get_rank(), fs.readFileSync('out/note.txt', 'utf8'), fs.readdirSync('out').join(','), fs.existsSync('nothing'));\n";
+    const r = await h.run({ np: 3, script });
+    ok(r);
+    assert.deepEqual(outputLines(r).sort(), [0, 1, 2].map((k) => `${k} from rank 0 note.txt false`));
+    assert.deepEqual(r.files.map((f) => [f.path, f.bytes, f.rank]), [['/out/note.txt', 11, 0]]);
   });
 
   test('timeoutSeconds ends a job that does not end, with exit 124 and where each rank was', async () => {
@@ -210,6 +250,19 @@ if (comm.Get_rank() === 0) {
       assert.deepEqual(outputLines(page), lines(cli.stdout));
     });
   }
+
+  test('a page without the isolation headers: run() says which headers it needs', async () => {
+    const page = await h.page.context().browser()!.newPage();
+    try {
+      await page.goto(`${h.url}not-isolated/test/browser/index.html`);
+      const message = await page.evaluate(`import('/not-isolated/dist/browser/index.js')
+        .then((m) => m.run({ np: 1, script: '' })).then(() => 'no error', (e) => String(e))`);
+      assert.equal(message, 'Error: mpi4ts/browser: this page is not cross-origin isolated (crossOriginIsolated is false), so it has no '
+        + 'SharedArrayBuffer: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp');
+    } finally {
+      await page.close();
+    }
+  });
 
   test('the page stays free of errors', () => {
     assert.deepEqual(h.errors, []);

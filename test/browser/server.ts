@@ -26,11 +26,18 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serve `root` on 127.0.0.1 (`port` 0: a free one). */
+/**
+ * Serve `root` on 127.0.0.1 (`port` 0: a free one). Paths under
+ * `/not-isolated/` serve the same files without the isolation headers
+ * (for the test of a page that has no SharedArrayBuffer).
+ */
 export function serveStatic(root: string, port = 0): Promise<StaticServer> {
   const base = path.resolve(root);
   const server = http.createServer((req, res) => {
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const isolated = !pathname.startsWith('/not-isolated/');
+    if (!isolated) pathname = pathname.slice('/not-isolated'.length);
+    const headers = isolated ? ISOLATION_HEADERS : {};
     let file = path.join(base, pathname);
     if (!file.startsWith(base)) {
       res.writeHead(403).end();
@@ -39,11 +46,11 @@ export function serveStatic(root: string, port = 0): Promise<StaticServer> {
     if (pathname.endsWith('/')) file = path.join(file, 'index.html');
     fs.readFile(file, (err, data) => {
       if (err) {
-        res.writeHead(404, ISOLATION_HEADERS).end(`not found: ${pathname}`);
+        res.writeHead(404, headers).end(`not found: ${pathname}`);
         return;
       }
       res.writeHead(200, {
-        ...ISOLATION_HEADERS,
+        ...headers,
         'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
         'Cache-Control': 'no-store',
       });

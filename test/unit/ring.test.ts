@@ -32,7 +32,7 @@ const WRAP = -1;
 
 function pair(capacity = 4096): { p: Ring; c: Ring } {
   const p = Ring.create(capacity, 3, 7);
-  return { p, c: Ring.attach(p.sab) };
+  return { p, c: Ring.attach(p.region) };
 }
 
 /** Write a frame of `frameBytes` (8-aligned, >= HEADER_BYTES) tagged `tag`; returns its offset or -1. */
@@ -74,11 +74,11 @@ describe('Ring: construction', () => {
     assert.equal(p.consumer, 9);
     assert.equal(p.bytes.length, 8192);
     assert.equal(p.words.length, 2048);
-    assert.equal(p.bytes.buffer, p.sab);
-    assert.equal(p.words.buffer, p.sab);
+    assert.equal(p.bytes.buffer, p.region.sab);
+    assert.equal(p.words.buffer, p.region.sab);
     assert.equal(p.bytes.byteOffset, p.words.byteOffset);
-    assert.equal(p.sab.byteLength, 8192 + p.bytes.byteOffset);
-    const c = Ring.attach(p.sab);
+    assert.equal(p.region.sab.byteLength, 8192 + p.bytes.byteOffset);
+    const c = Ring.attach(p.region);
     assert.equal(c.capacity, 8192);
     assert.equal(c.producer, 5);
     assert.equal(c.consumer, 9);
@@ -288,12 +288,12 @@ describe('Ring: reserve / commit / peek / release', () => {
 
   test('counters crossing int32 overflow keep working', () => {
     const p0 = Ring.create(4096, 0, 1);
-    const ctl = new Int32Array(p0.sab, 0, 64);
+    const ctl = new Int32Array(p0.region.sab, 0, 64);
     const start = 0x7fffe800; // offset 2048, 6 KiB below 2^31
     ctl[CTL_HEAD] = start;
     ctl[CTL_TAIL] = start;
-    const p = Ring.attach(p0.sab);
-    const c = Ring.attach(p0.sab);
+    const p = Ring.attach(p0.region);
+    const c = Ring.attach(p0.region);
     let written = 0;
     let read = 0;
     const sizes = [40, 1024, 2000, 512, 2048, 64, 2048, 1536, 32];
@@ -489,7 +489,7 @@ interface WaitStats { frames: number; sleeps: number; sleepsAfterPadding: number
  * not been rung since it read the doorbell (both threads would sleep forever).
  */
 function runWaitingProtocol(p: Ring, c: Ring, sizes: readonly number[], producerMoves: () => boolean): WaitStats {
-  const ctl = new Int32Array(p.sab, 0, 1);
+  const ctl = new Int32Array(p.region.sab, 0, 1);
   const st: WaitStats = { frames: 0, sleeps: 0, sleepsAfterPadding: 0 };
   let bell = 0;
   let seen = 0;
@@ -539,11 +539,11 @@ interface StreamStats { wraps: number; maxLen: number; bytes: number }
  */
 async function streamFrames(capacity: number, frames: number, seed: number, cycle?: number[]): Promise<StreamStats> {
   const ring = Ring.create(capacity, 1, 0);
-  const c = Ring.attach(ring.sab);
+  const c = Ring.attach(ring.region);
   const bell = new Int32Array(new SharedArrayBuffer(16));
   const worker = new Worker(tsWorkerSource(new URL('./fixtures/ring_producer.ts', import.meta.url)), {
     eval: true,
-    workerData: { sab: ring.sab, bell: bell.buffer, frames, seed, cycle, waitMs: 1000 },
+    workerData: { region: ring.region, bell: bell.buffer, frames, seed, cycle, waitMs: 1000 },
   });
   let workerError: unknown = null;
   worker.on('error', (e) => { workerError = e; });

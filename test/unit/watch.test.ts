@@ -25,24 +25,24 @@ function write(ring: Ring, kind: number, ctx: number, source: number, tag: numbe
 
 test('ringOccupied and ringFrames see what the consumer has not released, across the wrap', () => {
   const producer = Ring.create(4096, 0, 1);
-  const consumer = Ring.attach(producer.sab);
-  assert.equal(ringOccupied(producer.sab), false);
+  const consumer = Ring.attach(producer.region);
+  assert.equal(ringOccupied(producer.region), false);
   // Fill and drain most of the ring so the next frames wrap.
   for (let k = 0; k < 3; k++) write(producer, 1, 0, 0, 99, 1000);
   for (let k = 0; k < 3; k++) {
     const pos = consumer.peek();
     consumer.release(consumer.words[(pos >> 2) + F_LEN]!);
   }
-  assert.equal(ringOccupied(producer.sab), false);
+  assert.equal(ringOccupied(producer.region), false);
   write(producer, 1, 0, 0, 5, 1500);   // eager, tag 5
   write(producer, 3, 0, 0, 0, 0);      // CTS: no envelope, not listed
   write(producer, 2, 1, 0, 7, 0, 1 << 20); // RTS of a collective message, 1 MiB announced
-  assert.equal(ringOccupied(producer.sab), true);
-  assert.deepEqual(ringFrames(producer.sab, 10), [
+  assert.equal(ringOccupied(producer.region), true);
+  assert.deepEqual(ringFrames(producer.region, 10), [
     { ctx: 0, source: 0, tag: 5, size: 1500 },
     { ctx: 1, source: 0, tag: 7, size: 1 << 20 },
   ]);
-  assert.equal(ringFrames(producer.sab, 1).length, 1, 'at most max frames');
+  assert.equal(ringFrames(producer.region, 1).length, 1, 'at most max frames');
 });
 
 test('a rank publishes its blocked state once per call, answers a report request, and clears it', () => {

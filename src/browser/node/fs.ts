@@ -1,19 +1,19 @@
 /**
- * node:fs in a browser: each rank's own in-memory files. The program's
- * sources (RunOptions.files) are there at start, under `/`; a file the
- * program writes whole (writeFileSync, appendFileSync) is kept and handed
- * to the page (RunOptions.onFile: a PNG, an SVG, a CSV). File descriptors
- * are only 0 (rank 0's RunOptions.stdin), 1 and 2 (the rank's output):
- * opening files (MPI.File, shared file pointers) is refused with ENOTSUP,
- * since ranks share no file system.
+ * node:fs in a browser. A job's files are kept by the page (page-fs.ts), so
+ * that every rank sees the same ones, as ranks on one machine do: the
+ * program's files are there at start, under `/` (the script is /main.ts);
+ * what a rank writes (writeFileSync, or through a descriptor it closes) is
+ * also handed to the page (RunOptions.onFile: a PNG, an SVG, a CSV). Each
+ * call waits for the page's answer (page-call.ts), so calls are
+ * synchronous as in Node; descriptors 0 (rank 0's RunOptions.stdin), 1 and
+ * 2 (the rank's output) stay in the rank. The working directory is /.
  */
 import * as path from 'path-browserify';
 import { Buffer } from './buffer.js';
+import { callPage } from '../page-call.js';
 
 /** What the rank entry plugs in. */
 export interface FsHooks {
-  /** A file the program wrote (its whole content). */
-  onFile(path: string, data: Uint8Array): void;
   /** Up to `max` bytes of standard input; an empty array at its end. */
   readStdin(max: number): Uint8Array;
   /** Text a program writes to fd 1 or 2. */
@@ -22,9 +22,6 @@ export interface FsHooks {
 
 let hooks: FsHooks | null = null;
 export function setFsHooks(h: FsHooks): void { hooks = h; }
-
-const files = new Map<string, Uint8Array>();
-const dirs = new Set<string>(['/', '/tmp', '/home', '/home/user']);
 
 function abs(p: string | URL | Uint8Array): string {
   let s: string;
@@ -40,57 +37,37 @@ function abs(p: string | URL | Uint8Array): string {
   return path.resolve('/', s);
 }
 
-function fsError(code: string, syscall: string, p: string, what: string): Error {
-  const e = new Error(`${code}: ${what}, ${syscall} '${p}'`) as Error & { code: string; syscall: string; path: string; errno: number };
-  e.code = code;
-  e.syscall = syscall;
-  e.path = p;
-  e.errno = -({ ENOENT: 2, EISDIR: 21, ENOTDIR: 20, EEXIST: 17, ENOTSUP: 95, EBADF: 9 } as Record<string, number>)[code]!;
-  return e;
+/** A call on the page's files, answered with bytes. */
+function call(op: string, args: unknown[], data?: Uint8Array): Uint8Array {
+  return callPage({ kind: 'fs', op, args, ...(data === undefined ? {} : { data }) });
 }
 
-function notInBrowser(syscall: string, p: string): Error {
-  return fsError('ENOTSUP', syscall, p, 'operation not available in a browser (the ranks share no file system; fs.writeFileSync hands a file to the page)');
-}
-
-function addDirs(p: string): void {
-  for (let d = path.dirname(p); !dirs.has(d); d = path.dirname(d)) dirs.add(d);
+/** A call on the page's files, answered with a value. */
+function ask<T>(op: string, args: unknown[], data?: Uint8Array): T {
+  return JSON.parse(new TextDecoder().decode(call(op, args, data))) as T;
 }
 
 type Data = string | ArrayBufferView | ArrayBuffer;
-type Options = BufferEncoding | { encoding?: BufferEncoding | null; flag?: string } | null | undefined;
+type Options = BufferEncoding | { encoding?: BufferEncoding | null; flag?: string; mode?: number } | null | undefined;
 
-function bytesOf(data: Data, options?: Options): Uint8Array {
-  if (typeof data === 'string') {
-    const enc = (typeof options === 'string' ? options : options?.encoding) ?? 'utf8';
-    return Buffer.from(data, enc as never);
-  }
-  if (data instanceof ArrayBuffer) return new Uint8Array(data.slice(0));
-  return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+function encodingOf(options: Options): BufferEncoding | null | undefined {
+  return typeof options === 'string' ? options : options?.encoding;
 }
 
-/** Put a file there from outside (the program's sources and data, before it starts). */
-export function preload(p: string, data: string | Uint8Array): void {
-  const a = abs(p);
-  addDirs(a);
-  files.set(a, typeof data === 'string' ? new TextEncoder().encode(data) : data);
+/** The bytes of `data`, copied (they travel to the page). */
+function bytesOf(data: Data, options?: Options): Uint8Array {
+  if (typeof data === 'string') return Buffer.from(data, (encodingOf(options) ?? 'utf8') as never);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data.slice(0));
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
 }
 
 export function writeFileSync(file: string | URL | number, data: Data, options?: Options): void {
-  if (file === 1 || file === 2) {
+  if (typeof file === 'number') {
     writeSync(file, typeof data === 'string' ? data : bytesOf(data));
     return;
   }
-  if (typeof file === 'number') throw fsError('EBADF', 'write', String(file), 'bad file descriptor');
-  const p = abs(file);
-  if (dirs.has(p)) throw fsError('EISDIR', 'open', p, 'illegal operation on a directory');
-  if (!dirs.has(path.dirname(p))) throw fsError('ENOENT', 'open', p, 'no such file or directory');
   const flag = typeof options === 'object' && options !== null ? options.flag : undefined;
-  const bytes = bytesOf(data, options);
-  const old = flag?.startsWith('a') ? files.get(p) : undefined;
-  const all = old ? Buffer.concat([old, bytes]) : bytes;
-  files.set(p, all);
-  hooks?.onFile(p, all);
+  call('writeFile', [abs(file), flag ?? 'w'], bytesOf(data, options));
 }
 
 export function appendFileSync(file: string | URL, data: Data, options?: Options): void {
@@ -101,132 +78,135 @@ export function readFileSync(file: string | URL | number, options?: Options): st
   let bytes: Uint8Array;
   if (file === 0) {
     const parts: Uint8Array[] = [];
-    for (let b = readStdinChunk(65536); b.length > 0; b = readStdinChunk(65536)) parts.push(b);
+    for (let b = readStdin(65536); b.length > 0; b = readStdin(65536)) parts.push(b);
     bytes = Buffer.concat(parts);
+  } else if (typeof file === 'number') {
+    const size = fstatSync(file).size;
+    bytes = call('read', [file, size, 0]);
   } else {
-    if (typeof file === 'number') throw fsError('EBADF', 'read', String(file), 'bad file descriptor');
-    const p = abs(file);
-    if (dirs.has(p)) throw fsError('EISDIR', 'read', p, 'illegal operation on a directory');
-    const found = files.get(p);
-    if (found === undefined) throw fsError('ENOENT', 'open', p, 'no such file or directory');
-    bytes = found;
+    bytes = call('readFile', [abs(file)]);
   }
-  const enc = typeof options === 'string' ? options : options?.encoding;
-  const buf = Buffer.from(bytes);
+  const enc = encodingOf(options);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return enc ? buf.toString(enc) : buf;
 }
 
-function readStdinChunk(max: number): Uint8Array {
+function readStdin(max: number): Uint8Array {
   return hooks ? hooks.readStdin(max) : new Uint8Array(0);
 }
 
-export function existsSync(p: string | URL): boolean {
-  try {
-    const a = abs(p);
-    return files.has(a) || dirs.has(a);
-  } catch {
-    return false;
-  }
-}
+interface StatAnswer { size: number; dir: boolean; mtimeMs: number }
 
 class Stats {
-  constructor(readonly size: number, readonly dir: boolean) {}
-  readonly mtime = new Date();
-  readonly mtimeMs = Date.now();
-  readonly mode = 0o644;
-  isFile(): boolean { return !this.dir; }
-  isDirectory(): boolean { return this.dir; }
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly mtime: Date;
+  readonly mode: number;
+  readonly #dir: boolean;
+  constructor(s: StatAnswer) {
+    this.size = s.size;
+    this.mtimeMs = s.mtimeMs;
+    this.mtime = new Date(s.mtimeMs);
+    this.#dir = s.dir;
+    this.mode = s.dir ? 0o40755 : 0o100644;
+  }
+  isFile(): boolean { return !this.#dir; }
+  isDirectory(): boolean { return this.#dir; }
   isSymbolicLink(): boolean { return false; }
   isFIFO(): boolean { return false; }
 }
 
 export function statSync(p: string | URL, options?: { throwIfNoEntry?: boolean }): Stats | undefined {
   const a = abs(p);
-  if (dirs.has(a)) return new Stats(0, true);
-  const f = files.get(a);
-  if (f !== undefined) return new Stats(f.length, false);
+  const s = ask<StatAnswer | null>('stat', [a]);
+  if (s !== null) return new Stats(s);
   if (options?.throwIfNoEntry === false) return undefined;
-  throw fsError('ENOENT', 'stat', a, 'no such file or directory');
+  throw Object.assign(new Error(`ENOENT: no such file or directory, stat '${a}'`), { code: 'ENOENT', errno: -2, syscall: 'stat', path: a });
 }
 export const lstatSync = statSync;
 
+export function existsSync(p: string | URL): boolean {
+  try {
+    return ask<StatAnswer | null>('stat', [abs(p)]) !== null;
+  } catch {
+    return false;
+  }
+}
+
 export function realpathSync(p: string | URL): string {
   const a = abs(p);
-  if (!files.has(a) && !dirs.has(a)) throw fsError('ENOENT', 'realpath', a, 'no such file or directory');
+  statSync(a);
   return a;
 }
 
 export function mkdirSync(p: string | URL, options?: { recursive?: boolean }): string | undefined {
-  const a = abs(p);
-  if (dirs.has(a)) {
-    if (options?.recursive) return undefined;
-    throw fsError('EEXIST', 'mkdir', a, 'file already exists');
-  }
-  if (!options?.recursive && !dirs.has(path.dirname(a))) throw fsError('ENOENT', 'mkdir', a, 'no such file or directory');
-  addDirs(a);
-  dirs.add(a);
-  return a;
+  return ask<string | null>('mkdir', [abs(p), options?.recursive === true]) ?? undefined;
 }
 
 export function readdirSync(p: string | URL): string[] {
-  const a = abs(p);
-  if (!dirs.has(a)) throw fsError('ENOENT', 'scandir', a, 'no such file or directory');
-  const names = new Set<string>();
-  for (const f of [...files.keys(), ...dirs]) if (f !== a && path.dirname(f) === a) names.add(path.basename(f));
-  return [...names].sort();
+  return ask<string[]>('readdir', [abs(p)]);
 }
 
-export function unlinkSync(p: string | URL): void {
-  const a = abs(p);
-  if (!files.delete(a)) throw fsError('ENOENT', 'unlink', a, 'no such file or directory');
-}
+export function unlinkSync(p: string | URL): void { call('unlink', [abs(p)]); }
 
 export function rmSync(p: string | URL, options?: { force?: boolean; recursive?: boolean }): void {
-  const a = abs(p);
-  if (files.delete(a)) return;
-  if (dirs.has(a) && options?.recursive) {
-    for (const f of [...files.keys()]) if (f.startsWith(`${a}/`)) files.delete(f);
-    for (const d of [...dirs]) if (d === a || d.startsWith(`${a}/`)) dirs.delete(d);
-    return;
-  }
-  if (!options?.force) throw fsError('ENOENT', 'rm', a, 'no such file or directory');
+  call('rm', [abs(p), options?.force === true, options?.recursive === true]);
 }
 
-export function writeSync(fd: number, data: string | ArrayBufferView, offset?: number | null, length?: number): number {
-  if (fd !== 1 && fd !== 2) throw notInBrowser('write', `fd ${fd}`);
+export function renameSync(from: string | URL, to: string | URL): void { call('rename', [abs(from), abs(to)]); }
+
+export function openSync(p: string | URL, flags: string | number = 'r', _mode?: number): number {
+  return ask<number>('open', [abs(p), flags]);
+}
+
+export function closeSync(fd: number): void {
+  if (fd >= 0 && fd <= 2) return;
+  call('close', [fd]);
+}
+
+export function writeSync(fd: number, data: string | ArrayBufferView, offsetOrPosition?: number | null, lengthOrEncoding?: number | string, position?: number | null): number {
   let bytes: Uint8Array;
+  let at: number | null;
   if (typeof data === 'string') {
-    bytes = new TextEncoder().encode(data);
+    // writeSync(fd, string, position, encoding)
+    bytes = Buffer.from(data, (typeof lengthOrEncoding === 'string' ? lengthOrEncoding : 'utf8') as never);
+    at = offsetOrPosition ?? null;
   } else {
+    // writeSync(fd, buffer, offset, length, position)
     const all = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const from = offset ?? 0;
-    bytes = all.subarray(from, length === undefined ? all.length : from + length);
+    const from = offsetOrPosition ?? 0;
+    bytes = all.subarray(from, typeof lengthOrEncoding === 'number' ? from + lengthOrEncoding : all.length);
+    at = position ?? null;
   }
-  const text = new TextDecoder().decode(bytes.buffer instanceof SharedArrayBuffer ? bytes.slice() : bytes);
-  if (hooks) hooks.write(fd, text); else (fd === 2 ? console.error : console.log)(text);
-  return bytes.length;
+  if (fd === 1 || fd === 2) {
+    const text = new TextDecoder().decode(bytes.buffer instanceof SharedArrayBuffer ? bytes.slice() : bytes);
+    if (hooks) hooks.write(fd, text); else (fd === 2 ? console.error : console.log)(text);
+    return bytes.length;
+  }
+  return ask<number>('write', [fd, at], bytes.slice());
 }
 
-export function readSync(fd: number, buffer: ArrayBufferView, offset = 0, length?: number, _position?: number | null): number {
-  if (fd !== 0) throw notInBrowser('read', `fd ${fd}`);
+export function readSync(fd: number, buffer: ArrayBufferView, offset = 0, length?: number, position?: number | bigint | null): number {
   const target = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   const n = length ?? target.length - offset;
-  const chunk = readStdinChunk(n);
+  const chunk = fd === 0 ? readStdin(n) : call('read', [fd, n, position === null || position === undefined ? null : Number(position)]);
   target.set(chunk, offset);
   return chunk.length;
 }
 
-export function openSync(p: string | URL): number { throw notInBrowser('open', abs(p)); }
-export function closeSync(fd: number): void { if (fd > 2) throw fsError('EBADF', 'close', String(fd), 'bad file descriptor'); }
 export function fstatSync(fd: number): Stats {
-  if (fd >= 0 && fd <= 2) return new Stats(0, false);
-  throw fsError('EBADF', 'fstat', String(fd), 'bad file descriptor');
+  if (fd >= 0 && fd <= 2) return new Stats({ size: 0, dir: false, mtimeMs: Date.now() });
+  return new Stats(ask<StatAnswer>('fstat', [fd]));
 }
-export function ftruncateSync(fd: number): void { throw notInBrowser('ftruncate', `fd ${fd}`); }
-export function fdatasyncSync(fd: number): void { throw notInBrowser('fdatasync', `fd ${fd}`); }
-export function fsyncSync(fd: number): void { throw notInBrowser('fsync', `fd ${fd}`); }
-export function createReadStream(p: string): never { throw notInBrowser('open', String(p)); }
-export function createWriteStream(p: string): never { throw notInBrowser('open', String(p)); }
+export function ftruncateSync(fd: number, len = 0): void { call('ftruncate', [fd, len]); }
+export function fdatasyncSync(fd: number): void { if (fd > 2) call('fsync', [fd]); }
+export function fsyncSync(fd: number): void { if (fd > 2) call('fsync', [fd]); }
+
+function noStreams(p: unknown): never {
+  throw Object.assign(new Error(`ENOTSUP: file streams are not available in a browser (use the synchronous calls), open '${String(p)}'`), { code: 'ENOTSUP' });
+}
+export function createReadStream(p: string): never { return noStreams(p); }
+export function createWriteStream(p: string): never { return noStreams(p); }
 
 export const constants = {
   O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2, O_CREAT: 0o100, O_EXCL: 0o200, O_TRUNC: 0o1000, O_APPEND: 0o2000,
@@ -242,10 +222,11 @@ export const promises = {
   stat: async (p: string | URL) => statSync(p),
   rm: async (p: string | URL, o?: { force?: boolean; recursive?: boolean }) => rmSync(p, o),
   unlink: async (p: string | URL) => unlinkSync(p),
+  rename: async (a: string | URL, b: string | URL) => renameSync(a, b),
 };
 
 export default {
   writeFileSync, appendFileSync, readFileSync, existsSync, statSync, lstatSync, realpathSync, mkdirSync, readdirSync,
-  unlinkSync, rmSync, writeSync, readSync, openSync, closeSync, fstatSync, ftruncateSync, fdatasyncSync, fsyncSync,
+  unlinkSync, rmSync, renameSync, writeSync, readSync, openSync, closeSync, fstatSync, ftruncateSync, fdatasyncSync, fsyncSync,
   createReadStream, createWriteStream, constants, promises,
 };

@@ -307,7 +307,10 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
     if (arena !== null && boot.mailbox !== undefined) this.#control = new Mailbox(boot.mailbox, arena);
     else this.#control = port === null ? null : { receive: () => receiveMessageOnPort(port)?.message };
     this.#post = post;
-    this.rma = this.#control === null ? undefined : this.#makeRma();
+    // 'arena' sharing has no windows across ranks: a window's memory is the
+    // user's own SharedArrayBuffer (its .buffer is exactly the window), which
+    // cannot reach a worker that blocks.
+    this.rma = this.#control === null || arena !== null ? undefined : this.#makeRma();
     this.#config = { ...defaultConfig, ...boot.config };
     this.#eagerLimit = Math.min(this.#config.eagerLimit, (this.#config.ringBytes >> 2) - HEADER_BYTES);
     this.job = { transport: 'threads', universeSize: boot.universeSize, appnum: boot.appnum, timeOrigin: boot.timeOrigin };
@@ -377,27 +380,15 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
     shareMemory: (comm, part, mine) => {
       const c = comm as ThreadsComm;
       const others = Int32Array.from(c.group.filter((g) => g !== this.#gpid));
-      const region = this.#regionOf(mine);
+      const region: Region = { sab: mine, offset: 0, bytes: mine.byteLength };
       return Array.from(c.group, (g, r) => this.#segments.share(`win:${c.ctx}:${part}:${g}`, r === c.rank ? region : null, others,
         (key, rg, to) => this.#post({ type: 'segment', key, region: rg, to })));
     },
-    alloc: (bytes) => {
-      const { sab, offset } = this.#space.region(bytes);
-      return new Uint8Array(sab, offset, bytes);
-    },
-    shares: (buffer) => buffer instanceof SharedArrayBuffer && (this.#space === OWN_BUFFERS || buffer === (this.#space as Arena).sab),
     releaseMemory: (comm, part) => {
       const c = comm as ThreadsComm;
       for (const g of c.group) this.#segments.forget(`win:${c.ctx}:${part}:${g}`);
     },
     };
-  }
-
-  /** The shared memory under `view`, as the launcher can hand it over (RmaCapability.shares said it can). */
-  #regionOf(view: Uint8Array): Region {
-    const space = this.#space;
-    if (view.byteLength === 0) return space === OWN_BUFFERS ? { sab: new SharedArrayBuffer(0), offset: 0, bytes: 0 } : { sab: (space as Arena).sab, offset: 0, bytes: 0 };
-    return { sab: view.buffer as SharedArrayBuffer, offset: view.byteOffset, bytes: view.byteLength };
   }
 
   get processId(): number {
