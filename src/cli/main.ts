@@ -9,6 +9,7 @@ import { runBench, benchHelpText } from './bench.js';
 import { allocationRanks, slurmLauncherProblem } from '../core/slurm.js';
 import { packageVersion } from './version.js';
 import type { InfoOptions } from './info.js';
+import type { PlaygroundOptions } from './playground.js';
 import { parseRc, RcError } from '../core/rc.js';
 import { collectCsv, parseParam, runSweep, sweepJobs, sweepScript, type SweepOptions } from './sweep.js';
 
@@ -42,6 +43,13 @@ function positiveInt(name: string) {
   };
 }
 
+/** `--port P` of playground: 0 (any free port) to 65535. */
+function portNumber(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError(`--port must be an integer from 0 to 65535, got '${v}'`);
+  return n;
+}
+
 /** `-n 1,2,4` of sweep. */
 function rankList(v: string): number[] {
   return v.split(',').map((x) => positiveInt('-n')(x));
@@ -67,11 +75,11 @@ function rcArg(v: string, previous: string | undefined): string {
   return previous === undefined ? v : `${previous},${v}`;
 }
 
-const SUBCOMMANDS = new Set(['run', 'info', 'bench', 'sweep', 'trace', 'help']);
+const SUBCOMMANDS = new Set(['run', 'info', 'bench', 'sweep', 'trace', 'playground', 'help']);
 /** `python -m mpi4py` options that only print and exit: `mpi4ts --mpi-vendor` is `mpi4ts info --mpi-vendor`. */
 const INFO_OPTIONS = new Set(['--mpi-std-version', '--mpi-lib-version', '--mpi-vendor']);
 /** Options that take a value, so the first positional can be found. */
-const VALUED = new Set(['-n', '--np', '--usize', '--rc', '-rc', '-c', '--timeout', '--max-memory', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '--trace', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn', '--param', '--dir', '--plot', '--x']);
+const VALUED = new Set(['-n', '--np', '--usize', '--rc', '-rc', '-c', '--timeout', '--max-memory', '--transport', '--host', '--hostfile', '--rankfile', '--ppn', '--mpi', '--trace', '-host', '-hostfile', '-machinefile', '-rankfile', '-ppn', '--param', '--dir', '--plot', '--x', '--port']);
 
 /** Rewrite mpiexec spellings and put the subcommand first (`mpi4ts -n 4 bench x` = `mpi4ts bench -n 4 x`). */
 export function normaliseArgv(argv: string[]): string[] {
@@ -206,6 +214,14 @@ export async function main(argv: string[]): Promise<number> {
     .description('time in MPI per rank and the message matrix (count and bytes, sender x receiver)')
     .argument('<file>', 'the Trace Event file --trace wrote')
     .action(async (file: string) => { status = (await import('./trace.js')).traceSummary(file); });
+
+  program.command('playground')
+    .description('serve the playground (run the examples, or your own program, in a browser tab) and print its URL')
+    .option('--port <P>', 'TCP port (0: any free one)', portNumber, 8080)
+    .option('--host <H>', 'address to listen on', '127.0.0.1')
+    .option('--open', "open the page in the system's browser")
+    // Loaded on demand: node:http is no business of `run`.
+    .action(async (o: PlaygroundOptions) => { status = await (await import('./playground.js')).servePlayground(o); });
 
   program.command('info')
     .description('print the machine (the attributes of cms sysinfo), versions, transports and MPI libraries')
