@@ -9,22 +9,9 @@
  * runs and 'done' after (then dataset.code holds the exit status).
  */
 
-/** The contract of `mpi4ts/browser` (docs/browser-design: RunOptions, RunResult, run, compile). */
-interface RunOptions {
-  np: number;
-  script: string;
-  files?: Record<string, string>;
-  args?: string[];
-  tagOutput?: boolean;
-  timeoutSeconds?: number;
-  stdin?: string;
-  /** Rank 0 runs the script, the other ranks serve its MPIPoolExecutors (mpi4ts --futures). */
-  futures?: boolean;
-  onOutput?(text: string, stream: 'stdout' | 'stderr', rank: number): void;
-  onFile?(path: string, data: Uint8Array, rank: number): void;
-  signal?: AbortSignal;
-}
-interface RunResult { code: number; failure: string | null }
+// The contract of mpi4ts/browser, from its declarations (npm run build writes them before this page is bundled).
+import type { RunOptions, RunResult } from '../dist/browser/index.js';
+
 interface Runtime { run(options: RunOptions): Promise<RunResult>; setCompilerWasmURL?(url: string): void }
 
 /** One entry of examples/index.json (written by scripts/playground.mjs from playground/examples.json). */

@@ -30,6 +30,8 @@ export interface RunOptions {
   timeoutSeconds?: number;
   /** What rank 0 reads from standard input. */
   stdin?: string;
+  /** Variables every rank sees in process.env (beside MPI4TS_RANK and MPI4TS_SIZE), e.g. the BENCH_* settings of bench/ programs. */
+  env?: Record<string, string>;
   /** Whole lines (each ends with \n) of a rank's output; the launcher's own `mpi4ts: ...` lines come with rank -1. */
   onOutput?(text: string, stream: 'stdout' | 'stderr', rank: number): void;
   /** A file a rank wrote (PNG, SVG, ...). */
@@ -89,6 +91,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
   }
   const { np } = options;
   if (!Number.isInteger(np) || np < 1 || np > MAX_NP) throw new RangeError(`run: np must be an integer from 1 to ${MAX_NP}, got ${np}`);
+  const env = options.env ?? {};
+  if (env === null || typeof env !== 'object' || Object.values(env).some((v) => typeof v !== 'string')) {
+    throw new TypeError('run: env must be an object of strings');
+  }
   const onOutput = options.onOutput ?? ((text, stream) => (stream === 'stderr' ? console.error : console.log)(text.replace(/\n$/, '')));
   const say = (line: string): void => onOutput(`mpi4ts: ${line}\n`, 'stderr', -1);
   if (options.signal?.aborted) {
@@ -138,7 +144,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       config: { spinMicros: 0 },
       platform: webThreads({
         rankURL: new URL('./rank.js', import.meta.url),
-        files: pageFiles, compiled, maps, programs, stdin: options.stdin ?? '', onOutput,
+        files: pageFiles, compiled, maps, programs, stdin: options.stdin ?? '', env, onOutput,
         // Spawn: a file of the program, compiled now (the runtime's entries are there already).
         compile: async (file) => {
           let url = compiled.get(file);

@@ -34,6 +34,8 @@ export interface WebThreadsOptions {
   readonly programs: ReadonlyMap<string, CompiledProgram>;
   /** What rank 0 of the first world reads from standard input. */
   readonly stdin: string;
+  /** RunOptions.env: what every rank sees in process.env besides the job's own variables. */
+  readonly env: Readonly<Record<string, string>>;
   readonly onOutput: (text: string, stream: 'stdout' | 'stderr', rank: number) => void;
   /** The job's files (they report what ranks write to the page's onFile). */
   readonly files: PageFiles;
@@ -83,7 +85,7 @@ export function webThreads(o: WebThreadsOptions): RankPlatform {
         error(new Error(`${e.message ?? 'the rank could not start'}${e.filename ? ` (${e.filename}:${e.lineno})` : ''}`));
       };
       const start: RankStartMessage = {
-        type: 'start', boot, env, compiled: Object.fromEntries(o.compiled),
+        type: 'start', boot, env: { ...o.env, ...env }, compiled: Object.fromEntries(o.compiled),
         maps: Object.fromEntries([...o.programs].map(([url, p]) => [url, { map: p.map, shifts: p.shifts }])), stdin: boot.ownsStdin ? o.stdin : '', threadId: ++threads,
       };
       worker.postMessage(start, [...transfer]);

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { serveStatic, type StaticServer } from './server.ts';
+import type { RunOptions } from '../../src/browser/index.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,19 +31,10 @@ export interface PageRun {
 }
 
 /** RunOptions of mpi4ts/browser that survive JSON (no callbacks: the harness collects output and files). */
-export interface PageRunOptions {
-  np: number;
-  script: string;
-  files?: Record<string, string>;
-  args?: string[];
-  tagOutput?: boolean;
-  timeoutSeconds?: number;
-  stdin?: string;
-  futures?: boolean;
-  usize?: number;
+export type PageRunOptions = Omit<RunOptions, 'onOutput' | 'onFile' | 'signal'> & {
   /** Abort the run after this many milliseconds (RunOptions.signal). */
   abortAfterMs?: number;
-}
+};
 
 export class BrowserHarness {
   #server: StaticServer | null = null;

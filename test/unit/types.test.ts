@@ -12,6 +12,11 @@ import { repoRoot } from '../helpers/spmd.ts';
 // `// @ts-expect-error` that must not (tsc fails on an unused one).
 const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
+test('the playground page type-checks against mpi4ts/browser\'s declarations (tsc -p playground)', { timeout: 180_000 }, () => {
+  const r = spawnSync(process.execPath, [tsc, '-p', path.join(repoRoot, 'playground')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `tsc reported:\n${r.stdout}${r.stderr}`);
+});
+
 test('test/types: idioms type-check, misuse does not (npm run test:types)', { timeout: 180_000 }, () => {
   const r = spawnSync(process.execPath, [tsc, '-p', path.join(repoRoot, 'test', 'types')], { encoding: 'utf8' });
   assert.equal(r.status, 0, `tsc reported:\n${r.stdout}${r.stderr}`);
