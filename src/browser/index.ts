@@ -135,13 +135,18 @@ export async function run(options: RunOptions): Promise<RunResult> {
     const job = new ThreadsJob({
       np, script, entry, args, tagOutput: options.tagOutput ?? false, sharing: 'arena', universeSize: options.usize,
       timeoutSeconds: options.timeoutSeconds,
-      // A waiting rank parks at once. It cannot give its core away between
-      // polls (no sched_yield in a page), and the browser's own threads share
-      // the cores with the ranks, so a spinning rank slows the rank it waits
-      // for by one or two orders of magnitude (2-rank ping-pong in headless
-      // Chromium on 2 busy cores, spinMicros 1000 against 0, alternated three
-      // times: 8 B 78-207 us against 5-7 us, 1 MiB 1.4-12 ms against 0.19-0.22 ms).
-      config: { spinMicros: 0 },
+      // A waiting rank spins 50 us before it parks (the engine's default,
+      // not the 1000 us of Node's launcher): it cannot give its core away
+      // between polls (no sched_yield in a page), and the browser's own
+      // threads share the cores with the ranks, so a long spin slows the
+      // rank it waits for when the cores are busy, while parking at once
+      // costs a wake-up per message when they are not. 2-rank ping-pong in
+      // headless Chromium, 8 B and 1 MiB: on 2 busy cores (load 9), spin
+      // 1000 against 0: 78-207 us against 5-7 us, 1.4-12 ms against
+      // 0.19-0.22 ms; on 2 quiet cores, spin 0 / 50 / 1000 alternated twice:
+      // 5.4-32 / 1.5-2.7 / 1.5-3.5 us and 353-390 / 131-161 / 147-252 us
+      // (bench/browser.ts measures the result against Node).
+      config: { spinMicros: 50 },
       platform: webThreads({
         rankURL: new URL('./rank.js', import.meta.url),
         files: pageFiles, compiled, maps, programs, stdin: options.stdin ?? '', env, onOutput,
