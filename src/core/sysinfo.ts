@@ -97,6 +97,12 @@ function memory(): [string, SysinfoValue][] {
     const m = new RegExp(`^${name}:\\s*(\\d+) kB`, 'm').exec(meminfo ?? '');
     return m ? Number(m[1]) * 1024 : null;
   };
+  if (meminfo === null && process.platform === ('browser' as NodeJS.Platform)) {
+    // mpi4ts/browser: a page learns only navigator.deviceMemory, a rounded
+    // size of the machine's memory, and nothing of what is free.
+    return [['mem.available', 'unknown'], ['mem.free', 'unknown'], ['mem.percent', 'unknown'],
+      ['mem.total', `about ${binarySize(os.totalmem())}`], ['mem.used', 'unknown']];
+  }
   const total = kib('MemTotal') ?? os.totalmem();
   const free = kib('MemFree') ?? os.freemem();
   const available = kib('MemAvailable') ?? free;
