@@ -16,7 +16,7 @@ import { becomeRank } from './node/worker_threads.js';
 import { setFsHooks } from './node/fs.js';
 import { setCompiled } from './loader.js';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../core/bootstrap.js';
-import { LineBuffer } from '../transport/threads/lines.js';
+import { LineBuffer, outputPrefix } from '../transport/threads/lines.js';
 import { SourceMap, mapStack } from './stack.js';
 import type { RankStartMessage, RankToPage } from './protocol.js';
 
@@ -201,7 +201,7 @@ async function start(m: RankStartMessage): Promise<void> {
   becomeRank({ [BOOTSTRAP_KEY]: boot }, m.threadId);
   process.env = { ...m.env };
   process.argv = [process.execPath, boot.script, ...boot.argv];
-  const prefix = boot.tagOutput ? `[${boot.outputTag ?? boot.worldRank}] ` : '';
+  const prefix = outputPrefix(boot);
   stdout.setPrefix(prefix);
   stderr.setPrefix(prefix);
   const readStdin = stdinReader(boot.ownsStdin ? m.stdin : '');

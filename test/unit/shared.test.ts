@@ -23,6 +23,9 @@ test('Arena: regions are 8-aligned, disjoint, zeroed, and the buffer grows under
   assert.ok(arena.sab.byteLength >= b.offset + b.bytes, 'grown to cover b');
   assert.ok(new Uint8Array(b.sab, b.offset, b.bytes).every((x) => x === 0));
   assert.throws(() => arena.region(1 << 26), /out of shared memory/);
+  // A request that did not fit takes nothing: the next one still comes after c.
+  const d = arena.region(8);
+  assert.ok(d.offset >= c.offset, 'd after c');
   assert.throws(() => arena.region(-1), RangeError);
   assert.throws(() => arena.at(arena.sab.byteLength - 4, 8), /no region of 8 bytes/);
   assert.deepEqual(arena.at(a.offset, 3), a);
@@ -36,13 +39,14 @@ test('Arena: ranks allocating at once get disjoint regions', async () => {
     const out = [];
     for (let k = 0; k < 200; k++) {
       const units = Math.ceil(((k * 7919) % 65536 + 1) / 8);
-      const start = Atomics.add(words, 0, units);
+      let start;
+      do { start = Atomics.load(words, 0); } while (Atomics.compareExchange(words, 0, start, start + units) !== start);
       const end = (start + units) * 8;
       while (workerData.sab.byteLength < end) { try { workerData.sab.grow(Math.max(end, workerData.sab.byteLength * 1.5 | 0)); } catch {} }
       out.push([start * 8, units * 8]);
     }
     parentPort.postMessage(out);`;
-  // The worker repeats Arena.region's protocol (bump, then grow past others' grows) on the same buffer.
+  // The worker repeats Arena.region's protocol (compare-and-swap the pointer, then grow past others' grows) on the same buffer.
   const runs = await Promise.all([0, 1, 2].map(() => new Promise<[number, number][]>((resolve, reject) => {
     const w = new Worker(code, { eval: true, workerData: { sab: arena.sab } });
     w.once('message', resolve);

@@ -261,7 +261,7 @@ export class ThreadsTransport extends EngineBase implements Transport, SharedSeg
    * singleton, which has no launcher.
    */
   readonly #control: { receive(): unknown } | null;
-  /** Where this rank's rings, segments and window memory come from (shared.ts). */
+  /** Where this rank's rings and collective segments come from (shared.ts). */
   readonly #space: SharedSpace;
   readonly #post: (m: RankToLauncher) => void;
   readonly #config: ThreadsConfig;

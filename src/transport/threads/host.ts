@@ -244,6 +244,11 @@ export class ThreadsJob {
       if (port === undefined) return;
       port.postMessage(message);
     }
+    this.#wake(gpid);
+  }
+
+  /** Tell process `gpid` that a message waits for it: bump its channel epoch, then ring it. */
+  #wake(gpid: number): void {
     Atomics.add(this.#table.words, this.#table.index(gpid, S_CHANNEL_EPOCH), 1);
     this.#table.ring(gpid);
   }
@@ -255,8 +260,7 @@ export class ThreadsJob {
       const box = this.#mailboxes[gpid];
       if (box === undefined || this.#unsent.get(gpid) !== unsent) return;
       while (unsent.length > 0 && box.post(unsent[0]!)) unsent.shift();
-      Atomics.add(this.#table.words, this.#table.index(gpid, S_CHANNEL_EPOCH), 1);
-      this.#table.ring(gpid);
+      this.#wake(gpid);
       if (unsent.length === 0) this.#unsent.delete(gpid);
       else setTimeout(retry, 1);
     };

@@ -4,6 +4,13 @@
  * go to the process's file descriptors (output.ts, Node) or to the page
  * (src/browser/rank.ts).
  */
+import type { RankBootstrap } from '../../core/bootstrap.js';
+
+/** The prefix of a rank's output lines: `[rank] ` (`[k,rank] ` in the k-th spawned world) under --tag-output, else none. */
+export function outputPrefix(boot: RankBootstrap): string {
+  return boot.tagOutput ? `[${boot.outputTag ?? boot.worldRank}] ` : '';
+}
+
 export class LineBuffer {
   #partial = '';
   #prefix: string;

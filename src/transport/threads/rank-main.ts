@@ -9,6 +9,7 @@ import * as tty from 'node:tty';
 import { Readable } from 'node:stream';
 import { BOOTSTRAP_KEY, type RankBootstrap } from '../../core/bootstrap.js';
 import { RankOutput } from './output.js';
+import { outputPrefix } from './lines.js';
 import { scriptURL } from '../../loader/entry.js';
 
 const boot = (workerData as Record<string, RankBootstrap>)[BOOTSTRAP_KEY]!;
@@ -33,7 +34,7 @@ Object.defineProperty(process, 'stdin', {
 });
 
 const table = new Int32Array(boot.procTable);
-const prefix = boot.tagOutput ? `[${boot.outputTag ?? boot.worldRank}] ` : '';
+const prefix = outputPrefix(boot);
 const stdout = new RankOutput(1, table, prefix);
 const stderr = new RankOutput(2, table, prefix);
 // The launcher's side of Node's own worker stdio asks this thread for more

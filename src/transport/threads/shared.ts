@@ -45,7 +45,7 @@ const DEFAULT_MAX_BYTES = 2 ** 32 - 2 ** 16;
 
 /**
  * One growable SharedArrayBuffer from which every rank allocates. Memory is
- * never freed: rings live as long as the job, segments and windows are few.
+ * never freed: rings live as long as the job, and segments are few.
  */
 export class Arena implements SharedSpace {
   readonly #words: Int32Array;
@@ -65,12 +65,19 @@ export class Arena implements SharedSpace {
   region(bytes: number): Region {
     if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`region size must be a non-negative integer, got ${bytes}`);
     const units = Math.ceil(bytes / 8);
-    const start = Atomics.add(this.#words, NEXT, units);
+    // Compare-and-swap, not add: a request that does not fit leaves the
+    // pointer where it was (added, failed requests would push it past 2^31
+    // units, where it wraps and hands out memory already in use).
+    let start: number;
+    for (;;) {
+      start = Atomics.load(this.#words, NEXT);
+      if ((start + units) * 8 > this.sab.maxByteLength) {
+        throw new RangeError(`out of shared memory: ${bytes} more bytes exceed the arena's ${this.sab.maxByteLength} bytes`);
+      }
+      if (Atomics.compareExchange(this.#words, NEXT, start, start + units) === start) break;
+    }
     const offset = start * 8;
     const end = offset + units * 8;
-    if (start < 0 || end > this.sab.maxByteLength) {
-      throw new RangeError(`out of shared memory: ${bytes} more bytes exceed the arena's ${this.sab.maxByteLength} bytes`);
-    }
     // Ranks grow the buffer concurrently: a grow to less than the current
     // length throws a RangeError, and then another rank grew it far enough.
     while (this.sab.byteLength < end) {
@@ -92,7 +99,7 @@ export class Arena implements SharedSpace {
 
   /** The region `offset, bytes` of this arena, as a message names it. */
   at(offset: number, bytes: number): Region {
-    if (!Number.isInteger(offset) || !Number.isInteger(bytes) || offset < 0 || bytes < 0 || offset + bytes > this.sab.byteLength) {
+    if (!Number.isInteger(offset) || !Number.isInteger(bytes) || offset < ARENA_HEADER || bytes < 0 || offset + bytes > this.sab.byteLength) {
       throw new RangeError(`no region of ${bytes} bytes at ${offset} in the arena (${this.sab.byteLength} bytes)`);
     }
     return { sab: this.sab, offset, bytes };
