@@ -26,7 +26,10 @@ def case_barrier():
 
 def case_bcast(nbytes):
     def make():
-        b = np.zeros(nbytes, dtype=np.uint8)
+        # Filled, as the mpi4ts side (bench/collectives.ts): np.zeros of a
+        # large size is calloc's fresh mapping, the kernel's zero page until
+        # written, and the root never writes its buffer.
+        b = np.ones(nbytes, dtype=np.uint8)
         return lambda: comm.Bcast(b, 0)
     return make
 
