@@ -106,3 +106,28 @@ await esbuild.build({
   banner: { js: "import { createRequire as __mpi4ts_createRequire } from 'node:module'; const require = __mpi4ts_createRequire(import.meta.url);" },
   plugins: [launcherOnly, moduleUrl],
 });
+
+/**
+ * Every bundle in Latin-1. esbuild writes strings and names as ASCII escapes,
+ * but the doc comments it keeps carry the sources' characters, and a single
+ * one above U+00FF (a dash in a comment) makes V8 hold the whole file as a
+ * two-byte string: every rank keeps its runtime's source for lazy
+ * compilation, so the 820 KB main chunk took 1.6 MB of each rank's old
+ * space instead of 0.8 (and pushed a rank past V8's 8 MB threshold for
+ * incremental marking; see configureRankHeaps in src/transport/threads/host.ts).
+ * Such characters become '?', one UTF-16 unit for one, so source map columns
+ * stay right; outside comments there are none (esbuild's ASCII output), which
+ * the check below makes sure of.
+ */
+for (const file of fs.readdirSync(out).filter((f) => f.endsWith('.js'))) {
+  const at = path.join(out, file);
+  const text = fs.readFileSync(at, 'utf8');
+  if (!/[^\u0000-\u00ff]/.test(text)) continue;
+  const latin1 = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (comment) => comment.replace(/[^\u0000-\u00ff]/g, '?'));
+  const left = /[^\u0000-\u00ff]/.exec(latin1);
+  if (left !== null) {
+    const line = latin1.slice(0, left.index).split('\n').length;
+    throw new Error(`bundle: ${file}:${line} has ${JSON.stringify(left[0])} outside a comment (esbuild should have escaped it)`);
+  }
+  fs.writeFileSync(at, latin1);
+}

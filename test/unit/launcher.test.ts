@@ -6,11 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { selectLauncher, TRANSPORT_NAMES } from '../../src/transport/select.ts';
 import { PLACEMENT_OPTIONS } from '../../src/transport/launcher.ts';
 import { repoRoot } from '../helpers/spmd.ts';
 import { builtLibraries } from '../../src/transport/native/addon.ts';
+import { rankHeapFlag } from '../../src/transport/threads/host.ts';
 
 test('selectLauncher: one launcher per transport name, null for others', async () => {
   for (const name of TRANSPORT_NAMES) assert.equal((await selectLauncher(name))?.name, name);
@@ -41,4 +43,20 @@ test('the launcher of a native job loads neither the embedded runtime\'s addon n
   const { code, loaded } = JSON.parse(last) as { code: number; loaded: string[] };
   assert.equal(code, 0, r.stdout + r.stderr);
   assert.deepEqual(loaded, []);
+});
+
+test('every bundle is Latin-1, so V8 keeps each rank\'s copy of the runtime\'s source one byte a character (scripts/bundle.mjs)', () => {
+  const dir = path.join(repoRoot, 'dist/bundle');
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    const wide = /[^\u0000-\u00ff]/.exec(text);
+    assert.equal(wide, null, `${file}:${wide === null ? 0 : text.slice(0, wide.index).split('\n').length} has ${JSON.stringify(wide?.[0])}`);
+  }
+});
+
+test('the embedded launcher gives rank isolates a configured old generation, unless node\'s own flags size the heap', () => {
+  assert.equal(rankHeapFlag([], ''), '--initial-old-space-size=64');
+  assert.equal(rankHeapFlag(['--enable-source-maps'], '--max-old-space-size=4096'), '--initial-old-space-size=64');
+  assert.equal(rankHeapFlag(['--initial-old-space-size=100'], ''), null);
+  assert.equal(rankHeapFlag([], '--trace-gc --initial_heap_size=50'), null);
 });
