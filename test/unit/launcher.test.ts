@@ -55,8 +55,8 @@ test('every bundle is Latin-1, so V8 keeps each rank\'s copy of the runtime\'s s
 });
 
 test('the embedded launcher gives rank isolates a configured old generation, unless node\'s own flags size the heap', () => {
-  assert.equal(rankHeapFlag([], ''), '--initial-old-space-size=64');
-  assert.equal(rankHeapFlag(['--enable-source-maps'], '--max-old-space-size=4096'), '--initial-old-space-size=64');
-  assert.equal(rankHeapFlag(['--initial-old-space-size=100'], ''), null);
-  assert.equal(rankHeapFlag([], '--trace-gc --initial_heap_size=50'), null);
+  assert.equal(rankHeapFlag([]), '--initial-old-space-size=64');
+  assert.equal(rankHeapFlag(['--enable-source-maps', '--max-old-space-size=4096']), '--initial-old-space-size=64');
+  assert.equal(rankHeapFlag(['--initial-old-space-size=100']), null);
+  assert.equal(rankHeapFlag(['--trace-gc', '--initial_heap_size=50']), null);
 });

@@ -388,18 +388,18 @@ function describeError(e: unknown): string {
  * ranks poll on. Two ranks sending 1 MiB objects back and forth ran 30 full
  * collections in `bench/pingpong.ts` and took 290-345 us a message; with a
  * 48 or 64 MB initial old space, 2 collections and 171-200 us (32 MB: still
- * 30). A program's own flag, in NODE_OPTIONS or on node's command line,
- * wins.
+ * 30). A size given on node's command line wins. (A native rank is a
+ * process of its own whose main isolate V8 sizes otherwise: the same
+ * benchmark there ran 2 full collections with and without the flag.)
  */
 function configureRankHeaps(): void {
-  const flag = rankHeapFlag(process.execArgv, process.env['NODE_OPTIONS'] ?? '');
+  const flag = rankHeapFlag(process.execArgv);
   if (flag !== null) v8.setFlagsFromString(flag);
 }
 
-/** The V8 flag configureRankHeaps sets, or null when node's own flags (`execArgv`, NODE_OPTIONS) size the heap already. */
-export function rankHeapFlag(execArgv: readonly string[], nodeOptions: string): string | null {
-  const given = [...execArgv, ...nodeOptions.split(/\s+/)];
-  if (given.some((a) => /^--initial[-_](old[-_]space|heap)[-_]size\b/.test(a))) return null;
+/** The V8 flag configureRankHeaps sets, or null when node's command line sizes the heap already (NODE_OPTIONS cannot). */
+export function rankHeapFlag(execArgv: readonly string[]): string | null {
+  if (execArgv.some((a) => /^--initial[-_](old[-_]space|heap)[-_]size\b/.test(a))) return null;
   return `--initial-old-space-size=${RANK_INITIAL_OLD_SPACE_MB}`;
 }
 
