@@ -11,7 +11,7 @@
  *   CASES=bcast-1m BYTES=262144 ITERS=2000 npx mpi4ts -n 2 bench/micro/coll-cpu.mjs
  *
  * Cases: barrier, allreduce (one double), bcast (8 B), bcast-1m (BYTES,
- * default 1 MiB).
+ * default 1 MiB), obj-bcast (bcast of a small object, as bench/collectives.ts).
  *
  * Prints per case: the slowest rank's wall time per call, each rank's CPU
  * time per call (us) and its turns on a core per call.
@@ -25,18 +25,21 @@ const N = Number(process.env.ITERS ?? 20000);
 const s = new Float64Array(1);
 const r = new Float64Array(1);
 const b = new Uint8Array(8);
-const big = new Uint8Array(Number(process.env.BYTES ?? 1 << 20));
+// Filled: a root buffer never written reads the kernel's zero page (bench/README.md, "Zero pages").
+const big = new Uint8Array(Number(process.env.BYTES ?? 1 << 20)).fill(1);
+const obj = { a: 1, b: [1, 2, 3] };
 const cases = {
   barrier: () => comm.Barrier(),
   allreduce: () => comm.Allreduce(s, r, MPI.SUM),
   bcast: () => comm.Bcast(b, 0),
   'bcast-1m': () => comm.Bcast(big, 0),
+  'obj-bcast': () => comm.bcast(rank === 0 ? obj : null, 0),
 };
 const schedstat = () => fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
 
 for (const name of (process.env.CASES ?? 'barrier,allreduce,bcast').split(',')) {
   const f = cases[name];
-  if (f === undefined) throw new RangeError(`CASES: unknown case '${name}' (barrier, allreduce, bcast, bcast-1m)`);
+  if (f === undefined) throw new RangeError(`CASES: unknown case '${name}' (barrier, allreduce, bcast, bcast-1m, obj-bcast)`);
   for (let i = 0; i < N; i++) f();
   comm.Barrier();
   const a = schedstat();
