@@ -3,8 +3,8 @@
     {
       "target_name": "sched",
       "sources": ["sched.cc"],
-      "cflags": ["-O2", "-Wall"],
-      "cflags_cc": ["-O2", "-Wall", "-Wno-cast-function-type"]
+      "cflags": ["-O3", "-Wall"],
+      "cflags_cc": ["-O3", "-Wall", "-Wno-cast-function-type", "-std=c++17"]
     }
   ]
 }

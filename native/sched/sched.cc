@@ -61,6 +61,7 @@
 #include <string.h>
 
 #include <cmath>
+#include <type_traits>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -224,6 +225,112 @@ void CopyTo(const FunctionCallbackInfo<Value> &info) {
   if (n > 0) memmove(p.data + at, data, n);
 }
 
+/* ---- copies and element-wise combines within the calling rank's memory ---- */
+
+/*
+ * Both take typed arrays the calling thread holds (its own buffers, or views
+ * of shared memory it maps): no pin, no handle. V8 moves bytes to and from
+ * SharedArrayBuffer memory with relaxed atomic moves, a sixth slower than
+ * memmove for 1 MiB, and its element-wise JavaScript loops run at about a
+ * quarter of memory speed; these are the large cases' fast paths
+ * (core/bytes.ts copyBytes, core/reduce.ts kernels). Every range is checked
+ * against the views' current byte lengths, so a wrong call is a RangeError.
+ */
+
+/* copyBytes(dst, at, src, from, n): n bytes of src from byte `from` into dst at byte `at` (memmove: overlap allowed). */
+void CopyBytes(const FunctionCallbackInfo<Value> &info) {
+  uint8_t *d, *s;
+  size_t dlen, slen, at, from, n;
+  if (info.Length() < 5 || !Bytes(info[0], &d, &dlen) || !Bytes(info[2], &s, &slen)) {
+    return Throw(info, "copyBytes: expected (dst, at, src, from, n) with typed arrays");
+  }
+  if (!Count(info[1], &at) || !Count(info[3], &from) || !Count(info[4], &n)) {
+    return Throw(info, "copyBytes: at, from and n must be integers >= 0");
+  }
+  if (at > dlen || n > dlen - at) return Throw(info, "copyBytes: range outside dst");
+  if (from > slen || n > slen - from) return Throw(info, "copyBytes: range outside src");
+  if (n > 0) memmove(d + at, s + from, n);
+}
+
+/* The operations and element kinds of combine, numbered as core/reduce.ts numbers them (NATIVE_OPS, NATIVE_KINDS). */
+enum Op { SUM, PROD, MAX, MIN, LAND, LOR, LXOR, BAND, BOR, BXOR, OP_COUNT };
+enum Kind { I8, U8, I16, U16, I32, U32, I64, U64, F32, F64, KIND_COUNT };
+
+/*
+ * d[i] = a[i] op b[i] for i < n, as the JavaScript kernels compute it:
+ * integers wrap (the arithmetic is done unsigned, `W`), the logical
+ * operations give 1 or 0, MAX and MIN are `x > y ? x : y` and `x < y ? x :
+ * y` (a NaN operand gives y, as in JavaScript). Floats take no bitwise or
+ * logical operation (the caller never asks; refused here too).
+ */
+template <typename T, typename W>
+bool Combine(int op, T *d, const T *a, const T *b, size_t n) {
+  switch (op) {
+    case SUM: for (size_t i = 0; i < n; i++) d[i] = static_cast<T>(static_cast<W>(a[i]) + static_cast<W>(b[i])); return true;
+    case PROD: for (size_t i = 0; i < n; i++) d[i] = static_cast<T>(static_cast<W>(a[i]) * static_cast<W>(b[i])); return true;
+    case MAX: for (size_t i = 0; i < n; i++) { T x = a[i], y = b[i]; d[i] = x > y ? x : y; } return true;
+    case MIN: for (size_t i = 0; i < n; i++) { T x = a[i], y = b[i]; d[i] = x < y ? x : y; } return true;
+    default: break;
+  }
+  if constexpr (std::is_floating_point<T>::value) {
+    return false;
+  } else {
+    switch (op) {
+      case LAND: for (size_t i = 0; i < n; i++) d[i] = (a[i] != 0 && b[i] != 0) ? 1 : 0; return true;
+      case LOR: for (size_t i = 0; i < n; i++) d[i] = (a[i] != 0 || b[i] != 0) ? 1 : 0; return true;
+      case LXOR: for (size_t i = 0; i < n; i++) d[i] = ((a[i] != 0) != (b[i] != 0)) ? 1 : 0; return true;
+      case BAND: for (size_t i = 0; i < n; i++) d[i] = a[i] & b[i]; return true;
+      case BOR: for (size_t i = 0; i < n; i++) d[i] = a[i] | b[i]; return true;
+      case BXOR: for (size_t i = 0; i < n; i++) d[i] = a[i] ^ b[i]; return true;
+      default: return false;
+    }
+  }
+}
+
+/* Its own function for each type (noinline): inlined into CombineViews, GCC 12 left the loops scalar. */
+template <typename T, typename W>
+[[gnu::noinline]] bool CombineBytes(int op, uint8_t *d, uint8_t *a, uint8_t *b, size_t n) {
+  /* Element-aligned only: the loops read and write whole elements. */
+  if ((reinterpret_cast<uintptr_t>(d) | reinterpret_cast<uintptr_t>(a) | reinterpret_cast<uintptr_t>(b)) % alignof(T) != 0) return false;
+  return Combine<T, W>(op, reinterpret_cast<T *>(d), reinterpret_cast<const T *>(a), reinterpret_cast<const T *>(b), n);
+}
+
+/*
+ * combine(op, kind, d, a, b, n) -> true when done, false when declined (an
+ * operation the kind does not take, or memory not aligned to the element):
+ * the caller then runs its JavaScript kernel. d may be a or b.
+ */
+void CombineViews(const FunctionCallbackInfo<Value> &info) {
+  static const size_t SIZE[KIND_COUNT] = { 1, 1, 2, 2, 4, 4, 8, 8, 4, 8 };
+  size_t op, kind, n, dlen, alen, blen;
+  uint8_t *d, *a, *b;
+  if (info.Length() < 6 || !Count(info[0], &op) || !Count(info[1], &kind) || op >= OP_COUNT || kind >= KIND_COUNT) {
+    return Throw(info, "combine: expected (op, kind, d, a, b, n) with a known op and kind");
+  }
+  if (!Bytes(info[2], &d, &dlen) || !Bytes(info[3], &a, &alen) || !Bytes(info[4], &b, &blen) || !Count(info[5], &n)) {
+    return Throw(info, "combine: d, a and b must be typed arrays and n an integer >= 0");
+  }
+  const size_t size = SIZE[kind];
+  if (n > dlen / size || n > alen / size || n > blen / size) return Throw(info, "combine: n elements reach outside d, a or b");
+  bool done = true;
+  if (n > 0) {
+    const int o = static_cast<int>(op);
+    switch (kind) {
+      case I8: done = CombineBytes<int8_t, uint8_t>(o, d, a, b, n); break;
+      case U8: done = CombineBytes<uint8_t, uint8_t>(o, d, a, b, n); break;
+      case I16: done = CombineBytes<int16_t, uint16_t>(o, d, a, b, n); break;
+      case U16: done = CombineBytes<uint16_t, uint16_t>(o, d, a, b, n); break;
+      case I32: done = CombineBytes<int32_t, uint32_t>(o, d, a, b, n); break;
+      case U32: done = CombineBytes<uint32_t, uint32_t>(o, d, a, b, n); break;
+      case I64: done = CombineBytes<int64_t, uint64_t>(o, d, a, b, n); break;
+      case U64: done = CombineBytes<uint64_t, uint64_t>(o, d, a, b, n); break;
+      case F32: done = CombineBytes<float, float>(o, d, a, b, n); break;
+      default: done = CombineBytes<double, double>(o, d, a, b, n); break;
+    }
+  }
+  info.GetReturnValue().Set(done);
+}
+
 }  // namespace
 
 // Context-aware: every worker thread loads it into its own isolate.
@@ -231,6 +338,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   Isolate *isolate = context->GetIsolate();
   static const struct { const char *name; v8::FunctionCallback fn; } fns[] = {
     { "yield", Yield }, { "pin", PinView }, { "unpin", Unpin }, { "copyFrom", CopyFrom }, { "copyTo", CopyTo },
+    { "copyBytes", CopyBytes }, { "combine", CombineViews },
   };
   for (const auto &f : fns) {
     Local<v8::Function> fn = v8::FunctionTemplate::New(isolate, f.fn)->GetFunction(context).ToLocalChecked();

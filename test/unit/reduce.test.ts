@@ -10,9 +10,10 @@
  */
 
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
-import { predefinedOps, userOp, truthy, type ReduceOp, type PredefinedOpName } from '../../src/core/reduce.ts';
+import { predefinedOps, userOp, truthy, useNativeCombine, type ReduceOp, type PredefinedOpName } from '../../src/core/reduce.ts';
 import * as CoreDT from '../../src/core/datatype.ts';
 import { predefined, basicDesc, elementSize, type TypeDesc, type ElementKind } from '../../src/core/datatype.ts';
 import { MpiFailure, ERR_OP, ERR_COUNT } from '../../src/core/errorcodes.ts';
@@ -86,6 +87,20 @@ function randomBytes(n: number, seed: number): Uint8Array {
     out[i] = x & 0xff;
   }
   return out;
+}
+
+interface SchedAddon {
+  combine?: (op: number, kind: number, d: ArrayBufferView, a: ArrayBufferView, b: ArrayBufferView, n: number) => boolean;
+  copyBytes?: (dst: Uint8Array, at: number, src: Uint8Array, from: number, n: number) => void;
+}
+
+/** The embedded runtime's addon (native/sched), or null where it was not built. */
+function loadSchedAddon(): SchedAddon | null {
+  try {
+    return createRequire(import.meta.url)('../../native/sched/build/Release/sched.node') as SchedAddon;
+  } catch {
+    return null;
+  }
 }
 
 const ELEMENTWISE = ['SUM', 'PROD', 'MAX', 'MIN', 'LAND', 'LOR', 'LXOR', 'BAND', 'BOR', 'BXOR'] as const;
@@ -237,7 +252,15 @@ function unpackPairs(type: TypeDesc, bytes: Uint8Array): [number | bigint, numbe
 // ---------------------------------------------------------------------------
 // Buffers
 
-describe('buffers: every operation on every predefined datatype', () => {
+// Twice: the JavaScript kernels, and the embedded runtime's native loops
+// (native/sched combine), which take calls of 128 elements and more; these
+// operands have over 300.
+const addon = loadSchedAddon();
+for (const engine of ['JavaScript', 'native'] as const) describe(`buffers: every operation on every predefined datatype (${engine} kernels)`, {
+  skip: engine === 'native' && addon?.combine === undefined && 'the native/sched addon is not built (no C++ compiler at install)',
+}, () => {
+  before(() => useNativeCombine(engine === 'native' ? addon!.combine! : null));
+  after(() => useNativeCombine(null));
   for (const [name, type] of PREDEFINED_TYPES) {
     test(name, () => {
       const kind = type.element!;

@@ -7,6 +7,8 @@
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import type { SingleCopy } from '../spi.js';
+import { useNativeCopy } from '../../core/bytes.js';
+import { useNativeCombine } from '../../core/reduce.js';
 
 /** Where the addon is, from src/transport/threads or dist/transport/threads alike. */
 const ADDON = new URL('../../../native/sched/build/Release/sched.node', import.meta.url);
@@ -14,6 +16,8 @@ const STATUS = new URL('../../../native/sched/build-status.json', import.meta.ur
 
 interface Addon {
   yield(): void;
+  copyBytes?(dst: Uint8Array, at: number, src: Uint8Array, from: number, n: number): void;
+  combine?(op: number, kind: number, d: ArrayBufferView, a: ArrayBufferView, b: ArrayBufferView, n: number): boolean;
   pin(bytes: Uint8Array): number;
   unpin(handle: number): boolean;
   copyFrom(dst: Uint8Array, at: number, handle: number, from: number, n: number): void;
@@ -54,3 +58,14 @@ export const singleCopy: SingleCopy | null =
     : { pin: loaded.addon.pin, unpin: loaded.addon.unpin, copyFrom: loaded.addon.copyFrom, copyTo: loaded.addon.copyTo };
 /** Why yieldCpu is null, or 'built': for `mpi4ts info`. */
 export const yieldStatus: string = loaded.reason;
+
+/**
+ * Large copies (core/bytes.ts) and element-wise reductions (core/reduce.ts)
+ * in the addon's native loops, for every rank of this process: set as this
+ * module loads, before the first reduction. MPI4TS_NATIVE_KERNELS=0 keeps
+ * them in JavaScript (to compare; an addon built before them has neither).
+ */
+if (loaded.addon !== null && process.env['MPI4TS_NATIVE_KERNELS'] !== '0') {
+  if (typeof loaded.addon.copyBytes === 'function') useNativeCopy(loaded.addon.copyBytes);
+  if (typeof loaded.addon.combine === 'function') useNativeCombine(loaded.addon.combine);
+}
