@@ -1,6 +1,6 @@
 /*
- * Two things the embedded runtime's ranks (worker threads of one process)
- * cannot do in JavaScript.
+ * Three things the embedded runtime's ranks (worker threads of one process)
+ * cannot do in JavaScript, or not as fast.
  *
  * sched_yield(2) for waiting ranks. With more ranks than cores, a rank that
  * waits for a message should give its core to the rank that will send it.
@@ -50,6 +50,10 @@
  * every worker): these calls are on the path of every large message, and a
  * Node-API call costs a few hundred nanoseconds more; Node-API has no call
  * for a backing store anyway.
+ *
+ * Copies and element-wise combines at memory speed (copyBytes, combine,
+ * below): within the calling rank's own views, for core/bytes.ts and
+ * core/reduce.ts.
  *
  * The addon is optional: without it (no compiler at install time) ranks park
  * instead of yielding and large transfers take two copies.
