@@ -15,6 +15,7 @@ comm = MPI.COMM_WORLD
 rank = comm.Get_rank()
 size = comm.Get_size()
 REPS = 3
+WARMUP_FACTOR = 3  # warm-up operations per timed one, as bench/rma.ts
 MiB = 1024 * 1024
 scale = float(os.environ.get('BENCH_SCALE', '1') or '1')
 only = [s for s in (os.environ.get('BENCH_CASES', '') or '').split(',') if s]
@@ -80,14 +81,17 @@ def pair_case(win, c, iters):
 
     if c['sync'] == 'fence':
         win.Fence()
-    loop(max(1, iters // 10))
-    per_op = []
     n = max(1, iters // REPS)
-    for _ in range(REPS):
+
+    def rep():
         comm.Barrier()
         t0 = MPI.Wtime()
         loop(n)
-        per_op.append((MPI.Wtime() - t0) / n)
+        return (MPI.Wtime() - t0) / n
+
+    for _ in range(WARMUP_FACTOR * REPS):  # warm-up: whole repetitions, as bench/rma.ts
+        rep()
+    per_op = [rep() for _ in range(REPS)]
     comm.Barrier()
     return per_op
 
@@ -103,7 +107,7 @@ def nxtval(iters):
             win.Fetch_and_op(one, got, 0, 0, MPI.SUM)
             win.Unlock(0)
 
-    warm = max(1, iters // 10)
+    warm = WARMUP_FACTOR * iters
     loop(warm)
     rates = []
     n = max(1, iters // REPS)
