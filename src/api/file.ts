@@ -250,8 +250,16 @@ function sieveEnd(offsets: number[], lengths: number[], i: number): number {
  * less than this, reads where they average less than the second (below,
  * one call per run costs more than the copies through the aggregators:
  * bench/micro/io-sieve.mjs, bench/results/io-sieve.md) ...
+ *
+ * Writes at 16 KiB, not the single thread's 8 KiB crossing: four ranks
+ * writing one file take turns on its inode lock at every call. `BENCH_CASES=
+ * write-strided npx mpi4ts -n 4 bench/io.ts`, a 2 x 2 grid of doubles, MB/s
+ * with the limit at 8 or 16 KiB: runs of 11.6 KB 1354-1453 (one call each)
+ * against 1692-2019 (two-phase; mpi4py on Open MPI 1899-2029); at
+ * BENCH_SCALE=4, runs of 23 KB, limit 16 or 32 KiB: 3173-3328 (one call
+ * each) against 2327-2527 (two-phase).
  */
-const TWO_PHASE_WRITE_RUN = 8 << 10;
+const TWO_PHASE_WRITE_RUN = 16 << 10;
 const TWO_PHASE_READ_RUN = 2 << 10;
 /** ... in buffers of at most this many bytes per rank (ROMIO's cb_buffer_size) ... */
 const COLL_BUFFER = 16 << 20;
