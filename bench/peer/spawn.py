@@ -21,7 +21,8 @@ if len(sys.argv) > 1 and sys.argv[1] == 'child':
 
 scale = float(os.environ.get('BENCH_SCALE') or 1)
 budget = float(os.environ.get('BENCH_BUDGET') or 10)
-planned = max(3, round(20 * scale))
+# 5, not 20, as bench/spawn.ts (Open MPI hangs in Spawn now and then: bench/compare.ts SPAWN_HANG)
+planned = max(3, round(5 * scale))
 
 
 def once():
