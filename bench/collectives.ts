@@ -25,6 +25,8 @@ import { benchVersions } from './lib/versions.ts';
 const comm = MPI.COMM_WORLD;
 const rank = comm.rank;
 const REPS = 5;
+/** Warm-up repetitions per timed one (as pingpong.ts, rma.ts, ring.ts). */
+const WARMUP_FACTOR = 3;
 const MiB = 1 << 20;
 
 /**
@@ -110,9 +112,11 @@ function run(c: Case, scale: number, rate: number): { id: string; label: string;
     comm.Allreduce(mine, worst, MPI.MAX);
     return worst[0]! * 1e6;
   };
-  // Warm-up: the same repetitions, untimed (so the calls between them have
-  // been seen too before timing starts; a JIT re-optimises on new types).
-  for (let r = 0; r < REPS; r++) rep();
+  // Warm-up: three times the repetitions, untimed (so the calls between them
+  // have been seen too before timing starts; a JIT re-optimises on new
+  // types). With one set, as before 2026-12-06, a 2-rank Barrier's timed
+  // repetitions still fell from 0.6-0.7 us to 0.24-0.31.
+  for (let r = 0; r < WARMUP_FACTOR * REPS; r++) rep();
   const reps: number[] = [];
   for (let r = 0; r < REPS; r++) reps.push(rep());
   const bound = boundUs(c, rate);

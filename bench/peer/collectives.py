@@ -17,6 +17,7 @@ from mpi4py import MPI
 comm = MPI.COMM_WORLD
 rank = comm.Get_rank()
 REPS = 5
+WARMUP_FACTOR = 3
 MiB = 1 << 20
 
 
@@ -107,8 +108,8 @@ def run(cid, label, iters, make, scale, rate):
         comm.Allreduce(mine, worst, MPI.MAX)
         return float(worst[0]) * 1e6
 
-    # Warm-up: the same repetitions, untimed (as bench/collectives.ts).
-    for _ in range(REPS):
+    # Warm-up: three times the repetitions, untimed (as bench/collectives.ts).
+    for _ in range(WARMUP_FACTOR * REPS):
         rep()
     reps = [rep() for _ in range(REPS)]
     out = dict(id=cid, label=label, iters=n, latency_us=dict(mean=sum(reps) / REPS, min=min(reps), reps=reps))

@@ -209,11 +209,14 @@ def run_case(case, scale, budget):
     sync()
     warmup, iters, capped, probe = plan(step, planned, WARMUP_FACTOR * planned, budget)
     per_rep = iters // REPS
-    step(warmup)
+    # The verified exchange, then the warm-up in whole repetitions (as bench/pingpong.ts).
     if kind == "buffer":
         verify_buffer(buf)
     else:
         verify_object(kind)
+    for _ in range(max(1, round(warmup / per_rep))):
+        sync()
+        step(per_rep)
 
     rep_times = []  # half round-trip, seconds, one per repetition
     for _ in range(REPS):

@@ -13,6 +13,7 @@ comm = MPI.COMM_WORLD
 size = comm.Get_size()
 rank = comm.Get_rank()
 REPS = 5
+WARMUP_FACTOR = 3
 scale = float(os.environ.get('BENCH_SCALE', '1') or '1')
 laps = max(10, round(20000 * scale / size))
 buf = np.zeros(1, dtype=np.uint8)
@@ -29,15 +30,17 @@ def lap():
         comm.Send(buf, nxt, 7)
 
 
-for _ in range(laps):
-    lap()
-reps = []
-for _ in range(REPS):
+def rep():
     comm.Barrier()
     t0 = MPI.Wtime()
     for _ in range(laps):
         lap()
-    reps.append((MPI.Wtime() - t0) / laps / size * 1e6)
+    return (MPI.Wtime() - t0) / laps / size * 1e6
+
+
+for _ in range(WARMUP_FACTOR * REPS):  # warm-up: whole repetitions, as bench/ring.ts
+    rep()
+reps = [rep() for _ in range(REPS)]
 if rank == 0:
     import mpi4py
     out = dict(bench='ring', side='mpi4py', ranks=size, scale=scale,
