@@ -8,24 +8,12 @@
  * Run: node --import tsx --test test/unit/native_kernels.test.ts
  */
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, describe, test } from 'node:test';
 import { copyBytes, useNativeCopy } from '../../src/core/bytes.ts';
+import { loadSchedAddon, schedSkip } from '../helpers/sched.ts';
 
-interface SchedAddon {
-  combine?: (op: number, kind: number, d: unknown, a: unknown, b: unknown, n: unknown) => boolean;
-  copyBytes?: (dst: unknown, at: unknown, src: unknown, from: unknown, n: unknown) => void;
-}
-
-function load(): SchedAddon | null {
-  try {
-    return createRequire(import.meta.url)('../../native/sched/build/Release/sched.node') as SchedAddon;
-  } catch {
-    return null;
-  }
-}
-const addon = load();
-const skip = (addon?.combine === undefined || addon.copyBytes === undefined) && 'the native/sched addon is not built (no C++ compiler at install)';
+const addon = loadSchedAddon();
+const skip = schedSkip(addon);
 
 const pattern = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
 

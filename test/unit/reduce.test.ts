@@ -11,7 +11,6 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
 import { predefinedOps, userOp, truthy, useNativeCombine, type ReduceOp, type PredefinedOpName } from '../../src/core/reduce.ts';
 import * as CoreDT from '../../src/core/datatype.ts';
@@ -21,6 +20,7 @@ import * as MPI from '../../src/api/op.ts';
 import { Op, toReduceOp } from '../../src/api/op.ts';
 import * as DT from '../../src/api/datatype.ts';
 import { Exception } from '../../src/api/errors.ts';
+import { loadSchedAddon, schedSkip } from '../helpers/sched.ts';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -87,20 +87,6 @@ function randomBytes(n: number, seed: number): Uint8Array {
     out[i] = x & 0xff;
   }
   return out;
-}
-
-interface SchedAddon {
-  combine?: (op: number, kind: number, d: ArrayBufferView, a: ArrayBufferView, b: ArrayBufferView, n: number) => boolean;
-  copyBytes?: (dst: Uint8Array, at: number, src: Uint8Array, from: number, n: number) => void;
-}
-
-/** The embedded runtime's addon (native/sched), or null where it was not built. */
-function loadSchedAddon(): SchedAddon | null {
-  try {
-    return createRequire(import.meta.url)('../../native/sched/build/Release/sched.node') as SchedAddon;
-  } catch {
-    return null;
-  }
 }
 
 const ELEMENTWISE = ['SUM', 'PROD', 'MAX', 'MIN', 'LAND', 'LOR', 'LXOR', 'BAND', 'BOR', 'BXOR'] as const;
@@ -257,7 +243,7 @@ function unpackPairs(type: TypeDesc, bytes: Uint8Array): [number | bigint, numbe
 // operands have over 300.
 const addon = loadSchedAddon();
 for (const engine of ['JavaScript', 'native'] as const) describe(`buffers: every operation on every predefined datatype (${engine} kernels)`, {
-  skip: engine === 'native' && addon?.combine === undefined && 'the native/sched addon is not built (no C++ compiler at install)',
+  skip: engine === 'native' && schedSkip(addon),
 }, () => {
   before(() => useNativeCombine(engine === 'native' ? addon!.combine! : null));
   after(() => useNativeCombine(null));
