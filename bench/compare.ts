@@ -436,16 +436,17 @@ function runSide(bench: Benchmark, side: Side, env: NodeJS.ProcessEnv): RunInfo 
   process.stderr.write(`[compare] ${bench.name}: running ${SIDE_NAME[side]}: ${shown}\n`);
   const load = Math.round(os.loadavg()[0] * 100) / 100;
   const attempts = command.retry?.attempts ?? 1;
-  let t0 = performance.now();
-  let r = spawnSync(cmd, args, {
-    cwd: ROOT, env, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGTERM', maxBuffer: 64 * 1024 * 1024,
-  });
-  for (let attempt = 2; attempt <= attempts && (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT'; attempt++) {
-    process.stderr.write(`[compare] ${bench.name}: ${SIDE_NAME[side]} timed out after ${timeoutMs / 1e3} s; run ${attempt} of ${attempts} (${command.retry!.why})\n`);
+  let t0 = 0;
+  const once = () => {
     t0 = performance.now();
-    r = spawnSync(cmd, args, {
+    return spawnSync(cmd, args, {
       cwd: ROOT, env, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGTERM', maxBuffer: 64 * 1024 * 1024,
     });
+  };
+  let r = once();
+  for (let attempt = 2; attempt <= attempts && (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT'; attempt++) {
+    process.stderr.write(`[compare] ${bench.name}: ${SIDE_NAME[side]} timed out after ${timeoutMs / 1e3} s; run ${attempt} of ${attempts} (${command.retry!.why})\n`);
+    r = once();
   }
   const wall = (performance.now() - t0) / 1e3;
   const stdout = r.stdout ?? '';
